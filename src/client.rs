@@ -1,0 +1,199 @@
+//! The client: one configuration, reused for many calls from many threads. A call validates
+//! the request, encrypts its sensitive fields, signs the exact bytes it sends, and verifies
+//! the answer before handing it back.
+
+use crate::config::Config;
+use crate::encryption::encrypt_fields;
+use crate::endpoints::{self, Endpoint, Host};
+use crate::error::{Error, Result};
+use crate::signing::{Signer, nonce, unix_now};
+use crate::transport::{HttpResponse, Transport};
+use crate::validation::validate;
+use crate::verification::{SignedHeaders, Verifier};
+use serde_json::{Value, json};
+
+/// A verified 2xx answer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Response {
+    pub status: u16,
+    pub request_id: Option<String>,
+    /// The answer body as JSON (`null` for an empty body).
+    pub data: Value,
+}
+
+impl Response {
+    /// `{"status":200,"request_id":"...","data":{...}}`
+    pub fn to_json(&self) -> Value {
+        json!({ "status": self.status, "request_id": self.request_id, "data": self.data })
+    }
+}
+
+/// A WeChat Pay APIv3 client for one merchant. Immutable after creation, so `&Client` may be
+/// shared across threads.
+#[derive(Debug)]
+pub struct Client {
+    signer: Signer,
+    verifier: Verifier,
+    transport: Transport,
+    base_url: String,
+    global_base_url: String,
+    user_agent: String,
+    allow_unknown_fields: bool,
+    apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+}
+
+/// The library's own User-Agent; WeChat Pay may refuse requests without one.
+pub fn library_user_agent() -> String {
+    format!(
+        "wxpresign/{} ({} {}) Rust",
+        env!("CARGO_PKG_VERSION"),
+        std::env::consts::OS,
+        std::env::consts::ARCH
+    )
+}
+
+impl Client {
+    /// Builds a client from a configuration JSON document.
+    pub fn from_json(config: &str) -> Result<Client> {
+        Ok(Client::new(Config::from_json(config)?))
+    }
+
+    pub fn new(config: Config) -> Client {
+        let user_agent = match &config.user_agent {
+            Some(extra) => format!("{} {extra}", library_user_agent()),
+            None => library_user_agent(),
+        };
+        Client {
+            transport: Transport::new(config.connect_timeout, config.timeout),
+            signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
+            verifier: Verifier::new(config.wechatpay_public_key, config.platform_certificates),
+            base_url: config.base_url,
+            global_base_url: config.global_base_url,
+            user_agent,
+            allow_unknown_fields: config.allow_unknown_fields,
+            apiv3_key: config.apiv3_key,
+        }
+    }
+
+    /// The verifier holding WeChat Pay's keys (also used for notifications).
+    pub fn verifier(&self) -> &Verifier {
+        &self.verifier
+    }
+
+    /// The APIv3 key, when configured.
+    pub fn apiv3_key(&self) -> Option<&[u8]> {
+        self.apiv3_key.as_deref().map(Vec::as_slice)
+    }
+
+    /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.
+    pub fn call(&self, path: &str, request: &str) -> Result<Response> {
+        let endpoint = endpoints::find(path).ok_or_else(|| {
+            Error::argument(format!(
+                "unknown endpoint \"{path}\": `wxpresign endpoints` lists the {} known paths",
+                endpoints::ENDPOINTS.len()
+            ))
+        })?;
+        let request: Value = serde_json::from_str(request)
+            .map_err(|e| Error::argument(format!("the request is not valid JSON: {e}")))?;
+        self.call_endpoint(endpoint, request)
+    }
+
+    /// Calls `endpoint` with an already parsed request.
+    pub fn call_endpoint(&self, endpoint: &Endpoint, mut request: Value) -> Result<Response> {
+        validate(endpoint.request, &request, self.allow_unknown_fields)?;
+
+        let (serial, key) = self.verifier.preferred().ok_or_else(|| {
+            Error::config("no WeChat Pay public key or platform certificate is configured")
+        })?;
+        if endpoint.needs_serial() {
+            encrypt_fields(endpoint.request, &mut request, key)?;
+        }
+        // Serialized once: these bytes are signed and sent.
+        let body = serde_json::to_vec(&request)
+            .map_err(|e| Error::internal(format!("cannot serialize the request: {e}")))?;
+
+        let canonical_url = format!("/{}", endpoint.path);
+        let authorization =
+            self.signer
+                .authorization("POST", &canonical_url, unix_now(), &nonce(), &body)?;
+        let base = match endpoint.host {
+            Host::Domestic => &self.base_url,
+            Host::Global => &self.global_base_url,
+        };
+        let headers = [
+            ("Authorization", authorization.as_str()),
+            ("Accept", "application/json"),
+            ("Content-Type", "application/json"),
+            ("User-Agent", self.user_agent.as_str()),
+            // Sent on every request: during WeChat's key migration it chooses the answer's key.
+            ("Wechatpay-Serial", serial),
+        ];
+        let answer = self
+            .transport
+            .post(&format!("{base}{canonical_url}"), &headers, &body)?;
+        self.accept(answer)
+    }
+
+    /// Turns an HTTP answer into a verified response or an API error.
+    fn accept(&self, answer: HttpResponse) -> Result<Response> {
+        let request_id = answer.header("Request-ID").map(str::to_owned);
+        if !(200..300).contains(&answer.status) {
+            return Err(api_error(&answer, request_id));
+        }
+        let headers = SignedHeaders::from_pairs(
+            answer.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        )?;
+        self.verifier
+            .verify(&headers, &answer.body, unix_now())
+            .map_err(|e| with_request_id(e, &request_id))?;
+        let data = if answer.body.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&answer.body).map_err(|e| {
+                with_request_id(
+                    Error::verify(format!("the signed answer is not JSON: {e}")),
+                    &request_id,
+                )
+            })?
+        };
+        Ok(Response {
+            status: answer.status,
+            request_id,
+            data,
+        })
+    }
+}
+
+fn with_request_id(e: Error, request_id: &Option<String>) -> Error {
+    match request_id {
+        Some(id) => e.with("request_id", id.as_str()),
+        None => e,
+    }
+}
+
+/// WeChat's `{code, message, detail}` when the body has it; empty and HTML bodies too.
+fn api_error(answer: &HttpResponse, request_id: Option<String>) -> Error {
+    let parsed: Option<Value> = serde_json::from_slice(&answer.body).ok();
+    let member = |name: &str| parsed.as_ref().and_then(|v| v.get(name)).cloned();
+    let code = member("code").and_then(|c| c.as_str().map(str::to_owned));
+    let message = member("message")
+        .and_then(|m| m.as_str().map(str::to_owned))
+        .unwrap_or_else(|| match answer.status {
+            429 => "rate limited by WeChat Pay: slow down and retry later".to_owned(),
+            s if s >= 500 => {
+                format!("WeChat Pay answered HTTP {s}: retry with the same parameters")
+            }
+            s => format!("WeChat Pay answered HTTP {s}"),
+        });
+    let mut error = Error::api(answer.status, message)
+        .with("code", code.map_or(Value::Null, Value::String))
+        .with("detail", member("detail").unwrap_or(Value::Null))
+        .with("request_id", request_id.map_or(Value::Null, Value::String));
+    if parsed.is_none() && !answer.body.is_empty() {
+        // A gateway's HTML page: keep a readable excerpt for the logs.
+        let text = String::from_utf8_lossy(&answer.body);
+        let excerpt: String = text.chars().take(512).collect();
+        error = error.with("body", excerpt);
+    }
+    error
+}

@@ -1,0 +1,309 @@
+//! Client configuration: the JSON document a caller passes to `wxpresign_client_new`,
+//! checked strictly (unknown keys are errors, so typos surface) and turned into key objects once.
+
+use crate::error::{Error, Result};
+use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
+use serde::Deserialize;
+use std::fmt;
+use std::time::Duration;
+use zeroize::Zeroizing;
+
+pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com";
+pub const DEFAULT_GLOBAL_BASE_URL: &str = "https://apihk.mch.weixin.qq.com";
+const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
+const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+
+/// The configuration JSON exactly as written by the caller. Secret members are wiped on drop.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigJson {
+    pub mchid: Option<String>,
+    pub merchant_serial_no: Option<String>,
+    pub merchant_private_key: Option<Zeroizing<String>>,
+    pub merchant_private_key_file: Option<String>,
+    pub wechatpay_public_key_id: Option<String>,
+    pub wechatpay_public_key: Option<String>,
+    pub wechatpay_public_key_file: Option<String>,
+    pub platform_certificates: Option<Vec<String>>,
+    pub platform_certificate_files: Option<Vec<String>>,
+    pub apiv3_key: Option<Zeroizing<String>>,
+    pub base_url: Option<String>,
+    pub global_base_url: Option<String>,
+    pub connect_timeout_ms: Option<u64>,
+    pub timeout_ms: Option<u64>,
+    pub user_agent: Option<String>,
+    pub allow_unknown_fields: Option<bool>,
+}
+
+/// A validated configuration with its keys parsed. Debug output never shows key material.
+pub struct Config {
+    pub mchid: String,
+    pub merchant_serial_no: String,
+    pub merchant_key: PrivateKey,
+    /// The WeChat Pay public key and its `PUB_KEY_ID_...`, in public-key mode.
+    pub wechatpay_public_key: Option<(String, PublicKey)>,
+    /// Platform certificates, in certificate mode (both modes may be set during migration).
+    pub platform_certificates: Vec<PlatformCertificate>,
+    pub apiv3_key: Option<Zeroizing<Vec<u8>>>,
+    pub base_url: String,
+    pub global_base_url: String,
+    pub connect_timeout: Duration,
+    pub timeout: Duration,
+    pub user_agent: Option<String>,
+    pub allow_unknown_fields: bool,
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("mchid", &self.mchid)
+            .field("merchant_serial_no", &self.merchant_serial_no)
+            .field("merchant_private_key", &"<redacted>")
+            .field(
+                "wechatpay_public_key_id",
+                &self.wechatpay_public_key.as_ref().map(|(id, _)| id),
+            )
+            .field(
+                "platform_certificates",
+                &self
+                    .platform_certificates
+                    .iter()
+                    .map(|c| &c.serial)
+                    .collect::<Vec<_>>(),
+            )
+            .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
+            .field("base_url", &self.base_url)
+            .field("global_base_url", &self.global_base_url)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("timeout", &self.timeout)
+            .field("user_agent", &self.user_agent)
+            .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .finish()
+    }
+}
+
+fn read_file(path: &str, key: &str) -> Result<Zeroizing<String>> {
+    std::fs::read_to_string(path)
+        .map(Zeroizing::new)
+        .map_err(|e| Error::config(format!("{key}: cannot read \"{path}\": {e}")))
+}
+
+fn required(value: Option<String>, key: &str, hint: &str) -> Result<String> {
+    match value {
+        Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
+        _ => Err(Error::config(format!("{key} is required: {hint}"))),
+    }
+}
+
+/// Exactly one of an inline value and a file path.
+fn inline_or_file(
+    inline: Option<Zeroizing<String>>,
+    file: Option<String>,
+    inline_key: &str,
+    file_key: &str,
+) -> Result<Option<Zeroizing<String>>> {
+    match (inline, file) {
+        (Some(_), Some(_)) => Err(Error::config(format!(
+            "give {inline_key} or {file_key}, not both"
+        ))),
+        (Some(text), None) => Ok(Some(text)),
+        (None, Some(path)) => read_file(&path, file_key).map(Some),
+        (None, None) => Ok(None),
+    }
+}
+
+impl Config {
+    /// Parses and checks a configuration document.
+    pub fn from_json(text: &str) -> Result<Config> {
+        let raw: ConfigJson = serde_json::from_str(text).map_err(|e| {
+            // serde's message names the unknown or mistyped key, never a value.
+            Error::config(format!("configuration JSON: {e}"))
+        })?;
+        Config::from_raw(raw)
+    }
+
+    pub fn from_raw(raw: ConfigJson) -> Result<Config> {
+        let mchid = required(
+            raw.mchid,
+            "mchid",
+            "the merchant id (for service providers, sp_mchid)",
+        )?;
+        if !mchid.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(Error::config(format!(
+                "mchid \"{mchid}\" must contain digits only"
+            )));
+        }
+        let merchant_serial_no = required(
+            raw.merchant_serial_no,
+            "merchant_serial_no",
+            "the serial number of the merchant API certificate (apiclient_cert.pem)",
+        )?;
+        if !merchant_serial_no.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::config(
+                "merchant_serial_no must be the hexadecimal serial of the merchant API certificate, not a PUB_KEY_ID",
+            ));
+        }
+
+        let key_pem = inline_or_file(
+            raw.merchant_private_key,
+            raw.merchant_private_key_file,
+            "merchant_private_key",
+            "merchant_private_key_file",
+        )?
+        .ok_or_else(|| {
+            Error::config(
+                "merchant_private_key or merchant_private_key_file is required (apiclient_key.pem)",
+            )
+        })?;
+        let merchant_key = PrivateKey::from_pem(&key_pem, "merchant_private_key")?;
+
+        let public_pem = inline_or_file(
+            raw.wechatpay_public_key.map(Zeroizing::new),
+            raw.wechatpay_public_key_file,
+            "wechatpay_public_key",
+            "wechatpay_public_key_file",
+        )?;
+        let wechatpay_public_key = match (raw.wechatpay_public_key_id, public_pem) {
+            (Some(id), Some(pem)) => {
+                let id = id.trim().to_owned();
+                if !id.starts_with("PUB_KEY_ID_") {
+                    return Err(Error::config(format!(
+                        "wechatpay_public_key_id \"{id}\" must start with PUB_KEY_ID_ (merchant platform, API security)"
+                    )));
+                }
+                Some((id, PublicKey::from_pem(&pem, "wechatpay_public_key")?))
+            }
+            (None, Some(_)) => {
+                return Err(Error::config(
+                    "wechatpay_public_key needs wechatpay_public_key_id (PUB_KEY_ID_...)",
+                ));
+            }
+            (Some(_), None) => {
+                return Err(Error::config(
+                    "wechatpay_public_key_id needs wechatpay_public_key or wechatpay_public_key_file",
+                ));
+            }
+            (None, None) => None,
+        };
+
+        let mut platform_certificates = Vec::new();
+        for (i, pem) in raw
+            .platform_certificates
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            platform_certificates.push(PlatformCertificate::from_pem(
+                pem,
+                &format!("platform_certificates[{i}]"),
+            )?);
+        }
+        for path in raw.platform_certificate_files.unwrap_or_default() {
+            let pem = read_file(&path, "platform_certificate_files")?;
+            platform_certificates.push(PlatformCertificate::from_pem(
+                &pem,
+                &format!("platform certificate \"{path}\""),
+            )?);
+        }
+        if wechatpay_public_key.is_none() && platform_certificates.is_empty() {
+            return Err(Error::config(
+                "no key to verify WeChat Pay answers: set wechatpay_public_key_id with wechatpay_public_key(_file), \
+                 or platform_certificates (or platform_certificate_files)",
+            ));
+        }
+
+        let apiv3_key = match raw.apiv3_key {
+            None => None,
+            Some(key) if key.len() == 32 => Some(Zeroizing::new(key.as_bytes().to_vec())),
+            Some(key) => {
+                return Err(Error::config(format!(
+                    "apiv3_key must be the 32-character APIv3 key as set in the merchant platform (got {} bytes)",
+                    key.len()
+                )));
+            }
+        };
+
+        let base_url = check_base_url(
+            raw.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
+            "base_url",
+        )?;
+        let global_base_url = check_base_url(
+            raw.global_base_url
+                .as_deref()
+                .unwrap_or(DEFAULT_GLOBAL_BASE_URL),
+            "global_base_url",
+        )?;
+
+        let connect_timeout_ms = raw.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS);
+        let timeout_ms = raw.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+        for (key, ms) in [
+            ("connect_timeout_ms", connect_timeout_ms),
+            ("timeout_ms", timeout_ms),
+        ] {
+            if !(1..=600_000).contains(&ms) {
+                return Err(Error::config(format!(
+                    "{key} must be between 1 and 600000 milliseconds (got {ms})"
+                )));
+            }
+        }
+
+        let user_agent = match raw.user_agent {
+            Some(ua) if ua.chars().any(|c| c.is_control() || !c.is_ascii()) => {
+                return Err(Error::config("user_agent must be printable ASCII"));
+            }
+            other => other.filter(|ua| !ua.trim().is_empty()),
+        };
+
+        Ok(Config {
+            mchid,
+            merchant_serial_no,
+            merchant_key,
+            wechatpay_public_key,
+            platform_certificates,
+            apiv3_key,
+            base_url,
+            global_base_url,
+            connect_timeout: Duration::from_millis(connect_timeout_ms),
+            timeout: Duration::from_millis(timeout_ms),
+            user_agent,
+            allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
+        })
+    }
+}
+
+/// `https://host[:port]` anywhere, `http://` only for loopback (local sandboxes and tests).
+fn check_base_url(url: &str, key: &str) -> Result<String> {
+    let url = url.trim().trim_end_matches('/');
+    let (scheme, rest) = url
+        .split_once("://")
+        .ok_or_else(|| Error::config(format!("{key} \"{url}\" must start with https://")))?;
+    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+        return Err(Error::config(format!(
+            "{key} \"{url}\" must be scheme://host[:port] with no path"
+        )));
+    }
+    match scheme {
+        "https" => Ok(url.to_owned()),
+        "http" if is_loopback_authority(rest) => Ok(url.to_owned()),
+        "http" => Err(Error::config(format!(
+            "{key} \"{url}\": plain http is allowed only to loopback hosts; WeChat Pay requires https"
+        ))),
+        _ => Err(Error::config(format!(
+            "{key} \"{url}\" must start with https://"
+        ))),
+    }
+}
+
+/// True for `localhost`, `127.x.x.x` and `[::1]`, with an optional port.
+pub fn is_loopback_authority(authority: &str) -> bool {
+    let host = if let Some(rest) = authority.strip_prefix('[') {
+        rest.split(']').next().unwrap_or("")
+    } else {
+        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
+    };
+    if host.eq_ignore_ascii_case("localhost") {
+        return true;
+    }
+    host.parse::<std::net::IpAddr>()
+        .is_ok_and(|ip| ip.is_loopback())
+}

@@ -1,0 +1,23 @@
+//! libwxpresign: a blocking client for the WeChat Pay APIv3 pre-sign (预签约) endpoints, with a
+//! C ABI (`ffi`) over a plain Rust core usable directly from Rust.
+//!
+//! ```no_run
+//! let client = wxpresign::Client::from_json(&std::fs::read_to_string("client.json").unwrap()).unwrap();
+//! let answer = client.call("v3/edu-papay/contracts/presign", r#"{"appid":"wx8888888888888888"}"#);
+//! ```
+
+pub mod client;
+pub mod config;
+pub mod encryption;
+pub mod endpoints;
+pub mod error;
+pub mod ffi;
+pub mod keys;
+pub mod schema;
+pub mod signing;
+pub mod transport;
+pub mod validation;
+pub mod verification;
+
+pub use client::{Client, Response};
+pub use error::{Error, Kind};

@@ -1,0 +1,270 @@
+//! Checks a request against its endpoint schema before anything is signed or sent.
+//! The first violation is reported with its JSON Pointer.
+
+use crate::error::{Error, Result};
+use crate::schema::{Field, Format, Type, pointer_push};
+use serde_json::{Map, Value};
+
+/// The longest plaintext RSA-OAEP (SHA-1) can encrypt under a 2048-bit key.
+pub const MAX_ENCRYPTED_BYTES: usize = 214;
+
+/// Validates `request` against `fields`. Unknown members are errors unless `allow_unknown`.
+pub fn validate(fields: &[Field], request: &Value, allow_unknown: bool) -> Result<()> {
+    let Value::Object(members) = request else {
+        return Err(Error::validation(
+            "",
+            format!(
+                "the request must be a JSON object, not {}",
+                type_name(request)
+            ),
+        ));
+    };
+    check_object(fields, members, "", allow_unknown)?;
+    check_charset(request, "")
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn check_object(
+    fields: &[Field],
+    members: &Map<String, Value>,
+    pointer: &str,
+    allow_unknown: bool,
+) -> Result<()> {
+    for field in fields {
+        let here = pointer_push(pointer, field.name);
+        match members.get(field.name) {
+            None if field.required => {
+                return Err(Error::validation(&here, "required field is missing"));
+            }
+            None => {}
+            Some(value) => check_value(field, value, &here, allow_unknown)?,
+        }
+    }
+    if !allow_unknown {
+        if let Some(name) = members
+            .keys()
+            .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
+        {
+            let expected: Vec<&str> = fields.iter().map(|f| f.name).collect();
+            return Err(Error::validation(
+                &pointer_push(pointer, name),
+                format!(
+                    "unknown field (this object accepts: {})",
+                    expected.join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) -> Result<()> {
+    let wrong_type = |expected: &str| {
+        Error::validation(
+            here,
+            format!("must be {expected}, not {}", type_name(value)),
+        )
+    };
+    match (field.ty, value) {
+        (
+            Type::String {
+                max_chars,
+                format,
+                choices,
+            },
+            Value::String(s),
+        ) => check_string(field, s, max_chars, format, choices, here),
+        (Type::String { .. }, _) => Err(wrong_type("a string")),
+        (Type::Integer { positive }, Value::Number(n)) => {
+            let Some(i) = n
+                .as_i64()
+                .map(i128::from)
+                .or_else(|| n.as_u64().map(i128::from))
+            else {
+                return Err(Error::validation(
+                    here,
+                    format!("must be an integer, not {n} (amounts are in fen: 100 is 1.00 CNY)"),
+                ));
+            };
+            if positive && i <= 0 {
+                return Err(Error::validation(
+                    here,
+                    format!("must be greater than 0 (got {i})"),
+                ));
+            }
+            Ok(())
+        }
+        (Type::Integer { .. }, _) => Err(wrong_type("an integer")),
+        (Type::Boolean, Value::Bool(_)) => Ok(()),
+        (Type::Boolean, _) => Err(wrong_type("true or false")),
+        (Type::Object(fields), Value::Object(members)) => {
+            check_object(fields, members, here, allow_unknown)
+        }
+        (Type::Object(_), _) => Err(wrong_type("an object")),
+        (Type::ObjectArray(fields), Value::Array(items)) => {
+            if items.is_empty() {
+                return Err(Error::validation(here, "must contain at least one item"));
+            }
+            for (i, item) in items.iter().enumerate() {
+                let at = pointer_push(here, &i.to_string());
+                let Value::Object(members) = item else {
+                    return Err(Error::validation(
+                        &at,
+                        format!("must be an object, not {}", type_name(item)),
+                    ));
+                };
+                check_object(fields, members, &at, allow_unknown)?;
+            }
+            Ok(())
+        }
+        (Type::ObjectArray(_), _) => Err(wrong_type("an array of objects")),
+    }
+}
+
+fn check_string(
+    field: &Field,
+    s: &str,
+    max_chars: Option<usize>,
+    format: Format,
+    choices: &[&str],
+    here: &str,
+) -> Result<()> {
+    // Values of encrypted fields are personal data: never echo them.
+    let shown = |s: &str| {
+        if field.encrypted {
+            String::new()
+        } else {
+            format!(" (got \"{}\")", abbreviate(s))
+        }
+    };
+    if s.trim().is_empty() {
+        return Err(Error::validation(here, "must not be empty"));
+    }
+    if let Some(max) = max_chars {
+        let n = s.chars().count();
+        if n > max {
+            return Err(Error::validation(
+                here,
+                format!("is {n} characters long; the limit is {max}"),
+            ));
+        }
+    }
+    if field.encrypted && s.len() > MAX_ENCRYPTED_BYTES {
+        return Err(Error::validation(
+            here,
+            format!(
+                "is {} bytes; an encrypted field holds at most {MAX_ENCRYPTED_BYTES} bytes of UTF-8",
+                s.len()
+            ),
+        ));
+    }
+    if !choices.is_empty() && !choices.contains(&s) {
+        return Err(Error::validation(
+            here,
+            format!("must be one of {}{}", choices.join(", "), shown(s)),
+        ));
+    }
+    match format {
+        Format::Text => Ok(()),
+        Format::Date if is_date(s) => Ok(()),
+        Format::Date => Err(Error::validation(
+            here,
+            format!("must be a date as yyyy-MM-dd{}", shown(s)),
+        )),
+        Format::Url | Format::NotifyUrl => check_url(s, format == Format::NotifyUrl)
+            .map_err(|issue| Error::validation(here, format!("{issue}{}", shown(s)))),
+    }
+}
+
+fn abbreviate(s: &str) -> String {
+    match s.char_indices().nth(48) {
+        Some((i, _)) => format!("{}...", &s[..i]),
+        None => s.to_owned(),
+    }
+}
+
+/// `yyyy-MM-dd` naming a day that exists.
+pub fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return false;
+    }
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        s.get(r)
+            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
+        return false;
+    };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    y >= 1970 && (1..=days).contains(&d)
+}
+
+/// An absolute URL; notification URLs must be https (http only to loopback) and carry no query.
+fn check_url(s: &str, notify: bool) -> std::result::Result<(), String> {
+    let (scheme, rest) = s
+        .split_once("://")
+        .ok_or("must be an absolute URL starting with https://")?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || s.contains(char::is_whitespace) {
+        return Err("must be an absolute URL with a host".into());
+    }
+    match scheme {
+        "https" => {}
+        "http" if !notify || crate::config::is_loopback_authority(authority) => {}
+        _ if notify => {
+            return Err(
+                "must be an https URL (WeChat Pay calls only https notification URLs)".into(),
+            );
+        }
+        _ => return Err("must be an http or https URL".into()),
+    }
+    if notify && rest.contains(['?', '#']) {
+        return Err("must not carry a query string or fragment (WeChat Pay drops them)".into());
+    }
+    Ok(())
+}
+
+/// APIv3 accepts only UTF-8 characters of one to three bytes, anywhere in a request.
+fn check_charset(value: &Value, pointer: &str) -> Result<()> {
+    let bad = |s: &str| s.chars().any(|c| c.len_utf8() == 4);
+    match value {
+        Value::String(s) if bad(s) => Err(Error::validation(
+            pointer,
+            "contains a 4-byte UTF-8 character (such as an emoji); WeChat Pay accepts only 1-3 byte characters",
+        )),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .try_for_each(|(i, v)| check_charset(v, &pointer_push(pointer, &i.to_string()))),
+        Value::Object(members) => members.iter().try_for_each(|(k, v)| {
+            let here = pointer_push(pointer, k);
+            if bad(k) {
+                return Err(Error::validation(
+                    &here,
+                    "field name contains a 4-byte UTF-8 character",
+                ));
+            }
+            check_charset(v, &here)
+        }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,159 @@
+//! Verification of WeChat Pay's signatures on answers and notifications, with the WeChat Pay
+//! public key or platform certificates chosen by `Wechatpay-Serial`.
+
+use crate::error::{Error, Result};
+use crate::keys::{PlatformCertificate, PublicKey, same_serial};
+use crate::signing::{SCHEME, response_message};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+/// How far a WeChat Pay timestamp may be from the local clock, as every official SDK uses.
+pub const MAX_CLOCK_SKEW_SECS: u64 = 300;
+
+/// The signature prefix of WeChat Pay's probes, which must fail verification.
+pub const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// The `Wechatpay-*` headers of a signed answer or notification.
+#[derive(Clone, Debug, Default)]
+pub struct SignedHeaders {
+    pub timestamp: Option<String>,
+    pub nonce: Option<String>,
+    pub serial: Option<String>,
+    pub signature: Option<String>,
+    pub signature_type: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl SignedHeaders {
+    /// Collects the headers that matter from `(name, value)` pairs, case-insensitively.
+    /// A signed header that appears twice makes the answer ambiguous, so it is refused.
+    pub fn from_pairs<'a>(
+        pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Result<SignedHeaders> {
+        let mut h = SignedHeaders::default();
+        for (name, value) in pairs {
+            let slot = match name.to_ascii_lowercase().as_str() {
+                "wechatpay-timestamp" => &mut h.timestamp,
+                "wechatpay-nonce" => &mut h.nonce,
+                "wechatpay-serial" => &mut h.serial,
+                "wechatpay-signature" => &mut h.signature,
+                "wechatpay-signature-type" => &mut h.signature_type,
+                "request-id" => &mut h.request_id,
+                _ => continue,
+            };
+            if slot.is_some() {
+                return Err(Error::verify(format!(
+                    "header {name} appears more than once"
+                )));
+            }
+            *slot = Some(value.trim().to_owned());
+        }
+        Ok(h)
+    }
+}
+
+/// The keys WeChat Pay signs with, by serial: `PUB_KEY_ID_...` or platform certificate serials.
+#[derive(Debug)]
+pub struct Verifier {
+    public_key: Option<(String, PublicKey)>,
+    certificates: Vec<PlatformCertificate>,
+}
+
+impl Verifier {
+    pub fn new(
+        public_key: Option<(String, PublicKey)>,
+        mut certificates: Vec<PlatformCertificate>,
+    ) -> Self {
+        // Newest first: during rotation WeChat signs with the newest certificate.
+        certificates.sort_by(|a, b| b.not_before.cmp(&a.not_before));
+        Verifier {
+            public_key,
+            certificates,
+        }
+    }
+
+    /// The serial to send as `Wechatpay-Serial` and the key to encrypt sensitive fields with:
+    /// the public key when configured (WeChat's recommendation), else the newest certificate.
+    pub fn preferred(&self) -> Option<(&str, &PublicKey)> {
+        if let Some((id, key)) = &self.public_key {
+            return Some((id, key));
+        }
+        self.certificates
+            .first()
+            .map(|c| (c.serial.as_str(), &c.key))
+    }
+
+    /// The key a serial names, if it is configured.
+    pub fn key_for(&self, serial: &str) -> Option<&PublicKey> {
+        if let Some((id, key)) = &self.public_key {
+            if id.eq_ignore_ascii_case(serial) {
+                return Some(key);
+            }
+        }
+        self.certificates
+            .iter()
+            .find(|c| same_serial(&c.serial, serial))
+            .map(|c| &c.key)
+    }
+
+    /// Checks a signed answer or notification: all headers present, the timestamp within
+    /// [`MAX_CLOCK_SKEW_SECS`] of `now`, a known serial, and a valid signature over the raw body.
+    pub fn verify(&self, h: &SignedHeaders, body: &[u8], now: u64) -> Result<()> {
+        let need = |value: &Option<String>, name: &str| -> Result<String> {
+            match value {
+                Some(v) if !v.is_empty() => Ok(v.clone()),
+                _ => Err(Error::verify(format!(
+                    "the answer has no {name} header: a 2xx answer without a signature must be treated as forged"
+                ))),
+            }
+        };
+        let timestamp = need(&h.timestamp, "Wechatpay-Timestamp")?;
+        let nonce = need(&h.nonce, "Wechatpay-Nonce")?;
+        let serial = need(&h.serial, "Wechatpay-Serial")?;
+        let signature = need(&h.signature, "Wechatpay-Signature")?;
+        if let Some(kind) = &h.signature_type {
+            if kind != SCHEME {
+                return Err(Error::verify(format!(
+                    "Wechatpay-Signature-Type \"{kind}\" is not supported; expected {SCHEME}"
+                )));
+            }
+        }
+
+        let ts: u64 = timestamp.parse().map_err(|_| {
+            Error::verify(format!(
+                "Wechatpay-Timestamp \"{timestamp}\" is not a Unix time in seconds"
+            ))
+        })?;
+        let skew = now.abs_diff(ts);
+        if skew >= MAX_CLOCK_SKEW_SECS {
+            return Err(Error::verify(format!(
+                "Wechatpay-Timestamp is {skew} s off the local clock (limit {MAX_CLOCK_SKEW_SECS} s): \
+                 a replayed answer, or a wrong local clock (check NTP)"
+            )));
+        }
+
+        let key = self.key_for(&serial).ok_or_else(|| {
+            Error::verify(format!(
+                "Wechatpay-Serial {serial} names no configured key: add that WeChat Pay public key (PUB_KEY_ID_...) \
+                 or platform certificate to the configuration"
+            ))
+        })?;
+
+        let signature_bytes = STANDARD.decode(signature.as_bytes()).map_err(|_| {
+            if signature.starts_with(PROBE_PREFIX) {
+                Error::verify("the signature is a WeChat Pay probe (WECHATPAY/SIGNTEST/); it must fail verification")
+            } else {
+                Error::verify("Wechatpay-Signature is not valid Base64")
+            }
+        })?;
+        if !key.verify_sha256(
+            &response_message(&timestamp, &nonce, body),
+            &signature_bytes,
+        ) {
+            return Err(Error::verify(format!(
+                "the signature does not match the body for key {serial}: the answer was altered, or signed with another key"
+            )));
+        }
+        Ok(())
+    }
+}
