@@ -43,6 +43,8 @@ pub struct Endpoint {
     pub fault_field: &'static str,
     /// How long WeChat keeps the pre-sign session, in minutes.
     pub session_minutes: u32,
+    /// A valid request, as the caller writes it (encrypted fields in plaintext).
+    pub example: &'static str,
 }
 
 impl Endpoint {
@@ -80,6 +82,7 @@ impl Endpoint {
             "needs_wechatpay_serial": self.needs_serial(),
             "request": self.request.iter().map(Field::describe).collect::<Vec<_>>(),
             "answer": self.answer.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+            "example": serde_json::from_str::<Value>(self.example).unwrap_or(Value::Null),
         })
     }
 }
@@ -206,6 +209,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
+        example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","plan_id":12535,"out_contract_code":"wxwtdk20200910100000","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
     },
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
@@ -219,6 +223,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         ],
         fault_field: "out_contract_code",
         session_minutes: 10,
+        example: r#"{"sp_appid":"wxd678efh567hg6787","sp_openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","sub_mchid":"1900000109","plan_id":12535,"out_contract_code":"wxwtdk20200910100001","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
     },
     Endpoint {
         path: "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
@@ -233,6 +238,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         ],
         fault_field: "out_contract_code",
         session_minutes: 120,
+        example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","service_id":12535,"out_contract_code":"wxwtdk20200910100002","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","prepay_id":"wx201410272009395522657a690389285100"}"#,
     },
     Endpoint {
         path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
@@ -242,6 +248,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100003","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
     },
     Endpoint {
         path: "v3/edu-papay/contracts/presign",
@@ -251,6 +258,7 @@ pub static ENDPOINTS: &[Endpoint] = &[
         answer: &[("presign_token", Reply::SessionId)],
         fault_field: "user_id",
         session_minutes: 10,
+        example: r#"{"appid":"wx8888888888888888","openid":"oUpF8uMuAJOM2pxb1Q","plan_id":"101164396123311331","user_id":"20200330tony","period_start_date":"2026-12-19","trade_scene":"EDUCATION_PERIOD"}"#,
     },
 ];
 

@@ -13,6 +13,8 @@ pub mod endpoints;
 pub mod error;
 pub mod ffi;
 pub mod keys;
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
 pub mod schema;
 pub mod signing;
 pub mod transport;

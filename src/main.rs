@@ -1,1 +1,322 @@
-fn main() {}
+//! `wxpresign`: the demo, the local sandbox, one-off calls and the endpoint list.
+
+use clap::{Parser, Subcommand};
+use serde_json::Value;
+use std::ffi::{CStr, CString};
+use std::io::Read;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::ffi::{self, wxpresign_status};
+use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Sandbox};
+
+#[derive(Parser)]
+#[command(
+    name = "wxpresign",
+    version,
+    about = "WeChat Pay APIv3 pre-sign client, local sandbox and demo"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run every pre-sign endpoint against a temporary in-process sandbox, then some failures.
+    Demo,
+    /// The local WeChat Pay pre-sign simulator.
+    Sandbox {
+        #[command(subcommand)]
+        command: SandboxCommand,
+    },
+    /// Call one endpoint for real: request JSON from --data or stdin, answer JSON on stdout.
+    Call {
+        /// The API path, e.g. v3/edu-papay/contracts/presign.
+        endpoint: String,
+        /// The client configuration JSON file.
+        #[arg(long)]
+        config: PathBuf,
+        /// The request JSON (read from stdin when absent).
+        #[arg(long)]
+        data: Option<String>,
+    },
+    /// List every endpoint with its C function and whether it needs Wechatpay-Serial.
+    Endpoints {
+        /// Print the full table, schemas and examples included, as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum SandboxCommand {
+    /// Create fresh keys and write DIR/client.json (library configuration) and DIR/sandbox.json.
+    Init {
+        dir: PathBuf,
+        #[arg(long, default_value = DEFAULT_LISTEN)]
+        listen: String,
+    },
+    /// Serve the pre-sign endpoints until SIGINT or SIGTERM.
+    Serve {
+        dir: PathBuf,
+        /// Overrides the address given to `sandbox init`.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// List the magic values that make the sandbox fail on purpose.
+    Faults,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo => demo(),
+        Command::Sandbox {
+            command: SandboxCommand::Init { dir, listen },
+        } => Identity::init_dir(&dir, &listen).map(|()| {
+            println!("wrote {0}/client.json and {0}/sandbox.json", dir.display());
+            println!("serve it with: wxpresign sandbox serve {}", dir.display());
+            ExitCode::SUCCESS
+        }),
+        Command::Sandbox {
+            command: SandboxCommand::Serve { dir, listen },
+        } => serve(&dir, listen),
+        Command::Sandbox {
+            command: SandboxCommand::Faults,
+        } => {
+            for (value, effect) in Fault::ALL {
+                println!("{value:<30} {effect}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Call {
+            endpoint,
+            config,
+            data,
+        } => call(&endpoint, &config, data),
+        Command::Endpoints { json } => {
+            if json {
+                println!("{:#}", wxpresign::endpoints::describe_all());
+            } else {
+                println!("{:<95} {:<72} SERIAL", "PATH", "C FUNCTION");
+                for e in ENDPOINTS {
+                    println!(
+                        "/{:<94} {:<72} {}",
+                        e.path,
+                        e.c_function(),
+                        if e.needs_serial() { "yes" } else { "no" }
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|e| {
+        eprintln!("wxpresign: {e}");
+        ExitCode::from(e.kind() as u8)
+    })
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn request_stop(_signal: libc::c_int) {
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn serve(dir: &std::path::Path, listen: Option<String>) -> wxpresign::error::Result<ExitCode> {
+    let (identity, default_listen) = Identity::load_dir(dir)?;
+    let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
+    // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
+    unsafe {
+        libc::signal(
+            libc::SIGINT,
+            request_stop as *const () as libc::sighandler_t,
+        );
+        libc::signal(
+            libc::SIGTERM,
+            request_stop as *const () as libc::sighandler_t,
+        );
+    }
+    println!("listening on {}", sandbox.base_url());
+    use std::io::Write;
+    let _ = std::io::stdout().flush();
+    while !STOP.load(Ordering::SeqCst) {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    sandbox.shutdown();
+    println!("stopped");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn call(
+    endpoint: &str,
+    config: &std::path::Path,
+    data: Option<String>,
+) -> wxpresign::error::Result<ExitCode> {
+    let config = std::fs::read_to_string(config)
+        .map_err(|e| wxpresign::Error::config(format!("cannot read {}: {e}", config.display())))?;
+    let request = match data {
+        Some(d) => d,
+        None => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).map_err(|e| {
+                wxpresign::Error::argument(format!("cannot read the request from stdin: {e}"))
+            })?;
+            s
+        }
+    };
+    let client = CClient::new(&config).map_err(|json| wxpresign::Error::config(json))?;
+    let (status, answer) = client.call(endpoint, &request);
+    println!("{answer}");
+    Ok(if status == wxpresign_status::WXPRESIGN_OK {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(status as u8)
+    })
+}
+
+/// The C ABI seen from Rust: the demo and `call` go through exactly what C users get.
+struct CClient(*mut ffi::wxpresign_client);
+
+impl CClient {
+    fn new(config: &str) -> Result<CClient, String> {
+        let config =
+            CString::new(config).map_err(|_| "the configuration contains a NUL byte".to_owned())?;
+        let mut client = std::ptr::null_mut();
+        let mut error = std::ptr::null_mut();
+        // SAFETY: valid pointers; the error string is taken and freed below.
+        let status = unsafe { ffi::wxpresign_client_new(config.as_ptr(), &mut client, &mut error) };
+        if status == wxpresign_status::WXPRESIGN_OK {
+            Ok(CClient(client))
+        } else {
+            Err(take_string(error))
+        }
+    }
+
+    fn call(&self, endpoint: &str, request: &str) -> (wxpresign_status, String) {
+        let (Ok(endpoint), Ok(request)) = (CString::new(endpoint), CString::new(request)) else {
+            return (
+                wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
+                r#"{"error":{"kind":"argument","message":"NUL byte in argument"}}"#.into(),
+            );
+        };
+        let mut out = std::ptr::null_mut();
+        // SAFETY: the client is live; strings are NUL-terminated; out is taken and freed below.
+        let status =
+            unsafe { ffi::wxpresign_call(self.0, endpoint.as_ptr(), request.as_ptr(), &mut out) };
+        (status, take_string(out))
+    }
+}
+
+impl Drop for CClient {
+    fn drop(&mut self) {
+        // SAFETY: created by wxpresign_client_new, freed once.
+        unsafe { ffi::wxpresign_client_free(self.0) }
+    }
+}
+
+fn take_string(s: *mut libc::c_char) -> String {
+    if s.is_null() {
+        return String::new();
+    }
+    // SAFETY: a NUL-terminated string from the library, freed right after copying.
+    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
+    unsafe { ffi::wxpresign_string_free(s) };
+    text
+}
+
+/// The fields worth showing from an answer, in a line.
+fn summary(data: &Value) -> String {
+    let Some(members) = data.as_object() else {
+        return data.to_string();
+    };
+    members
+        .iter()
+        .map(|(k, v)| {
+            let v = v.as_str().map_or_else(|| v.to_string(), str::to_owned);
+            let v = if v.chars().count() > 48 {
+                format!("{}...", v.chars().take(45).collect::<String>())
+            } else {
+                v
+            };
+            format!("{k}={v}")
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn demo() -> wxpresign::error::Result<ExitCode> {
+    println!(
+        "libwxpresign {} demo: a temporary WeChat Pay sandbox on loopback, called through the C ABI\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let (identity, merchant_key) = Identity::generate()?;
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0")?;
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())?;
+    println!(
+        "sandbox   {}  (mchid {}, key {})",
+        sandbox.base_url(),
+        sandbox.identity().mchid,
+        sandbox.identity().platform_serial
+    );
+    let client = CClient::new(&config.to_string()).map_err(wxpresign::Error::config)?;
+
+    println!("\n{:<58} {:>6} {:>8}  answer", "endpoint", "status", "time");
+    let mut failures = 0;
+    for endpoint in ENDPOINTS {
+        let started = Instant::now();
+        let (status, answer) = client.call(endpoint.path, endpoint.example);
+        let elapsed = started.elapsed();
+        let parsed: Value = serde_json::from_str(&answer).unwrap_or(Value::Null);
+        let (http, shown) = if status == wxpresign_status::WXPRESIGN_OK {
+            (parsed["status"].to_string(), summary(&parsed["data"]))
+        } else {
+            failures += 1;
+            (
+                "ERR".to_owned(),
+                parsed["error"]["message"]
+                    .as_str()
+                    .unwrap_or(&answer)
+                    .to_owned(),
+            )
+        };
+        println!(
+            "{:<58} {:>6} {:>6.1}ms  {shown}",
+            endpoint.c_function().trim_start_matches("wxpresign_"),
+            http,
+            elapsed.as_secs_f64() * 1e3
+        );
+    }
+
+    println!("\nWhat failures look like (the JSON every binding receives):");
+    let edu = "v3/edu-papay/contracts/presign";
+    let mut bad_date: Value = serde_json::from_str(ENDPOINTS[4].example).unwrap_or(Value::Null);
+    bad_date["period_start_date"] = "2026-02-30".into();
+    let mut system_error = bad_date.clone();
+    system_error["period_start_date"] = "2026-12-19".into();
+    system_error["user_id"] = "SANDBOX_SYSTEM_ERROR".into();
+    let mut forged = system_error.clone();
+    forged["user_id"] = "SANDBOX_BAD_SIGNATURE".into();
+    for (title, request) in [
+        ("invalid request, caught before sending", &bad_date),
+        ("WeChat Pay answers 500 SYSTEM_ERROR", &system_error),
+        ("an answer signed with the wrong key", &forged),
+    ] {
+        let (status, answer) = client.call(edu, &request.to_string());
+        println!("\n  {title}: status {}\n  {answer}", status as u32);
+    }
+
+    drop(client);
+    sandbox.shutdown();
+    if failures > 0 {
+        println!("\n{failures} endpoint(s) failed");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("\nall {} endpoints answered and verified", ENDPOINTS.len());
+    Ok(ExitCode::SUCCESS)
+}

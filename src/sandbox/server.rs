@@ -1,0 +1,623 @@
+//! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
+
+use super::{Fault, Identity, random_hex};
+use crate::encryption::decrypt_fields;
+use crate::endpoints::{self, Endpoint, Reply};
+use crate::error::{Error, Result};
+use crate::keys::{PrivateKey, same_serial};
+use crate::signing::{Authorization, nonce, request_message, response_message, unix_now};
+use crate::validation::validate;
+use crate::verification::MAX_CLOCK_SKEW_SECS;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::io::Read;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use tiny_http::{Header, Request, Response, Server};
+
+/// Worker threads answering requests; slow faults hold one each.
+const WORKERS: usize = 8;
+/// The largest request body the sandbox reads.
+const MAX_REQUEST_BYTES: u64 = 64 * 1024;
+
+/// A pre-sign session the sandbox handed out.
+#[derive(Clone, Debug)]
+pub struct Session {
+    pub id: String,
+    pub endpoint: &'static str,
+    pub request: Value,
+    pub expires: Instant,
+}
+
+struct State {
+    identity: Identity,
+    base_url: String,
+    /// Nonces seen within the clock-skew window, with their timestamps: a repeat is a replay.
+    nonces: Mutex<HashMap<String, u64>>,
+    sessions: Mutex<HashMap<String, Session>>,
+    /// A key nobody trusts, for the bad-signature fault; made on first use.
+    wrong_key: OnceLock<Option<PrivateKey>>,
+}
+
+/// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops the workers.
+pub struct Sandbox {
+    state: Arc<State>,
+    server: Arc<Server>,
+    workers: Vec<JoinHandle<()>>,
+    addr: SocketAddr,
+}
+
+impl Sandbox {
+    /// Listens on `listen` (port 0 picks a free port) and serves in background threads.
+    pub fn start(identity: Identity, listen: &str) -> Result<Sandbox> {
+        let server = Server::http(listen)
+            .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| Error::config(format!("{listen} is not an IP address")))?;
+        let state = Arc::new(State {
+            identity,
+            base_url: format!("http://{addr}"),
+            nonces: Mutex::new(HashMap::new()),
+            sessions: Mutex::new(HashMap::new()),
+            wrong_key: OnceLock::new(),
+        });
+        let server = Arc::new(server);
+        let workers = (0..WORKERS)
+            .map(|_| {
+                let (server, state) = (Arc::clone(&server), Arc::clone(&state));
+                std::thread::spawn(move || {
+                    while let Ok(request) = server.recv() {
+                        state.handle(request);
+                    }
+                })
+            })
+            .collect();
+        Ok(Sandbox {
+            state,
+            server,
+            workers,
+            addr,
+        })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://HOST:PORT`, the `base_url` clients use.
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.state.identity
+    }
+
+    /// A session by id, while it is valid.
+    pub fn session(&self, id: &str) -> Option<Session> {
+        self.state.session(id)
+    }
+
+    /// Stops accepting requests and waits for the workers to finish the ones in hand.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        for _ in 0..self.workers.len() {
+            self.server.unblock();
+        }
+        for worker in self.workers.drain(..) {
+            let _ = worker.join();
+        }
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A refusal in WeChat's error shape.
+struct Refusal {
+    status: u16,
+    code: &'static str,
+    message: String,
+    detail: Option<Value>,
+}
+
+impl Refusal {
+    fn new(status: u16, code: &'static str, message: impl Into<String>) -> Self {
+        Refusal {
+            status,
+            code,
+            message: message.into(),
+            detail: None,
+        }
+    }
+
+    fn sign_error(issue: impl Into<String>) -> Self {
+        let issue = issue.into();
+        Refusal {
+            status: 401,
+            code: "SIGN_ERROR",
+            message: format!("签名错误，请检查后再试 ({issue})"),
+            detail: Some(json!({ "location": "authorization", "issue": issue })),
+        }
+    }
+
+    fn param_error(field: &str, value: Value, issue: impl Into<String>, location: &str) -> Self {
+        let issue = issue.into();
+        Refusal {
+            status: 400,
+            code: "PARAM_ERROR",
+            message: format!("参数错误: {field} {issue}"),
+            detail: Some(
+                json!({ "field": field, "value": value, "issue": issue, "location": location }),
+            ),
+        }
+    }
+
+    /// The numeric suffix WeChat puts after the Request-ID of a failed request.
+    fn request_id_suffix(&self) -> &'static str {
+        match self.code {
+            "SIGN_ERROR" => "268443699",
+            "PARAM_ERROR" | "INVALID_REQUEST" => "268435461",
+            "FREQUENCY_LIMITED" => "268447840",
+            _ => "268435456",
+        }
+    }
+}
+
+fn header(name: &str, value: &str) -> Option<Header> {
+    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
+}
+
+fn request_id(suffix: &str) -> String {
+    format!("08{}-{suffix}", random_hex(20))
+}
+
+impl State {
+    fn session(&self, id: &str) -> Option<Session> {
+        let sessions = self.sessions.lock().ok()?;
+        sessions
+            .get(id)
+            .filter(|s| s.expires > Instant::now())
+            .cloned()
+    }
+
+    fn handle(&self, mut request: Request) {
+        let outcome = self.process(&mut request);
+        let response = match outcome {
+            Ok(Outcome::Answer {
+                status,
+                body,
+                headers,
+            }) => {
+                let mut response = Response::from_data(body).with_status_code(status);
+                for (name, value) in headers {
+                    if let Some(h) = header(name, &value) {
+                        response.add_header(h);
+                    }
+                }
+                response
+            }
+            Ok(Outcome::Drop) => {
+                // Take the raw stream and close it unanswered.
+                drop(request.into_writer());
+                return;
+            }
+            Err(refusal) => {
+                let mut body = json!({ "code": refusal.code, "message": refusal.message });
+                if let Some(detail) = refusal.detail.clone() {
+                    body["detail"] = detail;
+                }
+                let mut response =
+                    Response::from_data(body.to_string()).with_status_code(refusal.status);
+                for h in [
+                    header("Content-Type", "application/json; charset=utf-8"),
+                    header("Request-ID", &request_id(refusal.request_id_suffix())),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    response.add_header(h);
+                }
+                response
+            }
+        };
+        let _ = request.respond(response);
+    }
+
+    fn process(&self, request: &mut Request) -> std::result::Result<Outcome, Refusal> {
+        let url = request.url().to_owned();
+        let path = url.split('?').next().unwrap_or("");
+        if let Some(id) = path.strip_prefix("/sandbox/sessions/") {
+            return self.show_session(id);
+        }
+        let endpoint = endpoints::find(path)
+            .filter(|_| path.starts_with('/'))
+            .ok_or_else(|| {
+                Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}"))
+            })?;
+        if request.method() != &tiny_http::Method::Post {
+            return Err(Refusal::new(
+                405,
+                "METHOD_NOT_ALLOWED",
+                format!("{} is POST only", endpoint.path),
+            ));
+        }
+
+        let headers: Vec<(String, String)> = request
+            .headers()
+            .iter()
+            .map(|h| {
+                (
+                    h.field.as_str().as_str().to_owned(),
+                    h.value.as_str().to_owned(),
+                )
+            })
+            .collect();
+        let get = |name: &str| {
+            headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        };
+        if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
+            return Err(Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "Http头缺少Accept或User-Agent",
+            ));
+        }
+        let content_type = get("Content-Type").unwrap_or("");
+        if content_type.split(';').next().map(str::trim) != Some("application/json") {
+            return Err(Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "Content-Type must be application/json",
+            ));
+        }
+
+        let mut body = Vec::new();
+        request
+            .as_reader()
+            .take(MAX_REQUEST_BYTES + 1)
+            .read_to_end(&mut body)
+            .map_err(|_| {
+                Refusal::new(400, "INVALID_REQUEST", "the request body could not be read")
+            })?;
+        if body.len() as u64 > MAX_REQUEST_BYTES {
+            return Err(Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "the request body is too large",
+            ));
+        }
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| Refusal::new(400, "INVALID_REQUEST", "the request body is not UTF-8"))?;
+        if text.chars().any(|c| c.len_utf8() == 4) {
+            return Err(Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "only UTF-8 characters of 1 to 3 bytes are accepted",
+            ));
+        }
+
+        self.check_signature(get("Authorization"), &url, &body)?;
+
+        let mut value: Value = serde_json::from_str(text).map_err(|e| {
+            Refusal::param_error(
+                "/",
+                Value::Null,
+                format!("the body is not JSON: {e}"),
+                "body",
+            )
+        })?;
+        if endpoint.needs_serial() {
+            self.decrypt(endpoint, get("Wechatpay-Serial"), &mut value)?;
+        }
+        validate(endpoint.request, &value, false).map_err(|e| {
+            let field = e
+                .get("field")
+                .and_then(Value::as_str)
+                .unwrap_or("")
+                .to_owned();
+            let issue = e
+                .get("issue")
+                .and_then(Value::as_str)
+                .unwrap_or(e.message())
+                .to_owned();
+            let shown = if endpoint_field_is_encrypted(endpoint, &field) {
+                Value::Null
+            } else {
+                value.pointer(&field).cloned().unwrap_or(Value::Null)
+            };
+            Refusal::param_error(&field, shown, issue, "body")
+        })?;
+
+        let fault = value
+            .get(endpoint.fault_field)
+            .and_then(Value::as_str)
+            .and_then(Fault::from_value);
+        match fault {
+            Some(Fault::SystemError) => return Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误")),
+            Some(Fault::FrequencyLimited) => {
+                return Err(Refusal::new(429, "FREQUENCY_LIMITED", "频率超限"));
+            }
+            Some(Fault::ServiceUnavailable) => {
+                return Err(Refusal::new(503, "SERVICE_UNAVAILABLE", "服务不可用"));
+            }
+            Some(Fault::BadGateway) => {
+                return Ok(Outcome::Answer {
+                    status: 502,
+                    body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+                    headers: vec![("Content-Type", "text/html".to_owned())],
+                });
+            }
+            Some(Fault::Slow(delay)) => std::thread::sleep(delay),
+            Some(Fault::Drop) => return Ok(Outcome::Drop),
+            _ => {}
+        }
+
+        let answer = self.open_session(endpoint, value);
+        self.signed_answer(answer.to_string().into_bytes(), fault)
+    }
+
+    /// Authorization: scheme, attributes, known merchant and serial, fresh timestamp,
+    /// unused nonce, and a signature over exactly what was sent.
+    fn check_signature(
+        &self,
+        authorization: Option<&str>,
+        url: &str,
+        body: &[u8],
+    ) -> std::result::Result<(), Refusal> {
+        let header = authorization
+            .ok_or_else(|| Refusal::sign_error("the Authorization header is missing"))?;
+        let auth = Authorization::parse(header).map_err(Refusal::sign_error)?;
+        let id = &self.identity;
+        if auth.mchid != id.mchid {
+            return Err(Refusal::sign_error(format!(
+                "mchid {} is not known here",
+                auth.mchid
+            )));
+        }
+        if !same_serial(&auth.serial_no, &id.merchant_serial_no) {
+            return Err(Refusal::sign_error(format!(
+                "serial_no {} is not a certificate of this merchant",
+                auth.serial_no
+            )));
+        }
+        let ts: u64 = auth
+            .timestamp
+            .parse()
+            .map_err(|_| Refusal::sign_error("timestamp is not a Unix time in seconds"))?;
+        let now = unix_now();
+        if now.abs_diff(ts) >= MAX_CLOCK_SKEW_SECS {
+            return Err(Refusal::sign_error(
+                "Http头Authorization中的timestamp与发起请求的时间不得超过5分钟",
+            ));
+        }
+        let signature = STANDARD
+            .decode(auth.signature.as_bytes())
+            .map_err(|_| Refusal::sign_error("signature is not Base64"))?;
+        let message = request_message("POST", url, ts, &auth.nonce_str, body);
+        if !id.merchant_public_key.verify_sha256(&message, &signature) {
+            return Err(Refusal::sign_error("sign not match"));
+        }
+        // Only a verified nonce is remembered, so that forged requests cannot burn real ones.
+        let mut nonces = self
+            .nonces
+            .lock()
+            .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        nonces.retain(|_, seen| now.abs_diff(*seen) < MAX_CLOCK_SKEW_SECS);
+        if nonces.insert(auth.nonce_str.clone(), ts).is_some() {
+            return Err(Refusal::sign_error(format!(
+                "nonce_str {} was already used: replayed request",
+                auth.nonce_str
+            )));
+        }
+        Ok(())
+    }
+
+    fn decrypt(
+        &self,
+        endpoint: &Endpoint,
+        serial: Option<&str>,
+        value: &mut Value,
+    ) -> std::result::Result<(), Refusal> {
+        let id = &self.identity;
+        match serial {
+            Some(s) if s.eq_ignore_ascii_case(&id.platform_serial) => {}
+            other => {
+                return Err(Refusal::param_error(
+                    "Wechatpay-Serial",
+                    other.map_or(Value::Null, |s| s.into()),
+                    format!(
+                        "this endpoint carries encrypted fields: Wechatpay-Serial must be {}",
+                        id.platform_serial
+                    ),
+                    "header",
+                ));
+            }
+        }
+        let decrypt = |cipher: &[u8]| -> Option<String> {
+            let plain = id.platform_key.decrypt_oaep(cipher).ok()?;
+            String::from_utf8(plain.to_vec()).ok()
+        };
+        decrypt_fields(endpoint.request, value, "", &decrypt).map_err(|field| {
+            Refusal::param_error(
+                &field,
+                Value::Null,
+                "cannot be decrypted with the key named by Wechatpay-Serial",
+                "body",
+            )
+        })
+    }
+
+    /// Remembers a session and builds the endpoint's answer from its table entry.
+    fn open_session(&self, endpoint: &'static Endpoint, request: Value) -> Value {
+        let id = format!(
+            "{}{}",
+            session_prefix(endpoint),
+            random_hex(12).to_lowercase()
+        );
+        let mut answer = Map::new();
+        for (name, reply) in endpoint.answer {
+            let value = match reply {
+                Reply::Echo(field) => match request.get(*field) {
+                    Some(v) => v.clone(),
+                    None => continue,
+                },
+                Reply::Mchid => self.identity.mchid.clone().into(),
+                Reply::SessionId => id.clone().into(),
+                Reply::SessionUrl => format!("{}/sandbox/sessions/{id}", self.base_url).into(),
+                Reply::Fixed(v) => (*v).into(),
+            };
+            answer.insert((*name).to_owned(), value);
+        }
+        let session = Session {
+            id: id.clone(),
+            endpoint: endpoint.path,
+            request,
+            expires: Instant::now() + Duration::from_secs(u64::from(endpoint.session_minutes) * 60),
+        };
+        if let Ok(mut sessions) = self.sessions.lock() {
+            let now = Instant::now();
+            sessions.retain(|_, s| s.expires > now);
+            sessions.insert(id, session);
+        }
+        Value::Object(answer)
+    }
+
+    fn show_session(&self, id: &str) -> std::result::Result<Outcome, Refusal> {
+        let session = self.session(id).ok_or_else(|| {
+            Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                format!("no valid pre-sign session {id}"),
+            )
+        })?;
+        let body = json!({
+            "session_id": session.id,
+            "endpoint": session.endpoint,
+            "request": session.request,
+            "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
+        });
+        self.signed_answer(body.to_string().into_bytes(), None)
+    }
+
+    /// A 200 answer signed like WeChat Pay's, bent by `fault` where one applies.
+    fn signed_answer(
+        &self,
+        body: Vec<u8>,
+        fault: Option<Fault>,
+    ) -> std::result::Result<Outcome, Refusal> {
+        let id = &self.identity;
+        let timestamp = match fault {
+            Some(Fault::Stale) => unix_now() - 600,
+            _ => unix_now(),
+        }
+        .to_string();
+        let nonce = nonce();
+        let message = response_message(&timestamp, &nonce, &body);
+        let key = match fault {
+            Some(Fault::BadSignature) => self
+                .wrong_key
+                .get_or_init(|| PrivateKey::generate().ok())
+                .as_ref()
+                .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?,
+            _ => &id.platform_key,
+        };
+        let signature = match fault {
+            Some(Fault::Probe) => format!(
+                "WECHATPAY/SIGNTEST/{}",
+                &STANDARD.encode(random_hex(128))[1..]
+            ),
+            _ => STANDARD.encode(
+                key.sign_sha256(&message)
+                    .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?,
+            ),
+        };
+        let serial = match fault {
+            Some(Fault::UnknownSerial) => "PUB_KEY_ID_0000000000000000000000000000".to_owned(),
+            _ => id.platform_serial.clone(),
+        };
+        let body = match fault {
+            Some(Fault::Tampered) => String::from_utf8_lossy(&body)
+                .replacen("\"", "\"x", 2)
+                .into_bytes(),
+            _ => body,
+        };
+        let mut headers = vec![
+            ("Content-Type", "application/json; charset=utf-8".to_owned()),
+            ("Request-ID", request_id("0")),
+            ("Wechatpay-Timestamp", timestamp),
+            ("Wechatpay-Nonce", nonce),
+            ("Wechatpay-Serial", serial),
+            (
+                "Wechatpay-Signature-Type",
+                crate::signing::SCHEME.to_owned(),
+            ),
+        ];
+        if fault != Some(Fault::Unsigned) {
+            headers.push(("Wechatpay-Signature", signature));
+        }
+        Ok(Outcome::Answer {
+            status: 200,
+            body,
+            headers,
+        })
+    }
+}
+
+enum Outcome {
+    Answer {
+        status: u16,
+        body: Vec<u8>,
+        headers: Vec<(&'static str, String)>,
+    },
+    Drop,
+}
+
+/// Session ids look like the product's: `presign_...` tokens, `wx...` entrust ids.
+fn session_prefix(endpoint: &Endpoint) -> &'static str {
+    if endpoint
+        .answer
+        .iter()
+        .any(|(name, _)| name.contains("token"))
+    {
+        "presign_"
+    } else {
+        "wxpe"
+    }
+}
+
+/// True when the JSON Pointer names an encrypted field (its value must not be echoed).
+fn endpoint_field_is_encrypted(endpoint: &Endpoint, pointer: &str) -> bool {
+    let mut fields = endpoint.request;
+    let mut found = false;
+    for token in pointer.split('/').skip(1) {
+        let Some(field) = fields.iter().find(|f| f.name == token) else {
+            // Array indices: stay at the same level.
+            if token.parse::<usize>().is_ok() {
+                continue;
+            }
+            return false;
+        };
+        found = field.encrypted;
+        fields = match field.ty {
+            crate::schema::Type::Object(inner) | crate::schema::Type::ObjectArray(inner) => inner,
+            _ => &[],
+        };
+    }
+    found
+}
