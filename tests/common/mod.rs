@@ -1,0 +1,56 @@
+//! A sandbox on an ephemeral loopback port, and the client configuration that works against it.
+#![allow(dead_code)]
+
+use serde_json::Value;
+use wxpresign::keys::PrivateKey;
+use wxpresign::sandbox::{Identity, Sandbox};
+
+pub struct Fixture {
+    pub sandbox: Sandbox,
+    pub merchant_key: PrivateKey,
+    pub config: Value,
+}
+
+pub fn sandbox() -> Fixture {
+    let (identity, merchant_key) = Identity::generate().expect("key generation works");
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port is free");
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .expect("config renders");
+    Fixture {
+        sandbox,
+        merchant_key,
+        config,
+    }
+}
+
+impl Fixture {
+    pub fn client(&self) -> wxpresign::Client {
+        wxpresign::Client::from_json(&self.config.to_string()).expect("the sandbox config is valid")
+    }
+
+    pub fn client_with(&self, changes: Value) -> wxpresign::Client {
+        let mut config = self.config.clone();
+        for (k, v) in changes.as_object().expect("changes is an object") {
+            config[k] = v.clone();
+        }
+        wxpresign::Client::from_json(&config.to_string()).expect("the changed config is valid")
+    }
+}
+
+/// The table's example request for `path`, as a JSON value.
+pub fn example(path: &str) -> Value {
+    let endpoint = wxpresign::endpoints::find(path).expect("known endpoint");
+    serde_json::from_str(endpoint.example).expect("examples are JSON")
+}
+
+pub const EDU: &str = "v3/edu-papay/contracts/presign";
+pub const INSURANCE: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi";
+
+/// The edu example with `user_id` (its fault field) set to `value`.
+pub fn edu_with_user(value: &str) -> String {
+    let mut request = example(EDU);
+    request["user_id"] = value.into();
+    request.to_string()
+}
