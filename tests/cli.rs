@@ -1,0 +1,175 @@
+//! The `wxpresign` command as a user runs it: init a sandbox, serve it, call it, stop it.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wxpresign");
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("wxpresign-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    dir
+}
+
+#[test]
+fn init_serve_call_and_stop_a_sandbox() {
+    let dir = temp_dir("serve");
+    let listen = format!("127.0.0.1:{}", free_port());
+    let init = Command::new(BIN)
+        .args(["sandbox", "init"])
+        .arg(&dir)
+        .args(["--listen", &listen])
+        .output()
+        .expect("runs");
+    assert!(
+        init.status.success(),
+        "{}",
+        String::from_utf8_lossy(&init.stderr)
+    );
+
+    let client: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("client.json")).expect("client.json"),
+    )
+    .expect("client.json is JSON");
+    assert!(
+        client["wechatpay_public_key_id"]
+            .as_str()
+            .is_some_and(|id| id.starts_with("PUB_KEY_ID_"))
+    );
+    assert!(
+        client["merchant_private_key"]
+            .as_str()
+            .is_some_and(|k| k.starts_with("-----BEGIN PRIVATE KEY-----"))
+    );
+    assert_eq!(client["base_url"], format!("http://{listen}"));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join("sandbox.json"))
+            .expect("sandbox.json")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "key files are private to their owner");
+    }
+
+    let mut server = Command::new(BIN)
+        .args(["sandbox", "serve"])
+        .arg(&dir)
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert_eq!(first, format!("listening on http://{listen}"));
+
+    let config = dir.join("client.json");
+    let request = r#"{"appid":"wx8888888888888888","openid":"o1","plan_id":"1","user_id":"u1","period_start_date":"2026-12-19","trade_scene":"EDUCATION_PERIOD"}"#;
+    let ok = Command::new(BIN)
+        .args(["call", "v3/edu-papay/contracts/presign", "--config"])
+        .arg(&config)
+        .args(["--data", request])
+        .output()
+        .expect("runs");
+    assert!(
+        ok.status.success(),
+        "{}",
+        String::from_utf8_lossy(&ok.stdout)
+    );
+    let envelope: Value = serde_json::from_slice(&ok.stdout).expect("stdout is the envelope");
+    assert_eq!(envelope["status"], 200);
+
+    // The request can come from stdin too; a WeChat error exits with the status code (5 = api).
+    let mut failing = Command::new(BIN)
+        .args(["call", "/v3/edu-papay/contracts/presign", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    failing
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(
+            request
+                .replace("\"u1\"", "\"SANDBOX_SYSTEM_ERROR\"")
+                .as_bytes(),
+        )
+        .expect("writes");
+    let failed = failing.wait_with_output().expect("exits");
+    assert_eq!(failed.status.code(), Some(5));
+    let error: Value = serde_json::from_slice(&failed.stdout).expect("error JSON");
+    assert_eq!(error["error"]["code"], "SYSTEM_ERROR");
+
+    // SIGTERM stops the server cleanly.
+    // SAFETY: plain kill(2) on our own child.
+    unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };
+    let status = server.wait().expect("server exits");
+    assert!(status.success(), "exit status {status}");
+    assert_eq!(
+        lines.next().and_then(Result::ok).as_deref(),
+        Some("stopped")
+    );
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn endpoints_lists_c_functions_and_serial_needs() {
+    let out = Command::new(BIN).arg("endpoints").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for endpoint in wxpresign::endpoints::ENDPOINTS {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&endpoint.c_function()))
+            .expect("listed");
+        assert!(
+            line.ends_with(if endpoint.needs_serial() { "yes" } else { "no" }),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn demo_runs_every_endpoint_and_shows_failures() {
+    let out = Command::new(BIN).arg("demo").output().expect("runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(&format!(
+        "all {} endpoints answered and verified",
+        wxpresign::endpoints::ENDPOINTS.len()
+    )));
+    assert!(
+        text.contains("\"kind\":\"validation\"")
+            && text.contains("\"kind\":\"api\"")
+            && text.contains("\"kind\":\"verify\"")
+    );
+}
+
+#[test]
+fn call_with_a_broken_config_exits_with_the_config_status() {
+    let dir = temp_dir("badconfig");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("client.json");
+    std::fs::write(
+        &config,
+        r#"{"mchid":"1900000109","merchant_serial_no":"ABC","timeout":5}"#,
+    )
+    .expect("write");
+    let out = Command::new(BIN)
+        .args(["call", "v3/edu-papay/contracts/presign", "--config"])
+        .arg(&config)
+        .args(["--data", "{}"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("timeout"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
