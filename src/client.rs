@@ -30,7 +30,6 @@ impl Response {
 
 /// A WeChat Pay APIv3 client for one merchant. Immutable after creation, so `&Client` may be
 /// shared across threads.
-#[derive(Debug)]
 pub struct Client {
     signer: Signer,
     verifier: Verifier,
@@ -40,6 +39,21 @@ pub struct Client {
     user_agent: String,
     allow_unknown_fields: bool,
     apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Written out so that no secret can reach a log through a wrapper's Debug.
+        f.debug_struct("Client")
+            .field("signer", &self.signer)
+            .field("verifier", &self.verifier)
+            .field("base_url", &self.base_url)
+            .field("global_base_url", &self.global_base_url)
+            .field("user_agent", &self.user_agent)
+            .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
+            .finish_non_exhaustive()
+    }
 }
 
 /// The library's own User-Agent; WeChat Pay may refuse requests without one.

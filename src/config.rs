@@ -116,8 +116,12 @@ impl Config {
     /// Parses and checks a configuration document.
     pub fn from_json(text: &str) -> Result<Config> {
         let raw: ConfigJson = serde_json::from_str(text).map_err(|e| {
-            // serde's message names the unknown or mistyped key, never a value.
-            Error::config(format!("configuration JSON: {e}"))
+            // serde names the unknown key, but quotes a mistyped string value, which may be a
+            // key pasted into the wrong member: keep only its type.
+            Error::config(format!(
+                "configuration JSON: {}",
+                without_string_values(&e.to_string())
+            ))
         })?;
         Config::from_raw(raw)
     }
@@ -269,6 +273,31 @@ impl Config {
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
         })
     }
+}
+
+/// Replaces each `string "..."` (serde's description of an unexpected string value, Debug-escaped)
+/// by `a string`.
+fn without_string_values(message: &str) -> String {
+    const OPEN: &str = "string \"";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find(OPEN) {
+        out.push_str(&rest[..start]);
+        out.push_str("a string");
+        let value = &rest[start + OPEN.len()..];
+        let mut escaped = false;
+        let end = value
+            .char_indices()
+            .find(|&(_, c)| {
+                let closing = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                closing
+            })
+            .map_or(value.len(), |(i, _)| i + 1);
+        rest = &value[end..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `https://host[:port]` anywhere, `http://` only for loopback (local sandboxes and tests).

@@ -168,8 +168,10 @@ fn call(
             s
         }
     };
-    let client = CClient::new(&config).map_err(|json| wxpresign::Error::config(json))?;
-    let (status, answer) = client.call(endpoint, &request);
+    let (status, answer) = match CClient::new(&config) {
+        Ok(client) => client.call(endpoint, &request),
+        Err(failure) => failure,
+    };
     println!("{answer}");
     Ok(if status == wxpresign_status::WXPRESIGN_OK {
         ExitCode::SUCCESS
@@ -182,9 +184,12 @@ fn call(
 struct CClient(*mut ffi::wxpresign_client);
 
 impl CClient {
-    fn new(config: &str) -> Result<CClient, String> {
-        let config =
-            CString::new(config).map_err(|_| "the configuration contains a NUL byte".to_owned())?;
+    /// The client, or the status and error JSON of the failure.
+    fn new(config: &str) -> Result<CClient, (wxpresign_status, String)> {
+        let config = CString::new(config).map_err(|_| {
+            let json = r#"{"error":{"kind":"argument","message":"NUL byte in the configuration"}}"#;
+            (wxpresign_status::WXPRESIGN_ERR_ARGUMENT, json.to_owned())
+        })?;
         let mut client = std::ptr::null_mut();
         let mut error = std::ptr::null_mut();
         // SAFETY: valid pointers; the error string is taken and freed below.
@@ -192,7 +197,7 @@ impl CClient {
         if status == wxpresign_status::WXPRESIGN_OK {
             Ok(CClient(client))
         } else {
-            Err(take_string(error))
+            Err((status, take_string(error)))
         }
     }
 
@@ -264,7 +269,8 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
         sandbox.identity().mchid,
         sandbox.identity().platform_serial
     );
-    let client = CClient::new(&config.to_string()).map_err(wxpresign::Error::config)?;
+    let client =
+        CClient::new(&config.to_string()).map_err(|(_, json)| wxpresign::Error::config(json))?;
 
     println!("\n{:<58} {:>6} {:>8}  answer", "endpoint", "status", "time");
     let mut failures = 0;

@@ -137,6 +137,7 @@ impl Authorization {
             .and_then(|r| r.strip_prefix(' '))
             .ok_or_else(|| format!("Authorization must start with \"{SCHEME} \""))?;
         let mut auth = Authorization::default();
+        let mut seen: Vec<&str> = Vec::with_capacity(5);
         for pair in rest.split(',') {
             let (name, value) = pair
                 .trim()
@@ -154,9 +155,10 @@ impl Authorization {
                 "signature" => &mut auth.signature,
                 other => return Err(format!("unknown attribute {other}")),
             };
-            if !slot.is_empty() {
+            if seen.contains(&name) {
                 return Err(format!("attribute {name} appears twice"));
             }
+            seen.push(name);
             *slot = value.to_owned();
         }
         for (name, value) in [

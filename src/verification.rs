@@ -65,7 +65,7 @@ impl Verifier {
         mut certificates: Vec<PlatformCertificate>,
     ) -> Self {
         // Newest first: during rotation WeChat signs with the newest certificate.
-        certificates.sort_by(|a, b| b.not_before.cmp(&a.not_before));
+        certificates.sort_by_key(|c| std::cmp::Reverse(c.not_before));
         Verifier {
             public_key,
             certificates,

@@ -170,6 +170,12 @@ fn call_with_a_broken_config_exits_with_the_config_status() {
         .output()
         .expect("runs");
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("timeout"));
+    let error: Value = serde_json::from_slice(&out.stdout).expect("the error JSON on stdout");
+    assert_eq!(error["error"]["kind"], "config");
+    assert!(
+        error["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("timeout"))
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

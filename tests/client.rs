@@ -158,10 +158,15 @@ fn system_error_is_a_retryable_api_error_with_wechat_code() {
 }
 
 #[test]
-fn rate_limit_is_retryable() {
-    let err = api_error("SANDBOX_FREQUENCY_LIMITED");
-    assert_eq!((err.kind(), err.retryable()), (Kind::Api, true));
-    assert_eq!(err.get("http_status"), Some(&json!(429)));
+fn rate_limit_and_unavailability_are_retryable() {
+    for (fault, status) in [
+        ("SANDBOX_FREQUENCY_LIMITED", 429),
+        ("SANDBOX_SERVICE_UNAVAILABLE", 503),
+    ] {
+        let err = api_error(fault);
+        assert_eq!((err.kind(), err.retryable()), (Kind::Api, true), "{fault}");
+        assert_eq!(err.get("http_status"), Some(&json!(status)), "{fault}");
+    }
 }
 
 #[test]

@@ -1,0 +1,225 @@
+//! The C ABI from C: compiles tests/c/abi_test.c against the libwxpresign shared library that
+//! `cargo test` builds, runs it against an in-process sandbox, and runs it again under valgrind
+//! when valgrind is installed (definite and indirect leaks and memory errors fail the test).
+#![cfg(all(unix, feature = "sandbox"))]
+
+use serde_json::Value;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitStatus, Stdio};
+use std::time::{Duration, Instant};
+use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::sandbox::{Identity, Sandbox};
+
+const C_SOURCE: &str = "tests/c/abi_test.c";
+
+/// A scratch directory removed on drop (kept when the test fails, for a look).
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// The shared library built by the `cargo test` that built this test, copied to `dir` so that a
+/// concurrent rebuild cannot swap it out under the running program. Returns the copy's directory.
+///
+/// The test binary is target/<profile>/deps/c_abi-<hash>. `cargo test` builds the lib target with
+/// all of its crate types (cdylib included) into that same deps/ directory, but only `cargo build`
+/// copies the library up to target/<profile>/, so deps/ is the place to look (and the fresh one).
+fn shared_library(dir: &Path) -> PathBuf {
+    let name = format!(
+        "{}wxpresign{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    );
+    let exe = std::env::current_exe().expect("the test binary has a path");
+    let deps = exe.parent().expect("the test binary is in a directory");
+    let candidates = [Some(deps), deps.parent()];
+    let built = candidates
+        .into_iter()
+        .flatten()
+        .map(|d| d.join(&name))
+        .find(|p| p.is_file())
+        .unwrap_or_else(|| {
+            panic!(
+                "{name} is neither in {} nor in its parent: the lib target must keep \
+                 crate-type cdylib",
+                deps.display()
+            )
+        });
+    println!("linking against {}", built.display());
+    let lib_dir = dir.join("lib");
+    std::fs::create_dir_all(&lib_dir).unwrap();
+    std::fs::copy(&built, lib_dir.join(&name)).unwrap();
+    lib_dir
+}
+
+/// Runs `command` to completion with a deadline; returns its status and combined output.
+fn run(mut command: Command, deadline: Duration) -> (ExitStatus, String, Duration) {
+    let started = Instant::now();
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
+    let mut stdout = child.stdout.take().unwrap();
+    let mut stderr = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stdout.read_to_string(&mut s);
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = stderr.read_to_string(&mut s);
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if started.elapsed() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!(
+                "{command:?} did not finish within {deadline:?}\nstdout:\n{}\nstderr:\n{}",
+                out.join().unwrap_or_default(),
+                err.join().unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let elapsed = started.elapsed();
+    let output = format!(
+        "{}{}",
+        out.join().unwrap_or_default(),
+        err.join().unwrap_or_default()
+    );
+    (status, output, elapsed)
+}
+
+fn valgrind_available() -> bool {
+    Command::new("valgrind")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+#[test]
+fn c_program_exercises_the_c_abi() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = std::fs::read_to_string(manifest.join(C_SOURCE)).unwrap();
+    for endpoint in ENDPOINTS {
+        assert!(
+            source.contains(&format!("ENDPOINT({},", endpoint.c_function())),
+            "{C_SOURCE} does not call {}: add it to its ENDPOINTS table",
+            endpoint.c_function()
+        );
+    }
+
+    let dir = std::env::temp_dir().join(format!("wxpresign-c-abi-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch(dir.clone());
+
+    // The sandbox and the two configurations: one for it, one for a port nobody listens on.
+    let (identity, merchant_key) = Identity::generate().unwrap();
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").unwrap();
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .unwrap();
+    let mut unreachable = config.clone();
+    unreachable["base_url"] = "http://127.0.0.1:1".into();
+    unreachable["global_base_url"] = "http://127.0.0.1:1".into();
+    unreachable["connect_timeout_ms"] = Value::from(2000);
+    unreachable["timeout_ms"] = Value::from(2000);
+    let config_path = dir.join("config.json");
+    let unreachable_path = dir.join("unreachable.json");
+    std::fs::write(&config_path, config.to_string()).unwrap();
+    std::fs::write(&unreachable_path, unreachable.to_string()).unwrap();
+
+    // One example request per endpoint, named after its C function.
+    let requests = dir.join("requests");
+    std::fs::create_dir_all(&requests).unwrap();
+    for endpoint in ENDPOINTS {
+        std::fs::write(
+            requests.join(format!("{}.json", endpoint.c_function())),
+            endpoint.example,
+        )
+        .unwrap();
+    }
+
+    // Compile the C program against the public header and the shared library.
+    let lib_dir = shared_library(&dir);
+    let program = dir.join("abi_test");
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    let mut compile = Command::new(&cc);
+    compile
+        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g"])
+        .arg("-I")
+        .arg(manifest.join("include"))
+        .arg(manifest.join(C_SOURCE))
+        .arg("-o")
+        .arg(&program)
+        .arg("-L")
+        .arg(&lib_dir)
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lwxpresign");
+    let (status, output, elapsed) = run(compile, Duration::from_secs(120));
+    println!("compiled {C_SOURCE} with {cc} in {elapsed:.1?}\n{output}");
+    assert!(status.success(), "compiling {C_SOURCE} failed: {status}");
+
+    let args = [&config_path, &unreachable_path, &requests];
+
+    // Natively.
+    let mut native = Command::new(&program);
+    native.args(args);
+    let (status, output, elapsed) = run(native, Duration::from_secs(120));
+    println!("--- abi_test ({elapsed:.1?}) ---\n{output}");
+    assert!(status.success(), "abi_test failed: {status}");
+    assert!(
+        output.contains(" 0 failed"),
+        "abi_test did not report 0 failures"
+    );
+
+    // Under valgrind.
+    if !valgrind_available() {
+        println!("valgrind is not installed: the memory check is skipped (CI installs valgrind)");
+    } else {
+        let mut valgrind = Command::new("valgrind");
+        valgrind
+            .args([
+                "--error-exitcode=99",
+                "--leak-check=full",
+                "--errors-for-leak-kinds=definite,indirect",
+                "--show-leak-kinds=definite,indirect",
+                "--num-callers=40",
+            ])
+            .arg(&program)
+            .args(args);
+        let (status, output, elapsed) = run(valgrind, Duration::from_secs(600));
+        println!("--- valgrind abi_test ({elapsed:.1?}) ---\n{output}");
+        assert!(
+            status.success(),
+            "abi_test under valgrind failed: {status} (99 means memory errors or leaks)"
+        );
+        assert!(
+            output.contains(" 0 failed"),
+            "abi_test under valgrind did not report 0 failures"
+        );
+        assert!(
+            output.contains("ERROR SUMMARY: 0 errors"),
+            "valgrind reported errors"
+        );
+    }
+
+    sandbox.shutdown();
+    drop(scratch);
+}

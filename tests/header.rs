@@ -1,0 +1,147 @@
+//! The committed C header is the one build.rs generates, and it declares the whole C ABI.
+
+use std::process::Command;
+use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::ffi::wxpresign_status;
+
+const HEADER: &str = include_str!("../include/wxpresign.h");
+
+/// True when `name` is declared as a function: the name directly followed by `(`.
+fn declares_function(name: &str) -> bool {
+    HEADER.match_indices(name).any(|(i, _)| {
+        let before = HEADER[..i].chars().next_back();
+        let after = &HEADER[i + name.len()..];
+        matches!(before, Some(' ' | '*' | '\n')) && after.starts_with('(')
+    })
+}
+
+#[test]
+fn committed_header_matches_the_generated_one() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let in_work_tree = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .output();
+    match in_work_tree {
+        Ok(out) if out.status.success() && out.stdout.starts_with(b"true") => {}
+        Ok(_) => {
+            eprintln!("note: {dir} is not a git work tree; not comparing include/wxpresign.h");
+            return;
+        }
+        Err(e) => {
+            eprintln!("note: git is not available ({e}); not comparing include/wxpresign.h");
+            return;
+        }
+    }
+    // build.rs regenerated include/wxpresign.h when this test was built.
+    let diff = Command::new("git")
+        .args(["diff", "--exit-code", "--", "include/wxpresign.h"])
+        .current_dir(dir)
+        .output()
+        .expect("git ran a moment ago");
+    assert!(
+        diff.status.success(),
+        "include/wxpresign.h differs from what build.rs generates; commit the regenerated header:\n{}{}",
+        String::from_utf8_lossy(&diff.stdout),
+        String::from_utf8_lossy(&diff.stderr)
+    );
+}
+
+#[test]
+fn header_declares_every_endpoint_function() {
+    for e in ENDPOINTS {
+        let name = e.c_function();
+        assert!(
+            declares_function(&name),
+            "{name} is declared for {}",
+            e.path
+        );
+    }
+}
+
+#[test]
+fn header_declares_the_lifecycle_and_utility_functions() {
+    for name in [
+        "wxpresign_client_new",
+        "wxpresign_client_free",
+        "wxpresign_call",
+        "wxpresign_string_free",
+        "wxpresign_version",
+    ] {
+        assert!(declares_function(name), "{name} is declared");
+    }
+}
+
+#[test]
+fn header_status_enum_has_fixed_values_in_order() {
+    let expected = [
+        ("WXPRESIGN_OK", 0),
+        ("WXPRESIGN_ERR_ARGUMENT", 1),
+        ("WXPRESIGN_ERR_CONFIG", 2),
+        ("WXPRESIGN_ERR_VALIDATION", 3),
+        ("WXPRESIGN_ERR_TRANSPORT", 4),
+        ("WXPRESIGN_ERR_API", 5),
+        ("WXPRESIGN_ERR_VERIFY", 6),
+        ("WXPRESIGN_ERR_CRYPTO", 7),
+        ("WXPRESIGN_ERR_INTERNAL", 8),
+    ];
+    let body = HEADER
+        .split_once("typedef enum wxpresign_status {")
+        .and_then(|(_, rest)| rest.split_once("} wxpresign_status;"))
+        .map(|(body, _)| body)
+        .expect("the header defines typedef enum wxpresign_status");
+    let declared: Vec<(String, i64)> = body
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("WXPRESIGN_"))
+        .map(|l| {
+            let (name, value) = l
+                .trim_end_matches(',')
+                .split_once(" = ")
+                .unwrap_or_else(|| panic!("enumerator with an explicit value: {l}"));
+            let value = value
+                .parse()
+                .unwrap_or_else(|e| panic!("numeric value in {l}: {e}"));
+            (name.to_owned(), value)
+        })
+        .collect();
+    let expected: Vec<(String, i64)> = expected
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), *v))
+        .collect();
+    assert_eq!(declared, expected);
+}
+
+#[test]
+fn rust_status_enum_has_the_header_values() {
+    use wxpresign_status::*;
+    let values = [
+        WXPRESIGN_OK as i32,
+        WXPRESIGN_ERR_ARGUMENT as i32,
+        WXPRESIGN_ERR_CONFIG as i32,
+        WXPRESIGN_ERR_VALIDATION as i32,
+        WXPRESIGN_ERR_TRANSPORT as i32,
+        WXPRESIGN_ERR_API as i32,
+        WXPRESIGN_ERR_VERIFY as i32,
+        WXPRESIGN_ERR_CRYPTO as i32,
+        WXPRESIGN_ERR_INTERNAL as i32,
+    ];
+    assert_eq!(values, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+}
+
+#[test]
+fn every_error_kind_maps_to_its_status_code() {
+    use wxpresign::Kind;
+    for kind in [
+        Kind::Argument,
+        Kind::Config,
+        Kind::Validation,
+        Kind::Transport,
+        Kind::Api,
+        Kind::Verify,
+        Kind::Crypto,
+        Kind::Internal,
+    ] {
+        assert_eq!(wxpresign_status::from(kind) as i32, kind as i32, "{kind:?}");
+    }
+}

@@ -1,0 +1,763 @@
+//! Request validation against the endpoint schemas, the endpoint table's C names, and the
+//! encryption of sensitive fields. Examples follow ../shared/spec/presign-endpoints.md §3.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Value, json};
+use wxpresign::encryption::encrypt_fields;
+use wxpresign::endpoints::{self, ENDPOINTS, Endpoint};
+use wxpresign::keys::PrivateKey;
+use wxpresign::validation::validate;
+use wxpresign::{Error, Kind};
+
+const PARTNER_JSAPI: &str =
+    "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi";
+const PARTNER_MINI_PROGRAM: &str =
+    "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
+const PAY_REDIRECT_SIGN: &str =
+    "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign";
+const INSURANCE_JSAPI: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi";
+const EDU_PAPAY: &str = "v3/edu-papay/contracts/presign";
+
+/// The five seed endpoints with the C function each must have.
+const SEED_ENDPOINTS: &[(&str, &str)] = &[
+    (
+        PARTNER_JSAPI,
+        "wxpresign_papay_scheduled_deduct_sign_partner_jsapi",
+    ),
+    (
+        PARTNER_MINI_PROGRAM,
+        "wxpresign_papay_scheduled_deduct_sign_partner_mini_program",
+    ),
+    (
+        PAY_REDIRECT_SIGN,
+        "wxpresign_password_exempt_contract_service_provider_pay_redirect_sign",
+    ),
+    (INSURANCE_JSAPI, "wxpresign_papay_insurance_sign_jsapi"),
+    (EDU_PAPAY, "wxpresign_edu_papay"),
+];
+
+fn endpoint(path: &str) -> &'static Endpoint {
+    endpoints::find(path).unwrap_or_else(|| panic!("endpoint {path} is in the table"))
+}
+
+/// The documented example request of a seed endpoint (every field the spec gives an example for).
+fn example(path: &str) -> Value {
+    match path {
+        PARTNER_JSAPI | PARTNER_MINI_PROGRAM => json!({
+            "sp_appid": "wxd678efh567hg6787",
+            "sp_openid": "oYobu0MVnQfWpSMOYJz2AHPG_gQw",
+            "sub_mchid": "1900000109",
+            "sub_appid": "wxd678efh567hg6787",
+            "sub_openid": "wxd678efh567hg6787",
+            "plan_id": 12535,
+            "out_contract_code": "wxwtdk20200910100000",
+            "contract_display_account": "微信代扣用户A",
+            "contract_notify_url": "https://yourapp.com/notify",
+            "out_user_code": "用户A",
+            "deduct_schedule": {
+                "estimated_deduct_date": "2019-11-22",
+                "estimated_deduct_amount": { "total": 1, "currency": "CNY" },
+                "description": "小乔-碎云皮肤（微信83区沧海之耀）"
+            }
+        }),
+        PAY_REDIRECT_SIGN => json!({
+            "sp_appid": "wxd678efh567hg6787",
+            "sp_openid": "oYobu0MVnQfWpSMOYJz2AHPG_gQw",
+            "sub_mchid": "1900000109",
+            "sub_appid": "wxd678efh567hg6787",
+            "sub_openid": "wxd678efh567hg6787",
+            "service_id": 12535,
+            "out_contract_code": "wxwtdk20200910100000",
+            "notify_url": "https://yourapp.com/notify",
+            "contract_display_account": "微信代扣用户A",
+            "prepay_id": "wx201410272009395522657a690389285100"
+        }),
+        INSURANCE_JSAPI => json!({
+            "appid": "wxd678efh567hg6787",
+            "openid": "oYobu0MVnQfWpSMOYJz2AHPG_gQw",
+            "plan_id": 12535,
+            "out_contract_code": "wxwtdk20200910100000",
+            "insured_display_name": "*明",
+            "contract_notify_url": "https://yourapp.com/notify",
+            "policy_start_date": "2019-11-22",
+            "policy_end_date": "2020-11-22",
+            "policy_periods": [
+                {
+                    "policy_period_id": 1,
+                    "estimated_deduct_date": "2019-11-22",
+                    "estimated_deduct_amount": { "total": 1, "currency": "CNY" },
+                    "policy_coverage_detail": {
+                        "policy_amount": "50000",
+                        "policy_clauses": [
+                            { "clause_name": "example_clause_name", "clause_quota": "example_clause_quota" }
+                        ]
+                    }
+                }
+            ],
+            "amount": { "total": 1, "currency": "CNY" },
+            "out_trade_no": "1217752501201407033233368018",
+            "description": "Image形象店-深圳腾大-QQ公仔",
+            "transaction_notify_url": "https://www.qq.com/",
+            "out_user_code": "用户昵称",
+            "goods_tag": "DISCOUNTS",
+            "attach": "自定义数据",
+            "can_auto_insure": true,
+            "can_auto_reinsure": false,
+            "real_identity": {
+                "real_name": "张三",
+                "id_card_number": "110101199003074477",
+                "identity_type": "ID_CARD"
+            },
+            "combined_deduct_period_count": 1
+        }),
+        EDU_PAPAY => json!({
+            "appid": "wx8888888888888888",
+            "sub_mchid": "1900000109",
+            "sub_appid": "wx8888888888888888",
+            "openid": "oUpF8uMuAJOM2pxb1Q",
+            "sub_openid": "oUpF8uMuAJOM2pxb2W",
+            "plan_id": "101164396123311331",
+            "user_id": "20200330tony",
+            "period_start_date": "2020-03-19",
+            "trade_scene": "EDUCATION_PERIOD"
+        }),
+        other => panic!("no example for {other}"),
+    }
+}
+
+/// Validates `request` for the endpoint at `path`, unknown fields refused.
+fn check(path: &str, request: &Value) -> Result<(), Error> {
+    validate(endpoint(path).request, request, false)
+}
+
+/// The error `request` must produce, with its kind checked.
+fn rejected(path: &str, request: &Value) -> Error {
+    let error = check(path, request).expect_err("the request is refused");
+    assert_eq!(error.kind(), Kind::Validation, "{error}");
+    error
+}
+
+/// The JSON Pointer a refused request is reported at.
+fn pointer_of(path: &str, request: &Value) -> String {
+    let error = rejected(path, request);
+    error
+        .get("field")
+        .and_then(Value::as_str)
+        .unwrap_or_else(|| panic!("a validation error has a string \"field\": {error:?}"))
+        .to_owned()
+}
+
+/// The partner JSAPI example with the member at `pointer` replaced by `value`.
+fn partner_with(pointer: &str, value: Value) -> Value {
+    let mut request = example(PARTNER_JSAPI);
+    *request
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer} exists in the example")) = value;
+    request
+}
+
+/// The partner JSAPI example with a member removed.
+fn partner_without(parent: &str, name: &str) -> Value {
+    let mut request = example(PARTNER_JSAPI);
+    request
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .unwrap_or_else(|| panic!("{parent} is an object in the example"))
+        .remove(name)
+        .unwrap_or_else(|| panic!("{parent}/{name} exists in the example"));
+    request
+}
+
+fn insurance_with(pointer: &str, value: Value) -> Value {
+    let mut request = example(INSURANCE_JSAPI);
+    *request
+        .pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("{pointer} exists in the example")) = value;
+    request
+}
+
+// ---------------------------------------------------------------------------------------------
+// The documented examples pass.
+
+#[test]
+fn partner_jsapi_example_is_valid() {
+    let result = check(PARTNER_JSAPI, &example(PARTNER_JSAPI));
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn partner_mini_program_example_is_valid() {
+    let result = check(PARTNER_MINI_PROGRAM, &example(PARTNER_MINI_PROGRAM));
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn service_provider_pay_redirect_sign_example_is_valid() {
+    let result = check(PAY_REDIRECT_SIGN, &example(PAY_REDIRECT_SIGN));
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn insurance_jsapi_example_is_valid() {
+    let result = check(INSURANCE_JSAPI, &example(INSURANCE_JSAPI));
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn edu_papay_example_is_valid() {
+    let result = check(EDU_PAPAY, &example(EDU_PAPAY));
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn every_example_in_the_endpoint_table_is_valid() {
+    for e in ENDPOINTS {
+        let request: Value = serde_json::from_str(e.example)
+            .unwrap_or_else(|err| panic!("the example of {} is JSON: {err}", e.path));
+        let result = validate(e.request, &request, false);
+        assert!(result.is_ok(), "{}: {result:?}", e.path);
+    }
+}
+
+#[test]
+fn partner_jsapi_with_only_required_fields_is_valid() {
+    let request = json!({
+        "sp_appid": "wxd678efh567hg6787",
+        "sub_mchid": "1900000109",
+        "plan_id": 12535,
+        "out_contract_code": "wxwtdk20200910100000",
+        "contract_display_account": "微信代扣用户A",
+        "contract_notify_url": "https://yourapp.com/notify"
+    });
+    let result = check(PARTNER_JSAPI, &request);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Failures and their JSON Pointers.
+
+#[test]
+fn missing_nested_required_field_reports_its_pointer() {
+    let request = partner_without("/deduct_schedule/estimated_deduct_amount", "total");
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn missing_top_level_required_field_reports_its_pointer() {
+    let request = partner_without("", "out_contract_code");
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/out_contract_code");
+}
+
+#[test]
+fn missing_required_field_issue_says_missing() {
+    let request = partner_without("", "sub_mchid");
+    let error = rejected(PARTNER_JSAPI, &request);
+    let issue = error
+        .get("issue")
+        .and_then(Value::as_str)
+        .expect("a validation error has an issue");
+    assert!(issue.contains("missing"), "{issue}");
+}
+
+#[test]
+fn string_where_integer_expected_reports_its_pointer() {
+    let request = partner_with("/plan_id", json!("12535"));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/plan_id");
+}
+
+#[test]
+fn integer_where_string_expected_reports_its_pointer() {
+    // The education product's plan_id is a string, unlike the other endpoints'.
+    let mut request = example(EDU_PAPAY);
+    request["plan_id"] = json!(101164396123311331_u64);
+    assert_eq!(pointer_of(EDU_PAPAY, &request), "/plan_id");
+}
+
+#[test]
+fn boolean_field_given_as_string_reports_its_pointer() {
+    let request = insurance_with("/can_auto_insure", json!("true"));
+    assert_eq!(pointer_of(INSURANCE_JSAPI, &request), "/can_auto_insure");
+}
+
+#[test]
+fn fractional_amount_is_rejected() {
+    let request = partner_with("/deduct_schedule/estimated_deduct_amount/total", json!(1.5));
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn amount_written_as_float_is_rejected() {
+    let request = partner_with(
+        "/deduct_schedule/estimated_deduct_amount/total",
+        json!(100.0),
+    );
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn zero_amount_is_rejected() {
+    let request = partner_with("/deduct_schedule/estimated_deduct_amount/total", json!(0));
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn negative_amount_is_rejected() {
+    let request = partner_with("/deduct_schedule/estimated_deduct_amount/total", json!(-1));
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn zero_plan_id_is_rejected() {
+    let request = partner_with("/plan_id", json!(0));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/plan_id");
+}
+
+#[test]
+fn nonexistent_date_is_rejected() {
+    let request = partner_with(
+        "/deduct_schedule/estimated_deduct_date",
+        json!("2023-02-30"),
+    );
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_date"
+    );
+}
+
+#[test]
+fn february_29_of_a_non_leap_year_is_rejected() {
+    let request = partner_with(
+        "/deduct_schedule/estimated_deduct_date",
+        json!("2023-02-29"),
+    );
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_date"
+    );
+}
+
+#[test]
+fn february_29_of_a_leap_year_is_accepted() {
+    let request = partner_with(
+        "/deduct_schedule/estimated_deduct_date",
+        json!("2024-02-29"),
+    );
+    let result = check(PARTNER_JSAPI, &request);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn date_in_another_layout_is_rejected() {
+    for date in ["2023/02/28", "20230228", "2023-2-28", "2023-02-28T00:00:00"] {
+        let request = partner_with("/deduct_schedule/estimated_deduct_date", json!(date));
+        assert_eq!(
+            pointer_of(PARTNER_JSAPI, &request),
+            "/deduct_schedule/estimated_deduct_date",
+            "{date}"
+        );
+    }
+}
+
+#[test]
+fn currency_other_than_cny_is_rejected() {
+    let request = partner_with(
+        "/deduct_schedule/estimated_deduct_amount/currency",
+        json!("USD"),
+    );
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/currency"
+    );
+}
+
+#[test]
+fn identity_type_other_than_id_card_is_rejected() {
+    let request = insurance_with("/real_identity/identity_type", json!("PASSPORT"));
+    assert_eq!(
+        pointer_of(INSURANCE_JSAPI, &request),
+        "/real_identity/identity_type"
+    );
+}
+
+#[test]
+fn unknown_top_level_field_is_rejected_and_named() {
+    let mut request = example(PARTNER_JSAPI);
+    request["out_contract_no"] = json!("wxwtdk20200910100000");
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/out_contract_no");
+}
+
+#[test]
+fn unknown_nested_field_is_rejected_and_named() {
+    let mut request = example(PARTNER_JSAPI);
+    request["deduct_schedule"]["estimated_deduct_amount"]["totl"] = json!(1);
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/estimated_deduct_amount/totl"
+    );
+}
+
+#[test]
+fn unknown_fields_are_accepted_when_allowed() {
+    let mut request = example(PARTNER_JSAPI);
+    request["new_field_from_wechat"] = json!("value");
+    request["deduct_schedule"]["estimated_deduct_amount"]["extra"] = json!(1);
+    let result = validate(endpoint(PARTNER_JSAPI).request, &request, true);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn known_fields_are_still_checked_when_unknown_fields_are_allowed() {
+    let mut request = partner_with("/plan_id", json!("12535"));
+    request["new_field_from_wechat"] = json!("value");
+    let error = validate(endpoint(PARTNER_JSAPI).request, &request, true)
+        .expect_err("a mistyped known field is still refused");
+    assert_eq!(error.get("field").and_then(Value::as_str), Some("/plan_id"));
+}
+
+#[test]
+fn notify_url_with_query_string_is_rejected() {
+    let request = partner_with(
+        "/contract_notify_url",
+        json!("https://yourapp.com/notify?order=1"),
+    );
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/contract_notify_url");
+}
+
+#[test]
+fn notify_url_with_fragment_is_rejected() {
+    let request = partner_with(
+        "/contract_notify_url",
+        json!("https://yourapp.com/notify#x"),
+    );
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/contract_notify_url");
+}
+
+#[test]
+fn plain_http_notify_url_to_public_host_is_rejected() {
+    let request = partner_with("/contract_notify_url", json!("http://yourapp.com/notify"));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/contract_notify_url");
+}
+
+#[test]
+fn plain_http_notify_url_to_loopback_is_accepted() {
+    for url in [
+        "http://127.0.0.1:8080/notify",
+        "http://localhost:9000/notify",
+        "http://[::1]:9000/notify",
+    ] {
+        let request = partner_with("/contract_notify_url", json!(url));
+        let result = check(PARTNER_JSAPI, &request);
+        assert!(result.is_ok(), "{url}: {result:?}");
+    }
+}
+
+#[test]
+fn relative_notify_url_is_rejected() {
+    let request = partner_with("/contract_notify_url", json!("/notify"));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/contract_notify_url");
+}
+
+#[test]
+fn notify_url_of_pay_redirect_sign_is_checked_too() {
+    let mut request = example(PAY_REDIRECT_SIGN);
+    request["notify_url"] = json!("https://yourapp.com/notify?a=b");
+    assert_eq!(pointer_of(PAY_REDIRECT_SIGN, &request), "/notify_url");
+}
+
+#[test]
+fn four_byte_utf8_character_is_rejected_at_its_pointer() {
+    let request = partner_with("/contract_display_account", json!("微信用户😀"));
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/contract_display_account"
+    );
+}
+
+#[test]
+fn four_byte_utf8_character_in_nested_field_is_rejected_at_its_pointer() {
+    let request = partner_with("/deduct_schedule/description", json!("皮肤🎮"));
+    assert_eq!(
+        pointer_of(PARTNER_JSAPI, &request),
+        "/deduct_schedule/description"
+    );
+}
+
+#[test]
+fn three_byte_utf8_characters_are_accepted() {
+    let request = partner_with(
+        "/deduct_schedule/description",
+        json!("中文描述、全角符号（）€"),
+    );
+    let result = check(PARTNER_JSAPI, &request);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn string_longer_than_its_limit_is_rejected() {
+    let request = partner_with("/out_contract_code", json!("a".repeat(33)));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/out_contract_code");
+}
+
+#[test]
+fn string_at_its_limit_is_accepted() {
+    let request = partner_with("/out_contract_code", json!("a".repeat(32)));
+    let result = check(PARTNER_JSAPI, &request);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn length_limit_counts_characters_not_bytes() {
+    // 64 three-byte characters: 192 bytes, within the 64-character limit.
+    let request = partner_with("/contract_display_account", json!("用".repeat(64)));
+    let result = check(PARTNER_JSAPI, &request);
+    assert!(result.is_ok(), "{result:?}");
+}
+
+#[test]
+fn empty_required_string_is_rejected() {
+    let request = partner_with("/sub_mchid", json!(""));
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/sub_mchid");
+}
+
+#[test]
+fn null_required_field_is_rejected() {
+    let request = partner_with("/sub_mchid", Value::Null);
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "/sub_mchid");
+}
+
+#[test]
+fn array_item_error_reports_the_index_in_its_pointer() {
+    let request = insurance_with(
+        "/policy_periods/0/estimated_deduct_date",
+        json!("2023-02-30"),
+    );
+    assert_eq!(
+        pointer_of(INSURANCE_JSAPI, &request),
+        "/policy_periods/0/estimated_deduct_date"
+    );
+}
+
+#[test]
+fn second_array_item_error_reports_index_one() {
+    let mut request = example(INSURANCE_JSAPI);
+    let mut second = request["policy_periods"][0].clone();
+    second["estimated_deduct_amount"]["total"] = json!(0);
+    request["policy_periods"]
+        .as_array_mut()
+        .expect("policy_periods is an array")
+        .push(second);
+    assert_eq!(
+        pointer_of(INSURANCE_JSAPI, &request),
+        "/policy_periods/1/estimated_deduct_amount/total"
+    );
+}
+
+#[test]
+fn nested_array_item_error_reports_both_indexes() {
+    let request = insurance_with(
+        "/policy_periods/0/policy_coverage_detail/policy_clauses/0/clause_name",
+        json!(42),
+    );
+    assert_eq!(
+        pointer_of(INSURANCE_JSAPI, &request),
+        "/policy_periods/0/policy_coverage_detail/policy_clauses/0/clause_name"
+    );
+}
+
+#[test]
+fn empty_required_array_is_rejected() {
+    let request = insurance_with("/policy_periods", json!([]));
+    assert_eq!(pointer_of(INSURANCE_JSAPI, &request), "/policy_periods");
+}
+
+#[test]
+fn array_item_that_is_not_an_object_reports_its_index() {
+    let request = insurance_with("/policy_periods", json!(["2019-11-22"]));
+    assert_eq!(pointer_of(INSURANCE_JSAPI, &request), "/policy_periods/0");
+}
+
+#[test]
+fn top_level_array_is_rejected_at_the_root_pointer() {
+    let request = json!([example(PARTNER_JSAPI)]);
+    assert_eq!(pointer_of(PARTNER_JSAPI, &request), "");
+}
+
+#[test]
+fn top_level_scalars_are_rejected_at_the_root_pointer() {
+    for request in [json!("text"), json!(1), json!(null), json!(true)] {
+        assert_eq!(pointer_of(EDU_PAPAY, &request), "", "{request}");
+    }
+}
+
+#[test]
+fn encrypted_field_too_long_to_encrypt_is_rejected_without_echoing_it() {
+    let secret = "张".repeat(72); // 216 bytes of UTF-8: more than RSA-OAEP can hold
+    let request = insurance_with("/real_identity/real_name", json!(secret));
+    let error = rejected(INSURANCE_JSAPI, &request);
+    assert_eq!(
+        error.get("field").and_then(Value::as_str),
+        Some("/real_identity/real_name")
+    );
+    assert!(
+        !error.to_json().to_string().contains("张张"),
+        "the personal data is not echoed: {}",
+        error.to_json()
+    );
+}
+
+#[test]
+fn validation_error_json_carries_field_and_nothing_was_sent() {
+    let request = partner_with("/plan_id", json!("12535"));
+    let json = rejected(PARTNER_JSAPI, &request).to_json();
+    assert_eq!(json["error"]["kind"], "validation");
+    assert_eq!(json["error"]["field"], "/plan_id");
+    assert_eq!(json["error"]["may_have_reached_server"], false);
+    assert_eq!(json["error"]["retryable"], false);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The endpoint table.
+
+#[test]
+fn seed_endpoints_have_the_documented_c_function_names() {
+    for (path, c_function) in SEED_ENDPOINTS {
+        assert_eq!(endpoint(path).c_function(), *c_function, "{path}");
+    }
+}
+
+#[test]
+fn every_endpoint_in_the_table_is_a_seed_endpoint_with_a_pinned_name() {
+    for e in ENDPOINTS {
+        let pinned = SEED_ENDPOINTS
+            .iter()
+            .find(|(path, _)| *path == e.path)
+            .map(|(_, c)| *c);
+        assert_eq!(pinned, Some(e.c_function().as_str()), "{}", e.path);
+    }
+}
+
+#[test]
+fn c_function_names_are_unique() {
+    let mut names: Vec<String> = ENDPOINTS.iter().map(Endpoint::c_function).collect();
+    names.sort();
+    let before = names.len();
+    names.dedup();
+    assert_eq!(names.len(), before, "{names:?}");
+}
+
+#[test]
+fn only_the_insurance_endpoint_needs_a_wechatpay_serial() {
+    for (path, _) in SEED_ENDPOINTS {
+        assert_eq!(
+            endpoint(path).needs_serial(),
+            *path == INSURANCE_JSAPI,
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn endpoint_lookup_accepts_a_leading_slash() {
+    assert!(endpoints::find(&format!("/{EDU_PAPAY}")).is_some());
+    assert!(endpoints::find("v3/edu-papay/contracts/presign/").is_none());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sensitive-field encryption.
+
+#[test]
+fn encrypt_fields_replaces_real_identity_with_decryptable_base64() {
+    let key = PrivateKey::generate().expect("RSA key generation works");
+    let public = key.public_key().expect("a private key has a public half");
+    let mut request = example(INSURANCE_JSAPI);
+    encrypt_fields(endpoint(INSURANCE_JSAPI).request, &mut request, &public)
+        .expect("the example encrypts");
+
+    for (name, plaintext) in [
+        ("real_name", "张三"),
+        ("id_card_number", "110101199003074477"),
+    ] {
+        let sent = request["real_identity"][name]
+            .as_str()
+            .unwrap_or_else(|| panic!("{name} is still a string"));
+        assert_ne!(sent, plaintext, "{name} is not sent in plaintext");
+        let ciphertext = STANDARD
+            .decode(sent)
+            .unwrap_or_else(|e| panic!("{name} is standard Base64: {e}"));
+        assert_eq!(ciphertext.len(), 256, "{name} is one RSA-2048 block");
+        let decrypted = key
+            .decrypt_oaep(&ciphertext)
+            .unwrap_or_else(|e| panic!("{name} decrypts: {e}"));
+        assert_eq!(decrypted.as_slice(), plaintext.as_bytes(), "{name}");
+    }
+}
+
+#[test]
+fn encrypt_fields_leaves_every_other_field_untouched() {
+    let key = PrivateKey::generate().expect("RSA key generation works");
+    let public = key.public_key().expect("a private key has a public half");
+    let original = example(INSURANCE_JSAPI);
+    let mut request = original.clone();
+    encrypt_fields(endpoint(INSURANCE_JSAPI).request, &mut request, &public)
+        .expect("the example encrypts");
+
+    let strip = |mut v: Value| {
+        let identity = v["real_identity"]
+            .as_object_mut()
+            .expect("real_identity is an object");
+        identity.remove("real_name");
+        identity.remove("id_card_number");
+        v
+    };
+    assert_eq!(strip(request.clone()), strip(original));
+    // Member order is what gets signed and sent: it must not change either.
+    let keys =
+        |v: &Value| -> Vec<String> { v.as_object().expect("an object").keys().cloned().collect() };
+    assert_eq!(keys(&request), keys(&example(INSURANCE_JSAPI)));
+    assert_eq!(
+        keys(&request["real_identity"]),
+        ["real_name", "id_card_number", "identity_type"]
+    );
+}
+
+#[test]
+fn encrypt_fields_without_real_identity_changes_nothing() {
+    let key = PrivateKey::generate().expect("RSA key generation works");
+    let public = key.public_key().expect("a private key has a public half");
+    let mut request = example(INSURANCE_JSAPI);
+    request
+        .as_object_mut()
+        .expect("the example is an object")
+        .remove("real_identity");
+    let before = request.clone();
+    encrypt_fields(endpoint(INSURANCE_JSAPI).request, &mut request, &public)
+        .expect("a request without sensitive fields encrypts");
+    assert_eq!(request, before);
+}
+
+#[test]
+fn encrypt_fields_on_an_endpoint_without_sensitive_fields_changes_nothing() {
+    let key = PrivateKey::generate().expect("RSA key generation works");
+    let public = key.public_key().expect("a private key has a public half");
+    let mut request = example(PARTNER_JSAPI);
+    let before = request.clone();
+    encrypt_fields(endpoint(PARTNER_JSAPI).request, &mut request, &public)
+        .expect("nothing to encrypt");
+    assert_eq!(request, before);
+}
