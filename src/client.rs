@@ -8,7 +8,7 @@ use crate::endpoints::{self, Endpoint, Host};
 use crate::error::{Error, Result};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{HttpResponse, Transport};
-use crate::validation::validate;
+use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
 
@@ -107,9 +107,7 @@ impl Client {
                 endpoints::ENDPOINTS.len()
             ))
         })?;
-        let request: Value = serde_json::from_str(request)
-            .map_err(|e| Error::argument(format!("the request is not valid JSON: {e}")))?;
-        self.call_endpoint(endpoint, request)
+        self.call_endpoint(endpoint, parse_request(request)?)
     }
 
     /// Calls `endpoint` with an already parsed request.

@@ -115,6 +115,20 @@ fn unparsable_request_is_an_argument_error() {
 }
 
 #[test]
+fn duplicate_member_names_are_refused() {
+    let fx = sandbox();
+    let request = example(EDU)
+        .to_string()
+        .replacen('{', r#"{"appid":"wx0000000000000000","#, 1);
+    let err = fx
+        .client()
+        .call(EDU, &request)
+        .expect_err("ambiguous request");
+    assert_eq!(err.kind(), Kind::Argument);
+    assert!(err.message().contains("\"appid\" appears twice"), "{err}");
+}
+
+#[test]
 fn validation_error_names_the_field_and_sends_nothing() {
     let fx = sandbox();
     let mut request =
