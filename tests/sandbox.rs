@@ -545,3 +545,12 @@ fn request_signed_by_openssl_is_accepted_and_its_answer_verifies_with_openssl() 
     ]);
     assert!(verified.is_some_and(|out| String::from_utf8_lossy(&out).contains("Verified OK")));
 }
+
+#[test]
+fn duplicate_member_names_are_param_error() {
+    let fx = sandbox();
+    let body = String::from_utf8(edu_body()).expect("utf8").replacen('{', r#"{"user_id":"first","#, 1);
+    let answer = post_edu(&fx, body.as_bytes(), |_| {});
+    assert_eq!((answer.status, answer.code()), (400, "PARAM_ERROR"), "{}", answer.body);
+    assert!(answer.body["detail"]["issue"].as_str().is_some_and(|i| i.contains("appears twice")));
+}

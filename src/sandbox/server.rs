@@ -6,7 +6,7 @@ use crate::endpoints::{self, Endpoint, Reply};
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, same_serial};
 use crate::signing::{Authorization, nonce, request_message, response_message, unix_now};
-use crate::validation::validate;
+use crate::validation::{parse_request, validate};
 use crate::verification::MAX_CLOCK_SKEW_SECS;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -314,14 +314,8 @@ impl State {
 
         self.check_signature(get("Authorization"), &url, &body)?;
 
-        let mut value: Value = serde_json::from_str(text).map_err(|e| {
-            Refusal::param_error(
-                "/",
-                Value::Null,
-                format!("the body is not JSON: {e}"),
-                "body",
-            )
-        })?;
+        let mut value = parse_request(text)
+            .map_err(|e| Refusal::param_error("", Value::Null, e.message().to_owned(), "body"))?;
         if endpoint.needs_serial() {
             self.decrypt(endpoint, get("Wechatpay-Serial"), &mut value)?;
         }
