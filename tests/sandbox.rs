@@ -155,37 +155,34 @@ fn missing_authorization_is_sign_error() {
     assert_sign_error(&post_edu(&fx, &edu_body(), |h| remove(h, "Authorization")));
 }
 
-#[test]
-fn other_scheme_is_sign_error() {
-    let fx = sandbox();
-    assert_sign_error(&post_edu(&fx, &edu_body(), |h| {
+/// A correctly signed edu request whose Authorization header is rewritten by `edit`.
+fn post_edu_with_authorization(fx: &Fixture, edit: impl FnOnce(&str) -> String) -> Answer {
+    post_edu(fx, &edu_body(), |h| {
         let auth = h
             .iter()
             .find(|(n, _)| *n == "Authorization")
             .map(|(_, v)| v.clone())
             .unwrap_or_default();
-        set(
-            h,
-            "Authorization",
-            &auth.replacen("WECHATPAY2-SHA256-RSA2048", "WECHATPAY2-SM2-WITH-SM3", 1),
-        );
+        set(h, "Authorization", &edit(&auth));
+    })
+}
+
+#[test]
+fn other_scheme_is_sign_error() {
+    let fx = sandbox();
+    assert_sign_error(&post_edu_with_authorization(&fx, |auth| {
+        auth.replacen("WECHATPAY2-SHA256-RSA2048", "WECHATPAY2-SM2-WITH-SM3", 1)
     }));
 }
 
 #[test]
 fn missing_attribute_is_sign_error() {
     let fx = sandbox();
-    assert_sign_error(&post_edu(&fx, &edu_body(), |h| {
-        let auth = h
-            .iter()
-            .find(|(n, _)| *n == "Authorization")
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default();
-        let without_nonce: Vec<&str> = auth
-            .split(',')
+    assert_sign_error(&post_edu_with_authorization(&fx, |auth| {
+        auth.split(',')
             .filter(|p| !p.contains("nonce_str="))
-            .collect();
-        set(h, "Authorization", &without_nonce.join(","));
+            .collect::<Vec<_>>()
+            .join(",")
     }));
 }
 
@@ -549,8 +546,20 @@ fn request_signed_by_openssl_is_accepted_and_its_answer_verifies_with_openssl() 
 #[test]
 fn duplicate_member_names_are_param_error() {
     let fx = sandbox();
-    let body = String::from_utf8(edu_body()).expect("utf8").replacen('{', r#"{"user_id":"first","#, 1);
+    let body =
+        String::from_utf8(edu_body())
+            .expect("utf8")
+            .replacen('{', r#"{"user_id":"first","#, 1);
     let answer = post_edu(&fx, body.as_bytes(), |_| {});
-    assert_eq!((answer.status, answer.code()), (400, "PARAM_ERROR"), "{}", answer.body);
-    assert!(answer.body["detail"]["issue"].as_str().is_some_and(|i| i.contains("appears twice")));
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, "PARAM_ERROR"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body["detail"]["issue"]
+            .as_str()
+            .is_some_and(|i| i.contains("appears twice"))
+    );
 }
