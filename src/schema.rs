@@ -231,6 +231,24 @@ pub fn has_encrypted(fields: &[Field]) -> bool {
     })
 }
 
+/// The field a JSON Pointer into a request names (array indices are passed over).
+pub fn field_at<'a>(fields: &'a [Field], pointer: &str) -> Option<&'a Field> {
+    let mut level = fields;
+    let mut found = None;
+    for token in pointer.split('/').skip(1) {
+        if let Some(field) = level.iter().find(|f| f.name == token) {
+            found = Some(field);
+            level = match field.ty {
+                Type::Object(inner) | Type::ObjectArray(inner) => inner,
+                _ => &[],
+            };
+        } else if token.parse::<usize>().is_err() {
+            return None;
+        }
+    }
+    found
+}
+
 /// Appends one reference token to a JSON Pointer (RFC 6901 escaping).
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))

@@ -761,3 +761,17 @@ fn encrypt_fields_on_an_endpoint_without_sensitive_fields_changes_nothing() {
         .expect("nothing to encrypt");
     assert_eq!(request, before);
 }
+
+#[test]
+fn field_at_follows_a_json_pointer_through_objects_and_arrays() {
+    use wxpresign::schema::field_at;
+    let insurance =
+        wxpresign::endpoints::find("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi")
+            .expect("known");
+    assert!(field_at(insurance.request, "/real_identity/real_name").is_some_and(|f| f.encrypted));
+    assert!(
+        field_at(insurance.request, "/policy_periods/0/estimated_deduct_date")
+            .is_some_and(|f| !f.encrypted)
+    );
+    assert!(field_at(insurance.request, "/nope").is_none());
+}

@@ -330,11 +330,12 @@ impl State {
                 .and_then(Value::as_str)
                 .unwrap_or(e.message())
                 .to_owned();
-            let shown = if endpoint_field_is_encrypted(endpoint, &field) {
-                Value::Null
-            } else {
-                value.pointer(&field).cloned().unwrap_or(Value::Null)
-            };
+            let shown =
+                if crate::schema::field_at(endpoint.request, &field).is_some_and(|f| f.encrypted) {
+                    Value::Null
+                } else {
+                    value.pointer(&field).cloned().unwrap_or(Value::Null)
+                };
             Refusal::param_error(&field, shown, issue, "body")
         })?;
 
@@ -593,25 +594,4 @@ fn session_prefix(endpoint: &Endpoint) -> &'static str {
     } else {
         "wxpe"
     }
-}
-
-/// True when the JSON Pointer names an encrypted field (its value must not be echoed).
-fn endpoint_field_is_encrypted(endpoint: &Endpoint, pointer: &str) -> bool {
-    let mut fields = endpoint.request;
-    let mut found = false;
-    for token in pointer.split('/').skip(1) {
-        let Some(field) = fields.iter().find(|f| f.name == token) else {
-            // Array indices: stay at the same level.
-            if token.parse::<usize>().is_ok() {
-                continue;
-            }
-            return false;
-        };
-        found = field.encrypted;
-        fields = match field.ty {
-            crate::schema::Type::Object(inner) | crate::schema::Type::ObjectArray(inner) => inner,
-            _ => &[],
-        };
-    }
-    found
 }
