@@ -3,9 +3,12 @@
 
 use crate::error::{Error, Result};
 use aws_lc_rs::encoding::AsDer;
-use aws_lc_rs::rsa::{KeyPair, OaepPublicEncryptingKey, PublicEncryptingKey};
+use aws_lc_rs::rsa::{
+    KeyPair, OaepPrivateDecryptingKey, OaepPublicEncryptingKey, PublicEncryptingKey,
+};
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use std::fmt;
+use std::sync::{Arc, OnceLock};
 use x509_cert::der::{Decode, Encode, pem};
 use zeroize::Zeroizing;
 
@@ -21,7 +24,11 @@ fn decode_pem(text: &str, what: &str) -> Result<(String, Zeroizing<Vec<u8>>)> {
 
 /// The merchant API private key (apiclient_key.pem). The key lives inside aws-lc, which
 /// wipes it when freed; the PEM and DER copies made while loading are wiped on drop.
-pub struct PrivateKey(KeyPair);
+pub struct PrivateKey {
+    pair: KeyPair,
+    /// The same key for RSA-OAEP decryption, parsed on first use (only the sandbox decrypts).
+    decryptor: OnceLock<Option<OaepPrivateDecryptingKey>>,
+}
 
 impl PrivateKey {
     /// Accepts PKCS#8 (`BEGIN PRIVATE KEY`) and PKCS#1 (`BEGIN RSA PRIVATE KEY`).
@@ -43,20 +50,27 @@ impl PrivateKey {
                 "{what} is shorter than 2048 bits; WeChat Pay keys are RSA-2048"
             )));
         }
-        Ok(PrivateKey(pair))
+        Ok(PrivateKey::wrap(pair))
+    }
+
+    fn wrap(pair: KeyPair) -> Self {
+        PrivateKey {
+            pair,
+            decryptor: OnceLock::new(),
+        }
     }
 
     /// Generates a fresh RSA-2048 key (used by the sandbox).
     pub fn generate() -> Result<Self> {
         KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
-            .map(PrivateKey)
+            .map(PrivateKey::wrap)
             .map_err(|_| Error::crypto("RSA key generation failed"))
     }
 
     /// PKCS#8 PEM of the key, wiped on drop.
     pub fn to_pkcs8_pem(&self) -> Result<Zeroizing<String>> {
         let der = self
-            .0
+            .pair
             .as_der()
             .map_err(|_| Error::crypto("cannot encode the private key"))?;
         let text = pem::encode_string("PRIVATE KEY", pem::LineEnding::LF, der.as_ref())
@@ -68,16 +82,16 @@ impl PrivateKey {
     pub fn public_key(&self) -> Result<PublicKey> {
         use aws_lc_rs::signature::KeyPair as _;
         PublicKey::from_der(
-            self.0.public_key().as_ref(),
+            self.pair.public_key().as_ref(),
             "the public half of a private key",
         )
     }
 
     /// RSASSA-PKCS1-v1_5 with SHA-256, as WECHATPAY2-SHA256-RSA2048 requires.
     pub fn sign_sha256(&self, message: &[u8]) -> Result<Vec<u8>> {
-        let mut signature = vec![0u8; self.0.public_modulus_len()];
+        let mut signature = vec![0u8; self.pair.public_modulus_len()];
         let rng = aws_lc_rs::rand::SystemRandom::new();
-        self.0
+        self.pair
             .sign(
                 &aws_lc_rs::signature::RSA_PKCS1_SHA256,
                 &rng,
@@ -90,14 +104,15 @@ impl PrivateKey {
 
     /// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption, the inverse of [`PublicKey::encrypt_oaep`].
     pub fn decrypt_oaep(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
-        use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, OaepPrivateDecryptingKey, PrivateDecryptingKey};
-        let der = self
-            .0
-            .as_der()
-            .map_err(|_| Error::crypto("cannot encode the private key"))?;
-        let key = PrivateDecryptingKey::from_pkcs8(der.as_ref())
-            .ok()
-            .and_then(|k| OaepPrivateDecryptingKey::new(k).ok())
+        use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, PrivateDecryptingKey};
+        let key = self
+            .decryptor
+            .get_or_init(|| {
+                let der = self.pair.as_der().ok()?;
+                OaepPrivateDecryptingKey::new(PrivateDecryptingKey::from_pkcs8(der.as_ref()).ok()?)
+                    .ok()
+            })
+            .as_ref()
             .ok_or_else(|| Error::crypto("the private key cannot decrypt"))?;
         let mut out = Zeroizing::new(vec![0u8; key.min_output_size()]);
         let n = key
@@ -121,6 +136,7 @@ impl fmt::Debug for PrivateKey {
 #[derive(Clone)]
 pub struct PublicKey {
     verifier: ParsedPublicKey,
+    encryptor: Arc<OaepPublicEncryptingKey>,
     spki_der: Vec<u8>,
 }
 
@@ -152,7 +168,18 @@ impl PublicKey {
             .to_vec();
         let verifier = ParsedPublicKey::new(&RSA_PKCS1_2048_8192_SHA256, &spki_der)
             .map_err(|e| Error::config(format!("{what} cannot verify RSA-2048 signatures: {e}")))?;
-        Ok(PublicKey { verifier, spki_der })
+        let encryptor = PublicEncryptingKey::from_der(&spki_der)
+            .ok()
+            .and_then(|k| OaepPublicEncryptingKey::new(k).ok())
+            .map(Arc::new)
+            .ok_or_else(|| {
+                Error::config(format!("{what} cannot be used for RSA-OAEP encryption"))
+            })?;
+        Ok(PublicKey {
+            verifier,
+            encryptor,
+            spki_der,
+        })
     }
 
     /// PEM (`BEGIN PUBLIC KEY`) text of the key.
@@ -169,12 +196,7 @@ impl PublicKey {
     /// RSA-OAEP with SHA-1 and MGF1-SHA-1 and an empty label: WeChat Pay's sensitive-field cipher.
     pub fn encrypt_oaep(&self, plaintext: &[u8]) -> Result<Vec<u8>> {
         use aws_lc_rs::rsa::OAEP_SHA1_MGF1SHA1;
-        let key = PublicEncryptingKey::from_der(&self.spki_der)
-            .ok()
-            .and_then(|k| OaepPublicEncryptingKey::new(k).ok())
-            .ok_or_else(|| {
-                Error::crypto("the WeChat Pay key cannot be used for RSA-OAEP encryption")
-            })?;
+        let key = &self.encryptor;
         let max = key.max_plaintext_size(&OAEP_SHA1_MGF1SHA1);
         if plaintext.len() > max {
             return Err(Error::crypto(format!(
