@@ -104,7 +104,7 @@ impl Client {
         let endpoint = endpoints::find(path).ok_or_else(|| {
             Error::argument(format!(
                 "unknown endpoint \"{path}\": `wxpresign endpoints` lists the {} known paths",
-                endpoints::ENDPOINTS.len()
+                endpoints::all().count()
             ))
         })?;
         self.call_endpoint(endpoint, parse_request(request)?)

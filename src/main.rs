@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
-use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
 use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Sandbox};
 
@@ -102,7 +102,7 @@ fn main() -> ExitCode {
                 println!("{:#}", wxpresign::endpoints::describe_all());
             } else {
                 println!("{:<95} {:<72} SERIAL", "PATH", "C FUNCTION");
-                for e in ENDPOINTS {
+                for e in endpoints::all() {
                     println!(
                         "/{:<94} {:<72} {}",
                         e.path,
@@ -274,7 +274,7 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
 
     println!("\n{:<58} {:>6} {:>8}  answer", "endpoint", "status", "time");
     let mut failures = 0;
-    for endpoint in ENDPOINTS {
+    for endpoint in endpoints::all() {
         let started = Instant::now();
         let (status, answer) = client.call(endpoint.path, endpoint.example);
         let elapsed = started.elapsed();
@@ -301,7 +301,8 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
 
     println!("\nWhat failures look like (the JSON every binding receives):");
     let edu = "v3/edu-papay/contracts/presign";
-    let mut bad_date: Value = serde_json::from_str(ENDPOINTS[4].example).unwrap_or(Value::Null);
+    let mut bad_date: Value =
+        serde_json::from_str(endpoints::find(edu).map_or("", |e| e.example)).unwrap_or(Value::Null);
     bad_date["period_start_date"] = "2026-02-30".into();
     let mut system_error = bad_date.clone();
     system_error["period_start_date"] = "2026-12-19".into();
@@ -323,6 +324,9 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
         println!("\n{failures} endpoint(s) failed");
         return Ok(ExitCode::FAILURE);
     }
-    println!("\nall {} endpoints answered and verified", ENDPOINTS.len());
+    println!(
+        "\nall {} endpoints answered and verified",
+        endpoints::all().count()
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -8,7 +8,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
-use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::endpoints;
 use wxpresign::sandbox::{Identity, Sandbox};
 
 const C_SOURCE: &str = "tests/c/abi_test.c";
@@ -115,7 +115,7 @@ fn valgrind_available() -> bool {
 fn c_program_exercises_the_c_abi() {
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let source = std::fs::read_to_string(manifest.join(C_SOURCE)).unwrap();
-    for endpoint in ENDPOINTS {
+    for endpoint in endpoints::all() {
         assert!(
             source.contains(&format!("ENDPOINT({},", endpoint.c_function())),
             "{C_SOURCE} does not call {}: add it to its ENDPOINTS table",
@@ -148,7 +148,7 @@ fn c_program_exercises_the_c_abi() {
     // One example request per endpoint, named after its C function.
     let requests = dir.join("requests");
     std::fs::create_dir_all(&requests).unwrap();
-    for endpoint in ENDPOINTS {
+    for endpoint in endpoints::all() {
         std::fs::write(
             requests.join(format!("{}.json", endpoint.c_function())),
             endpoint.example,

@@ -125,7 +125,7 @@ fn init_serve_call_and_stop_a_sandbox() {
 fn endpoints_lists_c_functions_and_serial_needs() {
     let out = Command::new(BIN).arg("endpoints").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    for endpoint in wxpresign::endpoints::ENDPOINTS {
+    for endpoint in wxpresign::endpoints::all() {
         let line = text
             .lines()
             .find(|l| l.contains(&endpoint.c_function()))
@@ -144,7 +144,7 @@ fn demo_runs_every_endpoint_and_shows_failures() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains(&format!(
         "all {} endpoints answered and verified",
-        wxpresign::endpoints::ENDPOINTS.len()
+        wxpresign::endpoints::all().count()
     )));
     assert!(
         text.contains("\"kind\":\"validation\"")

@@ -7,13 +7,13 @@ use common::{EDU, INSURANCE, edu_with_user, example, sandbox};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 use wxpresign::Kind;
-use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::endpoints;
 
 #[test]
 fn every_endpoint_answers_with_a_verified_envelope() {
     let fx = sandbox();
     let client = fx.client();
-    for endpoint in ENDPOINTS {
+    for endpoint in endpoints::all() {
         let response = client
             .call(endpoint.path, endpoint.example)
             .unwrap_or_else(|e| panic!("{}: {e}", endpoint.path));

@@ -1,7 +1,7 @@
 //! The committed C header is the one build.rs generates, and it declares the whole C ABI.
 
 use std::process::Command;
-use wxpresign::endpoints::ENDPOINTS;
+use wxpresign::endpoints;
 use wxpresign::ffi::wxpresign_status;
 
 const HEADER: &str = include_str!("../include/wxpresign.h");
@@ -49,7 +49,7 @@ fn committed_header_matches_the_generated_one() {
 
 #[test]
 fn header_declares_every_endpoint_function() {
-    for e in ENDPOINTS {
+    for e in endpoints::all() {
         let name = e.c_function();
         assert!(
             declares_function(&name),

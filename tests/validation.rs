@@ -5,7 +5,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use wxpresign::encryption::encrypt_fields;
-use wxpresign::endpoints::{self, ENDPOINTS, Endpoint};
+use wxpresign::endpoints::{self, Endpoint};
 use wxpresign::keys::PrivateKey;
 use wxpresign::validation::validate;
 use wxpresign::{Error, Kind};
@@ -212,7 +212,7 @@ fn edu_papay_example_is_valid() {
 
 #[test]
 fn every_example_in_the_endpoint_table_is_valid() {
-    for e in ENDPOINTS {
+    for e in endpoints::all() {
         let request: Value = serde_json::from_str(e.example)
             .unwrap_or_else(|err| panic!("the example of {} is JSON: {err}", e.path));
         let result = validate(e.request, &request, false);
@@ -643,7 +643,7 @@ fn seed_endpoints_have_the_documented_c_function_names() {
 
 #[test]
 fn every_endpoint_in_the_table_is_a_seed_endpoint_with_a_pinned_name() {
-    for e in ENDPOINTS {
+    for e in endpoints::all() {
         let pinned = SEED_ENDPOINTS
             .iter()
             .find(|(path, _)| *path == e.path)
@@ -654,7 +654,7 @@ fn every_endpoint_in_the_table_is_a_seed_endpoint_with_a_pinned_name() {
 
 #[test]
 fn c_function_names_are_unique() {
-    let mut names: Vec<String> = ENDPOINTS.iter().map(Endpoint::c_function).collect();
+    let mut names: Vec<String> = endpoints::all().map(Endpoint::c_function).collect();
     names.sort();
     let before = names.len();
     names.dedup();

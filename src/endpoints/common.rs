@@ -1,0 +1,39 @@
+//! Schema pieces and answer values shared by several families.
+
+use super::Reply;
+use crate::schema::{Field, integer, object, object_array, string};
+
+pub(super) const AMOUNT: &[Field] = &[
+    integer("total").positive().required(),
+    string("currency").one_of(&["CNY"]),
+];
+
+pub(super) const DEDUCT_SCHEDULE: &[Field] = &[
+    string("estimated_deduct_date").date().required(),
+    object("estimated_deduct_amount", AMOUNT).required(),
+    string("description").required(),
+];
+
+pub(super) const REAL_IDENTITY: &[Field] = &[
+    string("real_name").encrypted().required(),
+    string("id_card_number").encrypted().required(),
+    string("identity_type").one_of(&["ID_CARD"]),
+];
+
+pub(super) const POLICY_CLAUSE: &[Field] = &[string("clause_name"), string("clause_quota")];
+
+pub(super) const POLICY_COVERAGE_DETAIL: &[Field] = &[
+    string("policy_amount"),
+    object_array("policy_clauses", POLICY_CLAUSE),
+];
+
+pub(super) const POLICY_PERIOD: &[Field] = &[
+    integer("policy_period_id").positive().required(),
+    string("estimated_deduct_date").date().required(),
+    object("estimated_deduct_amount", AMOUNT).required(),
+    object("policy_coverage_detail", POLICY_COVERAGE_DETAIL),
+];
+
+/// The AppID and path of WeChat's signing mini program, as the answers name them.
+pub(super) const SIGN_MP_APPID: Reply = Reply::Fixed("wxbd687630cd02ce1d");
+pub(super) const SIGN_MP_PATH: Reply = Reply::Fixed("pages/index/index");
