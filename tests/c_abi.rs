@@ -4,103 +4,16 @@
 #![cfg(all(unix, feature = "sandbox"))]
 
 use serde_json::Value;
-use std::io::Read;
-use std::path::{Path, PathBuf};
-use std::process::{Command, ExitStatus, Stdio};
-use std::time::{Duration, Instant};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Duration;
 use wxpresign::endpoints;
 use wxpresign::sandbox::{Identity, Sandbox};
 
+mod common;
+use common::process::{Scratch, run, shared_library};
+
 const C_SOURCE: &str = "tests/c/abi_test.c";
-
-/// A scratch directory removed on drop (kept when the test fails, for a look).
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        if !std::thread::panicking() {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
-
-/// The shared library built by the `cargo test` that built this test, copied to `dir` so that a
-/// concurrent rebuild cannot swap it out under the running program. Returns the copy's directory.
-///
-/// The test binary is target/<profile>/deps/c_abi-<hash>. `cargo test` builds the lib target with
-/// all of its crate types (cdylib included) into that same deps/ directory, but only `cargo build`
-/// copies the library up to target/<profile>/, so deps/ is the place to look (and the fresh one).
-fn shared_library(dir: &Path) -> PathBuf {
-    let name = format!(
-        "{}wxpresign{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    );
-    let exe = std::env::current_exe().expect("the test binary has a path");
-    let deps = exe.parent().expect("the test binary is in a directory");
-    let candidates = [Some(deps), deps.parent()];
-    let built = candidates
-        .into_iter()
-        .flatten()
-        .map(|d| d.join(&name))
-        .find(|p| p.is_file())
-        .unwrap_or_else(|| {
-            panic!(
-                "{name} is neither in {} nor in its parent: the lib target must keep \
-                 crate-type cdylib",
-                deps.display()
-            )
-        });
-    println!("linking against {}", built.display());
-    let lib_dir = dir.join("lib");
-    std::fs::create_dir_all(&lib_dir).unwrap();
-    std::fs::copy(&built, lib_dir.join(&name)).unwrap();
-    lib_dir
-}
-
-/// Runs `command` to completion with a deadline; returns its status and combined output.
-fn run(mut command: Command, deadline: Duration) -> (ExitStatus, String, Duration) {
-    let started = Instant::now();
-    let mut child = command
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap_or_else(|e| panic!("cannot start {command:?}: {e}"));
-    let mut stdout = child.stdout.take().unwrap();
-    let mut stderr = child.stderr.take().unwrap();
-    let out = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stdout.read_to_string(&mut s);
-        s
-    });
-    let err = std::thread::spawn(move || {
-        let mut s = String::new();
-        let _ = stderr.read_to_string(&mut s);
-        s
-    });
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        if started.elapsed() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!(
-                "{command:?} did not finish within {deadline:?}\nstdout:\n{}\nstderr:\n{}",
-                out.join().unwrap_or_default(),
-                err.join().unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let elapsed = started.elapsed();
-    let output = format!(
-        "{}{}",
-        out.join().unwrap_or_default(),
-        err.join().unwrap_or_default()
-    );
-    (status, output, elapsed)
-}
 
 fn valgrind_available() -> bool {
     Command::new("valgrind")

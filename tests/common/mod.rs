@@ -1,6 +1,8 @@
 //! A sandbox on an ephemeral loopback port, and the client configuration that works against it.
 #![allow(dead_code)]
 
+pub mod process;
+
 use serde_json::Value;
 use wxpresign::keys::PrivateKey;
 use wxpresign::sandbox::{Identity, Sandbox};
