@@ -37,3 +37,6 @@ pub(super) const POLICY_PERIOD: &[Field] = &[
 /// The AppID and path of WeChat's signing mini program, as the answers name them.
 pub(super) const SIGN_MP_APPID: Reply = Reply::Fixed("wxbd687630cd02ce1d");
 pub(super) const SIGN_MP_PATH: Reply = Reply::Fixed("pages/index/index");
+
+/// Where WeChat returns after signing in the H5 scene.
+pub(super) const JUMP_CONTROL: &[Field] = &[string("jump_appid")];

@@ -1,5 +1,74 @@
 //! 自动还款 (credit-card and loan auto-repayment, partner): the user's identity is sent encrypted.
 
-use super::Endpoint;
+use super::common::JUMP_CONTROL;
+use super::{Endpoint, Host, Reply};
+use crate::schema::{Field, integer, object, string};
 
-pub(super) static ENDPOINTS: &[Endpoint] = &[];
+/// `REAL_IDENTITY_TYPE_INVALID`, the enum's placeholder value, is left out: it names no identity.
+const REPAYMENT_IDENTITY: &[Field] = &[
+    string("identity_type")
+        .one_of(&["REAL_IDENTITY_TYPE_ID_CARD"])
+        .required(),
+    string("identity_id").encrypted().required(),
+    string("real_name").encrypted().required(),
+];
+
+const REPAYMENT_TRADE: &[Field] = &[
+    string("out_trade_no").required(),
+    integer("deduct_amount").positive().required(),
+    string("description"),
+    string("attach"),
+    string("notify_url").notify_url(),
+];
+
+const APP_PRESIGN: &[Field] = &[
+    string("appid").max(32).required(),
+    string("plan_id").required(),
+    string("out_contract_code").required(),
+    string("display_name").required(),
+    string("contract_notify_url").notify_url().required(),
+    integer("repayment_day").positive().required(),
+    string("repayment_amount_limit").required(),
+    string("sub_mchid"),
+    string("sub_appid"),
+    object("real_identity", REPAYMENT_IDENTITY).required(),
+    object("trade_info", REPAYMENT_TRADE),
+];
+
+const H5_PRESIGN: &[Field] = &[
+    string("appid").max(32).required(),
+    string("plan_id").required(),
+    string("out_contract_code").required(),
+    string("display_name").required(),
+    string("contract_notify_url").notify_url().required(),
+    integer("repayment_day").positive().required(),
+    string("repayment_amount_limit").required(),
+    string("sub_mchid"),
+    string("sub_appid"),
+    object("real_identity", REPAYMENT_IDENTITY).required(),
+    object("trade_info", REPAYMENT_TRADE),
+    object("jump_info", JUMP_CONTROL),
+];
+
+pub(super) static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "v3/credit-repayment/partner/contracts/app-presign",
+        title: "APP预签约自动还款协议 (auto-repayment, partner, App)",
+        host: Host::Domestic,
+        request: APP_PRESIGN,
+        answer: &[("presign_token", Reply::SessionId)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":"123","out_contract_code":"100001229","display_name":"*明","contract_notify_url":"https://yourapp.com/notify","repayment_day":1,"repayment_amount_limit":"10000","sub_mchid":"1000000109","real_identity":{"identity_type":"REAL_IDENTITY_TYPE_ID_CARD","identity_id":"110101199003074477","real_name":"张三"}}"#,
+    },
+    Endpoint {
+        path: "v3/credit-repayment/partner/contracts/h5-presign",
+        title: "H5预签约自动还款协议 (auto-repayment, partner, H5)",
+        host: Host::Domestic,
+        request: H5_PRESIGN,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":"123","out_contract_code":"100001230","display_name":"*明","contract_notify_url":"https://yourapp.com/notify","repayment_day":1,"repayment_amount_limit":"10000","sub_mchid":"1000000109","real_identity":{"identity_type":"REAL_IDENTITY_TYPE_ID_CARD","identity_id":"110101199003074477","real_name":"张三"},"trade_info":{"out_trade_no":"1217752501201407033233368018","deduct_amount":10000,"description":"信贷还款","notify_url":"https://yourapp.com/notify"}}"#,
+    },
+];

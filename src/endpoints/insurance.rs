@@ -1,10 +1,13 @@
 //! 委托代扣 · 保险业 (insurance): every scene; the insured's real identity is sent encrypted.
 
-use super::common::{AMOUNT, POLICY_PERIOD, REAL_IDENTITY};
+use super::common::{
+    AMOUNT, JUMP_CONTROL, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID, SIGN_MP_PATH,
+};
 use super::{Endpoint, Host, Reply};
 use crate::schema::{Field, boolean, integer, object, object_array, string};
 
-const INSURANCE_JSAPI: &[Field] = &[
+/// JSAPI and mini program.
+const INSURANCE_IN_WECHAT: &[Field] = &[
     string("appid").max(32).required(),
     string("openid").max(128),
     integer("plan_id").positive().required(),
@@ -27,13 +30,104 @@ const INSURANCE_JSAPI: &[Field] = &[
     integer("combined_deduct_period_count").positive(),
 ];
 
-pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
-    path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
-    title: "保险商户JSAPI预签约 (insurance, JSAPI)",
-    host: Host::Domestic,
-    request: INSURANCE_JSAPI,
-    answer: &[("redirect_url", Reply::SessionUrl)],
-    fault_field: "out_contract_code",
-    session_minutes: 10,
-    example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100003","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
-}];
+/// The App schema was last revised before `policy_coverage_detail` was added to the other
+/// scenes (2025-02-20), and still has none.
+const POLICY_PERIOD_WITHOUT_COVERAGE: &[Field] = &[
+    integer("policy_period_id").positive().required(),
+    string("estimated_deduct_date").date().required(),
+    object("estimated_deduct_amount", AMOUNT).required(),
+];
+
+const INSURANCE_APP: &[Field] = &[
+    string("appid").required(),
+    string("openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").required(),
+    string("insured_display_name").required(),
+    string("contract_notify_url").notify_url().required(),
+    string("policy_start_date").date().required(),
+    string("policy_end_date").date().required(),
+    object_array("policy_periods", POLICY_PERIOD_WITHOUT_COVERAGE).required(),
+    object("amount", AMOUNT),
+    string("out_trade_no"),
+    string("description"),
+    string("transaction_notify_url").notify_url(),
+    string("out_user_code"),
+    string("goods_tag"),
+    string("attach"),
+    boolean("can_auto_insure"),
+    boolean("can_auto_reinsure"),
+    object("real_identity", REAL_IDENTITY),
+    integer("combined_deduct_period_count").positive(),
+];
+
+const INSURANCE_H5: &[Field] = &[
+    string("appid").required(),
+    string("openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").required(),
+    string("insured_display_name").required(),
+    string("contract_notify_url").notify_url().required(),
+    string("policy_start_date").date().required(),
+    string("policy_end_date").date().required(),
+    object_array("policy_periods", POLICY_PERIOD).required(),
+    object("amount", AMOUNT),
+    string("out_trade_no"),
+    string("description"),
+    string("transaction_notify_url").notify_url(),
+    string("out_user_code"),
+    string("goods_tag"),
+    string("attach"),
+    boolean("can_auto_insure"),
+    boolean("can_auto_reinsure"),
+    object("real_identity", REAL_IDENTITY),
+    object("jump_control", JUMP_CONTROL),
+    integer("combined_deduct_period_count").positive(),
+];
+
+pub(super) static ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+        title: "保险商户JSAPI预签约 (insurance, JSAPI)",
+        host: Host::Domestic,
+        request: INSURANCE_IN_WECHAT,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100003","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
+        title: "保险商户App预签约 (insurance, App)",
+        host: Host::Domestic,
+        request: INSURANCE_APP,
+        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100013","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
+        title: "保险商户H5预签约 (insurance, H5)",
+        host: Host::Domestic,
+        request: INSURANCE_H5,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100014","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"},"policy_coverage_detail":{"policy_amount":"50000","policy_clauses":[{"clause_name":"意外身故及伤残","clause_quota":"50000"}]}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
+        title: "保险商户小程序预签约 (insurance, mini program)",
+        host: Host::Domestic,
+        request: INSURANCE_IN_WECHAT,
+        answer: &[
+            ("pre_entrustweb_id", Reply::SessionId),
+            ("redirect_appid", SIGN_MP_APPID),
+            ("redirect_path", SIGN_MP_PATH),
+        ],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100015","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"},"policy_coverage_detail":{"policy_amount":"50000","policy_clauses":[{"clause_name":"意外身故及伤残","clause_quota":"50000"}]}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
+    },
+];

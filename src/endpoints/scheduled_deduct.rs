@@ -1,8 +1,8 @@
 //! 委托代扣 · 预约扣费类型签约 (scheduled deduction), direct and partner, every scene, and the generic `papay/sign`.
 
-use super::common::{DEDUCT_SCHEDULE, SIGN_MP_APPID, SIGN_MP_PATH};
+use super::common::{DEDUCT_SCHEDULE, JUMP_CONTROL, SIGN_MP_APPID, SIGN_MP_PATH};
 use super::{Endpoint, Host, Reply};
-use crate::schema::{Field, integer, object, string};
+use crate::schema::{Field, Format, boolean, integer, object, string};
 
 const PARTNER_SCHEDULED_DEDUCT: &[Field] = &[
     string("sp_appid").max(32).required(),
@@ -16,6 +16,105 @@ const PARTNER_SCHEDULED_DEDUCT: &[Field] = &[
     string("contract_notify_url").notify_url().required(),
     string("out_user_code").max(32),
     object("deduct_schedule", DEDUCT_SCHEDULE),
+];
+
+const PARTNER_SCHEDULED_DEDUCT_H5: &[Field] = &[
+    string("sp_appid").required(),
+    string("sp_openid"),
+    string("sub_mchid").required(),
+    string("sub_appid"),
+    string("sub_openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").max(32).required(),
+    string("contract_display_account").max(64).required(),
+    string("contract_notify_url").notify_url().required(),
+    string("out_user_code"),
+    object("deduct_schedule", DEDUCT_SCHEDULE),
+    object("jump_control", JUMP_CONTROL),
+];
+
+const DIRECT_SCHEDULED_DEDUCT: &[Field] = &[
+    string("appid").max(32).required(),
+    string("openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").max(32).required(),
+    string("contract_display_account").max(64).required(),
+    string("contract_notify_url").notify_url().required(),
+    string("out_user_code"),
+    object("deduct_schedule", DEDUCT_SCHEDULE),
+];
+
+const DIRECT_SCHEDULED_DEDUCT_H5: &[Field] = &[
+    string("appid").max(32).required(),
+    string("openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").max(32).required(),
+    string("contract_display_account").max(64).required(),
+    string("contract_notify_url").notify_url().required(),
+    string("out_user_code"),
+    object("deduct_schedule", DEDUCT_SCHEDULE),
+    object("jump_control", JUMP_CONTROL),
+];
+
+/// JSAPI and mini program: the schema marks `openid` optional, but WxJava and gopay both copy
+/// the official rule "JSAPI和小程序签约必填", so it is required here.
+const DIRECT_SCHEDULED_DEDUCT_IN_WECHAT: &[Field] = &[
+    string("appid").max(32).required(),
+    string("openid").required(),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").max(32).required(),
+    string("contract_display_account").max(64).required(),
+    string("contract_notify_url").notify_url().required(),
+    string("out_user_code"),
+    object("deduct_schedule", DEDUCT_SCHEDULE),
+];
+
+/// Risk information about the device that starts the pre-sign; the enum spellings
+/// (`UNKNOW`, `MORE_THEN`) are WeChat's.
+const DEVICE_INFO: &[Field] = &[
+    string("device_type")
+        .one_of(&[
+            "DEVICE_TYPE_UNKNOW",
+            "DEVICE_TYPE_PHONE",
+            "DEVICE_TYPE_PAD",
+            "DEVICE_TYPE_TV",
+            "DEVICE_TYPE_WATCH",
+        ])
+        .required(),
+    string("device_os").required(),
+    string("device_id").required(),
+    boolean("device_running_as_root").required(),
+    string("device_ip").required(),
+    boolean("weixin_installed").required(),
+    string("weixin_version").required(),
+    string("days_since_first_login")
+        .one_of(&[
+            "DAYS_SINCE_FIRST_LOGIN_UNKNOW",
+            "DAYS_SINCE_FIRST_LOGIN_WITHIN_1_DAY",
+            "DAYS_SINCE_FIRST_LOGIN_WITHIN_7_DAYS",
+            "DAYS_SINCE_FIRST_LOGIN_WITHIN_30_DAYS",
+            "DAYS_SINCE_FIRST_LOGIN_WITHIN_90_DAYS",
+            "DAYS_SINCE_FIRST_LOGIN_WITHIN_180_DAYS",
+            "DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS",
+        ])
+        .required(),
+];
+
+/// `sign_scene` is required, as in the schema published with the July 2025 rename from
+/// `papay/entrust-sign`; copies of the older page show it optional.
+const PAPAY_SIGN: &[Field] = &[
+    string("sign_scene")
+        .one_of(&["SIGN_SCENE_APP", "SIGN_SCENE_QRCODE"])
+        .required(),
+    string("appid").required(),
+    string("openid"),
+    integer("plan_id").positive().required(),
+    string("out_contract_code").required(),
+    string("contract_display_account").required(),
+    string("contract_notify_url").notify_url().required(),
+    string("out_user_code").required(),
+    string("return_url").format(Format::Url),
+    object("device_info", DEVICE_INFO).required(),
 ];
 
 pub(super) static ENDPOINTS: &[Endpoint] = &[
@@ -42,5 +141,79 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"sp_appid":"wxd678efh567hg6787","sp_openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","sub_mchid":"1900000109","plan_id":12535,"out_contract_code":"wxwtdk20200910100001","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
+        title: "App场景预约扣费类型签约的预签约 (partner, App)",
+        host: Host::Domestic,
+        request: PARTNER_SCHEDULED_DEDUCT,
+        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100006","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
+        title: "H5场景预约扣费类型签约的预签约 (partner, H5)",
+        host: Host::Domestic,
+        request: PARTNER_SCHEDULED_DEDUCT_H5,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100007","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
+        title: "App场景预约扣费类型签约的预签约 (direct, App)",
+        host: Host::Domestic,
+        request: DIRECT_SCHEDULED_DEDUCT,
+        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100008","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
+        title: "H5场景预约扣费类型签约的预签约 (direct, H5)",
+        host: Host::Domestic,
+        request: DIRECT_SCHEDULED_DEDUCT_H5,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100009","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
+        title: "JSAPI场景预约扣费类型签约的预签约 (direct, JSAPI)",
+        host: Host::Domestic,
+        request: DIRECT_SCHEDULED_DEDUCT_IN_WECHAT,
+        answer: &[("redirect_url", Reply::SessionUrl)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100010","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
+        title: "小程序场景预约扣费类型签约的预签约 (direct, mini program)",
+        host: Host::Domestic,
+        request: DIRECT_SCHEDULED_DEDUCT_IN_WECHAT,
+        answer: &[
+            ("pre_entrustweb_id", Reply::SessionId),
+            ("redirect_appid", SIGN_MP_APPID),
+            ("redirect_path", SIGN_MP_PATH),
+        ],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100011","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
+    },
+    Endpoint {
+        path: "v3/papay/sign/contracts/pre-entrust-sign",
+        title: "代扣预签约 (direct, App or QR code)",
+        host: Host::Domestic,
+        request: PAPAY_SIGN,
+        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        fault_field: "out_contract_code",
+        session_minutes: 10,
+        example: r#"{"sign_scene":"SIGN_SCENE_APP","appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100012","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","out_user_code":"用户A","device_info":{"device_type":"DEVICE_TYPE_PHONE","device_os":"iOS 17.5.1","device_id":"6F9619FF8B86D011B42D00C04FC964FF","device_running_as_root":false,"device_ip":"119.145.83.6","weixin_installed":true,"weixin_version":"8.0.50","days_since_first_login":"DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"}}"#,
     },
 ];
