@@ -76,6 +76,19 @@ enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      const char *request_json,
                                      char **out);
 
+// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
+// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
+// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
+// {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
+// an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
+// ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
+// Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
+enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client *client,
+                                                   const char *headers_json,
+                                                   const char *body,
+                                                   size_t body_len,
+                                                   char **out);
+
 // POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_jsapi(const struct wxpresign_client *client,
                                                                           const char *request_json,
@@ -86,21 +99,190 @@ enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_mini_program
                                                                                  const char *request_json,
                                                                                  char **out);
 
+// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_app(const struct wxpresign_client *client,
+                                                                        const char *request_json,
+                                                                        char **out);
+
+// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_h5(const struct wxpresign_client *client,
+                                                                       const char *request_json,
+                                                                       char **out);
+
+// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_app(const struct wxpresign_client *client,
+                                                                const char *request_json,
+                                                                char **out);
+
+// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_h5(const struct wxpresign_client *client,
+                                                               const char *request_json,
+                                                               char **out);
+
+// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_jsapi(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
+// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_mini_program(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+// POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_papay_sign(const struct wxpresign_client *client,
+                                           const char *request_json,
+                                           char **out);
+
+// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
+                                                           const char *request_json,
+                                                           char **out);
+
+// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_papay_insurance_sign_app(const struct wxpresign_client *client,
+                                                         const char *request_json,
+                                                         char **out);
+
+// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_papay_insurance_sign_h5(const struct wxpresign_client *client,
+                                                        const char *request_json,
+                                                        char **out);
+
+// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_papay_insurance_sign_mini_program(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
 // POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                             const char *request_json,
                                                                                             char **out);
 
-// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call). Pass
-// real_identity.real_name and id_card_number in plaintext: the library encrypts them.
-enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
-                                                           const char *request_json,
-                                                           char **out);
+// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_service_provider_mini_program(const struct wxpresign_client *client,
+                                                                                       const char *request_json,
+                                                                                       char **out);
+
+// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_normal_mini_program(const struct wxpresign_client *client,
+                                                                             const char *request_json,
+                                                                             char **out);
+
+// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_normal_pay_redirect_sign(const struct wxpresign_client *client,
+                                                                                  const char *request_json,
+                                                                                  char **out);
+
+// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_qs_mini_program(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_qs_pay_redirect_sign(const struct wxpresign_client *client,
+                                                                              const char *request_json,
+                                                                              char **out);
+
+// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_mini_program(const struct wxpresign_client *client,
+                                                                                const char *request_json,
+                                                                                char **out);
+
+// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign(const struct wxpresign_client *client,
+                                                                                     const char *request_json,
+                                                                                     char **out);
+
+// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_ecommerce_combine_papay(const struct wxpresign_client *client,
+                                                        const char *request_json,
+                                                        char **out);
+
+// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_ecommerce_combine_papay_mini_program(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
+// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
+enum wxpresign_status wxpresign_ecommerce_individual_contracts_app(const struct wxpresign_client *client,
+                                                                   const char *request_json,
+                                                                   char **out);
+
+// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+enum wxpresign_status wxpresign_ecommerce_individual_contracts_mini_program(const struct wxpresign_client *client,
+                                                                            const char *request_json,
+                                                                            char **out);
+
+// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
+// Pass real_name, cred_id in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_app(const struct wxpresign_client *client,
+                                                                                           const char *request_json,
+                                                                                           char **out);
+
+// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
+// Pass real_name, cred_id in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program(const struct wxpresign_client *client,
+                                                                                                    const char *request_json,
+                                                                                                    char **out);
+
+// POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
+// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpresign_client *client,
+                                                             const char *request_json,
+                                                             char **out);
+
+// POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
+// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_credit_repayment_partner_h5(const struct wxpresign_client *client,
+                                                            const char *request_json,
+                                                            char **out);
 
 // POST /v3/edu-papay/contracts/presign (as wxpresign_call).
 enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
                                           const char *request_json,
                                           char **out);
+
+// POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
+// Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_eduschoolpay(const struct wxpresign_client *client,
+                                             const char *request_json,
+                                             char **out);
+
+// POST /v3/offlineface/contracts/presign (as wxpresign_call).
+// Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
+enum wxpresign_status wxpresign_offlineface(const struct wxpresign_client *client,
+                                            const char *request_json,
+                                            char **out);
+
+// POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_global_papay_app(const struct wxpresign_client *client,
+                                                 const char *request_json,
+                                                 char **out);
+
+// POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_global_papay_h5(const struct wxpresign_client *client,
+                                                const char *request_json,
+                                                char **out);
+
+// POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_global_papay_jsapi(const struct wxpresign_client *client,
+                                                   const char *request_json,
+                                                   char **out);
+
+// POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_global_papay_miniprogram(const struct wxpresign_client *client,
+                                                         const char *request_json,
+                                                         char **out);
+
+// POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
+enum wxpresign_status wxpresign_global_papay_web(const struct wxpresign_client *client,
+                                                 const char *request_json,
+                                                 char **out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -7,6 +7,7 @@
 use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
+use crate::notification::{self, Answer};
 use libc::c_char;
 use serde_json::Value;
 use std::ffi::{CStr, CString};
@@ -75,6 +76,23 @@ unsafe fn borrow_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error>
             e.valid_up_to()
         ))
     })
+}
+
+/// Borrows `len` bytes that need not be NUL-terminated.
+///
+/// # Safety
+/// `p` is NULL or points to `len` readable bytes that outlive the call.
+unsafe fn borrow_bytes<'a>(p: *const c_char, len: usize, name: &str) -> Result<&'a [u8], Error> {
+    if p.is_null() {
+        return Err(Error::argument(format!("{name} is NULL")));
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::argument(format!(
+            "{name}_len is larger than any buffer"
+        )));
+    }
+    // SAFETY: non-NULL, `len` readable bytes by the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
 /// Moves a JSON value out to C as a string the caller frees with wxpresign_string_free.
@@ -230,6 +248,45 @@ pub unsafe extern "C" fn wxpresign_call(
     unsafe { call_path(client, borrow_str(endpoint, "endpoint"), request_json, out) }
 }
 
+/// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
+/// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
+/// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
+/// {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
+/// an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
+/// ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
+/// Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_notification_parse(
+    client: *const wxpresign_client,
+    headers_json: *const c_char,
+    body: *const c_char,
+    body_len: usize,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            let parsed = (|| {
+                let client = borrow_client(client)?;
+                let headers =
+                    notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
+                let body = borrow_bytes(body, body_len, "body")?;
+                client.parse_notification(&headers, body)
+            })();
+            match parsed {
+                Ok(n) => {
+                    let mut value = n.to_json();
+                    value["answer"] = Answer::success().to_json();
+                    Ok(value)
+                }
+                Err(e) => {
+                    let answer = Answer::failure(&e).to_json();
+                    Err(e.with("answer", answer))
+                }
+            }
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One function per endpoint, each the same contract as wxpresign_call with a fixed path.
 
@@ -267,6 +324,197 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_mini_prog
     }
 }
 
+/// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_h5(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_h5(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_jsapi(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_sign(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/sign/contracts/pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+/// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_sign_jsapi(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+/// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_sign_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/insurance-sign/contracts/pre-entrust-sign/app"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+/// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_sign_h5(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_sign_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(
@@ -286,10 +534,9 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_pay
     }
 }
 
-/// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call). Pass
-/// real_identity.real_name and id_card_number in plaintext: the library encrypts them.
+/// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
 #[unsafe(no_mangle)]
-pub unsafe extern "C" fn wxpresign_papay_insurance_sign_jsapi(
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_mini_program(
     client: *const wxpresign_client,
     request_json: *const c_char,
     out: *mut *mut c_char,
@@ -297,7 +544,255 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_jsapi(
     unsafe {
         call_path(
             client,
-            Ok("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi"),
+            Ok(
+                "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
+            ),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_pay_redirect_sign(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_pay_redirect_sign(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok(
+                "v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
+            ),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/combine-papay/contracts/pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/individual-contracts/pre-entrust-sign/app"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
+/// Pass real_name, cred_id in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name_identity_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
+/// Pass real_name, cred_id in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok(
+                "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+            ),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
+/// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/contracts/app-presign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
+/// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_h5(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/contracts/h5-presign"),
             request_json,
             out,
         )
@@ -315,6 +810,127 @@ pub unsafe extern "C" fn wxpresign_edu_papay(
         call_path(
             client,
             Ok("v3/edu-papay/contracts/presign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
+/// Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_eduschoolpay(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/eduschoolpay/contracts/presign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/offlineface/contracts/presign (as wxpresign_call).
+/// Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_offlineface(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/offlineface/contracts/presign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_app(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/contracts/app-pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_h5(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/contracts/h5-pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_jsapi(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/contracts/jsapi-pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_miniprogram(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/contracts/miniprogram-pre-entrust-sign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_web(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/contracts/web-pre-entrust-sign"),
             request_json,
             out,
         )

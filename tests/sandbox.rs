@@ -563,3 +563,71 @@ fn duplicate_member_names_are_param_error() {
             .is_some_and(|i| i.contains("appears twice"))
     );
 }
+
+/// For every endpoint: the library refuses a request missing its first required member before
+/// sending it, and the sandbox, sent the same request signed by hand, refuses it as WeChat does.
+#[test]
+fn every_endpoint_refuses_a_request_missing_a_required_member() {
+    let fx = sandbox();
+    let client = fx.client();
+    let platform_key = fx
+        .sandbox
+        .identity()
+        .platform_key
+        .public_key()
+        .expect("public half");
+    for endpoint in wxpresign::endpoints::all() {
+        let required = endpoint
+            .request
+            .iter()
+            .find(|f| f.required && !f.encrypted)
+            .expect("every endpoint has a required plaintext member");
+        let mut request: Value = serde_json::from_str(endpoint.example).expect("JSON example");
+        request
+            .as_object_mut()
+            .expect("an object")
+            .remove(required.name);
+        let pointer = format!("/{}", required.name);
+
+        let error = client
+            .call(endpoint.path, &request.to_string())
+            .expect_err("the library refuses it");
+        assert_eq!(
+            error.kind(),
+            wxpresign::Kind::Validation,
+            "{}",
+            endpoint.path
+        );
+        assert_eq!(error.get("field"), Some(&Value::from(pointer.as_str())));
+        assert_eq!(error.delivery(), wxpresign::error::Delivery::NotSent);
+
+        if endpoint.needs_serial() {
+            wxpresign::encryption::encrypt_fields(endpoint.request, &mut request, &platform_key)
+                .expect("encrypts");
+        }
+        let body = request.to_string().into_bytes();
+        let url = format!("/{}", endpoint.path);
+        let mut headers = standard_headers(authorization(&fx, &url, &body));
+        if endpoint.needs_serial() {
+            set(
+                &mut headers,
+                "Wechatpay-Serial",
+                &fx.sandbox.identity().platform_serial,
+            );
+        }
+        let answer = send(&fx, "POST", &url, &headers, &body);
+        assert_eq!(
+            (answer.status, answer.code()),
+            (400, "PARAM_ERROR"),
+            "{}: {}",
+            endpoint.path,
+            answer.body
+        );
+        assert_eq!(
+            answer.body["detail"]["field"],
+            pointer.as_str(),
+            "{}",
+            endpoint.path
+        );
+    }
+}

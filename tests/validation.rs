@@ -641,14 +641,200 @@ fn seed_endpoints_have_the_documented_c_function_names() {
     }
 }
 
+/// Every pre-sign endpoint of the specification (sections 3-4) with its C function. The names
+/// are ABI: a change here breaks every program linked against libwxpresign.
+const ALL_ENDPOINTS: &[(&str, &str)] = &[
+    (
+        "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
+        "wxpresign_papay_scheduled_deduct_sign_partner_jsapi",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
+        "wxpresign_papay_scheduled_deduct_sign_partner_mini_program",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
+        "wxpresign_papay_scheduled_deduct_sign_partner_app",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
+        "wxpresign_papay_scheduled_deduct_sign_partner_h5",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
+        "wxpresign_papay_scheduled_deduct_sign_app",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
+        "wxpresign_papay_scheduled_deduct_sign_h5",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
+        "wxpresign_papay_scheduled_deduct_sign_jsapi",
+    ),
+    (
+        "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
+        "wxpresign_papay_scheduled_deduct_sign_mini_program",
+    ),
+    (
+        "v3/papay/sign/contracts/pre-entrust-sign",
+        "wxpresign_papay_sign",
+    ),
+    (
+        "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+        "wxpresign_papay_insurance_sign_jsapi",
+    ),
+    (
+        "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
+        "wxpresign_papay_insurance_sign_app",
+    ),
+    (
+        "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
+        "wxpresign_papay_insurance_sign_h5",
+    ),
+    (
+        "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
+        "wxpresign_papay_insurance_sign_mini_program",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
+        "wxpresign_password_exempt_contract_service_provider_pay_redirect_sign",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
+        "wxpresign_password_exempt_contract_service_provider_mini_program",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
+        "wxpresign_password_exempt_contract_normal_mini_program",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign",
+        "wxpresign_password_exempt_contract_normal_pay_redirect_sign",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program",
+        "wxpresign_password_exempt_contract_qs_mini_program",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign",
+        "wxpresign_password_exempt_contract_qs_pay_redirect_sign",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program",
+        "wxpresign_password_exempt_contract_ecommerce_mini_program",
+    ),
+    (
+        "v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign",
+        "wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign",
+    ),
+    (
+        "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
+        "wxpresign_ecommerce_combine_papay",
+    ),
+    (
+        "v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program",
+        "wxpresign_ecommerce_combine_papay_mini_program",
+    ),
+    (
+        "v3/ecommerce/individual-contracts/pre-entrust-sign/app",
+        "wxpresign_ecommerce_individual_contracts_app",
+    ),
+    (
+        "v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
+        "wxpresign_ecommerce_individual_contracts_mini_program",
+    ),
+    (
+        "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
+        "wxpresign_ecommerce_individual_contracts_with_real_name_identity_app",
+    ),
+    (
+        "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+        "wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program",
+    ),
+    (
+        "v3/credit-repayment/partner/contracts/app-presign",
+        "wxpresign_credit_repayment_partner_app",
+    ),
+    (
+        "v3/credit-repayment/partner/contracts/h5-presign",
+        "wxpresign_credit_repayment_partner_h5",
+    ),
+    ("v3/edu-papay/contracts/presign", "wxpresign_edu_papay"),
+    (
+        "v3/eduschoolpay/contracts/presign",
+        "wxpresign_eduschoolpay",
+    ),
+    ("v3/offlineface/contracts/presign", "wxpresign_offlineface"),
+    (
+        "v3/global/papay/contracts/app-pre-entrust-sign",
+        "wxpresign_global_papay_app",
+    ),
+    (
+        "v3/global/papay/contracts/h5-pre-entrust-sign",
+        "wxpresign_global_papay_h5",
+    ),
+    (
+        "v3/global/papay/contracts/jsapi-pre-entrust-sign",
+        "wxpresign_global_papay_jsapi",
+    ),
+    (
+        "v3/global/papay/contracts/miniprogram-pre-entrust-sign",
+        "wxpresign_global_papay_miniprogram",
+    ),
+    (
+        "v3/global/papay/contracts/web-pre-entrust-sign",
+        "wxpresign_global_papay_web",
+    ),
+];
+
 #[test]
-fn every_endpoint_in_the_table_is_a_seed_endpoint_with_a_pinned_name() {
+fn the_table_holds_exactly_the_37_specified_endpoints_with_pinned_names() {
+    let table: Vec<(&str, String)> = endpoints::all().map(|e| (e.path, e.c_function())).collect();
+    assert_eq!(table.len(), 37);
+    for (path, c_function) in ALL_ENDPOINTS {
+        assert_eq!(endpoint(path).c_function(), *c_function, "{path}");
+    }
+    for (path, _) in &table {
+        assert!(
+            ALL_ENDPOINTS.iter().any(|(p, _)| p == path),
+            "{path} is not in the specification's index"
+        );
+    }
+}
+
+#[test]
+fn exactly_the_ten_endpoints_with_encrypted_fields_need_a_wechatpay_serial() {
+    let needing: Vec<&str> = endpoints::all()
+        .filter(|e| e.needs_serial())
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(
+        needing,
+        [
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
+            "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
+            "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+            "v3/credit-repayment/partner/contracts/app-presign",
+            "v3/credit-repayment/partner/contracts/h5-presign",
+            "v3/eduschoolpay/contracts/presign",
+            "v3/offlineface/contracts/presign",
+        ]
+    );
+}
+
+#[test]
+fn cross_border_endpoints_and_only_they_go_to_the_global_host() {
     for e in endpoints::all() {
-        let pinned = SEED_ENDPOINTS
-            .iter()
-            .find(|(path, _)| *path == e.path)
-            .map(|(_, c)| *c);
-        assert_eq!(pinned, Some(e.c_function().as_str()), "{}", e.path);
+        assert_eq!(
+            e.host == endpoints::Host::Global,
+            e.path.starts_with("v3/global/"),
+            "{}",
+            e.path
+        );
     }
 }
 

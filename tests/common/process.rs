@@ -48,6 +48,13 @@ pub fn shared_library(dir: &Path) -> PathBuf {
     let lib_dir = dir.join("lib");
     std::fs::create_dir_all(&lib_dir).unwrap();
     std::fs::copy(&built, lib_dir.join(&name)).unwrap();
+    // Programs linked with -lwxpresign record the soname (build.rs), and the loader looks for it.
+    #[cfg(target_os = "linux")]
+    {
+        let soname = format!("{name}.{}", env!("CARGO_PKG_VERSION_MAJOR"));
+        let _ = std::fs::remove_file(lib_dir.join(&soname));
+        std::os::unix::fs::symlink(&name, lib_dir.join(soname)).unwrap();
+    }
     lib_dir
 }
 
