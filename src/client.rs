@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::encryption::encrypt_fields;
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::{Error, Result};
+use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{HttpResponse, Transport};
 use crate::validation::{parse_request, validate};
@@ -97,6 +98,12 @@ impl Client {
     /// The APIv3 key, when configured.
     pub fn apiv3_key(&self) -> Option<&[u8]> {
         self.apiv3_key.as_deref().map(Vec::as_slice)
+    }
+
+    /// Verifies and decrypts a notification WeChat Pay posted: `headers` as received, `body` the
+    /// raw bytes (never a re-serialised copy: the signature covers the exact bytes).
+    pub fn parse_notification(&self, headers: &SignedHeaders, body: &[u8]) -> Result<Notification> {
+        notification::parse(&self.verifier, self.apiv3_key(), headers, body, unix_now())
     }
 
     /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.

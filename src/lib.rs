@@ -13,6 +13,7 @@ pub mod endpoints;
 pub mod error;
 pub mod ffi;
 pub mod keys;
+pub mod notification;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod schema;
@@ -23,3 +24,4 @@ pub mod verification;
 
 pub use client::{Client, Response};
 pub use error::{Error, Kind};
+pub use notification::{Answer, Notification};

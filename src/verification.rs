@@ -96,14 +96,23 @@ impl Verifier {
             .map(|c| &c.key)
     }
 
-    /// Checks a signed answer or notification: all headers present, the timestamp within
+    /// Checks a signed 2xx answer: all headers present, the timestamp within
     /// [`MAX_CLOCK_SKEW_SECS`] of `now`, a known serial, and a valid signature over the raw body.
     pub fn verify(&self, h: &SignedHeaders, body: &[u8], now: u64) -> Result<()> {
+        self.check(h, body, now, "answer")
+    }
+
+    /// Checks a notification WeChat Pay posted, by the same rules as answers.
+    pub fn verify_notification(&self, h: &SignedHeaders, body: &[u8], now: u64) -> Result<()> {
+        self.check(h, body, now, "notification")
+    }
+
+    fn check(&self, h: &SignedHeaders, body: &[u8], now: u64, what: &str) -> Result<()> {
         let need = |value: &Option<String>, name: &str| -> Result<String> {
             match value {
                 Some(v) if !v.is_empty() => Ok(v.clone()),
                 _ => Err(Error::verify(format!(
-                    "the answer has no {name} header: a 2xx answer without a signature must be treated as forged"
+                    "the {what} has no {name} header: an unsigned {what} must be treated as forged"
                 ))),
             }
         };
@@ -128,7 +137,7 @@ impl Verifier {
         if skew >= MAX_CLOCK_SKEW_SECS {
             return Err(Error::verify(format!(
                 "Wechatpay-Timestamp is {skew} s off the local clock (limit {MAX_CLOCK_SKEW_SECS} s): \
-                 a replayed answer, or a wrong local clock (check NTP)"
+                 a replayed {what}, or a wrong local clock (check NTP)"
             )));
         }
 
@@ -151,7 +160,7 @@ impl Verifier {
             &signature_bytes,
         ) {
             return Err(Error::verify(format!(
-                "the signature does not match the body for key {serial}: the answer was altered, or signed with another key"
+                "the signature does not match the body for key {serial}: the {what} was altered, or signed with another key"
             )));
         }
         Ok(())

@@ -6,6 +6,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use wxpresign::Kind;
 use wxpresign::keys::{PlatformCertificate, PrivateKey, PublicKey};
+use wxpresign::notification::{self, Answer, Notification};
 use wxpresign::signing::{self, Authorization, SCHEME, Signer};
 use wxpresign::verification::{SignedHeaders, Verifier};
 
@@ -772,4 +773,208 @@ fn nonce_is_32_alphanumeric_ascii_characters() {
 #[test]
 fn two_nonces_differ() {
     assert_ne!(signing::nonce(), signing::nonce());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notifications: AES-GCM resources and whole callbacks (protocol spec §4, §6.2-6.4, §6.9).
+
+const GO_NOTIFY_KEY: &[u8] = b"testMchAPIv3Key0";
+const GO_NOTIFY_PLAINTEXT: &str = r#"{"mchid":"1234567890","appid":"054aa7d7a2a54ab5898df65bd96f001c","create_time":"2020-06-30T12:12:00+08:00","out_contract_code":"21640bdbd08e473e828f3206a2741c6e"}"#;
+const JAVA_APIV3_KEY: &[u8] = b"a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";
+const GO_AES_KEY: &[u8] = b"testAPIv3Key0000";
+
+fn parse_go_callback(body: &str, key: &[u8]) -> wxpresign::error::Result<Notification> {
+    notification::parse(
+        &go_cert_verifier(),
+        Some(key),
+        &go_notify_headers(),
+        body.as_bytes(),
+        GO_NOTIFY_TIMESTAMP,
+    )
+}
+
+#[test]
+fn go_callback_verifies_and_decrypts_to_the_published_plaintext() {
+    let n = parse_go_callback(GO_NOTIFY_BODY, GO_NOTIFY_KEY).expect("the Go callback parses");
+    assert_eq!(n.id, "3119dfba-e649-5eec-ab1e-3412bc4d2e17");
+    assert_eq!(n.event_type, "PAYSCORE.USER_OPEN_SERVICE");
+    assert_eq!(n.resource_type, "encrypt-resource");
+    assert_eq!(n.summary, "签约成功");
+    assert_eq!(n.create_time, "2021-06-24T16:37:26+08:00");
+    let expected: serde_json::Value = serde_json::from_str(GO_NOTIFY_PLAINTEXT).unwrap();
+    assert_eq!(n.resource, expected);
+}
+
+#[test]
+fn go_callback_with_the_wrong_apiv3_key_is_a_crypto_error() {
+    let error = parse_go_callback(GO_NOTIFY_BODY, JAVA_APIV3_KEY).expect_err("wrong key");
+    assert_eq!(error.kind(), Kind::Crypto);
+    assert!(error.message().contains("apiv3_key"), "{}", error.message());
+    assert_eq!(Answer::failure(&error).status, 500);
+}
+
+#[test]
+fn go_callback_with_a_tampered_body_fails_verification_before_decryption() {
+    let tampered = GO_NOTIFY_BODY.replace("Kj7QIyUiYx1q", "Kj7QIyUiYx1r");
+    let error = parse_go_callback(&tampered, GO_NOTIFY_KEY).expect_err("tampered");
+    assert_eq!(error.kind(), Kind::Verify);
+    let answer = Answer::failure(&error);
+    assert_eq!(answer.status, 401);
+    assert_eq!(
+        answer.body,
+        r#"{"code":"FAIL","message":"signature verification failed"}"#
+    );
+}
+
+#[test]
+fn go_callback_outside_the_timestamp_window_is_refused() {
+    let error = notification::parse(
+        &go_cert_verifier(),
+        Some(GO_NOTIFY_KEY),
+        &go_notify_headers(),
+        GO_NOTIFY_BODY.as_bytes(),
+        GO_NOTIFY_TIMESTAMP + 300,
+    )
+    .expect_err("stale");
+    assert_eq!(error.kind(), Kind::Verify);
+    assert!(error.message().contains("300 s off"), "{}", error.message());
+}
+
+#[test]
+fn go_callback_without_an_apiv3_key_is_a_config_error() {
+    let error = notification::parse(
+        &go_cert_verifier(),
+        None,
+        &go_notify_headers(),
+        GO_NOTIFY_BODY.as_bytes(),
+        GO_NOTIFY_TIMESTAMP,
+    )
+    .expect_err("no key");
+    assert_eq!(error.kind(), Kind::Config);
+    assert_eq!(Answer::failure(&error).status, 500);
+}
+
+#[test]
+fn probe_notification_fails_verification_as_a_probe() {
+    // A key under the probe's serial, so that the failure is the signature's, not the serial's.
+    let key = PublicKey::from_pem(OFFICIAL_DOC_WECHATPAY_PUBLIC_KEY, "key").unwrap();
+    let verifier = Verifier::new(Some((PROBE_SERIAL.to_owned(), key)), Vec::new());
+    let error = notification::parse(
+        &verifier,
+        Some(JAVA_APIV3_KEY),
+        &probe_headers(PROBE_SERIAL),
+        br#"{"id":"probe"}"#,
+        PROBE_TIMESTAMP,
+    )
+    .expect_err("a probe never verifies");
+    assert_eq!(error.kind(), Kind::Verify);
+    assert!(
+        error.message().contains("WECHATPAY/SIGNTEST/"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(Answer::failure(&error).status, 401);
+}
+
+#[test]
+fn java_aes_256_gcm_vector_encrypts_and_decrypts() {
+    let sealed =
+        notification::encrypt(JAVA_APIV3_KEY, "uluk4a9R25RW", "associatedData", b"message")
+            .unwrap();
+    assert_eq!(sealed, "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=");
+    let plain = notification::decrypt(
+        JAVA_APIV3_KEY,
+        "uluk4a9R25RW",
+        "associatedData",
+        "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=",
+    )
+    .unwrap();
+    assert_eq!(plain, b"message");
+}
+
+#[test]
+fn java_aes_256_gcm_negative_cases_fail() {
+    let ct = "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=";
+    let zeros = STANDARD.encode([0u8; 128]);
+    for (nonce, aad, ciphertext) in [
+        ("uluk4a9R25RW", "bad-associatedData", ct),
+        ("bad-4a9R25RW", "associatedData", ct),
+        ("uluk4a9R25RW", "associatedData", zeros.as_str()),
+    ] {
+        let error = notification::decrypt(JAVA_APIV3_KEY, nonce, aad, ciphertext)
+            .expect_err("authentication fails");
+        assert_eq!(error.kind(), Kind::Crypto, "{nonce} {aad}");
+    }
+}
+
+#[test]
+fn go_aes_gcm_vector_decrypts_with_its_16_byte_key() {
+    let plain = notification::decrypt(
+        GO_AES_KEY,
+        "wCq51qZv4Yfg",
+        "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8",
+        "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC",
+    )
+    .unwrap();
+    assert_eq!(plain, b"Hello World");
+}
+
+#[test]
+fn go_aes_gcm_negative_cases_fail_with_clear_errors() {
+    let nonce = "wCq51qZv4Yfg";
+    let aad = "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8";
+    let ct = "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC";
+    let bad_base64 = notification::decrypt(GO_AES_KEY, nonce, aad, "invalid cipher").unwrap_err();
+    assert!(
+        bad_base64.message().contains("Base64"),
+        "{}",
+        bad_base64.message()
+    );
+    let auth = notification::decrypt(GO_AES_KEY, nonce, aad, "SGVsbG8gV29ybGQK").unwrap_err();
+    assert!(
+        auth.message().contains("does not decrypt"),
+        "{}",
+        auth.message()
+    );
+    let length = notification::decrypt(b"not a aes key", nonce, aad, ct).unwrap_err();
+    assert!(
+        length.message().contains("32 bytes"),
+        "{}",
+        length.message()
+    );
+    let other = notification::decrypt(b"testAPIv3Key1111", nonce, aad, ct).unwrap_err();
+    assert_eq!(other.kind(), Kind::Crypto);
+}
+
+#[test]
+fn notification_with_another_algorithm_is_refused() {
+    // Signed afresh with the Go key so that only the algorithm differs.
+    let body = GO_NOTIFY_BODY.replace("AEAD_AES_256_GCM", "AEAD_SM4_GCM");
+    let key = private_key(GO_PRIVATE_KEY);
+    let nonce = "n0nce";
+    let ts = GO_NOTIFY_TIMESTAMP.to_string();
+    let signature = STANDARD.encode(
+        key.sign_sha256(&signing::response_message(&ts, nonce, body.as_bytes()))
+            .unwrap(),
+    );
+    let h = headers(&[
+        ("Wechatpay-Nonce", nonce),
+        ("Wechatpay-Timestamp", &ts),
+        ("Wechatpay-Serial", GO_CERT_SERIAL),
+        ("Wechatpay-Signature", &signature),
+    ]);
+    let error = notification::parse(
+        &go_cert_verifier(),
+        Some(GO_NOTIFY_KEY),
+        &h,
+        body.as_bytes(),
+        GO_NOTIFY_TIMESTAMP,
+    )
+    .expect_err("only AEAD_AES_256_GCM");
+    assert_eq!(error.kind(), Kind::Crypto);
+    assert!(
+        error.message().contains("AEAD_SM4_GCM"),
+        "{}",
+        error.message()
+    );
 }

@@ -1,0 +1,290 @@
+//! Notifications WeChat Pay posts to the merchant (signing results such as `ENTRUST.SIGN`):
+//! signature verification over the raw body, AES-256-GCM decryption of the resource with the
+//! APIv3 key, and the HTTP answer the merchant must send back.
+
+use crate::error::{Error, Kind, Result};
+use crate::verification::{SignedHeaders, Verifier};
+use aws_lc_rs::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value, json};
+
+/// The only resource algorithm WeChat Pay uses for APIv3 notifications.
+pub const ALGORITHM: &str = "AEAD_AES_256_GCM";
+
+/// The largest notification body accepted; WeChat's are a few kilobytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A verified, decrypted notification.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Notification {
+    pub id: String,
+    pub create_time: String,
+    pub event_type: String,
+    pub resource_type: String,
+    pub summary: String,
+    /// The decrypted resource (for signing results: contract_id, contract_state, ...).
+    pub resource: Value,
+}
+
+impl Notification {
+    /// `{"id","create_time","event_type","resource_type","summary","resource"}`.
+    pub fn to_json(&self) -> Value {
+        json!({
+            "id": self.id,
+            "create_time": self.create_time,
+            "event_type": self.event_type,
+            "resource_type": self.resource_type,
+            "summary": self.summary,
+            "resource": self.resource,
+        })
+    }
+}
+
+/// The HTTP answer the merchant's endpoint must send back to WeChat Pay.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answer {
+    pub status: u16,
+    /// Empty on success; `{"code":"FAIL","message":...}` otherwise.
+    pub body: String,
+}
+
+impl Answer {
+    /// 200 with no body: WeChat Pay stops retrying.
+    pub fn success() -> Answer {
+        Answer {
+            status: 200,
+            body: String::new(),
+        }
+    }
+
+    /// A 4xx or 5xx answer for `error`; WeChat Pay retries on its schedule. The message is
+    /// deliberately generic: the details stay in the merchant's logs, not on the wire.
+    pub fn failure(error: &Error) -> Answer {
+        let (status, message) = match error.kind() {
+            Kind::Argument | Kind::Validation => (400, "malformed notification"),
+            Kind::Verify => (401, "signature verification failed"),
+            _ => (500, "notification could not be processed"),
+        };
+        Answer {
+            status,
+            body: json!({ "code": "FAIL", "message": message }).to_string(),
+        }
+    }
+
+    /// `{"status":..,"headers":{..},"body":".."}`, as the C ABI hands it out.
+    pub fn to_json(&self) -> Value {
+        let headers = if self.body.is_empty() {
+            json!({})
+        } else {
+            json!({ "Content-Type": "application/json" })
+        };
+        json!({ "status": self.status, "headers": headers, "body": self.body })
+    }
+}
+
+/// Reads notification headers from a JSON object of name → value (names case-insensitive).
+/// A value may also be an array holding one string, as PSR-7 and some frameworks give them.
+pub fn headers_from_json(headers_json: &str) -> Result<SignedHeaders> {
+    let value: Value = serde_json::from_str(headers_json).map_err(|e| {
+        Error::argument(format!(
+            "headers_json is not valid JSON ({e}): pass an object such as {{\"Wechatpay-Serial\":\"...\"}}"
+        ))
+    })?;
+    let Value::Object(members) = value else {
+        return Err(Error::argument(
+            "headers_json must be a JSON object of header name to value",
+        ));
+    };
+    let mut pairs = Vec::with_capacity(members.len());
+    for (name, value) in &members {
+        let value = match value {
+            Value::String(s) => s.as_str(),
+            Value::Array(items) if items.len() == 1 && items[0].is_string() => {
+                items[0].as_str().unwrap_or_default()
+            }
+            Value::Array(items) if items.len() > 1 => {
+                return Err(Error::verify(format!(
+                    "header {name} appears more than once"
+                )));
+            }
+            _ => {
+                return Err(Error::argument(format!(
+                    "headers_json: the value of {name} must be a string"
+                )));
+            }
+        };
+        pairs.push((name.as_str(), value));
+    }
+    SignedHeaders::from_pairs(pairs)
+}
+
+/// Verifies and decrypts a notification: the signature over the raw `body` with the key its
+/// `Wechatpay-Serial` names, the timestamp within the window around `now` (Unix seconds), then
+/// AES-256-GCM with `apiv3_key`.
+pub fn parse(
+    verifier: &Verifier,
+    apiv3_key: Option<&[u8]>,
+    headers: &SignedHeaders,
+    body: &[u8],
+    now: u64,
+) -> Result<Notification> {
+    if body.len() > MAX_BODY_BYTES {
+        return Err(Error::argument(format!(
+            "the notification body is {} bytes, more than the {MAX_BODY_BYTES} accepted",
+            body.len()
+        )));
+    }
+    // Verify before parsing anything: an unauthenticated body is not read further.
+    verifier.verify_notification(headers, body, now)?;
+    let key = apiv3_key.ok_or_else(|| {
+        Error::config(
+            "apiv3_key is not configured: notifications cannot be decrypted without it \
+             (商户平台 → API安全 → APIv3密钥)",
+        )
+    })?;
+
+    let envelope: Value = serde_json::from_slice(body)
+        .map_err(|e| Error::argument(format!("the notification body is not JSON: {e}")))?;
+    let text = |pointer: &str| -> Result<String> {
+        match envelope.pointer(pointer) {
+            Some(Value::String(s)) => Ok(s.clone()),
+            None | Some(Value::Null) => Err(Error::argument(format!(
+                "the notification has no {pointer}"
+            ))
+            .with("field", pointer)),
+            Some(_) => Err(Error::argument(format!(
+                "the notification's {pointer} is not a string"
+            ))
+            .with("field", pointer)),
+        }
+    };
+    let optional = |pointer: &str| -> Result<String> {
+        match envelope.pointer(pointer) {
+            None | Some(Value::Null) => Ok(String::new()),
+            _ => text(pointer),
+        }
+    };
+
+    let algorithm = text("/resource/algorithm")?;
+    if algorithm != ALGORITHM {
+        return Err(Error::crypto(format!(
+            "resource algorithm \"{algorithm}\" is not supported: APIv3 notifications use {ALGORITHM}"
+        )));
+    }
+    let plaintext = decrypt(
+        key,
+        &text("/resource/nonce")?,
+        &optional("/resource/associated_data")?,
+        &text("/resource/ciphertext")?,
+    )?;
+    let resource: Value = serde_json::from_slice(&plaintext).map_err(|_| {
+        Error::crypto("the decrypted resource is not JSON: the notification cannot be used")
+    })?;
+
+    Ok(Notification {
+        id: text("/id")?,
+        create_time: optional("/create_time")?,
+        event_type: text("/event_type")?,
+        resource_type: optional("/resource_type")?,
+        summary: optional("/summary")?,
+        resource,
+    })
+}
+
+fn gcm_key(key: &[u8]) -> Result<LessSafeKey> {
+    // 32-byte keys are the APIv3 key (AES-256). 16-byte keys run AES-128-GCM, which is what
+    // wechatpay-go does with its 16-byte test keys; configurations only accept 32 bytes.
+    let algorithm = match key.len() {
+        32 => &AES_256_GCM,
+        16 => &AES_128_GCM,
+        n => {
+            return Err(Error::crypto(format!(
+                "the APIv3 key must be 32 bytes, not {n}"
+            )));
+        }
+    };
+    let unbound = UnboundKey::new(algorithm, key)
+        .map_err(|_| Error::crypto("the APIv3 key cannot be used for AES-GCM"))?;
+    Ok(LessSafeKey::new(unbound))
+}
+
+fn gcm_nonce(nonce: &str) -> Result<Nonce> {
+    Nonce::try_assume_unique_for_key(nonce.as_bytes()).map_err(|_| {
+        Error::crypto(format!(
+            "the resource nonce must be {NONCE_LEN} bytes, not {}",
+            nonce.len()
+        ))
+    })
+}
+
+/// AES-GCM decryption of a notification resource: `ciphertext` is Base64 of the ciphertext
+/// followed by the 16-byte tag; `key` is the APIv3 key as its raw bytes.
+pub fn decrypt(
+    key: &[u8],
+    nonce: &str,
+    associated_data: &str,
+    ciphertext: &str,
+) -> Result<Vec<u8>> {
+    let key = gcm_key(key)?;
+    let nonce = gcm_nonce(nonce)?;
+    let mut in_out = STANDARD
+        .decode(ciphertext.as_bytes())
+        .map_err(|_| Error::crypto("the resource ciphertext is not valid Base64"))?;
+    let plaintext = key
+        .open_in_place(nonce, Aad::from(associated_data.as_bytes()), &mut in_out)
+        .map_err(|_| {
+            Error::crypto(
+                "the resource does not decrypt: the ciphertext was altered, or apiv3_key is not \
+                 the APIv3 key set in the merchant platform",
+            )
+        })?;
+    Ok(plaintext.to_vec())
+}
+
+/// AES-GCM encryption, the inverse of [`decrypt`]: Base64 of ciphertext and tag.
+pub fn encrypt(key: &[u8], nonce: &str, associated_data: &str, plaintext: &[u8]) -> Result<String> {
+    let key = gcm_key(key)?;
+    let nonce = gcm_nonce(nonce)?;
+    let mut in_out = plaintext.to_vec();
+    key.seal_in_place_append_tag(nonce, Aad::from(associated_data.as_bytes()), &mut in_out)
+        .map_err(|_| Error::crypto("AES-GCM encryption failed"))?;
+    Ok(STANDARD.encode(in_out))
+}
+
+/// A notification to send, as the sandbox does (and tests of merchant endpoints can).
+#[derive(Clone, Copy, Debug)]
+pub struct Outgoing<'a> {
+    pub id: &'a str,
+    pub create_time: &'a str,
+    pub event_type: &'a str,
+    pub summary: &'a str,
+    /// `resource.original_type`, also used as the associated data.
+    pub original_type: &'a str,
+    pub resource: &'a Value,
+}
+
+impl Outgoing<'_> {
+    /// The body as WeChat Pay sends it: the resource JSON encrypted under `apiv3_key`.
+    pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> Result<String> {
+        let plaintext = self.resource.to_string();
+        let ciphertext = encrypt(apiv3_key, nonce, self.original_type, plaintext.as_bytes())?;
+        let mut envelope = Map::new();
+        envelope.insert("id".into(), self.id.into());
+        envelope.insert("create_time".into(), self.create_time.into());
+        envelope.insert("resource_type".into(), "encrypt-resource".into());
+        envelope.insert("event_type".into(), self.event_type.into());
+        envelope.insert("summary".into(), self.summary.into());
+        envelope.insert(
+            "resource".into(),
+            json!({
+                "original_type": self.original_type,
+                "algorithm": ALGORITHM,
+                "ciphertext": ciphertext,
+                "associated_data": self.original_type,
+                "nonce": nonce,
+            }),
+        );
+        Ok(Value::Object(envelope).to_string())
+    }
+}
