@@ -3,10 +3,12 @@
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
 mod faults;
+mod notify;
 mod server;
 
 pub use faults::Fault;
-pub use server::Sandbox;
+pub use notify::{RETRY_SCHEDULE_SECS, beijing_rfc3339};
+pub use server::{Sandbox, Session};
 
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, PublicKey};

@@ -1,5 +1,6 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
+use super::notify::{Delivery, Dispatch, RetryUnit, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::encryption::decrypt_fields;
 use crate::endpoints::{self, Endpoint, Reply};
@@ -14,6 +15,7 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -31,16 +33,22 @@ pub struct Session {
     pub endpoint: &'static str,
     pub request: Value,
     pub expires: Instant,
+    /// The signing-result notification, once the session was signed.
+    pub delivery: Option<Arc<Delivery>>,
 }
 
 struct State {
-    identity: Identity,
+    identity: Arc<Identity>,
     base_url: String,
     /// Nonces seen within the clock-skew window, with their timestamps: a repeat is a replay.
     nonces: Mutex<HashMap<String, u64>>,
     sessions: Mutex<HashMap<String, Session>>,
     /// A key nobody trusts, for the bad-signature fault; made on first use.
     wrong_key: OnceLock<Option<PrivateKey>>,
+    /// Milliseconds one second of WeChat's notification retry schedule lasts.
+    retry_unit: RetryUnit,
+    /// Set when the sandbox stops, so that pending deliveries end.
+    stopping: Arc<AtomicBool>,
 }
 
 /// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops the workers.
@@ -61,11 +69,13 @@ impl Sandbox {
             .to_ip()
             .ok_or_else(|| Error::config(format!("{listen} is not an IP address")))?;
         let state = Arc::new(State {
-            identity,
+            identity: Arc::new(identity),
             base_url: format!("http://{addr}"),
             nonces: Mutex::new(HashMap::new()),
             sessions: Mutex::new(HashMap::new()),
             wrong_key: OnceLock::new(),
+            retry_unit: RetryUnit::new(1000),
+            stopping: Arc::new(AtomicBool::new(false)),
         });
         let server = Arc::new(server);
         let workers = (0..WORKERS)
@@ -104,12 +114,29 @@ impl Sandbox {
         self.state.session(id)
     }
 
+    /// Completes a session as the user would by signing: delivers the product's signed, encrypted
+    /// notification to the request's notify URL (or `notify_url` when given), retrying on WeChat
+    /// Pay's schedule until a 2xx answer. Returns the delivery as `GET /sandbox/sessions/{id}`
+    /// shows it.
+    pub fn sign(&self, session_id: &str, notify_url: Option<&str>) -> Result<Value> {
+        self.state
+            .sign_session(session_id, notify_url)
+            .map_err(|r| Error::config(r.message))
+    }
+
+    /// Compresses WeChat's notification retry schedule (15 s, 15 s, 30 s, 3 min, ... over 24 h):
+    /// one scheduled second lasts `ms` milliseconds. 1000 is the real schedule.
+    pub fn set_retry_unit_ms(&self, ms: u64) {
+        self.state.retry_unit.set(ms);
+    }
+
     /// Stops accepting requests and waits for the workers to finish the ones in hand.
     pub fn shutdown(mut self) {
         self.stop();
     }
 
     fn stop(&mut self) {
+        self.state.stopping.store(true, Ordering::Relaxed);
         for _ in 0..self.workers.len() {
             self.server.unblock();
         }
@@ -239,8 +266,11 @@ impl State {
     fn process(&self, request: &mut Request) -> std::result::Result<Outcome, Refusal> {
         let url = request.url().to_owned();
         let path = url.split('?').next().unwrap_or("");
-        if let Some(id) = path.strip_prefix("/sandbox/sessions/") {
-            return self.show_session(id);
+        if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
+            if let Some(id) = rest.strip_suffix("/sign") {
+                return self.admin_sign(request, id);
+            }
+            return self.show_session(rest);
         }
         let endpoint = endpoints::find(path)
             .filter(|_| path.starts_with('/'))
@@ -484,6 +514,7 @@ impl State {
             endpoint: endpoint.path,
             request,
             expires: Instant::now() + Duration::from_secs(u64::from(endpoint.session_minutes) * 60),
+            delivery: None,
         };
         if let Ok(mut sessions) = self.sessions.lock() {
             let now = Instant::now();
@@ -491,6 +522,102 @@ impl State {
             sessions.insert(id, session);
         }
         Value::Object(answer)
+    }
+
+    /// `POST /sandbox/sessions/{id}/sign`, optionally with `{"notify_url": "..."}`.
+    fn admin_sign(&self, request: &mut Request, id: &str) -> std::result::Result<Outcome, Refusal> {
+        if request.method() != &tiny_http::Method::Post {
+            return Err(Refusal::new(405, "METHOD_NOT_ALLOWED", "sign is POST only"));
+        }
+        let mut body = Vec::new();
+        let _ = request
+            .as_reader()
+            .take(MAX_REQUEST_BYTES)
+            .read_to_end(&mut body);
+        let options: Value = if body.iter().all(u8::is_ascii_whitespace) {
+            json!({})
+        } else {
+            serde_json::from_slice(&body).map_err(|e| {
+                Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
+            })?
+        };
+        let url = match options.get("notify_url") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(url)) => Some(url.as_str()),
+            Some(_) => {
+                return Err(Refusal::new(
+                    400,
+                    "PARAM_ERROR",
+                    "notify_url must be a string",
+                ));
+            }
+        };
+        let delivery = self.sign_session(id, url)?;
+        Ok(Outcome::Answer {
+            status: 202,
+            body: delivery.to_string().into_bytes(),
+            headers: vec![("Content-Type", "application/json".to_owned())],
+        })
+    }
+
+    fn sign_session(
+        &self,
+        id: &str,
+        notify_url_override: Option<&str>,
+    ) -> std::result::Result<Value, Refusal> {
+        let session = self.session(id).ok_or_else(|| {
+            Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                format!("no valid pre-sign session {id}"),
+            )
+        })?;
+        if session.delivery.is_some() {
+            return Err(Refusal::new(
+                409,
+                "CONTRACT_EXISTS",
+                "this session was already signed",
+            ));
+        }
+        let endpoint = endpoints::find(session.endpoint)
+            .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        let event = event_for(endpoint.path).ok_or_else(|| {
+            Refusal::new(
+                409,
+                "NOT_SUPPORTED",
+                format!(
+                    "WeChat Pay documents no signing notification for {}; query the contract instead",
+                    endpoint.path
+                ),
+            )
+        })?;
+        let url = notify_url_override
+            .map(str::to_owned)
+            .or_else(|| notify_url(endpoint.request, &session.request))
+            .ok_or_else(|| {
+                Refusal::new(
+                    400,
+                    "PARAM_ERROR",
+                    "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
+                )
+            })?;
+        let delivery = Dispatch {
+            identity: Arc::clone(&self.identity),
+            event,
+            request: &session.request,
+            notify_url: url,
+            retry_unit_ms: self.retry_unit.get(),
+            stopping: Arc::clone(&self.stopping),
+        }
+        .start()
+        .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
+        let view = delivery.to_json();
+        if let Ok(mut sessions) = self.sessions.lock() {
+            if let Some(s) = sessions.get_mut(id) {
+                s.delivery = Some(delivery);
+            }
+        }
+        Ok(view)
     }
 
     fn show_session(&self, id: &str) -> std::result::Result<Outcome, Refusal> {
@@ -506,6 +633,7 @@ impl State {
             "endpoint": session.endpoint,
             "request": session.request,
             "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
+            "notification": session.delivery.as_deref().map(Delivery::to_json),
         });
         self.signed_answer(body.to_string().into_bytes(), None)
     }

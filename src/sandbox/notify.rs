@@ -1,0 +1,484 @@
+//! Signing-result notifications: what WeChat Pay posts to the merchant once the user has signed,
+//! per product family, and its delivery with WeChat's retry schedule.
+
+use super::{Identity, random_hex};
+use crate::notification::Outgoing;
+use crate::schema::{Format, Type};
+use crate::signing::{SCHEME, nonce, response_message, unix_now};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::{Map, Value, json};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// Where a member of the decrypted resource comes from.
+#[derive(Clone, Copy, Debug)]
+enum Source {
+    /// The first of these request members that is present.
+    Request(&'static [&'static str]),
+    /// The merchant id of the sandbox's merchant.
+    Mchid,
+    /// The merchant id, only for partner requests (those naming a `sub_mchid`).
+    PartnerMchid,
+    /// The id of the new contract.
+    ContractId,
+    /// The signing time, RFC 3339 in Beijing time.
+    Now,
+    /// The contract's expiry, ten years after signing.
+    Expiry,
+    Fixed(&'static str),
+}
+
+use Source::{ContractId, Expiry, Fixed, Mchid, Now, PartnerMchid, Request};
+
+/// The notification one product family sends when a contract is signed.
+#[derive(Debug)]
+pub struct Event {
+    /// The endpoints it follows: paths starting with one of these.
+    prefixes: &'static [&'static str],
+    pub event_type: &'static str,
+    original_type: &'static str,
+    summary: &'static str,
+    resource: &'static [(&'static str, Source)],
+}
+
+const APPID: Source = Request(&["appid", "sp_appid", "sub_appid"]);
+const OPENID: Source = Request(&["openid", "sp_openid", "sub_openid"]);
+
+/// Documented signing notifications, first match wins. Password-free payment, e-commerce
+/// individual contracts and campus easy pay publish no payload, so the sandbox sends none.
+static EVENTS: &[Event] = &[
+    Event {
+        prefixes: &["v3/papay/insurance-sign/"],
+        event_type: "INSURANCE_ENTRUST.SIGN",
+        original_type: "insurance_entrust",
+        summary: "签约成功",
+        resource: &[
+            ("mchid", Mchid),
+            ("contract_id", ContractId),
+            ("appid", APPID),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            ("insured_display_name", Request(&["insured_display_name"])),
+            ("contract_state", Fixed("SIGNED")),
+            ("contract_signed_time", Now),
+            ("contract_expired_time", Expiry),
+            ("openid", OPENID),
+        ],
+    },
+    Event {
+        prefixes: &["v3/papay/"],
+        event_type: "ENTRUST.SIGN",
+        original_type: "entrust",
+        summary: "签约成功",
+        resource: &[
+            ("mchid", Mchid),
+            ("contract_id", ContractId),
+            ("appid", APPID),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            (
+                "contract_display_account",
+                Request(&["contract_display_account"]),
+            ),
+            ("contract_state", Fixed("SIGNED")),
+            ("contract_signed_time", Now),
+            ("contract_expired_time", Expiry),
+            ("openid", OPENID),
+            ("out_user_code", Request(&["out_user_code"])),
+            ("deduct_schedule", Request(&["deduct_schedule"])),
+            ("sp_mchid", PartnerMchid),
+            ("sp_appid", Request(&["sp_appid"])),
+            ("sub_mchid", Request(&["sub_mchid"])),
+            ("sub_appid", Request(&["sub_appid"])),
+            ("sp_openid", Request(&["sp_openid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+        ],
+    },
+    Event {
+        prefixes: &["v3/ecommerce/combine-papay/"],
+        event_type: "ECOMMERCE_ENTRUST.SIGN",
+        original_type: "ecommerce_entrust",
+        summary: "签约成功",
+        resource: &[
+            ("mchid", Mchid),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            ("plan_id", Request(&["plan_id"])),
+            ("appid", APPID),
+            ("openid", OPENID),
+            ("contract_expired_time", Expiry),
+            ("operate_time", Now),
+            ("attach", Request(&["attach"])),
+        ],
+    },
+    Event {
+        prefixes: &["v3/credit-repayment/"],
+        event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",
+        original_type: "credit_repayment",
+        summary: "签约成功",
+        resource: &[
+            ("sp_mchid", Mchid),
+            ("contract_id", ContractId),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            (
+                "display_name",
+                Request(&["display_name", "contract_display_account"]),
+            ),
+            ("contract_state", Fixed("CONTRACT_STATE_EFFECTIVE")),
+            ("contract_signed_time", Now),
+            (
+                "contract_terminated_mode",
+                Fixed("TERMINATION_MODE_INVALID"),
+            ),
+            (
+                "repayment_amount_limit",
+                Request(&["repayment_amount_limit"]),
+            ),
+            ("appid", APPID),
+            ("openid", OPENID),
+        ],
+    },
+    Event {
+        prefixes: &["v3/edu-papay/"],
+        event_type: "ENTRUST.SIGNING",
+        original_type: "entrust",
+        summary: "签约成功",
+        resource: &[
+            ("sp_mchid", Mchid),
+            ("appid", APPID),
+            ("openid", OPENID),
+            ("plan_id", Request(&["plan_id"])),
+            ("sub_mchid", Request(&["sub_mchid"])),
+            ("sub_appid", Request(&["sub_appid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+        ],
+    },
+    Event {
+        prefixes: &["v3/offlineface/"],
+        event_type: "FACEPAY.USER_STATE_CHANGE",
+        original_type: "facepay",
+        summary: "用户签约状态变更",
+        resource: &[
+            ("user_id", ContractId),
+            ("out_user_id", Request(&["out_user_id"])),
+            ("organization_id", Request(&["organization_id"])),
+            ("mch_id", Mchid),
+            ("notify_create_time", Now),
+            ("appid", APPID),
+            ("openid", OPENID),
+            ("contract_id", ContractId),
+        ],
+    },
+    Event {
+        prefixes: &["v3/global/papay/"],
+        event_type: "PAPAY.SIGN",
+        original_type: "papay",
+        summary: "签约成功",
+        resource: &[
+            ("mchid", Mchid),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            ("appid", APPID),
+            ("openid", OPENID),
+            ("contract_id", ContractId),
+            ("plan_id", Request(&["plan_id"])),
+            ("operate_time", Now),
+            ("contract_expired_time", Expiry),
+            ("sp_mchid", PartnerMchid),
+            ("sp_appid", Request(&["sp_appid"])),
+            ("sub_mchid", Request(&["sub_mchid"])),
+            ("sub_appid", Request(&["sub_appid"])),
+            ("sp_openid", Request(&["sp_openid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+        ],
+    },
+];
+
+/// The notification that follows signing at `path`, when the product documents one.
+pub fn event_for(path: &str) -> Option<&'static Event> {
+    EVENTS
+        .iter()
+        .find(|e| e.prefixes.iter().any(|p| path.starts_with(p)))
+}
+
+/// WeChat Pay's retry schedule after a failed delivery, in seconds: 15 tries over about 24 hours.
+pub const RETRY_SCHEDULE_SECS: [u64; 15] = [
+    15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
+];
+
+/// How long a merchant has to answer one delivery.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The notify URL of a pre-sign request: its top-level notify-URL field.
+pub fn notify_url(fields: &[crate::schema::Field], request: &Value) -> Option<String> {
+    fields
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.ty,
+                Type::String {
+                    format: Format::NotifyUrl,
+                    ..
+                }
+            )
+        })
+        .filter(|f| f.name != "transaction_notify_url")
+        .find_map(|f| request.get(f.name).and_then(Value::as_str))
+        .map(str::to_owned)
+}
+
+/// One try at delivering a notification.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// Milliseconds after the session was signed.
+    pub after_ms: u64,
+    /// The merchant's HTTP status, when it answered.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// The progress of one notification, shared between the delivery thread and the session view.
+#[derive(Debug)]
+pub struct Delivery {
+    pub id: String,
+    pub event_type: &'static str,
+    pub notify_url: String,
+    pub contract_id: String,
+    pub attempts: Mutex<Vec<Attempt>>,
+    /// "pending", "delivered" or "gave_up".
+    pub state: Mutex<&'static str>,
+}
+
+impl Delivery {
+    pub fn to_json(&self) -> Value {
+        let attempts: Vec<Value> = self
+            .attempts
+            .lock()
+            .map(|a| {
+                a.iter()
+                    .map(
+                        |t| json!({ "after_ms": t.after_ms, "status": t.status, "error": t.error }),
+                    )
+                    .collect()
+            })
+            .unwrap_or_default();
+        json!({
+            "id": self.id,
+            "event_type": self.event_type,
+            "notify_url": self.notify_url,
+            "contract_id": self.contract_id,
+            "state": self.state.lock().map(|s| *s).unwrap_or("pending"),
+            "attempts": attempts,
+        })
+    }
+}
+
+/// Beijing time (UTC+8) as RFC 3339, the format of WeChat Pay's timestamps.
+pub fn beijing_rfc3339(unix: u64) -> String {
+    let local = unix + 8 * 3600;
+    let (days, secs) = (local / 86_400, local % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Builds the signed notification for a signed session and delivers it in the background.
+pub struct Dispatch<'a> {
+    pub identity: Arc<Identity>,
+    pub event: &'static Event,
+    pub request: &'a Value,
+    pub notify_url: String,
+    /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
+    pub retry_unit_ms: u64,
+    pub stopping: Arc<AtomicBool>,
+}
+
+impl Dispatch<'_> {
+    pub fn start(self) -> crate::error::Result<Arc<Delivery>> {
+        let now = unix_now();
+        let contract_id = format!("2026{}", random_hex(12));
+        let mut resource = Map::new();
+        for (name, source) in self.event.resource {
+            let value = match source {
+                Request(names) => match names.iter().find_map(|n| self.request.get(*n)) {
+                    Some(v) => v.clone(),
+                    None => continue,
+                },
+                Mchid => self.identity.mchid.clone().into(),
+                PartnerMchid if self.request.get("sub_mchid").is_some() => {
+                    self.identity.mchid.clone().into()
+                }
+                PartnerMchid => continue,
+                ContractId => contract_id.clone().into(),
+                Now => beijing_rfc3339(now).into(),
+                Expiry => beijing_rfc3339(now + 10 * 365 * 86_400).into(),
+                Fixed(v) => (*v).into(),
+            };
+            resource.insert((*name).to_owned(), value);
+        }
+        let id = uuid_like();
+        let resource = Value::Object(resource);
+        let body = Outgoing {
+            id: &id,
+            create_time: &beijing_rfc3339(now),
+            event_type: self.event.event_type,
+            summary: self.event.summary,
+            original_type: self.event.original_type,
+            resource: &resource,
+        }
+        .seal(self.identity.apiv3_key.as_bytes(), &random_alnum(12))?;
+
+        let delivery = Arc::new(Delivery {
+            id,
+            event_type: self.event.event_type,
+            notify_url: self.notify_url,
+            contract_id,
+            attempts: Mutex::new(Vec::new()),
+            state: Mutex::new("pending"),
+        });
+        let worker = Worker {
+            delivery: Arc::clone(&delivery),
+            body,
+            identity: Arc::clone(&self.identity),
+            retry_unit_ms: self.retry_unit_ms,
+            stopping: self.stopping,
+        };
+        std::thread::spawn(move || worker.run());
+        Ok(delivery)
+    }
+}
+
+struct Worker {
+    delivery: Arc<Delivery>,
+    body: String,
+    identity: Arc<Identity>,
+    retry_unit_ms: u64,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn run(self) {
+        let started = Instant::now();
+        let waits = std::iter::once(0).chain(RETRY_SCHEDULE_SECS);
+        for wait in waits {
+            if !self.sleep(Duration::from_millis(
+                wait.saturating_mul(self.retry_unit_ms),
+            )) {
+                return;
+            }
+            let (status, error) = match self.post() {
+                Ok(status) => (Some(status), None),
+                Err(e) => (None, Some(e)),
+            };
+            if let Ok(mut attempts) = self.delivery.attempts.lock() {
+                attempts.push(Attempt {
+                    after_ms: started.elapsed().as_millis() as u64,
+                    status,
+                    error,
+                });
+            }
+            if status.is_some_and(|s| (200..300).contains(&s)) {
+                self.set_state("delivered");
+                return;
+            }
+        }
+        self.set_state("gave_up");
+    }
+
+    fn set_state(&self, state: &'static str) {
+        if let Ok(mut s) = self.delivery.state.lock() {
+            *s = state;
+        }
+    }
+
+    /// Sleeps `d` in short steps; false when the sandbox stops meanwhile.
+    fn sleep(&self, d: Duration) -> bool {
+        let until = Instant::now() + d;
+        while Instant::now() < until {
+            if self.stopping.load(Ordering::Relaxed) {
+                return false;
+            }
+            std::thread::sleep((until - Instant::now()).min(Duration::from_millis(20)));
+        }
+        !self.stopping.load(Ordering::Relaxed)
+    }
+
+    /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do).
+    fn post(&self) -> Result<u16, String> {
+        let timestamp = unix_now().to_string();
+        let nonce = nonce();
+        let message = response_message(&timestamp, &nonce, self.body.as_bytes());
+        let signature = self
+            .identity
+            .platform_key
+            .sign_sha256(&message)
+            .map_err(|e| e.to_string())?;
+        let response = attohttpc::post(&self.delivery.notify_url)
+            .timeout(ANSWER_TIMEOUT)
+            .follow_redirects(false)
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "Mozilla/4.0")
+            .header("Request-ID", format!("08{}-0", random_hex(20)))
+            .header("Wechatpay-Timestamp", timestamp)
+            .header("Wechatpay-Nonce", nonce)
+            .header("Wechatpay-Serial", self.identity.platform_serial.as_str())
+            .header("Wechatpay-Signature", STANDARD.encode(signature))
+            .header("Wechatpay-Signature-Type", SCHEME)
+            .bytes(self.body.as_bytes())
+            .send()
+            .map_err(|e| e.to_string())?;
+        Ok(response.status().as_u16())
+    }
+}
+
+fn random_alnum(n: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut buf = vec![0u8; n];
+    let _ = aws_lc_rs::rand::fill(&mut buf);
+    buf.iter()
+        .map(|b| char::from(CHARS[usize::from(*b) % CHARS.len()]))
+        .collect()
+}
+
+/// A random id shaped like WeChat's notification ids (8-4-4-4-12 lower-case hex).
+fn uuid_like() -> String {
+    let h = random_hex(16).to_lowercase();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// Milliseconds one schedule second lasts, shared by the sandbox's deliveries.
+#[derive(Debug)]
+pub struct RetryUnit(AtomicU64);
+
+impl RetryUnit {
+    pub fn new(ms: u64) -> Self {
+        RetryUnit(AtomicU64::new(ms))
+    }
+    pub fn get(&self) -> u64 {
+        self.0.load(Ordering::Relaxed)
+    }
+    pub fn set(&self, ms: u64) {
+        self.0.store(ms, Ordering::Relaxed);
+    }
+}

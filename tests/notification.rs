@@ -1,0 +1,403 @@
+//! Signing-result notifications end to end: the sandbox signs a session and posts WeChat Pay's
+//! encrypted, signed notification to a real HTTP endpoint, which parses it with the library
+//! (Rust API and C ABI) and answers; the sandbox retries on WeChat's schedule until a 2xx.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use serde_json::{Value, json};
+use std::ffi::{CStr, CString};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use wxpresign::ffi;
+use wxpresign::verification::SignedHeaders;
+
+const PARTNER_MINI_PROGRAM: &str =
+    "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
+
+/// One notification as the merchant's endpoint received it.
+struct Received {
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Received {
+    fn signed_headers(&self) -> SignedHeaders {
+        SignedHeaders::from_pairs(self.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+            .expect("WeChat-style headers")
+    }
+
+    fn headers_json(&self) -> String {
+        let map: serde_json::Map<String, Value> = self
+            .headers
+            .iter()
+            .map(|(n, v)| (n.clone(), Value::from(v.as_str())))
+            .collect();
+        Value::Object(map).to_string()
+    }
+}
+
+/// A merchant notify endpoint on a loopback port: answers each delivery with the next status of
+/// `statuses` (the last one repeats) and reports what it received.
+struct Receiver {
+    url: String,
+    received: mpsc::Receiver<Received>,
+}
+
+fn receiver(statuses: Vec<u16>) -> Receiver {
+    let server = tiny_http::Server::http("127.0.0.1:0").expect("a loopback port");
+    let url = format!(
+        "http://{}/wxpay/notify",
+        server.server_addr().to_ip().expect("an IP address")
+    );
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for (n, mut request) in server.incoming_requests().enumerate() {
+            let mut body = Vec::new();
+            let _ = request.as_reader().read_to_end(&mut body);
+            let headers = request
+                .headers()
+                .iter()
+                .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_owned()))
+                .collect();
+            let status = statuses[n.min(statuses.len() - 1)];
+            let _ = request.respond(tiny_http::Response::empty(status));
+            if tx.send(Received { headers, body }).is_err() {
+                return;
+            }
+        }
+    });
+    Receiver { url, received: rx }
+}
+
+impl Receiver {
+    fn next(&self) -> Received {
+        self.received
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the sandbox delivered a notification")
+    }
+}
+
+/// Opens a partner mini-program pre-sign session whose notify URL is `url`.
+fn open_session(fixture: &common::Fixture, url: &str) -> (Value, String) {
+    let mut request = common::example(PARTNER_MINI_PROGRAM);
+    request["contract_notify_url"] = url.into();
+    let answer = fixture
+        .client()
+        .call(PARTNER_MINI_PROGRAM, &request.to_string())
+        .expect("the pre-sign call succeeds");
+    let id = answer.data["pre_entrustweb_id"]
+        .as_str()
+        .expect("a session id")
+        .to_owned();
+    (request, id)
+}
+
+/// Waits until the sandbox reports the delivery in `state`.
+fn wait_for_state(fixture: &common::Fixture, id: &str, state: &str) -> Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let session = fixture.sandbox.session(id).expect("the session is alive");
+        let view = session.delivery.expect("the session was signed").to_json();
+        if view["state"] == state || Instant::now() > deadline {
+            return view;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn signed_session_notification_verifies_and_decrypts_with_the_library() {
+    let fixture = common::sandbox();
+    let merchant = receiver(vec![200]);
+    let (request, id) = open_session(&fixture, &merchant.url);
+
+    let started = fixture.sandbox.sign(&id, None).expect("the session signs");
+    assert_eq!(started["event_type"], "ENTRUST.SIGN");
+    assert_eq!(started["notify_url"], merchant.url.as_str());
+
+    let delivered = merchant.next();
+    let notification = fixture
+        .client()
+        .parse_notification(&delivered.signed_headers(), &delivered.body)
+        .expect("the notification verifies and decrypts");
+    assert_eq!(notification.event_type, "ENTRUST.SIGN");
+    assert_eq!(notification.resource_type, "encrypt-resource");
+    let resource = &notification.resource;
+    assert_eq!(resource["contract_state"], "SIGNED");
+    assert_eq!(resource["out_contract_code"], request["out_contract_code"]);
+    assert_eq!(resource["plan_id"], request["plan_id"]);
+    assert_eq!(resource["sub_mchid"], request["sub_mchid"]);
+    assert_eq!(resource["sp_mchid"], fixture.config["mchid"]);
+    assert_eq!(resource["contract_id"], started["contract_id"]);
+    let body: Value = serde_json::from_slice(&delivered.body).unwrap();
+    assert_eq!(body["resource"]["algorithm"], "AEAD_AES_256_GCM");
+    assert!(
+        body["resource"].get("contract_id").is_none(),
+        "the resource travels encrypted"
+    );
+
+    let view = wait_for_state(&fixture, &id, "delivered");
+    assert_eq!(view["attempts"].as_array().map(Vec::len), Some(1));
+    assert_eq!(view["attempts"][0]["status"], 200);
+}
+
+#[test]
+fn failed_deliveries_are_retried_on_the_schedule_until_a_2xx() {
+    let fixture = common::sandbox();
+    // One schedule second = 2 ms: retries after 15 and 15 "seconds" arrive after 30 and 60 ms.
+    fixture.sandbox.set_retry_unit_ms(2);
+    let merchant = receiver(vec![500, 404, 204]);
+    let (_, id) = open_session(&fixture, &merchant.url);
+    fixture.sandbox.sign(&id, None).expect("the session signs");
+
+    let tries: Vec<Received> = (0..3).map(|_| merchant.next()).collect();
+    assert_eq!(
+        tries[0].body, tries[2].body,
+        "every try carries the same notification"
+    );
+    let nonces: Vec<String> = tries
+        .iter()
+        .map(|t| t.signed_headers().nonce.unwrap_or_default())
+        .collect();
+    assert_ne!(nonces[0], nonces[1], "each try is signed afresh");
+    for t in &tries {
+        fixture
+            .client()
+            .parse_notification(&t.signed_headers(), &t.body)
+            .expect("every try verifies");
+    }
+
+    let view = wait_for_state(&fixture, &id, "delivered");
+    let attempts = view["attempts"].as_array().expect("attempts");
+    let statuses: Vec<&Value> = attempts.iter().map(|a| &a["status"]).collect();
+    assert_eq!(statuses, [&json!(500), &json!(404), &json!(204)]);
+    let after: Vec<u64> = attempts
+        .iter()
+        .map(|a| a["after_ms"].as_u64().unwrap())
+        .collect();
+    assert!(
+        after[1] >= 30 && after[2] >= 60,
+        "retries follow the schedule: {after:?}"
+    );
+}
+
+#[test]
+fn c_abi_parses_a_delivered_notification_and_hands_out_the_answer() {
+    let fixture = common::sandbox();
+    let merchant = receiver(vec![200]);
+    let (_, id) = open_session(&fixture, &merchant.url);
+    fixture.sandbox.sign(&id, None).expect("the session signs");
+    let delivered = merchant.next();
+
+    let parse = |config: &Value, headers: &str, body: &[u8]| -> (ffi::wxpresign_status, Value) {
+        let config = CString::new(config.to_string()).unwrap();
+        let mut client = std::ptr::null_mut();
+        let status = unsafe {
+            ffi::wxpresign_client_new(config.as_ptr(), &mut client, std::ptr::null_mut())
+        };
+        assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_OK);
+        let headers = CString::new(headers).unwrap();
+        let mut out = std::ptr::null_mut();
+        let status = unsafe {
+            ffi::wxpresign_notification_parse(
+                client,
+                headers.as_ptr(),
+                body.as_ptr().cast(),
+                body.len(),
+                &mut out,
+            )
+        };
+        let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        unsafe {
+            ffi::wxpresign_string_free(out);
+            ffi::wxpresign_client_free(client);
+        }
+        (status, serde_json::from_str(&text).expect("JSON out"))
+    };
+
+    let (status, ok) = parse(&fixture.config, &delivered.headers_json(), &delivered.body);
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_OK, "{ok}");
+    assert_eq!(ok["event_type"], "ENTRUST.SIGN");
+    assert_eq!(ok["resource"]["contract_state"], "SIGNED");
+    assert_eq!(
+        ok["answer"],
+        json!({"status": 200, "headers": {}, "body": ""})
+    );
+
+    let mut wrong_key = fixture.config.clone();
+    wrong_key["apiv3_key"] = "0123456789abcdef0123456789abcdef".into();
+    let (status, err) = parse(&wrong_key, &delivered.headers_json(), &delivered.body);
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_ERR_CRYPTO);
+    assert_eq!(err["error"]["answer"]["status"], 500);
+    assert_eq!(
+        err["error"]["answer"]["body"],
+        r#"{"code":"FAIL","message":"notification could not be processed"}"#
+    );
+
+    let mut tampered = delivered.body.clone();
+    let last = tampered.len() - 3;
+    tampered[last] ^= 1;
+    let (status, err) = parse(&fixture.config, &delivered.headers_json(), &tampered);
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_ERR_VERIFY);
+    assert_eq!(err["error"]["answer"]["status"], 401);
+
+    let (status, err) = parse(&fixture.config, "[1,2]", &delivered.body);
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_ERR_ARGUMENT);
+    assert_eq!(err["error"]["answer"]["status"], 400);
+    assert!(
+        err["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("headers_json")
+    );
+}
+
+#[test]
+fn notification_parse_with_null_arguments_is_an_argument_error() {
+    let fixture = common::sandbox();
+    let config = CString::new(fixture.config.to_string()).unwrap();
+    let mut client = std::ptr::null_mut();
+    unsafe { ffi::wxpresign_client_new(config.as_ptr(), &mut client, std::ptr::null_mut()) };
+    let headers = CString::new("{}").unwrap();
+    let mut out = std::ptr::null_mut();
+    let cases: [(
+        *const ffi::wxpresign_client,
+        *const libc::c_char,
+        *const libc::c_char,
+    ); 3] = [
+        (std::ptr::null(), headers.as_ptr(), headers.as_ptr()),
+        (client, std::ptr::null(), headers.as_ptr()),
+        (client, headers.as_ptr(), std::ptr::null()),
+    ];
+    for (c, h, b) in cases {
+        let status = unsafe { ffi::wxpresign_notification_parse(c, h, b, 2, &mut out) };
+        assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_ERR_ARGUMENT);
+        let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        unsafe { ffi::wxpresign_string_free(out) };
+        assert!(text.contains("is NULL"), "{text}");
+    }
+    let status = unsafe {
+        ffi::wxpresign_notification_parse(
+            client,
+            headers.as_ptr(),
+            headers.as_ptr(),
+            2,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_ERR_ARGUMENT);
+    unsafe { ffi::wxpresign_client_free(client) };
+}
+
+#[test]
+fn admin_sign_route_delivers_to_an_override_url_and_refuses_what_it_cannot_sign() {
+    let fixture = common::sandbox();
+    let merchant = receiver(vec![200]);
+    // The request's own notify URL points nowhere; the admin call redirects the delivery.
+    let (_, id) = open_session(&fixture, "http://127.0.0.1:1/nowhere");
+    let base = fixture.sandbox.base_url();
+    let sign = |id: &str, body: Value| {
+        attohttpc::post(format!("{base}/sandbox/sessions/{id}/sign"))
+            .header("Content-Type", "application/json")
+            .text(body.to_string())
+            .send()
+            .expect("the sandbox answers")
+    };
+
+    let accepted = sign(&id, json!({ "notify_url": merchant.url }));
+    assert_eq!(accepted.status().as_u16(), 202);
+    let delivered = merchant.next();
+    let n = fixture
+        .client()
+        .parse_notification(&delivered.signed_headers(), &delivered.body)
+        .expect("verifies");
+    assert_eq!(n.event_type, "ENTRUST.SIGN");
+
+    assert_eq!(
+        sign(&id, json!({})).status().as_u16(),
+        409,
+        "signed once only"
+    );
+    assert_eq!(sign("wxpe000000", json!({})).status().as_u16(), 404);
+}
+
+#[test]
+fn each_family_sends_its_documented_event() {
+    let fixture = common::sandbox();
+    fixture.sandbox.set_retry_unit_ms(1);
+    let merchant = receiver(vec![200]);
+    let mut seen = Vec::new();
+    for endpoint in wxpresign::endpoints::all() {
+        let mut request: Value = serde_json::from_str(endpoint.example).unwrap();
+        for url_field in ["contract_notify_url", "notify_url", "success_notify_url"] {
+            if request.get(url_field).is_some() {
+                request[url_field] = merchant.url.as_str().into();
+            }
+        }
+        let answer = fixture
+            .client()
+            .call(endpoint.path, &request.to_string())
+            .expect("the example succeeds");
+        let Some(id) = session_id(&fixture, &answer.data) else {
+            continue;
+        };
+        match fixture.sandbox.sign(&id, Some(&merchant.url)) {
+            Ok(started) => {
+                let delivered = merchant.next();
+                let n = fixture
+                    .client()
+                    .parse_notification(&delivered.signed_headers(), &delivered.body)
+                    .expect("verifies and decrypts");
+                assert_eq!(Value::from(n.event_type.clone()), started["event_type"]);
+                seen.push((endpoint.path, n.event_type));
+            }
+            Err(e) => assert!(
+                e.message().contains("documents no signing notification"),
+                "{}: {}",
+                endpoint.path,
+                e.message()
+            ),
+        }
+    }
+    let event_of = |prefix: &str| {
+        seen.iter()
+            .find(|(p, _)| p.starts_with(prefix))
+            .map(|(_, e)| e.as_str())
+    };
+    assert_eq!(
+        event_of("v3/papay/scheduled-deduct-sign/"),
+        Some("ENTRUST.SIGN")
+    );
+    assert_eq!(
+        event_of("v3/papay/insurance-sign/"),
+        Some("INSURANCE_ENTRUST.SIGN")
+    );
+    assert_eq!(event_of("v3/edu-papay/"), Some("ENTRUST.SIGNING"));
+    assert_eq!(event_of("v3/global/papay/"), Some("PAPAY.SIGN"));
+    assert_eq!(
+        event_of("v3/credit-repayment/"),
+        Some("CREDIT_REPAYMENT.SIGN_CONTRACT")
+    );
+    assert_eq!(
+        event_of("v3/ecommerce/combine-papay/"),
+        Some("ECOMMERCE_ENTRUST.SIGN")
+    );
+    assert_eq!(
+        event_of("v3/offlineface/"),
+        Some("FACEPAY.USER_STATE_CHANGE")
+    );
+    assert_eq!(event_of("v3/password-exempt-contract/"), None);
+}
+
+/// The session an answer names: a session-id member, or the id at the end of a session URL.
+fn session_id(fixture: &common::Fixture, data: &Value) -> Option<String> {
+    let prefix = format!("{}/sandbox/sessions/", fixture.sandbox.base_url());
+    data.as_object()?
+        .values()
+        .filter_map(Value::as_str)
+        .find_map(|v| {
+            let id = v.strip_prefix(&prefix).unwrap_or(v);
+            fixture.sandbox.session(id).map(|_| id.to_owned())
+        })
+}
