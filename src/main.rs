@@ -65,6 +65,10 @@ enum SandboxCommand {
         /// Overrides the address given to `sandbox init`.
         #[arg(long)]
         listen: Option<String>,
+        /// How many milliseconds one second of WeChat's notification retry schedule
+        /// (15 s, 15 s, 30 s, 3 min ... over 24 h) lasts; 1000 is the real schedule.
+        #[arg(long, default_value_t = 1000)]
+        retry_unit_ms: u64,
     },
     /// List the magic values that make the sandbox fail on purpose.
     Faults,
@@ -82,8 +86,13 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }),
         Command::Sandbox {
-            command: SandboxCommand::Serve { dir, listen },
-        } => serve(&dir, listen),
+            command:
+                SandboxCommand::Serve {
+                    dir,
+                    listen,
+                    retry_unit_ms,
+                },
+        } => serve(&dir, listen, retry_unit_ms),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -126,9 +135,14 @@ extern "C" fn request_stop(_signal: libc::c_int) {
     STOP.store(true, Ordering::SeqCst);
 }
 
-fn serve(dir: &std::path::Path, listen: Option<String>) -> wxpresign::error::Result<ExitCode> {
+fn serve(
+    dir: &std::path::Path,
+    listen: Option<String>,
+    retry_unit_ms: u64,
+) -> wxpresign::error::Result<ExitCode> {
     let (identity, default_listen) = Identity::load_dir(dir)?;
     let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
+    sandbox.set_retry_unit_ms(retry_unit_ms);
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(
@@ -216,6 +230,30 @@ impl CClient {
     }
 }
 
+impl CClient {
+    /// `wxpresign_notification_parse` on a received notification.
+    fn parse_notification(&self, headers_json: &str, body: &[u8]) -> (wxpresign_status, String) {
+        let Ok(headers) = CString::new(headers_json) else {
+            return (
+                wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
+                r#"{"error":{"kind":"argument","message":"NUL byte in the headers"}}"#.into(),
+            );
+        };
+        let mut out = std::ptr::null_mut();
+        // SAFETY: the client is live; body holds body.len() bytes; out is taken and freed below.
+        let status = unsafe {
+            ffi::wxpresign_notification_parse(
+                self.0,
+                headers.as_ptr(),
+                body.as_ptr().cast(),
+                body.len(),
+                &mut out,
+            )
+        };
+        (status, take_string(out))
+    }
+}
+
 impl Drop for CClient {
     fn drop(&mut self) {
         // SAFETY: created by wxpresign_client_new, freed once.
@@ -251,6 +289,92 @@ fn summary(data: &Value) -> String {
         })
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A merchant notify endpoint on loopback: each delivery goes to the demo, which parses it with
+/// the library and hands back the HTTP answer to send.
+type Delivery = (String, Vec<u8>, std::sync::mpsc::Sender<(u16, String)>);
+
+fn notify_endpoint() -> wxpresign::error::Result<(String, std::sync::mpsc::Receiver<Delivery>)> {
+    let server = tiny_http::Server::http("127.0.0.1:0")
+        .map_err(|e| wxpresign::Error::config(format!("cannot listen on loopback: {e}")))?;
+    let url = format!("{}/wxpay/notify", server.server_addr());
+    let (tx, rx) = std::sync::mpsc::channel::<Delivery>();
+    std::thread::spawn(move || {
+        for mut request in server.incoming_requests() {
+            let mut body = Vec::new();
+            let _ = request.as_reader().read_to_end(&mut body);
+            let headers: serde_json::Map<String, Value> = request
+                .headers()
+                .iter()
+                .map(|h| (h.field.to_string(), Value::from(h.value.as_str())))
+                .collect();
+            let (answer_tx, answer_rx) = std::sync::mpsc::channel();
+            if tx
+                .send((Value::Object(headers).to_string(), body, answer_tx))
+                .is_err()
+            {
+                return;
+            }
+            let (status, text) = answer_rx.recv().unwrap_or((500, String::new()));
+            let _ =
+                request.respond(tiny_http::Response::from_string(text).with_status_code(status));
+        }
+    });
+    Ok((format!("http://{url}"), rx))
+}
+
+/// Opens a session, signs it in the sandbox, and parses the notification WeChat would send.
+fn demo_notification(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
+    println!("\nThe signing result, as WeChat Pay notifies it:");
+    let (url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
+    let path = "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
+    let mut request: Value = endpoints::find(path)
+        .and_then(|e| serde_json::from_str(e.example).ok())
+        .ok_or("no example")?;
+    request["contract_notify_url"] = url.as_str().into();
+    let (status, answer) = client.call(path, &request.to_string());
+    let answer: Value = serde_json::from_str(&answer).map_err(|e| e.to_string())?;
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(answer.to_string());
+    }
+    let session = answer["data"]["pre_entrustweb_id"]
+        .as_str()
+        .ok_or("no session id")?;
+    println!(
+        "  pre-sign session {session}; the user signs it (POST /sandbox/sessions/{session}/sign)"
+    );
+    let started = sandbox.sign(session, None).map_err(|e| e.to_string())?;
+    println!("  the sandbox posts {} to {url}", started["event_type"]);
+
+    let (headers, body, reply) = deliveries
+        .recv_timeout(Duration::from_secs(10))
+        .map_err(|_| "no notification arrived within 10 s")?;
+    let (status, parsed) = client.parse_notification(&headers, &body);
+    let parsed: Value = serde_json::from_str(&parsed).map_err(|e| e.to_string())?;
+    let answer = if status == wxpresign_status::WXPRESIGN_OK {
+        &parsed["answer"]
+    } else {
+        &parsed["error"]["answer"]
+    };
+    let _ = reply.send((
+        answer["status"]
+            .as_u64()
+            .and_then(|s| u16::try_from(s).ok())
+            .unwrap_or(500),
+        answer["body"].as_str().unwrap_or_default().to_owned(),
+    ));
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(parsed.to_string());
+    }
+    println!(
+        "  wxpresign_notification_parse verified and decrypted it: {} {}",
+        parsed["event_type"].as_str().unwrap_or_default(),
+        parsed["summary"].as_str().unwrap_or_default()
+    );
+    println!("    resource: {}", summary(&parsed["resource"]));
+    println!("    answered: HTTP {}", parsed["answer"]["status"]);
+    Ok(())
 }
 
 fn demo() -> wxpresign::error::Result<ExitCode> {
@@ -316,6 +440,11 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
     ] {
         let (status, answer) = client.call(edu, &request.to_string());
         println!("\n  {title}: status {}\n  {answer}", status as u32);
+    }
+
+    if let Err(e) = demo_notification(&sandbox, &client) {
+        failures += 1;
+        println!("\n  the notification round trip failed: {e}");
     }
 
     drop(client);

@@ -151,6 +151,12 @@ fn demo_runs_every_endpoint_and_shows_failures() {
             && text.contains("\"kind\":\"api\"")
             && text.contains("\"kind\":\"verify\"")
     );
+    assert!(
+        text.contains("wxpresign_notification_parse verified and decrypted it: ENTRUST.SIGN")
+            && text.contains("contract_state=SIGNED")
+            && text.contains("answered: HTTP 200"),
+        "the demo ends with a notification received and decrypted:\n{text}"
+    );
 }
 
 #[test]
