@@ -430,6 +430,8 @@ impl Worker {
         let response = attohttpc::post(&self.delivery.notify_url)
             .timeout(ANSWER_TIMEOUT)
             .follow_redirects(false)
+            // WeChat posts straight to the merchant; an environment proxy must not intervene.
+            .proxy_settings(attohttpc::ProxySettings::builder().build())
             .header("Content-Type", "application/json")
             .header("User-Agent", "Mozilla/4.0")
             .header("Request-ID", format!("08{}-0", random_hex(20)))

@@ -565,13 +565,21 @@ impl State {
         id: &str,
         notify_url_override: Option<&str>,
     ) -> std::result::Result<Value, Refusal> {
-        let session = self.session(id).ok_or_else(|| {
-            Refusal::new(
-                404,
-                "RESOURCE_NOT_EXISTS",
-                format!("no valid pre-sign session {id}"),
-            )
-        })?;
+        // The lock is held from the check to the insert, so a session is signed once.
+        let mut sessions = self
+            .sessions
+            .lock()
+            .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        let session = sessions
+            .get_mut(id)
+            .filter(|s| s.expires > Instant::now())
+            .ok_or_else(|| {
+                Refusal::new(
+                    404,
+                    "RESOURCE_NOT_EXISTS",
+                    format!("no valid pre-sign session {id}"),
+                )
+            })?;
         if session.delivery.is_some() {
             return Err(Refusal::new(
                 409,
@@ -612,11 +620,7 @@ impl State {
         .start()
         .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
         let view = delivery.to_json();
-        if let Ok(mut sessions) = self.sessions.lock() {
-            if let Some(s) = sessions.get_mut(id) {
-                s.delivery = Some(delivery);
-            }
-        }
+        session.delivery = Some(delivery);
         Ok(view)
     }
 
