@@ -18,4 +18,18 @@ fn main() {
         // A syntax error in the crate is reported by rustc itself, with a better message.
         Err(e) => println!("cargo:warning=cbindgen could not generate include/wxpresign.h: {e}"),
     }
+
+    // ---- Soname: cargo gives a Linux cdylib none, so a program linked against it would record
+    // the bare libwxpresign.so. libwxpresign.so.<major> (.so.0 for every 0.x release) names the
+    // ABI, which only grows within a major version; `make install` (Makefile) installs
+    // libwxpresign.so.<version> with the .so.<major> and .so links. Checked by tests/c_package.rs.
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if matches!(
+        os.as_str(),
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly"
+    ) {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libwxpresign.so.{major}");
+    }
+    // ---- end of the soname.
 }

@@ -145,3 +145,13 @@ fn every_error_kind_maps_to_its_status_code() {
         assert_eq!(wxpresign_status::from(kind) as i32, kind as i32, "{kind:?}");
     }
 }
+
+#[test]
+fn readme_lists_every_endpoint_with_its_c_function() {
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md"))
+        .expect("README.md");
+    for e in endpoints::all() {
+        let row = format!("| `{}` | `/{}` |", e.c_function(), e.path);
+        assert!(readme.contains(&row), "README.md has no row for {}", e.path);
+    }
+}
