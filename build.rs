@@ -19,6 +19,26 @@ fn main() {
         Err(e) => println!("cargo:warning=cbindgen could not generate include/wxpresign.h: {e}"),
     }
 
+    // ---- PHP binding: bindings/php/include/wxpresign.h, the same declarations without the
+    // preprocessor lines PHP's FFI::cdef refuses. Committed and checked for drift like the C
+    // header (tests/php_binding.rs).
+    println!("cargo:rerun-if-changed=bindings/php/cbindgen.toml");
+    let php_config = cbindgen::Config::from_file(format!("{dir}/bindings/php/cbindgen.toml"))
+        .expect("bindings/php/cbindgen.toml is valid");
+    match cbindgen::Builder::new()
+        .with_crate(&dir)
+        .with_config(php_config)
+        .generate()
+    {
+        Ok(bindings) => {
+            bindings.write_to_file(format!("{dir}/bindings/php/include/wxpresign.h"));
+        }
+        Err(e) => println!(
+            "cargo:warning=cbindgen could not generate bindings/php/include/wxpresign.h: {e}"
+        ),
+    }
+    // ---- end of the PHP binding.
+
     // ---- Soname: cargo gives a Linux cdylib none, so a program linked against it would record
     // the bare libwxpresign.so. libwxpresign.so.<major> (.so.0 for every 0.x release) names the
     // ABI, which only grows within a major version; `make install` (Makefile) installs

@@ -1,0 +1,185 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Wxpresign;
+
+use FFI\CData;
+
+/**
+ * A configured libwxpresign client. Reuse one per configuration: it holds the parsed keys.
+ *
+ * Calls, as with wechatpay-php:
+ *     $client->v3->eduPapay->contracts->presign->post(['json' => $request]);
+ *     $client->chain('v3/edu-papay/contracts/presign')->post(['json' => $request]);
+ *     $client['v3/edu-papay/contracts/presign']->post(['json' => $request]);
+ * Each returns ['status' => 200, 'request_id' => '...', 'data' => [...]] or throws a
+ * Wxpresign\Exception subclass.
+ *
+ * @implements \ArrayAccess<string, Chain>
+ */
+final class Client implements \ArrayAccess
+{
+    private Library $library;
+
+    private ?CData $handle = null;
+
+    /**
+     * @param array<string, mixed>|string $config the configuration (README: Configuration), or
+     *        the path of a JSON file holding it
+     * @param ?string $libraryPath libwxpresign.so to load; null to discover it (see Library)
+     * @throws ConfigException when the configuration or the library is unusable
+     * @throws ArgumentException when a value cannot be passed to C
+     */
+    public function __construct(mixed $config, mixed $libraryPath = null)
+    {
+        if ($libraryPath !== null && !is_string($libraryPath)) {
+            throw Exception::local('argument', '$libraryPath must be a string or null, got ' . get_debug_type($libraryPath));
+        }
+        $configJson = self::configJson($config);
+        $this->library = Library::load($libraryPath);
+        $this->handle = $this->library->newClient($configJson);
+    }
+
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            $this->library->freeClient($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    /** A copy would free the same C client twice. */
+    private function __clone()
+    {
+    }
+
+    /** The first segment of a chained call: $client->v3->... */
+    public function __get(string $segment): Chain
+    {
+        return new Chain($this, Request::segment($segment));
+    }
+
+    /** The endpoint at $path, e.g. 'v3/edu-papay/contracts/presign' (camelCase is accepted). */
+    public function chain(mixed $path): Chain
+    {
+        return new Chain($this, Request::segment($path));
+    }
+
+    /** $client['v3/edu-papay/contracts/presign'], as chain(). */
+    public function offsetGet(mixed $offset): Chain
+    {
+        return $this->chain($offset);
+    }
+
+    public function offsetExists(mixed $offset): bool
+    {
+        return is_string($offset);
+    }
+
+    public function offsetSet(mixed $offset, mixed $value): void
+    {
+        throw Exception::local('argument', 'a Wxpresign\Client is read-only: endpoints come from the library');
+    }
+
+    public function offsetUnset(mixed $offset): void
+    {
+        throw Exception::local('argument', 'a Wxpresign\Client is read-only: endpoints come from the library');
+    }
+
+    /**
+     * Calls the endpoint at $path with $request (an array or object, encoded as a JSON object).
+     * Blocks until WeChat Pay's answer is verified.
+     *
+     * @return array{status: int, request_id: string, data: array<string, mixed>}
+     * @throws Exception a subclass for each kind: ValidationException, ApiException, ...
+     */
+    public function call(mixed $path, mixed $request): array
+    {
+        if (!is_string($path)) {
+            throw Exception::local('argument', 'the endpoint path must be a string, got ' . get_debug_type($path));
+        }
+        return $this->library->call($this->handle(), $path, Request::object($request, 'the request'));
+    }
+
+    /**
+     * Verifies and decrypts a notification WeChat Pay posted: $headers as getallheaders() or a
+     * PSR-7 request's getHeaders() give them, $body the raw request body (php://input).
+     * Returns id, create_time, event_type, resource_type, summary, the decrypted resource and
+     * 'answer' (['status' => 200, 'headers' => [], 'body' => '']) to send back. On failure the
+     * exception's getAnswer() is the answer to send back.
+     *
+     * @param array<string, string|list<string>> $headers
+     * @return array<string, mixed>
+     */
+    public function parseNotification(mixed $headers, mixed $body): array
+    {
+        if (!is_string($body)) {
+            throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
+                . get_debug_type($body));
+        }
+        return $this->library->parseNotification($this->handle(), Request::headers($headers), $body);
+    }
+
+    /**
+     * Every endpoint the library knows: path, title, c_function, host, request schema, example.
+     *
+     * @return list<array<string, mixed>>
+     */
+    public static function endpoints(?string $libraryPath = null): array
+    {
+        return Library::load($libraryPath)->endpoints();
+    }
+
+    /** The version of the loaded libwxpresign, e.g. "0.1.0". */
+    public static function version(?string $libraryPath = null): string
+    {
+        return Library::load($libraryPath)->version();
+    }
+
+    /** Where this client's library came from: a path, or "FFI scope WXPRESIGN" when preloaded. */
+    public function librarySource(): string
+    {
+        return $this->library->source;
+    }
+
+    private function handle(): CData
+    {
+        // Only a destructor called by hand gets here without a handle.
+        return $this->handle ?? throw Exception::local('argument', 'this client has been freed');
+    }
+
+    private static function configJson(mixed $config): string
+    {
+        if (is_array($config)) {
+            return Request::object($config, 'the configuration');
+        }
+        if (!is_string($config)) {
+            throw Exception::local('argument', 'the configuration must be an array, or the path of a JSON file, got '
+                . get_debug_type($config));
+        }
+        if (str_contains($config, "\0")) {
+            throw Exception::local('argument', 'the configuration file path holds a NUL byte');
+        }
+        if (!is_file($config)) {
+            $hint = str_starts_with(ltrim($config), '{')
+                ? ': a string is the path of a JSON file; pass the configuration itself as an array (json_decode($json, true))'
+                : '';
+            throw Exception::local('config', "the configuration file {$config} does not exist{$hint}");
+        }
+        $text = @file_get_contents($config);
+        if (!is_string($text)) {
+            throw Exception::local('config', "cannot read the configuration file {$config}");
+        }
+        try {
+            $decoded = json_decode($text, false, 512, JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            throw Exception::local('config', "the configuration file {$config} is not valid JSON: {$e->getMessage()}", $e);
+        }
+        if (!$decoded instanceof \stdClass) {
+            throw Exception::local('config', "the configuration file {$config} must hold a JSON object, not "
+                . get_debug_type($decoded));
+        }
+        return $text;
+    }
+}

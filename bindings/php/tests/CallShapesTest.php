@@ -1,0 +1,143 @@
+<?php
+
+declare(strict_types=1);
+
+namespace Wxpresign\Tests;
+
+use Wxpresign\ArgumentException;
+use Wxpresign\ValidationException;
+
+/** The three wechatpay-php call shapes, over every endpoint the library lists. */
+final class CallShapesTest extends SandboxTestCase
+{
+    /** @return iterable<string, array{string, array<string, mixed>}> */
+    public static function everyEndpoint(): iterable
+    {
+        foreach (self::endpoints() as $endpoint) {
+            yield $endpoint['path'] => [$endpoint['path'], $endpoint['example']];
+        }
+    }
+
+    /**
+     * @dataProvider everyEndpoint
+     * @param array<string, mixed> $example
+     */
+    public function testEveryEndpointAnswersItsExampleThroughChainedProperties(string $path, array $example): void
+    {
+        $chain = self::client();
+        foreach (explode('/', $path) as $segment) {
+            // mini-program → miniProgram, as a wechatpay-php user writes it.
+            $property = lcfirst(str_replace(' ', '', ucwords(str_replace('-', ' ', $segment))));
+            $chain = $chain->{$property};
+        }
+        self::assertSame($path, $chain->pathname());
+
+        self::assertSuccessfulAnswer($chain->post(['json' => $example]));
+    }
+
+    public function testTheEndpointTableIsNotEmptyAndHasExamples(): void
+    {
+        self::assertGreaterThanOrEqual(5, count(self::endpoints()));
+        foreach (self::endpoints() as $endpoint) {
+            self::assertIsArray($endpoint['example'], $endpoint['path']);
+        }
+    }
+
+    public function testChainedPropertiesCallTheMiniProgramEndpoint(): void
+    {
+        $path = 'v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program';
+        $answer = self::client()->v3->papay->scheduledDeductSign->partner->contracts->preEntrustSign->miniProgram
+            ->post(['json' => self::example($path)]);
+
+        self::assertSuccessfulAnswer($answer);
+    }
+
+    public function testChainCallsAnEndpointByPath(): void
+    {
+        $answer = self::client()->chain(self::EDU)->post(['json' => self::example(self::EDU)]);
+
+        self::assertSuccessfulAnswer($answer);
+        self::assertArrayHasKey('presign_token', $answer['data']);
+    }
+
+    public function testArrayAccessCallsAnEndpointByPath(): void
+    {
+        $answer = self::client()[self::EDU]->post(['json' => self::example(self::EDU)]);
+
+        self::assertSuccessfulAnswer($answer);
+    }
+
+    public function testPostTakesTheBodyWithoutTheJsonWrapper(): void
+    {
+        $answer = self::client()[self::EDU]->post(self::example(self::EDU));
+
+        self::assertSuccessfulAnswer($answer);
+    }
+
+    public function testPostTakesAnObjectBody(): void
+    {
+        $request = json_decode((string) json_encode(self::example(self::EDU)), false);
+
+        self::assertSuccessfulAnswer(self::client()[self::EDU]->post(['json' => $request]));
+    }
+
+    public function testALeadingSlashIsAccepted(): void
+    {
+        self::assertSuccessfulAnswer(self::client()->chain('/' . self::EDU)->post(['json' => self::example(self::EDU)]));
+    }
+
+    public function testChainNormalizesCamelCaseAsWechatpayPhpDoes(): void
+    {
+        $client = self::client();
+
+        self::assertSame(self::EDU, $client->chain('v3/eduPapay/contracts/presign')->pathname());
+        self::assertSame(self::EDU, $client['v3']->chain('eduPapay')['contracts']->presign->pathname());
+        self::assertSame('v3/edu-papay', $client->V3->EduPapay->pathname());
+    }
+
+    public function testAnUnknownPathThrowsAnArgumentExceptionNamingIt(): void
+    {
+        try {
+            self::client()->v3->papay->noSuchThing->post(['json' => self::example(self::EDU)]);
+            self::fail('an unknown path was called');
+        } catch (ArgumentException $e) {
+            self::assertStringContainsString('v3/papay/no-such-thing', $e->getMessage());
+            self::assertSame(1, $e->getStatusCode());
+        }
+    }
+
+    public function testAnEmptyArrayIsSentAsAnEmptyObject(): void
+    {
+        // [] would be a JSON array; the library must see {} and name the first missing field.
+        $this->expectException(ValidationException::class);
+        $this->expectExceptionMessage('required');
+
+        self::client()[self::EDU]->post(['json' => []]);
+    }
+
+    public function testAnOptionBesideJsonIsRefused(): void
+    {
+        $this->expectException(ArgumentException::class);
+        $this->expectExceptionMessage('query');
+
+        self::client()[self::EDU]->post(['json' => self::example(self::EDU), 'query' => ['a' => 1]]);
+    }
+
+    public function testTheHeadersOptionIsIgnored(): void
+    {
+        $answer = self::client()[self::EDU]->post([
+            'json' => self::example(self::EDU),
+            'headers' => ['Wechatpay-Serial' => 'set by the library'],
+        ]);
+
+        self::assertSuccessfulAnswer($answer);
+    }
+
+    public function testMethodsOtherThanPostAreRefused(): void
+    {
+        $this->expectException(ArgumentException::class);
+        $this->expectExceptionMessage('post() only');
+
+        self::client()[self::EDU]->get();
+    }
+}

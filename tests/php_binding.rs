@@ -1,0 +1,155 @@
+//! The PHP binding (bindings/php) from PHP: its PHPUnit suite and its 10,000-call memory check,
+//! run with `php` against `wxpresign sandbox serve` and the libwxpresign this `cargo test` built;
+//! and its FFI header, which build.rs generates and git tracks. Needs the Debian packages
+//! php-cli and phpunit (.ci/run installs them).
+#![cfg(all(target_os = "linux", feature = "cli"))]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::Mutex;
+use std::time::Duration;
+
+mod common;
+use common::process::{Scratch, Served, run, shared_library};
+
+const PHP_HEADER: &str = "bindings/php/include/wxpresign.h";
+
+/// PHPUnit and the memory check are CPU-bound, with a sandbox each: one at a time, so that
+/// neither slows the other on a small machine.
+static PHP: Mutex<()> = Mutex::new(());
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Fails with what to install when `tool` does not run.
+fn require_tool(tool: &str) {
+    let found = Command::new(tool).arg("--version").output();
+    assert!(
+        found.is_ok_and(|o| o.status.success()),
+        "`{tool}` is needed by tests/php_binding.rs: apt-get install php-cli phpunit \
+         (.ci/run installs them)"
+    );
+}
+
+/// A scratch directory holding a copy of the freshly built library; returns both.
+fn library(name: &str) -> (Scratch, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let scratch = Scratch(dir.clone());
+    let library = shared_library(&dir).join("libwxpresign.so");
+    (scratch, library)
+}
+
+#[test]
+fn phpunit_suite_passes_against_the_sandbox() {
+    require_tool("php");
+    require_tool("phpunit");
+    let _one_at_a_time = PHP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (_scratch, library) = library("php-binding-lib");
+    let served = Served::start("php-binding");
+
+    let mut phpunit = Command::new("phpunit");
+    phpunit
+        .args(["-c", "bindings/php/phpunit.xml.dist"])
+        .current_dir(manifest())
+        .env("WXPRESIGN_LIBRARY", &library)
+        .env("WXPRESIGN_TEST_CONFIG", served.config_path());
+    let (status, output, elapsed) = run(phpunit, Duration::from_secs(600));
+
+    println!("phpunit finished in {elapsed:?}\n{output}");
+    assert!(status.success(), "phpunit failed ({status}):\n{output}");
+}
+
+#[test]
+fn ten_thousand_php_calls_grow_rss_by_less_than_5_mib() {
+    require_tool("php");
+    let _one_at_a_time = PHP.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let (_scratch, library) = library("php-memory-lib");
+    let served = Served::start("php-memory");
+
+    let mut php = Command::new("php");
+    php.arg("bindings/php/bench/memory.php")
+        .arg(served.config_path())
+        .arg("10000")
+        .current_dir(manifest())
+        .env("WXPRESIGN_LIBRARY", &library);
+    let (status, output, elapsed) = run(php, Duration::from_secs(300));
+
+    println!("bench/memory.php finished in {elapsed:?}: {output}");
+    assert!(
+        status.success(),
+        "bench/memory.php failed ({status}):\n{output}"
+    );
+}
+
+#[test]
+fn committed_php_header_matches_the_generated_one() {
+    let dir = manifest();
+    let in_work_tree = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(dir)
+        .output();
+    match in_work_tree {
+        Ok(out) if out.status.success() && out.stdout.starts_with(b"true") => {}
+        _ => {
+            eprintln!("note: not a git work tree, or no git; not comparing {PHP_HEADER}");
+            return;
+        }
+    }
+    // build.rs regenerated the header when this test was built.
+    let diff = Command::new("git")
+        .args(["diff", "--exit-code", "--", PHP_HEADER])
+        .current_dir(dir)
+        .output()
+        .expect("git ran a moment ago");
+    assert!(
+        diff.status.success(),
+        "{PHP_HEADER} differs from what build.rs generates; commit the regenerated header:\n{}{}",
+        String::from_utf8_lossy(&diff.stdout),
+        String::from_utf8_lossy(&diff.stderr)
+    );
+}
+
+/// The functions (identifiers followed by `(`) and enumerators a header declares, outside comments.
+fn declarations(header: &str) -> BTreeSet<String> {
+    let code = header.lines().filter(|line| {
+        let line = line.trim_start();
+        !(line.starts_with("//") || line.starts_with("/*") || line.starts_with('*'))
+    });
+    let mut names = BTreeSet::new();
+    for line in code {
+        if let Some(enumerator) = line.trim().strip_suffix(',') {
+            if enumerator.starts_with("WXPRESIGN_") {
+                names.insert(enumerator.to_owned());
+            }
+        }
+        for before in line.split('(').rev().skip(1) {
+            let name = before
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default();
+            if name.starts_with("wxpresign_") {
+                names.insert(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn php_header_declares_what_the_c_header_declares() {
+    // Both come from src/ffi.rs; the PHP one lacks the preprocessor lines FFI::cdef refuses.
+    let c = std::fs::read_to_string(manifest().join("include/wxpresign.h")).unwrap();
+    let php = std::fs::read_to_string(manifest().join(PHP_HEADER)).unwrap();
+
+    let declared = declarations(&c);
+    assert!(declared.contains("wxpresign_call") && declared.contains("WXPRESIGN_OK = 0"));
+    assert_eq!(declarations(&php), declared);
+    assert!(
+        !php.lines().any(|l| l.trim_start().starts_with('#')),
+        "{PHP_HEADER} has a preprocessor line, which FFI::cdef refuses"
+    );
+}
