@@ -1,0 +1,135 @@
+"""Finding and loading libwxpresign, with the ctypes signature of every function used.
+
+Output strings are declared ``c_void_p``, not ``c_char_p``: ctypes would copy a ``c_char_p``
+result into ``bytes`` and drop the pointer, which must go back to ``wxpresign_string_free``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import sys
+import threading
+from pathlib import Path
+from typing import Callable, List, Optional
+
+ENVIRONMENT_VARIABLE = "WXPRESIGN_LIBRARY"
+
+
+class LibraryError(OSError):
+    """libwxpresign cannot be found or loaded, or lacks a function this package needs."""
+
+
+def file_name() -> str:
+    """The shared library's file name on this platform."""
+    if sys.platform == "win32":
+        return "wxpresign.dll"
+    if sys.platform == "darwin":
+        return "libwxpresign.dylib"
+    return "libwxpresign.so"
+
+
+class Library:
+    """A loaded libwxpresign with its functions declared."""
+
+    def __init__(self, cdll: ctypes.CDLL, path: str) -> None:
+        self.path = path
+        self.cdll = cdll
+        out = ctypes.POINTER(ctypes.c_void_p)
+        status = ctypes.c_int  # wxpresign_status, a C enum
+
+        self.client_new = self._declare("wxpresign_client_new", status, [ctypes.c_char_p, out, out])
+        self.client_free = self._declare("wxpresign_client_free", None, [ctypes.c_void_p])
+        self.string_free = self._declare("wxpresign_string_free", None, [ctypes.c_void_p])
+        # A static string the library owns: copying it into bytes is what we want.
+        self.version = self._declare("wxpresign_version", ctypes.c_char_p, [])
+        self.endpoints = self._declare("wxpresign_endpoints", status, [out])
+        self.call = self._declare(
+            "wxpresign_call",
+            status,
+            [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, out],
+        )
+        # Newer than the rest: a library without it still serves every endpoint.
+        self.notification_parse: Optional[Callable[..., int]] = None
+        if hasattr(cdll, "wxpresign_notification_parse"):
+            self.notification_parse = self._declare(
+                "wxpresign_notification_parse",
+                status,
+                [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, out],
+            )
+
+    def _declare(
+        self, name: str, restype: Optional[type], argtypes: List[type]
+    ) -> Callable[..., int]:
+        try:
+            function = getattr(self.cdll, name)
+        except AttributeError:
+            raise LibraryError(
+                f"{self.path} has no function {name}: it is not libwxpresign, or an old one"
+            ) from None
+        function.restype = restype
+        function.argtypes = argtypes
+        return function  # type: ignore[no-any-return]
+
+    def take_string(self, pointer: ctypes.c_void_p) -> Optional[bytes]:
+        """Copies a string the library handed out and frees it (NULL gives None)."""
+        try:
+            return ctypes.string_at(pointer.value) if pointer.value else None
+        finally:
+            self.string_free(pointer)
+
+
+_lock = threading.Lock()
+_loaded: Optional[Library] = None
+
+
+def load() -> Library:
+    """The library, loaded on first use: $WXPRESIGN_LIBRARY, next to this package, the system."""
+    global _loaded
+    with _lock:
+        if _loaded is None:
+            _loaded = _find()
+        return _loaded
+
+
+def _open(path: str, how: str) -> Library:
+    try:
+        return Library(ctypes.CDLL(path), path)
+    except OSError as e:
+        if isinstance(e, LibraryError):
+            raise
+        raise LibraryError(f"cannot load libwxpresign from {path} ({how}): {e}") from None
+
+
+def _find() -> Library:
+    configured = os.environ.get(ENVIRONMENT_VARIABLE)
+    if configured:
+        # An explicit choice is never silently replaced by another copy.
+        return _open(configured, f"${ENVIRONMENT_VARIABLE}")
+
+    bundled = Path(__file__).resolve().parent / file_name()
+    if bundled.is_file():
+        return _open(str(bundled), "next to the wxpresign package")
+
+    # find_library reads the ldconfig cache (`make install` + `ldconfig`); loading the plain file
+    # name also honours LD_LIBRARY_PATH, which find_library does not always see.
+    tried: List[str] = []
+    found = ctypes.util.find_library("wxpresign")
+    for name in ([found] if found else []) + [file_name()]:
+        try:
+            system = ctypes.CDLL(name)
+        except OSError as e:
+            tried.append(str(e))
+            continue
+        return Library(system, name)
+    raise LibraryError(
+        "libwxpresign not found. Looked at:\n"
+        f"  ${ENVIRONMENT_VARIABLE}: not set\n"
+        f"  {bundled}: no such file\n"
+        f"  the system loader (ctypes.util.find_library('wxpresign'), then {file_name()}): "
+        f"{'; '.join(tried)}\n"
+        f"Set {ENVIRONMENT_VARIABLE} to the library's path (target/release/{file_name()} after "
+        f"`cargo build --release`), copy it next to the package, or install it "
+        "(`make install` then `ldconfig`)."
+    )
