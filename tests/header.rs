@@ -155,3 +155,19 @@ fn readme_lists_every_endpoint_with_its_c_function() {
         assert!(readme.contains(&row), "README.md has no row for {}", e.path);
     }
 }
+
+#[test]
+fn readme_shows_the_tested_binding_examples_verbatim() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).expect("README.md");
+    for (file, fence) in [
+        ("bindings/php/examples/presign.php", "php"),
+        ("bindings/python/examples/quickstart.py", "python"),
+    ] {
+        let code = std::fs::read_to_string(format!("{root}/{file}")).expect("the example exists");
+        assert!(
+            readme.contains(&format!("```{fence}\n{code}```\n")),
+            "README.md must show {file} as it is (the binding tests run that file)"
+        );
+    }
+}
