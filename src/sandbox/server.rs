@@ -41,8 +41,8 @@ struct State {
     identity: Arc<Identity>,
     base_url: String,
     /// Nonces seen within the clock-skew window, with their timestamps: a repeat is a replay.
-    nonces: Mutex<HashMap<String, u64>>,
-    sessions: Mutex<HashMap<String, Session>>,
+    nonces: Mutex<Expiring<String, u64>>,
+    sessions: Mutex<Expiring<String, Session>>,
     /// A key nobody trusts, for the bad-signature fault; made on first use.
     wrong_key: OnceLock<Option<PrivateKey>>,
     /// Milliseconds one second of WeChat's notification retry schedule lasts.
@@ -71,8 +71,8 @@ impl Sandbox {
         let state = Arc::new(State {
             identity: Arc::new(identity),
             base_url: format!("http://{addr}"),
-            nonces: Mutex::new(HashMap::new()),
-            sessions: Mutex::new(HashMap::new()),
+            nonces: Mutex::new(Expiring::default()),
+            sessions: Mutex::new(Expiring::default()),
             wrong_key: OnceLock::new(),
             retry_unit: RetryUnit::new(1000),
             stopping: Arc::new(AtomicBool::new(false)),
@@ -152,6 +152,31 @@ impl Drop for Sandbox {
     }
 }
 
+/// A map whose stale entries are dropped in amortised constant time: a full sweep only when the
+/// map has doubled since the last one, so a long run of requests stays linear.
+struct Expiring<K, V> {
+    map: HashMap<K, V>,
+    sweep_at: usize,
+}
+
+impl<K, V> Default for Expiring<K, V> {
+    fn default() -> Self {
+        Expiring {
+            map: HashMap::new(),
+            sweep_at: 1024,
+        }
+    }
+}
+
+impl<K: std::hash::Hash + Eq, V> Expiring<K, V> {
+    fn prune(&mut self, mut keep: impl FnMut(&V) -> bool) {
+        if self.map.len() >= self.sweep_at {
+            self.map.retain(|_, v| keep(v));
+            self.sweep_at = (self.map.len() * 2).max(1024);
+        }
+    }
+}
+
 /// A refusal in WeChat's error shape.
 struct Refusal {
     status: u16,
@@ -215,6 +240,7 @@ impl State {
     fn session(&self, id: &str) -> Option<Session> {
         let sessions = self.sessions.lock().ok()?;
         sessions
+            .map
             .get(id)
             .filter(|s| s.expires > Instant::now())
             .cloned()
@@ -443,8 +469,8 @@ impl State {
             .nonces
             .lock()
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
-        nonces.retain(|_, seen| now.abs_diff(*seen) < MAX_CLOCK_SKEW_SECS);
-        if nonces.insert(auth.nonce_str.clone(), ts).is_some() {
+        nonces.prune(|seen| now.abs_diff(*seen) < MAX_CLOCK_SKEW_SECS);
+        if nonces.map.insert(auth.nonce_str.clone(), ts).is_some() {
             return Err(Refusal::sign_error(format!(
                 "nonce_str {} was already used: replayed request",
                 auth.nonce_str
@@ -518,8 +544,8 @@ impl State {
         };
         if let Ok(mut sessions) = self.sessions.lock() {
             let now = Instant::now();
-            sessions.retain(|_, s| s.expires > now);
-            sessions.insert(id, session);
+            sessions.prune(|s| s.expires > now);
+            sessions.map.insert(id, session);
         }
         Value::Object(answer)
     }
@@ -571,6 +597,7 @@ impl State {
             .lock()
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
         let session = sessions
+            .map
             .get_mut(id)
             .filter(|s| s.expires > Instant::now())
             .ok_or_else(|| {
