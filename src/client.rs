@@ -8,10 +8,11 @@ use crate::endpoints::{self, Endpoint, Host};
 use crate::error::{Error, Result};
 use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
-use crate::transport::{HttpResponse, Transport};
+use crate::transport::{Failure, HttpResponse, Transport};
 use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
+use std::time::{Duration, Instant};
 
 /// A verified 2xx answer.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,12 +21,40 @@ pub struct Response {
     pub request_id: Option<String>,
     /// The answer body as JSON (`null` for an empty body).
     pub data: Value,
+    /// The base URL that answered: `base_url`, `global_base_url` or `backup_base_url`.
+    pub base_url: String,
+    /// Set when the call moved to the backup host.
+    pub failover: Option<Failover>,
+}
+
+/// A call that moved to `backup_base_url` because nothing could be sent to `from`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Failover {
+    pub from: String,
+    /// Why: the DNS or connect failure on `from`.
+    pub reason: String,
+}
+
+impl Failover {
+    fn to_json(&self) -> Value {
+        json!({ "from": self.from, "reason": self.reason })
+    }
 }
 
 impl Response {
-    /// `{"status":200,"request_id":"...","data":{...}}`
+    /// `{"status":200,"request_id":"...","data":{...},"base_url":"https://...","failover":{...}}`
+    /// (`failover` only when the backup host answered).
     pub fn to_json(&self) -> Value {
-        json!({ "status": self.status, "request_id": self.request_id, "data": self.data })
+        let mut json = json!({
+            "status": self.status,
+            "request_id": self.request_id,
+            "data": self.data,
+            "base_url": self.base_url,
+        });
+        if let Some(failover) = &self.failover {
+            json["failover"] = failover.to_json();
+        }
+        json
     }
 }
 
@@ -37,6 +66,8 @@ pub struct Client {
     transport: Transport,
     base_url: String,
     global_base_url: String,
+    backup_base_url: Option<String>,
+    timeout: Duration,
     user_agent: String,
     allow_unknown_fields: bool,
     apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
@@ -50,6 +81,8 @@ impl std::fmt::Debug for Client {
             .field("verifier", &self.verifier)
             .field("base_url", &self.base_url)
             .field("global_base_url", &self.global_base_url)
+            .field("backup_base_url", &self.backup_base_url)
+            .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
@@ -79,11 +112,17 @@ impl Client {
             None => library_user_agent(),
         };
         Client {
-            transport: Transport::new(config.connect_timeout, config.timeout),
+            transport: Transport::new(
+                config.connect_timeout,
+                config.timeout,
+                &config.extra_ca_certificates,
+            ),
             signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
             verifier: Verifier::new(config.wechatpay_public_key, config.platform_certificates),
             base_url: config.base_url,
             global_base_url: config.global_base_url,
+            backup_base_url: config.backup_base_url,
+            timeout: config.timeout,
             user_agent,
             allow_unknown_fields: config.allow_unknown_fields,
             apiv3_key: config.apiv3_key,
@@ -119,6 +158,8 @@ impl Client {
 
     /// Calls `endpoint` with an already parsed request.
     pub fn call_endpoint(&self, endpoint: &Endpoint, mut request: Value) -> Result<Response> {
+        // timeout_ms bounds the whole call, a move to the backup host included.
+        let deadline = Instant::now() + self.timeout;
         validate(endpoint.request, &request, self.allow_unknown_fields)?;
 
         let (serial, key) = self.verifier.preferred().ok_or_else(|| {
@@ -135,9 +176,10 @@ impl Client {
         let authorization =
             self.signer
                 .authorization("POST", &canonical_url, unix_now(), &nonce(), &body)?;
-        let base = match endpoint.host {
-            Host::Domestic => &self.base_url,
-            Host::Global => &self.global_base_url,
+        // WeChat Pay documents a backup domain for api.mch.weixin.qq.com only.
+        let (base, backup) = match endpoint.host {
+            Host::Domestic => (&self.base_url, self.backup_base_url.as_ref()),
+            Host::Global => (&self.global_base_url, None),
         };
         let headers = [
             ("Authorization", authorization.as_str()),
@@ -147,14 +189,50 @@ impl Client {
             // Sent on every request: during WeChat's key migration it chooses the answer's key.
             ("Wechatpay-Serial", serial),
         ];
-        let answer = self
-            .transport
-            .post(&format!("{base}{canonical_url}"), &headers, &body)?;
-        self.accept(answer)
+        let send = |base: &str| {
+            self.transport
+                .post(&format!("{base}{canonical_url}"), &headers, &body, deadline)
+        };
+        let (answer, base, failover) = match (send(base), backup) {
+            (Ok(answer), _) => (answer, base, None),
+            // Nothing reached `base`, so the same signed request (the signature does not cover
+            // the host, and the nonce was never seen) goes to the backup once.
+            (Err(Failure::NotConnected(e)), Some(backup)) if Instant::now() < deadline => {
+                let failover = Failover {
+                    from: base.clone(),
+                    reason: e.message().to_owned(),
+                };
+                match send(backup) {
+                    Ok(answer) => (answer, backup, Some(failover)),
+                    Err(f) => return Err(tried(f.into_error(), backup, Some(&failover))),
+                }
+            }
+            (Err(f), _) => return Err(tried(f.into_error(), base, None)),
+        };
+        self.accept(answer, base, failover)
     }
 
-    /// Turns an HTTP answer into a verified response or an API error.
-    fn accept(&self, answer: HttpResponse) -> Result<Response> {
+    /// Turns an HTTP answer from `base` into a verified response or an API error.
+    fn accept(
+        &self,
+        answer: HttpResponse,
+        base: &str,
+        failover: Option<Failover>,
+    ) -> Result<Response> {
+        match self.verified(answer) {
+            Ok((status, request_id, data)) => Ok(Response {
+                status,
+                request_id,
+                data,
+                base_url: base.to_owned(),
+                failover,
+            }),
+            Err(e) => Err(tried(e, base, failover.as_ref())),
+        }
+    }
+
+    /// The status, Request-ID and JSON body of a verified 2xx answer.
+    fn verified(&self, answer: HttpResponse) -> Result<(u16, Option<String>, Value)> {
         let request_id = answer.header("Request-ID").map(str::to_owned);
         if !(200..300).contains(&answer.status) {
             return Err(api_error(&answer, request_id));
@@ -175,11 +253,16 @@ impl Client {
                 )
             })?
         };
-        Ok(Response {
-            status: answer.status,
-            request_id,
-            data,
-        })
+        Ok((answer.status, request_id, data))
+    }
+}
+
+/// Names in the error JSON the base URL the call went to last, and the failover if any.
+fn tried(e: Error, base: &str, failover: Option<&Failover>) -> Error {
+    let e = e.with("base_url", base);
+    match failover {
+        Some(f) => e.with("failover", f.to_json()),
+        None => e,
     }
 }
 

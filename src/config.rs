@@ -10,6 +10,8 @@ use zeroize::Zeroizing;
 
 pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com";
 pub const DEFAULT_GLOBAL_BASE_URL: &str = "https://apihk.mch.weixin.qq.com";
+/// WeChat Pay's documented backup domain for api.mch.weixin.qq.com.
+pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com";
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 
@@ -29,6 +31,10 @@ pub struct ConfigJson {
     pub apiv3_key: Option<Zeroizing<String>>,
     pub base_url: Option<String>,
     pub global_base_url: Option<String>,
+    pub backup_base_url: Option<String>,
+    pub backup_failover: Option<bool>,
+    pub extra_ca_file: Option<String>,
+    pub extra_ca_pem: Option<String>,
     pub connect_timeout_ms: Option<u64>,
     pub timeout_ms: Option<u64>,
     pub user_agent: Option<String>,
@@ -47,6 +53,11 @@ pub struct Config {
     pub apiv3_key: Option<Zeroizing<Vec<u8>>>,
     pub base_url: String,
     pub global_base_url: String,
+    /// Where a `base_url` call goes when no connection to `base_url` could be made (nothing was
+    /// sent); `None` when there is no backup or `backup_failover` is false.
+    pub backup_base_url: Option<String>,
+    /// DER certificates trusted for https in addition to the system roots (`extra_ca_*`).
+    pub extra_ca_certificates: Vec<Vec<u8>>,
     pub connect_timeout: Duration,
     pub timeout: Duration,
     pub user_agent: Option<String>,
@@ -74,6 +85,8 @@ impl fmt::Debug for Config {
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
             .field("base_url", &self.base_url)
             .field("global_base_url", &self.global_base_url)
+            .field("backup_base_url", &self.backup_base_url)
+            .field("extra_ca_certificates", &self.extra_ca_certificates.len())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
@@ -83,6 +96,13 @@ impl fmt::Debug for Config {
 }
 
 fn read_file(path: &str, key: &str) -> Result<Zeroizing<String>> {
+    // A PEM pasted where a path belongs would otherwise be quoted back in the error.
+    if path.contains('\n') || path.contains("-----BEGIN") {
+        let inline = key.strip_suffix("_file").unwrap_or(key);
+        return Err(Error::config(format!(
+            "{key} holds PEM text, not a path: give the text in {inline}, or the file's path here"
+        )));
+    }
     std::fs::read_to_string(path)
         .map(Zeroizing::new)
         .map_err(|e| Error::config(format!("{key}: cannot read \"{path}\": {e}")))
@@ -93,6 +113,41 @@ fn required(value: Option<String>, key: &str, hint: &str) -> Result<String> {
         Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
         _ => Err(Error::config(format!("{key} is required: {hint}"))),
     }
+}
+
+/// Errors about unreadable files quote the path; a path member holding the APIv3 key (pasted
+/// into the wrong member) must not be quoted back.
+fn no_apiv3_key_as_path(raw: &ConfigJson) -> Result<()> {
+    let Some(key) = raw
+        .apiv3_key
+        .as_deref()
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+    else {
+        return Ok(());
+    };
+    let single = [
+        ("merchant_private_key_file", &raw.merchant_private_key_file),
+        ("wechatpay_public_key_file", &raw.wechatpay_public_key_file),
+        ("extra_ca_file", &raw.extra_ca_file),
+    ];
+    let listed = raw
+        .platform_certificate_files
+        .iter()
+        .flatten()
+        .map(|path| ("platform_certificate_files", path));
+    let paths = single
+        .into_iter()
+        .filter_map(|(member, path)| path.as_ref().map(|p| (member, p)))
+        .chain(listed);
+    for (member, path) in paths {
+        if path.trim() == key {
+            return Err(Error::config(format!(
+                "{member} holds the apiv3_key, not a file path"
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Exactly one of an inline value and a file path.
@@ -127,15 +182,17 @@ impl Config {
     }
 
     pub fn from_raw(raw: ConfigJson) -> Result<Config> {
+        no_apiv3_key_as_path(&raw)?;
         let mchid = required(
             raw.mchid,
             "mchid",
             "the merchant id (for service providers, sp_mchid)",
         )?;
         if !mchid.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::config(format!(
-                "mchid \"{mchid}\" must contain digits only"
-            )));
+            // Not quoted: a key pasted into the wrong member would be shown.
+            return Err(Error::config(
+                "mchid must contain digits only: the merchant id (for service providers, sp_mchid)",
+            ));
         }
         let merchant_serial_no = required(
             raw.merchant_serial_no,
@@ -171,9 +228,9 @@ impl Config {
             (Some(id), Some(pem)) => {
                 let id = id.trim().to_owned();
                 if !id.starts_with("PUB_KEY_ID_") {
-                    return Err(Error::config(format!(
-                        "wechatpay_public_key_id \"{id}\" must start with PUB_KEY_ID_ (merchant platform, API security)"
-                    )));
+                    return Err(Error::config(
+                        "wechatpay_public_key_id must start with PUB_KEY_ID_ (merchant platform, API security)",
+                    ));
                 }
                 Some((id, PublicKey::from_pem(&pem, "wechatpay_public_key")?))
             }
@@ -237,6 +294,31 @@ impl Config {
                 .unwrap_or(DEFAULT_GLOBAL_BASE_URL),
             "global_base_url",
         )?;
+        let backup_base_url = match raw.backup_base_url.as_deref() {
+            Some(url) => {
+                let url = check_base_url(url, "backup_base_url")?;
+                if url.eq_ignore_ascii_case(&base_url) {
+                    return Err(Error::config(format!(
+                        "backup_base_url is the same as base_url ({url}): give another host \
+                         (WeChat Pay's is {DEFAULT_BACKUP_BASE_URL}) or leave it out"
+                    )));
+                }
+                Some(url)
+            }
+            None if base_url == DEFAULT_BASE_URL => Some(DEFAULT_BACKUP_BASE_URL.to_owned()),
+            None => None,
+        }
+        .filter(|_| raw.backup_failover.unwrap_or(true));
+
+        let mut extra_ca_certificates = Vec::new();
+        if let Some(pem) = &raw.extra_ca_pem {
+            extra_ca_certificates.extend(ca_certificates(pem, "extra_ca_pem")?);
+        }
+        if let Some(path) = &raw.extra_ca_file {
+            let pem = read_file(path, "extra_ca_file")?;
+            extra_ca_certificates
+                .extend(ca_certificates(&pem, &format!("extra_ca_file \"{path}\""))?);
+        }
 
         let connect_timeout_ms = raw.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS);
         let timeout_ms = raw.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
@@ -267,12 +349,53 @@ impl Config {
             apiv3_key,
             base_url,
             global_base_url,
+            backup_base_url,
+            extra_ca_certificates,
             connect_timeout: Duration::from_millis(connect_timeout_ms),
             timeout: Duration::from_millis(timeout_ms),
             user_agent,
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
         })
     }
+}
+
+/// The certificates of a PEM text that holds one or more, as DER, each checked the way rustls
+/// will use it (as a trust anchor), so that a bad file fails here and not on every call.
+fn ca_certificates(pem: &str, what: &str) -> Result<Vec<Vec<u8>>> {
+    use rustls::RootCertStore;
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    use x509_cert::der::Decode;
+    let hint = "give the CA certificate(s) of the TLS-inspecting proxy as PEM, each from \
+                -----BEGIN CERTIFICATE----- to -----END CERTIFICATE-----";
+    // Blocks of other types (a key pasted by mistake) are skipped, never quoted. (x509-cert's
+    // load_pem_chain is not used: 0.2.5 underflows on an empty text.)
+    let mut ders = Vec::new();
+    for (i, block) in CertificateDer::pem_slice_iter(pem.as_bytes()).enumerate() {
+        let n = i + 1;
+        let der = block.map_err(|e| {
+            Error::config(format!(
+                "{what}: certificate {n} is not valid PEM ({e}): {hint}"
+            ))
+        })?;
+        x509_cert::Certificate::from_der(&der).map_err(|e| {
+            Error::config(format!(
+                "{what}: certificate {n} is not an X.509 certificate: {e}"
+            ))
+        })?;
+        RootCertStore::empty().add(der.clone()).map_err(|e| {
+            Error::config(format!(
+                "{what}: certificate {n} cannot be a TLS trust anchor: {e}"
+            ))
+        })?;
+        ders.push(der.to_vec());
+    }
+    if ders.is_empty() {
+        return Err(Error::config(format!(
+            "{what} holds no certificate: {hint}"
+        )));
+    }
+    Ok(ders)
 }
 
 /// Replaces each `string "..."` (serde's description of an unexpected string value, Debug-escaped)
@@ -303,9 +426,11 @@ fn without_string_values(message: &str) -> String {
 /// `https://host[:port]` anywhere, `http://` only for loopback (local sandboxes and tests).
 fn check_base_url(url: &str, key: &str) -> Result<String> {
     let url = url.trim().trim_end_matches('/');
+    // Without "://" the value is not quoted: it may be a key pasted into the wrong member
+    // (keys and PEM bodies never contain "://").
     let (scheme, rest) = url
         .split_once("://")
-        .ok_or_else(|| Error::config(format!("{key} \"{url}\" must start with https://")))?;
+        .ok_or_else(|| Error::config(format!("{key} must start with https://")))?;
     if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
         return Err(Error::config(format!(
             "{key} \"{url}\" must be scheme://host[:port] with no path"

@@ -1,0 +1,437 @@
+//! Fault injection below HTTP: a loopback server that reads the request and then misbehaves at
+//! the byte level (resets, truncates, dribbles, floods, lies in its headers). Each fault must end
+//! in its documented status within timeout_ms plus a small margin, and the error JSON must say
+//! whether the request may have reached the server.
+//!
+//! Each test prints one row of the Reliability table (reliability/faults.sh collects them):
+//! `| fault: name | status | may_have_reached_server | elapsed | message |`.
+
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde_json::Value;
+use wxpresign::keys::PrivateKey;
+use wxpresign::sandbox::Identity;
+use wxpresign::signing::{nonce, response_message, unix_now};
+use wxpresign::{Client, Error, Kind};
+
+mod common;
+use common::{EDU, example};
+
+const TIMEOUT_MS: u64 = 1500;
+/// What a fault may take beyond timeout_ms: a bound, not a benchmark.
+const MARGIN: Duration = Duration::from_secs(2);
+
+/// One merchant and one "WeChat Pay" key per test binary (RSA generation is slow in debug).
+fn identity() -> &'static (Identity, PrivateKey) {
+    static IDENTITY: OnceLock<(Identity, PrivateKey)> = OnceLock::new();
+    IDENTITY.get_or_init(|| Identity::generate().expect("key generation works"))
+}
+
+fn client(base_url: &str) -> Client {
+    let (identity, merchant_key) = identity();
+    let mut config = identity
+        .client_config(merchant_key, base_url)
+        .expect("config renders");
+    config["timeout_ms"] = TIMEOUT_MS.into();
+    config["connect_timeout_ms"] = Value::from(1000);
+    Client::from_json(&config.to_string()).expect("valid config")
+}
+
+/// The `Wechatpay-*` and `Request-ID` header lines of a correctly signed answer with `body`.
+fn signature_headers(body: &[u8]) -> String {
+    let (identity, _) = identity();
+    let timestamp = unix_now().to_string();
+    let nonce = nonce();
+    let signature = identity
+        .platform_key
+        .sign_sha256(&response_message(&timestamp, &nonce, body))
+        .expect("signing works");
+    format!(
+        "Request-ID: fault-test-1\r\nWechatpay-Timestamp: {timestamp}\r\nWechatpay-Nonce: {nonce}\r\n\
+         Wechatpay-Serial: {}\r\nWechatpay-Signature: {}\r\n\
+         Wechatpay-Signature-Type: WECHATPAY2-SHA256-RSA2048\r\n",
+        identity.platform_serial,
+        STANDARD.encode(signature)
+    )
+}
+
+/// Reads one request (head and Content-Length body) so that the client has sent everything.
+fn read_request(stream: &mut TcpStream) {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length {
+                return;
+            }
+        }
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => data.extend_from_slice(&buf[..n]),
+        }
+    }
+}
+
+/// A server on a fresh loopback port for one connection: it reads the request, then
+/// `misbehave` writes whatever it likes. Returns the base URL.
+fn serve_once(misbehave: impl FnOnce(&mut TcpStream) + Send + 'static) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            read_request(&mut stream);
+            misbehave(&mut stream);
+        }
+    });
+    url
+}
+
+/// A server that answers `head` (status line and headers, without the blank line) and `body`.
+fn answering(head: String, body: Vec<u8>) -> String {
+    serve_once(move |s| {
+        let _ = s.write_all(format!("{head}\r\n").as_bytes());
+        let _ = s.write_all(&body);
+    })
+}
+
+/// A signed 200 answer with `body` and the given Content-Length line (or none).
+fn signed_200(body: &[u8], content_length: Option<&str>) -> String {
+    let mut head = format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}",
+        signature_headers(body)
+    );
+    if let Some(length) = content_length {
+        head.push_str(&format!("Content-Length: {length}\r\n"));
+    }
+    head.push_str("Connection: close\r\n");
+    head
+}
+
+/// Calls the edu endpoint against `base_url`, expects a failure within the bound, prints the
+/// table row and returns the error.
+fn observe(fault: &str, base_url: &str) -> Error {
+    let client = client(base_url);
+    let started = Instant::now();
+    let result = client.call(EDU, &example(EDU).to_string());
+    let elapsed = started.elapsed();
+    let error = match result {
+        Ok(r) => panic!("{fault}: the call succeeded: {}", r.to_json()),
+        Err(e) => e,
+    };
+    let json = error.to_json();
+    println!(
+        "| fault: {fault} | {} {} | {} | {} ms | {} |",
+        error.kind() as i32,
+        error.kind().as_str(),
+        json["error"]["may_have_reached_server"],
+        elapsed.as_millis(),
+        error.message().replace('|', "/")
+    );
+    assert!(
+        elapsed < Duration::from_millis(TIMEOUT_MS) + MARGIN,
+        "{fault}: took {elapsed:?}"
+    );
+    error
+}
+
+fn may_have_reached_server(error: &Error) -> bool {
+    error.to_json()["error"]["may_have_reached_server"] == true
+}
+
+fn assert_outcome(error: &Error, kind: Kind, reached: bool, needle: &str) {
+    assert_eq!(error.kind(), kind, "{error}");
+    assert_eq!(may_have_reached_server(error), reached, "{error}");
+    assert!(
+        error.message().contains(needle),
+        "the message says \"{needle}\": {error}"
+    );
+}
+
+#[test]
+fn the_harness_signs_answers_the_library_accepts() {
+    let body = br#"{"presign_token":"presign_fault_harness"}"#.to_vec();
+    let url = answering(signed_200(&body, Some(&body.len().to_string())), body);
+    let response = client(&url)
+        .call(EDU, &example(EDU).to_string())
+        .expect("a well-formed signed answer is accepted");
+    assert_eq!(response.data["presign_token"], "presign_fault_harness");
+}
+
+#[test]
+fn refused_connection_was_not_delivered_and_fails_at_once() {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let error = observe("connection refused", &format!("http://127.0.0.1:{port}"));
+    assert_outcome(&error, Kind::Transport, false, "cannot connect");
+}
+
+#[test]
+fn connection_closed_without_an_answer_may_have_been_delivered() {
+    let url = serve_once(|_| {});
+    let error = observe("closed after the request, no answer", &url);
+    assert_outcome(&error, Kind::Transport, true, "127.0.0.1");
+}
+
+#[test]
+fn reset_in_the_middle_of_the_body_may_have_been_delivered() {
+    let url = serve_once(|s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 500\r\n\r\n{\"presign_token\":");
+        std::thread::sleep(Duration::from_millis(50));
+        // SO_LINGER 0: close with a RST instead of a FIN.
+        let _ = socket2::SockRef::from(&*s).set_linger(Some(Duration::ZERO));
+    });
+    let error = observe("reset mid-body (RST)", &url);
+    assert_outcome(&error, Kind::Transport, true, "broke off");
+}
+
+#[test]
+fn body_shorter_than_its_content_length_is_a_transport_error() {
+    let body = br#"{"presign_token":"presign_"#.to_vec();
+    let url = answering(signed_200(&body, Some("500")), body);
+    let error = observe("truncated body (Content-Length 500, 26 sent, FIN)", &url);
+    assert_outcome(
+        &error,
+        Kind::Transport,
+        true,
+        "broke off after 26 of its 500 bytes",
+    );
+}
+
+#[test]
+fn truncated_chunked_body_is_a_transport_error() {
+    let url = answering(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n".into(),
+        b"40\r\n{\"presign_token\":".to_vec(),
+    );
+    let error = observe("truncated chunked body", &url);
+    assert_outcome(&error, Kind::Transport, true, "broke off");
+}
+
+#[test]
+fn body_dribbled_byte_by_byte_is_cut_off_at_timeout_ms() {
+    let url = serve_once(|s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n");
+        for _ in 0..200 {
+            if s.write_all(b" ").is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let error = observe("slow body (1 byte / 50 ms, 200 bytes)", &url);
+    assert_outcome(
+        &error,
+        Kind::Transport,
+        true,
+        "did not arrive within timeout_ms",
+    );
+}
+
+#[test]
+fn headers_dribbled_byte_by_byte_are_cut_off_at_timeout_ms() {
+    let url = serve_once(|s| {
+        for byte in b"HTTP/1.1 200 OK\r\nX-Padding: "
+            .iter()
+            .chain([b'a'; 200].iter())
+        {
+            if s.write_all(&[*byte]).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    });
+    let error = observe("slow headers (1 byte / 50 ms)", &url);
+    assert_outcome(&error, Kind::Transport, true, "within timeout_ms");
+}
+
+#[test]
+fn silent_server_is_cut_off_at_timeout_ms() {
+    let url = serve_once(|_| std::thread::sleep(Duration::from_millis(TIMEOUT_MS + 3000)));
+    let error = observe("silent server (reads, never answers)", &url);
+    assert_outcome(&error, Kind::Transport, true, "within timeout_ms");
+}
+
+#[test]
+fn announced_oversized_body_is_refused_before_reading() {
+    let url = serve_once(|s| {
+        let _ = s.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 10485760\r\n\r\n");
+        let chunk = [b'x'; 65536];
+        for _ in 0..160 {
+            if s.write_all(&chunk).is_err() {
+                return;
+            }
+        }
+    });
+    let error = observe("oversized body, Content-Length 10 MiB", &url);
+    assert_outcome(&error, Kind::Transport, true, "more than the 1048576 bytes");
+}
+
+/// Floods an answer framed by `head` until the client goes away; returns the bytes written.
+fn endless(head: &'static [u8], chunk: Vec<u8>) -> (String, std::sync::mpsc::Receiver<u64>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let url = serve_once(move |s| {
+        let _ = s.write_all(head);
+        let mut written = 0u64;
+        // Stops when the client closes; 64 MiB is far beyond what any buffer holds.
+        while written < 64 << 20 && s.write_all(&chunk).is_ok() {
+            written += chunk.len() as u64;
+        }
+        let _ = tx.send(written);
+    });
+    (url, rx)
+}
+
+#[test]
+fn endless_body_is_cut_at_one_mib_while_reading() {
+    // No Content-Length: the body ends when the connection does, which here is never.
+    let (url, written) = endless(
+        b"HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n",
+        vec![b'x'; 65536],
+    );
+    let error = observe("endless body, no Content-Length", &url);
+    assert_outcome(&error, Kind::Transport, true, "larger than 1048576 bytes");
+    let written = written.recv_timeout(Duration::from_secs(10)).unwrap_or(0);
+    println!("  the server wrote {written} bytes before the library hung up");
+    assert!(written < 64 << 20, "the library read to the end");
+}
+
+#[test]
+fn endless_chunked_body_is_cut_at_one_mib_while_reading() {
+    let mut chunk = b"10000\r\n".to_vec();
+    chunk.extend([b'x'; 0x10000]);
+    chunk.extend(b"\r\n");
+    let (url, _) = endless(
+        b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+        chunk,
+    );
+    let error = observe("endless chunked body", &url);
+    assert_outcome(&error, Kind::Transport, true, "larger than 1048576 bytes");
+}
+
+#[test]
+fn content_length_shorter_than_the_signed_body_fails_verification() {
+    let body = br#"{"presign_token":"presign_wrong_length"}"#.to_vec();
+    let url = answering(signed_200(&body, Some("10")), body);
+    let error = observe("wrong Content-Length (10, body 40)", &url);
+    assert_outcome(&error, Kind::Verify, true, "does not match");
+}
+
+#[test]
+fn unparsable_content_length_is_a_malformed_answer() {
+    let body = br#"{"presign_token":"x"}"#.to_vec();
+    let url = answering(signed_200(&body, Some("twenty")), body);
+    let error = observe("Content-Length: twenty", &url);
+    assert_outcome(&error, Kind::Transport, true, "malformed HTTP answer");
+}
+
+#[test]
+fn conflicting_content_lengths_are_a_malformed_answer() {
+    let body = br#"{"presign_token":"x"}"#.to_vec();
+    let mut head = signed_200(&body, Some(&body.len().to_string()));
+    head.push_str("Content-Length: 5\r\n");
+    let url = answering(head, body);
+    let error = observe("two different Content-Length headers", &url);
+    assert_outcome(&error, Kind::Transport, true, "malformed HTTP answer");
+}
+
+#[test]
+fn malformed_status_line_is_a_malformed_answer() {
+    let url = answering("HELLO\r\n".into(), Vec::new());
+    let error = observe("garbage status line", &url);
+    assert_outcome(&error, Kind::Transport, true, "malformed HTTP answer");
+}
+
+#[test]
+fn invalid_utf8_on_a_signed_2xx_is_a_verify_error() {
+    let body = b"{\"presign_token\":\"\xff\xfe\"}".to_vec();
+    let url = answering(signed_200(&body, Some(&body.len().to_string())), body);
+    let error = observe("invalid UTF-8 body on a signed 200", &url);
+    assert_outcome(&error, Kind::Verify, true, "not JSON");
+    assert_eq!(error.get("request_id"), Some(&Value::from("fault-test-1")));
+}
+
+#[test]
+fn invalid_utf8_on_an_error_answer_is_an_api_error_with_a_readable_excerpt() {
+    let body = b"<html>\xff\xfe bad gateway</html>".to_vec();
+    let head = format!(
+        "HTTP/1.1 502 Bad Gateway\r\nContent-Length: {}\r\n",
+        body.len()
+    );
+    let url = answering(head, body);
+    let error = observe("invalid UTF-8 body on a 502", &url);
+    assert_outcome(&error, Kind::Api, true, "502");
+    assert!(
+        error
+            .get("body")
+            .and_then(Value::as_str)
+            .is_some_and(|b| b.contains("bad gateway")),
+        "{:?}",
+        error.get("body")
+    );
+}
+
+#[test]
+fn non_json_2xx_is_a_verify_error_even_when_signed() {
+    let body = b"OK".to_vec();
+    let url = answering(signed_200(&body, Some("2")), body);
+    let error = observe("non-JSON signed 200 (\"OK\")", &url);
+    assert_outcome(&error, Kind::Verify, true, "not JSON");
+}
+
+#[test]
+fn unsigned_non_json_2xx_is_a_verify_error() {
+    let url = answering(
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n".into(),
+        b"OK".to_vec(),
+    );
+    let error = observe("non-JSON unsigned 200", &url);
+    assert_outcome(&error, Kind::Verify, true, "Wechatpay-");
+}
+
+#[test]
+fn duplicate_wechatpay_signature_headers_are_a_verify_error() {
+    let body = br#"{"presign_token":"x"}"#.to_vec();
+    let mut head = signed_200(&body, Some(&body.len().to_string()));
+    head.push_str("Wechatpay-Signature: AAAA\r\n");
+    let url = answering(head, body);
+    let error = observe("duplicate Wechatpay-Signature", &url);
+    assert_outcome(&error, Kind::Verify, true, "more than once");
+}
+
+#[test]
+fn duplicate_identical_wechatpay_timestamp_headers_are_a_verify_error() {
+    let body = br#"{"presign_token":"x"}"#.to_vec();
+    let mut head = signed_200(&body, Some(&body.len().to_string()));
+    let timestamp = head
+        .lines()
+        .find(|l| l.starts_with("Wechatpay-Timestamp"))
+        .expect("signed")
+        .to_owned();
+    head.push_str(&format!("{timestamp}\r\n"));
+    let url = answering(head, body);
+    let error = observe("duplicate identical Wechatpay-Timestamp", &url);
+    assert_outcome(&error, Kind::Verify, true, "more than once");
+}
+
+#[test]
+fn non_ascii_header_value_is_a_transport_error() {
+    let body = br#"{"presign_token":"x"}"#.to_vec();
+    let mut head = signed_200(&body, Some(&body.len().to_string()));
+    head.push_str("X-Note: caf\u{e9}\r\n");
+    let url = answering(head, body);
+    let error = observe("non-ASCII header value", &url);
+    assert_outcome(&error, Kind::Transport, true, "not ASCII");
+}
