@@ -15,11 +15,23 @@ use zeroize::Zeroizing;
 /// Decodes one PEM block, tolerating the surrounding whitespace and CRLF line ends that
 /// keys copied from files and web forms tend to carry. `what` names the key in errors.
 fn decode_pem(text: &str, what: &str) -> Result<(String, Zeroizing<Vec<u8>>)> {
-    let normalized = Zeroizing::new(text.trim().replace("\r\n", "\n"));
-    let (label, der) = pem::decode_vec(normalized.as_bytes()).map_err(|e| {
-        Error::config(format!("{what} is not a PEM block ({e}): paste the whole file including the BEGIN and END lines"))
-    })?;
-    Ok((label.to_owned(), Zeroizing::new(der)))
+    // Both buffers are sized up front, so no reallocation leaves an unwiped copy of a key behind.
+    let text = text.trim();
+    let mut normalized = Zeroizing::new(String::with_capacity(text.len()));
+    for (i, line) in text.split("\r\n").enumerate() {
+        if i > 0 {
+            normalized.push('\n');
+        }
+        normalized.push_str(line);
+    }
+    let mut der = Zeroizing::new(vec![0u8; normalized.len()]);
+    let (label, len) = pem::decode(normalized.as_bytes(), &mut der)
+        .map(|(label, decoded)| (label.to_owned(), decoded.len()))
+        .map_err(|e| {
+            Error::config(format!("{what} is not a PEM block ({e}): paste the whole file including the BEGIN and END lines"))
+        })?;
+    der.truncate(len);
+    Ok((label, der))
 }
 
 /// The merchant API private key (apiclient_key.pem). The key lives inside aws-lc, which
