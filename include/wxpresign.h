@@ -68,8 +68,8 @@ enum wxpresign_status wxpresign_endpoints(char **out);
 
 // Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
 // a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
-// fails. Writes to *out the answer {"status","request_id","data"} or an error {"error":{...}};
-// free it with wxpresign_string_free. Safe to call concurrently on one client.
+// fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
+// {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
 // Pointers are NULL or valid; strings are NUL-terminated.
 enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      const char *endpoint,

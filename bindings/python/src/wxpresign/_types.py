@@ -8,12 +8,24 @@ from typing import Any, Dict, Mapping, TypedDict, Union
 Request = Union[Mapping[str, Any], str, bytes]
 
 
-class Envelope(TypedDict):
-    """A verified answer: WeChat Pay's HTTP status, its Request-ID and the decoded body."""
+#: Present when the call moved to backup_base_url because nothing could be sent to base_url:
+#: ``from`` is the host it could not reach, ``reason`` why.
+Failover = TypedDict("Failover", {"from": str, "reason": str})
 
+
+class _Envelope(TypedDict):
     status: int
     request_id: str
     data: Dict[str, Any]
+    #: The host that answered.
+    base_url: str
+
+
+class Envelope(_Envelope, total=False):
+    """A verified answer: WeChat Pay's HTTP status, its Request-ID, the decoded body and the host
+    that answered (plus ``failover`` when that was the backup host)."""
+
+    failover: Failover
 
 
 class Answer(TypedDict):
