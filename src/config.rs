@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
 use serde::Deserialize;
 use std::fmt;
+use std::io::Read;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
@@ -14,6 +15,8 @@ pub const DEFAULT_GLOBAL_BASE_URL: &str = "https://apihk.mch.weixin.qq.com";
 pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com";
 const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
+/// The most of a `*_file` the library reads: keys and certificates are a few kilobytes.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 /// The configuration JSON exactly as written by the caller. Secret members are wiped on drop.
 #[derive(Deserialize, Default)]
@@ -103,9 +106,36 @@ fn read_file(path: &str, key: &str) -> Result<Zeroizing<String>> {
             "{key} holds PEM text, not a path: give the text in {inline}, or the file's path here"
         )));
     }
-    std::fs::read_to_string(path)
-        .map(Zeroizing::new)
-        .map_err(|e| Error::config(format!("{key}: cannot read \"{path}\": {e}")))
+    let cannot = |e: std::io::Error| Error::config(format!("{key}: cannot read \"{path}\": {e}"));
+    // Checked before opening: reading a device (/dev/zero) would not end until memory does, and
+    // opening a FIFO or reading a terminal would block the caller.
+    let metadata = std::fs::metadata(path).map_err(cannot)?;
+    if !metadata.is_file() {
+        return Err(Error::config(format!(
+            "{key}: \"{path}\" is not a regular file: give the path of the PEM file"
+        )));
+    }
+    if metadata.len() > MAX_FILE_BYTES {
+        return Err(too_large(key, path));
+    }
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Sized once, so that no reallocation leaves a copy of a key behind; capped again while
+    // reading, in case the file grew since.
+    let mut text = Zeroizing::new(String::with_capacity(metadata.len() as usize + 1));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(cannot)?;
+    if text.len() as u64 > MAX_FILE_BYTES {
+        return Err(too_large(key, path));
+    }
+    Ok(text)
+}
+
+fn too_large(key: &str, path: &str) -> Error {
+    Error::config(format!(
+        "{key}: \"{path}\" is larger than {} KiB: a PEM key or certificate is a few kilobytes",
+        MAX_FILE_BYTES / 1024
+    ))
 }
 
 fn required(value: Option<String>, key: &str, hint: &str) -> Result<String> {
@@ -431,9 +461,12 @@ fn check_base_url(url: &str, key: &str) -> Result<String> {
     let (scheme, rest) = url
         .split_once("://")
         .ok_or_else(|| Error::config(format!("{key} must start with https://")))?;
-    if rest.is_empty() || rest.contains(['/', '?', '#', '@', ' ']) {
+    if rest.is_empty()
+        || rest.contains(['/', '?', '#', '@', ' '])
+        || split_authority(rest).is_none()
+    {
         return Err(Error::config(format!(
-            "{key} \"{url}\" must be scheme://host[:port] with no path"
+            "{key} \"{url}\" must be scheme://host[:port] with no path (port 1-65535)"
         )));
     }
     match scheme {
@@ -446,6 +479,27 @@ fn check_base_url(url: &str, key: &str) -> Result<String> {
             "{key} \"{url}\" must start with https://"
         ))),
     }
+}
+
+/// The host and port of `host[:port]` or `[v6]:port`; None when malformed or the port is not 1-65535.
+fn split_authority(authority: &str) -> Option<(&str, Option<u16>)> {
+    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
+        let (host, after) = rest.split_once(']')?;
+        match after {
+            "" => (host, None),
+            _ => (host, Some(after.strip_prefix(':')?)),
+        }
+    } else {
+        match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        }
+    };
+    let port = match port {
+        Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0)?),
+        None => None,
+    };
+    (!host.is_empty()).then_some((host, port))
 }
 
 /// True for `localhost`, `127.x.x.x` and `[::1]`, with an optional port.

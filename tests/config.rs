@@ -749,3 +749,23 @@ fn config_error_from_unparsable_json_shows_no_secret() {
     let error = Config::from_json(&text).expect_err("trailing garbage is refused");
     assert_error_has_no_secret(&error, "trailing garbage");
 }
+
+#[test]
+fn base_url_with_a_broken_authority_is_refused_when_the_client_is_made() {
+    for url in [
+        "http://[::1",
+        "http://127.0.0.1:99999",
+        "http://127.0.0.1:0",
+        "http://127.0.0.1:",
+        "https://:443",
+    ] {
+        let mut config = minimal();
+        config.insert("base_url".into(), url.into());
+        let error = refused(&config);
+        assert!(
+            error.message().contains("scheme://host[:port]"),
+            "{url}: {}",
+            error.message()
+        );
+    }
+}
