@@ -1,0 +1,161 @@
+//! The raw HTTP answer a server sends to a call: a loopback server in this process answers the
+//! client's request (the education example) with the fuzz input, so the bytes go through the
+//! transport's reading, `Client`'s status handling, WeChat error parsing and verification.
+//!
+//! The first byte holds flags: with bit 0 the rest is sent as it is; without it, the rest is a
+//! head and a body split at the first blank line (`\r\n\r\n`), and the server adds the
+//! `Wechatpay-*` headers signed over the body with the Go key at the current time, as WeChat Pay
+//! does, so the fuzzer reaches what happens after verification.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::sync::{Mutex, OnceLock};
+use std::time::Duration;
+use wxpresign::{Client, Kind};
+use wxpresign_fuzz::{GO_SERIAL, check_error, config, sign, split_once};
+
+const EDU: &str = "v3/edu-papay/contracts/presign";
+
+/// The answer the server sends to the next request.
+static ANSWER: Mutex<Vec<u8>> = Mutex::new(Vec::new());
+
+fn client() -> &'static Client {
+    static CLIENT: OnceLock<Client> = OnceLock::new();
+    CLIENT.get_or_init(|| {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port");
+        let base_url = format!("http://{}", listener.local_addr().expect("bound"));
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let _ = serve(stream);
+            }
+        });
+        Client::from_json(&config(&base_url, false).to_string()).expect("valid configuration")
+    })
+}
+
+/// Reads one request (head and Content-Length body), writes the answer, closes.
+fn serve(mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(2)))?;
+    let mut request = Vec::new();
+    let mut buf = [0u8; 4096];
+    let body_start = loop {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Ok(());
+        }
+        request.extend_from_slice(&buf[..n]);
+        if let Some(i) = request.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&request[..body_start]).to_ascii_lowercase();
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length:"))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(0);
+    while request.len() < body_start + length {
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        request.extend_from_slice(&buf[..n]);
+    }
+    let answer = ANSWER.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    stream.write_all(&answer)?;
+    stream.flush()
+}
+
+/// The threads of this process, from /proc/self/status.
+fn threads() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("Threads:"))
+                .and_then(|n| n.trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// Waits until the threads a call started have ended. attohttpc watches each request's deadline
+/// from a thread of its own, which ends once the answer is dropped, shortly after the call
+/// returns; LeakSanitizer, which checks after every input, would otherwise report the
+/// thread-local state of a thread caught in its exit. A thread still alive after two seconds
+/// is a finding of its own.
+fn wait_for_threads(baseline: usize) {
+    let start = std::time::Instant::now();
+    while threads() > baseline {
+        assert!(
+            start.elapsed() < Duration::from_secs(2),
+            "{} threads outlive the call by 2 s",
+            threads() - baseline
+        );
+        std::thread::sleep(Duration::from_micros(50));
+    }
+}
+
+fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Some((&flags, rest)) = data.split_first() else {
+        return;
+    };
+    let answer = if flags & 1 == 1 {
+        rest.to_vec()
+    } else {
+        let (head, body) = split_once(rest, b"\r\n\r\n");
+        let timestamp = unix_now().to_string();
+        let nonce = "fuzznonce0123456789abcdefghijklm";
+        let mut answer = head.to_vec();
+        for (name, value) in [
+            ("Wechatpay-Timestamp", timestamp.clone()),
+            ("Wechatpay-Nonce", nonce.to_owned()),
+            ("Wechatpay-Serial", GO_SERIAL.to_owned()),
+            ("Wechatpay-Signature", sign(&timestamp, nonce, body)),
+        ] {
+            answer.extend_from_slice(format!("\r\n{name}: {value}").as_bytes());
+        }
+        answer.extend_from_slice(b"\r\n\r\n");
+        answer.extend_from_slice(body);
+        answer
+    };
+    let client = client();
+    static BASELINE: OnceLock<usize> = OnceLock::new();
+    let baseline = *BASELINE.get_or_init(threads);
+    *ANSWER.lock().unwrap_or_else(|e| e.into_inner()) = answer;
+
+    let request = wxpresign::endpoints::find(EDU)
+        .expect("the edu endpoint")
+        .example;
+    let result = client.call(EDU, request);
+    wait_for_threads(baseline);
+    match result {
+        Ok(response) => {
+            assert!((200..300).contains(&response.status), "{:?}", response);
+            let json = response.to_json().to_string();
+            serde_json::from_str::<Value>(&json).expect("an answer renders as JSON");
+        }
+        Err(e) => {
+            check_error(&e);
+            let json = e.to_json();
+            match e.kind() {
+                Kind::Transport | Kind::Verify => {}
+                Kind::Api => {
+                    let status = json["error"]["http_status"].as_u64().expect("http_status");
+                    assert!(!(200..300).contains(&status), "{json}");
+                }
+                other => panic!("unexpected kind {other:?}: {json}"),
+            }
+            // The request was sent whole before any answer was read.
+            assert_eq!(json["error"]["may_have_reached_server"], true, "{json}");
+        }
+    }
+});

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Builds the cargo-fuzz targets and runs each for SECONDS (default 120) from its committed seed
+# corpus, then prints a table: target, executions, exec/s, corpus, result. Any crash, panic,
+# timeout, out-of-memory or leak fails the run (exit 1); the input is kept in
+# fuzz/artifacts/<target>/ (reproduce with `fuzz/target/*/release/<target> that-file`).
+#
+#   reliability/fuzz.sh 120                  # the full run (~12 min for six targets)
+#   reliability/fuzz.sh 10                   # CI's short run
+#   reliability/fuzz.sh 30 c_abi notification   # some targets only
+#
+# Needs cargo-fuzz (`cargo install --locked cargo-fuzz`). cargo-fuzz builds with AddressSanitizer,
+# a nightly-only rustc flag; RUSTC_BOOTSTRAP=1 lets the stable toolchain accept it.
+# Each run starts from the seeds alone, in fuzz/target/fuzz-work/<target>/, so that its figures
+# do not depend on earlier runs; the committed corpus is only read.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+seconds=${1:-120}
+shift || true
+targets=("$@")
+if [ ${#targets[@]} -eq 0 ]; then
+  targets=(config_json request_json response_verify http_answer notification c_abi)
+fi
+# Per input: a hang is reported past this many seconds (no input takes a tenth of it).
+timeout_per_input=${FUZZ_TIMEOUT:-10}
+rss_limit_mb=${FUZZ_RSS_LIMIT_MB:-2048}
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "cargo-fuzz is not installed: cargo install --locked cargo-fuzz" >&2
+  exit 1
+fi
+
+build_start=$(date +%s)
+# All targets in one build: they share every dependency, so a second one costs seconds.
+(cd fuzz && RUSTC_BOOTSTRAP=1 cargo fuzz build)
+build_seconds=$(( $(date +%s) - build_start ))
+bin_dir=$(ls -d fuzz/target/*/release | head -n 1)
+
+work=fuzz/target/fuzz-work
+logs=fuzz/target/fuzz-logs
+mkdir -p "$logs"
+rows=()
+failed=0
+run_start=$(date +%s)
+for target in "${targets[@]}"; do
+  rm -rf "${work:?}/$target"
+  mkdir -p "$work/$target" "fuzz/artifacts/$target"
+  log="$logs/$target.log"
+  set +e
+  # Run from the repository root: seeds name key files as tests/data/...
+  ASAN_OPTIONS="detect_leaks=1:detect_odr_violation=0:allocator_may_return_null=1" \
+    "$bin_dir/$target" "$work/$target" "fuzz/corpus/$target" \
+    -max_total_time="$seconds" -timeout="$timeout_per_input" -rss_limit_mb="$rss_limit_mb" \
+    -detect_leaks=1 -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$target/" \
+    >"$log" 2>&1
+  status=$?
+  set -e
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
+  rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
+  corpus=$(grep -o 'corp: [0-9]*' "$log" | tail -n 1 | sed 's/corp: //')
+  if [ "$status" -eq 0 ] && grep -q '^Done [0-9]* runs' "$log"; then
+    result=ok
+  else
+    failed=$((failed + 1))
+    if grep -q 'LeakSanitizer' "$log"; then result=LEAK
+    elif grep -q 'libFuzzer: timeout' "$log"; then result=TIMEOUT
+    elif grep -q 'out-of-memory' "$log"; then result=OOM
+    elif grep -q 'panicked' "$log"; then result=PANIC
+    else result="CRASH(exit $status)"
+    fi
+    artifact=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n 1 | sed 's/Test unit written to //')
+    result="$result ${artifact:-see $log}"
+  fi
+  rows+=("$(printf '%-16s %12s %9s %8s  %s' "$target" "${execs:-?}" "${rate:-?}" "${corpus:-?}" "$result")")
+done
+run_seconds=$(( $(date +%s) - run_start ))
+
+echo
+echo "fuzzing: ${seconds} s per target, build ${build_seconds} s, runs ${run_seconds} s (logs in $logs)"
+printf '%-16s %12s %9s %8s  %s\n' target executions exec/s corpus result
+printf '%s\n' "${rows[@]}"
+if [ "$failed" -ne 0 ]; then
+  echo "fuzzing found $failed failing target(s): each input is in fuzz/artifacts/<target>/" >&2
+  exit 1
+fi
+echo "fuzzing: no crash, panic, timeout or leak in ${#targets[@]} targets"
