@@ -1,0 +1,278 @@
+//! The client's CPU per call over HTTPS, against a local TLS front (a certificate from a
+//! throwaway rcgen CA, given to the client in `extra_ca_pem`) that forwards to a sandbox, as
+//! tests/tls.rs does. The front and the sandbox run in a child process (this binary, started
+//! again with `serve`), so getrusage of this process is the client's CPU alone.
+//!
+//!   cargo bench --bench https                    # 500 calls a row (WXPRESIGN_BENCH_CALLS=N)
+//!   cargo test --bench https                     # 2 calls a row, the same table (CI)
+//!
+//! Rows: the library's call over plain HTTP and over HTTPS, then bare connections (a GET and
+//! its answer, no signing) over TCP and over TLS with rustls used directly, with the client
+//! configuration built per connection (what attohttpc does), built once, and built once with
+//! TLS 1.3 session resumption: what each fix to the transport could save at most.
+
+mod support;
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rustls::client::Resumption;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
+use rustls::{StreamOwned, crypto::aws_lc_rs};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use wxpresign::sandbox::{Identity, Sandbox};
+
+const EDU: &str = "v3/edu-papay/contracts/presign";
+const GET: &[u8] = b"GET /v3/bench HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+
+fn main() {
+    support::without_libtest_flags();
+    if std::env::args().nth(1).as_deref() == Some("serve") {
+        serve();
+        return;
+    }
+    let measuring = std::env::args().any(|a| a == "--bench");
+    let calls: u32 = match std::env::var("WXPRESIGN_BENCH_CALLS") {
+        Ok(n) if measuring => n.parse().expect("WXPRESIGN_BENCH_CALLS is a number"),
+        _ if measuring => 500,
+        _ => 2,
+    };
+    measure(calls);
+}
+
+// ---- the server side (child process) ----
+
+/// Starts a sandbox and an HTTPS front for it, prints what the client needs as one JSON line,
+/// and serves until its standard input closes.
+fn serve() {
+    let (identity, merchant_key) = Identity::generate().expect("key generation works");
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port");
+    let ca_key = KeyPair::generate().expect("a CA key");
+    let mut params = CertificateParams::new(Vec::<String>::new()).expect("params");
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    params
+        .distinguished_name
+        .push(DnType::CommonName, "wxpresign bench CA");
+    let ca = params.self_signed(&ca_key).expect("a self-signed CA");
+    let issuer = Issuer::new(params, ca_key);
+    let key = KeyPair::generate().expect("a server key");
+    let cert = CertificateParams::new(vec!["127.0.0.1".to_owned()])
+        .expect("params")
+        .signed_by(&key, &issuer)
+        .expect("a server certificate");
+    let key = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+    let server = Arc::new(
+        ServerConfig::builder()
+            .with_no_client_auth()
+            .with_single_cert(vec![cert.der().clone()], key)
+            .expect("a server configuration"),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
+    let front = listener.local_addr().expect("bound");
+    let upstream = sandbox.addr();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let server = server.clone();
+            std::thread::spawn(move || relay(server, tcp, upstream));
+        }
+    });
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .expect("a client configuration");
+    let hello = json!({
+        "config": config,
+        "https": format!("https://{front}"),
+        "front": front.to_string(),
+        "sandbox": upstream.to_string(),
+        "ca_pem": ca.pem(),
+        "ca_der": STANDARD.encode(ca.der()),
+    });
+    println!("{hello}");
+    let _ = std::io::stdout().flush();
+    let _ = std::io::stdin().read_to_end(&mut Vec::new());
+}
+
+/// Reads one HTTP request (head and Content-Length body).
+fn read_request(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
+    let mut data = Vec::new();
+    let mut buf = [0u8; 4096];
+    loop {
+        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
+            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
+            let length: usize = head
+                .lines()
+                .find_map(|l| l.strip_prefix("content-length:"))
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(0);
+            if data.len() >= end + 4 + length {
+                return Ok(data);
+            }
+        }
+        let n = stream.read(&mut buf)?;
+        if n == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        data.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// Terminates TLS, forwards the request to `upstream` over plain HTTP, relays the answer.
+fn relay(config: Arc<ServerConfig>, tcp: TcpStream, upstream: SocketAddr) -> std::io::Result<()> {
+    tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let connection = ServerConnection::new(config).map_err(std::io::Error::other)?;
+    let mut tls = StreamOwned::new(connection, tcp);
+    let request = read_request(&mut tls)?;
+    let mut plain = TcpStream::connect(upstream)?;
+    plain.set_read_timeout(Some(Duration::from_secs(10)))?;
+    plain.write_all(&request)?;
+    let mut answer = Vec::new();
+    plain.read_to_end(&mut answer)?;
+    tls.write_all(&answer)?;
+    tls.conn.send_close_notify();
+    tls.flush()
+}
+
+// ---- the client side (this process) ----
+
+/// User + system CPU time of this process.
+fn cpu_time() -> Duration {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage fills the struct it is given; RUSAGE_SELF is always valid.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_SELF, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    tv(usage.ru_utime) + tv(usage.ru_stime)
+}
+
+/// Client CPU and wall time per call of `calls` calls of `call` (after one unmeasured call).
+fn per_call(calls: u32, mut call: impl FnMut()) -> (f64, f64) {
+    call();
+    let (cpu, wall) = (cpu_time(), Instant::now());
+    for _ in 0..calls {
+        call();
+    }
+    let micros = |d: Duration| d.as_secs_f64() * 1e6 / f64::from(calls);
+    (micros(cpu_time() - cpu), micros(wall.elapsed()))
+}
+
+/// One GET over a fresh TCP connection, TLS when `tls` gives a configuration.
+fn connection(addr: SocketAddr, tls: Option<Arc<ClientConfig>>) {
+    let mut tcp = TcpStream::connect(addr).expect("the front accepts");
+    let mut answer = Vec::new();
+    match tls {
+        None => {
+            tcp.write_all(GET).expect("sent");
+            tcp.read_to_end(&mut answer).expect("an answer");
+        }
+        Some(config) => {
+            let name = ServerName::IpAddress(addr.ip().into());
+            let connection = ClientConnection::new(config, name).expect("a TLS client");
+            let mut tls = StreamOwned::new(connection, tcp);
+            tls.write_all(GET).expect("sent");
+            tls.read_to_end(&mut answer).expect("an answer");
+        }
+    }
+    assert!(answer.starts_with(b"HTTP/1.1 "), "an HTTP answer");
+}
+
+fn client_config(ca: &CertificateDer<'static>, resumption: bool) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    roots.add(ca.clone()).expect("the CA is a usable root");
+    let mut config = ClientConfig::builder_with_provider(Arc::new(aws_lc_rs::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("TLS 1.2 and 1.3")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    if !resumption {
+        config.resumption = Resumption::disabled();
+    }
+    Arc::new(config)
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        drop(self.0.stdin.take());
+        let _ = self.0.wait();
+    }
+}
+
+fn measure(calls: u32) {
+    let exe = std::env::current_exe().expect("the benchmark binary has a path");
+    let mut child = Command::new(exe)
+        .arg("serve")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the server process starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("piped"))
+        .read_line(&mut line)
+        .expect("the server says where it listens");
+    let server = Server(child);
+    let hello: Value = serde_json::from_str(&line).expect("a JSON line");
+    let text = |name: &str| hello[name].as_str().expect("a string member").to_owned();
+    let front: SocketAddr = text("front").parse().expect("an address");
+    let sandbox: SocketAddr = text("sandbox").parse().expect("an address");
+    let ca = CertificateDer::from(STANDARD.decode(text("ca_der")).expect("Base64"));
+
+    let library = |base_url: String| {
+        let mut config = hello["config"].clone();
+        config["base_url"] = base_url.into();
+        config["extra_ca_pem"] = text("ca_pem").into();
+        wxpresign::Client::from_json(&config.to_string()).expect("a valid configuration")
+    };
+    let http = library(format!("http://{sandbox}"));
+    let https = library(text("https"));
+    let request = wxpresign::endpoints::find(EDU).expect("edu").example;
+    let call = |client: &wxpresign::Client| {
+        client.call(EDU, request).expect("a verified answer");
+    };
+
+    let once = client_config(&ca, false);
+    let resuming = client_config(&ca, true);
+    let rows: Vec<(&str, (f64, f64))> = vec![
+        ("library call, plain HTTP", per_call(calls, || call(&http))),
+        ("library call, HTTPS", per_call(calls, || call(&https))),
+        (
+            "GET, plain TCP",
+            per_call(calls, || connection(sandbox, None)),
+        ),
+        (
+            "GET, TLS, config built per connection (CA only)",
+            per_call(calls, || connection(front, Some(client_config(&ca, false)))),
+        ),
+        (
+            "GET, TLS, config built once",
+            per_call(calls, || connection(front, Some(once.clone()))),
+        ),
+        (
+            "GET, TLS, config built once, session resumption",
+            per_call(calls, || connection(front, Some(resuming.clone()))),
+        ),
+    ];
+    drop(server);
+
+    println!("\n| client, {calls} calls a row | client CPU µs/call | wall µs/call |");
+    println!("|---|---:|---:|");
+    for (name, (cpu, wall)) in &rows {
+        println!("| {name} | {cpu:.0} | {wall:.0} |");
+    }
+    let tls_once = rows[4].1.0 - rows[2].1.0;
+    let tls_resumed = rows[5].1.0 - rows[2].1.0;
+    println!(
+        "\nTLS adds {:.0} µs of client CPU to a library call; a handshake with a \
+         configuration built once adds {tls_once:.0} µs, a resumed one {tls_resumed:.0} µs.",
+        rows[1].1.0 - rows[0].1.0
+    );
+}
