@@ -30,5 +30,8 @@ fn every_fuzz_target_runs_clean_for_a_few_seconds() {
     // The first build of the instrumented fuzz crate takes about ten minutes on two cores.
     let (status, output, elapsed) = run(command, Duration::from_secs(45 * 60));
     println!("{output}\n(fuzz.sh took {elapsed:?})");
-    assert!(status.success(), "reliability/fuzz.sh {seconds} failed:\n{output}");
+    assert!(
+        status.success(),
+        "reliability/fuzz.sh {seconds} failed:\n{output}"
+    );
 }
