@@ -7,7 +7,7 @@
 use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
-use crate::notification::{self, Answer};
+use crate::notification;
 use libc::c_char;
 use serde_json::Value;
 use std::ffi::{CStr, CString};
@@ -265,24 +265,13 @@ pub unsafe extern "C" fn wxpresign_notification_parse(
 ) -> wxpresign_status {
     unsafe {
         respond(out, || {
-            let parsed = (|| {
+            notification::with_answer((|| {
                 let client = borrow_client(client)?;
                 let headers =
                     notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
                 let body = borrow_bytes(body, body_len, "body")?;
                 client.parse_notification(&headers, body)
-            })();
-            match parsed {
-                Ok(n) => {
-                    let mut value = n.to_json();
-                    value["answer"] = Answer::success().to_json();
-                    Ok(value)
-                }
-                Err(e) => {
-                    let answer = Answer::failure(&e).to_json();
-                    Err(e.with("answer", answer))
-                }
-            }
+            })())
         })
     }
 }

@@ -83,6 +83,22 @@ impl Answer {
     }
 }
 
+/// The JSON the C ABI hands out for a parse: the notification with `"answer"`, or the error with
+/// its `"answer"` among its members, so the caller always has the HTTP answer to send back.
+pub fn with_answer(parsed: Result<Notification>) -> Result<Value> {
+    match parsed {
+        Ok(n) => {
+            let mut value = n.to_json();
+            value["answer"] = Answer::success().to_json();
+            Ok(value)
+        }
+        Err(e) => {
+            let answer = Answer::failure(&e).to_json();
+            Err(e.with("answer", answer))
+        }
+    }
+}
+
 /// Reads notification headers from a JSON object of name → value (names case-insensitive).
 /// A value may also be an array holding one string, as PSR-7 and some frameworks give them.
 pub fn headers_from_json(headers_json: &str) -> Result<SignedHeaders> {

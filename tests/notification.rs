@@ -401,3 +401,29 @@ fn session_id(fixture: &common::Fixture, data: &Value) -> Option<String> {
             fixture.sandbox.session(id).map(|_| id.to_owned())
         })
 }
+
+#[test]
+fn insurance_notification_goes_to_the_contract_url_not_the_payment_url() {
+    let fixture = common::sandbox();
+    let merchant = receiver(vec![200]);
+    let mut request = common::example(common::INSURANCE);
+    request["transaction_notify_url"] = "http://127.0.0.1:1/payments".into();
+    request["contract_notify_url"] = merchant.url.as_str().into();
+    let answer = fixture
+        .client()
+        .call(common::INSURANCE, &request.to_string())
+        .expect("the pre-sign call succeeds");
+    let id = session_id(&fixture, &answer.data).expect("the answer names its session");
+    let started = fixture.sandbox.sign(&id, None).expect("the session signs");
+    assert_eq!(started["notify_url"], merchant.url.as_str());
+    let delivered = merchant.next();
+    let n = fixture
+        .client()
+        .parse_notification(&delivered.signed_headers(), &delivered.body)
+        .expect("verifies and decrypts");
+    assert_eq!(n.event_type, "INSURANCE_ENTRUST.SIGN");
+    assert_eq!(
+        n.resource["insured_display_name"],
+        request["insured_display_name"]
+    );
+}

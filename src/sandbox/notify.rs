@@ -8,7 +8,7 @@ use crate::signing::{SCHEME, nonce, response_message, unix_now};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -210,7 +210,9 @@ pub const RETRY_SCHEDULE_SECS: [u64; 15] = [
 /// How long a merchant has to answer one delivery.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The notify URL of a pre-sign request: its top-level notify-URL field.
+/// The notify URL of a pre-sign request: its first top-level notify-URL member. Schemas list the
+/// contract's URL first (and require it where a payment URL such as insurance's
+/// `transaction_notify_url` may follow).
 pub fn notify_url(fields: &[crate::schema::Field], request: &Value) -> Option<String> {
     fields
         .iter()
@@ -223,7 +225,6 @@ pub fn notify_url(fields: &[crate::schema::Field], request: &Value) -> Option<St
                 }
             )
         })
-        .filter(|f| f.name != "transaction_notify_url")
         .find_map(|f| request.get(f.name).and_then(Value::as_str))
         .map(str::to_owned)
 }
@@ -467,20 +468,4 @@ fn uuid_like() -> String {
         &h[16..20],
         &h[20..]
     )
-}
-
-/// Milliseconds one schedule second lasts, shared by the sandbox's deliveries.
-#[derive(Debug)]
-pub struct RetryUnit(AtomicU64);
-
-impl RetryUnit {
-    pub fn new(ms: u64) -> Self {
-        RetryUnit(AtomicU64::new(ms))
-    }
-    pub fn get(&self) -> u64 {
-        self.0.load(Ordering::Relaxed)
-    }
-    pub fn set(&self, ms: u64) {
-        self.0.store(ms, Ordering::Relaxed);
-    }
 }

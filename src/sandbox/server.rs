@@ -1,6 +1,6 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
-use super::notify::{Delivery, Dispatch, RetryUnit, event_for, notify_url};
+use super::notify::{Delivery, Dispatch, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::encryption::decrypt_fields;
 use crate::endpoints::{self, Endpoint, Reply};
@@ -15,7 +15,7 @@ use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 use std::io::Read;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
@@ -46,7 +46,7 @@ struct State {
     /// A key nobody trusts, for the bad-signature fault; made on first use.
     wrong_key: OnceLock<Option<PrivateKey>>,
     /// Milliseconds one second of WeChat's notification retry schedule lasts.
-    retry_unit: RetryUnit,
+    retry_unit_ms: AtomicU64,
     /// Set when the sandbox stops, so that pending deliveries end.
     stopping: Arc<AtomicBool>,
 }
@@ -74,7 +74,7 @@ impl Sandbox {
             nonces: Mutex::new(Expiring::default()),
             sessions: Mutex::new(Expiring::default()),
             wrong_key: OnceLock::new(),
-            retry_unit: RetryUnit::new(1000),
+            retry_unit_ms: AtomicU64::new(1000),
             stopping: Arc::new(AtomicBool::new(false)),
         });
         let server = Arc::new(server);
@@ -127,7 +127,7 @@ impl Sandbox {
     /// Compresses WeChat's notification retry schedule (15 s, 15 s, 30 s, 3 min, ... over 24 h):
     /// one scheduled second lasts `ms` milliseconds. 1000 is the real schedule.
     pub fn set_retry_unit_ms(&self, ms: u64) {
-        self.state.retry_unit.set(ms);
+        self.state.retry_unit_ms.store(ms, Ordering::Relaxed);
     }
 
     /// Stops accepting requests and waits for the workers to finish the ones in hand.
@@ -641,7 +641,7 @@ impl State {
             event,
             request: &session.request,
             notify_url: url,
-            retry_unit_ms: self.retry_unit.get(),
+            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
             stopping: Arc::clone(&self.stopping),
         }
         .start()
