@@ -12,13 +12,15 @@
 //! TLS 1.3 session resumption: what each fix to the transport could save at most.
 
 mod support;
+#[path = "../tests/common/tls_relay.rs"]
+mod tls_relay;
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rustls::client::Resumption;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig};
 use rustls::{StreamOwned, crypto::aws_lc_rs};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -26,6 +28,7 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use tls_relay::relay;
 use wxpresign::sandbox::{Identity, Sandbox};
 
 const EDU: &str = "v3/edu-papay/contracts/presign";
@@ -97,46 +100,6 @@ fn serve() {
     println!("{hello}");
     let _ = std::io::stdout().flush();
     let _ = std::io::stdin().read_to_end(&mut Vec::new());
-}
-
-/// Reads one HTTP request (head and Content-Length body).
-fn read_request(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
-    let mut data = Vec::new();
-    let mut buf = [0u8; 4096];
-    loop {
-        if let Some(end) = data.windows(4).position(|w| w == b"\r\n\r\n") {
-            let head = String::from_utf8_lossy(&data[..end]).to_ascii_lowercase();
-            let length: usize = head
-                .lines()
-                .find_map(|l| l.strip_prefix("content-length:"))
-                .and_then(|v| v.trim().parse().ok())
-                .unwrap_or(0);
-            if data.len() >= end + 4 + length {
-                return Ok(data);
-            }
-        }
-        let n = stream.read(&mut buf)?;
-        if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
-        }
-        data.extend_from_slice(&buf[..n]);
-    }
-}
-
-/// Terminates TLS, forwards the request to `upstream` over plain HTTP, relays the answer.
-fn relay(config: Arc<ServerConfig>, tcp: TcpStream, upstream: SocketAddr) -> std::io::Result<()> {
-    tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let connection = ServerConnection::new(config).map_err(std::io::Error::other)?;
-    let mut tls = StreamOwned::new(connection, tcp);
-    let request = read_request(&mut tls)?;
-    let mut plain = TcpStream::connect(upstream)?;
-    plain.set_read_timeout(Some(Duration::from_secs(10)))?;
-    plain.write_all(&request)?;
-    let mut answer = Vec::new();
-    plain.read_to_end(&mut answer)?;
-    tls.write_all(&answer)?;
-    tls.conn.send_close_notify();
-    tls.flush()
 }
 
 // ---- the client side (this process) ----
