@@ -6,10 +6,11 @@
 //!   cargo bench --bench https                    # 500 calls a row (WXPRESIGN_BENCH_CALLS=N)
 //!   cargo test --bench https                     # 2 calls a row, the same table (CI)
 //!
-//! Rows: the library's call over plain HTTP and over HTTPS, then bare connections (a GET and
-//! its answer, no signing) over TCP and over TLS with rustls used directly, with the client
-//! configuration built per connection (what attohttpc does), built once, and built once with
-//! TLS 1.3 session resumption: what each fix to the transport could save at most.
+//! Rows: the library's call over plain HTTP and over HTTPS (its connections kept alive), then
+//! bare connections (a GET and its answer on a new connection each, no signing) over TCP and
+//! over TLS with rustls used directly, with the client configuration built per connection, built
+//! once, and built once with TLS 1.3 session resumption: what a call would cost without
+//! keep-alive, for each way of setting TLS up.
 
 mod support;
 #[path = "../tests/common/tls_relay.rs"]

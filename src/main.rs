@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
+use wxpresign::sandbox::http::{HttpServer, Reply};
 use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Sandbox};
 
 #[derive(Parser)]
@@ -295,39 +296,35 @@ fn summary(data: &Value) -> String {
 /// the library and hands back the HTTP answer to send.
 type Delivery = (String, Vec<u8>, std::sync::mpsc::Sender<(u16, String)>);
 
-fn notify_endpoint() -> wxpresign::error::Result<(String, std::sync::mpsc::Receiver<Delivery>)> {
-    let server = tiny_http::Server::http("127.0.0.1:0")
-        .map_err(|e| wxpresign::Error::config(format!("cannot listen on loopback: {e}")))?;
-    let url = format!("{}/wxpay/notify", server.server_addr());
+fn notify_endpoint()
+-> wxpresign::error::Result<(HttpServer, String, std::sync::mpsc::Receiver<Delivery>)> {
     let (tx, rx) = std::sync::mpsc::channel::<Delivery>();
-    std::thread::spawn(move || {
-        for mut request in server.incoming_requests() {
-            let mut body = Vec::new();
-            let _ = request.as_reader().read_to_end(&mut body);
-            let headers: serde_json::Map<String, Value> = request
-                .headers()
-                .iter()
-                .map(|h| (h.field.to_string(), Value::from(h.value.as_str())))
-                .collect();
-            let (answer_tx, answer_rx) = std::sync::mpsc::channel();
-            if tx
-                .send((Value::Object(headers).to_string(), body, answer_tx))
-                .is_err()
-            {
-                return;
-            }
-            let (status, text) = answer_rx.recv().unwrap_or((500, String::new()));
-            let _ =
-                request.respond(tiny_http::Response::from_string(text).with_status_code(status));
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let headers: serde_json::Map<String, Value> = request
+            .headers
+            .iter()
+            .map(|(name, value)| (name.clone(), Value::from(value.as_str())))
+            .collect();
+        let (answer_tx, answer_rx) = std::sync::mpsc::channel();
+        if tx
+            .send((Value::Object(headers).to_string(), request.body, answer_tx))
+            .is_err()
+        {
+            return Reply::new(503, Vec::new(), Vec::new());
         }
-    });
-    Ok((format!("http://{url}"), rx))
+        let (status, text) = answer_rx.recv().unwrap_or((500, String::new()));
+        let headers = vec![("Content-Type", "application/json".to_owned())];
+        Reply::new(status, headers, text.into_bytes())
+    })
+    .map_err(|e| wxpresign::Error::config(format!("cannot listen on loopback: {e}")))?;
+    let url = format!("http://{}/wxpay/notify", server.addr());
+    Ok((server, url, rx))
 }
 
 /// Opens a session, signs it in the sandbox, and parses the notification WeChat would send.
 fn demo_notification(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
     println!("\nThe signing result, as WeChat Pay notifies it:");
-    let (url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
+    let (_server, url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
     let path = "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
     let mut request: Value = endpoints::find(path)
         .and_then(|e| serde_json::from_str(e.example).ok())

@@ -1,37 +1,52 @@
-//! HTTP(S) transport: one blocking POST per attempt, bounded by the call's deadline, with a
-//! capped answer body and every failure classified by how far the request got.
+//! HTTP(S) transport: one blocking POST per attempt, bounded by the call's deadline, over
+//! kept-alive connections, with a capped answer body and every failure classified by how far
+//! the request got.
 //!
-//! attohttpc reports resolve, connect, TLS, send and receive failures alike (mostly as
-//! `ErrorKind::Io`), so the phase is established from facts that cannot arise in a later one:
+//! ureq keeps connections alive per client (one pool per [`Transport`], shared by its threads)
+//! and bounds every phase by setting socket timeouts from the attempt's deadline, so a call
+//! costs no thread, no TCP connect and, over https, no TLS handshake when a connection is
+//! reused. A pooled connection is probed (a non-blocking read) before it is used; one that the
+//! server closed is dropped, never written to. ureq never resends a request by itself.
 //!
-//! - The host name is resolved here first, within connect_timeout_ms. A failure there is a
-//!   DNS failure: nothing was sent. (attohttpc resolves it again, usually from the resolver's
-//!   cache; should that second lookup fail, the error counts as "may have been delivered".)
-//! - `ConnectionRefused`, `HostUnreachable`, `NetworkUnreachable` and `AddrNotAvailable` come only
-//!   from connect(): on an established connection a peer's reset is `ConnectionReset` or
-//!   `BrokenPipe`, and the kernel gives up on one (unreachable, timed out) only after its
-//!   retransmissions, about 15 minutes with Linux's default tcp_retries2, which is longer than
-//!   the longest allowed timeout_ms (600 s).
-//! - `TimedOut` before the attempt's deadline is std's connect timeout: once connected,
-//!   attohttpc raises `TimedOut` only when its deadline watchdog fires (per-read timeouts are
-//!   `WouldBlock`). A connect timeout is therefore recognised when connect_timeout_ms is shorter
-//!   than what remains of timeout_ms; otherwise the deadline ends the call as "may have been
-//!   delivered".
-//! - rustls certificate errors (inside attohttpc's io::Error) occur only in the handshake,
-//!   before the request is written.
-//!
-//! Only the first three kinds ([`Failure::NotConnected`]) let a call move to a backup host.
+//! Whether anything was sent is known exactly: the name lookup ([`Lookup`]) and the two
+//! connection phases (TCP, then TLS) report their failures marked as such ([`Connecting`]), and
+//! nothing is written before they succeed. Any other failure came after the request was
+//! (possibly) written. A failed lookup or TCP connection is [`Failure::NotConnected`], the only
+//! kind that lets a call move to a backup host; a failed TLS handshake is not, as another host
+//! behind the same proxy or middlebox would likely be refused alike.
 
 use crate::error::{Delivery, Error, Result};
-use attohttpc::{ErrorKind, ProxySettings, Session};
 use rustls::pki_types::CertificateDer;
+use std::fmt;
 use std::io::{self, Read};
-use std::net::{IpAddr, ToSocketAddrs};
-use std::sync::{OnceLock, mpsc};
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 use std::time::{Duration, Instant};
+use ureq::config::Config as AgentConfig;
+use ureq::http::{HeaderValue, Uri};
+use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{
+    ConnectionDetails, Connector, NextTimeout, RustlsConnector, TcpConnector, Transport as Socket,
+};
+use ureq::{Agent, Timeout};
 
 /// The most of an answer body the library reads; pre-sign answers are a few hundred bytes.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+
+/// The most of an answer head (status line and headers) the library reads.
+const MAX_HEAD_BYTES: usize = 16 * 1024;
+
+/// Idle connections kept per host: one per thread that calls at the same time, up to this.
+const IDLE_PER_HOST: usize = 8;
+
+/// How long an idle connection is kept. Below the keep-alive time of common front ends (nginx
+/// 75 s, cloud load balancers 60 s), so the server is unlikely to close one as it is reused.
+const IDLE_AGE: Duration = Duration::from_secs(15);
+
+/// How long a looked-up host's addresses are used without a new lookup: the JVM's default
+/// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise).
+const ADDRESS_TTL: Duration = Duration::from_secs(30);
 
 /// An HTTP answer with its raw body (signatures cover the exact bytes).
 #[derive(Debug)]
@@ -54,7 +69,7 @@ impl HttpResponse {
 /// A failed attempt, by how far it got.
 #[derive(Debug)]
 pub enum Failure {
-    /// The host name did not resolve or no TCP connection was made: nothing was sent, so the
+    /// The host name did not resolve or no connection was made: nothing was sent, so the
     /// same request may go to another host.
     NotConnected(Error),
     /// Everything else: TLS, sending, receiving, or a malformed or oversized answer.
@@ -69,32 +84,41 @@ impl Failure {
     }
 }
 
-/// A configured HTTP client, built once per library client and shared by its threads.
+/// A configured HTTP client with its connection pool, built once per library client and
+/// shared by its threads.
 #[derive(Debug)]
 pub struct Transport {
-    session: Session,
+    agent: Agent,
     connect_timeout: Duration,
     timeout: Duration,
 }
 
 impl Transport {
-    /// `extra_roots` (DER) are trusted for https in addition to the system roots (and the
-    /// webpki roots attohttpc compiles in). Certificate verification is always on: nothing here
-    /// or in the configuration turns it off.
+    /// `extra_roots` (DER) are trusted for https in addition to the system roots and Mozilla's
+    /// (webpki-root-certs). Certificate verification is always on: nothing here or in the
+    /// configuration turns it off.
     pub fn new(connect_timeout: Duration, timeout: Duration, extra_roots: &[Vec<u8>]) -> Self {
-        let mut session = Session::new();
-        // WeChat Pay never redirects API calls, and a payment client must not pick up a proxy
-        // from the environment behind its caller's back.
-        session.follow_redirects(false);
-        session.proxy_settings(ProxySettings::builder().build());
-        for der in system_roots() {
-            session.add_root_certificate(der.clone());
-        }
-        for der in extra_roots {
-            session.add_root_certificate(der.clone().into());
-        }
+        let config = AgentConfig::builder()
+            // WeChat Pay never redirects API calls, and a payment client must not pick up a
+            // proxy from the environment behind its caller's back.
+            .max_redirects(0)
+            .proxy(None)
+            // Non-2xx answers carry WeChat's error body; they are answers, not failures.
+            .http_status_as_error(false)
+            .tls_config(tls_config(extra_roots))
+            .max_response_header_size(MAX_HEAD_BYTES)
+            .input_buffer_size(2 * MAX_HEAD_BYTES)
+            .output_buffer_size(MAX_HEAD_BYTES)
+            .max_idle_connections(2 * IDLE_PER_HOST)
+            .max_idle_connections_per_host(IDLE_PER_HOST)
+            .max_idle_age(IDLE_AGE)
+            .build();
+        // The connection phases, each marking its failures (TCP, then TLS for https).
+        let connector =
+            ().chain(Phased(Phase::Tcp, TcpConnector::default()))
+                .chain(Phased(Phase::Tls, RustlsConnector::default()));
         Transport {
-            session,
+            agent: Agent::with_parts(config, connector, Lookup::default()),
             connect_timeout,
             timeout,
         }
@@ -108,16 +132,10 @@ impl Transport {
         body: &[u8],
         deadline: Instant,
     ) -> std::result::Result<HttpResponse, Failure> {
-        let (host, port) = host_and_port(url).ok_or_else(|| {
+        let host = host_and_port(url).map(|(host, _)| host).ok_or_else(|| {
             Failure::Other(Error::config(format!("cannot call {url}: it has no host")))
         })?;
-        // connect_timeout_ms covers the name lookup too, leaving time for a backup host.
-        let lookup_deadline = deadline.min(Instant::now() + self.connect_timeout);
-        self.resolve(host, port, lookup_deadline)
-            .map_err(Failure::NotConnected)?;
-
-        let started = Instant::now();
-        let budget = deadline.saturating_duration_since(started);
+        let budget = deadline.saturating_duration_since(Instant::now());
         if budget.is_zero() {
             return Err(Failure::Other(Error::transport(
                 format!(
@@ -128,32 +146,35 @@ impl Transport {
             )));
         }
         let mut request = self
-            .session
+            .agent
             .post(url)
-            .connect_timeout(self.connect_timeout.min(budget))
-            .read_timeout(budget)
-            // The deadline of the whole attempt, so that a server dribbling bytes cannot hold it.
-            .timeout(budget);
+            .config()
+            // The deadline of the whole attempt, answer body included, so that a server
+            // dribbling bytes cannot hold it; connect_timeout_ms covers the name lookup and
+            // the TLS handshake too, leaving time for a backup host.
+            .timeout_global(Some(budget))
+            .timeout_resolve(Some(self.connect_timeout.min(budget)))
+            .timeout_connect(Some(self.connect_timeout.min(budget)))
+            .build();
         for (name, value) in headers {
-            request = request.try_header(*name, *value).map_err(|_| {
+            let value = HeaderValue::from_str(value).map_err(|_| {
                 Failure::Other(Error::argument(format!(
                     "header {name} has a value HTTP cannot carry"
                 )))
             })?;
+            request = request.header(*name, value);
         }
-        let response = request
-            .bytes(body)
-            .send()
-            .map_err(|e| self.classify(host, e, started.elapsed(), budget))?;
+        let response = request.send(body).map_err(|e| self.classify(host, e))?;
         self.read_answer(response).map_err(Failure::Other)
     }
 
     /// The status, headers and at most [`MAX_BODY_BYTES`] of body; the cap is applied while
     /// reading, and a body shorter than its Content-Length is an error.
-    fn read_answer(&self, response: attohttpc::Response) -> Result<HttpResponse> {
+    fn read_answer(&self, response: ureq::http::Response<ureq::Body>) -> Result<HttpResponse> {
         let received = |what: String| Error::transport(what, Delivery::Received);
-        let (status, header_map, reader) = response.split();
-        let headers = header_map
+        let (parts, body) = response.into_parts();
+        let headers = parts
+            .headers
             .iter()
             .map(|(name, value)| {
                 let value = value
@@ -163,138 +184,70 @@ impl Transport {
             })
             .collect::<Result<Vec<_>>>()?;
 
-        // attohttpc refuses conflicting Content-Length values and prefers chunked framing.
-        let chunked = header_map.contains_key(attohttpc::header::TRANSFER_ENCODING);
-        let announced = match header_map.get(attohttpc::header::CONTENT_LENGTH) {
-            Some(value) if !chunked => value
-                .to_str()
-                .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok()),
-            _ => None,
-        };
+        let announced = body.content_length();
         if let Some(length) = announced.filter(|&n| n > MAX_BODY_BYTES) {
             return Err(received(format!(
                 "the answer announces a {length}-byte body, more than the {MAX_BODY_BYTES} bytes \
                  the library reads; refusing it"
             )));
         }
-
-        let mut body = Vec::new();
-        reader
+        let mut bytes = Vec::new();
+        let read = body
+            .into_with_config()
+            .limit(MAX_BODY_BYTES + 1)
+            .reader()
             .take(MAX_BODY_BYTES + 1)
-            .read_to_end(&mut body)
-            .map_err(|e| {
-                received(if is_timeout(&e) {
-                    format!(
-                        "the answer body did not arrive within timeout_ms ({} ms)",
-                        self.timeout.as_millis()
-                    )
-                } else {
-                    format!("the answer body broke off: {e}")
-                })
-            })?;
-        if body.len() as u64 > MAX_BODY_BYTES {
-            return Err(received(format!(
-                "the answer body is larger than {MAX_BODY_BYTES} bytes; refusing to read it"
-            )));
+            .read_to_end(&mut bytes);
+        if let Err(e) = read {
+            return Err(received(match (ureq::Error::from(e), announced) {
+                (ureq::Error::Timeout(_), _) => format!(
+                    "the answer body did not arrive within timeout_ms ({} ms)",
+                    self.timeout.as_millis()
+                ),
+                (ureq::Error::BodyExceedsLimit(_), _) => body_too_large(),
+                (_, Some(length)) => format!(
+                    "the answer body broke off after {} of its {length} bytes",
+                    bytes.len()
+                ),
+                (e, None) => format!("the answer body broke off: {e}"),
+            }));
         }
-        if let Some(length) = announced.filter(|&n| n != body.len() as u64) {
-            // attohttpc (and rustls, for a close without close_notify) end such a body quietly.
-            return Err(received(format!(
-                "the answer body broke off after {} of its {length} bytes",
-                body.len()
-            )));
+        if bytes.len() as u64 > MAX_BODY_BYTES {
+            return Err(received(body_too_large()));
         }
         Ok(HttpResponse {
-            status: status.as_u16(),
+            status: parts.status.as_u16(),
             headers,
-            body,
+            body: bytes,
         })
     }
 
-    /// Resolves `host` by `deadline` (a hung resolver must not hold the caller), on a helper
-    /// thread because std's lookup cannot be bounded. IP literals need no lookup.
-    fn resolve(&self, host: &str, port: u16, deadline: Instant) -> Result<()> {
-        if host.parse::<IpAddr>().is_ok() {
-            return Ok(());
-        }
-        let lookup = move |name: &str| (name, port).to_socket_addrs().map(Iterator::count);
-        let (tx, rx) = mpsc::channel();
-        let name = host.to_owned();
-        let spawned = std::thread::Builder::new()
-            .name("wxpresign-resolve".into())
-            .spawn(move || {
-                let _ = tx.send(lookup(&name));
-            });
-        let outcome = match spawned {
-            Ok(_) => rx
-                .recv_timeout(deadline.saturating_duration_since(Instant::now()))
-                .ok(),
-            // No thread to be had: resolve here, unbounded, rather than not at all.
-            Err(_) => Some(lookup(host)),
+    /// See the module documentation for why each error means what it does here.
+    fn classify(&self, host: &str, error: ureq::Error) -> Failure {
+        let other = |what: String, delivery| Failure::Other(Error::transport(what, delivery));
+        let not_connected =
+            |what: String| Failure::NotConnected(Error::transport(what, Delivery::NotSent));
+        let connecting = match error {
+            ureq::Error::Other(boxed) => match boxed.downcast::<Connecting>() {
+                Ok(connecting) => return self.not_sent(host, *connecting),
+                Err(boxed) => ureq::Error::Other(boxed),
+            },
+            e => e,
         };
-        let not_sent = |what: String| Error::transport(what, Delivery::NotSent);
-        match outcome {
-            Some(Ok(n)) if n > 0 => Ok(()),
-            Some(Ok(_)) => Err(not_sent(format!("cannot resolve {host}: no address"))),
-            Some(Err(e)) => Err(not_sent(format!("cannot resolve {host}: {e}"))),
-            None => Err(not_sent(format!(
+        match connecting {
+            ureq::Error::HostNotFound => not_connected(format!("cannot resolve {host}")),
+            ureq::Error::Timeout(Timeout::Resolve) => not_connected(format!(
                 "cannot resolve {host} within connect_timeout_ms ({} ms)",
                 self.connect_timeout.as_millis()
-            ))),
-        }
-    }
-
-    /// See the module documentation for why each kind means what it does here.
-    fn classify(
-        &self,
-        host: &str,
-        error: attohttpc::Error,
-        elapsed: Duration,
-        budget: Duration,
-    ) -> Failure {
-        let other = |what: String, delivery| Failure::Other(Error::transport(what, delivery));
-        let timed_out = || {
-            other(
+            )),
+            ureq::Error::Timeout(_) => other(
                 format!(
                     "no answer from {host} within timeout_ms ({} ms)",
                     self.timeout.as_millis()
                 ),
                 Delivery::Unknown,
-            )
-        };
-        match error.kind() {
-            ErrorKind::Io(e) => match e.kind() {
-                io::ErrorKind::ConnectionRefused
-                | io::ErrorKind::HostUnreachable
-                | io::ErrorKind::NetworkUnreachable
-                | io::ErrorKind::AddrNotAvailable => Failure::NotConnected(Error::transport(
-                    format!("cannot connect to {host}: {e}"),
-                    Delivery::NotSent,
-                )),
-                io::ErrorKind::TimedOut if elapsed < budget => {
-                    Failure::NotConnected(Error::transport(
-                        format!(
-                            "cannot connect to {host} within connect_timeout_ms ({} ms)",
-                            self.connect_timeout.min(budget).as_millis()
-                        ),
-                        Delivery::NotSent,
-                    ))
-                }
-                _ if is_certificate_error(e) => {
-                    let hint = if is_unknown_issuer(e) {
-                        "; behind a TLS-inspecting proxy, add its CA with extra_ca_file"
-                    } else {
-                        ""
-                    };
-                    other(
-                        format!(
-                            "TLS with {host} failed: the server's certificate was refused ({e}){hint}"
-                        ),
-                        Delivery::NotSent,
-                    )
-                }
-                _ if is_timeout(e) || elapsed >= budget => timed_out(),
+            ),
+            ureq::Error::Io(e) => match e.kind() {
                 io::ErrorKind::UnexpectedEof
                 | io::ErrorKind::ConnectionReset
                 | io::ErrorKind::ConnectionAborted
@@ -307,42 +260,202 @@ impl Transport {
                     Delivery::Unknown,
                 ),
             },
-            ErrorKind::InvalidBaseUrl | ErrorKind::InvalidUrlHost | ErrorKind::InvalidUrlPort => {
-                Failure::Other(Error::config(format!("cannot call {host}: {error}")))
+            e @ (ureq::Error::BadUri(_) | ureq::Error::Http(_)) => {
+                Failure::Other(Error::config(format!("cannot call {host}: {e}")))
             }
-            // Raised while setting up TLS, before anything is written.
-            ErrorKind::InvalidDNSName(_)
-            | ErrorKind::ServerCertVerifier(_)
-            | ErrorKind::Tls(_)
-            | ErrorKind::TlsDisabled => other(
-                format!("TLS with {host} failed: {error}"),
-                Delivery::NotSent,
-            ),
-            ErrorKind::InvalidResponse(_) => other(
-                format!("{host} sent a malformed HTTP answer: {error}"),
+            // The request is written before the answer is parsed.
+            e @ ureq::Error::Protocol(_) => other(
+                format!("{host} sent a malformed HTTP answer: {e}"),
                 Delivery::Received,
             ),
-            _ => other(
-                format!("request to {host} failed: {error}"),
-                Delivery::Unknown,
-            ),
+            ureq::Error::BodyExceedsLimit(_) => other(body_too_large(), Delivery::Received),
+            e => other(format!("request to {host} failed: {e}"), Delivery::Unknown),
+        }
+    }
+
+    /// A failure to connect: nothing was written.
+    fn not_sent(&self, host: &str, connecting: Connecting) -> Failure {
+        let Connecting { phase, error } = connecting;
+        let timed_out = matches!(error, ureq::Error::Timeout(_));
+        let error = match error {
+            ureq::Error::Io(e) => e,
+            e => io::Error::other(e),
+        };
+        match phase {
+            Phase::Tcp if timed_out => Failure::NotConnected(Error::transport(
+                format!(
+                    "cannot connect to {host} within connect_timeout_ms ({} ms)",
+                    self.connect_timeout.as_millis()
+                ),
+                Delivery::NotSent,
+            )),
+            Phase::Tcp => Failure::NotConnected(Error::transport(
+                format!("cannot connect to {host}: {error}"),
+                Delivery::NotSent,
+            )),
+            Phase::Tls => {
+                let message = if timed_out {
+                    format!(
+                        "TLS with {host} did not complete within connect_timeout_ms ({} ms)",
+                        self.connect_timeout.as_millis()
+                    )
+                } else if is_certificate_error(&error) {
+                    let hint = if is_unknown_issuer(&error) {
+                        "; behind a TLS-inspecting proxy, add its CA with extra_ca_file"
+                    } else {
+                        ""
+                    };
+                    format!(
+                        "TLS with {host} failed: the server's certificate was refused ({error}){hint}"
+                    )
+                } else {
+                    format!("TLS with {host} failed: {error}")
+                };
+                Failure::Other(Error::transport(message, Delivery::NotSent))
+            }
         }
     }
 }
 
-/// The system's trusted roots, read once per process. attohttpc builds a rustls configuration
-/// for every request, and its native-roots feature would re-read the store each time (about
-/// 6 ms of CPU per call); it gets them as additional roots instead. It fails a request on an
-/// additional root that rustls cannot use, so those are left out, as its own loading does.
+/// The connection phases, in order; nothing is written to the server before both succeed.
+#[derive(Clone, Copy, Debug)]
+enum Phase {
+    Tcp,
+    Tls,
+}
+
+/// A failure of a connection phase, carried through ureq as `Error::Other`.
+#[derive(Debug)]
+struct Connecting {
+    phase: Phase,
+    error: ureq::Error,
+}
+
+impl fmt::Display for Connecting {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:?} connection failed: {}", self.phase, self.error)
+    }
+}
+
+impl std::error::Error for Connecting {}
+
+/// A connector of ureq's whose failures are marked with their phase.
+#[derive(Debug)]
+struct Phased<C>(Phase, C);
+
+impl<In: Socket, C: Connector<In>> Connector<In> for Phased<C> {
+    type Out = C::Out;
+
+    fn connect(
+        &self,
+        details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        self.1.connect(details, chained).map_err(|error| {
+            ureq::Error::Other(Box::new(Connecting {
+                phase: self.0,
+                error,
+            }))
+        })
+    }
+}
+
+/// Host name lookup for ureq, which looks a name up for every request, pooled connection or
+/// not, and spawns a thread each time to bound it. IP addresses need no lookup; a host's
+/// addresses are kept for [`ADDRESS_TTL`]; a lookup runs on a helper thread, bounded by the
+/// attempt's lookup timeout. Every failure is `HostNotFound` or `Timeout::Resolve`, so that
+/// [`Transport::classify`] knows nothing was sent.
+#[derive(Debug, Default)]
+struct Lookup {
+    cache: Mutex<Vec<(String, u16, Instant, ResolvedSocketAddrs)>>,
+}
+
+impl Resolver for Lookup {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        _config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let host = uri.host().ok_or(ureq::Error::HostNotFound)?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let port = uri
+            .port_u16()
+            .unwrap_or(if uri.scheme_str() == Some("http") {
+                80
+            } else {
+                443
+            });
+        let mut addrs = self.empty();
+        if let Ok(ip) = host.parse::<IpAddr>() {
+            addrs.push(SocketAddr::new(ip, port));
+            return Ok(addrs);
+        }
+        let now = Instant::now();
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.retain(|(_, _, at, _)| now.duration_since(*at) < ADDRESS_TTL);
+        if let Some((.., cached)) = cache.iter().find(|(h, p, ..)| h == host && *p == port) {
+            return Ok(cached.clone());
+        }
+        drop(cache);
+
+        let name = host.to_owned();
+        let (tx, rx) = mpsc::channel();
+        let lookup = move |name: &str| (name, port).to_socket_addrs().map(Vec::from_iter);
+        let spawned = std::thread::Builder::new()
+            .name("wxpresign-lookup".into())
+            .spawn(move || {
+                let _ = tx.send(lookup(&name));
+            });
+        let found = match spawned {
+            Ok(_) => rx
+                .recv_timeout(*timeout.after)
+                .map_err(|_| ureq::Error::Timeout(Timeout::Resolve))?,
+            // No thread to be had: look up here, unbounded, rather than not at all.
+            Err(_) => lookup(host),
+        };
+        for addr in found.map_err(|_| ureq::Error::HostNotFound)? {
+            // Past ureq's 16 addresses the rest are left out.
+            let _ = addrs.try_push(addr);
+        }
+        if addrs.is_empty() {
+            return Err(ureq::Error::HostNotFound);
+        }
+        let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.push((host.to_owned(), port, now, addrs.clone()));
+        Ok(addrs)
+    }
+}
+
+fn body_too_large() -> String {
+    format!("the answer body is larger than {MAX_BODY_BYTES} bytes; refusing to read it")
+}
+
+/// The TLS set-up shared by the library's and the sandbox's HTTP clients: rustls on aws-lc-rs,
+/// trusting the system roots, Mozilla's, and `extra_roots`. ureq builds the rustls
+/// configuration from it once per agent, so TLS sessions are resumed across connections.
+pub(crate) fn tls_config(extra_roots: &[Vec<u8>]) -> TlsConfig {
+    let roots = system_roots()
+        .iter()
+        .chain(webpki_root_certs::TLS_SERVER_ROOT_CERTS)
+        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+        .chain(
+            extra_roots
+                .iter()
+                .map(|der| Certificate::from_der(der).to_owned()),
+        )
+        .collect::<Vec<_>>();
+    TlsConfig::builder()
+        .provider(TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .root_certs(RootCerts::Specific(Arc::new(roots)))
+        .build()
+}
+
+/// The system's trusted roots, read once per process (reading the store costs milliseconds).
 fn system_roots() -> &'static [CertificateDer<'static>] {
     static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        rustls_native_certs::load_native_certs()
-            .certs
-            .into_iter()
-            .filter(|der| rustls::RootCertStore::empty().add(der.clone()).is_ok())
-            .collect()
-    })
+    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
 }
 
 /// Host (without IPv6 brackets) and port of `scheme://host[:port][/path]`.
@@ -368,13 +481,6 @@ fn host_and_port(url: &str) -> Option<(&str, u16)> {
         None => default_port,
     };
     (!host.is_empty()).then_some((host, port))
-}
-
-fn is_timeout(e: &io::Error) -> bool {
-    matches!(
-        e.kind(),
-        io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock
-    )
 }
 
 fn rustls_error(e: &io::Error) -> Option<&rustls::Error> {

@@ -7,9 +7,11 @@ mod common;
 
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpresign::ffi;
+use wxpresign::sandbox::http::{HttpServer, Reply};
 use wxpresign::verification::SignedHeaders;
 
 const PARTNER_MINI_PROGRAM: &str =
@@ -42,32 +44,26 @@ impl Received {
 struct Receiver {
     url: String,
     received: mpsc::Receiver<Received>,
+    _server: HttpServer,
 }
 
 fn receiver(statuses: Vec<u16>) -> Receiver {
-    let server = tiny_http::Server::http("127.0.0.1:0").expect("a loopback port");
-    let url = format!(
-        "http://{}/wxpay/notify",
-        server.server_addr().to_ip().expect("an IP address")
-    );
     let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        for (n, mut request) in server.incoming_requests().enumerate() {
-            let mut body = Vec::new();
-            let _ = request.as_reader().read_to_end(&mut body);
-            let headers = request
-                .headers()
-                .iter()
-                .map(|h| (h.field.as_str().to_string(), h.value.as_str().to_owned()))
-                .collect();
-            let status = statuses[n.min(statuses.len() - 1)];
-            let _ = request.respond(tiny_http::Response::empty(status));
-            if tx.send(Received { headers, body }).is_err() {
-                return;
-            }
-        }
-    });
-    Receiver { url, received: rx }
+    let answered = AtomicUsize::new(0);
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let n = answered.fetch_add(1, Ordering::SeqCst);
+        let _ = tx.send(Received {
+            headers: request.headers,
+            body: request.body,
+        });
+        Reply::new(statuses[n.min(statuses.len() - 1)], Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    Receiver {
+        url: format!("http://{}/wxpay/notify", server.addr()),
+        received: rx,
+        _server: server,
+    }
 }
 
 impl Receiver {
@@ -298,11 +294,15 @@ fn admin_sign_route_delivers_to_an_override_url_and_refuses_what_it_cannot_sign(
     let (_, id) = open_session(&fixture, "http://127.0.0.1:1/nowhere");
     let base = fixture.sandbox.base_url();
     let sign = |id: &str, body: Value| {
-        attohttpc::post(format!("{base}/sandbox/sessions/{id}/sign"))
-            .header("Content-Type", "application/json")
-            .text(body.to_string())
-            .send()
-            .expect("the sandbox answers")
+        ureq::Agent::from(
+            ureq::config::Config::builder()
+                .http_status_as_error(false)
+                .build(),
+        )
+        .post(format!("{base}/sandbox/sessions/{id}/sign"))
+        .header("Content-Type", "application/json")
+        .send(body.to_string())
+        .expect("the sandbox answers")
     };
 
     let accepted = sign(&id, json!({ "notify_url": merchant.url }));

@@ -435,3 +435,79 @@ fn non_ascii_header_value_is_a_transport_error() {
     let error = observe("non-ASCII header value", &url);
     assert_outcome(&error, Kind::Transport, true, "not ASCII");
 }
+
+/// A server that answers every request with a signed 200 over kept-alive connections; after
+/// the answer it closes the connection when `close_after_answer` says so for that connection
+/// (numbered from 0), some time later, as an idle timeout would. Returns the base URL and the
+/// number of connections it accepted.
+fn keep_alive_server(
+    close_after_answer: fn(usize) -> bool,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                loop {
+                    let mut first = [0u8; 1];
+                    // The next request, or the client's close.
+                    if !matches!(stream.peek(&mut first), Ok(1)) {
+                        return;
+                    }
+                    read_request(&mut stream);
+                    let body = format!(r#"{{"presign_token":"presign_connection_{n}"}}"#);
+                    let head = format!(
+                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n",
+                        signature_headers(body.as_bytes()),
+                        body.len()
+                    );
+                    let _ = stream.write_all(head.as_bytes());
+                    let _ = stream.write_all(body.as_bytes());
+                    if close_after_answer(n) {
+                        std::thread::sleep(Duration::from_millis(50));
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (url, accepted)
+}
+
+#[test]
+fn consecutive_calls_share_one_kept_alive_connection() {
+    let (url, accepted) = keep_alive_server(|_| false);
+    let client = client(&url);
+    for _ in 0..5 {
+        let response = client
+            .call(EDU, &example(EDU).to_string())
+            .expect("each call is answered");
+        assert_eq!(response.data["presign_token"], "presign_connection_0");
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 1);
+}
+
+#[test]
+fn a_kept_alive_connection_the_server_closed_is_not_written_to() {
+    // The first connection is closed by the server 50 ms after its answer, while it sits in the
+    // client's pool; the next call must notice and connect afresh rather than fail as "may have
+    // been delivered".
+    let (url, accepted) = keep_alive_server(|n| n == 0);
+    let client = client(&url);
+    let first = client
+        .call(EDU, &example(EDU).to_string())
+        .expect("the first call is answered");
+    assert_eq!(first.data["presign_token"], "presign_connection_0");
+    std::thread::sleep(Duration::from_millis(300));
+    let second = client
+        .call(EDU, &example(EDU).to_string())
+        .expect("the second call is answered on a new connection");
+    assert_eq!(second.data["presign_token"], "presign_connection_1");
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}

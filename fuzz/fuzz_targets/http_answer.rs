@@ -81,11 +81,10 @@ fn threads() -> usize {
         .unwrap_or(0)
 }
 
-/// Waits until the threads a call started have ended. attohttpc watches each request's deadline
-/// from a thread of its own, which ends once the answer is dropped, shortly after the call
-/// returns; LeakSanitizer, which checks after every input, would otherwise report the
-/// thread-local state of a thread caught in its exit. A thread still alive after two seconds
-/// is a finding of its own.
+/// Waits until any thread a call started has ended: a call must leave none behind (ureq starts
+/// one only for a name lookup bounded by a timeout, and these inputs use IP addresses), and
+/// LeakSanitizer, which checks after every input, would otherwise report the thread-local state
+/// of a thread caught in its exit. A thread still alive after two seconds is a finding of its own.
 fn wait_for_threads(baseline: usize) {
     let start = std::time::Instant::now();
     while threads() > baseline {

@@ -3,6 +3,7 @@
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
 mod faults;
+pub mod http;
 mod notify;
 mod server;
 

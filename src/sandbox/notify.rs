@@ -9,7 +9,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 /// Where a member of the decrypted resource comes from.
@@ -428,11 +428,10 @@ impl Worker {
             .platform_key
             .sign_sha256(&message)
             .map_err(|e| e.to_string())?;
-        let response = attohttpc::post(&self.delivery.notify_url)
-            .timeout(ANSWER_TIMEOUT)
-            .follow_redirects(false)
-            // WeChat posts straight to the merchant; an environment proxy must not intervene.
-            .proxy_settings(attohttpc::ProxySettings::builder().build())
+        let response = delivery_agent()
+            .post(&self.delivery.notify_url)
+            // Each try on a connection of its own, as a delivery from outside would arrive.
+            .header("Connection", "close")
             .header("Content-Type", "application/json")
             .header("User-Agent", "Mozilla/4.0")
             .header("Request-ID", format!("08{}-0", random_hex(20)))
@@ -441,11 +440,26 @@ impl Worker {
             .header("Wechatpay-Serial", self.identity.platform_serial.as_str())
             .header("Wechatpay-Signature", STANDARD.encode(signature))
             .header("Wechatpay-Signature-Type", SCHEME)
-            .bytes(self.body.as_bytes())
-            .send()
+            .send(self.body.as_bytes())
             .map_err(|e| e.to_string())?;
         Ok(response.status().as_u16())
     }
+}
+
+/// The HTTP client deliveries go out on: WeChat posts straight to the merchant, so no proxy
+/// from the environment and no redirects; any status is an answer to record.
+fn delivery_agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::config::Config::builder()
+            .proxy(None)
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(ANSWER_TIMEOUT))
+            .tls_config(crate::transport::tls_config(&[]))
+            .build()
+            .new_agent()
+    })
 }
 
 fn random_alnum(n: usize) -> String {

@@ -1,5 +1,6 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
+use super::http::{self, HttpServer, Request};
 use super::notify::{Delivery, Dispatch, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::encryption::decrypt_fields;
@@ -13,18 +14,13 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
 use std::collections::HashMap;
-use std::io::Read;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
-use tiny_http::{Header, Request, Response, Server};
 
-/// Worker threads answering requests; slow faults hold one each.
-const WORKERS: usize = 8;
-/// The largest request body the sandbox reads.
-const MAX_REQUEST_BYTES: u64 = 64 * 1024;
+/// The largest request body the sandbox accepts.
+const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
 /// A pre-sign session the sandbox handed out.
 #[derive(Clone, Debug)]
@@ -51,53 +47,38 @@ struct State {
     stopping: Arc<AtomicBool>,
 }
 
-/// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops the workers.
+/// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
 pub struct Sandbox {
     state: Arc<State>,
-    server: Arc<Server>,
-    workers: Vec<JoinHandle<()>>,
-    addr: SocketAddr,
+    server: HttpServer,
 }
 
 impl Sandbox {
     /// Listens on `listen` (port 0 picks a free port) and serves in background threads.
     pub fn start(identity: Identity, listen: &str) -> Result<Sandbox> {
-        let server = Server::http(listen)
-            .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
-        let addr = server
-            .server_addr()
-            .to_ip()
-            .ok_or_else(|| Error::config(format!("{listen} is not an IP address")))?;
+        // The address is known only once bound; the handler reads it from the state.
+        let state_slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
+        let slot = Arc::clone(&state_slot);
+        let server = HttpServer::bind(listen, move |request| match slot.get() {
+            Some(state) => state.handle(request),
+            None => http::Reply::new(503, Vec::new(), Vec::new()),
+        })
+        .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
         let state = Arc::new(State {
             identity: Arc::new(identity),
-            base_url: format!("http://{addr}"),
+            base_url: format!("http://{}", server.addr()),
             nonces: Mutex::new(Expiring::default()),
             sessions: Mutex::new(Expiring::default()),
             wrong_key: OnceLock::new(),
             retry_unit_ms: AtomicU64::new(1000),
             stopping: Arc::new(AtomicBool::new(false)),
         });
-        let server = Arc::new(server);
-        let workers = (0..WORKERS)
-            .map(|_| {
-                let (server, state) = (Arc::clone(&server), Arc::clone(&state));
-                std::thread::spawn(move || {
-                    while let Ok(request) = server.recv() {
-                        state.handle(request);
-                    }
-                })
-            })
-            .collect();
-        Ok(Sandbox {
-            state,
-            server,
-            workers,
-            addr,
-        })
+        let _ = state_slot.set(Arc::clone(&state));
+        Ok(Sandbox { state, server })
     }
 
     pub fn addr(&self) -> SocketAddr {
-        self.addr
+        self.server.addr()
     }
 
     /// `http://HOST:PORT`, the `base_url` clients use.
@@ -130,19 +111,14 @@ impl Sandbox {
         self.state.retry_unit_ms.store(ms, Ordering::Relaxed);
     }
 
-    /// Stops accepting requests and waits for the workers to finish the ones in hand.
+    /// Stops accepting requests and waits for the ones in hand.
     pub fn shutdown(mut self) {
         self.stop();
     }
 
     fn stop(&mut self) {
         self.state.stopping.store(true, Ordering::Relaxed);
-        for _ in 0..self.workers.len() {
-            self.server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
-        }
+        self.server.shutdown();
     }
 }
 
@@ -228,10 +204,6 @@ impl Refusal {
     }
 }
 
-fn header(name: &str, value: &str) -> Option<Header> {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).ok()
-}
-
 fn request_id(suffix: &str) -> String {
     format!("08{}-{suffix}", random_hex(20))
 }
@@ -246,52 +218,34 @@ impl State {
             .cloned()
     }
 
-    fn handle(&self, mut request: Request) {
-        let outcome = self.process(&mut request);
-        let response = match outcome {
+    fn handle(&self, request: Request) -> http::Reply {
+        match self.process(&request) {
             Ok(Outcome::Answer {
                 status,
                 body,
                 headers,
-            }) => {
-                let mut response = Response::from_data(body).with_status_code(status);
-                for (name, value) in headers {
-                    if let Some(h) = header(name, &value) {
-                        response.add_header(h);
-                    }
-                }
-                response
-            }
-            Ok(Outcome::Drop) => {
-                // Take the raw stream and close it unanswered.
-                drop(request.into_writer());
-                return;
-            }
+            }) => http::Reply::new(status, headers, body),
+            Ok(Outcome::Drop) => http::Reply::Drop,
             Err(refusal) => {
                 let mut body = json!({ "code": refusal.code, "message": refusal.message });
                 if let Some(detail) = refusal.detail.clone() {
                     body["detail"] = detail;
                 }
-                let mut response =
-                    Response::from_data(body.to_string()).with_status_code(refusal.status);
-                for h in [
-                    header("Content-Type", "application/json; charset=utf-8"),
-                    header("Request-ID", &request_id(refusal.request_id_suffix())),
-                ]
-                .into_iter()
-                .flatten()
-                {
-                    response.add_header(h);
-                }
-                response
+                http::Reply::new(
+                    refusal.status,
+                    vec![
+                        ("Content-Type", "application/json; charset=utf-8".to_owned()),
+                        ("Request-ID", request_id(refusal.request_id_suffix())),
+                    ],
+                    body.to_string().into_bytes(),
+                )
             }
-        };
-        let _ = request.respond(response);
+        }
     }
 
-    fn process(&self, request: &mut Request) -> std::result::Result<Outcome, Refusal> {
-        let url = request.url().to_owned();
-        let path = url.split('?').next().unwrap_or("");
+    fn process(&self, request: &Request) -> std::result::Result<Outcome, Refusal> {
+        let url = request.target.as_str();
+        let path = request.path();
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
                 return self.admin_sign(request, id);
@@ -303,7 +257,7 @@ impl State {
             .ok_or_else(|| {
                 Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}"))
             })?;
-        if request.method() != &tiny_http::Method::Post {
+        if request.method != "POST" {
             return Err(Refusal::new(
                 405,
                 "METHOD_NOT_ALLOWED",
@@ -311,22 +265,7 @@ impl State {
             ));
         }
 
-        let headers: Vec<(String, String)> = request
-            .headers()
-            .iter()
-            .map(|h| {
-                (
-                    h.field.as_str().as_str().to_owned(),
-                    h.value.as_str().to_owned(),
-                )
-            })
-            .collect();
-        let get = |name: &str| {
-            headers
-                .iter()
-                .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                .map(|(_, v)| v.as_str())
-        };
+        let get = |name: &str| request.header(name);
         if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
             return Err(Refusal::new(
                 400,
@@ -343,22 +282,15 @@ impl State {
             ));
         }
 
-        let mut body = Vec::new();
-        request
-            .as_reader()
-            .take(MAX_REQUEST_BYTES + 1)
-            .read_to_end(&mut body)
-            .map_err(|_| {
-                Refusal::new(400, "INVALID_REQUEST", "the request body could not be read")
-            })?;
-        if body.len() as u64 > MAX_REQUEST_BYTES {
+        let body = &request.body;
+        if body.len() > MAX_REQUEST_BYTES {
             return Err(Refusal::new(
                 400,
                 "INVALID_REQUEST",
                 "the request body is too large",
             ));
         }
-        let text = std::str::from_utf8(&body)
+        let text = std::str::from_utf8(body)
             .map_err(|_| Refusal::new(400, "INVALID_REQUEST", "the request body is not UTF-8"))?;
         if text.chars().any(|c| c.len_utf8() == 4) {
             return Err(Refusal::new(
@@ -368,7 +300,7 @@ impl State {
             ));
         }
 
-        self.check_signature(get("Authorization"), &url, &body)?;
+        self.check_signature(get("Authorization"), url, body)?;
 
         let mut value = parse_request(text)
             .map_err(|e| Refusal::param_error("", Value::Null, e.message().to_owned(), "body"))?;
@@ -551,19 +483,15 @@ impl State {
     }
 
     /// `POST /sandbox/sessions/{id}/sign`, optionally with `{"notify_url": "..."}`.
-    fn admin_sign(&self, request: &mut Request, id: &str) -> std::result::Result<Outcome, Refusal> {
-        if request.method() != &tiny_http::Method::Post {
+    fn admin_sign(&self, request: &Request, id: &str) -> std::result::Result<Outcome, Refusal> {
+        if request.method != "POST" {
             return Err(Refusal::new(405, "METHOD_NOT_ALLOWED", "sign is POST only"));
         }
-        let mut body = Vec::new();
-        let _ = request
-            .as_reader()
-            .take(MAX_REQUEST_BYTES)
-            .read_to_end(&mut body);
+        let body = &request.body;
         let options: Value = if body.iter().all(u8::is_ascii_whitespace) {
             json!({})
         } else {
-            serde_json::from_slice(&body).map_err(|e| {
+            serde_json::from_slice(body).map_err(|e| {
                 Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
             })?
         };

@@ -1,5 +1,6 @@
 //! A TLS-terminating relay in front of a plain-HTTP server (the sandbox), for tests/tls.rs and
-//! benches/https.rs: each connection's one request is forwarded and its answer relayed.
+//! benches/https.rs: each TLS connection gets one plain connection upstream, and its requests
+//! are forwarded and their answers relayed one at a time while the client keeps it open.
 
 use rustls::{ServerConfig, ServerConnection, StreamOwned};
 use std::io::{Read, Write};
@@ -7,8 +8,8 @@ use std::net::{SocketAddr, TcpStream};
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Reads one HTTP request (head and Content-Length body).
-fn read_request(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
+/// Reads one HTTP message (head and Content-Length body); `None` at a clean end of stream.
+fn read_message(stream: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
@@ -20,19 +21,28 @@ fn read_request(stream: &mut impl Read) -> std::io::Result<Vec<u8>> {
                 .and_then(|v| v.trim().parse().ok())
                 .unwrap_or(0);
             if data.len() >= end + 4 + length {
-                return Ok(data);
+                return Ok(Some(data));
             }
         }
-        let n = stream.read(&mut buf)?;
+        let n = match stream.read(&mut buf) {
+            Ok(n) => n,
+            // A client that goes away without close_notify ends the connection too.
+            Err(_) if data.is_empty() => 0,
+            Err(e) => return Err(e),
+        };
         if n == 0 {
-            return Err(std::io::ErrorKind::UnexpectedEof.into());
+            return if data.is_empty() {
+                Ok(None)
+            } else {
+                Err(std::io::ErrorKind::UnexpectedEof.into())
+            };
         }
         data.extend_from_slice(&buf[..n]);
     }
 }
 
-/// Serves one TLS connection: terminates TLS, hands the request to `upstream` over plain HTTP
-/// and relays its answer (the client sends Connection: close, so the answer ends with EOF).
+/// Serves one TLS connection: terminates TLS and relays each request to `upstream` over plain
+/// HTTP and its answer back, until either side closes.
 pub fn relay(
     config: Arc<ServerConfig>,
     tcp: TcpStream,
@@ -41,13 +51,23 @@ pub fn relay(
     tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
     let connection = ServerConnection::new(config).map_err(std::io::Error::other)?;
     let mut tls = StreamOwned::new(connection, tcp);
-    let request = read_request(&mut tls)?;
-    let mut plain = TcpStream::connect(upstream)?;
-    plain.set_read_timeout(Some(Duration::from_secs(10)))?;
-    plain.write_all(&request)?;
-    let mut answer = Vec::new();
-    plain.read_to_end(&mut answer)?;
-    tls.write_all(&answer)?;
+    let mut plain: Option<TcpStream> = None;
+    while let Some(request) = read_message(&mut tls)? {
+        let upstream_conn = match plain.as_mut() {
+            Some(conn) => conn,
+            None => {
+                let conn = TcpStream::connect(upstream)?;
+                conn.set_read_timeout(Some(Duration::from_secs(10)))?;
+                plain.insert(conn)
+            }
+        };
+        upstream_conn.write_all(&request)?;
+        let Some(answer) = read_message(upstream_conn)? else {
+            break;
+        };
+        tls.write_all(&answer)?;
+        tls.flush()?;
+    }
     tls.conn.send_close_notify();
     tls.flush()
 }
