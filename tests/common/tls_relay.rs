@@ -41,8 +41,23 @@ fn read_message(stream: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
     }
 }
 
+/// Whether an HTTP message's head says `Connection: close`.
+fn closes(message: &[u8]) -> bool {
+    let end = message
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(message.len());
+    String::from_utf8_lossy(&message[..end])
+        .lines()
+        .filter_map(|l| l.split_once(':'))
+        .any(|(name, value)| {
+            name.trim().eq_ignore_ascii_case("connection")
+                && value.trim().eq_ignore_ascii_case("close")
+        })
+}
+
 /// Serves one TLS connection: terminates TLS and relays each request to `upstream` over plain
-/// HTTP and its answer back, until either side closes.
+/// HTTP and its answer back, until either side closes or a message says `Connection: close`.
 pub fn relay(
     config: Arc<ServerConfig>,
     tcp: TcpStream,
@@ -67,6 +82,9 @@ pub fn relay(
         };
         tls.write_all(&answer)?;
         tls.flush()?;
+        if closes(&request) || closes(&answer) {
+            break;
+        }
     }
     tls.conn.send_close_notify();
     tls.flush()
