@@ -511,3 +511,55 @@ fn a_kept_alive_connection_the_server_closed_is_not_written_to() {
     assert_eq!(second.data["presign_token"], "presign_connection_1");
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+/// Segments carrying data that the server side of `stream` has received (Linux TCP_INFO).
+fn data_segments_in(stream: &TcpStream) -> u32 {
+    use std::os::fd::AsRawFd;
+    let mut info = std::mem::MaybeUninit::<libc::tcp_info>::zeroed();
+    let mut len = std::mem::size_of::<libc::tcp_info>() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `len` bytes into `info`, a tcp_info-sized buffer.
+    let rc = unsafe {
+        libc::getsockopt(
+            stream.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            info.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    assert_eq!(rc, 0, "TCP_INFO is readable");
+    // SAFETY: zero-initialised and filled by the kernel; every field is a plain integer.
+    unsafe { info.assume_init() }.tcpi_data_segs_in
+}
+
+#[test]
+fn each_request_reaches_the_server_in_one_segment() {
+    // Head and body in one write: one segment, one wake-up of the server, per call, on a new
+    // connection and on a kept-alive one alike.
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let server = std::thread::spawn(move || {
+        let (mut stream, _) = listener.accept().expect("the client connects");
+        let mut segments = Vec::new();
+        for _ in 0..3 {
+            read_request(&mut stream);
+            segments.push(data_segments_in(&stream));
+            let body = br#"{"presign_token":"presign_one_segment"}"#;
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n",
+                signature_headers(body),
+                body.len()
+            );
+            stream.write_all(head.as_bytes()).expect("the head is sent");
+            stream.write_all(body).expect("the body is sent");
+        }
+        segments
+    });
+    let client = client(&url);
+    for _ in 0..3 {
+        client
+            .call(EDU, &example(EDU).to_string())
+            .expect("each call is answered");
+    }
+    assert_eq!(server.join().expect("the server ran"), [1, 2, 3]);
+}
