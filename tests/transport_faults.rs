@@ -563,3 +563,46 @@ fn each_request_reaches_the_server_in_one_segment() {
     }
     assert_eq!(server.join().expect("the server ran"), [1, 2, 3]);
 }
+
+#[test]
+fn a_connection_with_bytes_after_the_answer_is_not_used_again() {
+    // A server that sends more than its answer (a stray second answer in the same segment)
+    // leaves the connection in an unknown state: the next call must go out on a new one and be
+    // answered, not read the leftover bytes as its own answer.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
+    let url = format!("http://{}", listener.local_addr().expect("bound"));
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&accepted);
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            let n = counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                read_request(&mut stream);
+                let body = format!(r#"{{"presign_token":"presign_connection_{n}"}}"#);
+                let answer = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n{body}",
+                    signature_headers(body.as_bytes()),
+                    body.len()
+                );
+                let stray = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+                let _ = stream.write_all(format!("{answer}{stray}").as_bytes());
+                // Keep the connection open, as a confused server would.
+                let _ = stream.read(&mut [0u8; 1]);
+            });
+        }
+    });
+    let client = client(&url);
+    for n in 0..2 {
+        let response = client
+            .call(EDU, &example(EDU).to_string())
+            .expect("each call is answered");
+        assert_eq!(
+            response.data["presign_token"],
+            format!("presign_connection_{n}")
+        );
+    }
+    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+}
