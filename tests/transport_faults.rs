@@ -436,12 +436,19 @@ fn non_ascii_header_value_is_a_transport_error() {
     assert_outcome(&error, Kind::Transport, true, "not ASCII");
 }
 
-/// A server that answers every request with a signed 200 over kept-alive connections; after
-/// the answer it closes the connection when `close_after_answer` says so for that connection
-/// (numbered from 0), some time later, as an idle timeout would. Returns the base URL and the
-/// number of connections it accepted.
-fn keep_alive_server(
-    close_after_answer: fn(usize) -> bool,
+/// A signed 200 answer, head and body, that leaves the connection open.
+fn kept_alive_answer(body: &str) -> String {
+    format!(
+        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n{body}",
+        signature_headers(body.as_bytes()),
+        body.len()
+    )
+}
+
+/// A server on a fresh loopback port that hands each connection, numbered from 0, to `serve` on
+/// a thread of its own. Returns the base URL and the number of connections it accepted.
+fn counting_server(
+    serve: fn(TcpStream, usize),
 ) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -451,38 +458,48 @@ fn keep_alive_server(
     let counter = Arc::clone(&accepted);
     std::thread::spawn(move || {
         for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
+            let Ok(stream) = stream else { return };
             let n = counter.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                loop {
-                    let mut first = [0u8; 1];
-                    // The next request, or the client's close.
-                    if !matches!(stream.peek(&mut first), Ok(1)) {
-                        return;
-                    }
-                    read_request(&mut stream);
-                    let body = format!(r#"{{"presign_token":"presign_connection_{n}"}}"#);
-                    let head = format!(
-                        "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n",
-                        signature_headers(body.as_bytes()),
-                        body.len()
-                    );
-                    let _ = stream.write_all(head.as_bytes());
-                    let _ = stream.write_all(body.as_bytes());
-                    if close_after_answer(n) {
-                        std::thread::sleep(Duration::from_millis(50));
-                        return;
-                    }
-                }
-            });
+            std::thread::spawn(move || serve(stream, n));
         }
     });
     (url, accepted)
 }
 
+/// A keep-alive server: it answers every request on a connection with a signed
+/// `presign_connection_{n}` (n counts connections from 0), and closes connection 0 some time
+/// after its first answer, as an idle timeout would, when `close_first` says so.
+fn keep_alive_server(
+    close_first: bool,
+) -> (String, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let serve: fn(TcpStream, usize) = if close_first {
+        |stream, n| answer_each_request(stream, n, n == 0)
+    } else {
+        |stream, n| answer_each_request(stream, n, false)
+    };
+    counting_server(serve)
+}
+
+fn answer_each_request(mut stream: TcpStream, n: usize, close_after_answer: bool) {
+    loop {
+        let mut first = [0u8; 1];
+        // The next request, or the client's close.
+        if !matches!(stream.peek(&mut first), Ok(1)) {
+            return;
+        }
+        read_request(&mut stream);
+        let body = format!(r#"{{"presign_token":"presign_connection_{n}"}}"#);
+        let _ = stream.write_all(kept_alive_answer(&body).as_bytes());
+        if close_after_answer {
+            std::thread::sleep(Duration::from_millis(50));
+            return;
+        }
+    }
+}
+
 #[test]
 fn consecutive_calls_share_one_kept_alive_connection() {
-    let (url, accepted) = keep_alive_server(|_| false);
+    let (url, accepted) = keep_alive_server(false);
     let client = client(&url);
     for _ in 0..5 {
         let response = client
@@ -498,7 +515,7 @@ fn a_kept_alive_connection_the_server_closed_is_not_written_to() {
     // The first connection is closed by the server 50 ms after its answer, while it sits in the
     // client's pool; the next call must notice and connect afresh rather than fail as "may have
     // been delivered".
-    let (url, accepted) = keep_alive_server(|n| n == 0);
+    let (url, accepted) = keep_alive_server(true);
     let client = client(&url);
     let first = client
         .call(EDU, &example(EDU).to_string())
@@ -544,14 +561,10 @@ fn each_request_reaches_the_server_in_one_segment() {
         for _ in 0..3 {
             read_request(&mut stream);
             segments.push(data_segments_in(&stream));
-            let body = br#"{"presign_token":"presign_one_segment"}"#;
-            let head = format!(
-                "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n",
-                signature_headers(body),
-                body.len()
-            );
-            stream.write_all(head.as_bytes()).expect("the head is sent");
-            stream.write_all(body).expect("the body is sent");
+            let answer = kept_alive_answer(r#"{"presign_token":"presign_one_segment"}"#);
+            stream
+                .write_all(answer.as_bytes())
+                .expect("the answer is sent");
         }
         segments
     });
@@ -569,30 +582,13 @@ fn a_connection_with_bytes_after_the_answer_is_not_used_again() {
     // A server that sends more than its answer (a stray second answer in the same segment)
     // leaves the connection in an unknown state: the next call must go out on a new one and be
     // answered, not read the leftover bytes as its own answer.
-    use std::sync::Arc;
-    use std::sync::atomic::{AtomicUsize, Ordering};
-    let listener = TcpListener::bind("127.0.0.1:0").expect("a loopback port is free");
-    let url = format!("http://{}", listener.local_addr().expect("bound"));
-    let accepted = Arc::new(AtomicUsize::new(0));
-    let counter = Arc::clone(&accepted);
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            let n = counter.fetch_add(1, Ordering::SeqCst);
-            std::thread::spawn(move || {
-                read_request(&mut stream);
-                let body = format!(r#"{{"presign_token":"presign_connection_{n}"}}"#);
-                let answer = format!(
-                    "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n{}Content-Length: {}\r\n\r\n{body}",
-                    signature_headers(body.as_bytes()),
-                    body.len()
-                );
-                let stray = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
-                let _ = stream.write_all(format!("{answer}{stray}").as_bytes());
-                // Keep the connection open, as a confused server would.
-                let _ = stream.read(&mut [0u8; 1]);
-            });
-        }
+    let (url, accepted) = counting_server(|mut stream, n| {
+        read_request(&mut stream);
+        let answer = kept_alive_answer(&format!(r#"{{"presign_token":"presign_connection_{n}"}}"#));
+        let stray = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+        let _ = stream.write_all(format!("{answer}{stray}").as_bytes());
+        // Keep the connection open, as a confused server would.
+        let _ = stream.read(&mut [0u8; 1]);
     });
     let client = client(&url);
     for n in 0..2 {
@@ -604,5 +600,5 @@ fn a_connection_with_bytes_after_the_answer_is_not_used_again() {
             format!("presign_connection_{n}")
         );
     }
-    assert_eq!(accepted.load(Ordering::SeqCst), 2);
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
