@@ -492,13 +492,11 @@ impl<T: Socket> Socket for Coalesced<T> {
         Ok(self.take_input() > 0)
     }
 
-    /// Asked before a pooled connection is reused: not when anything is left over on it, sent
-    /// or received (a server that answered more than was asked is not spoken to again).
+    /// Asked before a pooled connection is reused. ureq itself refuses one with unread bytes in
+    /// `buffers`; this adds what only this layer sees: bytes held back, or read below and not
+    /// yet moved up (a server that answered more than was asked is not spoken to again).
     fn is_open(&mut self) -> bool {
-        self.held == 0
-            && self.buffers.input().is_empty()
-            && self.inner.buffers().input().is_empty()
-            && self.inner.is_open()
+        self.held == 0 && self.inner.buffers().input().is_empty() && self.inner.is_open()
     }
 
     fn is_tls(&self) -> bool {
