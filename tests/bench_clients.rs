@@ -2,7 +2,8 @@
 //! working as the library changes (the figures come from `bench/compare` and friends, never from
 //! here): bench/compare's own clients (C, PHP binding, Python binding) each call a served sandbox
 //! and print the line bench/report.py reads, report.py makes its table of them against a real
-//! `openssl speed` floor, the wechatpay-php peer says what it needs when it has no SDK, and
+//! `openssl speed` floor (and names the ceiling a peer close to the floor puts on the 2x target),
+//! the wechatpay-php peer says what it needs when it has no SDK, and
 //! bench/probe_cost.c prices its system calls. Needs cc, php (FFI), python3 and openssl (.ci/run
 //! installs them).
 #![cfg(all(target_os = "linux", feature = "cli"))]
@@ -180,4 +181,53 @@ fn probe_cost_prices_the_system_calls_of_a_kept_alive_call() {
         .collect();
     assert_eq!(figures.len(), 4, "four figures in µs:\n{output}");
     assert!(figures.iter().all(|f| f.is_finite()), "{output}");
+}
+
+#[test]
+fn the_report_names_the_ceiling_when_a_peer_is_within_2x_of_the_floor() {
+    let dir = scratch("bench-report-ceiling");
+    // One round: the floor is 1000 µs; C takes 1200 µs, a peer 1500 µs (1.5x the floor), so no
+    // client could be 2x ahead of that peer.
+    let line = |client: &str, cpu_s: f64| {
+        let run = serde_json::json!({"calls": 1000, "cpu_s": cpu_s, "wall_s": 2.0 * cpu_s});
+        serde_json::json!({"client": client, "version": "1", "process_user_s": cpu_s,
+            "process_sys_s": 0.0, "run": run})
+        .to_string()
+    };
+    let results = dir.0.join("results.jsonl");
+    std::fs::write(
+        &results,
+        format!(
+            "{}\n{}\n",
+            line("C (libwxpresign)", 1.2),
+            line("wechatpay-php (PHP 8.2)", 1.5)
+        ),
+    )
+    .unwrap();
+    let speed = dir.0.join("openssl.txt");
+    std::fs::write(
+        &speed,
+        "                  sign    verify    sign/s verify/s\n\
+         rsa 2048 bits 0.000980s 0.000020s   1020.4  50000.0\n",
+    )
+    .unwrap();
+    let mut report = Command::new("python3");
+    report
+        .arg(manifest().join("bench/report.py"))
+        .arg(&results)
+        .arg(&speed);
+    let (status, output, _) = run(report, Duration::from_secs(60));
+    assert!(status.success(), "report.py failed:\n{output}");
+    assert!(
+        output.contains(
+            "- C at least 2x less CPU than the fastest peer (wechatpay-php (PHP 8.2)): 1.25x, \
+             NOT met (no client can be more than 1.50x ahead of it: that peer uses 1.50x the \
+             OpenSSL floor)"
+        ),
+        "{output}"
+    );
+    assert!(
+        output.contains("- C at most 1.5x the OpenSSL floor: 1.20x, met"),
+        "{output}"
+    );
 }
