@@ -22,13 +22,6 @@ fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn scratch(name: &str) -> Scratch {
-    let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    Scratch(dir)
-}
-
 /// Runs a benchmark client and returns the JSON line it ends with, after checking that it made
 /// the calls it was asked for and measured them.
 fn client_line(name: &str, command: Command) -> Value {
@@ -64,7 +57,7 @@ fn cc(source: &Path, output: &Path, extra: &[&str]) {
 
 #[test]
 fn compare_clients_call_the_sandbox_and_the_report_tabulates_them() {
-    let dir = scratch("bench-clients");
+    let dir = Scratch::new("bench-clients");
     let lib_dir = shared_library(&dir.0);
     let library = lib_dir.join("libwxpresign.so");
     let served = Served::start("bench-clients-sandbox");
@@ -161,7 +154,7 @@ fn the_wechatpay_php_peer_names_what_it_needs_without_the_sdk() {
 
 #[test]
 fn probe_cost_prices_the_system_calls_of_a_kept_alive_call() {
-    let dir = scratch("bench-probe-cost");
+    let dir = Scratch::new("bench-probe-cost");
     let program: PathBuf = dir.0.join("probe_cost");
     cc(&manifest().join("bench/probe_cost.c"), &program, &[]);
     let mut probe = Command::new(&program);
@@ -185,7 +178,7 @@ fn probe_cost_prices_the_system_calls_of_a_kept_alive_call() {
 
 #[test]
 fn the_report_names_the_ceiling_when_a_peer_is_within_2x_of_the_floor() {
-    let dir = scratch("bench-report-ceiling");
+    let dir = Scratch::new("bench-report-ceiling");
     // One round: the floor is 1000 µs; C takes 1200 µs, a peer 1500 µs (1.5x the floor), so no
     // client could be 2x ahead of that peer.
     let line = |client: &str, cpu_s: f64| {

@@ -35,10 +35,9 @@ impl Installed {
                  (.ci/run installs them)"
             );
         }
-        let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let scratch = Scratch::new(name);
+        let dir = scratch.0.clone();
         std::fs::create_dir_all(dir.join("build")).unwrap();
-        let scratch = Scratch(dir.clone());
 
         let library = shared_library(&dir).join("libwxpresign.so");
         // The static library sits next to the shared one that cargo test built (see shared_library).

@@ -35,11 +35,8 @@ fn require_tool(tool: &str) {
 
 /// A scratch directory holding a copy of the freshly built library; returns both.
 fn library(name: &str) -> (Scratch, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let scratch = Scratch(dir.clone());
-    let library = shared_library(&dir).join("libwxpresign.so");
+    let scratch = Scratch::new(name);
+    let library = shared_library(&scratch.0).join("libwxpresign.so");
     (scratch, library)
 }
 

@@ -47,11 +47,9 @@ fn require(code: &str, advice: &str) {
 /// A scratch directory holding a copy of the freshly built library; returns both. (Named apart
 /// from Served's directory, which is wxpresign-NAME-PID.)
 fn scratch_with_library(name: &str) -> (Scratch, PathBuf) {
-    let dir = std::env::temp_dir().join(format!("wxpresign-{name}-scratch-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    let library = shared_library(&dir).join("libwxpresign.so");
-    (Scratch(dir), library)
+    let scratch = Scratch::new(&format!("{name}-scratch"));
+    let library = shared_library(&scratch.0).join("libwxpresign.so");
+    (scratch, library)
 }
 
 #[test]

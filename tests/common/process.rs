@@ -9,6 +9,16 @@ use std::time::{Duration, Instant};
 /// A scratch directory removed on drop (kept when the test fails, for a look).
 pub struct Scratch(pub PathBuf);
 
+impl Scratch {
+    /// An empty wxpresign-NAME-PID in the temporary directory (emptied if a run left it).
+    pub fn new(name: &str) -> Scratch {
+        let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Scratch(dir)
+    }
+}
+
 impl Drop for Scratch {
     fn drop(&mut self) {
         if !std::thread::panicking() {
