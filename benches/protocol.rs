@@ -116,7 +116,7 @@ fn validation(c: &mut Criterion) {
         let text = endpoint.example;
         let check = || -> wxpresign::error::Result<Vec<u8>> {
             let request = parse_request(black_box(text))?;
-            validate(endpoint.request, &request, false)?;
+            validate(endpoint.request, endpoint.rules, &request, false)?;
             Ok(serde_json::to_vec(&request).expect("a Value serializes"))
         };
         check().expect("the table's example is valid");

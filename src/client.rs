@@ -160,7 +160,12 @@ impl Client {
     pub fn call_endpoint(&self, endpoint: &Endpoint, mut request: Value) -> Result<Response> {
         // timeout_ms bounds the whole call, a move to the backup host included.
         let deadline = Instant::now() + self.timeout;
-        validate(endpoint.request, &request, self.allow_unknown_fields)?;
+        validate(
+            endpoint.request,
+            endpoint.rules,
+            &request,
+            self.allow_unknown_fields,
+        )?;
 
         let (serial, key) = self.verifier.preferred().ok_or_else(|| {
             Error::config("no WeChat Pay public key or platform certificate is configured")

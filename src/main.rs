@@ -427,9 +427,9 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
     bad_date["period_start_date"] = "2026-02-30".into();
     let mut system_error = bad_date.clone();
     system_error["period_start_date"] = "2026-12-19".into();
-    system_error["user_id"] = "SANDBOX_SYSTEM_ERROR".into();
+    system_error["user_id"] = "SANDBOXSYSTEMERROR".into();
     let mut forged = system_error.clone();
-    forged["user_id"] = "SANDBOX_BAD_SIGNATURE".into();
+    forged["user_id"] = "SANDBOXBADSIGNATURE".into();
     for (title, request) in [
         ("invalid request, caught before sending", &bad_date),
         ("WeChat Pay answers 500 SYSTEM_ERROR", &system_error),

@@ -1,5 +1,6 @@
 //! The vocabulary endpoint schemas are written in: fields with a type, a required flag,
-//! an encrypted flag and constraints. Schemas are `const` data; validation, encryption,
+//! an encrypted flag and constraints, and rules between members ("one of these is required",
+//! "required when", "not both true"). Schemas are `const` data; validation, encryption,
 //! the sandbox and `wxpresign endpoints` all read the same values.
 
 use serde_json::{Value, json};
@@ -8,8 +9,12 @@ use serde_json::{Value, json};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
     Text,
-    /// `yyyy-MM-dd`, a real calendar date.
-    Date,
+    /// `yyyy-MM-dd`, a real calendar date whose day of the month is at most `max_day`.
+    Date {
+        max_day: u8,
+    },
+    /// An RFC 3339 date-time with an offset, `2026-12-22T10:34:56+08:00`.
+    DateTime,
     /// An absolute https URL without query string (http only for loopback hosts).
     NotifyUrl,
     /// An absolute http(s) URL.
@@ -17,12 +22,62 @@ pub enum Format {
 }
 
 /// The type of a field's value.
+/// The characters a string may be made of, as WeChat Pay's pages state them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Charset {
+    Any,
+    /// "只能是数字、大小写字母的组合": ASCII digits and letters.
+    Alphanumeric,
+    /// "仅允许包含英文半角的数字、字母、连接线-和下划线_".
+    AlphanumericDashUnderscore,
+    /// ASCII digits only.
+    Digits,
+}
+
+impl Charset {
+    pub fn allows(self, c: char) -> bool {
+        match self {
+            Charset::Any => true,
+            Charset::Alphanumeric => c.is_ascii_alphanumeric(),
+            Charset::AlphanumericDashUnderscore => {
+                c.is_ascii_alphanumeric() || c == '-' || c == '_'
+            }
+            Charset::Digits => c.is_ascii_digit(),
+        }
+    }
+
+    /// The set as a regular expression, for `wxpresign endpoints --json` and the bindings.
+    pub fn pattern(self) -> Option<&'static str> {
+        match self {
+            Charset::Any => None,
+            Charset::Alphanumeric => Some("^[0-9A-Za-z]+$"),
+            Charset::AlphanumericDashUnderscore => Some("^[0-9A-Za-z_-]+$"),
+            Charset::Digits => Some("^[0-9]+$"),
+        }
+    }
+
+    /// What an error says the value may contain.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Charset::Any => "any characters",
+            Charset::Alphanumeric => {
+                "only ASCII digits and letters (WeChat Pay: 只能是数字、大小写字母的组合)"
+            }
+            Charset::AlphanumericDashUnderscore => {
+                "only ASCII digits, letters, - and _ (WeChat Pay: 仅允许包含英文半角的数字、字母、连接线-和下划线_)"
+            }
+            Charset::Digits => "only ASCII digits",
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 pub enum Type {
     String {
         max_chars: Option<usize>,
         format: Format,
         choices: &'static [&'static str],
+        charset: Charset,
     },
     /// A JSON integer; `positive` for amounts and identifiers.
     Integer {
@@ -52,6 +107,7 @@ pub const fn string(name: &'static str) -> Field {
             max_chars: None,
             format: Format::Text,
             choices: &[],
+            charset: Charset::Any,
         },
         required: false,
         encrypted: false,
@@ -106,54 +162,59 @@ impl Field {
         self
     }
 
-    /// At most `n` characters.
+    /// At most `n` characters (counted before encryption): the page's `string(n)`.
     pub const fn max(mut self, n: usize) -> Self {
         if let Type::String {
-            format, choices, ..
+            ref mut max_chars, ..
         } = self.ty
         {
-            self.ty = Type::String {
-                max_chars: Some(n),
-                format,
-                choices,
-            };
+            *max_chars = Some(n);
         }
         self
     }
 
-    pub const fn format(mut self, format: Format) -> Self {
-        if let Type::String {
-            max_chars, choices, ..
-        } = self.ty
-        {
-            self.ty = Type::String {
-                max_chars,
-                format,
-                choices,
-            };
+    pub const fn format(mut self, f: Format) -> Self {
+        if let Type::String { ref mut format, .. } = self.ty {
+            *format = f;
         }
         self
     }
 
     pub const fn date(self) -> Self {
-        self.format(Format::Date)
+        self.format(Format::Date { max_day: 31 })
+    }
+
+    /// A date whose day of the month is at most `max_day` (a monthly schedule's anchor).
+    pub const fn date_day_at_most(self, max_day: u8) -> Self {
+        self.format(Format::Date { max_day })
+    }
+
+    pub const fn date_time(self) -> Self {
+        self.format(Format::DateTime)
     }
 
     pub const fn notify_url(self) -> Self {
         self.format(Format::NotifyUrl).max(256)
     }
 
-    /// The value must be one of `choices`.
-    pub const fn one_of(mut self, choices: &'static [&'static str]) -> Self {
+    /// The value must be made of the characters of `set`.
+    pub const fn charset(mut self, set: Charset) -> Self {
         if let Type::String {
-            max_chars, format, ..
+            ref mut charset, ..
         } = self.ty
         {
-            self.ty = Type::String {
-                max_chars,
-                format,
-                choices,
-            };
+            *charset = set;
+        }
+        self
+    }
+
+    /// The value must be one of `choices`.
+    pub const fn one_of(mut self, values: &'static [&'static str]) -> Self {
+        if let Type::String {
+            ref mut choices, ..
+        } = self.ty
+        {
+            *choices = values;
         }
         self
     }
@@ -177,14 +238,24 @@ impl Field {
                 max_chars,
                 format,
                 choices,
+                charset,
             } => {
                 v["type"] = "string".into();
                 if let Some(n) = max_chars {
                     v["max_chars"] = n.into();
                 }
+                if let Some(p) = charset.pattern() {
+                    v["pattern"] = p.into();
+                }
                 match format {
                     Format::Text => {}
-                    Format::Date => v["format"] = "date".into(),
+                    Format::Date { max_day } => {
+                        v["format"] = "date".into();
+                        if max_day < 31 {
+                            v["max_day_of_month"] = max_day.into();
+                        }
+                    }
+                    Format::DateTime => v["format"] = "date-time".into(),
                     Format::NotifyUrl => v["format"] = "notify-url".into(),
                     Format::Url => v["format"] = "url".into(),
                 }
@@ -218,6 +289,208 @@ impl Field {
         }
         v
     }
+}
+
+/// A rule between members of a request, which no single field's schema can state. Members are
+/// named by JSON Pointer from the request's root; `says` is what WeChat Pay requires, in the
+/// words an error gives the caller.
+#[derive(Clone, Copy, Debug)]
+pub struct Rule {
+    pub check: Check,
+    pub says: &'static str,
+}
+
+/// What a [`Rule`] checks.
+#[derive(Clone, Copy, Debug)]
+pub enum Check {
+    /// At least one of these members is present (when `when` holds).
+    AnyOf {
+        members: &'static [&'static str],
+        when: When,
+    },
+    /// Every one of `members` is present when `when` holds.
+    Required {
+        members: &'static [&'static str],
+        when: When,
+    },
+    /// None of `members` is present when `when` holds.
+    Forbidden {
+        members: &'static [&'static str],
+        when: When,
+    },
+    /// The two booleans are not both true.
+    NotBothTrue(&'static str, &'static str),
+}
+
+/// The condition under which a rule applies.
+#[derive(Clone, Copy, Debug)]
+pub enum When {
+    Always,
+    /// The member is present.
+    Present(&'static str),
+    /// The member is absent.
+    Absent(&'static str),
+    /// The member is a string equal to one of the values.
+    Is(&'static str, &'static [&'static str]),
+    /// The member is absent, or a string equal to one of the values (its default is among them).
+    IsOrAbsent(&'static str, &'static [&'static str]),
+}
+
+impl When {
+    pub fn holds(self, request: &Value) -> bool {
+        let is = |member: &str, values: &[&str]| {
+            request
+                .pointer(member)
+                .and_then(Value::as_str)
+                .is_some_and(|s| values.contains(&s))
+        };
+        match self {
+            When::Always => true,
+            When::Present(member) => request.pointer(member).is_some(),
+            When::Absent(member) => request.pointer(member).is_none(),
+            When::Is(member, values) => is(member, values),
+            When::IsOrAbsent(member, values) => {
+                request.pointer(member).is_none() || is(member, values)
+            }
+        }
+    }
+
+    fn describe(self) -> Value {
+        match self {
+            When::Always => Value::Null,
+            When::Present(m) => json!({ "present": m }),
+            When::Absent(m) => json!({ "absent": m }),
+            When::Is(m, values) => json!({ "member": m, "is": values }),
+            When::IsOrAbsent(m, values) => json!({ "member": m, "is_or_absent": values }),
+        }
+    }
+}
+
+/// A rule that holds at all times.
+pub const fn any_of(members: &'static [&'static str], says: &'static str) -> Rule {
+    Rule {
+        check: Check::AnyOf {
+            members,
+            when: When::Always,
+        },
+        says,
+    }
+}
+
+pub const fn required_when(
+    members: &'static [&'static str],
+    when: When,
+    says: &'static str,
+) -> Rule {
+    Rule {
+        check: Check::Required { members, when },
+        says,
+    }
+}
+
+pub const fn any_of_when(members: &'static [&'static str], when: When, says: &'static str) -> Rule {
+    Rule {
+        check: Check::AnyOf { members, when },
+        says,
+    }
+}
+
+pub const fn forbidden_when(
+    members: &'static [&'static str],
+    when: When,
+    says: &'static str,
+) -> Rule {
+    Rule {
+        check: Check::Forbidden { members, when },
+        says,
+    }
+}
+
+pub const fn not_both_true(a: &'static str, b: &'static str, says: &'static str) -> Rule {
+    Rule {
+        check: Check::NotBothTrue(a, b),
+        says,
+    }
+}
+
+impl Rule {
+    /// The member a violation is reported at, and whether the rule is broken by `request`.
+    pub fn violation(&self, request: &Value) -> Option<&'static str> {
+        let present = |m: &str| request.pointer(m).is_some();
+        match self.check {
+            Check::AnyOf { members, when } => (when.holds(request)
+                && !members.iter().any(|m| present(m)))
+            .then(|| members.first().copied().unwrap_or("")),
+            Check::Required { members, when } if when.holds(request) => {
+                members.iter().copied().find(|m| !present(m))
+            }
+            Check::Forbidden { members, when } if when.holds(request) => {
+                members.iter().copied().find(|m| present(m))
+            }
+            Check::Required { .. } | Check::Forbidden { .. } => None,
+            Check::NotBothTrue(a, b) => {
+                let t = |m: &str| request.pointer(m) == Some(&Value::Bool(true));
+                (t(a) && t(b)).then_some(b)
+            }
+        }
+    }
+
+    /// A JSON description of the rule, for `wxpresign endpoints --json` and the bindings.
+    pub fn describe(&self) -> Value {
+        let (kind, members, when) = match self.check {
+            Check::AnyOf { members, when } => ("any_of", members.to_vec(), when),
+            Check::Required { members, when } => ("required", members.to_vec(), when),
+            Check::Forbidden { members, when } => ("forbidden", members.to_vec(), when),
+            Check::NotBothTrue(a, b) => ("not_both_true", vec![a, b], When::Always),
+        };
+        let mut v = json!({ "rule": kind, "members": members, "says": self.says });
+        let when = when.describe();
+        if !when.is_null() {
+            v["when"] = when;
+        }
+        v
+    }
+}
+
+/// The fields of several parts, in order: schemas share their common members this way.
+/// `N` must be the parts' total length; [`compose!`] computes it.
+pub const fn join<const N: usize>(parts: &[&[Field]]) -> [Field; N] {
+    let mut out = [string(""); N];
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[n] = parts[p][i];
+            n += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(n == N, "compose!: the parts' total length differs from N");
+    out
+}
+
+/// The total number of fields in `parts`.
+pub const fn total(parts: &[&[Field]]) -> usize {
+    let mut n = 0;
+    let mut p = 0;
+    while p < parts.len() {
+        n += parts[p].len();
+        p += 1;
+    }
+    n
+}
+
+/// A schema made of shared parts and its own members: `compose!(COMMON, &[string("x")])`.
+#[macro_export]
+macro_rules! compose {
+    ($($part:expr),+ $(,)?) => {{
+        const PARTS: &[&[$crate::schema::Field]] = &[$($part),+];
+        const FIELDS: [$crate::schema::Field; $crate::schema::total(PARTS)] =
+            $crate::schema::join::<{ $crate::schema::total(PARTS) }>(PARTS);
+        &FIELDS
+    }};
 }
 
 /// True when any field in `fields`, at any depth, is encrypted.

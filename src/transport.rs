@@ -41,9 +41,11 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Idle connections kept per host: one per thread that calls at the same time, up to this.
 const IDLE_PER_HOST: usize = 8;
 
-/// How long an idle connection is kept. Below the keep-alive time of common front ends (nginx
-/// 75 s, cloud load balancers 60 s), so the server is unlikely to close one as it is reused.
-const IDLE_AGE: Duration = Duration::from_secs(15);
+/// How long an idle connection is kept at most. WeChat Pay's front ends close a connection
+/// idle for 8 s; a request written just as they do is lost in flight, so connections are
+/// retired a second earlier (the official Java SDK keeps its pool at 7 s for the same reason).
+/// An answer's `Keep-Alive: timeout=N` shortens it further for its connection.
+pub const IDLE_AGE: Duration = Duration::from_secs(7);
 
 /// How long a looked-up host's addresses are used without a new lookup: the JVM's default
 /// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise).
@@ -382,6 +384,9 @@ impl<In: Socket> Connector<In> for Coalescing {
                 details.config.output_buffer_size(),
             ),
             held: 0,
+            awaiting_head: false,
+            idle_limit: IDLE_AGE,
+            last_input: Instant::now(),
         }))
     }
 }
@@ -399,6 +404,12 @@ struct Coalesced<T> {
     buffers: LazyBuffers,
     /// Output bytes at the start of `buffers.output()` not yet handed to `inner`.
     held: usize,
+    /// A request went out and the head of its answer has not been read whole yet.
+    awaiting_head: bool,
+    /// How long this connection may sit idle: [`IDLE_AGE`], or less when the server said so.
+    idle_limit: Duration,
+    /// When the server last sent anything on this connection.
+    last_input: Instant,
 }
 
 impl<T: Socket> Coalesced<T> {
@@ -416,7 +427,31 @@ impl<T: Socket> Coalesced<T> {
             self.inner.transmit_output(n, timeout)?;
             sent += n;
         }
+        self.awaiting_head = true;
         Ok(())
+    }
+
+    /// Once the answer's head is in, takes its `Keep-Alive: timeout=N` as this connection's
+    /// idle limit when it is below [`IDLE_AGE`].
+    fn note_keep_alive(&mut self) {
+        let mut slots = [httparse::EMPTY_HEADER; 64];
+        let mut head = httparse::Response::new(&mut slots);
+        match head.parse(self.buffers.input()) {
+            Ok(httparse::Status::Partial) => return,
+            Ok(httparse::Status::Complete(_)) => {
+                let timeout = head
+                    .headers
+                    .iter()
+                    .filter(|h| h.name.eq_ignore_ascii_case("Keep-Alive"))
+                    .find_map(|h| keep_alive_timeout(h.value));
+                if let Some(limit) = timeout {
+                    self.idle_limit = self.idle_limit.min(limit);
+                }
+            }
+            // ureq reports a malformed head itself.
+            Err(_) => {}
+        }
+        self.awaiting_head = false;
     }
 
     /// Moves what the connection below has read into `buffers`, as much as fits.
@@ -429,6 +464,21 @@ impl<T: Socket> Coalesced<T> {
         self.inner.buffers().input_consume(n);
         n
     }
+}
+
+/// The `timeout=N` parameter of a Keep-Alive header value (RFC 2068 section 19.7.1.1).
+fn keep_alive_timeout(value: &[u8]) -> Option<Duration> {
+    std::str::from_utf8(value)
+        .ok()?
+        .split(',')
+        .find_map(|part| {
+            let (name, n) = part.split_once('=')?;
+            name.trim()
+                .eq_ignore_ascii_case("timeout")
+                .then(|| n.trim().parse::<u64>().ok())
+                .flatten()
+                .map(Duration::from_secs)
+        })
 }
 
 impl<T: Socket> Buffers for Coalesced<T> {
@@ -489,14 +539,25 @@ impl<T: Socket> Socket for Coalesced<T> {
         if self.inner.buffers().input().is_empty() && !self.inner.await_input(timeout)? {
             return Ok(false);
         }
-        Ok(self.take_input() > 0)
+        let moved = self.take_input();
+        if moved > 0 {
+            self.last_input = Instant::now();
+            if self.awaiting_head {
+                self.note_keep_alive();
+            }
+        }
+        Ok(moved > 0)
     }
 
     /// Asked before a pooled connection is reused. ureq itself refuses one with unread bytes in
     /// `buffers`; this adds what only this layer sees: bytes held back, or read below and not
-    /// yet moved up (a server that answered more than was asked is not spoken to again).
+    /// yet moved up (a server that answered more than was asked is not spoken to again), and
+    /// an idle time past what the server's `Keep-Alive: timeout` allows.
     fn is_open(&mut self) -> bool {
-        self.held == 0 && self.inner.buffers().input().is_empty() && self.inner.is_open()
+        self.held == 0
+            && self.last_input.elapsed() < self.idle_limit
+            && self.inner.buffers().input().is_empty()
+            && self.inner.is_open()
     }
 
     fn is_tls(&self) -> bool {

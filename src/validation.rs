@@ -2,14 +2,20 @@
 //! The first violation is reported with its JSON Pointer.
 
 use crate::error::{Error, Result};
-use crate::schema::{Field, Format, Type, pointer_push};
+use crate::schema::{Field, Format, Rule, Type, pointer_push};
 use serde_json::{Map, Value};
 
 /// The longest plaintext RSA-OAEP (SHA-1) can encrypt under a 2048-bit key.
 pub const MAX_ENCRYPTED_BYTES: usize = 214;
 
-/// Validates `request` against `fields`. Unknown members are errors unless `allow_unknown`.
-pub fn validate(fields: &[Field], request: &Value, allow_unknown: bool) -> Result<()> {
+/// Validates `request` against `fields` and then the `rules` between its members. Unknown
+/// members are errors unless `allow_unknown`.
+pub fn validate(
+    fields: &[Field],
+    rules: &[Rule],
+    request: &Value,
+    allow_unknown: bool,
+) -> Result<()> {
     let Value::Object(members) = request else {
         return Err(Error::validation(
             "",
@@ -20,7 +26,14 @@ pub fn validate(fields: &[Field], request: &Value, allow_unknown: bool) -> Resul
         ));
     };
     check_object(fields, members, "", allow_unknown)?;
-    check_charset(request, "")
+    check_charset(request, "")?;
+    match rules
+        .iter()
+        .find_map(|r| r.violation(request).map(|at| (at, r)))
+    {
+        Some((at, rule)) => Err(Error::validation(at, rule.says)),
+        None => Ok(()),
+    }
 }
 
 fn type_name(v: &Value) -> &'static str {
@@ -76,14 +89,7 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
         )
     };
     match (field.ty, value) {
-        (
-            Type::String {
-                max_chars,
-                format,
-                choices,
-            },
-            Value::String(s),
-        ) => check_string(field, s, max_chars, format, choices, here),
+        (Type::String { .. }, Value::String(s)) => check_string(field, s, here),
         (Type::String { .. }, _) => Err(wrong_type("a string")),
         (Type::Integer { positive }, Value::Number(n)) => {
             let Some(i) = n
@@ -131,14 +137,16 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
     }
 }
 
-fn check_string(
-    field: &Field,
-    s: &str,
-    max_chars: Option<usize>,
-    format: Format,
-    choices: &[&str],
-    here: &str,
-) -> Result<()> {
+fn check_string(field: &Field, s: &str, here: &str) -> Result<()> {
+    let Type::String {
+        max_chars,
+        format,
+        choices,
+        charset,
+    } = field.ty
+    else {
+        return Ok(());
+    };
     // Values of encrypted fields are personal data: never echo them.
     let shown = |s: &str| {
         if field.encrypted {
@@ -155,7 +163,7 @@ fn check_string(
         if n > max {
             return Err(Error::validation(
                 here,
-                format!("is {n} characters long; the limit is {max}"),
+                format!("must be {max} characters or fewer, not {n} (WeChat Pay: string({max}))"),
             ));
         }
     }
@@ -174,12 +182,40 @@ fn check_string(
             format!("must be one of {}{}", choices.join(", "), shown(s)),
         ));
     }
+    if let Some(c) = s.chars().find(|c| !charset.allows(*c)) {
+        let c = if field.encrypted {
+            String::new()
+        } else {
+            format!(" (found {c:?})")
+        };
+        return Err(Error::validation(
+            here,
+            format!("may contain {}{c}", charset.describe()),
+        ));
+    }
     match format {
         Format::Text => Ok(()),
-        Format::Date if is_date(s) => Ok(()),
-        Format::Date => Err(Error::validation(
+        Format::Date { max_day } => match date_day(s) {
+            Some(day) if day <= u32::from(max_day) => Ok(()),
+            Some(day) => Err(Error::validation(
+                here,
+                format!(
+                    "must fall on day 1 to {max_day} of a month, not day {day}{}",
+                    shown(s)
+                ),
+            )),
+            None => Err(Error::validation(
+                here,
+                format!("must be a date as yyyy-MM-dd{}", shown(s)),
+            )),
+        },
+        Format::DateTime if is_rfc3339(s) => Ok(()),
+        Format::DateTime => Err(Error::validation(
             here,
-            format!("must be a date as yyyy-MM-dd{}", shown(s)),
+            format!(
+                "must be an RFC 3339 time such as 2026-12-22T10:34:56+08:00{}",
+                shown(s)
+            ),
         )),
         Format::Url | Format::NotifyUrl => check_url(s, format == Format::NotifyUrl)
             .map_err(|issue| Error::validation(here, format!("{issue}{}", shown(s)))),
@@ -195,9 +231,14 @@ fn abbreviate(s: &str) -> String {
 
 /// `yyyy-MM-dd` naming a day that exists.
 pub fn is_date(s: &str) -> bool {
+    date_day(s).is_some()
+}
+
+/// The day of the month of a `yyyy-MM-dd` date that exists.
+fn date_day(s: &str) -> Option<u32> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
+        return None;
     }
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
         s.get(r)
@@ -205,7 +246,7 @@ pub fn is_date(s: &str) -> bool {
             .and_then(|p| p.parse().ok())
     };
     let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) else {
-        return false;
+        return None;
     };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
@@ -213,9 +254,53 @@ pub fn is_date(s: &str) -> bool {
         4 | 6 | 9 | 11 => 30,
         2 if leap => 29,
         2 => 28,
-        _ => return false,
+        _ => return None,
     };
-    y >= 1970 && (1..=days).contains(&d)
+    (y >= 1970 && (1..=days).contains(&d)).then_some(d)
+}
+
+/// `yyyy-MM-ddTHH:mm:ss[.fraction](Z|+hh:mm|-hh:mm)` (RFC 3339 section 5.6, `T` and `Z`
+/// in either case), naming a day and a time that exist.
+pub fn is_rfc3339(s: &str) -> bool {
+    let (Some(date), Some(rest)) = (s.get(..10), s.get(10..)) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(['T', 't']) else {
+        return false;
+    };
+    let two = |p: &str, max: u32| {
+        p.len() == 2
+            && p.bytes().all(|c| c.is_ascii_digit())
+            && p.parse::<u32>().is_ok_and(|v| v <= max)
+    };
+    let time_ok = |t: &str| {
+        let b = t.as_bytes();
+        b.len() == 8
+            && b[2] == b':'
+            && b[5] == b':'
+            && two(&t[0..2], 23)
+            && two(&t[3..5], 59)
+            && two(&t[6..8], 60)
+    };
+    let Some(time) = rest.get(..8) else {
+        return false;
+    };
+    let mut zone = &rest[8..];
+    if let Some(fraction) = zone.strip_prefix('.') {
+        let digits = fraction.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        zone = &fraction[digits..];
+    }
+    let zone_ok = match zone.as_bytes().first() {
+        Some(b'Z' | b'z') => zone.len() == 1,
+        Some(b'+' | b'-') => {
+            zone.len() == 6 && &zone[3..4] == ":" && two(&zone[1..3], 23) && two(&zone[4..6], 59)
+        }
+        _ => false,
+    };
+    is_date(date) && time_ok(time) && zone_ok
 }
 
 /// An absolute URL; notification URLs must be https (http only to loopback) and carry no query.

@@ -26,7 +26,8 @@ pub struct SignedHeaders {
 
 impl SignedHeaders {
     /// Collects the headers that matter from `(name, value)` pairs, case-insensitively.
-    /// A signed header that appears twice makes the answer ambiguous, so it is refused.
+    /// A signed header that appears twice makes the answer ambiguous, so it is refused; a
+    /// repeated `Request-ID` (not signed, added by proxies on the way) keeps its first value.
     pub fn from_pairs<'a>(
         pairs: impl IntoIterator<Item = (&'a str, &'a str)>,
     ) -> Result<SignedHeaders> {
@@ -41,6 +42,9 @@ impl SignedHeaders {
                 "request-id" => &mut h.request_id,
                 _ => continue,
             };
+            if slot.is_some() && name.eq_ignore_ascii_case("request-id") {
+                continue;
+            }
             if slot.is_some() {
                 return Err(Error::verify(format!(
                     "header {name} appears more than once"

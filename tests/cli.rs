@@ -100,7 +100,7 @@ fn init_serve_call_and_stop_a_sandbox() {
         .expect("stdin")
         .write_all(
             request
-                .replace("\"u1\"", "\"SANDBOX_SYSTEM_ERROR\"")
+                .replace("\"u1\"", "\"SANDBOXSYSTEMERROR\"")
                 .as_bytes(),
         )
         .expect("writes");

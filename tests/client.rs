@@ -158,7 +158,7 @@ fn api_error(user_id: &str) -> wxpresign::Error {
 
 #[test]
 fn system_error_is_a_retryable_api_error_with_wechat_code() {
-    let err = api_error("SANDBOX_SYSTEM_ERROR");
+    let err = api_error("SANDBOXSYSTEMERROR");
     assert_eq!(err.kind(), Kind::Api);
     let json = err.to_json();
     assert_eq!(json["error"]["http_status"], 500);
@@ -174,8 +174,8 @@ fn system_error_is_a_retryable_api_error_with_wechat_code() {
 #[test]
 fn rate_limit_and_unavailability_are_retryable() {
     for (fault, status) in [
-        ("SANDBOX_FREQUENCY_LIMITED", 429),
-        ("SANDBOX_SERVICE_UNAVAILABLE", 503),
+        ("SANDBOXFREQUENCYLIMITED", 429),
+        ("SANDBOXSERVICEUNAVAILABLE", 503),
     ] {
         let err = api_error(fault);
         assert_eq!((err.kind(), err.retryable()), (Kind::Api, true), "{fault}");
@@ -185,7 +185,7 @@ fn rate_limit_and_unavailability_are_retryable() {
 
 #[test]
 fn html_gateway_error_is_parsed_leniently() {
-    let err = api_error("SANDBOX_BAD_GATEWAY");
+    let err = api_error("SANDBOXBADGATEWAY");
     assert_eq!(err.kind(), Kind::Api);
     assert_eq!(err.get("code"), Some(&Value::Null));
     assert!(
@@ -218,12 +218,12 @@ fn each_bad_answer_is_a_verify_error() {
     let fx = sandbox();
     let client = fx.client();
     for (fault, expected) in [
-        ("SANDBOX_BAD_SIGNATURE", "does not match"),
-        ("SANDBOX_PROBE", "probe"),
-        ("SANDBOX_STALE", "off the local clock"),
-        ("SANDBOX_UNKNOWN_SERIAL", "names no configured key"),
-        ("SANDBOX_UNSIGNED", "no Wechatpay-Signature"),
-        ("SANDBOX_TAMPERED", "does not match"),
+        ("SANDBOXBADSIGNATURE", "does not match"),
+        ("SANDBOXPROBE", "probe"),
+        ("SANDBOXSTALE", "off the local clock"),
+        ("SANDBOXUNKNOWNSERIAL", "names no configured key"),
+        ("SANDBOXUNSIGNED", "no Wechatpay-Signature"),
+        ("SANDBOXTAMPERED", "does not match"),
     ] {
         let err = client.call(EDU, &edu_with_user(fault)).expect_err(fault);
         assert_eq!(err.kind(), Kind::Verify, "{fault}: {err}");
@@ -238,7 +238,7 @@ fn each_bad_answer_is_a_verify_error() {
 
 #[test]
 fn dropped_connection_is_a_transport_error_that_may_have_been_delivered() {
-    let err = api_error("SANDBOX_DROP");
+    let err = api_error("SANDBOXDROP");
     assert_eq!(err.kind(), Kind::Transport);
     assert_eq!(err.to_json()["error"]["may_have_reached_server"], true);
     assert!(err.retryable());
@@ -261,7 +261,7 @@ fn a_silent_server_is_cut_off_at_timeout_ms() {
     let client = fx.client_with(json!({ "timeout_ms": 300 }));
     let started = Instant::now();
     let err = client
-        .call(EDU, &edu_with_user("SANDBOX_SLOW_3000"))
+        .call(EDU, &edu_with_user("SANDBOXSLOW3000"))
         .expect_err("slower than the timeout");
     let elapsed = started.elapsed();
     assert_eq!(err.kind(), Kind::Transport, "{err}");
@@ -274,7 +274,7 @@ fn a_slow_answer_within_the_timeout_succeeds() {
     let fx = sandbox();
     assert!(
         fx.client()
-            .call(EDU, &edu_with_user("SANDBOX_SLOW_200"))
+            .call(EDU, &edu_with_user("SANDBOXSLOW200"))
             .is_ok()
     );
 }

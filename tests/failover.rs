@@ -283,7 +283,7 @@ fn api_error_from_the_primary_does_not_fail_over() {
         "backup_base_url": backup.url(),
     }));
     let started = Instant::now();
-    let result = client.call(EDU, &common::edu_with_user("SANDBOX_SYSTEM_ERROR"));
+    let result = client.call(EDU, &common::edu_with_user("SANDBOXSYSTEMERROR"));
     row("primary answers 500", &result, started.elapsed());
     let error = result.expect_err("the sandbox answers 500");
     assert_eq!(error.kind(), Kind::Api);

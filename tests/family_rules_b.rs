@@ -83,19 +83,30 @@ fn combine_papay_app_path_has_no_scene_suffix() {
     assert_eq!(endpoint.c_function(), "wxpresign_ecommerce_combine_papay");
 }
 
-// §8 item 4: credit repayment follows the current shape (OA v1.1.13).
+// §8 item 4: credit repayment follows the current shape (OA v1.1.13), with the official pages'
+// required flags: real_identity 选填 on the App page (4016125804), 必填 on the H5 page
+// (4016779565); repayment_day 选填 on both.
 
 #[test]
-fn credit_repayment_requires_the_real_identity() {
+fn credit_repayment_app_accepts_a_request_without_real_identity_h5_refuses_it() {
+    let fx = sandbox();
+    let client = fx.client();
+    let app = example_without(REPAYMENT_APP, "/real_identity");
+    assert!(client.call(REPAYMENT_APP, &app.to_string()).is_ok());
+    let h5 = example_without(REPAYMENT_H5, "/real_identity");
+    assert_eq!(
+        refused_at(&client, REPAYMENT_H5, &h5),
+        json!("/real_identity")
+    );
+}
+
+#[test]
+fn credit_repayment_accepts_a_request_without_repayment_day() {
     let fx = sandbox();
     let client = fx.client();
     for path in [REPAYMENT_APP, REPAYMENT_H5] {
-        let request = example_without(path, "/real_identity");
-        assert_eq!(
-            refused_at(&client, path, &request),
-            json!("/real_identity"),
-            "{path}"
-        );
+        let request = example_without(path, "/repayment_day");
+        assert!(client.call(path, &request.to_string()).is_ok(), "{path}");
     }
 }
 
@@ -256,7 +267,7 @@ fn each_endpoint_selects_sandbox_faults_through_its_fault_field() {
     for path in paths.iter().chain(GLOBAL) {
         let endpoint = endpoints::find(path).expect("known endpoint");
         let mut request = example(path);
-        request[endpoint.fault_field] = json!("SANDBOX_SERVICE_UNAVAILABLE");
+        request[endpoint.fault_field] = json!("SANDBOXSERVICEUNAVAILABLE");
         let err = client
             .call(path, &request.to_string())
             .expect_err("fault selected");

@@ -128,7 +128,7 @@ fn example(path: &str) -> Value {
 
 /// Validates `request` for the endpoint at `path`, unknown fields refused.
 fn check(path: &str, request: &Value) -> Result<(), Error> {
-    validate(endpoint(path).request, request, false)
+    validate(endpoint(path).request, endpoint(path).rules, request, false)
 }
 
 /// The error `request` must produce, with its kind checked.
@@ -215,7 +215,7 @@ fn every_example_in_the_endpoint_table_is_valid() {
     for e in endpoints::all() {
         let request: Value = serde_json::from_str(e.example)
             .unwrap_or_else(|err| panic!("the example of {} is JSON: {err}", e.path));
-        let result = validate(e.request, &request, false);
+        let result = validate(e.request, e.rules, &request, false);
         assert!(result.is_ok(), "{}: {result:?}", e.path);
     }
 }
@@ -417,7 +417,12 @@ fn unknown_fields_are_accepted_when_allowed() {
     let mut request = example(PARTNER_JSAPI);
     request["new_field_from_wechat"] = json!("value");
     request["deduct_schedule"]["estimated_deduct_amount"]["extra"] = json!(1);
-    let result = validate(endpoint(PARTNER_JSAPI).request, &request, true);
+    let result = validate(
+        endpoint(PARTNER_JSAPI).request,
+        endpoint(PARTNER_JSAPI).rules,
+        &request,
+        true,
+    );
     assert!(result.is_ok(), "{result:?}");
 }
 
@@ -425,8 +430,13 @@ fn unknown_fields_are_accepted_when_allowed() {
 fn known_fields_are_still_checked_when_unknown_fields_are_allowed() {
     let mut request = partner_with("/plan_id", json!("12535"));
     request["new_field_from_wechat"] = json!("value");
-    let error = validate(endpoint(PARTNER_JSAPI).request, &request, true)
-        .expect_err("a mistyped known field is still refused");
+    let error = validate(
+        endpoint(PARTNER_JSAPI).request,
+        endpoint(PARTNER_JSAPI).rules,
+        &request,
+        true,
+    )
+    .expect_err("a mistyped known field is still refused");
     assert_eq!(error.get("field").and_then(Value::as_str), Some("/plan_id"));
 }
 

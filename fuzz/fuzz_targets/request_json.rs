@@ -71,7 +71,7 @@ fn core(endpoint: &Endpoint, text: &str, allow_unknown: bool) -> Result<(), Kind
             return Err(Kind::Argument);
         }
     };
-    if let Err(e) = validate(endpoint.request, &request, allow_unknown) {
+    if let Err(e) = validate(endpoint.request, endpoint.rules, &request, allow_unknown) {
         check_error(&e);
         assert_eq!(e.kind(), Kind::Validation, "{}", e.to_json());
         let field = e

@@ -1,7 +1,14 @@
 //! Schema pieces and answer values shared by several families.
 
 use super::Reply;
-use crate::schema::{Field, integer, object, object_array, string};
+use crate::schema::{Charset, Field, integer, object, object_array, string};
+
+/// string(32), "只能是数字、大小写字母的组合": the contract code of the entrusted-payment,
+/// insurance and password-free pages.
+pub(super) const OUT_CONTRACT_CODE: Field = string("out_contract_code")
+    .max(32)
+    .charset(Charset::Alphanumeric)
+    .required();
 
 pub(super) const AMOUNT: &[Field] = &[
     integer("total").positive().required(),

@@ -2,7 +2,8 @@
 
 use super::common::JUMP_CONTROL;
 use super::{Endpoint, Host, Reply};
-use crate::schema::{Field, integer, object, string};
+use crate::compose;
+use crate::schema::{Charset, Field, integer, object, string};
 
 /// `REAL_IDENTITY_TYPE_INVALID`, the enum's placeholder value, is left out: it names no identity.
 const REPAYMENT_IDENTITY: &[Field] = &[
@@ -21,41 +22,48 @@ const REPAYMENT_TRADE: &[Field] = &[
     string("notify_url").notify_url(),
 ];
 
-const APP_PRESIGN: &[Field] = &[
+/// Pages 4016125804 (App) and 4016779565 (H5): plan_id, out_contract_code (digits and letters)
+/// and display_name string(64); repayment_day 选填 on both; real_identity 选填 on the App page.
+const PRESIGN: &[Field] = &[
     string("appid").max(32).required(),
-    string("plan_id").required(),
-    string("out_contract_code").required(),
-    string("display_name").required(),
+    string("plan_id").max(64).required(),
+    string("out_contract_code")
+        .max(64)
+        .charset(Charset::Alphanumeric)
+        .required(),
+    string("display_name").max(64).required(),
     string("contract_notify_url").notify_url().required(),
-    integer("repayment_day").positive().required(),
+    integer("repayment_day").positive(),
     string("repayment_amount_limit").required(),
-    string("sub_mchid"),
+    string("sub_mchid").max(32),
     string("sub_appid"),
-    object("real_identity", REPAYMENT_IDENTITY).required(),
-    object("trade_info", REPAYMENT_TRADE),
 ];
 
-const H5_PRESIGN: &[Field] = &[
-    string("appid").max(32).required(),
-    string("plan_id").required(),
-    string("out_contract_code").required(),
-    string("display_name").required(),
-    string("contract_notify_url").notify_url().required(),
-    integer("repayment_day").positive().required(),
-    string("repayment_amount_limit").required(),
-    string("sub_mchid"),
-    string("sub_appid"),
-    object("real_identity", REPAYMENT_IDENTITY).required(),
-    object("trade_info", REPAYMENT_TRADE),
-    object("jump_info", JUMP_CONTROL),
-];
+const APP_PRESIGN: &[Field] = compose!(
+    PRESIGN,
+    &[
+        object("real_identity", REPAYMENT_IDENTITY),
+        object("trade_info", REPAYMENT_TRADE),
+    ]
+);
+
+const H5_PRESIGN: &[Field] = compose!(
+    PRESIGN,
+    &[
+        object("real_identity", REPAYMENT_IDENTITY).required(),
+        object("trade_info", REPAYMENT_TRADE),
+        object("jump_info", JUMP_CONTROL),
+    ]
+);
 
 pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/credit-repayment/partner/contracts/app-presign",
         title: "APP预签约自动还款协议 (auto-repayment, partner, App)",
+        docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016125804"],
         host: Host::Domestic,
         request: APP_PRESIGN,
+        rules: &[],
         answer: &[("presign_token", Reply::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -64,8 +72,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/credit-repayment/partner/contracts/h5-presign",
         title: "H5预签约自动还款协议 (auto-repayment, partner, H5)",
+        docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016779565"],
         host: Host::Domestic,
         request: H5_PRESIGN,
+        rules: &[],
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,

@@ -1,22 +1,30 @@
 //! 委托代扣 · 保险业 (insurance): every scene; the insured's real identity is sent encrypted.
 
 use super::common::{
-    AMOUNT, JUMP_CONTROL, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID, SIGN_MP_PATH,
+    AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID,
+    SIGN_MP_PATH,
 };
 use super::{Endpoint, Host, Reply};
-use crate::schema::{Field, boolean, integer, object, object_array, string};
+use crate::compose;
+use crate::schema::{
+    Field, Rule, any_of, boolean, integer, not_both_true, object, object_array, string,
+};
 
-/// JSAPI and mini program.
-const INSURANCE_IN_WECHAT: &[Field] = &[
+/// The members before the policy periods, as all four pages give them (4012528600,
+/// 4013005766, 4012529050, 4012528950): insured_display_name string(32).
+const HEAD: &[Field] = &[
     string("appid").max(32).required(),
     string("openid").max(128),
     integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("insured_display_name").required(),
+    OUT_CONTRACT_CODE,
+    string("insured_display_name").max(32).required(),
     string("contract_notify_url").notify_url().required(),
     string("policy_start_date").date().required(),
     string("policy_end_date").date().required(),
-    object_array("policy_periods", POLICY_PERIOD).required(),
+];
+
+/// The optional trade of 签约中支付 and the renewal switches.
+const TAIL: &[Field] = &[
     object("amount", AMOUNT),
     string("out_trade_no").max(32),
     string("description").max(127),
@@ -30,6 +38,13 @@ const INSURANCE_IN_WECHAT: &[Field] = &[
     integer("combined_deduct_period_count").positive(),
 ];
 
+/// JSAPI and mini program.
+const INSURANCE_IN_WECHAT: &[Field] = compose!(
+    HEAD,
+    &[object_array("policy_periods", POLICY_PERIOD).required()],
+    TAIL
+);
+
 /// The App schema was last revised before `policy_coverage_detail` was added to the other
 /// scenes (2025-02-20), and still has none.
 const POLICY_PERIOD_WITHOUT_COVERAGE: &[Field] = &[
@@ -38,59 +53,48 @@ const POLICY_PERIOD_WITHOUT_COVERAGE: &[Field] = &[
     object("estimated_deduct_amount", AMOUNT).required(),
 ];
 
-const INSURANCE_APP: &[Field] = &[
-    string("appid").required(),
-    string("openid"),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").required(),
-    string("insured_display_name").required(),
-    string("contract_notify_url").notify_url().required(),
-    string("policy_start_date").date().required(),
-    string("policy_end_date").date().required(),
-    object_array("policy_periods", POLICY_PERIOD_WITHOUT_COVERAGE).required(),
-    object("amount", AMOUNT),
-    string("out_trade_no"),
-    string("description"),
-    string("transaction_notify_url").notify_url(),
-    string("out_user_code"),
-    string("goods_tag"),
-    string("attach"),
-    boolean("can_auto_insure"),
-    boolean("can_auto_reinsure"),
-    object("real_identity", REAL_IDENTITY),
-    integer("combined_deduct_period_count").positive(),
+const INSURANCE_APP: &[Field] = compose!(
+    HEAD,
+    &[object_array("policy_periods", POLICY_PERIOD_WITHOUT_COVERAGE).required()],
+    TAIL
+);
+
+const INSURANCE_H5: &[Field] = compose!(
+    HEAD,
+    &[object_array("policy_periods", POLICY_PERIOD).required()],
+    TAIL,
+    &[object("jump_control", JUMP_CONTROL)]
+);
+
+const NOT_BOTH_RENEWALS: Rule = not_both_true(
+    "/can_auto_insure",
+    "/can_auto_reinsure",
+    "can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保)",
+);
+
+/// "JSAPI和小程序签约必填" (JSAPI and mini-program pages).
+const IN_WECHAT_RULES: &[Rule] = &[
+    any_of(
+        &["/openid"],
+        "openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填)",
+    ),
+    NOT_BOTH_RENEWALS,
 ];
 
-const INSURANCE_H5: &[Field] = &[
-    string("appid").required(),
-    string("openid"),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").required(),
-    string("insured_display_name").required(),
-    string("contract_notify_url").notify_url().required(),
-    string("policy_start_date").date().required(),
-    string("policy_end_date").date().required(),
-    object_array("policy_periods", POLICY_PERIOD).required(),
-    object("amount", AMOUNT),
-    string("out_trade_no"),
-    string("description"),
-    string("transaction_notify_url").notify_url(),
-    string("out_user_code"),
-    string("goods_tag"),
-    string("attach"),
-    boolean("can_auto_insure"),
-    boolean("can_auto_reinsure"),
-    object("real_identity", REAL_IDENTITY),
-    object("jump_control", JUMP_CONTROL),
-    integer("combined_deduct_period_count").positive(),
-];
+const OUTSIDE_WECHAT_RULES: &[Rule] = &[NOT_BOTH_RENEWALS];
 
 pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
         title: "保险商户JSAPI预签约 (insurance, JSAPI)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012528600",
+            "https://pay.weixin.qq.com/doc/v3/merchant/4014960223",
+            "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html",
+        ],
         host: Host::Domestic,
         request: INSURANCE_IN_WECHAT,
+        rules: IN_WECHAT_RULES,
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -99,8 +103,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
         title: "保险商户App预签约 (insurance, App)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4013005766",
+            "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html",
+        ],
         host: Host::Domestic,
         request: INSURANCE_APP,
+        rules: OUTSIDE_WECHAT_RULES,
         answer: &[("pre_entrustweb_id", Reply::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -109,8 +118,14 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
         title: "保险商户H5预签约 (insurance, H5)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012529050",
+            "https://pay.weixin.qq.com/doc/v3/merchant/4014962456",
+            "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html",
+        ],
         host: Host::Domestic,
         request: INSURANCE_H5,
+        rules: OUTSIDE_WECHAT_RULES,
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -119,8 +134,14 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
         title: "保险商户小程序预签约 (insurance, mini program)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012528950",
+            "https://pay.weixin.qq.com/doc/v3/merchant/4014960244",
+            "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html",
+        ],
         host: Host::Domestic,
         request: INSURANCE_IN_WECHAT,
+        rules: IN_WECHAT_RULES,
         answer: &[
             ("pre_entrustweb_id", Reply::SessionId),
             ("redirect_appid", SIGN_MP_APPID),

@@ -25,7 +25,7 @@ static FAMILIES: &[&[Endpoint]] = &[
     global::ENDPOINTS,
 ];
 
-use crate::schema::{Field, has_encrypted};
+use crate::schema::{Field, Rule, has_encrypted};
 use serde_json::{Value, json};
 
 /// Which WeChat Pay host serves an endpoint.
@@ -58,8 +58,12 @@ pub struct Endpoint {
     /// The API path without the leading slash, e.g. `v3/edu-papay/contracts/presign`.
     pub path: &'static str,
     pub title: &'static str,
+    /// The official pages (pay.weixin.qq.com) that every rule of the schema comes from.
+    pub docs: &'static [&'static str],
     pub host: Host,
     pub request: &'static [Field],
+    /// Rules between members of the request (JSON Pointers from its root).
+    pub rules: &'static [Rule],
     /// The members of a successful answer, in order.
     pub answer: &'static [(&'static str, Reply)],
     /// The request member whose magic values select a sandbox fault.
@@ -100,10 +104,12 @@ impl Endpoint {
         json!({
             "path": self.path,
             "title": self.title,
+            "docs": self.docs,
             "c_function": self.c_function(),
             "host": match self.host { Host::Domestic => "domestic", Host::Global => "global" },
             "needs_wechatpay_serial": self.needs_serial(),
             "request": self.request.iter().map(Field::describe).collect::<Vec<_>>(),
+            "rules": self.rules.iter().map(Rule::describe).collect::<Vec<_>>(),
             "answer": self.answer.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
             "example": serde_json::from_str::<Value>(self.example).unwrap_or(Value::Null),
         })

@@ -35,8 +35,10 @@ const OFFLINEFACE_PRESIGN: &[Field] = &[
 pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
     path: "v3/offlineface/contracts/presign",
     title: "预签约接口 (offline face pay, one-click card binding)",
+    docs: &["https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html"],
     host: Host::Domestic,
     request: OFFLINEFACE_PRESIGN,
+    rules: &[],
     answer: &[("presign_token", Reply::SessionId)],
     // The merchant's own id, `facepay_user.out_user_id`, is nested; the sandbox reads top-level members.
     fault_field: "business_name",

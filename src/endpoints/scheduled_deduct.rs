@@ -1,73 +1,53 @@
 //! 委托代扣 · 预约扣费类型签约 (scheduled deduction), direct and partner, every scene, and the generic `papay/sign`.
 
-use super::common::{DEDUCT_SCHEDULE, JUMP_CONTROL, SIGN_MP_APPID, SIGN_MP_PATH};
+use super::common::{
+    DEDUCT_SCHEDULE, JUMP_CONTROL, OUT_CONTRACT_CODE, SIGN_MP_APPID, SIGN_MP_PATH,
+};
 use super::{Endpoint, Host, Reply};
-use crate::schema::{Field, Format, boolean, integer, object, string};
+use crate::compose;
+use crate::schema::{Field, Format, Rule, any_of, boolean, integer, object, string};
 
-const PARTNER_SCHEDULED_DEDUCT: &[Field] = &[
-    string("sp_appid").max(32).required(),
-    string("sp_openid").max(128),
-    string("sub_mchid").max(32).required(),
-    string("sub_appid").max(32),
-    string("sub_openid").max(128),
+/// The members every scene of both modes shares (pages 4012693093, 4012693100, 4012693028,
+/// 4012464549, 4012524934, 4012489208, 4012525133, 4012525209): string(32) display account,
+/// string(32) out_user_code.
+const CONTRACT: &[Field] = &[
     integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("contract_display_account").max(64).required(),
+    OUT_CONTRACT_CODE,
+    string("contract_display_account").max(32).required(),
     string("contract_notify_url").notify_url().required(),
     string("out_user_code").max(32),
     object("deduct_schedule", DEDUCT_SCHEDULE),
 ];
 
-const PARTNER_SCHEDULED_DEDUCT_H5: &[Field] = &[
-    string("sp_appid").required(),
-    string("sp_openid"),
-    string("sub_mchid").required(),
-    string("sub_appid"),
-    string("sub_openid"),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("contract_display_account").max(64).required(),
-    string("contract_notify_url").notify_url().required(),
-    string("out_user_code"),
-    object("deduct_schedule", DEDUCT_SCHEDULE),
-    object("jump_control", JUMP_CONTROL),
+/// Partner mode: sp_openid and sub_openid are string(64).
+const PARTNER: &[Field] = &[
+    string("sp_appid").max(32).required(),
+    string("sp_openid").max(64),
+    string("sub_mchid").max(32).required(),
+    string("sub_appid").max(32),
+    string("sub_openid").max(64),
 ];
 
-const DIRECT_SCHEDULED_DEDUCT: &[Field] = &[
-    string("appid").max(32).required(),
-    string("openid"),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("contract_display_account").max(64).required(),
-    string("contract_notify_url").notify_url().required(),
-    string("out_user_code"),
-    object("deduct_schedule", DEDUCT_SCHEDULE),
-];
+const PARTNER_SCHEDULED_DEDUCT: &[Field] = compose!(PARTNER, CONTRACT);
+const PARTNER_SCHEDULED_DEDUCT_H5: &[Field] =
+    compose!(PARTNER, CONTRACT, &[object("jump_control", JUMP_CONTROL)]);
 
-const DIRECT_SCHEDULED_DEDUCT_H5: &[Field] = &[
-    string("appid").max(32).required(),
-    string("openid"),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("contract_display_account").max(64).required(),
-    string("contract_notify_url").notify_url().required(),
-    string("out_user_code"),
-    object("deduct_schedule", DEDUCT_SCHEDULE),
-    object("jump_control", JUMP_CONTROL),
-];
+/// "JSAPI和小程序场景签约必须和'sp_openid'二选一填写" (partner JSAPI and mini-program pages).
+const PARTNER_IN_WECHAT: &[Rule] = &[any_of(
+    &["/sp_openid", "/sub_openid"],
+    "sp_openid or sub_openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序场景签约必须和'sp_openid'二选一填写)",
+)];
 
-/// JSAPI and mini program: the schema marks `openid` optional, but WxJava and gopay both copy
-/// the official rule "JSAPI和小程序签约必填", so it is required here.
-const DIRECT_SCHEDULED_DEDUCT_IN_WECHAT: &[Field] = &[
-    string("appid").max(32).required(),
-    string("openid").required(),
-    integer("plan_id").positive().required(),
-    string("out_contract_code").max(32).required(),
-    string("contract_display_account").max(64).required(),
-    string("contract_notify_url").notify_url().required(),
-    string("out_user_code"),
-    object("deduct_schedule", DEDUCT_SCHEDULE),
-];
+const DIRECT: &[Field] = &[string("appid").max(32).required(), string("openid")];
+const DIRECT_SCHEDULED_DEDUCT: &[Field] = compose!(DIRECT, CONTRACT);
+const DIRECT_SCHEDULED_DEDUCT_H5: &[Field] =
+    compose!(DIRECT, CONTRACT, &[object("jump_control", JUMP_CONTROL)]);
+
+/// "JSAPI和小程序签约必填" (direct JSAPI and mini-program pages).
+const DIRECT_IN_WECHAT: &[Rule] = &[any_of(
+    &["/openid"],
+    "openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填)",
+)];
 
 /// Risk information about the device that starts the pre-sign; the enum spellings
 /// (`UNKNOW`, `MORE_THEN`) are WeChat's.
@@ -102,18 +82,20 @@ const DEVICE_INFO: &[Field] = &[
 
 /// `sign_scene` is required, as in the schema published with the July 2025 rename from
 /// `papay/entrust-sign`; copies of the older page show it optional.
+/// Page 4012978414: openid string(128), out_user_code string(64) and required, return_url
+/// string(256).
 const PAPAY_SIGN: &[Field] = &[
     string("sign_scene")
         .one_of(&["SIGN_SCENE_APP", "SIGN_SCENE_QRCODE"])
         .required(),
-    string("appid").required(),
-    string("openid"),
+    string("appid").max(32).required(),
+    string("openid").max(128),
     integer("plan_id").positive().required(),
-    string("out_contract_code").required(),
-    string("contract_display_account").required(),
+    OUT_CONTRACT_CODE,
+    string("contract_display_account").max(32).required(),
     string("contract_notify_url").notify_url().required(),
-    string("out_user_code").required(),
-    string("return_url").format(Format::Url),
+    string("out_user_code").max(64).required(),
+    string("return_url").format(Format::Url).max(256),
     object("device_info", DEVICE_INFO).required(),
 ];
 
@@ -121,8 +103,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi",
         title: "JSAPI场景预约扣费类型签约的预签约 (partner, JSAPI)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/partner/4012693093",
+            "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT,
+        rules: PARTNER_IN_WECHAT,
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -131,8 +118,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program",
         title: "小程序场景预约扣费类型签约的预签约 (partner, mini program)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/partner/4012693100",
+            "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT,
+        rules: PARTNER_IN_WECHAT,
         answer: &[
             ("pre_entrustweb_id", Reply::SessionId),
             ("redirect_appid", SIGN_MP_APPID),
@@ -145,8 +137,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
         title: "App场景预约扣费类型签约的预签约 (partner, App)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/partner/4012693028",
+            "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT,
+        rules: &[],
         answer: &[("pre_entrustweb_id", Reply::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -155,8 +152,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5",
         title: "H5场景预约扣费类型签约的预签约 (partner, H5)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/partner/4012464549",
+            "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT_H5,
+        rules: &[],
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -165,8 +167,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
         title: "App场景预约扣费类型签约的预签约 (direct, App)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012524934",
+            "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: DIRECT_SCHEDULED_DEDUCT,
+        rules: &[],
         answer: &[("pre_entrustweb_id", Reply::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -175,8 +182,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5",
         title: "H5场景预约扣费类型签约的预签约 (direct, H5)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012489208",
+            "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
         request: DIRECT_SCHEDULED_DEDUCT_H5,
+        rules: &[],
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -185,8 +197,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
         title: "JSAPI场景预约扣费类型签约的预签约 (direct, JSAPI)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012525133",
+            "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
-        request: DIRECT_SCHEDULED_DEDUCT_IN_WECHAT,
+        request: DIRECT_SCHEDULED_DEDUCT,
+        rules: DIRECT_IN_WECHAT,
         answer: &[("redirect_url", Reply::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
@@ -195,8 +212,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
         title: "小程序场景预约扣费类型签约的预签约 (direct, mini program)",
+        docs: &[
+            "https://pay.weixin.qq.com/doc/v3/merchant/4012525209",
+            "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html",
+        ],
         host: Host::Domestic,
-        request: DIRECT_SCHEDULED_DEDUCT_IN_WECHAT,
+        request: DIRECT_SCHEDULED_DEDUCT,
+        rules: DIRECT_IN_WECHAT,
         answer: &[
             ("pre_entrustweb_id", Reply::SessionId),
             ("redirect_appid", SIGN_MP_APPID),
@@ -209,8 +231,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
     Endpoint {
         path: "v3/papay/sign/contracts/pre-entrust-sign",
         title: "代扣预签约 (direct, App or QR code)",
+        docs: &["https://pay.weixin.qq.com/doc/v3/merchant/4012978414"],
         host: Host::Domestic,
         request: PAPAY_SIGN,
+        rules: &[],
         answer: &[("pre_entrustweb_id", Reply::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,

@@ -1,6 +1,8 @@
 //! Faults on demand: a magic prefix in a request's `out_contract_code` (or `user_id` where an
 //! endpoint has no contract code) makes the sandbox misbehave in one precise way, so that error
-//! paths can be exercised against a real server instead of mocks.
+//! paths can be exercised against a real server instead of mocks. The prefixes are made of
+//! letters and digits only, so a fault value is one WeChat Pay itself would accept in any
+//! contract code ("只能是数字、大小写字母的组合").
 
 use std::time::Duration;
 
@@ -36,67 +38,68 @@ pub enum Fault {
 impl Fault {
     /// Every fault: its magic prefix and what it does.
     pub const ALL: &'static [(&'static str, &'static str)] = &[
-        ("SANDBOX_SYSTEM_ERROR", "500 SYSTEM_ERROR"),
-        ("SANDBOX_FREQUENCY_LIMITED", "429 FREQUENCY_LIMITED"),
-        ("SANDBOX_SERVICE_UNAVAILABLE", "503 SERVICE_UNAVAILABLE"),
+        ("SANDBOXSYSTEMERROR", "500 SYSTEM_ERROR"),
+        ("SANDBOXFREQUENCYLIMITED", "429 FREQUENCY_LIMITED"),
+        ("SANDBOXSERVICEUNAVAILABLE", "503 SERVICE_UNAVAILABLE"),
         (
-            "SANDBOX_BAD_GATEWAY",
+            "SANDBOXBADGATEWAY",
             "502 with an HTML body, as a gateway answers",
         ),
         (
-            "SANDBOX_SLOW_<ms>",
-            "a correct answer after <ms> milliseconds (at most 60000)",
+            "SANDBOXSLOW<ms>",
+            "a correct answer after <ms> milliseconds (at most 60000), e.g. SANDBOXSLOW1500",
         ),
-        ("SANDBOX_BAD_SIGNATURE", "200, signed with the wrong key"),
+        ("SANDBOXBADSIGNATURE", "200, signed with the wrong key"),
         (
-            "SANDBOX_PROBE",
+            "SANDBOXPROBE",
             "200 with a WECHATPAY/SIGNTEST/ probe signature",
         ),
         (
-            "SANDBOX_STALE",
+            "SANDBOXSTALE",
             "200 with a Wechatpay-Timestamp ten minutes old",
         ),
         (
-            "SANDBOX_UNKNOWN_SERIAL",
+            "SANDBOXUNKNOWNSERIAL",
             "200 signed under a Wechatpay-Serial the client does not know",
         ),
         (
-            "SANDBOX_UNSIGNED",
+            "SANDBOXUNSIGNED",
             "200 without a Wechatpay-Signature header",
         ),
         (
-            "SANDBOX_TAMPERED",
+            "SANDBOXTAMPERED",
             "200 whose body was changed after signing",
         ),
-        ("SANDBOX_DROP", "the connection is closed without an answer"),
+        ("SANDBOXDROP", "the connection is closed without an answer"),
+    ];
+
+    /// The faults without a parameter, by the name after `SANDBOX`.
+    const NAMED: &'static [(&'static str, Fault)] = &[
+        ("SYSTEMERROR", Fault::SystemError),
+        ("FREQUENCYLIMITED", Fault::FrequencyLimited),
+        ("SERVICEUNAVAILABLE", Fault::ServiceUnavailable),
+        ("BADGATEWAY", Fault::BadGateway),
+        ("BADSIGNATURE", Fault::BadSignature),
+        ("PROBE", Fault::Probe),
+        ("STALE", Fault::Stale),
+        ("UNKNOWNSERIAL", Fault::UnknownSerial),
+        ("UNSIGNED", Fault::Unsigned),
+        ("TAMPERED", Fault::Tampered),
+        ("DROP", Fault::Drop),
     ];
 
     /// The fault a request value selects, if it starts with a magic prefix.
     pub fn from_value(value: &str) -> Option<Fault> {
-        let rest = value.strip_prefix("SANDBOX_")?;
-        let fault = match rest {
-            r if r.starts_with("SYSTEM_ERROR") => Fault::SystemError,
-            r if r.starts_with("FREQUENCY_LIMITED") => Fault::FrequencyLimited,
-            r if r.starts_with("SERVICE_UNAVAILABLE") => Fault::ServiceUnavailable,
-            r if r.starts_with("BAD_GATEWAY") => Fault::BadGateway,
-            r if r.starts_with("SLOW_") => {
-                let digits: String = r["SLOW_".len()..]
-                    .chars()
-                    .take_while(char::is_ascii_digit)
-                    .collect();
-                Fault::Slow(Duration::from_millis(
-                    digits.parse::<u64>().ok()?.min(60_000),
-                ))
-            }
-            r if r.starts_with("BAD_SIGNATURE") => Fault::BadSignature,
-            r if r.starts_with("PROBE") => Fault::Probe,
-            r if r.starts_with("STALE") => Fault::Stale,
-            r if r.starts_with("UNKNOWN_SERIAL") => Fault::UnknownSerial,
-            r if r.starts_with("UNSIGNED") => Fault::Unsigned,
-            r if r.starts_with("TAMPERED") => Fault::Tampered,
-            r if r.starts_with("DROP") => Fault::Drop,
-            _ => return None,
-        };
-        Some(fault)
+        let rest = value.strip_prefix("SANDBOX")?;
+        if let Some(ms) = rest.strip_prefix("SLOW") {
+            let digits: String = ms.chars().take_while(char::is_ascii_digit).collect();
+            return Some(Fault::Slow(Duration::from_millis(
+                digits.parse::<u64>().ok()?.min(60_000),
+            )));
+        }
+        Self::NAMED
+            .iter()
+            .find(|(name, _)| rest.starts_with(name))
+            .map(|(_, fault)| *fault)
     }
 }

@@ -307,7 +307,7 @@ impl State {
         if endpoint.needs_serial() {
             self.decrypt(endpoint, get("Wechatpay-Serial"), &mut value)?;
         }
-        validate(endpoint.request, &value, false).map_err(|e| {
+        validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
             let field = e
                 .get("field")
                 .and_then(Value::as_str)

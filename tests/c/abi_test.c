@@ -364,21 +364,21 @@ static void test_remote_errors(const wxpresign_client *client) {
            "\"may_have_reached_server\":false");
 
     out = NULL;
-    edu_request(request, sizeof request, "SANDBOX_SYSTEM_ERROR", "2026-12-19");
+    edu_request(request, sizeof request, "SANDBOXSYSTEMERROR", "2026-12-19");
     s = wxpresign_edu_papay(client, request, &out);
-    EXPECT("edu_papay(SANDBOX_SYSTEM_ERROR)", s, WXPRESIGN_ERR_API, out, "\"kind\":\"api\"",
+    EXPECT("edu_papay(SANDBOXSYSTEMERROR)", s, WXPRESIGN_ERR_API, out, "\"kind\":\"api\"",
            "\"http_status\":500", "\"code\":\"SYSTEM_ERROR\"", "\"retryable\":true",
            "\"may_have_reached_server\":true");
 
     out = NULL;
-    edu_request(request, sizeof request, "SANDBOX_FREQUENCY_LIMITED", "2026-12-19");
+    edu_request(request, sizeof request, "SANDBOXFREQUENCYLIMITED", "2026-12-19");
     s = wxpresign_edu_papay(client, request, &out);
-    EXPECT("edu_papay(SANDBOX_FREQUENCY_LIMITED)", s, WXPRESIGN_ERR_API, out,
+    EXPECT("edu_papay(SANDBOXFREQUENCYLIMITED)", s, WXPRESIGN_ERR_API, out,
            "\"http_status\":429", "\"code\":\"FREQUENCY_LIMITED\"", "\"retryable\":true");
 
     static const char *const verify_faults[] = {
-        "SANDBOX_BAD_SIGNATURE", "SANDBOX_PROBE",    "SANDBOX_STALE",
-        "SANDBOX_UNKNOWN_SERIAL", "SANDBOX_UNSIGNED", "SANDBOX_TAMPERED",
+        "SANDBOXBADSIGNATURE", "SANDBOXPROBE",    "SANDBOXSTALE",
+        "SANDBOXUNKNOWNSERIAL", "SANDBOXUNSIGNED", "SANDBOXTAMPERED",
     };
     for (size_t i = 0; i < sizeof verify_faults / sizeof verify_faults[0]; i++) {
         char what[128];
@@ -391,9 +391,9 @@ static void test_remote_errors(const wxpresign_client *client) {
     }
 
     out = NULL;
-    edu_request(request, sizeof request, "SANDBOX_DROP", "2026-12-19");
+    edu_request(request, sizeof request, "SANDBOXDROP", "2026-12-19");
     s = wxpresign_edu_papay(client, request, &out);
-    EXPECT("edu_papay(SANDBOX_DROP)", s, WXPRESIGN_ERR_TRANSPORT, out, "\"kind\":\"transport\"",
+    EXPECT("edu_papay(SANDBOXDROP)", s, WXPRESIGN_ERR_TRANSPORT, out, "\"kind\":\"transport\"",
            "\"retryable\":true", "\"may_have_reached_server\":true");
 }
 

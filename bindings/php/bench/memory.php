@@ -41,7 +41,7 @@ $failing = [];
 foreach ($endpoints as $endpoint) {
     if ($endpoint['path'] === EDU) {
         // The education endpoint's fault field is user_id.
-        foreach (['SANDBOX_SYSTEM_ERROR', 'SANDBOX_FREQUENCY_LIMITED', 'SANDBOX_BAD_GATEWAY'] as $fault) {
+        foreach (['SANDBOXSYSTEMERROR', 'SANDBOXFREQUENCYLIMITED', 'SANDBOXBADGATEWAY'] as $fault) {
             $failing[] = ['user_id' => $fault] + $endpoint['example'];
         }
     }

@@ -54,7 +54,7 @@ final class ErrorsTest extends SandboxTestCase
     public function testAnApiErrorCarriesWeChatsStatusCodeAndRequestId(): void
     {
         try {
-            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOX_SYSTEM_ERROR')]);
+            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOXSYSTEMERROR')]);
             self::fail('the sandbox fault did not fail');
         } catch (ApiException $e) {
             self::assertSame('api', $e->getKind());
@@ -71,7 +71,7 @@ final class ErrorsTest extends SandboxTestCase
     public function testARateLimitIsARetryableApiError(): void
     {
         try {
-            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOX_FREQUENCY_LIMITED')]);
+            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOXFREQUENCYLIMITED')]);
             self::fail('the sandbox fault did not fail');
         } catch (ApiException $e) {
             self::assertSame(429, $e->getHttpStatus());
@@ -83,7 +83,7 @@ final class ErrorsTest extends SandboxTestCase
     public function testAnAnswerSignedWithTheWrongKeyIsAVerifyError(): void
     {
         try {
-            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOX_BAD_SIGNATURE')]);
+            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOXBADSIGNATURE')]);
             self::fail('a forged answer was accepted');
         } catch (VerifyException $e) {
             self::assertSame('verify', $e->getKind());
@@ -138,7 +138,7 @@ final class ErrorsTest extends SandboxTestCase
     public function testGetErrorIsTheWholeErrorTheLibraryWrote(): void
     {
         try {
-            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOX_SYSTEM_ERROR')]);
+            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOXSYSTEMERROR')]);
             self::fail('the sandbox fault did not fail');
         } catch (ApiException $e) {
             $error = $e->getError();

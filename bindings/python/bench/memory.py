@@ -45,7 +45,7 @@ def workload(client: wxpresign.Client) -> List[Callable[[], Any]]:
         calls.append(functools.partial(method, endpoint["example"]))
     edu = next(e["example"] for e in wxpresign.endpoints() if e["path"] == EDU)
     invalid = dict(edu, user_id=5)
-    failing = dict(edu, user_id="SANDBOX_SYSTEM_ERROR")
+    failing = dict(edu, user_id="SANDBOXSYSTEMERROR")
     calls.append(lambda: expect(wxpresign.ValidationError, client.call, EDU, invalid))
     calls.append(lambda: expect(wxpresign.ApiError, client.call, EDU, failing))
     calls.append(

@@ -47,7 +47,7 @@ def test_a_wechat_system_error_raises_api_error_with_code_and_http_status(
     client: wxpresign.Client,
 ) -> None:
     request = example(EDU)
-    request["user_id"] = "SANDBOX_SYSTEM_ERROR"
+    request["user_id"] = "SANDBOXSYSTEMERROR"
     with pytest.raises(wxpresign.ApiError) as raised:
         client.edu_papay(request)
     e = raised.value
@@ -59,7 +59,7 @@ def test_a_wechat_system_error_raises_api_error_with_code_and_http_status(
 
 def test_a_wrongly_signed_answer_raises_verify_error(client: wxpresign.Client) -> None:
     request = example(PARTNER_JSAPI)
-    request["out_contract_code"] = "SANDBOX_BAD_SIGNATURE"
+    request["out_contract_code"] = "SANDBOXBADSIGNATURE"
     with pytest.raises(wxpresign.VerifyError) as raised:
         client.papay_scheduled_deduct_sign_partner_jsapi(request)
     e = raised.value
@@ -105,7 +105,7 @@ def test_error_text_never_shows_key_material(config: Dict[str, Any]) -> None:
 
 def test_errors_survive_pickling(client: wxpresign.Client) -> None:
     request = example(EDU)
-    request["user_id"] = "SANDBOX_SYSTEM_ERROR"
+    request["user_id"] = "SANDBOXSYSTEMERROR"
     with pytest.raises(wxpresign.ApiError) as raised:
         client.edu_papay(request)
     copy = pickle.loads(pickle.dumps(raised.value))

@@ -23,7 +23,7 @@ def test_threads_sharing_one_client_all_get_verified_answers(
 
 
 def test_calls_run_in_parallel_outside_the_gil(client: wxpresign.Client) -> None:
-    slow = dict(example(EDU), user_id="SANDBOX_SLOW_1000")
+    slow = dict(example(EDU), user_id="SANDBOXSLOW1000")
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=4) as pool:
         answers = list(pool.map(client.edu_papay, [slow] * 4))
@@ -36,7 +36,7 @@ def test_close_waits_for_calls_in_flight(config_path: Path) -> None:
     results: List[Any] = []
     call = threading.Thread(
         target=lambda: results.append(
-            client.edu_papay(dict(example(EDU), user_id="SANDBOX_SLOW_300"))
+            client.edu_papay(dict(example(EDU), user_id="SANDBOXSLOW300"))
         )
     )
     call.start()
