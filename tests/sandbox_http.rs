@@ -242,3 +242,23 @@ fn shutdown_closes_idle_connections_and_finishes_requests_in_hand() {
         "no longer listening"
     );
 }
+
+#[test]
+fn kept_alive_answers_say_keep_alive_timeout_8_and_an_idle_connection_closes_after_8_s() {
+    let server = echo_server();
+    let mut conn = connect(&server);
+    send(&mut conn, &post("/a", "", ""));
+    let (status, headers, _) = answer(&mut conn);
+    assert_eq!(status, 200);
+    assert!(
+        headers.contains(&("keep-alive".to_owned(), "timeout=8".to_owned())),
+        "{headers:?}"
+    );
+    let idle = Instant::now();
+    assert!(closed(&mut conn), "the server closes the idle connection");
+    let waited = idle.elapsed();
+    assert!(
+        waited >= Duration::from_millis(7900) && waited < Duration::from_secs(10),
+        "closed after {waited:?}"
+    );
+}

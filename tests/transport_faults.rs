@@ -602,3 +602,79 @@ fn a_connection_with_bytes_after_the_answer_is_not_used_again() {
     }
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
 }
+
+/// Serves a connection as WeChat Pay's front ends do: a request that arrives after the
+/// connection sat idle longer than `idle` is read and dropped unanswered (the front end closed
+/// it as the request was in flight); the others are answered, naming `keep_alive` as the
+/// answer's `Keep-Alive: timeout` when given.
+fn serve_dropping_idle(mut stream: TcpStream, n: usize, idle: Duration, keep_alive: Option<u64>) {
+    let mut last = Instant::now();
+    loop {
+        let mut first = [0u8; 1];
+        if !matches!(stream.peek(&mut first), Ok(1)) {
+            return;
+        }
+        let waited = last.elapsed();
+        read_request(&mut stream);
+        if waited > idle {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+            return;
+        }
+        let mut answer =
+            kept_alive_answer(&format!(r#"{{"presign_token":"presign_connection_{n}"}}"#));
+        if let Some(seconds) = keep_alive {
+            answer = answer.replacen("\r\n", &format!("\r\nKeep-Alive: timeout={seconds}\r\n"), 1);
+        }
+        let _ = stream.write_all(answer.as_bytes());
+        last = Instant::now();
+    }
+}
+
+#[test]
+fn calls_8_5_s_apart_both_succeed_where_the_server_drops_requests_on_connections_idle_over_8_s() {
+    let (url, accepted) =
+        counting_server(|stream, n| serve_dropping_idle(stream, n, Duration::from_secs(8), None));
+    let client = client(&url);
+    let first = client.call(EDU, &example(EDU).to_string());
+    assert!(first.is_ok(), "{first:?}");
+    std::thread::sleep(Duration::from_millis(8500));
+    let second = client.call(EDU, &example(EDU).to_string());
+    assert!(
+        second.is_ok(),
+        "the idle connection was retired, not reused: {second:?}"
+    );
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn an_answer_keep_alive_timeout_shorter_than_the_pool_s_is_honoured() {
+    let (url, accepted) = counting_server(|stream, n| {
+        serve_dropping_idle(stream, n, Duration::from_secs(1), Some(1))
+    });
+    let client = client(&url);
+    assert!(client.call(EDU, &example(EDU).to_string()).is_ok());
+    std::thread::sleep(Duration::from_millis(1500));
+    let second = client.call(EDU, &example(EDU).to_string());
+    assert!(
+        second.is_ok(),
+        "Keep-Alive: timeout=1 retires the connection: {second:?}"
+    );
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_repeated_request_id_header_does_not_fail_an_answer() {
+    let body = r#"{"presign_token":"presign_two_request_ids"}"#;
+    let url = answering(
+        format!(
+            "{}Request-ID: added-by-a-proxy\r\nContent-Length: {}\r\n",
+            signed_200(body.as_bytes(), None),
+            body.len()
+        ),
+        body.as_bytes().to_vec(),
+    );
+    let response = client(&url)
+        .call(EDU, &example(EDU).to_string())
+        .expect("a repeated unsigned header is not an ambiguity");
+    assert_eq!(response.request_id.as_deref(), Some("fault-test-1"));
+}

@@ -59,6 +59,11 @@ const WEB: &[Field] = compose!(CONTRACT, &[EXPIRED_TIME, RETURN_URL]);
 /// Direct mode names the merchant's appid; institutional mode the provider's sp_appid and the
 /// sub-merchant; a request is in one mode or the other.
 const MODES: &[Rule] = &[
+    forbidden_when(
+        &["/sp_appid", "/sp_mchid", "/sub_mchid", "/sub_appid"],
+        When::Present("/appid"),
+        "appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it",
+    ),
     any_of(
         &["/appid", "/sp_appid"],
         "appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required",
@@ -72,11 +77,6 @@ const MODES: &[Rule] = &[
         &["/sp_appid"],
         When::Present("/sub_mchid"),
         "sp_appid is required in institutional mode (with sub_mchid)",
-    ),
-    forbidden_when(
-        &["/sp_appid", "/sp_mchid", "/sub_mchid", "/sub_appid"],
-        When::Present("/appid"),
-        "appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it",
     ),
 ];
 
