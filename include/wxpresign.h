@@ -90,196 +90,264 @@ enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client
                                                    char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693093
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_jsapi(const struct wxpresign_client *client,
                                                                           const char *request_json,
                                                                           char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693100
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_mini_program(const struct wxpresign_client *client,
                                                                                  const char *request_json,
                                                                                  char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693028
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_app(const struct wxpresign_client *client,
                                                                         const char *request_json,
                                                                         char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012464549
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_h5(const struct wxpresign_client *client,
                                                                        const char *request_json,
                                                                        char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524934
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_app(const struct wxpresign_client *client,
                                                                 const char *request_json,
                                                                 char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012489208
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_h5(const struct wxpresign_client *client,
                                                                const char *request_json,
                                                                char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525133
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_jsapi(const struct wxpresign_client *client,
                                                                   const char *request_json,
                                                                   char **out);
 
 // POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525209
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_mini_program(const struct wxpresign_client *client,
                                                                          const char *request_json,
                                                                          char **out);
 
 // POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012978414
 enum wxpresign_status wxpresign_papay_sign(const struct wxpresign_client *client,
                                            const char *request_json,
                                            char **out);
 
 // POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html
 // Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
                                                            const char *request_json,
                                                            char **out);
 
 // POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013005766
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html
 // Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_papay_insurance_sign_app(const struct wxpresign_client *client,
                                                          const char *request_json,
                                                          char **out);
 
 // POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012529050
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014962456
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html
 // Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_papay_insurance_sign_h5(const struct wxpresign_client *client,
                                                         const char *request_json,
                                                         char **out);
 
 // POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528950
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960244
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html
 // Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_papay_insurance_sign_mini_program(const struct wxpresign_client *client,
                                                                   const char *request_json,
                                                                   char **out);
 
 // POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                             const char *request_json,
                                                                                             char **out);
 
 // POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471269
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_mini_program(const struct wxpresign_client *client,
                                                                                        const char *request_json,
                                                                                        char **out);
 
 // POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472870
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_normal_mini_program(const struct wxpresign_client *client,
                                                                              const char *request_json,
                                                                              char **out);
 
 // POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472874
+// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_normal_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                   const char *request_json,
                                                                                   char **out);
 
 // POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471282
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_qs_mini_program(const struct wxpresign_client *client,
                                                                          const char *request_json,
                                                                          char **out);
 
 // POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471286
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_qs_pay_redirect_sign(const struct wxpresign_client *client,
                                                                               const char *request_json,
                                                                               char **out);
 
 // POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369177
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_mini_program(const struct wxpresign_client *client,
                                                                                 const char *request_json,
                                                                                 char **out);
 
 // POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369191
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html
 enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                      const char *request_json,
                                                                                      char **out);
 
 // POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012881608
 enum wxpresign_status wxpresign_ecommerce_combine_papay(const struct wxpresign_client *client,
                                                         const char *request_json,
                                                         char **out);
 
 // POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4017177322
 enum wxpresign_status wxpresign_ecommerce_combine_papay_mini_program(const struct wxpresign_client *client,
                                                                      const char *request_json,
                                                                      char **out);
 
 // POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4015851472
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_app(const struct wxpresign_client *client,
                                                                    const char *request_json,
                                                                    char **out);
 
 // POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023636
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_mini_program(const struct wxpresign_client *client,
                                                                             const char *request_json,
                                                                             char **out);
 
 // POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020083765
 // Pass real_name, cred_id in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_app(const struct wxpresign_client *client,
                                                                                            const char *request_json,
                                                                                            char **out);
 
 // POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023723
 // Pass real_name, cred_id in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program(const struct wxpresign_client *client,
                                                                                                     const char *request_json,
                                                                                                     char **out);
 
 // POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
 // Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpresign_client *client,
                                                              const char *request_json,
                                                              char **out);
 
 // POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779565
 // Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_credit_repayment_partner_h5(const struct wxpresign_client *client,
                                                             const char *request_json,
                                                             char **out);
 
 // POST /v3/edu-papay/contracts/presign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012522560
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465360
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html
 enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
                                           const char *request_json,
                                           char **out);
 
 // POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012468952
+// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
 // Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_eduschoolpay(const struct wxpresign_client *client,
                                              const char *request_json,
                                              char **out);
 
 // POST /v3/offlineface/contracts/presign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
 // Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
 enum wxpresign_status wxpresign_offlineface(const struct wxpresign_client *client,
                                             const char *request_json,
                                             char **out);
 
 // POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
 enum wxpresign_status wxpresign_global_papay_app(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);
 
 // POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml
 enum wxpresign_status wxpresign_global_papay_h5(const struct wxpresign_client *client,
                                                 const char *request_json,
                                                 char **out);
 
 // POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml
 enum wxpresign_status wxpresign_global_papay_jsapi(const struct wxpresign_client *client,
                                                    const char *request_json,
                                                    char **out);
 
 // POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml
 enum wxpresign_status wxpresign_global_papay_miniprogram(const struct wxpresign_client *client,
                                                          const char *request_json,
                                                          char **out);
 
 // POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
+// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
+// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
 enum wxpresign_status wxpresign_global_papay_web(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);

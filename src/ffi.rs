@@ -280,6 +280,8 @@ pub unsafe extern "C" fn wxpresign_notification_parse(
 // One function per endpoint, each the same contract as wxpresign_call with a fixed path.
 
 /// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693093
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_jsapi(
     client: *const wxpresign_client,
@@ -297,6 +299,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_jsapi(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693100
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_mini_program(
     client: *const wxpresign_client,
@@ -314,6 +318,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_mini_prog
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693028
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_app(
     client: *const wxpresign_client,
@@ -331,6 +337,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_app(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012464549
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_h5(
     client: *const wxpresign_client,
@@ -348,6 +356,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_partner_h5(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524934
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_app(
     client: *const wxpresign_client,
@@ -365,6 +375,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_app(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012489208
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_h5(
     client: *const wxpresign_client,
@@ -382,6 +394,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_h5(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525133
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_jsapi(
     client: *const wxpresign_client,
@@ -399,6 +413,8 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_jsapi(
 }
 
 /// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525209
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_mini_program(
     client: *const wxpresign_client,
@@ -416,6 +432,7 @@ pub unsafe extern "C" fn wxpresign_papay_scheduled_deduct_sign_mini_program(
 }
 
 /// POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012978414
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_sign(
     client: *const wxpresign_client,
@@ -433,6 +450,9 @@ pub unsafe extern "C" fn wxpresign_papay_sign(
 }
 
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html
 /// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_insurance_sign_jsapi(
@@ -451,6 +471,8 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_jsapi(
 }
 
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013005766
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html
 /// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_insurance_sign_app(
@@ -469,6 +491,9 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_app(
 }
 
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012529050
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014962456
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html
 /// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_insurance_sign_h5(
@@ -487,6 +512,9 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_h5(
 }
 
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528950
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960244
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html
 /// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_papay_insurance_sign_mini_program(
@@ -505,6 +533,8 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_mini_program(
 }
 
 /// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(
     client: *const wxpresign_client,
@@ -524,6 +554,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_pay
 }
 
 /// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471269
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_mini_program(
     client: *const wxpresign_client,
@@ -543,6 +575,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_service_provider_min
 }
 
 /// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472870
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_mini_program(
     client: *const wxpresign_client,
@@ -560,6 +594,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_mini_program(
 }
 
 /// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472874
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_pay_redirect_sign(
     client: *const wxpresign_client,
@@ -577,6 +613,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_normal_pay_redirect_
 }
 
 /// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471282
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_mini_program(
     client: *const wxpresign_client,
@@ -594,6 +632,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_mini_program(
 }
 
 /// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471286
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_pay_redirect_sign(
     client: *const wxpresign_client,
@@ -611,6 +651,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_qs_pay_redirect_sign
 }
 
 /// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369177
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_mini_program(
     client: *const wxpresign_client,
@@ -628,6 +670,8 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_mini_progr
 }
 
 /// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369191
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign(
     client: *const wxpresign_client,
@@ -647,6 +691,7 @@ pub unsafe extern "C" fn wxpresign_password_exempt_contract_ecommerce_pay_redire
 }
 
 /// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012881608
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay(
     client: *const wxpresign_client,
@@ -664,6 +709,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay(
 }
 
 /// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4017177322
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_mini_program(
     client: *const wxpresign_client,
@@ -681,6 +727,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_mini_program(
 }
 
 /// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4015851472
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_app(
     client: *const wxpresign_client,
@@ -698,6 +745,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_app(
 }
 
 /// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023636
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_mini_program(
     client: *const wxpresign_client,
@@ -715,6 +763,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_mini_program(
 }
 
 /// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020083765
 /// Pass real_name, cred_id in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name_identity_app(
@@ -733,6 +782,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name
 }
 
 /// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023723
 /// Pass real_name, cred_id in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program(
@@ -753,6 +803,7 @@ pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name
 }
 
 /// POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
 /// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_credit_repayment_partner_app(
@@ -771,6 +822,7 @@ pub unsafe extern "C" fn wxpresign_credit_repayment_partner_app(
 }
 
 /// POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779565
 /// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_credit_repayment_partner_h5(
@@ -789,6 +841,9 @@ pub unsafe extern "C" fn wxpresign_credit_repayment_partner_h5(
 }
 
 /// POST /v3/edu-papay/contracts/presign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012522560
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465360
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_edu_papay(
     client: *const wxpresign_client,
@@ -806,6 +861,8 @@ pub unsafe extern "C" fn wxpresign_edu_papay(
 }
 
 /// POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012468952
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
 /// Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_eduschoolpay(
@@ -824,6 +881,7 @@ pub unsafe extern "C" fn wxpresign_eduschoolpay(
 }
 
 /// POST /v3/offlineface/contracts/presign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
 /// Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_offlineface(
@@ -842,6 +900,8 @@ pub unsafe extern "C" fn wxpresign_offlineface(
 }
 
 /// POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_app(
     client: *const wxpresign_client,
@@ -859,6 +919,8 @@ pub unsafe extern "C" fn wxpresign_global_papay_app(
 }
 
 /// POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_h5(
     client: *const wxpresign_client,
@@ -876,6 +938,8 @@ pub unsafe extern "C" fn wxpresign_global_papay_h5(
 }
 
 /// POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_jsapi(
     client: *const wxpresign_client,
@@ -893,6 +957,8 @@ pub unsafe extern "C" fn wxpresign_global_papay_jsapi(
 }
 
 /// POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_miniprogram(
     client: *const wxpresign_client,
@@ -910,6 +976,8 @@ pub unsafe extern "C" fn wxpresign_global_papay_miniprogram(
 }
 
 /// POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_web(
     client: *const wxpresign_client,

@@ -111,13 +111,17 @@ fn main() -> ExitCode {
             if json {
                 println!("{:#}", wxpresign::endpoints::describe_all());
             } else {
-                println!("{:<95} {:<72} SERIAL", "PATH", "C FUNCTION");
+                println!(
+                    "{:<95} {:<72} {:<6} OFFICIAL PAGE",
+                    "PATH", "C FUNCTION", "SERIAL"
+                );
                 for e in endpoints::all() {
                     println!(
-                        "/{:<94} {:<72} {}",
+                        "/{:<94} {:<72} {:<6} {}",
                         e.path,
                         e.c_function(),
-                        if e.needs_serial() { "yes" } else { "no" }
+                        if e.needs_serial() { "yes" } else { "no" },
+                        e.docs.first().copied().unwrap_or("")
                     );
                 }
             }

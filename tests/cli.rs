@@ -122,16 +122,19 @@ fn init_serve_call_and_stop_a_sandbox() {
 }
 
 #[test]
-fn endpoints_lists_c_functions_and_serial_needs() {
+fn endpoints_lists_c_functions_serial_needs_and_official_pages() {
     let out = Command::new(BIN).arg("endpoints").output().expect("runs");
     let text = String::from_utf8_lossy(&out.stdout);
     for endpoint in wxpresign::endpoints::all() {
         let line = text
             .lines()
-            .find(|l| l.contains(&endpoint.c_function()))
+            .find(|l| l.contains(&format!(" {} ", endpoint.c_function())))
             .expect("listed");
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        let serial = if endpoint.needs_serial() { "yes" } else { "no" };
+        assert_eq!(columns[2], serial, "{line}");
         assert!(
-            line.ends_with(if endpoint.needs_serial() { "yes" } else { "no" }),
+            columns[3].starts_with("https://pay.weixin.qq.com/"),
             "{line}"
         );
     }

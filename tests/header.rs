@@ -48,6 +48,30 @@ fn committed_header_matches_the_generated_one() {
 }
 
 #[test]
+fn each_endpoint_function_names_its_official_pages_in_its_comment() {
+    for e in endpoints::all() {
+        let name = e.c_function();
+        let at = HEADER
+            .find(&format!(" {name}("))
+            .unwrap_or_else(|| panic!("{name} is declared"));
+        // The comment block right above the declaration.
+        let comment: Vec<&str> = HEADER[..at]
+            .lines()
+            .rev()
+            .skip(1)
+            .take_while(|l| l.starts_with("//"))
+            .collect();
+        assert!(!e.docs.is_empty(), "{} names no page", e.path);
+        for page in e.docs {
+            assert!(
+                comment.iter().any(|l| l.ends_with(page)),
+                "{name}: the header comment names {page}"
+            );
+        }
+    }
+}
+
+#[test]
 fn header_declares_every_endpoint_function() {
     for e in endpoints::all() {
         let name = e.c_function();

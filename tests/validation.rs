@@ -221,9 +221,11 @@ fn every_example_in_the_endpoint_table_is_valid() {
 }
 
 #[test]
-fn partner_jsapi_with_only_required_fields_is_valid() {
+fn partner_jsapi_with_only_required_fields_and_one_user_id_is_valid() {
+    // sp_openid or sub_openid: "JSAPI和小程序场景签约必须和'sp_openid'二选一填写".
     let request = json!({
         "sp_appid": "wxd678efh567hg6787",
+        "sp_openid": "oYobu0MVnQfWpSMOYJz2AHPG_gQw",
         "sub_mchid": "1900000109",
         "plan_id": 12535,
         "out_contract_code": "wxwtdk20200910100000",
@@ -533,8 +535,8 @@ fn string_at_its_limit_is_accepted() {
 
 #[test]
 fn length_limit_counts_characters_not_bytes() {
-    // 64 three-byte characters: 192 bytes, within the 64-character limit.
-    let request = partner_with("/contract_display_account", json!("用".repeat(64)));
+    // 32 three-byte characters: 96 bytes, within the page's string(32).
+    let request = partner_with("/contract_display_account", json!("用".repeat(32)));
     let result = check(PARTNER_JSAPI, &request);
     assert!(result.is_ok(), "{result:?}");
 }
@@ -970,4 +972,81 @@ fn field_at_follows_a_json_pointer_through_objects_and_arrays() {
             .is_some_and(|f| !f.encrypted)
     );
     assert!(field_at(insurance.request, "/nope").is_none());
+}
+
+#[test]
+fn an_over_long_value_names_the_page_s_limit() {
+    let mut request = example(PARTNER_JSAPI);
+    request["contract_display_account"] = json!("用".repeat(33));
+    let error = rejected(PARTNER_JSAPI, &request);
+    assert_eq!(
+        error.get("issue"),
+        Some(&json!(
+            "must be 32 characters or fewer, not 33 (WeChat Pay: string(32))"
+        ))
+    );
+}
+
+#[test]
+fn a_rule_between_members_is_reported_at_the_first_member_in_the_page_s_words() {
+    let mut request = example(PARTNER_JSAPI);
+    let members = request.as_object_mut().expect("an object");
+    members.remove("sp_openid");
+    members.remove("sub_openid");
+    let error = rejected(PARTNER_JSAPI, &request);
+    assert_eq!(error.get("field"), Some(&json!("/sp_openid")));
+    assert!(
+        error
+            .message()
+            .contains("sp_openid or sub_openid is required for JSAPI and mini-program signing"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_character_outside_the_page_s_set_is_named_without_echoing_encrypted_values() {
+    let mut request = example(PARTNER_JSAPI);
+    request["out_contract_code"] = json!("wx_2020");
+    let error = rejected(PARTNER_JSAPI, &request);
+    assert_eq!(
+        error.get("issue"),
+        Some(&json!(
+            "may contain only ASCII digits and letters (WeChat Pay: 只能是数字、大小写字母的组合) (found '_')"
+        ))
+    );
+}
+
+#[test]
+fn the_table_describes_rules_patterns_and_pages_for_the_bindings() {
+    let table = wxpresign::endpoints::describe_all();
+    let jsapi = table
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["path"] == PARTNER_JSAPI))
+        .expect("listed");
+    assert_eq!(jsapi["rules"][0]["rule"], "any_of");
+    assert_eq!(
+        jsapi["rules"][0]["members"],
+        json!(["/sp_openid", "/sub_openid"])
+    );
+    let code = jsapi["request"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == "out_contract_code"))
+        .expect("a member");
+    assert_eq!(code["pattern"], "^[0-9A-Za-z]+$");
+    assert!(
+        jsapi["docs"][0]
+            .as_str()
+            .is_some_and(|u| u.starts_with("https://pay.weixin.qq.com/"))
+    );
+}
+
+#[test]
+fn rfc_3339_times_need_the_t_and_an_offset_and_a_real_day() {
+    use wxpresign::validation::is_rfc3339;
+    assert!(is_rfc3339("2021-11-20T13:29:35+08:00"));
+    assert!(is_rfc3339("2021-11-20T13:29:35.120Z"));
+    assert!(!is_rfc3339("2021-11-20 13:29:35+08:00"));
+    assert!(!is_rfc3339("2021-11-20T13:29:35"));
+    assert!(!is_rfc3339("2021-02-30T13:29:35+08:00"));
+    assert!(!is_rfc3339("2021-11-20T24:00:00+08:00"));
 }

@@ -102,6 +102,11 @@ def render(table: List[Dict[str, Any]]) -> str:
         answer = endpoint.get("answer") or []
         if answer:
             doc.append(f"Answer data: {', '.join(answer)}.")
+        for rule in endpoint.get("rules") or []:
+            doc.append(f"Rule: {docstring(rule['says'])}.")
+        pages = endpoint.get("docs") or []
+        if pages:
+            doc += ["", "WeChat Pay's pages:", *[f"    {page}" for page in pages]]
         methods += [
             "",
             f"    def {name}(self, request: Request) -> Envelope:",

@@ -63,6 +63,11 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi
         Answer data: redirect_url.
+        Rule: sp_openid or sub_openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序场景签约必须和'sp_openid'二选一填写).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012693093
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi", request)
 
@@ -71,6 +76,11 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, redirect_appid, redirect_path.
+        Rule: sp_openid or sub_openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序场景签约必须和'sp_openid'二选一填写).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012693100
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program", request)
 
@@ -79,6 +89,10 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012693028
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app", request)
 
@@ -87,6 +101,10 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5
         Answer data: redirect_url.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012464549
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5", request)
 
@@ -95,6 +113,10 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012524934
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app", request)
 
@@ -103,6 +125,10 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5
         Answer data: redirect_url.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012489208
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5", request)
 
@@ -111,6 +137,11 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi
         Answer data: redirect_url.
+        Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012525133
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi", request)
 
@@ -119,6 +150,11 @@ class EndpointMethods:
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, redirect_appid, redirect_path.
+        Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012525209
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program", request)
 
@@ -127,6 +163,9 @@ class EndpointMethods:
 
         POST /v3/papay/sign/contracts/pre-entrust-sign
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012978414
         """
         return self.call("v3/papay/sign/contracts/pre-entrust-sign", request)
 
@@ -136,6 +175,13 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: redirect_url.
+        Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012528600
+            https://pay.weixin.qq.com/doc/v3/merchant/4014960223
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi", request)
 
@@ -145,6 +191,11 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: pre_entrustweb_id.
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4013005766
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/app", request)
 
@@ -154,6 +205,12 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: redirect_url.
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012529050
+            https://pay.weixin.qq.com/doc/v3/merchant/4014962456
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5", request)
 
@@ -163,6 +220,13 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: pre_entrustweb_id, redirect_appid, redirect_path.
+        Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012528950
+            https://pay.weixin.qq.com/doc/v3/merchant/4014960244
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program", request)
 
@@ -171,6 +235,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign
         Answer data: mchid, sub_mchid, service_id, out_contract_code.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012471272
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign", request)
 
@@ -179,6 +247,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, mchid, sub_mchid, service_id, out_contract_code, sign_mp_appid, sign_mp_path.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012471269
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program", request)
 
@@ -187,6 +259,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, mchid, service_id, out_contract_code, sign_mp_appid, sign_mp_path.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012472870
+            https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program", request)
 
@@ -195,6 +271,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign
         Answer data: mchid, service_id, out_contract_code.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012472874
+            https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign", request)
 
@@ -203,6 +283,11 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, mchid, service_id, out_contract_code, sign_mp_appid, sign_mp_path.
+        Rule: openid or sub_openid is required (WeChat Pay: openid和sub_openid字段二选一必填).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012471282
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program", request)
 
@@ -211,6 +296,11 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign
         Answer data: mchid, service_id, out_contract_code.
+        Rule: openid or sub_openid is required (WeChat Pay: openid和sub_openid字段二选一必填).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012471286
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign", request)
 
@@ -219,6 +309,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, mchid, service_id, out_contract_code, sign_mp_appid, sign_mp_path.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4013369177
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program", request)
 
@@ -227,6 +321,10 @@ class EndpointMethods:
 
         POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign
         Answer data: mchid, service_id, out_contract_code.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4013369191
+            https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html
         """
         return self.call("v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign", request)
 
@@ -235,6 +333,9 @@ class EndpointMethods:
 
         POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign
         Answer data: pre_entrustweb_id, mchid, plan_id, out_contract_code.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012881608
         """
         return self.call("v3/ecommerce/combine-papay/contracts/pre-entrust-sign", request)
 
@@ -243,6 +344,9 @@ class EndpointMethods:
 
         POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id, mchid, plan_id, out_contract_code.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4017177322
         """
         return self.call("v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program", request)
 
@@ -251,6 +355,9 @@ class EndpointMethods:
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4015851472
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign/app", request)
 
@@ -259,6 +366,9 @@ class EndpointMethods:
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4020023636
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program", request)
 
@@ -268,6 +378,9 @@ class EndpointMethods:
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app
         Pass in plaintext (the library encrypts them): real_name, cred_id.
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4020083765
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app", request)
 
@@ -277,6 +390,9 @@ class EndpointMethods:
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program
         Pass in plaintext (the library encrypts them): real_name, cred_id.
         Answer data: pre_entrustweb_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4020023723
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program", request)
 
@@ -286,6 +402,9 @@ class EndpointMethods:
         POST /v3/credit-repayment/partner/contracts/app-presign
         Pass in plaintext (the library encrypts them): real_identity.identity_id, real_identity.real_name.
         Answer data: presign_token.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016125804
         """
         return self.call("v3/credit-repayment/partner/contracts/app-presign", request)
 
@@ -295,6 +414,9 @@ class EndpointMethods:
         POST /v3/credit-repayment/partner/contracts/h5-presign
         Pass in plaintext (the library encrypts them): real_identity.identity_id, real_identity.real_name.
         Answer data: redirect_url.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016779565
         """
         return self.call("v3/credit-repayment/partner/contracts/h5-presign", request)
 
@@ -303,6 +425,11 @@ class EndpointMethods:
 
         POST /v3/edu-papay/contracts/presign
         Answer data: presign_token.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012522560
+            https://pay.weixin.qq.com/doc/v3/partner/4012465360
+            https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html
         """
         return self.call("v3/edu-papay/contracts/presign", request)
 
@@ -312,6 +439,11 @@ class EndpointMethods:
         POST /v3/eduschoolpay/contracts/presign
         Pass in plaintext (the library encrypts them): identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone.
         Answer data: presign_token.
+        Rule: identity and bank_card are required when contract_mode is LIMIT_BANK_CARD or PRIORITY_BANK_CARD (WeChat Pay: 指定卡和优先卡模式需要填写实名信息和签约银行卡字段).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012468952
+            https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
         """
         return self.call("v3/eduschoolpay/contracts/presign", request)
 
@@ -321,6 +453,9 @@ class EndpointMethods:
         POST /v3/offlineface/contracts/presign
         Pass in plaintext (the library encrypts them): facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone.
         Answer data: presign_token.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
         """
         return self.call("v3/offlineface/contracts/presign", request)
 
@@ -329,6 +464,14 @@ class EndpointMethods:
 
         POST /v3/global/papay/contracts/app-pre-entrust-sign
         Answer data: session_id.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required.
+        Rule: sub_mchid is required in institutional mode (with sp_appid).
+        Rule: sp_appid is required in institutional mode (with sub_mchid).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
         """
         return self.call("v3/global/papay/contracts/app-pre-entrust-sign", request)
 
@@ -337,6 +480,14 @@ class EndpointMethods:
 
         POST /v3/global/papay/contracts/h5-pre-entrust-sign
         Answer data: sign_url.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required.
+        Rule: sub_mchid is required in institutional mode (with sp_appid).
+        Rule: sp_appid is required in institutional mode (with sub_mchid).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml
         """
         return self.call("v3/global/papay/contracts/h5-pre-entrust-sign", request)
 
@@ -345,6 +496,14 @@ class EndpointMethods:
 
         POST /v3/global/papay/contracts/jsapi-pre-entrust-sign
         Answer data: sign_url.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required.
+        Rule: sub_mchid is required in institutional mode (with sp_appid).
+        Rule: sp_appid is required in institutional mode (with sub_mchid).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml
         """
         return self.call("v3/global/papay/contracts/jsapi-pre-entrust-sign", request)
 
@@ -353,6 +512,14 @@ class EndpointMethods:
 
         POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign
         Answer data: session_id.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required.
+        Rule: sub_mchid is required in institutional mode (with sp_appid).
+        Rule: sp_appid is required in institutional mode (with sub_mchid).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml
         """
         return self.call("v3/global/papay/contracts/miniprogram-pre-entrust-sign", request)
 
@@ -361,5 +528,13 @@ class EndpointMethods:
 
         POST /v3/global/papay/contracts/web-pre-entrust-sign
         Answer data: show_code_url.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required.
+        Rule: sub_mchid is required in institutional mode (with sp_appid).
+        Rule: sp_appid is required in institutional mode (with sub_mchid).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
+            https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
         """
         return self.call("v3/global/papay/contracts/web-pre-entrust-sign", request)
