@@ -427,3 +427,42 @@ fn insurance_notification_goes_to_the_contract_url_not_the_payment_url() {
         request["insured_display_name"]
     );
 }
+
+#[test]
+fn cross_border_deliveries_follow_their_page_s_schedule_and_give_up_after_nine_retries() {
+    // "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒"
+    // (https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml).
+    let fixture = common::sandbox();
+    fixture.sandbox.set_retry_unit_ms(1);
+    let merchant = receiver(vec![500]);
+    let path = "v3/global/papay/contracts/app-pre-entrust-sign";
+    let mut request = common::example(path);
+    request["success_notify_url"] = merchant.url.as_str().into();
+    let answer = fixture
+        .client()
+        .call(path, &request.to_string())
+        .expect("the pre-sign call succeeds");
+    let id = session_id(&fixture, &answer.data).expect("a session");
+    fixture.sandbox.sign(&id, None).expect("the session signs");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let view = loop {
+        let session = fixture.sandbox.session(&id).expect("the session is alive");
+        let view = session.delivery.expect("signed").to_json();
+        if view["state"] != "pending" || Instant::now() > deadline {
+            break view;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert_eq!(view["state"], "gave_up", "{view}");
+    let after: Vec<u64> = view["attempts"]
+        .as_array()
+        .expect("attempts")
+        .iter()
+        .map(|a| a["after_ms"].as_u64().unwrap_or(0))
+        .collect();
+    assert_eq!(after.len(), 10, "the first try and nine retries: {after:?}");
+    assert!(
+        after[9] >= 9450,
+        "the waits add up to 9450 schedule seconds: {after:?}"
+    );
+}

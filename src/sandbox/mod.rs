@@ -8,7 +8,7 @@ mod notify;
 mod server;
 
 pub use faults::Fault;
-pub use notify::{RETRY_SCHEDULE_SECS, beijing_rfc3339};
+pub use notify::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, beijing_rfc3339};
 pub use server::{Sandbox, Session};
 
 use crate::error::{Error, Result};

@@ -41,6 +41,8 @@ pub struct Event {
     original_type: &'static str,
     summary: &'static str,
     resource: &'static [(&'static str, Source)],
+    /// The waits between deliveries after a failed one, in seconds, as the product's page gives.
+    pub retry_secs: &'static [u64],
 }
 
 const APPID: Source = Request(&["appid", "sp_appid", "sub_appid"]);
@@ -51,6 +53,7 @@ const OPENID: Source = Request(&["openid", "sp_openid", "sub_openid"]);
 static EVENTS: &[Event] = &[
     Event {
         prefixes: &["v3/papay/insurance-sign/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "INSURANCE_ENTRUST.SIGN",
         original_type: "insurance_entrust",
         summary: "签约成功",
@@ -69,6 +72,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/papay/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "ENTRUST.SIGN",
         original_type: "entrust",
         summary: "签约成功",
@@ -98,6 +102,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/ecommerce/combine-papay/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "ECOMMERCE_ENTRUST.SIGN",
         original_type: "ecommerce_entrust",
         summary: "签约成功",
@@ -114,6 +119,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/credit-repayment/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",
         original_type: "credit_repayment",
         summary: "签约成功",
@@ -142,6 +148,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/edu-papay/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "ENTRUST.SIGNING",
         original_type: "entrust",
         summary: "签约成功",
@@ -157,6 +164,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/offlineface/"],
+        retry_secs: &RETRY_SCHEDULE_SECS,
         event_type: "FACEPAY.USER_STATE_CHANGE",
         original_type: "facepay",
         summary: "用户签约状态变更",
@@ -173,6 +181,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/global/papay/"],
+        retry_secs: &CROSS_BORDER_RETRY_SECS,
         event_type: "PAPAY.SIGN",
         original_type: "papay",
         summary: "签约成功",
@@ -206,6 +215,10 @@ pub fn event_for(path: &str) -> Option<&'static Event> {
 pub const RETRY_SCHEDULE_SECS: [u64; 15] = [
     15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
 ];
+
+/// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒" (about
+/// 4 hours in all): https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml
+pub const CROSS_BORDER_RETRY_SECS: [u64; 9] = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
 
 /// How long a merchant has to answer one delivery.
 pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
@@ -355,6 +368,7 @@ impl Dispatch<'_> {
             delivery: Arc::clone(&delivery),
             body,
             identity: Arc::clone(&self.identity),
+            retry_secs: self.event.retry_secs,
             retry_unit_ms: self.retry_unit_ms,
             stopping: self.stopping,
         };
@@ -367,6 +381,7 @@ struct Worker {
     delivery: Arc<Delivery>,
     body: String,
     identity: Arc<Identity>,
+    retry_secs: &'static [u64],
     retry_unit_ms: u64,
     stopping: Arc<AtomicBool>,
 }
@@ -374,7 +389,7 @@ struct Worker {
 impl Worker {
     fn run(self) {
         let started = Instant::now();
-        let waits = std::iter::once(0).chain(RETRY_SCHEDULE_SECS);
+        let waits = std::iter::once(0).chain(self.retry_secs.iter().copied());
         for wait in waits {
             if !self.sleep(Duration::from_millis(
                 wait.saturating_mul(self.retry_unit_ms),
