@@ -142,11 +142,11 @@ final class BadInputTest extends SandboxTestCase
         // json_encode writes \u0000, so the C string is not cut short; this endpoint echoes it.
         $path = 'v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign';
         $request = self::example($path);
-        $request['out_contract_code'] = "abc\0def";
+        $request['sub_mchid'] = "1900\0000109";
 
         $answer = self::client()[$path]->post(['json' => $request]);
 
-        self::assertSame("abc\0def", $answer['data']['out_contract_code']);
+        self::assertSame("1900\0000109", $answer['data']['sub_mchid']);
     }
 
     public function testANullPathIsAnArgumentError(): void
