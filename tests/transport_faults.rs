@@ -630,14 +630,14 @@ fn serve_dropping_idle(mut stream: TcpStream, n: usize, idle: Duration, keep_ali
     }
 }
 
-#[test]
-fn calls_8_5_s_apart_both_succeed_where_the_server_drops_requests_on_connections_idle_over_8_s() {
-    let (url, accepted) =
-        counting_server(|stream, n| serve_dropping_idle(stream, n, Duration::from_secs(8), None));
+/// Makes two calls `gap` apart to a [`counting_server`] running `serve`; both must succeed,
+/// the second on a connection of its own.
+fn two_calls_apart(serve: fn(TcpStream, usize), gap: Duration) {
+    let (url, accepted) = counting_server(serve);
     let client = client(&url);
     let first = client.call(EDU, &example(EDU).to_string());
     assert!(first.is_ok(), "{first:?}");
-    std::thread::sleep(Duration::from_millis(8500));
+    std::thread::sleep(gap);
     let second = client.call(EDU, &example(EDU).to_string());
     assert!(
         second.is_ok(),
@@ -647,19 +647,19 @@ fn calls_8_5_s_apart_both_succeed_where_the_server_drops_requests_on_connections
 }
 
 #[test]
-fn an_answer_keep_alive_timeout_shorter_than_the_pool_s_is_honoured() {
-    let (url, accepted) = counting_server(|stream, n| {
-        serve_dropping_idle(stream, n, Duration::from_secs(1), Some(1))
-    });
-    let client = client(&url);
-    assert!(client.call(EDU, &example(EDU).to_string()).is_ok());
-    std::thread::sleep(Duration::from_millis(1500));
-    let second = client.call(EDU, &example(EDU).to_string());
-    assert!(
-        second.is_ok(),
-        "Keep-Alive: timeout=1 retires the connection: {second:?}"
+fn calls_8_5_s_apart_both_succeed_where_the_server_drops_requests_on_connections_idle_over_8_s() {
+    two_calls_apart(
+        |stream, n| serve_dropping_idle(stream, n, Duration::from_secs(8), None),
+        Duration::from_millis(8500),
     );
-    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+}
+
+#[test]
+fn an_answer_keep_alive_timeout_shorter_than_the_pool_s_is_honoured() {
+    two_calls_apart(
+        |stream, n| serve_dropping_idle(stream, n, Duration::from_secs(1), Some(1)),
+        Duration::from_millis(1500),
+    );
 }
 
 #[test]
