@@ -522,6 +522,58 @@ pub fn field_at<'a>(fields: &'a [Field], pointer: &str) -> Option<&'a Field> {
     found
 }
 
+/// The members of `request` that `fields` does not define, at any depth, as JSON Pointers: an
+/// undefined object or array is listed with everything inside it, as WeChat Pay lists them.
+pub fn undefined_members(fields: &[Field], request: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    collect_undefined(fields, request, "", &mut found);
+    found
+}
+
+fn collect_undefined(fields: &[Field], value: &Value, pointer: &str, found: &mut Vec<String>) {
+    let Value::Object(members) = value else {
+        return;
+    };
+    for (name, member) in members {
+        let here = pointer_push(pointer, name);
+        match fields
+            .iter()
+            .find(|f| f.name == name.as_str())
+            .map(|f| f.ty)
+        {
+            Some(Type::Object(inner)) => collect_undefined(inner, member, &here, found),
+            Some(Type::ObjectArray(inner)) => {
+                if let Value::Array(items) = member {
+                    for (i, item) in items.iter().enumerate() {
+                        collect_undefined(inner, item, &pointer_push(&here, &i.to_string()), found);
+                    }
+                }
+            }
+            Some(_) => {}
+            None => all_inside(member, here, found),
+        }
+    }
+}
+
+fn all_inside(value: &Value, pointer: String, found: &mut Vec<String>) {
+    let inner: Vec<(String, &Value)> = match value {
+        Value::Object(members) => members
+            .iter()
+            .map(|(k, v)| (pointer_push(&pointer, k), v))
+            .collect(),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (pointer_push(&pointer, &i.to_string()), v))
+            .collect(),
+        _ => Vec::new(),
+    };
+    found.push(pointer);
+    for (p, v) in inner {
+        all_inside(v, p, found);
+    }
+}
+
 /// Appends one reference token to a JSON Pointer (RFC 6901 escaping).
 pub fn pointer_push(pointer: &str, token: &str) -> String {
     format!("{pointer}/{}", token.replace('~', "~0").replace('/', "~1"))

@@ -635,3 +635,64 @@ fn every_endpoint_refuses_a_request_missing_a_required_member() {
         );
     }
 }
+
+#[test]
+fn a_signature_over_other_bytes_is_answered_with_the_message_wechat_verified() {
+    // WeChat Pay's answer, as merchants report it: detail.sign_information shows the length and
+    // the start of the message it verified, cut inside the body.
+    let fx = sandbox();
+    let url = format!("/{EDU}");
+    let signed = edu_body();
+    let mut sent = example(EDU);
+    sent["user_id"] = "someoneelse".into();
+    let sent = sent.to_string();
+    let answer = send(
+        &fx,
+        "POST",
+        &url,
+        &standard_headers(authorization(&fx, &url, &signed)),
+        sent.as_bytes(),
+    );
+    assert_sign_error(&answer);
+    assert_eq!(answer.body["message"], "错误的签名,验签失败");
+    let detail = &answer.body["detail"];
+    assert_eq!(detail["detail"]["issue"], "sign not match");
+    assert_eq!(
+        (detail["field"].as_str(), detail["location"].as_str()),
+        (Some("signature"), Some("authorization"))
+    );
+    let info = &detail["sign_information"];
+    assert_eq!(info["url"], url.as_str());
+    let shown = info["truncated_sign_message"].as_str().expect("a message");
+    assert!(shown.starts_with(&format!("POST\n{url}\n")), "{shown}");
+    assert!(shown.ends_with(&format!("{}\n", &sent[..8])), "{shown}");
+    // The whole message: the request line, timestamp, nonce and body, each ending in \n.
+    let length = info["sign_message_length"].as_u64().expect("a length") as usize;
+    assert!(length > sent.len() + url.len(), "{length}");
+}
+
+#[test]
+fn members_the_page_does_not_define_are_listed_with_everything_inside_them() {
+    // As WeChat Pay answered a campus request that misspelt `identity` as `identify`
+    // (developers.weixin.qq.com community): every undefined member as a /body pointer.
+    let fx = sandbox();
+    let mut request = example(EDU);
+    request["identify"] =
+        serde_json::json!({ "real_name": "x", "credential_type": "IDENTITY_CARD" });
+    let body = request.to_string().into_bytes();
+    let answer = post_edu(&fx, &body, |_| {});
+    assert_eq!(
+        (answer.status, answer.code()),
+        (400, "PARAM_ERROR"),
+        "{}",
+        answer.body
+    );
+    assert_eq!(answer.body["message"], "请求中含有未在API文档中定义的参数");
+    assert_eq!(
+        answer.body["detail"],
+        serde_json::json!({
+            "location": null,
+            "value": ["/body/identify", "/body/identify/real_name", "/body/identify/credential_type"]
+        })
+    );
+}

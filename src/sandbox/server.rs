@@ -154,6 +154,9 @@ impl<K: std::hash::Hash + Eq, V> Expiring<K, V> {
 }
 
 /// A refusal in WeChat's error shape.
+/// How many characters of the body a signature-mismatch answer shows.
+const SIGN_MESSAGE_BODY_SHOWN: usize = 8;
+
 struct Refusal {
     status: u16,
     code: &'static str,
@@ -178,6 +181,51 @@ impl Refusal {
             code: "SIGN_ERROR",
             message: format!("签名错误，请检查后再试 ({issue})"),
             detail: Some(json!({ "location": "authorization", "issue": issue })),
+        }
+    }
+
+    /// WeChat Pay's answer to a signature over other bytes, as merchants have seen it: the message
+    /// it verified (its length, and its start) so the caller can compare it with what it signed.
+    /// The message is cut inside the body, after its first characters.
+    fn sign_not_match(url: &str, message: &[u8]) -> Self {
+        let text = String::from_utf8_lossy(message);
+        let head_end = text
+            .match_indices('\n')
+            .nth(3)
+            .map_or(text.len(), |(i, _)| i + 1);
+        let body_start: String = text[head_end..]
+            .chars()
+            .take(SIGN_MESSAGE_BODY_SHOWN)
+            .collect();
+        Refusal {
+            status: 401,
+            code: "SIGN_ERROR",
+            message: "错误的签名,验签失败".to_owned(),
+            detail: Some(json!({
+                "detail": { "issue": "sign not match" },
+                "field": "signature",
+                "location": "authorization",
+                "sign_information": {
+                    "method": "POST",
+                    "sign_message_length": message.len(),
+                    "truncated_sign_message": format!("{}{body_start}\n", &text[..head_end]),
+                    "url": url,
+                },
+            })),
+        }
+    }
+
+    /// WeChat Pay's answer to members its page does not define: every such member and what it
+    /// holds, as `/body/...` pointers, and no `field`.
+    fn undefined_members(pointers: Vec<String>) -> Self {
+        Refusal {
+            status: 400,
+            code: "PARAM_ERROR",
+            message: "请求中含有未在API文档中定义的参数".to_owned(),
+            detail: Some(json!({
+                "location": null,
+                "value": pointers.iter().map(|p| format!("/body{p}")).collect::<Vec<_>>(),
+            })),
         }
     }
 
@@ -307,6 +355,10 @@ impl State {
         if endpoint.needs_serial() {
             self.decrypt(endpoint, get("Wechatpay-Serial"), &mut value)?;
         }
+        let undefined = crate::schema::undefined_members(endpoint.request, &value);
+        if !undefined.is_empty() {
+            return Err(Refusal::undefined_members(undefined));
+        }
         validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
             let field = e
                 .get("field")
@@ -394,7 +446,7 @@ impl State {
             .map_err(|_| Refusal::sign_error("signature is not Base64"))?;
         let message = request_message("POST", url, ts, &auth.nonce_str, body);
         if !id.merchant_public_key.verify_sha256(&message, &signature) {
-            return Err(Refusal::sign_error("sign not match"));
+            return Err(Refusal::sign_not_match(url, &message));
         }
         // Only a verified nonce is remembered, so that forged requests cannot burn real ones.
         let mut nonces = self
