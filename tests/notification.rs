@@ -466,3 +466,36 @@ fn cross_border_deliveries_follow_their_page_s_schedule_and_give_up_after_nine_r
         "the waits add up to 9450 schedule seconds: {after:?}"
     );
 }
+
+#[test]
+fn each_family_retries_on_the_schedule_its_page_gives() {
+    // The waits between deliveries, in seconds, from each product's notification page.
+    let combine = [&[10, 10, 10, 30, 30, 30][..], &[300; 23][..]].concat(); // 4012881605
+    let edu = [&[60; 10][..], &[300; 10][..]].concat(); // education-fee-payment/contracts-result-notification
+    let cross_border = vec![15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600]; // chapter5_1_5
+    let fixture = common::sandbox();
+    let merchant = receiver(vec![200]);
+    for (path, expected) in [
+        (
+            "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
+            combine,
+        ),
+        ("v3/edu-papay/contracts/presign", edu),
+        (
+            "v3/global/papay/contracts/app-pre-entrust-sign",
+            cross_border,
+        ),
+    ] {
+        let answer = fixture
+            .client()
+            .call(path, &common::example(path).to_string())
+            .expect("the example succeeds");
+        let id = session_id(&fixture, &answer.data).expect("a session");
+        let started = fixture
+            .sandbox
+            .sign(&id, Some(&merchant.url))
+            .expect("signs");
+        merchant.next();
+        assert_eq!(started["retry_secs"], json!(expected), "{path}");
+    }
+}

@@ -53,7 +53,7 @@ const OPENID: Source = Request(&["openid", "sp_openid", "sub_openid"]);
 static EVENTS: &[Event] = &[
     Event {
         prefixes: &["v3/papay/insurance-sign/"],
-        retry_secs: &RETRY_SCHEDULE_SECS,
+        retry_secs: &ENTRUSTED_RETRY_SECS,
         event_type: "INSURANCE_ENTRUST.SIGN",
         original_type: "insurance_entrust",
         summary: "签约成功",
@@ -72,7 +72,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/papay/"],
-        retry_secs: &RETRY_SCHEDULE_SECS,
+        retry_secs: &ENTRUSTED_RETRY_SECS,
         event_type: "ENTRUST.SIGN",
         original_type: "entrust",
         summary: "签约成功",
@@ -102,7 +102,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/ecommerce/combine-papay/"],
-        retry_secs: &RETRY_SCHEDULE_SECS,
+        retry_secs: &COMBINE_PAPAY_RETRY_SECS,
         event_type: "ECOMMERCE_ENTRUST.SIGN",
         original_type: "ecommerce_entrust",
         summary: "签约成功",
@@ -148,7 +148,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/edu-papay/"],
-        retry_secs: &RETRY_SCHEDULE_SECS,
+        retry_secs: &EDU_PAPAY_RETRY_SECS,
         event_type: "ENTRUST.SIGNING",
         original_type: "entrust",
         summary: "签约成功",
@@ -216,6 +216,24 @@ pub const RETRY_SCHEDULE_SECS: [u64; 15] = [
     15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600, 10800, 10800, 10800, 21600, 21600,
 ];
 
+/// Entrusted payment and insurance: "如果在所有通知频率(4小时)后没有收到微信侧回调"
+/// (https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/contract-alter-notify.html).
+/// The page gives the span, not the waits: the payment schedule's waits that fit in 4 hours.
+pub const ENTRUSTED_RETRY_SECS: [u64; 10] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600];
+
+/// Combined deduction (e-commerce): "0/10/10/10/30/30/30/300/.../300(单位:秒)", the first
+/// delivery at once and 29 retries (https://pay.weixin.qq.com/doc/v3/partner/4012881605).
+pub const COMBINE_PAPAY_RETRY_SECS: [u64; 29] = [
+    10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+    300, 300, 300, 300, 300, 300, 300, 300, 300,
+];
+
+/// Education renewal: "1/60/60/60/60/60/60/60/60/60/60/300/.../300", the first delivery at once
+/// and 20 retries (https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts-result-notification.html).
+pub const EDU_PAPAY_RETRY_SECS: [u64; 20] = [
+    60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+];
+
 /// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒" (about
 /// 4 hours in all): https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml
 pub const CROSS_BORDER_RETRY_SECS: [u64; 9] = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
@@ -259,6 +277,8 @@ pub struct Delivery {
     pub event_type: &'static str,
     pub notify_url: String,
     pub contract_id: String,
+    /// The waits before each retry, in schedule seconds, as the product's page gives them.
+    pub retry_secs: &'static [u64],
     pub attempts: Mutex<Vec<Attempt>>,
     /// "pending", "delivered" or "gave_up".
     pub state: Mutex<&'static str>,
@@ -282,6 +302,7 @@ impl Delivery {
             "event_type": self.event_type,
             "notify_url": self.notify_url,
             "contract_id": self.contract_id,
+            "retry_secs": self.retry_secs,
             "state": self.state.lock().map(|s| *s).unwrap_or("pending"),
             "attempts": attempts,
         })
@@ -361,6 +382,7 @@ impl Dispatch<'_> {
             event_type: self.event.event_type,
             notify_url: self.notify_url,
             contract_id,
+            retry_secs: self.event.retry_secs,
             attempts: Mutex::new(Vec::new()),
             state: Mutex::new("pending"),
         });
