@@ -69,7 +69,7 @@ const INSURANCE_H5: &[Field] = compose!(
 const NOT_BOTH_RENEWALS: Rule = not_both_true(
     "/can_auto_insure",
     "/can_auto_reinsure",
-    "can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保)",
+    "can_auto_insure and can_auto_reinsure cannot both be true (WeChat Pay: 是否自动续保与是否自动重新投保不能同时设置)",
 );
 
 /// "JSAPI和小程序签约必填" (JSAPI and mini-program pages).
