@@ -176,7 +176,7 @@ class EndpointMethods:
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: redirect_url.
         Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
-        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true (WeChat Pay: 是否自动续保与是否自动重新投保不能同时设置).
 
         WeChat Pay's pages:
             https://pay.weixin.qq.com/doc/v3/merchant/4012528600
@@ -191,7 +191,7 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: pre_entrustweb_id.
-        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true (WeChat Pay: 是否自动续保与是否自动重新投保不能同时设置).
 
         WeChat Pay's pages:
             https://pay.weixin.qq.com/doc/v3/merchant/4013005766
@@ -205,7 +205,7 @@ class EndpointMethods:
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: redirect_url.
-        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true (WeChat Pay: 是否自动续保与是否自动重新投保不能同时设置).
 
         WeChat Pay's pages:
             https://pay.weixin.qq.com/doc/v3/merchant/4012529050
@@ -221,7 +221,7 @@ class EndpointMethods:
         Pass in plaintext (the library encrypts them): real_identity.real_name, real_identity.id_card_number.
         Answer data: pre_entrustweb_id, redirect_appid, redirect_path.
         Rule: openid is required for JSAPI and mini-program signing (WeChat Pay: JSAPI和小程序签约必填).
-        Rule: can_auto_insure and can_auto_reinsure cannot both be true: choose renewal (自动续保) or re-insurance (自动重新投保).
+        Rule: can_auto_insure and can_auto_reinsure cannot both be true (WeChat Pay: 是否自动续保与是否自动重新投保不能同时设置).
 
         WeChat Pay's pages:
             https://pay.weixin.qq.com/doc/v3/merchant/4012528950
