@@ -132,44 +132,9 @@ struct endpoint {
 
 #define ENDPOINT(fn, field) {#fn, fn, "\"" field "\":"}
 
+/* Every endpoint function, as the table lists them. */
 static const struct endpoint ENDPOINTS[] = {
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_jsapi, "redirect_url"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_app, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_h5, "redirect_url"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_app, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_h5, "redirect_url"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_jsapi, "redirect_url"),
-    ENDPOINT(wxpresign_papay_scheduled_deduct_sign_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_sign, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_insurance_sign_jsapi, "redirect_url"),
-    ENDPOINT(wxpresign_papay_insurance_sign_app, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_papay_insurance_sign_h5, "redirect_url"),
-    ENDPOINT(wxpresign_papay_insurance_sign_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_password_exempt_contract_service_provider_pay_redirect_sign, "mchid"),
-    ENDPOINT(wxpresign_password_exempt_contract_service_provider_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_password_exempt_contract_normal_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_password_exempt_contract_normal_pay_redirect_sign, "mchid"),
-    ENDPOINT(wxpresign_password_exempt_contract_qs_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_password_exempt_contract_qs_pay_redirect_sign, "mchid"),
-    ENDPOINT(wxpresign_password_exempt_contract_ecommerce_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign, "mchid"),
-    ENDPOINT(wxpresign_ecommerce_combine_papay, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_ecommerce_combine_papay_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_ecommerce_individual_contracts_app, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_ecommerce_individual_contracts_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_ecommerce_individual_contracts_with_real_name_identity_app, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program, "pre_entrustweb_id"),
-    ENDPOINT(wxpresign_credit_repayment_partner_app, "presign_token"),
-    ENDPOINT(wxpresign_credit_repayment_partner_h5, "redirect_url"),
-    ENDPOINT(wxpresign_edu_papay, "presign_token"),
-    ENDPOINT(wxpresign_eduschoolpay, "presign_token"),
-    ENDPOINT(wxpresign_offlineface, "presign_token"),
-    ENDPOINT(wxpresign_global_papay_app, "session_id"),
-    ENDPOINT(wxpresign_global_papay_h5, "sign_url"),
-    ENDPOINT(wxpresign_global_papay_jsapi, "sign_url"),
-    ENDPOINT(wxpresign_global_papay_miniprogram, "session_id"),
-    ENDPOINT(wxpresign_global_papay_web, "show_code_url"),
+#include "endpoints.h"
 };
 #define ENDPOINT_COUNT (sizeof ENDPOINTS / sizeof ENDPOINTS[0])
 

@@ -1,0 +1,285 @@
+//! The C ABI. Each function checks its arguments, calls the Rust core and converts the result:
+//! a status code plus a JSON string. Pointer checks, the panic boundary and string hand-over
+//! live in the helpers at the top, once.
+// Each function documents its pointer contract in its first lines, where C users read it.
+#![allow(non_camel_case_types, clippy::missing_safety_doc)]
+
+use crate::client::Client;
+use crate::endpoints;
+use crate::error::{Error, Kind};
+use crate::notification;
+use libc::c_char;
+use serde_json::Value;
+use std::ffi::{CStr, CString};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::ptr;
+
+/// Result of every libwxpresign call. Values are fixed and never reused.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wxpresign_status {
+    /// Success; the output holds the answer.
+    WXPRESIGN_OK = 0,
+    /// NULL pointer, invalid UTF-8, unparsable JSON or unknown endpoint.
+    WXPRESIGN_ERR_ARGUMENT = 1,
+    /// The configuration is incomplete or inconsistent.
+    WXPRESIGN_ERR_CONFIG = 2,
+    /// The request broke the endpoint's schema; nothing was sent.
+    WXPRESIGN_ERR_VALIDATION = 3,
+    /// DNS, connect, TLS, timeout or broken HTTP; see "may_have_reached_server".
+    WXPRESIGN_ERR_TRANSPORT = 4,
+    /// WeChat Pay answered with a non-2xx status.
+    WXPRESIGN_ERR_API = 5,
+    /// A 2xx answer failed signature, timestamp, serial or header checks.
+    WXPRESIGN_ERR_VERIFY = 6,
+    /// A local cryptographic operation failed.
+    WXPRESIGN_ERR_CRYPTO = 7,
+    /// A bug in libwxpresign (a caught panic); please report it.
+    WXPRESIGN_ERR_INTERNAL = 8,
+}
+
+impl From<Kind> for wxpresign_status {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Argument => wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
+            Kind::Config => wxpresign_status::WXPRESIGN_ERR_CONFIG,
+            Kind::Validation => wxpresign_status::WXPRESIGN_ERR_VALIDATION,
+            Kind::Transport => wxpresign_status::WXPRESIGN_ERR_TRANSPORT,
+            Kind::Api => wxpresign_status::WXPRESIGN_ERR_API,
+            Kind::Verify => wxpresign_status::WXPRESIGN_ERR_VERIFY,
+            Kind::Crypto => wxpresign_status::WXPRESIGN_ERR_CRYPTO,
+            Kind::Internal => wxpresign_status::WXPRESIGN_ERR_INTERNAL,
+        }
+    }
+}
+
+/// A configured client. Opaque; create with wxpresign_client_new, release with wxpresign_client_free.
+pub struct wxpresign_client {
+    client: Client,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers: the only places that touch raw pointers.
+
+/// Borrows a NUL-terminated UTF-8 argument.
+///
+/// # Safety
+/// `p` is NULL or points to a NUL-terminated string that outlives the call.
+unsafe fn borrow_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
+    if p.is_null() {
+        return Err(Error::argument(format!("{name} is NULL")));
+    }
+    // SAFETY: non-NULL and NUL-terminated by the caller's contract.
+    unsafe { CStr::from_ptr(p) }.to_str().map_err(|e| {
+        Error::argument(format!(
+            "{name} is not valid UTF-8 (byte {})",
+            e.valid_up_to()
+        ))
+    })
+}
+
+/// Borrows `len` bytes that need not be NUL-terminated.
+///
+/// # Safety
+/// `p` is NULL or points to `len` readable bytes that outlive the call.
+unsafe fn borrow_bytes<'a>(p: *const c_char, len: usize, name: &str) -> Result<&'a [u8], Error> {
+    if p.is_null() {
+        return Err(Error::argument(format!("{name} is NULL")));
+    }
+    if len > isize::MAX as usize {
+        return Err(Error::argument(format!(
+            "{name}_len is larger than any buffer"
+        )));
+    }
+    // SAFETY: non-NULL, `len` readable bytes by the caller's contract.
+    Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
+}
+
+/// Moves a JSON value out to C as a string the caller frees with wxpresign_string_free.
+fn hand_out(value: &Value) -> *mut c_char {
+    // serde_json escapes U+0000, so the text has no interior NUL.
+    CString::new(value.to_string()).map_or(ptr::null_mut(), CString::into_raw)
+}
+
+/// Runs `body` inside the panic boundary and writes its JSON result (or error JSON) to `out`.
+///
+/// # Safety
+/// `out` is NULL or valid for one pointer write.
+unsafe fn respond(
+    out: *mut *mut c_char,
+    body: impl FnOnce() -> Result<Value, Error>,
+) -> wxpresign_status {
+    if out.is_null() {
+        return wxpresign_status::WXPRESIGN_ERR_ARGUMENT;
+    }
+    let (status, value) = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => (wxpresign_status::WXPRESIGN_OK, value),
+        Ok(Err(e)) => (e.kind().into(), e.to_json()),
+        Err(_) => {
+            let e = Error::internal(
+                "libwxpresign panicked; this is a bug, please report it with the request that caused it",
+            );
+            (e.kind().into(), e.to_json())
+        }
+    };
+    // SAFETY: checked non-NULL above; valid for writes by the caller's contract.
+    unsafe { *out = hand_out(&value) };
+    status
+}
+
+/// Borrows the client behind a handle.
+///
+/// # Safety
+/// `client` is NULL or a live pointer from wxpresign_client_new.
+unsafe fn borrow_client<'a>(client: *const wxpresign_client) -> Result<&'a Client, Error> {
+    // SAFETY: by the caller's contract.
+    unsafe { client.as_ref() }
+        .map(|c| &c.client)
+        .ok_or_else(|| Error::argument("client is NULL"))
+}
+
+/// The body of every call function; `path` is the endpoint path or the error reading it.
+unsafe fn call_path(
+    client: *const wxpresign_client,
+    path: Result<&str, Error>,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            let client = borrow_client(client)?;
+            let path = path?;
+            let request = borrow_str(request_json, "request_json")?;
+            client.call(path, request).map(|r| r.to_json())
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lifecycle and utilities.
+
+/// Creates a client from a configuration JSON document (see README: Configuration).
+/// On success writes a new client to *client_out; free it with wxpresign_client_free.
+/// On failure writes an error JSON string to *error_out when error_out is not NULL; free it with
+/// wxpresign_string_free. The client is immutable and may be used from many threads at once.
+/// Pointers are NULL or valid; config_json is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_client_new(
+    config_json: *const c_char,
+    client_out: *mut *mut wxpresign_client,
+    error_out: *mut *mut c_char,
+) -> wxpresign_status {
+    let mut scratch: *mut c_char = ptr::null_mut();
+    let error_slot = if error_out.is_null() {
+        &mut scratch as *mut *mut c_char
+    } else {
+        error_out
+    };
+    let status = unsafe {
+        respond(error_slot, || {
+            if client_out.is_null() {
+                return Err(Error::argument("client_out is NULL"));
+            }
+            let config = borrow_str(config_json, "config_json")?;
+            let client = Box::new(wxpresign_client {
+                client: Client::from_json(config)?,
+            });
+            // SAFETY: checked non-NULL above.
+            *client_out = Box::into_raw(client);
+            Ok(Value::Null)
+        })
+    };
+    // Nothing is written to error_out on success.
+    unsafe {
+        if status == wxpresign_status::WXPRESIGN_OK || error_out.is_null() {
+            wxpresign_string_free(*error_slot);
+            *error_slot = ptr::null_mut();
+        }
+    }
+    status
+}
+
+/// Frees a client. NULL is a no-op. No call may be running on it.
+/// `client` is NULL or a pointer from wxpresign_client_new not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
+    if !client.is_null() {
+        // SAFETY: allocated by Box::into_raw in wxpresign_client_new. Key material is wiped on drop.
+        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(client) })));
+    }
+}
+
+/// Frees a string returned by libwxpresign. NULL is a no-op.
+/// `s` is NULL or a string from libwxpresign not yet freed.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_string_free(s: *mut c_char) {
+    if !s.is_null() {
+        // SAFETY: created by CString::into_raw in hand_out.
+        drop(unsafe { CString::from_raw(s) });
+    }
+}
+
+/// The library version, e.g. "0.1.0". A static string: do not free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpresign_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}
+
+/// Writes to *out a JSON array describing every endpoint (path, C function, request schema).
+/// Free it with wxpresign_string_free.
+/// `out` is NULL or valid for one pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_endpoints(out: *mut *mut c_char) -> wxpresign_status {
+    unsafe { respond(out, || Ok(endpoints::describe_all())) }
+}
+
+/// Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
+/// a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
+/// fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
+/// {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_call(
+    client: *const wxpresign_client,
+    endpoint: *const c_char,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe { call_path(client, borrow_str(endpoint, "endpoint"), request_json, out) }
+}
+
+/// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
+/// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
+/// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
+/// {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
+/// an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
+/// ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
+/// Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_notification_parse(
+    client: *const wxpresign_client,
+    headers_json: *const c_char,
+    body: *const c_char,
+    body_len: usize,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            notification::with_answer((|| {
+                let client = borrow_client(client)?;
+                let headers =
+                    notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
+                let body = borrow_bytes(body, body_len, "body")?;
+                client.parse_notification(&headers, body)
+            })())
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// One function per endpoint, generated from the table (tests/ffi_wrappers.rs writes the file, so
+// rustfmt leaves it as generated).
+
+#[rustfmt::skip]
+mod endpoint_functions;
+pub use endpoint_functions::*;
