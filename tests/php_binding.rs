@@ -1,6 +1,6 @@
 //! The PHP binding (bindings/php) from PHP: its PHPUnit suite and its 10,000-call memory check,
 //! run with `php` against `wxpresign sandbox serve` and the libwxpresign this `cargo test` built;
-//! and its FFI header, which build.rs generates and git tracks. Needs the Debian packages
+//! and its FFI header (generated from src/ffi/ and checked by tests/header.rs). Needs the Debian packages
 //! php-cli and phpunit (.ci/run installs them).
 #![cfg(all(target_os = "linux", feature = "cli"))]
 
@@ -83,62 +83,8 @@ fn ten_thousand_php_calls_grow_rss_by_less_than_5_mib() {
 }
 
 #[test]
-fn committed_php_header_matches_the_generated_one() {
-    let dir = manifest();
-    let in_work_tree = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(dir)
-        .output();
-    match in_work_tree {
-        Ok(out) if out.status.success() && out.stdout.starts_with(b"true") => {}
-        _ => {
-            eprintln!("note: not a git work tree, or no git; not comparing {PHP_HEADER}");
-            return;
-        }
-    }
-    // build.rs regenerated the header when this test was built.
-    let diff = Command::new("git")
-        .args(["diff", "--exit-code", "--", PHP_HEADER])
-        .current_dir(dir)
-        .output()
-        .expect("git ran a moment ago");
-    assert!(
-        diff.status.success(),
-        "{PHP_HEADER} differs from what build.rs generates; commit the regenerated header:\n{}{}",
-        String::from_utf8_lossy(&diff.stdout),
-        String::from_utf8_lossy(&diff.stderr)
-    );
-}
-
-/// The functions (identifiers followed by `(`) and enumerators a header declares, outside comments.
-fn declarations(header: &str) -> BTreeSet<String> {
-    let code = header.lines().filter(|line| {
-        let line = line.trim_start();
-        !(line.starts_with("//") || line.starts_with("/*") || line.starts_with('*'))
-    });
-    let mut names = BTreeSet::new();
-    for line in code {
-        if let Some(enumerator) = line.trim().strip_suffix(',') {
-            if enumerator.starts_with("WXPRESIGN_") {
-                names.insert(enumerator.to_owned());
-            }
-        }
-        for before in line.split('(').rev().skip(1) {
-            let name = before
-                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .next()
-                .unwrap_or_default();
-            if name.starts_with("wxpresign_") {
-                names.insert(name.to_owned());
-            }
-        }
-    }
-    names
-}
-
-#[test]
 fn php_header_declares_what_the_c_header_declares() {
-    // Both come from src/ffi.rs; the PHP one lacks the preprocessor lines FFI::cdef refuses.
+    // Both come from src/ffi/; the PHP one lacks the preprocessor lines FFI::cdef refuses.
     let c = std::fs::read_to_string(manifest().join("include/wxpresign.h")).unwrap();
     let php = std::fs::read_to_string(manifest().join(PHP_HEADER)).unwrap();
 
