@@ -180,7 +180,7 @@ impl Client {
         let canonical_url = format!("/{}", endpoint.path);
         let authorization =
             self.signer
-                .authorization("POST", &canonical_url, unix_now(), &nonce(), &body)?;
+                .authorization("POST", &canonical_url, unix_now(), &nonce()?, &body)?;
         // WeChat Pay documents a backup domain for api.mch.weixin.qq.com only.
         let (base, backup) = match endpoint.host {
             Host::Domestic => (&self.base_url, self.backup_base_url.as_ref()),

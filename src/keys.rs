@@ -110,7 +110,12 @@ impl PrivateKey {
                 message,
                 &mut signature,
             )
-            .map_err(|_| Error::crypto("RSA signing failed"))?;
+            .map_err(|_| {
+                Error::crypto(
+                    "RSA signing with the merchant private key failed (aws-lc refused the key or \
+                     the system random number generator failed): check merchant_private_key",
+                )
+            })?;
         Ok(signature)
     }
 

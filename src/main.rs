@@ -199,16 +199,25 @@ fn call(
     })
 }
 
+/// The status and error JSON of an argument the C ABI cannot carry, in the library's own error
+/// shape (retryable, may_have_reached_server and all).
+fn nul_byte(what: &str) -> (wxpresign_status, String) {
+    (
+        wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
+        wxpresign::Error::argument(format!("{what}: C strings end at the first NUL"))
+            .to_json()
+            .to_string(),
+    )
+}
+
 /// The C ABI seen from Rust: the demo and `call` go through exactly what C users get.
 struct CClient(*mut ffi::wxpresign_client);
 
 impl CClient {
     /// The client, or the status and error JSON of the failure.
     fn new(config: &str) -> Result<CClient, (wxpresign_status, String)> {
-        let config = CString::new(config).map_err(|_| {
-            let json = r#"{"error":{"kind":"argument","message":"NUL byte in the configuration"}}"#;
-            (wxpresign_status::WXPRESIGN_ERR_ARGUMENT, json.to_owned())
-        })?;
+        let config =
+            CString::new(config).map_err(|_| nul_byte("the configuration contains a NUL byte"))?;
         let mut client = std::ptr::null_mut();
         let mut error = std::ptr::null_mut();
         // SAFETY: valid pointers; the error string is taken and freed below.
@@ -222,10 +231,7 @@ impl CClient {
 
     fn call(&self, endpoint: &str, request: &str) -> (wxpresign_status, String) {
         let (Ok(endpoint), Ok(request)) = (CString::new(endpoint), CString::new(request)) else {
-            return (
-                wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
-                r#"{"error":{"kind":"argument","message":"NUL byte in argument"}}"#.into(),
-            );
+            return nul_byte("the endpoint or the request contains a NUL byte");
         };
         let mut out = std::ptr::null_mut();
         // SAFETY: the client is live; strings are NUL-terminated; out is taken and freed below.
@@ -239,10 +245,7 @@ impl CClient {
     /// `wxpresign_notification_parse` on a received notification.
     fn parse_notification(&self, headers_json: &str, body: &[u8]) -> (wxpresign_status, String) {
         let Ok(headers) = CString::new(headers_json) else {
-            return (
-                wxpresign_status::WXPRESIGN_ERR_ARGUMENT,
-                r#"{"error":{"kind":"argument","message":"NUL byte in the headers"}}"#.into(),
-            );
+            return nul_byte("the notification headers contain a NUL byte");
         };
         let mut out = std::ptr::null_mut();
         // SAFETY: the client is live; body holds body.len() bytes; out is taken and freed below.

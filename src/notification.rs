@@ -246,7 +246,7 @@ pub fn decrypt(
     let nonce = gcm_nonce(nonce)?;
     let mut in_out = STANDARD
         .decode(ciphertext.as_bytes())
-        .map_err(|_| Error::crypto("the resource ciphertext is not valid Base64"))?;
+        .map_err(|_| Error::crypto("resource.ciphertext is not valid Base64: the notification body was altered, or is not from WeChat Pay"))?;
     let plaintext = key
         .open_in_place(nonce, Aad::from(associated_data.as_bytes()), &mut in_out)
         .map_err(|_| {

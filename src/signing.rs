@@ -1,6 +1,6 @@
 //! Request signing: the WECHATPAY2-SHA256-RSA2048 `Authorization` header.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::keys::PrivateKey;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -41,20 +41,19 @@ pub fn response_message(timestamp: &str, nonce: &str, body: &[u8]) -> Vec<u8> {
     message
 }
 
-/// 32 random characters from `[0-9A-Za-z]`, the convention of every official SDK.
-pub fn nonce() -> String {
+/// 32 random characters from `[0-9A-Za-z]`, the convention of every official SDK. A failed
+/// system random number generator is a crypto error: a guessable nonce is never sent.
+pub fn nonce() -> Result<String> {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     let mut out = String::with_capacity(32);
     while out.len() < 32 {
         let mut bytes = [0u8; 48];
-        // SystemRandom cannot fail on supported platforms; fall back to a time-seeded value
-        // only so that a broken RNG yields a detectable error at the server, not a panic here.
-        if aws_lc_rs::rand::fill(&mut bytes).is_err() {
-            bytes
-                .iter_mut()
-                .enumerate()
-                .for_each(|(i, b)| *b = (unix_now() as usize + i) as u8);
-        }
+        aws_lc_rs::rand::fill(&mut bytes).map_err(|_| {
+            Error::crypto(
+                "the system random number generator failed, so no request nonce can be made: \
+                 check that /dev/urandom (getrandom) is available to this process",
+            )
+        })?;
         // 248 = 4 * 62: rejecting larger bytes keeps every character equally likely.
         for b in bytes.into_iter().filter(|&b| b < 248) {
             if out.len() == 32 {
@@ -63,7 +62,7 @@ pub fn nonce() -> String {
             out.push(ALPHABET[(b % 62) as usize] as char);
         }
     }
-    out
+    Ok(out)
 }
 
 /// Seconds since the Unix epoch.

@@ -5,8 +5,9 @@ use crate::error::{Error, Result};
 use crate::schema::{Field, Format, Rule, Type, pointer_push};
 use serde_json::{Map, Value};
 
-/// The longest plaintext RSA-OAEP (SHA-1) can encrypt under a 2048-bit key.
-pub const MAX_ENCRYPTED_BYTES: usize = 214;
+/// The longest plaintext RSA-OAEP with SHA-1 can encrypt under a 2048-bit key: the modulus
+/// (256 bytes) less two hashes (20 bytes each) and two bytes (RFC 8017 section 7.1.1).
+pub const MAX_ENCRYPTED_BYTES: usize = 2048 / 8 - 2 * 20 - 2;
 
 /// Validates `request` against `fields` and then the `rules` between its members. Unknown
 /// members are errors unless `allow_unknown`.

@@ -156,7 +156,10 @@ impl Verifier {
             if signature.starts_with(PROBE_PREFIX) {
                 Error::verify("the signature is a WeChat Pay probe (WECHATPAY/SIGNTEST/); it must fail verification")
             } else {
-                Error::verify("Wechatpay-Signature is not valid Base64")
+                Error::verify(
+                    "Wechatpay-Signature is not valid Base64, so the answer cannot be verified: \
+                     it was altered on the way (a proxy rewriting headers?) or did not come from WeChat Pay",
+                )
             }
         })?;
         if !key.verify_sha256(

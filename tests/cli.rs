@@ -109,6 +109,26 @@ fn init_serve_call_and_stop_a_sandbox() {
     let error: Value = serde_json::from_slice(&failed.stdout).expect("error JSON");
     assert_eq!(error["error"]["code"], "SYSTEM_ERROR");
 
+    // A request the C ABI cannot carry is refused in the library's own error shape: nothing sent.
+    let mut nul = Command::new(BIN)
+        .args(["call", "v3/edu-papay/contracts/presign", "--config"])
+        .arg(&config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    nul.stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"{\"user_id\":\"u\x001\"}")
+        .expect("writes");
+    let refused = nul.wait_with_output().expect("exits");
+    assert_eq!(refused.status.code(), Some(1));
+    let error: Value = serde_json::from_slice(&refused.stdout).expect("error JSON");
+    assert_eq!(error["error"]["kind"], "argument");
+    assert_eq!(error["error"]["may_have_reached_server"], false);
+    assert_eq!(error["error"]["retryable"], false);
+
     // SIGTERM stops the server cleanly.
     // SAFETY: plain kill(2) on our own child.
     unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };

@@ -158,7 +158,7 @@ fn recording_server(identity: &Arc<Identity>) -> (HttpServer, Arc<Mutex<Vec<Stri
             .expect("not poisoned")
             .push(request.target.clone());
         let body = b"{}".to_vec();
-        let (timestamp, nonce) = (unix_now().to_string(), nonce());
+        let (timestamp, nonce) = (unix_now().to_string(), nonce().expect("random bytes"));
         let signature = identity
             .platform_key
             .sign_sha256(&response_message(&timestamp, &nonce, &body))

@@ -41,7 +41,13 @@ fn signer(fx: &Fixture) -> Signer {
 
 fn authorization(fx: &Fixture, url: &str, body: &[u8]) -> String {
     signer(fx)
-        .authorization("POST", url, unix_now(), &nonce(), body)
+        .authorization(
+            "POST",
+            url,
+            unix_now(),
+            &nonce().expect("random bytes"),
+            body,
+        )
         .expect("signs")
 }
 
@@ -212,7 +218,13 @@ fn unknown_merchant_or_serial_is_sign_error() {
         ),
     ] {
         let auth = signer
-            .authorization("POST", &url, unix_now(), &nonce(), &body)
+            .authorization(
+                "POST",
+                &url,
+                unix_now(),
+                &nonce().expect("random bytes"),
+                &body,
+            )
             .expect("signs");
         assert_sign_error(&send(&fx, "POST", &url, &standard_headers(auth), &body));
     }
@@ -224,7 +236,13 @@ fn timestamp_older_than_five_minutes_is_sign_error() {
     let url = format!("/{EDU}");
     let body = edu_body();
     let auth = signer(&fx)
-        .authorization("POST", &url, unix_now() - 301, &nonce(), &body)
+        .authorization(
+            "POST",
+            &url,
+            unix_now() - 301,
+            &nonce().expect("random bytes"),
+            &body,
+        )
         .expect("signs");
     let answer = send(&fx, "POST", &url, &standard_headers(auth), &body);
     assert_sign_error(&answer);

@@ -46,7 +46,7 @@ fn client(base_url: &str) -> Client {
 fn signature_headers(body: &[u8]) -> String {
     let (identity, _) = identity();
     let timestamp = unix_now().to_string();
-    let nonce = nonce();
+    let nonce = nonce().expect("random bytes");
     let signature = identity
         .platform_key
         .sign_sha256(&response_message(&timestamp, &nonce, body))

@@ -762,7 +762,7 @@ fn oaep_encrypts_at_most_214_bytes_under_rsa_2048() {
 
 #[test]
 fn nonce_is_32_alphanumeric_ascii_characters() {
-    let nonce = signing::nonce();
+    let nonce = signing::nonce().expect("random bytes");
     assert_eq!(nonce.len(), 32, "{nonce}");
     assert!(
         nonce.bytes().all(|b| b.is_ascii_alphanumeric()),
@@ -772,7 +772,7 @@ fn nonce_is_32_alphanumeric_ascii_characters() {
 
 #[test]
 fn two_nonces_differ() {
-    assert_ne!(signing::nonce(), signing::nonce());
+    assert_ne!(signing::nonce().ok(), signing::nonce().ok());
 }
 
 // ---------------------------------------------------------------------------------------------

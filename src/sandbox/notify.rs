@@ -458,7 +458,7 @@ impl Worker {
     /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do).
     fn post(&self) -> Result<u16, String> {
         let timestamp = unix_now().to_string();
-        let nonce = nonce();
+        let nonce = nonce().map_err(|e| e.to_string())?;
         let message = response_message(&timestamp, &nonce, self.body.as_bytes());
         let signature = self
             .identity

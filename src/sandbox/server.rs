@@ -661,7 +661,7 @@ impl State {
             _ => unix_now(),
         }
         .to_string();
-        let nonce = nonce();
+        let nonce = nonce().map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
         let message = response_message(&timestamp, &nonce, &body);
         let key = match fault {
             Some(Fault::BadSignature) => self
