@@ -82,6 +82,32 @@ fn ten_thousand_php_calls_grow_rss_by_less_than_5_mib() {
     );
 }
 
+/// The functions (identifiers followed by `(`) and enumerators a header declares, outside comments.
+fn declarations(header: &str) -> BTreeSet<String> {
+    let code = header.lines().filter(|line| {
+        let line = line.trim_start();
+        !(line.starts_with("//") || line.starts_with("/*") || line.starts_with('*'))
+    });
+    let mut names = BTreeSet::new();
+    for line in code {
+        if let Some(enumerator) = line.trim().strip_suffix(',') {
+            if enumerator.starts_with("WXPRESIGN_") {
+                names.insert(enumerator.to_owned());
+            }
+        }
+        for before in line.split('(').rev().skip(1) {
+            let name = before
+                .rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .next()
+                .unwrap_or_default();
+            if name.starts_with("wxpresign_") {
+                names.insert(name.to_owned());
+            }
+        }
+    }
+    names
+}
+
 #[test]
 fn php_header_declares_what_the_c_header_declares() {
     // Both come from src/ffi/; the PHP one lacks the preprocessor lines FFI::cdef refuses.
