@@ -9,6 +9,7 @@ use crate::error::{Error, Result};
 use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Failure, HttpResponse, Transport};
+use crate::url::BaseUrl;
 use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
@@ -64,9 +65,9 @@ pub struct Client {
     signer: Signer,
     verifier: Verifier,
     transport: Transport,
-    base_url: String,
-    global_base_url: String,
-    backup_base_url: Option<String>,
+    base_url: BaseUrl,
+    global_base_url: BaseUrl,
+    backup_base_url: Option<BaseUrl>,
     timeout: Duration,
     user_agent: String,
     allow_unknown_fields: bool,
@@ -79,9 +80,12 @@ impl std::fmt::Debug for Client {
         f.debug_struct("Client")
             .field("signer", &self.signer)
             .field("verifier", &self.verifier)
-            .field("base_url", &self.base_url)
-            .field("global_base_url", &self.global_base_url)
-            .field("backup_base_url", &self.backup_base_url)
+            .field("base_url", &self.base_url.as_str())
+            .field("global_base_url", &self.global_base_url.as_str())
+            .field(
+                "backup_base_url",
+                &self.backup_base_url.as_ref().map(BaseUrl::as_str),
+            )
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
@@ -194,9 +198,9 @@ impl Client {
             // Sent on every request: during WeChat's key migration it chooses the answer's key.
             ("Wechatpay-Serial", serial),
         ];
-        let send = |base: &str| {
+        let send = |base: &BaseUrl| {
             self.transport
-                .post(&format!("{base}{canonical_url}"), &headers, &body, deadline)
+                .post(base, &canonical_url, &headers, &body, deadline)
         };
         let (answer, base, failover) = match (send(base), backup) {
             (Ok(answer), _) => (answer, base, None),
@@ -204,7 +208,7 @@ impl Client {
             // the host, and the nonce was never seen) goes to the backup once.
             (Err(Failure::NotConnected(e)), Some(backup)) if Instant::now() < deadline => {
                 let failover = Failover {
-                    from: base.clone(),
+                    from: base.to_string(),
                     reason: e.message().to_owned(),
                 };
                 match send(backup) {
@@ -221,7 +225,7 @@ impl Client {
     fn accept(
         &self,
         answer: HttpResponse,
-        base: &str,
+        base: &BaseUrl,
         failover: Option<Failover>,
     ) -> Result<Response> {
         match self.verified(answer) {
@@ -229,7 +233,7 @@ impl Client {
                 status,
                 request_id,
                 data,
-                base_url: base.to_owned(),
+                base_url: base.to_string(),
                 failover,
             }),
             Err(e) => Err(tried(e, base, failover.as_ref())),
@@ -263,8 +267,8 @@ impl Client {
 }
 
 /// Names in the error JSON the base URL the call went to last, and the failover if any.
-fn tried(e: Error, base: &str, failover: Option<&Failover>) -> Error {
-    let e = e.with("base_url", base);
+fn tried(e: Error, base: &BaseUrl, failover: Option<&Failover>) -> Error {
+    let e = e.with("base_url", base.as_str());
     match failover {
         Some(f) => e.with("failover", f.to_json()),
         None => e,

@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
+use crate::url::BaseUrl;
 use serde::Deserialize;
 use std::fmt;
 use std::io::Read;
@@ -54,11 +55,11 @@ pub struct Config {
     /// Platform certificates, in certificate mode (both modes may be set during migration).
     pub platform_certificates: Vec<PlatformCertificate>,
     pub apiv3_key: Option<Zeroizing<Vec<u8>>>,
-    pub base_url: String,
-    pub global_base_url: String,
+    pub base_url: BaseUrl,
+    pub global_base_url: BaseUrl,
     /// Where a `base_url` call goes when no connection to `base_url` could be made (nothing was
     /// sent); `None` when there is no backup or `backup_failover` is false.
-    pub backup_base_url: Option<String>,
+    pub backup_base_url: Option<BaseUrl>,
     /// DER certificates trusted for https in addition to the system roots (`extra_ca_*`).
     pub extra_ca_certificates: Vec<Vec<u8>>,
     pub connect_timeout: Duration,
@@ -86,9 +87,12 @@ impl fmt::Debug for Config {
                     .collect::<Vec<_>>(),
             )
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
-            .field("base_url", &self.base_url)
-            .field("global_base_url", &self.global_base_url)
-            .field("backup_base_url", &self.backup_base_url)
+            .field("base_url", &self.base_url.as_str())
+            .field("global_base_url", &self.global_base_url.as_str())
+            .field(
+                "backup_base_url",
+                &self.backup_base_url.as_ref().map(BaseUrl::as_str),
+            )
             .field("extra_ca_certificates", &self.extra_ca_certificates.len())
             .field("connect_timeout", &self.connect_timeout)
             .field("timeout", &self.timeout)
@@ -314,11 +318,11 @@ impl Config {
             }
         };
 
-        let base_url = check_base_url(
+        let base_url = BaseUrl::parse(
             raw.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
             "base_url",
         )?;
-        let global_base_url = check_base_url(
+        let global_base_url = BaseUrl::parse(
             raw.global_base_url
                 .as_deref()
                 .unwrap_or(DEFAULT_GLOBAL_BASE_URL),
@@ -326,8 +330,8 @@ impl Config {
         )?;
         let backup_base_url = match raw.backup_base_url.as_deref() {
             Some(url) => {
-                let url = check_base_url(url, "backup_base_url")?;
-                if url.eq_ignore_ascii_case(&base_url) {
+                let url = BaseUrl::parse(url, "backup_base_url")?;
+                if url.same_as(&base_url) {
                     return Err(Error::config(format!(
                         "backup_base_url is the same as base_url ({url}): give another host \
                          (WeChat Pay's is {DEFAULT_BACKUP_BASE_URL}) or leave it out"
@@ -335,7 +339,9 @@ impl Config {
                 }
                 Some(url)
             }
-            None if base_url == DEFAULT_BASE_URL => Some(DEFAULT_BACKUP_BASE_URL.to_owned()),
+            None if base_url.as_str() == DEFAULT_BASE_URL => {
+                Some(BaseUrl::parse(DEFAULT_BACKUP_BASE_URL, "backup_base_url")?)
+            }
             None => None,
         }
         .filter(|_| raw.backup_failover.unwrap_or(true));
@@ -451,67 +457,4 @@ fn without_string_values(message: &str) -> String {
     }
     out.push_str(rest);
     out
-}
-
-/// `https://host[:port]` anywhere, `http://` only for loopback (local sandboxes and tests).
-fn check_base_url(url: &str, key: &str) -> Result<String> {
-    let url = url.trim().trim_end_matches('/');
-    // Without "://" the value is not quoted: it may be a key pasted into the wrong member
-    // (keys and PEM bodies never contain "://").
-    let (scheme, rest) = url
-        .split_once("://")
-        .ok_or_else(|| Error::config(format!("{key} must start with https://")))?;
-    if rest.is_empty()
-        || rest.contains(['/', '?', '#', '@', ' '])
-        || split_authority(rest).is_none()
-    {
-        return Err(Error::config(format!(
-            "{key} \"{url}\" must be scheme://host[:port] with no path (port 1-65535)"
-        )));
-    }
-    match scheme {
-        "https" => Ok(url.to_owned()),
-        "http" if is_loopback_authority(rest) => Ok(url.to_owned()),
-        "http" => Err(Error::config(format!(
-            "{key} \"{url}\": plain http is allowed only to loopback hosts; WeChat Pay requires https"
-        ))),
-        _ => Err(Error::config(format!(
-            "{key} \"{url}\" must start with https://"
-        ))),
-    }
-}
-
-/// The host and port of `host[:port]` or `[v6]:port`; None when malformed or the port is not 1-65535.
-fn split_authority(authority: &str) -> Option<(&str, Option<u16>)> {
-    let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
-        let (host, after) = rest.split_once(']')?;
-        match after {
-            "" => (host, None),
-            _ => (host, Some(after.strip_prefix(':')?)),
-        }
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    let port = match port {
-        Some(p) => Some(p.parse::<u16>().ok().filter(|p| *p > 0)?),
-        None => None,
-    };
-    (!host.is_empty()).then_some((host, port))
-}
-
-/// True for `localhost`, `127.x.x.x` and `[::1]`, with an optional port.
-pub fn is_loopback_authority(authority: &str) -> bool {
-    let host = if let Some(rest) = authority.strip_prefix('[') {
-        rest.split(']').next().unwrap_or("")
-    } else {
-        authority.rsplit_once(':').map_or(authority, |(h, _)| h)
-    };
-    if host.eq_ignore_ascii_case("localhost") {
-        return true;
-    }
-    host.parse::<std::net::IpAddr>()
-        .is_ok_and(|ip| ip.is_loopback())
 }

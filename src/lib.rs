@@ -19,6 +19,7 @@ pub mod sandbox;
 pub mod schema;
 pub mod signing;
 pub mod transport;
+pub mod url;
 pub mod validation;
 pub mod verification;
 

@@ -16,6 +16,7 @@
 //! behind the same proxy or middlebox would likely be refused alike.
 
 use crate::error::{Delivery, Error, Result};
+use crate::url::BaseUrl;
 use rustls::pki_types::CertificateDer;
 use std::fmt;
 use std::io::{self, Read};
@@ -129,17 +130,18 @@ impl Transport {
         }
     }
 
-    /// POSTs `body` to `url` with `headers`; the attempt ends by `deadline` at the latest.
+    /// POSTs `body` to `path` (with its query) under `base` with `headers`; the attempt ends
+    /// by `deadline` at the latest.
     pub fn post(
         &self,
-        url: &str,
+        base: &BaseUrl,
+        path: &str,
         headers: &[(&'static str, &str)],
         body: &[u8],
         deadline: Instant,
     ) -> std::result::Result<HttpResponse, Failure> {
-        let host = host_and_port(url).map(|(host, _)| host).ok_or_else(|| {
-            Failure::Other(Error::config(format!("cannot call {url}: it has no host")))
-        })?;
+        let host = base.host();
+        let url = format!("{base}{path}");
         let budget = deadline.saturating_duration_since(Instant::now());
         if budget.is_zero() {
             return Err(Failure::Other(Error::transport(
@@ -663,31 +665,6 @@ fn system_roots() -> &'static [CertificateDer<'static>] {
     ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
 }
 
-/// Host (without IPv6 brackets) and port of `scheme://host[:port][/path]`.
-fn host_and_port(url: &str) -> Option<(&str, u16)> {
-    let (scheme, rest) = url.split_once("://")?;
-    let authority = rest.split(['/', '?', '#']).next()?;
-    let default_port = if scheme.eq_ignore_ascii_case("http") {
-        80
-    } else {
-        443
-    };
-    let (host, port) = if let Some(v6) = authority.strip_prefix('[') {
-        let (host, after) = v6.split_once(']')?;
-        (host, after.strip_prefix(':'))
-    } else {
-        match authority.rsplit_once(':') {
-            Some((host, port)) => (host, Some(port)),
-            None => (authority, None),
-        }
-    };
-    let port = match port {
-        Some(p) => p.parse().ok()?,
-        None => default_port,
-    };
-    (!host.is_empty()).then_some((host, port))
-}
-
 fn rustls_error(e: &io::Error) -> Option<&rustls::Error> {
     e.get_ref()?.downcast_ref::<rustls::Error>()
 }
@@ -712,25 +689,4 @@ fn is_unknown_issuer(e: &io::Error) -> bool {
             rustls::CertificateError::UnknownIssuer
         ))
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::host_and_port;
-
-    #[test]
-    fn host_and_port_of_base_urls() {
-        assert_eq!(
-            host_and_port("https://api.mch.weixin.qq.com/v3/x"),
-            Some(("api.mch.weixin.qq.com", 443))
-        );
-        assert_eq!(
-            host_and_port("http://127.0.0.1:8080/v3"),
-            Some(("127.0.0.1", 8080))
-        );
-        assert_eq!(host_and_port("http://[::1]:81/v3"), Some(("::1", 81)));
-        assert_eq!(host_and_port("https://[::1]/v3"), Some(("::1", 443)));
-        assert_eq!(host_and_port("http://localhost"), Some(("localhost", 80)));
-        assert_eq!(host_and_port("nothing"), None);
-    }
 }

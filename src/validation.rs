@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::schema::{Field, Format, Rule, Type, pointer_push};
+use crate::url::Authority;
 use serde_json::{Map, Value};
 
 /// The longest plaintext RSA-OAEP with SHA-1 can encrypt under a 2048-bit key: the modulus
@@ -315,7 +316,7 @@ fn check_url(s: &str, notify: bool) -> std::result::Result<(), String> {
     }
     match scheme {
         "https" => {}
-        "http" if !notify || crate::config::is_loopback_authority(authority) => {}
+        "http" if !notify || Authority::parse(authority).is_some_and(|a| a.is_loopback()) => {}
         _ if notify => {
             return Err(
                 "must be an https URL (WeChat Pay calls only https notification URLs)".into(),
