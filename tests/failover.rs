@@ -407,7 +407,10 @@ fn sandbox_config() -> &'static Value {
 fn the_official_base_url_has_api2_as_its_backup() {
     let config = config(json!({ "base_url": null, "global_base_url": null })).expect("valid");
     assert_eq!(
-        config.backup_base_url.as_ref().map(wxpresign::url::BaseUrl::as_str),
+        config
+            .backup_base_url
+            .as_ref()
+            .map(wxpresign::url::BaseUrl::as_str),
         Some("https://api2.mch.weixin.qq.com")
     );
     assert_eq!(DEFAULT_BACKUP_BASE_URL, "https://api2.mch.weixin.qq.com");
@@ -420,7 +423,10 @@ fn another_base_url_has_no_backup_unless_one_is_given() {
     assert_eq!(config.backup_base_url, None);
     let config = config_with_backup("https://wechat-gateway-2.example.com/");
     assert_eq!(
-        config.backup_base_url.as_ref().map(wxpresign::url::BaseUrl::as_str),
+        config
+            .backup_base_url
+            .as_ref()
+            .map(wxpresign::url::BaseUrl::as_str),
         Some("https://wechat-gateway-2.example.com")
     );
 }
