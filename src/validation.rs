@@ -264,6 +264,10 @@ fn date_day(s: &str) -> Option<u32> {
 /// `yyyy-MM-ddTHH:mm:ss[.fraction](Z|+hh:mm|-hh:mm)` (RFC 3339 section 5.6, `T` and `Z`
 /// in either case), naming a day and a time that exist.
 pub fn is_rfc3339(s: &str) -> bool {
+    // RFC 3339 is ASCII; checking that first keeps every slice below on a character boundary.
+    if !s.is_ascii() {
+        return false;
+    }
     let (Some(date), Some(rest)) = (s.get(..10), s.get(10..)) else {
         return false;
     };

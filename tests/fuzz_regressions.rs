@@ -7,6 +7,11 @@
 //! without end. The fuzz harnesses skip such paths (they would measure the machine, not the
 //! parsers); these tests pin the fix: only regular files of at most 1 MiB are read.
 
+//!
+//! F2 (request_json): the RFC 3339 check of cross-border `expired_time` sliced the value by byte
+//! offsets, so a multi-byte character inside the offset (`+0Ƚ00`) panicked instead of being
+//! refused. The check now refuses non-ASCII values first.
+
 use serde_json::{Value, json};
 use std::path::PathBuf;
 use wxpresign::Kind;
@@ -157,4 +162,20 @@ fn a_key_file_naming_a_directory_is_refused_as_not_a_regular_file() {
         "merchant_private_key_file": std::env::temp_dir().to_str(),
     })));
     assert!(message.contains("is not a regular file"), "{message}");
+}
+
+#[test]
+fn an_expiry_with_a_multibyte_character_in_its_offset_is_refused_at_its_field() {
+    let mut request: Value = serde_json::from_str(
+        wxpresign::endpoints::find("v3/global/papay/contracts/app-pre-entrust-sign")
+            .expect("known")
+            .example,
+    )
+    .expect("JSON");
+    request["expired_time"] = json!("2026-12-20T13:29:35+0\u{23d}00");
+    let endpoint = wxpresign::endpoints::find("v3/global/papay/contracts/app-pre-entrust-sign")
+        .expect("known");
+    let error = wxpresign::validation::validate(endpoint.request, endpoint.rules, &request, false)
+        .expect_err("refused");
+    assert_eq!(error.get("field"), Some(&json!("/expired_time")));
 }
