@@ -215,167 +215,35 @@ impl Config {
         Config::from_raw(raw)
     }
 
+    /// Checks each section of `raw` in turn; the first problem is the error.
     pub fn from_raw(raw: ConfigJson) -> Result<Config> {
         no_apiv3_key_as_path(&raw)?;
-        let mchid = required(
-            raw.mchid,
-            "mchid",
-            "the merchant id (for service providers, sp_mchid)",
-        )?;
-        if !mchid.bytes().all(|b| b.is_ascii_digit()) {
-            // Not quoted: a key pasted into the wrong member would be shown.
-            return Err(Error::config(
-                "mchid must contain digits only: the merchant id (for service providers, sp_mchid)",
-            ));
-        }
-        let merchant_serial_no = required(
-            raw.merchant_serial_no,
-            "merchant_serial_no",
-            "the serial number of the merchant API certificate (apiclient_cert.pem)",
-        )?;
-        if !merchant_serial_no.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::config(
-                "merchant_serial_no must be the hexadecimal serial of the merchant API certificate, not a PUB_KEY_ID",
-            ));
-        }
-
-        let key_pem = inline_or_file(
-            raw.merchant_private_key,
-            raw.merchant_private_key_file,
-            "merchant_private_key",
-            "merchant_private_key_file",
-        )?
-        .ok_or_else(|| {
-            Error::config(
-                "merchant_private_key or merchant_private_key_file is required (apiclient_key.pem)",
-            )
-        })?;
-        let merchant_key = PrivateKey::from_pem(&key_pem, "merchant_private_key")?;
-
-        let public_pem = inline_or_file(
-            raw.wechatpay_public_key.map(Zeroizing::new),
+        let (mchid, merchant_serial_no) = identity(raw.mchid, raw.merchant_serial_no)?;
+        let merchant_key = merchant_key(raw.merchant_private_key, raw.merchant_private_key_file)?;
+        let wechatpay_public_key = wechatpay_public_key(
+            raw.wechatpay_public_key_id,
+            raw.wechatpay_public_key,
             raw.wechatpay_public_key_file,
-            "wechatpay_public_key",
-            "wechatpay_public_key_file",
         )?;
-        let wechatpay_public_key = match (raw.wechatpay_public_key_id, public_pem) {
-            (Some(id), Some(pem)) => {
-                let id = id.trim().to_owned();
-                if !id.starts_with("PUB_KEY_ID_") {
-                    return Err(Error::config(
-                        "wechatpay_public_key_id must start with PUB_KEY_ID_ (merchant platform, API security)",
-                    ));
-                }
-                Some((id, PublicKey::from_pem(&pem, "wechatpay_public_key")?))
-            }
-            (None, Some(_)) => {
-                return Err(Error::config(
-                    "wechatpay_public_key needs wechatpay_public_key_id (PUB_KEY_ID_...)",
-                ));
-            }
-            (Some(_), None) => {
-                return Err(Error::config(
-                    "wechatpay_public_key_id needs wechatpay_public_key or wechatpay_public_key_file",
-                ));
-            }
-            (None, None) => None,
-        };
-
-        let mut platform_certificates = Vec::new();
-        for (i, pem) in raw
-            .platform_certificates
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            platform_certificates.push(PlatformCertificate::from_pem(
-                pem,
-                &format!("platform_certificates[{i}]"),
-            )?);
-        }
-        for path in raw.platform_certificate_files.unwrap_or_default() {
-            let pem = read_file(&path, "platform_certificate_files")?;
-            platform_certificates.push(PlatformCertificate::from_pem(
-                &pem,
-                &format!("platform certificate \"{path}\""),
-            )?);
-        }
+        let platform_certificates =
+            platform_certificates(raw.platform_certificates, raw.platform_certificate_files)?;
         if wechatpay_public_key.is_none() && platform_certificates.is_empty() {
             return Err(Error::config(
                 "no key to verify WeChat Pay answers: set wechatpay_public_key_id with wechatpay_public_key(_file), \
                  or platform_certificates (or platform_certificate_files)",
             ));
         }
-
-        let apiv3_key = match raw.apiv3_key {
-            None => None,
-            Some(key) if key.len() == 32 => Some(Zeroizing::new(key.as_bytes().to_vec())),
-            Some(key) => {
-                return Err(Error::config(format!(
-                    "apiv3_key must be the 32-character APIv3 key as set in the merchant platform (got {} bytes)",
-                    key.len()
-                )));
-            }
-        };
-
-        let base_url = BaseUrl::parse(
-            raw.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL),
-            "base_url",
+        let apiv3_key = apiv3_key(raw.apiv3_key)?;
+        let (base_url, global_base_url, backup_base_url) = base_urls(
+            raw.base_url.as_deref(),
+            raw.global_base_url.as_deref(),
+            raw.backup_base_url.as_deref(),
+            raw.backup_failover.unwrap_or(true),
         )?;
-        let global_base_url = BaseUrl::parse(
-            raw.global_base_url
-                .as_deref()
-                .unwrap_or(DEFAULT_GLOBAL_BASE_URL),
-            "global_base_url",
-        )?;
-        let backup_base_url = match raw.backup_base_url.as_deref() {
-            Some(url) => {
-                let url = BaseUrl::parse(url, "backup_base_url")?;
-                if url.same_as(&base_url) {
-                    return Err(Error::config(format!(
-                        "backup_base_url is the same as base_url ({url}): give another host \
-                         (WeChat Pay's is {DEFAULT_BACKUP_BASE_URL}) or leave it out"
-                    )));
-                }
-                Some(url)
-            }
-            None if base_url.as_str() == DEFAULT_BASE_URL => {
-                Some(BaseUrl::parse(DEFAULT_BACKUP_BASE_URL, "backup_base_url")?)
-            }
-            None => None,
-        }
-        .filter(|_| raw.backup_failover.unwrap_or(true));
-
-        let mut extra_ca_certificates = Vec::new();
-        if let Some(pem) = &raw.extra_ca_pem {
-            extra_ca_certificates.extend(ca_certificates(pem, "extra_ca_pem")?);
-        }
-        if let Some(path) = &raw.extra_ca_file {
-            let pem = read_file(path, "extra_ca_file")?;
-            extra_ca_certificates
-                .extend(ca_certificates(&pem, &format!("extra_ca_file \"{path}\""))?);
-        }
-
-        let connect_timeout_ms = raw.connect_timeout_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS);
-        let timeout_ms = raw.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-        for (key, ms) in [
-            ("connect_timeout_ms", connect_timeout_ms),
-            ("timeout_ms", timeout_ms),
-        ] {
-            if !(1..=600_000).contains(&ms) {
-                return Err(Error::config(format!(
-                    "{key} must be between 1 and 600000 milliseconds (got {ms})"
-                )));
-            }
-        }
-
-        let user_agent = match raw.user_agent {
-            Some(ua) if ua.chars().any(|c| c.is_control() || !c.is_ascii()) => {
-                return Err(Error::config("user_agent must be printable ASCII"));
-            }
-            other => other.filter(|ua| !ua.trim().is_empty()),
-        };
-
+        let extra_ca_certificates =
+            extra_ca_certificates(raw.extra_ca_pem.as_deref(), raw.extra_ca_file.as_deref())?;
+        let (connect_timeout, timeout) = timeouts(raw.connect_timeout_ms, raw.timeout_ms)?;
+        let user_agent = user_agent(raw.user_agent)?;
         Ok(Config {
             mchid,
             merchant_serial_no,
@@ -387,11 +255,191 @@ impl Config {
             global_base_url,
             backup_base_url,
             extra_ca_certificates,
-            connect_timeout: Duration::from_millis(connect_timeout_ms),
-            timeout: Duration::from_millis(timeout_ms),
+            connect_timeout,
+            timeout,
             user_agent,
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
         })
+    }
+}
+
+/// `mchid` (digits) and `merchant_serial_no` (hexadecimal).
+fn identity(mchid: Option<String>, serial: Option<String>) -> Result<(String, String)> {
+    let mchid = required(
+        mchid,
+        "mchid",
+        "the merchant id (for service providers, sp_mchid)",
+    )?;
+    if !mchid.bytes().all(|b| b.is_ascii_digit()) {
+        // Not quoted: a key pasted into the wrong member would be shown.
+        return Err(Error::config(
+            "mchid must contain digits only: the merchant id (for service providers, sp_mchid)",
+        ));
+    }
+    let serial = required(
+        serial,
+        "merchant_serial_no",
+        "the serial number of the merchant API certificate (apiclient_cert.pem)",
+    )?;
+    if !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::config(
+            "merchant_serial_no must be the hexadecimal serial of the merchant API certificate, not a PUB_KEY_ID",
+        ));
+    }
+    Ok((mchid, serial))
+}
+
+/// The merchant's private key, inline or from its file.
+fn merchant_key(inline: Option<Zeroizing<String>>, file: Option<String>) -> Result<PrivateKey> {
+    let pem = inline_or_file(
+        inline,
+        file,
+        "merchant_private_key",
+        "merchant_private_key_file",
+    )?
+    .ok_or_else(|| {
+        Error::config(
+            "merchant_private_key or merchant_private_key_file is required (apiclient_key.pem)",
+        )
+    })?;
+    PrivateKey::from_pem(&pem, "merchant_private_key")
+}
+
+/// Public-key mode: the `PUB_KEY_ID_...` and its key, both or neither.
+fn wechatpay_public_key(
+    id: Option<String>,
+    inline: Option<String>,
+    file: Option<String>,
+) -> Result<Option<(String, PublicKey)>> {
+    let pem = inline_or_file(
+        inline.map(Zeroizing::new),
+        file,
+        "wechatpay_public_key",
+        "wechatpay_public_key_file",
+    )?;
+    match (id, pem) {
+        (Some(id), Some(pem)) => {
+            let id = id.trim().to_owned();
+            if !id.starts_with("PUB_KEY_ID_") {
+                return Err(Error::config(
+                    "wechatpay_public_key_id must start with PUB_KEY_ID_ (merchant platform, API security)",
+                ));
+            }
+            Ok(Some((
+                id,
+                PublicKey::from_pem(&pem, "wechatpay_public_key")?,
+            )))
+        }
+        (None, Some(_)) => Err(Error::config(
+            "wechatpay_public_key needs wechatpay_public_key_id (PUB_KEY_ID_...)",
+        )),
+        (Some(_), None) => Err(Error::config(
+            "wechatpay_public_key_id needs wechatpay_public_key or wechatpay_public_key_file",
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Certificate mode: platform certificates given inline and as files.
+fn platform_certificates(
+    inline: Option<Vec<String>>,
+    files: Option<Vec<String>>,
+) -> Result<Vec<PlatformCertificate>> {
+    let mut certificates = Vec::new();
+    for (i, pem) in inline.unwrap_or_default().iter().enumerate() {
+        certificates.push(PlatformCertificate::from_pem(
+            pem,
+            &format!("platform_certificates[{i}]"),
+        )?);
+    }
+    for path in files.unwrap_or_default() {
+        let pem = read_file(&path, "platform_certificate_files")?;
+        certificates.push(PlatformCertificate::from_pem(
+            &pem,
+            &format!("platform certificate \"{path}\""),
+        )?);
+    }
+    Ok(certificates)
+}
+
+/// The APIv3 key (notifications only): 32 characters when given.
+fn apiv3_key(key: Option<Zeroizing<String>>) -> Result<Option<Zeroizing<Vec<u8>>>> {
+    match key {
+        None => Ok(None),
+        Some(key) if key.len() == 32 => Ok(Some(Zeroizing::new(key.as_bytes().to_vec()))),
+        Some(key) => Err(Error::config(format!(
+            "apiv3_key must be the 32-character APIv3 key as set in the merchant platform (got {} bytes)",
+            key.len()
+        ))),
+    }
+}
+
+/// `base_url`, `global_base_url` and the backup (WeChat Pay's own for the default base URL),
+/// which `backup_failover: false` turns off.
+fn base_urls(
+    base: Option<&str>,
+    global: Option<&str>,
+    backup: Option<&str>,
+    failover: bool,
+) -> Result<(BaseUrl, BaseUrl, Option<BaseUrl>)> {
+    let base = BaseUrl::parse(base.unwrap_or(DEFAULT_BASE_URL), "base_url")?;
+    let global = BaseUrl::parse(global.unwrap_or(DEFAULT_GLOBAL_BASE_URL), "global_base_url")?;
+    let backup = match backup {
+        Some(url) => {
+            let url = BaseUrl::parse(url, "backup_base_url")?;
+            if url.same_as(&base) {
+                return Err(Error::config(format!(
+                    "backup_base_url is the same as base_url ({url}): give another host \
+                     (WeChat Pay's is {DEFAULT_BACKUP_BASE_URL}) or leave it out"
+                )));
+            }
+            Some(url)
+        }
+        None if base.as_str() == DEFAULT_BASE_URL => {
+            Some(BaseUrl::parse(DEFAULT_BACKUP_BASE_URL, "backup_base_url")?)
+        }
+        None => None,
+    };
+    Ok((base, global, backup.filter(|_| failover)))
+}
+
+/// Extra trusted CA certificates (for TLS-inspecting proxies), inline and from a file.
+fn extra_ca_certificates(pem: Option<&str>, file: Option<&str>) -> Result<Vec<Vec<u8>>> {
+    let mut certificates = Vec::new();
+    if let Some(pem) = pem {
+        certificates.extend(ca_certificates(pem, "extra_ca_pem")?);
+    }
+    if let Some(path) = file {
+        let pem = read_file(path, "extra_ca_file")?;
+        certificates.extend(ca_certificates(&pem, &format!("extra_ca_file \"{path}\""))?);
+    }
+    Ok(certificates)
+}
+
+/// `connect_timeout_ms` and `timeout_ms`, each 1 to 600000.
+fn timeouts(connect_ms: Option<u64>, total_ms: Option<u64>) -> Result<(Duration, Duration)> {
+    let connect_ms = connect_ms.unwrap_or(DEFAULT_CONNECT_TIMEOUT_MS);
+    let total_ms = total_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
+    for (key, ms) in [("connect_timeout_ms", connect_ms), ("timeout_ms", total_ms)] {
+        if !(1..=600_000).contains(&ms) {
+            return Err(Error::config(format!(
+                "{key} must be between 1 and 600000 milliseconds (got {ms})"
+            )));
+        }
+    }
+    Ok((
+        Duration::from_millis(connect_ms),
+        Duration::from_millis(total_ms),
+    ))
+}
+
+/// A caller's own User-Agent: printable ASCII; blank means the library's.
+fn user_agent(ua: Option<String>) -> Result<Option<String>> {
+    match ua {
+        Some(ua) if ua.chars().any(|c| c.is_control() || !c.is_ascii()) => {
+            Err(Error::config("user_agent must be printable ASCII"))
+        }
+        other => Ok(other.filter(|ua| !ua.trim().is_empty())),
     }
 }
 
