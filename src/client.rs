@@ -5,6 +5,7 @@
 use crate::config::Config;
 use crate::encryption::encrypt_fields;
 use crate::endpoints::{self, Endpoint, Host};
+use crate::error::ApiAnswer;
 use crate::error::{Error, Result};
 use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
@@ -268,16 +269,12 @@ impl Client {
 
 /// Names in the error JSON the base URL the call went to last, and the failover if any.
 fn tried(e: Error, base: &BaseUrl, failover: Option<&Failover>) -> Error {
-    let e = e.with("base_url", base.as_str());
-    match failover {
-        Some(f) => e.with("failover", f.to_json()),
-        None => e,
-    }
+    e.tried(base.as_str(), failover.map(Failover::to_json))
 }
 
 fn with_request_id(e: Error, request_id: &Option<String>) -> Error {
     match request_id {
-        Some(id) => e.with("request_id", id.as_str()),
+        Some(id) => e.with_request_id(id),
         None => e,
     }
 }
@@ -296,15 +293,22 @@ fn api_error(answer: &HttpResponse, request_id: Option<String>) -> Error {
             }
             s => format!("WeChat Pay answered HTTP {s}"),
         });
-    let mut error = Error::api(answer.status, message)
-        .with("code", code.map_or(Value::Null, Value::String))
-        .with("detail", member("detail").unwrap_or(Value::Null))
-        .with("request_id", request_id.map_or(Value::Null, Value::String));
-    if parsed.is_none() && !answer.body.is_empty() {
-        // A gateway's HTML page: keep a readable excerpt for the logs.
-        let text = String::from_utf8_lossy(&answer.body);
-        let excerpt: String = text.chars().take(512).collect();
-        error = error.with("body", excerpt);
+    // A gateway's HTML page: keep a readable excerpt for the logs.
+    let body = (parsed.is_none() && !answer.body.is_empty()).then(|| {
+        String::from_utf8_lossy(&answer.body)
+            .chars()
+            .take(512)
+            .collect()
+    });
+    let answer = ApiAnswer {
+        http_status: answer.status,
+        code,
+        detail: member("detail").unwrap_or(Value::Null),
+        body,
+    };
+    let error = Error::api(answer, message);
+    match request_id {
+        Some(id) => error.with_request_id(&id),
+        None => error,
     }
-    error
 }

@@ -60,15 +60,39 @@ impl Delivery {
     }
 }
 
+/// WeChat Pay's non-2xx answer, as an api error carries it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApiAnswer {
+    pub http_status: u16,
+    /// WeChat's `code`, when the body had one.
+    pub code: Option<String>,
+    /// WeChat's `detail`, or null.
+    pub detail: Value,
+    /// A readable excerpt of a body that is not JSON (a gateway's HTML page).
+    pub body: Option<String>,
+}
+
 /// An error with everything the caller needs to act on it. Messages never contain key material.
+/// The members beyond kind and message are typed, each present where its kind has it, and
+/// [`Error::to_json`] is the one place that renders them.
 #[derive(Clone, Debug)]
 pub struct Error {
     kind: Kind,
     message: String,
     delivery: Delivery,
     retryable: bool,
-    /// Kind-specific members of the error JSON (field, http_status, code, detail, ...).
-    extra: Map<String, Value>,
+    /// Validation (a JSON Pointer) and notification header errors: where.
+    field: Option<String>,
+    /// Validation: what the field breaks.
+    issue: Option<String>,
+    api: Option<ApiAnswer>,
+    request_id: Option<String>,
+    /// The base URL the call went to last.
+    base_url: Option<String>,
+    /// `{from, reason}` when the call moved to the backup host.
+    failover: Option<Value>,
+    /// For a notification that failed to parse: the HTTP answer to send back.
+    answer: Option<Value>,
 }
 
 impl Error {
@@ -78,7 +102,13 @@ impl Error {
             message: message.into(),
             delivery,
             retryable: false,
-            extra: Map::new(),
+            field: None,
+            issue: None,
+            api: None,
+            request_id: None,
+            base_url: None,
+            failover: None,
+            answer: None,
         }
     }
 
@@ -98,9 +128,9 @@ impl Error {
         } else {
             format!("{field}: {issue}")
         };
-        Error::new(Kind::Validation, message, Delivery::NotSent)
-            .with("field", field)
-            .with("issue", issue)
+        let mut e = Error::new(Kind::Validation, message, Delivery::NotSent).at_field(field);
+        e.issue = Some(issue);
+        e
     }
 
     /// A transport failure; `delivery` says how far the request got.
@@ -113,10 +143,10 @@ impl Error {
     }
 
     /// A non-2xx answer from WeChat Pay.
-    pub fn api(http_status: u16, message: impl Into<String>) -> Self {
-        let mut e =
-            Error::new(Kind::Api, message, Delivery::Received).with("http_status", http_status);
-        e.retryable = http_status == 429 || http_status >= 500;
+    pub fn api(answer: ApiAnswer, message: impl Into<String>) -> Self {
+        let mut e = Error::new(Kind::Api, message, Delivery::Received);
+        e.retryable = answer.http_status == 429 || answer.http_status >= 500;
+        e.api = Some(answer);
         e
     }
 
@@ -133,9 +163,27 @@ impl Error {
         Error::new(Kind::Internal, message, Delivery::Unknown)
     }
 
-    /// Adds a kind-specific member to the error JSON.
-    pub fn with(mut self, key: &str, value: impl Into<Value>) -> Self {
-        self.extra.insert(key.to_owned(), value.into());
+    /// Names the member (a JSON Pointer, or a header) the error is about.
+    pub fn at_field(mut self, field: &str) -> Self {
+        self.field = Some(field.to_owned());
+        self
+    }
+
+    pub fn with_request_id(mut self, id: &str) -> Self {
+        self.request_id = Some(id.to_owned());
+        self
+    }
+
+    /// The base URL the call went to last, and the failover (`{from, reason}`) if it moved.
+    pub fn tried(mut self, base_url: &str, failover: Option<Value>) -> Self {
+        self.base_url = Some(base_url.to_owned());
+        self.failover = failover;
+        self
+    }
+
+    /// The HTTP answer to send back for a notification that failed to parse.
+    pub fn with_answer(mut self, answer: Value) -> Self {
+        self.answer = Some(answer);
         self
     }
 
@@ -155,22 +203,75 @@ impl Error {
         self.retryable
     }
 
-    /// A kind-specific member, e.g. `"field"` for validation or `"code"` for api errors.
-    pub fn get(&self, key: &str) -> Option<&Value> {
-        self.extra.get(key)
+    /// The member a validation or notification error is about.
+    pub fn field(&self) -> Option<&str> {
+        self.field.as_deref()
+    }
+
+    /// What a validation error's field breaks.
+    pub fn issue(&self) -> Option<&str> {
+        self.issue.as_deref()
+    }
+
+    /// WeChat Pay's answer, for api errors.
+    pub fn api_answer(&self) -> Option<&ApiAnswer> {
+        self.api.as_ref()
+    }
+
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
+    pub fn base_url(&self) -> Option<&str> {
+        self.base_url.as_deref()
+    }
+
+    pub fn failover(&self) -> Option<&Value> {
+        self.failover.as_ref()
+    }
+
+    pub fn answer(&self) -> Option<&Value> {
+        self.answer.as_ref()
     }
 
     /// `{"error":{"kind":..,"message":..,"retryable":..,"may_have_reached_server":..,...}}`
     pub fn to_json(&self) -> Value {
         let mut body = Map::new();
-        body.insert("kind".into(), self.kind.as_str().into());
-        body.insert("message".into(), self.message.clone().into());
-        for (k, v) in &self.extra {
-            body.insert(k.clone(), v.clone());
+        let mut put = |k: &str, v: Value| {
+            body.insert(k.to_owned(), v);
+        };
+        put("kind", self.kind.as_str().into());
+        put("message", self.message.clone().into());
+        if let Some(field) = &self.field {
+            put("field", field.clone().into());
         }
-        body.insert("retryable".into(), self.retryable.into());
-        body.insert(
-            "may_have_reached_server".into(),
+        if let Some(issue) = &self.issue {
+            put("issue", issue.clone().into());
+        }
+        if let Some(api) = &self.api {
+            put("http_status", api.http_status.into());
+            put("code", api.code.clone().into());
+            put("detail", api.detail.clone());
+            // An api error always says whether WeChat Pay gave a Request-ID.
+            put("request_id", self.request_id.clone().into());
+            if let Some(excerpt) = &api.body {
+                put("body", excerpt.clone().into());
+            }
+        } else if let Some(id) = &self.request_id {
+            put("request_id", id.clone().into());
+        }
+        if let Some(base) = &self.base_url {
+            put("base_url", base.clone().into());
+        }
+        if let Some(failover) = &self.failover {
+            put("failover", failover.clone());
+        }
+        if let Some(answer) = &self.answer {
+            put("answer", answer.clone());
+        }
+        put("retryable", self.retryable.into());
+        put(
+            "may_have_reached_server",
             self.delivery.may_have_reached_server().into(),
         );
         json!({ "error": body })

@@ -94,7 +94,7 @@ pub fn with_answer(parsed: Result<Notification>) -> Result<Value> {
         }
         Err(e) => {
             let answer = Answer::failure(&e).to_json();
-            Err(e.with("answer", answer))
+            Err(e.with_answer(answer))
         }
     }
 }
@@ -165,14 +165,13 @@ pub fn parse(
     let text = |pointer: &str| -> Result<String> {
         match envelope.pointer(pointer) {
             Some(Value::String(s)) => Ok(s.clone()),
-            None | Some(Value::Null) => Err(Error::argument(format!(
-                "the notification has no {pointer}"
-            ))
-            .with("field", pointer)),
+            None | Some(Value::Null) => {
+                Err(Error::argument(format!("the notification has no {pointer}")).at_field(pointer))
+            }
             Some(_) => Err(Error::argument(format!(
                 "the notification's {pointer} is not a string"
             ))
-            .with("field", pointer)),
+            .at_field(pointer)),
         }
     };
     let optional = |pointer: &str| -> Result<String> {

@@ -37,8 +37,7 @@ fn refused_at(fx: &Fixture, path: &str, request: &Value) -> String {
     let error = call(fx, path, request).expect_err("the request is refused");
     assert_eq!(error.kind(), Kind::Validation, "{error}");
     error
-        .get("field")
-        .and_then(Value::as_str)
+        .field()
         .unwrap_or_else(|| panic!("a validation error names its field: {error}"))
         .to_owned()
 }

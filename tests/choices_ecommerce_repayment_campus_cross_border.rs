@@ -49,7 +49,7 @@ fn refused_at(client: &Client, path: &str, request: &Value) -> Value {
         .call(path, &request.to_string())
         .expect_err("refused before sending");
     assert_eq!(err.kind(), Kind::Validation, "{path}: {err}");
-    err.get("field").cloned().unwrap_or(Value::Null)
+    err.field().map_or(Value::Null, Value::from)
 }
 
 // §8 item 4: the combine-papay App scene takes `attach` (added to OA on 2026-07-30).
@@ -271,6 +271,10 @@ fn each_endpoint_selects_sandbox_faults_through_its_fault_field() {
         let err = client
             .call(path, &request.to_string())
             .expect_err("fault selected");
-        assert_eq!(err.get("http_status"), Some(&json!(503)), "{path}: {err}");
+        assert_eq!(
+            err.api_answer().map(|a| a.http_status),
+            Some(503),
+            "{path}: {err}"
+        );
     }
 }

@@ -143,8 +143,8 @@ fn validation_error_names_the_field_and_sends_nothing() {
         .expect_err("negative amount");
     assert_eq!(err.kind(), Kind::Validation);
     assert_eq!(
-        err.get("field"),
-        Some(&json!("/deduct_schedule/estimated_deduct_amount/total"))
+        err.field(),
+        Some("/deduct_schedule/estimated_deduct_amount/total")
     );
     assert_eq!(err.to_json()["error"]["may_have_reached_server"], false);
 }
@@ -179,7 +179,11 @@ fn rate_limit_and_unavailability_are_retryable() {
     ] {
         let err = api_error(fault);
         assert_eq!((err.kind(), err.retryable()), (Kind::Api, true), "{fault}");
-        assert_eq!(err.get("http_status"), Some(&json!(status)), "{fault}");
+        assert_eq!(
+            err.api_answer().map(|a| a.http_status),
+            Some(status),
+            "{fault}"
+        );
     }
 }
 
@@ -187,10 +191,10 @@ fn rate_limit_and_unavailability_are_retryable() {
 fn html_gateway_error_is_parsed_leniently() {
     let err = api_error("SANDBOXBADGATEWAY");
     assert_eq!(err.kind(), Kind::Api);
-    assert_eq!(err.get("code"), Some(&Value::Null));
+    assert_eq!(err.api_answer().and_then(|a| a.code.as_deref()), None);
     assert!(
-        err.get("body")
-            .and_then(Value::as_str)
+        err.api_answer()
+            .and_then(|a| a.body.as_deref())
             .is_some_and(|b| b.contains("502 Bad Gateway"))
     );
 }

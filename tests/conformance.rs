@@ -200,7 +200,7 @@ fn run(family: &str) -> Vec<String> {
                 (true, Err(e)) => failures.push(format!("{label}: library refused: {e}")),
                 (false, Ok(_)) => failures.push(format!("{label}: library accepted it")),
                 (false, Err(e)) => {
-                    let at = e.get("field").and_then(Value::as_str);
+                    let at = e.field();
                     if e.kind() != Kind::Validation
                         || e.delivery() != Delivery::NotSent
                         || at != case.pointer.as_deref()

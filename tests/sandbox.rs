@@ -620,7 +620,7 @@ fn every_endpoint_refuses_a_request_missing_a_required_member() {
             "{}",
             endpoint.path
         );
-        assert_eq!(error.get("field"), Some(&Value::from(pointer.as_str())));
+        assert_eq!(error.field(), Some(pointer.as_str()));
         assert_eq!(error.delivery(), wxpresign::error::Delivery::NotSent);
 
         if endpoint.needs_serial() {

@@ -190,8 +190,8 @@ fn a_certificate_failure_does_not_fail_over() {
     }));
     let error = call(&client).expect_err("the certificate is refused");
     assert_eq!(error.kind(), Kind::Transport);
-    assert!(error.get("failover").is_none(), "{}", error.to_json());
-    assert_eq!(error.get("base_url"), Some(&json!(s.url)));
+    assert!(error.failover().is_none(), "{}", error.to_json());
+    assert_eq!(error.base_url(), Some(s.url.as_str()));
 }
 
 #[test]

@@ -360,7 +360,7 @@ fn invalid_utf8_on_a_signed_2xx_is_a_verify_error() {
     let url = answering(signed_200(&body, Some(&body.len().to_string())), body);
     let error = observe("invalid UTF-8 body on a signed 200", &url);
     assert_outcome(&error, Kind::Verify, true, "not JSON");
-    assert_eq!(error.get("request_id"), Some(&Value::from("fault-test-1")));
+    assert_eq!(error.request_id(), Some("fault-test-1"));
 }
 
 #[test]
@@ -375,11 +375,11 @@ fn invalid_utf8_on_an_error_answer_is_an_api_error_with_a_readable_excerpt() {
     assert_outcome(&error, Kind::Api, true, "502");
     assert!(
         error
-            .get("body")
-            .and_then(Value::as_str)
+            .api_answer()
+            .and_then(|a| a.body.as_deref())
             .is_some_and(|b| b.contains("bad gateway")),
         "{:?}",
-        error.get("body")
+        error.api_answer()
     );
 }
 

@@ -74,10 +74,7 @@ fn core(endpoint: &Endpoint, text: &str, allow_unknown: bool) -> Result<(), Kind
     if let Err(e) = validate(endpoint.request, endpoint.rules, &request, allow_unknown) {
         check_error(&e);
         assert_eq!(e.kind(), Kind::Validation, "{}", e.to_json());
-        let field = e
-            .get("field")
-            .and_then(Value::as_str)
-            .expect("a field pointer");
+        let field = e.field().expect("a field pointer");
         assert!(
             field.is_empty() || field.starts_with('/'),
             "pointer {field:?}"

@@ -360,16 +360,8 @@ impl State {
             return Err(Refusal::undefined_members(undefined));
         }
         validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
-            let field = e
-                .get("field")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_owned();
-            let issue = e
-                .get("issue")
-                .and_then(Value::as_str)
-                .unwrap_or(e.message())
-                .to_owned();
+            let field = e.field().unwrap_or("").to_owned();
+            let issue = e.issue().unwrap_or(e.message()).to_owned();
             let shown =
                 if crate::schema::field_at(endpoint.request, &field).is_some_and(|f| f.encrypted) {
                     Value::Null
