@@ -7,6 +7,8 @@
 #   make install-cli                       # the wxpresign command too
 #   make install LIBRARY=path/libwxpresign.so STATICLIB=path/libwxpresign.a
 #                                          # installs these as they are, without running cargo
+#   make test                              # installs what the tests need (tests/setup.sh), then
+#                                          # runs them all: the README's test command
 #
 # The soname is libwxpresign.so.<major> (.so.0 for every 0.x): build.rs sets it, and the ABI only
 # grows within a major version. Installed: libwxpresign.so.<version>, libwxpresign.so.<major> ->
@@ -60,9 +62,17 @@ endif
 # Below the prefix, the .pc file says ${prefix}/...: pkg-config --define-prefix can relocate it.
 pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
-.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version
+.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test
 
 all: build
+
+# What the tests need besides the Rust toolchain: C tools, valgrind, PHP, pytest, cargo-deny and
+# cargo-fuzz, installed when missing (tests/setup.sh says what and why).
+setup:
+	bash '$(SRCDIR)/tests/setup.sh'
+
+test: setup
+	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS)
 
 build:
 	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) --lib $(CARGOFLAGS)
