@@ -267,3 +267,61 @@ fn readme_shows_example_c_verbatim() {
         "README.md must show bindings/c/example.c verbatim in a ```c block"
     );
 }
+
+/// The ABI as built: the soname line and the exported `wxpresign_` functions, sorted.
+fn abi_of(library: &Path) -> String {
+    let soname = readelf_dynamic(library)
+        .lines()
+        .find_map(|l| {
+            l.split_once("Library soname: [")
+                .and_then(|(_, rest)| rest.split_once(']'))
+                .map(|(name, _)| name.to_owned())
+        })
+        .unwrap_or_default();
+    let output = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(library)
+        .output()
+        .expect("nm (binutils) runs");
+    assert!(output.status.success(), "nm -D {}", library.display());
+    let mut symbols: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| l.split_whitespace().last())
+        .filter(|name| name.starts_with("wxpresign_"))
+        .map(str::to_owned)
+        .collect();
+    symbols.sort();
+    format!("soname {soname}\n{}\n", symbols.join("\n"))
+}
+
+/// The ABI only grows: include/wxpresign.abi records the soname and every exported function. A
+/// symbol that disappears, or a changed soname, fails; a new symbol must be added to the file in
+/// the same commit (`WXPRESIGN_BLESS=1 cargo test --test c_package abi` rewrites it).
+#[test]
+fn the_built_library_exports_the_recorded_abi() {
+    let scratch = Scratch::new("c-package-abi");
+    let library = shared_library(&scratch.0).join("libwxpresign.so");
+    let built = abi_of(&library);
+    let record = manifest().join("include/wxpresign.abi");
+    if std::env::var_os("WXPRESIGN_BLESS").is_some() {
+        std::fs::write(&record, &built).unwrap();
+    }
+    let recorded = std::fs::read_to_string(&record).expect("include/wxpresign.abi is committed");
+    let lines = |text: &str| {
+        text.lines()
+            .map(str::to_owned)
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    let (built_set, recorded_set) = (lines(&built), lines(&recorded));
+    let gone: Vec<_> = recorded_set.difference(&built_set).collect();
+    let new: Vec<_> = built_set.difference(&recorded_set).collect();
+    assert!(
+        gone.is_empty(),
+        "the ABI lost {gone:?}: symbols and the soname of a released ABI never go away"
+    );
+    assert!(
+        new.is_empty(),
+        "the library exports {new:?}, which include/wxpresign.abi does not record: add them \
+         (WXPRESIGN_BLESS=1 cargo test --test c_package abi)"
+    );
+}
