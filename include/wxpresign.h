@@ -41,7 +41,7 @@ typedef struct wxpresign_client wxpresign_client;
 extern "C" {
 #endif // __cplusplus
 
-// Creates a client from a configuration JSON document (see README: Configuration).
+// Creates a client from a configuration JSON document (see docs/configuration.md).
 // On success writes a new client to *client_out; free it with wxpresign_client_free.
 // On failure writes an error JSON string to *error_out when error_out is not NULL; free it with
 // wxpresign_string_free. The client is immutable and may be used from many threads at once.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reruns the transport rows of the README's Reliability section and prints them as Markdown:
+# Reruns the transport rows of docs/reliability.md and prints them as Markdown:
 # byte-level faults (tests/transport_faults.rs), backup-domain failover (tests/failover.rs),
 # TLS (tests/tls.rs) and concurrency, through the Rust API and through the C ABI natively and
 # under valgrind's helgrind (tests/concurrency.rs).

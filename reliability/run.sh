@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reruns every figure of the README's Reliability section:
+# Reruns every figure of docs/reliability.md:
 #   fuzzing (reliability/fuzz.sh), transport faults, failover, TLS and concurrency
 #   (reliability/faults.sh), the C test suite under valgrind memcheck (tests/c_abi.rs) and the
 #   supply-chain check (tests/supply_chain.rs).

@@ -1,4 +1,4 @@
-//! The programs behind README "Performance" run one short iteration each, so that they keep
+//! The programs behind docs/performance.md run one short iteration each, so that they keep
 //! working as the library changes (the figures come from `bench/compare` and friends, never from
 //! here): bench/compare's own clients (C, PHP binding, Python binding) each call a served sandbox
 //! and print the line bench/report.py reads, report.py makes its table of them against a real

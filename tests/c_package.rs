@@ -259,12 +259,12 @@ fn memory_c_rss_grows_less_than_5_mib_over_10000_calls() {
 }
 
 #[test]
-fn readme_shows_example_c_verbatim() {
+fn the_c_api_docs_show_example_c_verbatim() {
     let example = std::fs::read_to_string(manifest().join("bindings/c/example.c")).unwrap();
-    let readme = std::fs::read_to_string(manifest().join("README.md")).unwrap();
+    let docs = std::fs::read_to_string(manifest().join("docs/c-api.md")).unwrap();
     assert!(
-        readme.contains(&format!("```c\n{example}```\n")),
-        "README.md must show bindings/c/example.c verbatim in a ```c block"
+        docs.contains(&format!("```c\n{example}```\n")),
+        "docs/c-api.md must show bindings/c/example.c verbatim in a ```c block"
     );
 }
 

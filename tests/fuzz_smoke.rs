@@ -1,5 +1,5 @@
 //! The short fuzzing run the test suite includes: every cargo-fuzz target for a few seconds from
-//! its committed seeds, by the same script as the long runs of the README's Reliability section
+//! its committed seeds, by the same script as the long runs of docs/reliability.md
 //! (`reliability/fuzz.sh 120`). It builds the fuzz crate in fuzz/target, apart from this build.
 #![cfg(target_os = "linux")]
 

@@ -1,4 +1,4 @@
-/* Asks for an education pre-sign token: example CONFIG.json (see README: Configuration). */
+/* Asks for an education pre-sign token: example CONFIG.json (see docs/configuration.md). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <wxpresign.h>

@@ -158,7 +158,7 @@ unsafe fn call_path(
 // ---------------------------------------------------------------------------------------------
 // Lifecycle and utilities.
 
-/// Creates a client from a configuration JSON document (see README: Configuration).
+/// Creates a client from a configuration JSON document (see docs/configuration.md).
 /// On success writes a new client to *client_out; free it with wxpresign_client_free.
 /// On failure writes an error JSON string to *error_out when error_out is not NULL; free it with
 /// wxpresign_string_free. The client is immutable and may be used from many threads at once.

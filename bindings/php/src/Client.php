@@ -25,7 +25,7 @@ final class Client implements \ArrayAccess
     private ?CData $handle = null;
 
     /**
-     * @param array<string, mixed>|string $config the configuration (README: Configuration), or
+     * @param array<string, mixed>|string $config the configuration (docs/configuration.md), or
      *        the path of a JSON file holding it
      * @param ?string $libraryPath libwxpresign.so to load; null to discover it (see Library)
      * @throws ConfigException when the configuration or the library is unusable

@@ -7,7 +7,7 @@
         print(answer["data"]["presign_token"])
 
 Every call validates, encrypts, signs and verifies in libwxpresign; failures raise a subclass
-of :class:`Error`. See the README for configuration, errors and notifications.
+of :class:`Error`. See docs/ in the repository for configuration, errors and notifications.
 """
 
 from ._client import Client, endpoints, version

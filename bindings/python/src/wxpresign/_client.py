@@ -21,7 +21,7 @@ class Client(EndpointMethods):
     """A configured libwxpresign client: one per merchant configuration, reused for every call.
 
     ``config`` is the configuration as a dict, the path of its JSON file (str or PathLike), or
-    JSON text (a str starting with ``{``); see the README's Configuration. Raises ConfigError
+    JSON text (a str starting with ``{``); see docs/configuration.md in the repository. Raises ConfigError
     when the configuration is unusable, ArgumentError when ``config`` has the wrong type, and
     LibraryError when libwxpresign cannot be found.
 

@@ -1,4 +1,4 @@
-"""The exceptions: one base class and one subclass per libwxpresign status (README: Errors)."""
+"""The exceptions: one base class and one subclass per libwxpresign status (docs/errors.md)."""
 
 from __future__ import annotations
 
