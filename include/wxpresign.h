@@ -66,6 +66,14 @@ const char *wxpresign_version(void);
 // `out` is NULL or valid for one pointer write.
 enum wxpresign_status wxpresign_endpoints(char **out);
 
+// Reads the member at `pointer` (a JSON Pointer, RFC 6901, such as "/data/redirect_url" or
+// "/error/kind") of the JSON text `json`, typically an answer this library handed out. Writes
+// to *out the member's text: a string without its quotes, any other value as JSON ("200",
+// "{...}"); free it with wxpresign_string_free. When `json` is not JSON or has no such member,
+// returns WXPRESIGN_ERR_ARGUMENT and *out holds the error JSON. Thread-safe.
+// Pointers are NULL or valid; strings are NUL-terminated.
+enum wxpresign_status wxpresign_json_get(const char *json, const char *pointer, char **out);
+
 // Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
 // a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
 // fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error

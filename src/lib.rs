@@ -12,6 +12,7 @@ pub mod encryption;
 pub mod endpoints;
 pub mod error;
 pub mod ffi;
+pub mod json_pointer;
 pub mod keys;
 pub mod notification;
 #[cfg(feature = "sandbox")]

@@ -95,10 +95,9 @@ unsafe fn borrow_bytes<'a>(p: *const c_char, len: usize, name: &str) -> Result<&
     Ok(unsafe { std::slice::from_raw_parts(p.cast::<u8>(), len) })
 }
 
-/// Moves a JSON value out to C as a string the caller frees with wxpresign_string_free.
-fn hand_out(value: &Value) -> *mut c_char {
-    // serde_json escapes U+0000, so the text has no interior NUL.
-    CString::new(value.to_string()).map_or(ptr::null_mut(), CString::into_raw)
+/// Moves a text out to C as a string the caller frees with wxpresign_string_free.
+fn hand_out(text: String) -> *mut c_char {
+    CString::new(text).map_or(ptr::null_mut(), CString::into_raw)
 }
 
 /// Runs `body` inside the panic boundary and writes its JSON result (or error JSON) to `out`.
@@ -109,21 +108,38 @@ unsafe fn respond(
     out: *mut *mut c_char,
     body: impl FnOnce() -> Result<Value, Error>,
 ) -> wxpresign_status {
+    // serde_json escapes U+0000, so JSON text has no interior NUL.
+    unsafe { respond_text(out, || body().map(|value| value.to_string())) }
+}
+
+/// As [`respond`], for a result that is plain text; one with a NUL character is an argument
+/// error, since a C string cannot carry it.
+///
+/// # Safety
+/// `out` is NULL or valid for one pointer write.
+unsafe fn respond_text(
+    out: *mut *mut c_char,
+    body: impl FnOnce() -> Result<String, Error>,
+) -> wxpresign_status {
     if out.is_null() {
         return wxpresign_status::WXPRESIGN_ERR_ARGUMENT;
     }
-    let (status, value) = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(value)) => (wxpresign_status::WXPRESIGN_OK, value),
-        Ok(Err(e)) => (e.kind().into(), e.to_json()),
-        Err(_) => {
-            let e = Error::internal(
-                "libwxpresign panicked; this is a bug, please report it with the request that caused it",
-            );
-            (e.kind().into(), e.to_json())
-        }
+    let result = match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(text)) if text.contains('\0') => Err(Error::argument(
+            "the value contains a NUL character, which a C string cannot carry: read it from \
+             the JSON text instead",
+        )),
+        Ok(result) => result,
+        Err(_) => Err(Error::internal(
+            "libwxpresign panicked; this is a bug, please report it with the request that caused it",
+        )),
+    };
+    let (status, text) = match result {
+        Ok(text) => (wxpresign_status::WXPRESIGN_OK, text),
+        Err(e) => (e.kind().into(), e.to_json().to_string()),
     };
     // SAFETY: checked non-NULL above; valid for writes by the caller's contract.
-    unsafe { *out = hand_out(&value) };
+    unsafe { *out = hand_out(text) };
     status
 }
 
@@ -231,6 +247,27 @@ pub extern "C" fn wxpresign_version() -> *const c_char {
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_endpoints(out: *mut *mut c_char) -> wxpresign_status {
     unsafe { respond(out, || Ok(endpoints::describe_all())) }
+}
+
+/// Reads the member at `pointer` (a JSON Pointer, RFC 6901, such as "/data/redirect_url" or
+/// "/error/kind") of the JSON text `json`, typically an answer this library handed out. Writes
+/// to *out the member's text: a string without its quotes, any other value as JSON ("200",
+/// "{...}"); free it with wxpresign_string_free. When `json` is not JSON or has no such member,
+/// returns WXPRESIGN_ERR_ARGUMENT and *out holds the error JSON. Thread-safe.
+/// Pointers are NULL or valid; strings are NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_json_get(
+    json: *const c_char,
+    pointer: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond_text(out, || {
+            let json = borrow_str(json, "json")?;
+            let pointer = borrow_str(pointer, "pointer")?;
+            crate::json_pointer::member_text(json, pointer)
+        })
+    }
 }
 
 /// Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";

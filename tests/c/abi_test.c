@@ -265,6 +265,42 @@ static void test_generic_call(const wxpresign_client *client) {
            "\"status\":200", "\"presign_token\":");
 }
 
+/* Reads members of a real answer with wxpresign_json_get, as a C caller without a JSON library. */
+static void test_json_get(const wxpresign_client *client) {
+    char request[512];
+    char *answer = NULL;
+    char *out = NULL;
+    edu_request(request, sizeof request, "json_get", "2026-12-19");
+    if (!CHECK(wxpresign_call(client, EDU_PATH, request, &answer) == WXPRESIGN_OK,
+               "an answer to read")) {
+        wxpresign_string_free(answer);
+        return;
+    }
+    CHECK(wxpresign_json_get(answer, "/data/presign_token", &out) == WXPRESIGN_OK,
+          "json_get(/data/presign_token) returns WXPRESIGN_OK");
+    CHECK(out != NULL && out[0] != '"' && strlen(out) > 8,
+          "a string member comes without its quotes");
+    wxpresign_string_free(out);
+    out = NULL;
+    CHECK(wxpresign_json_get(answer, "/status", &out) == WXPRESIGN_OK && out != NULL &&
+              strcmp(out, "200") == 0,
+          "a number comes as its JSON text");
+    wxpresign_string_free(out);
+    out = NULL;
+    wxpresign_status s = wxpresign_json_get(answer, "/data/nothing", &out);
+    EXPECT("json_get(/data/nothing)", s, WXPRESIGN_ERR_ARGUMENT, out, "\"kind\":\"argument\"",
+           "no member at /data/nothing");
+    out = NULL;
+    s = wxpresign_json_get("{not json", "/x", &out);
+    EXPECT("json_get(not JSON)", s, WXPRESIGN_ERR_ARGUMENT, out, "json is not valid JSON");
+    out = NULL;
+    s = wxpresign_json_get(NULL, "/x", &out);
+    EXPECT("json_get(json NULL)", s, WXPRESIGN_ERR_ARGUMENT, out, "json is NULL");
+    CHECK(wxpresign_json_get(answer, "/status", NULL) == WXPRESIGN_ERR_ARGUMENT,
+          "json_get(out NULL) returns WXPRESIGN_ERR_ARGUMENT");
+    wxpresign_string_free(answer);
+}
+
 static void test_argument_errors(const wxpresign_client *client) {
     char request[512];
     char *out;
@@ -465,6 +501,7 @@ int main(int argc, char **argv) {
         printf("endpoints:\n");
         test_endpoints_ok(client, argv[3]);
         test_generic_call(client);
+        test_json_get(client);
         test_argument_errors(client);
         test_remote_errors(client);
         const char *skip = getenv("WXPRESIGN_SKIP_THREADS");

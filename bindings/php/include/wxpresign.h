@@ -26,6 +26,8 @@ const char *wxpresign_version(void);
 
 enum wxpresign_status wxpresign_endpoints(char **out);
 
+enum wxpresign_status wxpresign_json_get(const char *json, const char *pointer, char **out);
+
 enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      const char *endpoint,
                                      const char *request_json,
