@@ -122,3 +122,50 @@ fn php_header_declares_what_the_c_header_declares() {
         "{PHP_HEADER} has a preprocessor line, which FFI::cdef refuses"
     );
 }
+
+/// A PHP-FPM pool runs as another user than the one who ran `wxpresign sandbox init`, whose
+/// client.json is private (0600): the error names the user and what to do. Switching users
+/// needs root (CI runs as root); elsewhere the test says it did not run.
+#[test]
+fn an_unreadable_configuration_file_names_the_php_user_and_the_remedy() {
+    use std::os::unix::fs::PermissionsExt;
+    require_tool("php");
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("note: not root, so the test cannot run PHP as another user; not checked");
+        return;
+    }
+    let (scratch, library) = library("php-unreadable-config");
+    for dir in [scratch.0.clone(), scratch.0.join("lib")] {
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = scratch.0.join("client.json");
+    std::fs::write(&config, "{}").unwrap();
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let code = format!(
+        "require '{}'; try {{ new Wxpresign\\Client('{}', '{}'); }} \
+         catch (Wxpresign\\ConfigException $e) {{ echo $e->getMessage(); }}",
+        manifest().join("bindings/php/autoload.php").display(),
+        config.display(),
+        library.display()
+    );
+    let out = Command::new("runuser")
+        .args([
+            "-u",
+            "nobody",
+            "--",
+            "php",
+            "-d",
+            "ffi.enable=1",
+            "-r",
+            &code,
+        ])
+        .output()
+        .expect("runuser runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("as user nobody") && text.contains("chmod 0640"),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

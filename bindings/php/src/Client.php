@@ -169,7 +169,15 @@ final class Client implements \ArrayAccess
         }
         $text = @file_get_contents($config);
         if (!is_string($text)) {
-            throw Exception::local('config', "cannot read the configuration file {$config}");
+            // The usual cause under PHP-FPM: `wxpresign sandbox init` writes client.json mode
+            // 0600 for its owner, and the pool runs as another user (www-data).
+            $reason = error_get_last()['message'] ?? 'unreadable';
+            $user = function_exists('posix_geteuid') && function_exists('posix_getpwuid')
+                ? (posix_getpwuid(posix_geteuid())['name'] ?? (string) posix_geteuid())
+                : (string) getmyuid();
+            throw Exception::local('config', "cannot read the configuration file {$config} as user {$user} "
+                . "({$reason}): it holds the merchant key, so it is private to its owner; make it readable "
+                . "by this PHP user (e.g. chgrp www-data and chmod 0640) or pass the configuration as an array");
         }
         try {
             $decoded = json_decode($text, false, 512, JSON_THROW_ON_ERROR);
