@@ -182,7 +182,7 @@ fn notifications(c: &mut Criterion) {
     let mut group = c.benchmark_group("notification");
     group.throughput(Throughput::Elements(1));
     group.bench_function("decrypt resource (AES-256-GCM)", |b| {
-        b.iter(|| notification::decrypt(APIV3_KEY, nonce, "papay", black_box(&ciphertext)))
+        b.iter(|| wxpresign::aes_gcm::decrypt(APIV3_KEY, nonce, "papay", black_box(&ciphertext)))
     });
     group.bench_function("parse (verify + decrypt + JSON)", |b| {
         b.iter(|| {

@@ -6,6 +6,7 @@
 //! let answer = client.call("v3/edu-papay/contracts/presign", r#"{"appid":"wx8888888888888888"}"#);
 //! ```
 
+pub mod aes_gcm;
 pub mod client;
 pub mod config;
 pub mod encryption;

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
-use wxpresign::sandbox::http::{HttpServer, Reply};
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Sandbox};
 
 #[derive(Parser)]

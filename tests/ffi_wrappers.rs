@@ -12,7 +12,7 @@ use std::ffi::{CStr, CString, c_char, c_void};
 use std::sync::{Arc, Mutex};
 use wxpresign::endpoints::{self, Endpoint};
 use wxpresign::sandbox::Identity;
-use wxpresign::sandbox::http::{HttpServer, Reply};
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::schema::{Field, Type};
 use wxpresign::signing::{SCHEME, nonce, response_message, unix_now};
 

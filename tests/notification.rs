@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpresign::ffi;
-use wxpresign::sandbox::http::{HttpServer, Reply};
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::verification::SignedHeaders;
 
 const PARTNER_MINI_PROGRAM: &str =

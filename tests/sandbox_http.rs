@@ -6,7 +6,7 @@
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use wxpresign::sandbox::http::{HttpServer, Reply};
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
 
 /// Answers 200 with `METHOD TARGET BODY`; drops /drop unanswered and answers /slow after 300 ms.
 fn echo_server() -> HttpServer {

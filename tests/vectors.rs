@@ -879,10 +879,10 @@ fn probe_notification_fails_verification_as_a_probe() {
 #[test]
 fn java_aes_256_gcm_vector_encrypts_and_decrypts() {
     let sealed =
-        notification::encrypt(JAVA_APIV3_KEY, "uluk4a9R25RW", "associatedData", b"message")
+        wxpresign::aes_gcm::encrypt(JAVA_APIV3_KEY, "uluk4a9R25RW", "associatedData", b"message")
             .unwrap();
     assert_eq!(sealed, "ulwSiIajGClcvcOYvOQ7+l+0PAbzzwI=");
-    let plain = notification::decrypt(
+    let plain = wxpresign::aes_gcm::decrypt(
         JAVA_APIV3_KEY,
         "uluk4a9R25RW",
         "associatedData",
@@ -901,7 +901,7 @@ fn java_aes_256_gcm_negative_cases_fail() {
         ("bad-4a9R25RW", "associatedData", ct),
         ("uluk4a9R25RW", "associatedData", zeros.as_str()),
     ] {
-        let error = notification::decrypt(JAVA_APIV3_KEY, nonce, aad, ciphertext)
+        let error = wxpresign::aes_gcm::decrypt(JAVA_APIV3_KEY, nonce, aad, ciphertext)
             .expect_err("authentication fails");
         assert_eq!(error.kind(), Kind::Crypto, "{nonce} {aad}");
     }
@@ -909,7 +909,7 @@ fn java_aes_256_gcm_negative_cases_fail() {
 
 #[test]
 fn go_aes_gcm_vector_decrypts_with_its_16_byte_key() {
-    let plain = notification::decrypt(
+    let plain = wxpresign::aes_gcm::decrypt(
         GO_AES_KEY,
         "wCq51qZv4Yfg",
         "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8",
@@ -924,25 +924,26 @@ fn go_aes_gcm_negative_cases_fail_with_clear_errors() {
     let nonce = "wCq51qZv4Yfg";
     let aad = "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8";
     let ct = "FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC";
-    let bad_base64 = notification::decrypt(GO_AES_KEY, nonce, aad, "invalid cipher").unwrap_err();
+    let bad_base64 =
+        wxpresign::aes_gcm::decrypt(GO_AES_KEY, nonce, aad, "invalid cipher").unwrap_err();
     assert!(
         bad_base64.message().contains("Base64"),
         "{}",
         bad_base64.message()
     );
-    let auth = notification::decrypt(GO_AES_KEY, nonce, aad, "SGVsbG8gV29ybGQK").unwrap_err();
+    let auth = wxpresign::aes_gcm::decrypt(GO_AES_KEY, nonce, aad, "SGVsbG8gV29ybGQK").unwrap_err();
     assert!(
         auth.message().contains("does not decrypt"),
         "{}",
         auth.message()
     );
-    let length = notification::decrypt(b"not a aes key", nonce, aad, ct).unwrap_err();
+    let length = wxpresign::aes_gcm::decrypt(b"not a aes key", nonce, aad, ct).unwrap_err();
     assert!(
         length.message().contains("32 bytes"),
         "{}",
         length.message()
     );
-    let other = notification::decrypt(b"testAPIv3Key1111", nonce, aad, ct).unwrap_err();
+    let other = wxpresign::aes_gcm::decrypt(b"testAPIv3Key1111", nonce, aad, ct).unwrap_err();
     assert_eq!(other.kind(), Kind::Crypto);
 }
 

@@ -118,7 +118,7 @@ fn seal(body: &[u8], key: &[u8]) -> Option<(Vec<u8>, Option<Value>)> {
     };
     let plaintext = resource.get("ciphertext")?.as_str()?.to_owned();
     let ciphertext =
-        notification::encrypt(key, &nonce, &associated_data, plaintext.as_bytes()).ok()?;
+        wxpresign::aes_gcm::encrypt(key, &nonce, &associated_data, plaintext.as_bytes()).ok()?;
     resource.insert("ciphertext".into(), ciphertext.into());
     let well_formed = resource.get("algorithm").and_then(Value::as_str) == Some(ALGORITHM)
         && ["/id", "/event_type"]

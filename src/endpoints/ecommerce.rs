@@ -1,6 +1,6 @@
 //! 收付通 (e-commerce platforms): combined entrusted payment (合单代扣) and individual payee contracts (个人收款).
 
-use super::{Endpoint, Host, Reply};
+use super::{AnswerMember, Endpoint, Host};
 use crate::compose;
 use crate::schema::{Charset, Field, boolean, integer, string};
 
@@ -17,11 +17,11 @@ const COMBINE_PAPAY: &[Field] = &[
 const COMBINE_PAPAY_APP: &[Field] =
     compose!(COMBINE_PAPAY, &[boolean("return_app"), string("attach")]);
 
-const COMBINE_PAPAY_ANSWER: &[(&str, Reply)] = &[
-    ("pre_entrustweb_id", Reply::SessionId),
-    ("mchid", Reply::Mchid),
-    ("plan_id", Reply::Echo("plan_id")),
-    ("out_contract_code", Reply::Echo("out_contract_code")),
+const COMBINE_PAPAY_ANSWER: &[(&str, AnswerMember)] = &[
+    ("pre_entrustweb_id", AnswerMember::SessionId),
+    ("mchid", AnswerMember::Mchid),
+    ("plan_id", AnswerMember::Echo("plan_id")),
+    ("out_contract_code", AnswerMember::Echo("out_contract_code")),
 ];
 
 /// Pages 4015851472, 4020023636, 4020083765, 4020023723: out_contract_code string(128),
@@ -82,7 +82,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INDIVIDUAL_APP,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000025"}"#,
@@ -94,7 +94,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INDIVIDUAL_MINI_PROGRAM,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000026","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
@@ -106,7 +106,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INDIVIDUAL_REAL_NAME_APP,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000027","real_name":"张三","cred_type":"ID_CARD","cred_id":"110101199003074477"}"#,
@@ -118,7 +118,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INDIVIDUAL_REAL_NAME_MINI_PROGRAM,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000028","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","real_name":"张三","cred_type":"ID_CARD","cred_id":"110101199003074477"}"#,

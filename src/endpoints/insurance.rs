@@ -4,7 +4,7 @@ use super::common::{
     AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID,
     SIGN_MP_PATH,
 };
-use super::{Endpoint, Host, Reply};
+use super::{AnswerMember, Endpoint, Host};
 use crate::compose;
 use crate::schema::{
     Field, Rule, any_of, boolean, integer, not_both_true, object, object_array, string,
@@ -95,7 +95,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100003","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
@@ -110,7 +110,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INSURANCE_APP,
         rules: OUTSIDE_WECHAT_RULES,
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100013","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
@@ -126,7 +126,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: INSURANCE_H5,
         rules: OUTSIDE_WECHAT_RULES,
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100014","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"},"policy_coverage_detail":{"policy_amount":"50000","policy_clauses":[{"clause_name":"意外身故及伤残","clause_quota":"50000"}]}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
@@ -143,7 +143,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
             ("redirect_appid", SIGN_MP_APPID),
             ("redirect_path", SIGN_MP_PATH),
         ],

@@ -39,7 +39,7 @@ pub enum Host {
 
 /// Where a member of the sandbox's answer comes from.
 #[derive(Clone, Copy, Debug)]
-pub enum Reply {
+pub enum AnswerMember {
     /// The request member of that name, when present.
     Echo(&'static str),
     /// The merchant id of the caller.
@@ -65,7 +65,7 @@ pub struct Endpoint {
     /// Rules between members of the request (JSON Pointers from its root).
     pub rules: &'static [Rule],
     /// The members of a successful answer, in order.
-    pub answer: &'static [(&'static str, Reply)],
+    pub answer: &'static [(&'static str, AnswerMember)],
     /// The request member whose magic values select a sandbox fault.
     pub fault_field: &'static str,
     /// How long WeChat keeps the pre-sign session, in minutes.

@@ -1,6 +1,6 @@
 //! 刷脸支付 (offline face-pay one-click card binding).
 
-use super::{Endpoint, Host, Reply};
+use super::{AnswerMember, Endpoint, Host};
 use crate::schema::{Field, object, string};
 
 const IDENTIFICATION: &[Field] = &[
@@ -39,7 +39,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
     host: Host::Domestic,
     request: OFFLINEFACE_PRESIGN,
     rules: &[],
-    answer: &[("presign_token", Reply::SessionId)],
+    answer: &[("presign_token", AnswerMember::SessionId)],
     // The merchant's own id, `facepay_user.out_user_id`, is nested; the sandbox reads top-level members.
     fault_field: "business_name",
     session_minutes: 10,

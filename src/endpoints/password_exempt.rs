@@ -1,12 +1,12 @@
 //! 免密支付 (password-free payment contracts): service provider, normal, clearing institution (qs) and e-commerce modes.
 
 use super::common::{OUT_CONTRACT_CODE, SIGN_MP_APPID};
-use super::{Endpoint, Host, Reply};
+use super::{AnswerMember, Endpoint, Host};
 use crate::compose;
 use crate::schema::{Field, Rule, any_of, integer, string};
 
 /// The password-free page of WeChat's signing mini program, as the answers name it.
-const SIGN_MP_PATH: Reply = Reply::Fixed("pages/PwdExemptContract/index");
+const SIGN_MP_PATH: AnswerMember = AnswerMember::Fixed("pages/PwdExemptContract/index");
 
 /// The members of every mode (pages 4012471272, 4012471269, 4012472870, 4012472874, 4012471282,
 /// 4012471286, 4013369177, 4013369191): out_contract_code string(32) of digits and letters,
@@ -68,10 +68,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: SERVICE_PROVIDER_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[
-            ("mchid", Reply::Mchid),
-            ("sub_mchid", Reply::Echo("sub_mchid")),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("mchid", AnswerMember::Mchid),
+            ("sub_mchid", AnswerMember::Echo("sub_mchid")),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
         ],
         fault_field: "out_contract_code",
         session_minutes: 120,
@@ -88,11 +88,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: SERVICE_PROVIDER_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
-            ("mchid", Reply::Mchid),
-            ("sub_mchid", Reply::Echo("sub_mchid")),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
+            ("mchid", AnswerMember::Mchid),
+            ("sub_mchid", AnswerMember::Echo("sub_mchid")),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
             ("sign_mp_appid", SIGN_MP_APPID),
             ("sign_mp_path", SIGN_MP_PATH),
         ],
@@ -111,10 +111,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
             ("sign_mp_appid", SIGN_MP_APPID),
             ("sign_mp_path", SIGN_MP_PATH),
         ],
@@ -133,9 +133,9 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
         ],
         fault_field: "out_contract_code",
         session_minutes: 120,
@@ -152,10 +152,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: QS_MINI_PROGRAM,
         rules: QS_RULES,
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
             ("sign_mp_appid", SIGN_MP_APPID),
             ("sign_mp_path", SIGN_MP_PATH),
         ],
@@ -174,9 +174,9 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: QS_PAY_REDIRECT_SIGN,
         rules: QS_RULES,
         answer: &[
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
         ],
         fault_field: "out_contract_code",
         session_minutes: 120,
@@ -193,10 +193,10 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
             ("sign_mp_appid", SIGN_MP_APPID),
             ("sign_mp_path", SIGN_MP_PATH),
         ],
@@ -215,9 +215,9 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[
-            ("mchid", Reply::Mchid),
-            ("service_id", Reply::Echo("service_id")),
-            ("out_contract_code", Reply::Echo("out_contract_code")),
+            ("mchid", AnswerMember::Mchid),
+            ("service_id", AnswerMember::Echo("service_id")),
+            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
         ],
         fault_field: "out_contract_code",
         session_minutes: 120,

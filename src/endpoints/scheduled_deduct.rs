@@ -3,7 +3,7 @@
 use super::common::{
     DEDUCT_SCHEDULE, JUMP_CONTROL, OUT_CONTRACT_CODE, SIGN_MP_APPID, SIGN_MP_PATH,
 };
-use super::{Endpoint, Host, Reply};
+use super::{AnswerMember, Endpoint, Host};
 use crate::compose;
 use crate::schema::{Field, Format, Rule, any_of, boolean, integer, object, string};
 
@@ -110,7 +110,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","plan_id":12535,"out_contract_code":"wxwtdk20200910100000","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
@@ -126,7 +126,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
             ("redirect_appid", SIGN_MP_APPID),
             ("redirect_path", SIGN_MP_PATH),
         ],
@@ -144,7 +144,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100006","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
@@ -159,7 +159,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: PARTNER_SCHEDULED_DEDUCT_H5,
         rules: &[],
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100007","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
@@ -174,7 +174,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100008","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
@@ -189,7 +189,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: DIRECT_SCHEDULED_DEDUCT_H5,
         rules: &[],
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100009","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
@@ -204,7 +204,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
-        answer: &[("redirect_url", Reply::SessionUrl)],
+        answer: &[("redirect_url", AnswerMember::SessionUrl)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100010","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
@@ -220,7 +220,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
         answer: &[
-            ("pre_entrustweb_id", Reply::SessionId),
+            ("pre_entrustweb_id", AnswerMember::SessionId),
             ("redirect_appid", SIGN_MP_APPID),
             ("redirect_path", SIGN_MP_PATH),
         ],
@@ -235,7 +235,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         host: Host::Domestic,
         request: PAPAY_SIGN,
         rules: &[],
-        answer: &[("pre_entrustweb_id", Reply::SessionId)],
+        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
         fault_field: "out_contract_code",
         session_minutes: 10,
         example: r#"{"sign_scene":"SIGN_SCENE_APP","appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100012","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","out_user_code":"用户A","device_info":{"device_type":"DEVICE_TYPE_PHONE","device_os":"iOS 17.5.1","device_id":"6F9619FF8B86D011B42D00C04FC964FF","device_running_as_root":false,"device_ip":"119.145.83.6","weixin_installed":true,"weixin_version":"8.0.50","days_since_first_login":"DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"}}"#,

@@ -3,13 +3,13 @@
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
 mod faults;
-pub mod http;
+pub mod http_server;
 mod notify;
-mod server;
+mod simulator;
 
 pub use faults::Fault;
 pub use notify::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, beijing_rfc3339};
-pub use server::{Sandbox, Session};
+pub use simulator::{Sandbox, Session};
 
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, PublicKey};

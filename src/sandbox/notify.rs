@@ -272,7 +272,7 @@ pub struct Attempt {
 
 /// The progress of one notification, shared between the delivery thread and the session view.
 #[derive(Debug)]
-pub struct Delivery {
+pub struct NotificationDelivery {
     pub id: String,
     pub event_type: &'static str,
     pub notify_url: String,
@@ -284,7 +284,7 @@ pub struct Delivery {
     pub state: Mutex<&'static str>,
 }
 
-impl Delivery {
+impl NotificationDelivery {
     pub fn to_json(&self) -> Value {
         let attempts: Vec<Value> = self
             .attempts
@@ -343,7 +343,7 @@ pub struct Dispatch<'a> {
 }
 
 impl Dispatch<'_> {
-    pub fn start(self) -> crate::error::Result<Arc<Delivery>> {
+    pub fn start(self) -> crate::error::Result<Arc<NotificationDelivery>> {
         let now = unix_now();
         let contract_id = format!("2026{}", random_hex(12));
         let mut resource = Map::new();
@@ -377,7 +377,7 @@ impl Dispatch<'_> {
         }
         .seal(self.identity.apiv3_key.as_bytes(), &random_alnum(12))?;
 
-        let delivery = Arc::new(Delivery {
+        let delivery = Arc::new(NotificationDelivery {
             id,
             event_type: self.event.event_type,
             notify_url: self.notify_url,
@@ -400,7 +400,7 @@ impl Dispatch<'_> {
 }
 
 struct Worker {
-    delivery: Arc<Delivery>,
+    delivery: Arc<NotificationDelivery>,
     body: String,
     identity: Arc<Identity>,
     retry_secs: &'static [u64],

@@ -1,10 +1,10 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
-use super::http::{self, HttpServer, Request};
-use super::notify::{Delivery, Dispatch, event_for, notify_url};
+use super::http_server::{self, HttpServer, Request};
+use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::encryption::decrypt_fields;
-use crate::endpoints::{self, Endpoint, Reply};
+use crate::endpoints::{self, AnswerMember, Endpoint};
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, same_serial};
 use crate::signing::{Authorization, nonce, request_message, response_message, unix_now};
@@ -30,7 +30,7 @@ pub struct Session {
     pub request: Value,
     pub expires: Instant,
     /// The signing-result notification, once the session was signed.
-    pub delivery: Option<Arc<Delivery>>,
+    pub delivery: Option<Arc<NotificationDelivery>>,
 }
 
 struct State {
@@ -61,7 +61,7 @@ impl Sandbox {
         let slot = Arc::clone(&state_slot);
         let server = HttpServer::bind(listen, move |request| match slot.get() {
             Some(state) => state.handle(request),
-            None => http::Reply::new(503, Vec::new(), Vec::new()),
+            None => http_server::Reply::new(503, Vec::new(), Vec::new()),
         })
         .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
         let state = Arc::new(State {
@@ -266,20 +266,20 @@ impl State {
             .cloned()
     }
 
-    fn handle(&self, request: Request) -> http::Reply {
+    fn handle(&self, request: Request) -> http_server::Reply {
         match self.process(&request) {
             Ok(Outcome::Answer {
                 status,
                 body,
                 headers,
-            }) => http::Reply::new(status, headers, body),
-            Ok(Outcome::Drop) => http::Reply::Drop,
+            }) => http_server::Reply::new(status, headers, body),
+            Ok(Outcome::Drop) => http_server::Reply::Drop,
             Err(refusal) => {
                 let mut body = json!({ "code": refusal.code, "message": refusal.message });
                 if let Some(detail) = refusal.detail.clone() {
                     body["detail"] = detail;
                 }
-                http::Reply::new(
+                http_server::Reply::new(
                     refusal.status,
                     vec![
                         ("Content-Type", "application/json; charset=utf-8".to_owned()),
@@ -500,14 +500,16 @@ impl State {
         let mut answer = Map::new();
         for (name, reply) in endpoint.answer {
             let value = match reply {
-                Reply::Echo(field) => match request.get(*field) {
+                AnswerMember::Echo(field) => match request.get(*field) {
                     Some(v) => v.clone(),
                     None => continue,
                 },
-                Reply::Mchid => self.identity.mchid.clone().into(),
-                Reply::SessionId => id.clone().into(),
-                Reply::SessionUrl => format!("{}/sandbox/sessions/{id}", self.base_url).into(),
-                Reply::Fixed(v) => (*v).into(),
+                AnswerMember::Mchid => self.identity.mchid.clone().into(),
+                AnswerMember::SessionId => id.clone().into(),
+                AnswerMember::SessionUrl => {
+                    format!("{}/sandbox/sessions/{id}", self.base_url).into()
+                }
+                AnswerMember::Fixed(v) => (*v).into(),
             };
             answer.insert((*name).to_owned(), value);
         }
@@ -636,7 +638,7 @@ impl State {
             "endpoint": session.endpoint,
             "request": session.request,
             "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
-            "notification": session.delivery.as_deref().map(Delivery::to_json),
+            "notification": session.delivery.as_deref().map(NotificationDelivery::to_json),
         });
         self.signed_answer(body.to_string().into_bytes(), None)
     }
