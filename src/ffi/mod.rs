@@ -112,6 +112,16 @@ unsafe fn respond(
     unsafe { respond_text(out, || body().map(|value| value.to_string())) }
 }
 
+/// The panic boundary: runs `body`, turning a panic into an internal error, since an unwind
+/// reaching `extern "C"` would abort the host process. Every export runs inside it.
+fn panic_boundary<T>(body: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|_| {
+        Err(Error::internal(
+            "libwxpresign panicked; this is a bug, please report it with the request that caused it",
+        ))
+    })
+}
+
 /// As [`respond`], for a result that is plain text; one with a NUL character is an argument
 /// error, since a C string cannot carry it.
 ///
@@ -124,15 +134,12 @@ unsafe fn respond_text(
     if out.is_null() {
         return wxpresign_status::WXPRESIGN_ERR_ARGUMENT;
     }
-    let result = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(text)) if text.contains('\0') => Err(Error::argument(
+    let result = match panic_boundary(body) {
+        Ok(text) if text.contains('\0') => Err(Error::argument(
             "the value contains a NUL character, which a C string cannot carry: read it from \
              the JSON text instead",
         )),
-        Ok(result) => result,
-        Err(_) => Err(Error::internal(
-            "libwxpresign panicked; this is a bug, please report it with the request that caused it",
-        )),
+        result => result,
     };
     let (status, text) = match result {
         Ok(text) => (wxpresign_status::WXPRESIGN_OK, text),
@@ -185,34 +192,34 @@ pub unsafe extern "C" fn wxpresign_client_new(
     client_out: *mut *mut wxpresign_client,
     error_out: *mut *mut c_char,
 ) -> wxpresign_status {
-    let mut scratch: *mut c_char = ptr::null_mut();
-    let error_slot = if error_out.is_null() {
-        &mut scratch as *mut *mut c_char
-    } else {
-        error_out
-    };
-    let status = unsafe {
-        respond(error_slot, || {
-            if client_out.is_null() {
-                return Err(Error::argument("client_out is NULL"));
+    let made = panic_boundary(|| {
+        if client_out.is_null() {
+            return Err(Error::argument("client_out is NULL"));
+        }
+        // SAFETY: NULL or NUL-terminated by the caller's contract.
+        let config = unsafe { borrow_str(config_json, "config_json")? };
+        Ok(Box::new(wxpresign_client {
+            client: Client::from_json(config)?,
+        }))
+    });
+    match made {
+        Ok(client) => {
+            // SAFETY: checked non-NULL inside the boundary; valid for writes by contract.
+            unsafe { *client_out = Box::into_raw(client) };
+            if !error_out.is_null() {
+                // SAFETY: non-NULL and valid for writes by the caller's contract.
+                unsafe { *error_out = ptr::null_mut() };
             }
-            let config = borrow_str(config_json, "config_json")?;
-            let client = Box::new(wxpresign_client {
-                client: Client::from_json(config)?,
-            });
-            // SAFETY: checked non-NULL above.
-            *client_out = Box::into_raw(client);
-            Ok(Value::Null)
-        })
-    };
-    // Nothing is written to error_out on success.
-    unsafe {
-        if status == wxpresign_status::WXPRESIGN_OK || error_out.is_null() {
-            wxpresign_string_free(*error_slot);
-            *error_slot = ptr::null_mut();
+            wxpresign_status::WXPRESIGN_OK
+        }
+        Err(e) => {
+            if !error_out.is_null() {
+                // SAFETY: non-NULL and valid for writes by the caller's contract.
+                unsafe { *error_out = hand_out(e.to_json().to_string()) };
+            }
+            e.kind().into()
         }
     }
-    status
 }
 
 /// Frees a client. NULL is a no-op. No call may be running on it.
@@ -221,7 +228,10 @@ pub unsafe extern "C" fn wxpresign_client_new(
 pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
     if !client.is_null() {
         // SAFETY: allocated by Box::into_raw in wxpresign_client_new. Key material is wiped on drop.
-        let _ = catch_unwind(AssertUnwindSafe(|| drop(unsafe { Box::from_raw(client) })));
+        let _ = panic_boundary(|| {
+            drop(unsafe { Box::from_raw(client) });
+            Ok(())
+        });
     }
 }
 
