@@ -291,8 +291,9 @@ impl State {
         }
     }
 
+    /// A request through WeChat Pay's stages in their order: route, headers, body, signature,
+    /// schema, and then the fault its value asks for, or a new session.
     fn process(&self, request: &Request) -> std::result::Result<Outcome, Refusal> {
-        let url = request.target.as_str();
         let path = request.path();
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
@@ -300,60 +301,38 @@ impl State {
             }
             return self.show_session(rest);
         }
-        let endpoint = endpoints::find(path)
-            .filter(|_| path.starts_with('/'))
-            .ok_or_else(|| {
-                Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}"))
-            })?;
-        if request.method != "POST" {
-            return Err(Refusal::new(
-                405,
-                "METHOD_NOT_ALLOWED",
-                format!("{} is POST only", endpoint.path),
-            ));
+        let endpoint = route(request)?;
+        check_headers(request)?;
+        let text = body_text(&request.body)?;
+        self.check_signature(
+            request.header("Authorization"),
+            &request.target,
+            &request.body,
+        )?;
+        let value = self.checked_request(endpoint, request, text)?;
+        let fault = value
+            .get(endpoint.fault_field)
+            .and_then(Value::as_str)
+            .and_then(Fault::from_value);
+        if let Some(outcome) = fault.and_then(fault_before_answer) {
+            return outcome;
         }
+        let answer = self.open_session(endpoint, value);
+        self.signed_answer(answer.to_string().into_bytes(), fault)
+    }
 
-        let get = |name: &str| request.header(name);
-        if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
-            return Err(Refusal::new(
-                400,
-                "INVALID_REQUEST",
-                "Http头缺少Accept或User-Agent",
-            ));
-        }
-        let content_type = get("Content-Type").unwrap_or("");
-        if content_type.split(';').next().map(str::trim) != Some("application/json") {
-            return Err(Refusal::new(
-                400,
-                "INVALID_REQUEST",
-                "Content-Type must be application/json",
-            ));
-        }
-
-        let body = &request.body;
-        if body.len() > MAX_REQUEST_BYTES {
-            return Err(Refusal::new(
-                400,
-                "INVALID_REQUEST",
-                "the request body is too large",
-            ));
-        }
-        let text = std::str::from_utf8(body)
-            .map_err(|_| Refusal::new(400, "INVALID_REQUEST", "the request body is not UTF-8"))?;
-        if text.chars().any(|c| c.len_utf8() == 4) {
-            return Err(Refusal::new(
-                400,
-                "INVALID_REQUEST",
-                "only UTF-8 characters of 1 to 3 bytes are accepted",
-            ));
-        }
-
-        self.check_signature(get("Authorization"), url, body)?;
-
+    /// The request body as JSON, decrypted where the endpoint has encrypted members, and checked
+    /// against the endpoint's schema: members the page does not define first, then the rules.
+    fn checked_request(
+        &self,
+        endpoint: &'static Endpoint,
+        request: &Request,
+        text: &str,
+    ) -> std::result::Result<Value, Refusal> {
         let mut value = parse_request(text)
             .map_err(|e| Refusal::param_error("", Value::Null, e.message().to_owned(), "body"))?;
         if endpoint.needs_serial() {
-            self.decrypt(endpoint, get("Wechatpay-Serial"), &mut value)?;
+            self.decrypt(endpoint, request.header("Wechatpay-Serial"), &mut value)?;
         }
         let undefined = crate::schema::undefined_members(endpoint.request, &value);
         if !undefined.is_empty() {
@@ -362,6 +341,7 @@ impl State {
         validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
             let field = e.field().unwrap_or("").to_owned();
             let issue = e.issue().unwrap_or(e.message()).to_owned();
+            // Encrypted values are personal data: never echoed.
             let shown =
                 if crate::schema::field_at(endpoint.request, &field).is_some_and(|f| f.encrypted) {
                     Value::Null
@@ -370,33 +350,7 @@ impl State {
                 };
             Refusal::param_error(&field, shown, issue, "body")
         })?;
-
-        let fault = value
-            .get(endpoint.fault_field)
-            .and_then(Value::as_str)
-            .and_then(Fault::from_value);
-        match fault {
-            Some(Fault::SystemError) => return Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误")),
-            Some(Fault::FrequencyLimited) => {
-                return Err(Refusal::new(429, "FREQUENCY_LIMITED", "频率超限"));
-            }
-            Some(Fault::ServiceUnavailable) => {
-                return Err(Refusal::new(503, "SERVICE_UNAVAILABLE", "服务不可用"));
-            }
-            Some(Fault::BadGateway) => {
-                return Ok(Outcome::Answer {
-                    status: 502,
-                    body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
-                    headers: vec![("Content-Type", "text/html".to_owned())],
-                });
-            }
-            Some(Fault::Slow(delay)) => std::thread::sleep(delay),
-            Some(Fault::Drop) => return Ok(Outcome::Drop),
-            _ => {}
-        }
-
-        let answer = self.open_session(endpoint, value);
-        self.signed_answer(answer.to_string().into_bytes(), fault)
+        Ok(value)
     }
 
     /// Authorization: scheme, attributes, known merchant and serial, fresh timestamp,
@@ -726,5 +680,87 @@ fn session_prefix(endpoint: &Endpoint) -> &'static str {
         "presign_"
     } else {
         "wxpe"
+    }
+}
+
+/// The endpoint a request's path names: 404 for none, 405 for a method other than POST.
+fn route(request: &Request) -> std::result::Result<&'static Endpoint, Refusal> {
+    let path = request.path();
+    let endpoint = endpoints::find(path)
+        .filter(|_| path.starts_with('/'))
+        .ok_or_else(|| Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}")))?;
+    if request.method != "POST" {
+        return Err(Refusal::new(
+            405,
+            "METHOD_NOT_ALLOWED",
+            format!("{} is POST only", endpoint.path),
+        ));
+    }
+    Ok(endpoint)
+}
+
+/// APIv3's header rules: Accept and User-Agent present, Content-Type application/json.
+fn check_headers(request: &Request) -> std::result::Result<(), Refusal> {
+    let get = |name: &str| request.header(name);
+    if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "Http头缺少Accept或User-Agent",
+        ));
+    }
+    let content_type = get("Content-Type").unwrap_or("");
+    if content_type.split(';').next().map(str::trim) != Some("application/json") {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "Content-Type must be application/json",
+        ));
+    }
+    Ok(())
+}
+
+/// The body as text: at most MAX_REQUEST_BYTES of UTF-8 whose characters are 1 to 3 bytes.
+fn body_text(body: &[u8]) -> std::result::Result<&str, Refusal> {
+    if body.len() > MAX_REQUEST_BYTES {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "the request body is too large",
+        ));
+    }
+    let text = std::str::from_utf8(body)
+        .map_err(|_| Refusal::new(400, "INVALID_REQUEST", "the request body is not UTF-8"))?;
+    if text.chars().any(|c| c.len_utf8() == 4) {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "only UTF-8 characters of 1 to 3 bytes are accepted",
+        ));
+    }
+    Ok(text)
+}
+
+/// What a fault does before any answer is made: an error answer, a gateway page, a dropped
+/// connection, or a delay (after which the answer goes on, and `signed_answer` applies the
+/// faults that alter it).
+fn fault_before_answer(fault: Fault) -> Option<std::result::Result<Outcome, Refusal>> {
+    match fault {
+        Fault::SystemError => Some(Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误"))),
+        Fault::FrequencyLimited => Some(Err(Refusal::new(429, "FREQUENCY_LIMITED", "频率超限"))),
+        Fault::ServiceUnavailable => {
+            Some(Err(Refusal::new(503, "SERVICE_UNAVAILABLE", "服务不可用")))
+        }
+        Fault::BadGateway => Some(Ok(Outcome::Answer {
+            status: 502,
+            body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+            headers: vec![("Content-Type", "text/html".to_owned())],
+        })),
+        Fault::Drop => Some(Ok(Outcome::Drop)),
+        Fault::Slow(delay) => {
+            std::thread::sleep(delay);
+            None
+        }
+        _ => None,
     }
 }
