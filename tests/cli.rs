@@ -19,6 +19,23 @@ fn temp_dir(name: &str) -> std::path::PathBuf {
     dir
 }
 
+/// `wxpresign call` of the education endpoint with the request on stdin.
+fn call_from_stdin(config: &std::path::Path, request: &[u8]) -> std::process::Output {
+    let mut call = Command::new(BIN)
+        .args(["call", "/v3/edu-papay/contracts/presign", "--config"])
+        .arg(config)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawns");
+    call.stdin
+        .take()
+        .expect("stdin")
+        .write_all(request)
+        .expect("writes");
+    call.wait_with_output().expect("exits")
+}
+
 #[test]
 fn init_serve_call_and_stop_a_sandbox() {
     let dir = temp_dir("serve");
@@ -87,42 +104,18 @@ fn init_serve_call_and_stop_a_sandbox() {
     assert_eq!(envelope["status"], 200);
 
     // The request can come from stdin too; a WeChat error exits with the status code (5 = api).
-    let mut failing = Command::new(BIN)
-        .args(["call", "/v3/edu-papay/contracts/presign", "--config"])
-        .arg(&config)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    failing
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(
-            request
-                .replace("\"u1\"", "\"SANDBOXSYSTEMERROR\"")
-                .as_bytes(),
-        )
-        .expect("writes");
-    let failed = failing.wait_with_output().expect("exits");
+    let failed = call_from_stdin(
+        &config,
+        request
+            .replace("\"u1\"", "\"SANDBOXSYSTEMERROR\"")
+            .as_bytes(),
+    );
     assert_eq!(failed.status.code(), Some(5));
     let error: Value = serde_json::from_slice(&failed.stdout).expect("error JSON");
     assert_eq!(error["error"]["code"], "SYSTEM_ERROR");
 
     // A request the C ABI cannot carry is refused in the library's own error shape: nothing sent.
-    let mut nul = Command::new(BIN)
-        .args(["call", "v3/edu-papay/contracts/presign", "--config"])
-        .arg(&config)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    nul.stdin
-        .take()
-        .expect("stdin")
-        .write_all(b"{\"user_id\":\"u\x001\"}")
-        .expect("writes");
-    let refused = nul.wait_with_output().expect("exits");
+    let refused = call_from_stdin(&config, b"{\"user_id\":\"u\x001\"}");
     assert_eq!(refused.status.code(), Some(1));
     let error: Value = serde_json::from_slice(&refused.stdout).expect("error JSON");
     assert_eq!(error["error"]["kind"], "argument");
