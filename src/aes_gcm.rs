@@ -56,7 +56,9 @@ pub fn decrypt(
     Ok(plaintext.to_vec())
 }
 
-/// AES-GCM encryption, the inverse of [`decrypt`]: Base64 of ciphertext and tag.
+/// AES-GCM encryption, the inverse of [`decrypt`]: Base64 of ciphertext and tag (the
+/// sandbox seals notifications with it).
+#[cfg(feature = "sandbox")]
 pub fn encrypt(key: &[u8], nonce: &str, associated_data: &str, plaintext: &[u8]) -> Result<String> {
     let key = gcm_key(key)?;
     let nonce = gcm_nonce(nonce)?;

@@ -37,6 +37,7 @@ pub fn encrypt_fields(fields: &[Field], request: &mut Value, key: &PublicKey) ->
 
 /// The inverse, for the sandbox: decrypts every encrypted field with `decrypt`, reporting the
 /// first field whose ciphertext does not decrypt by its JSON Pointer.
+#[cfg(feature = "sandbox")]
 pub fn decrypt_fields(
     fields: &[Field],
     request: &mut Value,

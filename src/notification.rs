@@ -2,10 +2,10 @@
 //! signature verification over the raw body, AES-256-GCM decryption of the resource with the
 //! APIv3 key, and the HTTP answer the merchant must send back.
 
-use crate::aes_gcm::{decrypt, encrypt};
+use crate::aes_gcm::decrypt;
 use crate::error::{Error, Kind, Result};
 use crate::verification::{SignedHeaders, Verifier};
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The only resource algorithm WeChat Pay uses for APIv3 notifications.
 pub const ALGORITHM: &str = "AEAD_AES_256_GCM";
@@ -206,6 +206,7 @@ pub fn parse(
 }
 
 /// A notification to send, as the sandbox does (and tests of merchant endpoints can).
+#[cfg(feature = "sandbox")]
 #[derive(Clone, Copy, Debug)]
 pub struct Outgoing<'a> {
     pub id: &'a str,
@@ -217,12 +218,14 @@ pub struct Outgoing<'a> {
     pub resource: &'a Value,
 }
 
+#[cfg(feature = "sandbox")]
 impl Outgoing<'_> {
     /// The body as WeChat Pay sends it: the resource JSON encrypted under `apiv3_key`.
     pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> Result<String> {
         let plaintext = self.resource.to_string();
-        let ciphertext = encrypt(apiv3_key, nonce, self.original_type, plaintext.as_bytes())?;
-        let mut envelope = Map::new();
+        let ciphertext =
+            crate::aes_gcm::encrypt(apiv3_key, nonce, self.original_type, plaintext.as_bytes())?;
+        let mut envelope = serde_json::Map::new();
         envelope.insert("id".into(), self.id.into());
         envelope.insert("create_time".into(), self.create_time.into());
         envelope.insert("resource_type".into(), "encrypt-resource".into());

@@ -119,6 +119,7 @@ impl Signer {
 
 /// The five attributes of a WECHATPAY2-SHA256-RSA2048 `Authorization` header.
 #[derive(Debug, Default, PartialEq, Eq)]
+#[cfg(feature = "sandbox")]
 pub struct Authorization {
     pub mchid: String,
     pub nonce_str: String,
@@ -127,6 +128,7 @@ pub struct Authorization {
     pub signature: String,
 }
 
+#[cfg(feature = "sandbox")]
 impl Authorization {
     /// Parses a header value; attribute order is free, each attribute must appear exactly once.
     /// The error says which rule was broken, as a server's answer would.
