@@ -21,7 +21,6 @@ pub enum Format {
     Url,
 }
 
-/// The type of a field's value.
 /// The characters a string may be made of, as WeChat Pay's pages state them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Charset {
@@ -30,8 +29,6 @@ pub enum Charset {
     Alphanumeric,
     /// "仅允许包含英文半角的数字、字母、连接线-和下划线_".
     AlphanumericDashUnderscore,
-    /// ASCII digits only.
-    Digits,
 }
 
 impl Charset {
@@ -42,7 +39,6 @@ impl Charset {
             Charset::AlphanumericDashUnderscore => {
                 c.is_ascii_alphanumeric() || c == '-' || c == '_'
             }
-            Charset::Digits => c.is_ascii_digit(),
         }
     }
 
@@ -52,7 +48,6 @@ impl Charset {
             Charset::Any => None,
             Charset::Alphanumeric => Some("^[0-9A-Za-z]+$"),
             Charset::AlphanumericDashUnderscore => Some("^[0-9A-Za-z_-]+$"),
-            Charset::Digits => Some("^[0-9]+$"),
         }
     }
 
@@ -66,11 +61,11 @@ impl Charset {
             Charset::AlphanumericDashUnderscore => {
                 "only ASCII digits, letters, - and _ (WeChat Pay: 仅允许包含英文半角的数字、字母、连接线-和下划线_)"
             }
-            Charset::Digits => "only ASCII digits",
         }
     }
 }
 
+/// The type of a field's value.
 #[derive(Clone, Copy, Debug)]
 pub enum Type {
     String {
@@ -303,11 +298,8 @@ pub struct Rule {
 /// What a [`Rule`] checks.
 #[derive(Clone, Copy, Debug)]
 pub enum Check {
-    /// At least one of these members is present (when `when` holds).
-    AnyOf {
-        members: &'static [&'static str],
-        when: When,
-    },
+    /// At least one of these members is present.
+    AnyOf(&'static [&'static str]),
     /// Every one of `members` is present when `when` holds.
     Required {
         members: &'static [&'static str],
@@ -328,12 +320,8 @@ pub enum When {
     Always,
     /// The member is present.
     Present(&'static str),
-    /// The member is absent.
-    Absent(&'static str),
     /// The member is a string equal to one of the values.
     Is(&'static str, &'static [&'static str]),
-    /// The member is absent, or a string equal to one of the values (its default is among them).
-    IsOrAbsent(&'static str, &'static [&'static str]),
 }
 
 impl When {
@@ -347,11 +335,7 @@ impl When {
         match self {
             When::Always => true,
             When::Present(member) => request.pointer(member).is_some(),
-            When::Absent(member) => request.pointer(member).is_none(),
             When::Is(member, values) => is(member, values),
-            When::IsOrAbsent(member, values) => {
-                request.pointer(member).is_none() || is(member, values)
-            }
         }
     }
 
@@ -359,24 +343,20 @@ impl When {
         match self {
             When::Always => Value::Null,
             When::Present(m) => json!({ "present": m }),
-            When::Absent(m) => json!({ "absent": m }),
             When::Is(m, values) => json!({ "member": m, "is": values }),
-            When::IsOrAbsent(m, values) => json!({ "member": m, "is_or_absent": values }),
         }
     }
 }
 
-/// A rule that holds at all times.
+/// At least one of `members` is present.
 pub const fn any_of(members: &'static [&'static str], says: &'static str) -> Rule {
     Rule {
-        check: Check::AnyOf {
-            members,
-            when: When::Always,
-        },
+        check: Check::AnyOf(members),
         says,
     }
 }
 
+/// Every one of `members` is present when `when` holds.
 pub const fn required_when(
     members: &'static [&'static str],
     when: When,
@@ -388,13 +368,7 @@ pub const fn required_when(
     }
 }
 
-pub const fn any_of_when(members: &'static [&'static str], when: When, says: &'static str) -> Rule {
-    Rule {
-        check: Check::AnyOf { members, when },
-        says,
-    }
-}
-
+/// None of `members` is present when `when` holds.
 pub const fn forbidden_when(
     members: &'static [&'static str],
     when: When,
@@ -406,6 +380,7 @@ pub const fn forbidden_when(
     }
 }
 
+/// The booleans `a` and `b` are not both true (reported at `b`).
 pub const fn not_both_true(a: &'static str, b: &'static str, says: &'static str) -> Rule {
     Rule {
         check: Check::NotBothTrue(a, b),
@@ -414,13 +389,12 @@ pub const fn not_both_true(a: &'static str, b: &'static str, says: &'static str)
 }
 
 impl Rule {
-    /// The member a violation is reported at, and whether the rule is broken by `request`.
+    /// The member a broken rule is reported at, or None when `request` keeps the rule.
     pub fn violation(&self, request: &Value) -> Option<&'static str> {
         let present = |m: &str| request.pointer(m).is_some();
         match self.check {
-            Check::AnyOf { members, when } => (when.holds(request)
-                && !members.iter().any(|m| present(m)))
-            .then(|| members.first().copied().unwrap_or("")),
+            Check::AnyOf(members) => (!members.iter().any(|m| present(m)))
+                .then(|| members.first().copied().unwrap_or("")),
             Check::Required { members, when } if when.holds(request) => {
                 members.iter().copied().find(|m| !present(m))
             }
@@ -438,7 +412,7 @@ impl Rule {
     /// A JSON description of the rule, for `wxpresign endpoints --json` and the bindings.
     pub fn describe(&self) -> Value {
         let (kind, members, when) = match self.check {
-            Check::AnyOf { members, when } => ("any_of", members.to_vec(), when),
+            Check::AnyOf(members) => ("any_of", members.to_vec(), When::Always),
             Check::Required { members, when } => ("required", members.to_vec(), when),
             Check::Forbidden { members, when } => ("forbidden", members.to_vec(), when),
             Check::NotBothTrue(a, b) => ("not_both_true", vec![a, b], When::Always),

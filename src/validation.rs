@@ -195,6 +195,11 @@ fn check_string(field: &Field, s: &str, here: &str) -> Result<()> {
             format!("may contain {}{c}", charset.describe()),
         ));
     }
+    check_format(s, format, here, &shown)
+}
+
+/// The shape `format` asks of `s`; `shown` quotes the value in an error (or not, if secret).
+fn check_format(s: &str, format: Format, here: &str, shown: &dyn Fn(&str) -> String) -> Result<()> {
     match format {
         Format::Text => Ok(()),
         Format::Date { max_day } => match date_day(s) {

@@ -234,8 +234,8 @@ pub const EDU_PAPAY_RETRY_SECS: [u64; 20] = [
     60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
 ];
 
-/// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒" (about
-/// 4 hours in all): https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml
+/// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒":
+/// https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml
 pub const CROSS_BORDER_RETRY_SECS: [u64; 9] = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
 
 /// How long a merchant has to answer one delivery.
