@@ -381,25 +381,8 @@ fn demo_notification(sandbox: &Sandbox, client: &CClient) -> Result<(), String> 
     Ok(())
 }
 
-fn demo() -> wxpresign::error::Result<ExitCode> {
-    println!(
-        "libwxpresign {} demo: a temporary WeChat Pay sandbox on loopback, called through the C ABI\n",
-        env!("CARGO_PKG_VERSION")
-    );
-    let (identity, merchant_key) = Identity::generate()?;
-    let sandbox = Sandbox::start(identity, "127.0.0.1:0")?;
-    let config = sandbox
-        .identity()
-        .client_config(&merchant_key, sandbox.base_url())?;
-    println!(
-        "sandbox   {}  (mchid {}, key {})",
-        sandbox.base_url(),
-        sandbox.identity().mchid,
-        sandbox.identity().platform_serial
-    );
-    let client =
-        CClient::new(&config.to_string()).map_err(|(_, json)| wxpresign::Error::config(json))?;
-
+/// Calls every endpoint with its example and prints a line for each; returns the failures.
+fn demo_endpoints(client: &CClient) -> u32 {
     println!("\n{:<58} {:>6} {:>8}  answer", "endpoint", "status", "time");
     let mut failures = 0;
     for endpoint in endpoints::all() {
@@ -426,7 +409,11 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
             elapsed.as_secs_f64() * 1e3
         );
     }
+    failures
+}
 
+/// Shows the JSON of a validation, an API and a verification failure.
+fn demo_failures(client: &CClient) {
     println!("\nWhat failures look like (the JSON every binding receives):");
     let edu = "v3/edu-papay/contracts/presign";
     let mut bad_date: Value =
@@ -445,6 +432,29 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
         let (status, answer) = client.call(edu, &request.to_string());
         println!("\n  {title}: status {}\n  {answer}", status as u32);
     }
+}
+
+fn demo() -> wxpresign::error::Result<ExitCode> {
+    println!(
+        "libwxpresign {} demo: a temporary WeChat Pay sandbox on loopback, called through the C ABI\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    let (identity, merchant_key) = Identity::generate()?;
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0")?;
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())?;
+    println!(
+        "sandbox   {}  (mchid {}, key {})",
+        sandbox.base_url(),
+        sandbox.identity().mchid,
+        sandbox.identity().platform_serial
+    );
+    let client =
+        CClient::new(&config.to_string()).map_err(|(_, json)| wxpresign::Error::config(json))?;
+
+    let mut failures = demo_endpoints(&client);
+    demo_failures(&client);
 
     if let Err(e) = demo_notification(&sandbox, &client) {
         failures += 1;

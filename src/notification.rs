@@ -160,24 +160,8 @@ pub fn parse(
 
     let envelope: Value = serde_json::from_slice(body)
         .map_err(|e| Error::argument(format!("the notification body is not JSON: {e}")))?;
-    let text = |pointer: &str| -> Result<String> {
-        match envelope.pointer(pointer) {
-            Some(Value::String(s)) => Ok(s.clone()),
-            None | Some(Value::Null) => {
-                Err(Error::argument(format!("the notification has no {pointer}")).at_field(pointer))
-            }
-            Some(_) => Err(Error::argument(format!(
-                "the notification's {pointer} is not a string"
-            ))
-            .at_field(pointer)),
-        }
-    };
-    let optional = |pointer: &str| -> Result<String> {
-        match envelope.pointer(pointer) {
-            None | Some(Value::Null) => Ok(String::new()),
-            _ => text(pointer),
-        }
-    };
+    let text = |pointer: &str| text_at(&envelope, pointer);
+    let optional = |pointer: &str| optional_text_at(&envelope, pointer);
 
     let algorithm = text("/resource/algorithm")?;
     if algorithm != ALGORITHM {
@@ -203,6 +187,29 @@ pub fn parse(
         summary: optional("/summary")?,
         resource,
     })
+}
+
+/// The string at `pointer` of the notification envelope; its absence or another type is an
+/// argument error naming the member.
+fn text_at(envelope: &Value, pointer: &str) -> Result<String> {
+    match envelope.pointer(pointer) {
+        Some(Value::String(s)) => Ok(s.clone()),
+        None | Some(Value::Null) => {
+            Err(Error::argument(format!("the notification has no {pointer}")).at_field(pointer))
+        }
+        Some(_) => Err(
+            Error::argument(format!("the notification's {pointer} is not a string"))
+                .at_field(pointer),
+        ),
+    }
+}
+
+/// As [`text_at`], with an absent member read as empty.
+fn optional_text_at(envelope: &Value, pointer: &str) -> Result<String> {
+    match envelope.pointer(pointer) {
+        None | Some(Value::Null) => Ok(String::new()),
+        _ => text_at(envelope, pointer),
+    }
 }
 
 /// A notification to send, as the sandbox does (and tests of merchant endpoints can).

@@ -251,29 +251,70 @@ fn read_request(
     stream: &mut TcpStream,
     buffer: &mut Vec<u8>,
 ) -> std::result::Result<Option<Incoming>, Refused> {
+    let Some((request, version)) = read_head(stream, buffer)? else {
+        return Ok(None);
+    };
+    let connection = request
+        .header("Connection")
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let close = if version == 0 {
+        !connection.contains("keep-alive")
+    } else {
+        connection.contains("close")
+    };
+    let length = content_length(&request)?;
+    if length > buffer.len()
+        && request
+            .header("Expect")
+            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
+    {
+        let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
+    }
     let mut chunk = [0u8; 8192];
-    let (head_len, method, target, headers, version) = loop {
+    while buffer.len() < length {
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return Err(Refused(400, "the request body broke off")),
+            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+        }
+    }
+    let body = buffer.drain(..length).collect();
+    Ok(Some(Incoming {
+        request: Request { body, ..request },
+        close,
+    }))
+}
+
+/// Reads and parses the next request head (the body not yet read) and its HTTP minor version;
+/// `None` when the peer closed between requests.
+fn read_head(
+    stream: &mut TcpStream,
+    buffer: &mut Vec<u8>,
+) -> std::result::Result<Option<(Request, u8)>, Refused> {
+    let mut chunk = [0u8; 8192];
+    loop {
         let mut slots = [httparse::EMPTY_HEADER; MAX_HEADERS];
         let mut parsed = httparse::Request::new(&mut slots);
         match parsed.parse(buffer) {
             Ok(httparse::Status::Complete(n)) => {
-                let headers = parsed
-                    .headers
-                    .iter()
-                    .map(|h| {
-                        (
-                            h.name.to_owned(),
-                            String::from_utf8_lossy(h.value).into_owned(),
-                        )
-                    })
-                    .collect::<Vec<_>>();
-                break (
-                    n,
-                    parsed.method.unwrap_or("").to_owned(),
-                    parsed.path.unwrap_or("").to_owned(),
-                    headers,
-                    parsed.version.unwrap_or(1),
-                );
+                let request = Request {
+                    method: parsed.method.unwrap_or("").to_owned(),
+                    target: parsed.path.unwrap_or("").to_owned(),
+                    headers: parsed
+                        .headers
+                        .iter()
+                        .map(|h| {
+                            (
+                                h.name.to_owned(),
+                                String::from_utf8_lossy(h.value).into_owned(),
+                            )
+                        })
+                        .collect(),
+                    body: Vec::new(),
+                };
+                let version = parsed.version.unwrap_or(1);
+                buffer.drain(..n);
+                return Ok(Some((request, version)));
             }
             Ok(httparse::Status::Partial) if buffer.len() >= MAX_HEAD_BYTES => {
                 return Err(Refused(431, "request head too large"));
@@ -289,24 +330,12 @@ fn read_request(
             Ok(0) | Err(_) => return Err(Refused(400, "the request head broke off")),
             Ok(n) => buffer.extend_from_slice(&chunk[..n]),
         }
-    };
-    buffer.drain(..head_len);
+    }
+}
 
-    let request = Request {
-        method,
-        target,
-        headers,
-        body: Vec::new(),
-    };
-    let connection = request
-        .header("Connection")
-        .unwrap_or("")
-        .to_ascii_lowercase();
-    let close = if version == 0 {
-        !connection.contains("keep-alive")
-    } else {
-        connection.contains("close")
-    };
+/// The body length a head announces: one Content-Length of at most MAX_BODY_BYTES, or none
+/// (0); a chunked body is refused with 411.
+fn content_length(request: &Request) -> std::result::Result<usize, Refused> {
     if request.header("Transfer-Encoding").is_some() {
         return Err(Refused(411, "send the body with a Content-Length"));
     }
@@ -326,24 +355,7 @@ fn read_request(
     if length > MAX_BODY_BYTES {
         return Err(Refused(413, "request body too large"));
     }
-    if length > buffer.len()
-        && request
-            .header("Expect")
-            .is_some_and(|e| e.eq_ignore_ascii_case("100-continue"))
-    {
-        let _ = stream.write_all(b"HTTP/1.1 100 Continue\r\n\r\n");
-    }
-    while buffer.len() < length {
-        match stream.read(&mut chunk) {
-            Ok(0) | Err(_) => return Err(Refused(400, "the request body broke off")),
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
-        }
-    }
-    let body = buffer.drain(..length).collect();
-    Ok(Some(Incoming {
-        request: Request { body, ..request },
-        close,
-    }))
+    Ok(length)
 }
 
 fn write_answer(
