@@ -7,7 +7,8 @@ use base64::engine::general_purpose::STANDARD;
 use wxpresign::Kind;
 use wxpresign::keys::{PlatformCertificate, PrivateKey, PublicKey};
 use wxpresign::notification::{self, Answer, Notification};
-use wxpresign::signing::{self, Authorization, SCHEME, Signer};
+use wxpresign::sandbox::Authorization;
+use wxpresign::signing::{self, SCHEME, Signer};
 use wxpresign::verification::{SignedHeaders, Verifier};
 
 // ---------------------------------------------------------------------------------------------

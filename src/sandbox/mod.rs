@@ -2,13 +2,16 @@
 //! it checks signatures, headers, encodings and the endpoint schema, answers with signed JSON
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
+mod authorization;
+mod decryption;
 mod faults;
 pub mod http_server;
 mod notify;
 mod simulator;
 
+pub use authorization::Authorization;
 pub use faults::Fault;
-pub use notify::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, beijing_rfc3339};
+pub use notify::{CROSS_BORDER_RETRY_SECS, Outgoing, RETRY_SCHEDULE_SECS, beijing_rfc3339};
 pub use simulator::{Sandbox, Session};
 
 use crate::error::{Error, Result};

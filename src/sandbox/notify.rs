@@ -2,7 +2,7 @@
 //! per product family, and its delivery with WeChat's retry schedule.
 
 use super::{Identity, random_hex};
-use crate::notification::Outgoing;
+use crate::notification::ALGORITHM;
 use crate::schema::{Format, Type};
 use crate::signing::{SCHEME, nonce, response_message, unix_now};
 use base64::Engine;
@@ -519,4 +519,42 @@ fn uuid_like() -> String {
         &h[16..20],
         &h[20..]
     )
+}
+
+/// A notification to send, as the sandbox does (and tests of merchant endpoints can).
+#[derive(Clone, Copy, Debug)]
+pub struct Outgoing<'a> {
+    pub id: &'a str,
+    pub create_time: &'a str,
+    pub event_type: &'a str,
+    pub summary: &'a str,
+    /// `resource.original_type`, also used as the associated data.
+    pub original_type: &'a str,
+    pub resource: &'a Value,
+}
+
+impl Outgoing<'_> {
+    /// The body as WeChat Pay sends it: the resource JSON encrypted under `apiv3_key`.
+    pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> crate::error::Result<String> {
+        let plaintext = self.resource.to_string();
+        let ciphertext =
+            crate::aes_gcm::encrypt(apiv3_key, nonce, self.original_type, plaintext.as_bytes())?;
+        let mut envelope = Map::new();
+        envelope.insert("id".into(), self.id.into());
+        envelope.insert("create_time".into(), self.create_time.into());
+        envelope.insert("resource_type".into(), "encrypt-resource".into());
+        envelope.insert("event_type".into(), self.event_type.into());
+        envelope.insert("summary".into(), self.summary.into());
+        envelope.insert(
+            "resource".into(),
+            json!({
+                "original_type": self.original_type,
+                "algorithm": ALGORITHM,
+                "ciphertext": ciphertext,
+                "associated_data": self.original_type,
+                "nonce": nonce,
+            }),
+        );
+        Ok(Value::Object(envelope).to_string())
+    }
 }

@@ -1,13 +1,14 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
+use super::Authorization;
+use super::decryption::decrypt_fields;
 use super::http_server::{self, HttpServer, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
-use crate::encryption::decrypt_fields;
 use crate::endpoints::{self, AnswerMember, Endpoint};
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, same_serial};
-use crate::signing::{Authorization, nonce, request_message, response_message, unix_now};
+use crate::signing::{nonce, request_message, response_message, unix_now};
 use crate::validation::{parse_request, validate};
 use crate::verification::MAX_CLOCK_SKEW_SECS;
 use base64::Engine;
