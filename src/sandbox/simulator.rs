@@ -2,7 +2,7 @@
 
 use super::Authorization;
 use super::decryption::decrypt_fields;
-use super::http_server::{self, HttpServer, Request};
+use super::http_server::{HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::endpoints::{self, AnswerMember, Endpoint};
@@ -62,7 +62,7 @@ impl Sandbox {
         let slot = Arc::clone(&state_slot);
         let server = HttpServer::bind(listen, move |request| match slot.get() {
             Some(state) => state.handle(request),
-            None => http_server::Reply::new(503, Vec::new(), Vec::new()),
+            None => Reply::new(503, Vec::new(), Vec::new()),
         })
         .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
         let state = Arc::new(State {
@@ -267,20 +267,15 @@ impl State {
             .cloned()
     }
 
-    fn handle(&self, request: Request) -> http_server::Reply {
+    fn handle(&self, request: Request) -> Reply {
         match self.process(&request) {
-            Ok(Outcome::Answer {
-                status,
-                body,
-                headers,
-            }) => http_server::Reply::new(status, headers, body),
-            Ok(Outcome::Drop) => http_server::Reply::Drop,
+            Ok(reply) => reply,
             Err(refusal) => {
                 let mut body = json!({ "code": refusal.code, "message": refusal.message });
                 if let Some(detail) = refusal.detail.clone() {
                     body["detail"] = detail;
                 }
-                http_server::Reply::new(
+                Reply::new(
                     refusal.status,
                     vec![
                         ("Content-Type", "application/json; charset=utf-8".to_owned()),
@@ -294,7 +289,7 @@ impl State {
 
     /// A request through WeChat Pay's stages in their order: route, headers, body, signature,
     /// schema, and then the fault its value asks for, or a new session.
-    fn process(&self, request: &Request) -> std::result::Result<Outcome, Refusal> {
+    fn process(&self, request: &Request) -> std::result::Result<Reply, Refusal> {
         let path = request.path();
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
@@ -484,7 +479,7 @@ impl State {
     }
 
     /// `POST /sandbox/sessions/{id}/sign`, optionally with `{"notify_url": "..."}`.
-    fn admin_sign(&self, request: &Request, id: &str) -> std::result::Result<Outcome, Refusal> {
+    fn admin_sign(&self, request: &Request, id: &str) -> std::result::Result<Reply, Refusal> {
         if request.method != "POST" {
             return Err(Refusal::new(405, "METHOD_NOT_ALLOWED", "sign is POST only"));
         }
@@ -508,7 +503,7 @@ impl State {
             }
         };
         let delivery = self.sign_session(id, url)?;
-        Ok(Outcome::Answer {
+        Ok(Reply::Answer {
             status: 202,
             body: delivery.to_string().into_bytes(),
             headers: vec![("Content-Type", "application/json".to_owned())],
@@ -580,7 +575,7 @@ impl State {
         Ok(view)
     }
 
-    fn show_session(&self, id: &str) -> std::result::Result<Outcome, Refusal> {
+    fn show_session(&self, id: &str) -> std::result::Result<Reply, Refusal> {
         let session = self.session(id).ok_or_else(|| {
             Refusal::new(
                 404,
@@ -603,7 +598,7 @@ impl State {
         &self,
         body: Vec<u8>,
         fault: Option<Fault>,
-    ) -> std::result::Result<Outcome, Refusal> {
+    ) -> std::result::Result<Reply, Refusal> {
         let id = &self.identity;
         let timestamp = match fault {
             Some(Fault::Stale) => unix_now() - 600,
@@ -654,21 +649,12 @@ impl State {
         if fault != Some(Fault::Unsigned) {
             headers.push(("Wechatpay-Signature", signature));
         }
-        Ok(Outcome::Answer {
+        Ok(Reply::Answer {
             status: 200,
             body,
             headers,
         })
     }
-}
-
-enum Outcome {
-    Answer {
-        status: u16,
-        body: Vec<u8>,
-        headers: Vec<(&'static str, String)>,
-    },
-    Drop,
 }
 
 /// Session ids look like the product's: `presign_...` tokens, `wx...` entrust ids.
@@ -745,19 +731,19 @@ fn body_text(body: &[u8]) -> std::result::Result<&str, Refusal> {
 /// What a fault does before any answer is made: an error answer, a gateway page, a dropped
 /// connection, or a delay (after which the answer goes on, and `signed_answer` applies the
 /// faults that alter it).
-fn fault_before_answer(fault: Fault) -> Option<std::result::Result<Outcome, Refusal>> {
+fn fault_before_answer(fault: Fault) -> Option<std::result::Result<Reply, Refusal>> {
     match fault {
         Fault::SystemError => Some(Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误"))),
         Fault::FrequencyLimited => Some(Err(Refusal::new(429, "FREQUENCY_LIMITED", "频率超限"))),
         Fault::ServiceUnavailable => {
             Some(Err(Refusal::new(503, "SERVICE_UNAVAILABLE", "服务不可用")))
         }
-        Fault::BadGateway => Some(Ok(Outcome::Answer {
+        Fault::BadGateway => Some(Ok(Reply::Answer {
             status: 502,
             body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
             headers: vec![("Content-Type", "text/html".to_owned())],
         })),
-        Fault::Drop => Some(Ok(Outcome::Drop)),
+        Fault::Drop => Some(Ok(Reply::Drop)),
         Fault::Slow(delay) => {
             std::thread::sleep(delay);
             None
