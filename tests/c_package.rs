@@ -325,3 +325,69 @@ fn the_built_library_exports_the_recorded_abi() {
          (WXPRESIGN_BLESS=1 cargo test --test c_package abi)"
     );
 }
+
+/// A notification the sandbox signed and posted, captured as a web handler receives it: the
+/// configuration, the headers as a JSON object and the raw body, each written to a file in `dir`.
+fn captured_notification(dir: &Path) -> [PathBuf; 3] {
+    use std::sync::mpsc;
+    use wxpresign::sandbox::http_server::{HttpServer, Reply};
+    use wxpresign::sandbox::{Identity, Sandbox};
+
+    let (identity, merchant_key) = Identity::generate().unwrap();
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").unwrap();
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let receiver = HttpServer::bind("127.0.0.1:0", move |request| {
+        let _ = tx.send((request.headers, request.body));
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .unwrap();
+    let path = "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
+    let mut request: Value =
+        serde_json::from_str(wxpresign::endpoints::find(path).unwrap().example).unwrap();
+    request["contract_notify_url"] = format!("http://{}/notify", receiver.addr()).into();
+    let client = wxpresign::Client::from_json(&config.to_string()).unwrap();
+    let answer = client.call(path, &request.to_string()).unwrap();
+    let session = answer.data["pre_entrustweb_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    sandbox.sign(&session, None).unwrap();
+    let (headers, body) = rx
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the sandbox posts the notification");
+    let headers: serde_json::Map<String, Value> = headers
+        .into_iter()
+        .map(|(name, value)| (name, Value::from(value)))
+        .collect();
+    let files = [
+        dir.join("client.json"),
+        dir.join("headers.json"),
+        dir.join("body"),
+    ];
+    std::fs::write(&files[0], config.to_string()).unwrap();
+    std::fs::write(&files[1], Value::Object(headers).to_string()).unwrap();
+    std::fs::write(&files[2], body).unwrap();
+    files
+}
+
+#[test]
+fn notify_c_built_with_pkg_config_verifies_and_decrypts_a_notification_the_sandbox_sent() {
+    let installed = Installed::new("c-package-notify");
+    installed.make_programs(&["notify"]);
+    let [config, headers, body] = captured_notification(&installed.build_dir());
+    let output = installed.run_program(
+        "notify",
+        &[&config, &headers, &body],
+        Duration::from_secs(30),
+    );
+    assert!(output.contains("event: ENTRUST.SIGN"), "{output}");
+    assert!(
+        output.contains("contract: wxwtdk20200910100001"),
+        "{output}"
+    );
+    assert!(output.contains("answer status: 200"), "{output}");
+}
