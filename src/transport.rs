@@ -46,7 +46,7 @@ const IDLE_PER_HOST: usize = 8;
 /// idle for 8 s; a request written just as they do is lost in flight, so connections are
 /// retired a second earlier (the official Java SDK keeps its pool at 7 s for the same reason).
 /// An answer's `Keep-Alive: timeout=N` shortens it further for its connection.
-pub const IDLE_AGE: Duration = Duration::from_secs(7);
+const IDLE_AGE: Duration = Duration::from_secs(7);
 
 /// How long a looked-up host's addresses are used without a new lookup: the JVM's default
 /// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise).

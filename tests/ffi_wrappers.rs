@@ -14,7 +14,6 @@ use wxpresign::endpoints::{self, Endpoint};
 use wxpresign::sandbox::Identity;
 use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::schema::{Field, Type};
-use wxpresign::signing::{SCHEME, nonce, response_message, unix_now};
 
 const GENERATED: &str = "src/ffi/endpoint_functions.rs";
 const GENERATED_C: &str = "tests/c/endpoints.h";
@@ -158,24 +157,11 @@ fn recording_server(identity: &Arc<Identity>) -> (HttpServer, Arc<Mutex<Vec<Stri
             .expect("not poisoned")
             .push(request.target.clone());
         let body = b"{}".to_vec();
-        let (timestamp, nonce) = (unix_now().to_string(), nonce().expect("random bytes"));
-        let signature = identity
-            .platform_key
-            .sign_sha256(&response_message(&timestamp, &nonce, &body))
-            .expect("signs");
-        use base64::Engine;
-        let headers = vec![
+        let mut headers = vec![
             ("Content-Type", "application/json".to_owned()),
             ("Request-ID", "wrapper-test".to_owned()),
-            ("Wechatpay-Timestamp", timestamp),
-            ("Wechatpay-Nonce", nonce),
-            ("Wechatpay-Serial", identity.platform_serial.clone()),
-            (
-                "Wechatpay-Signature",
-                base64::engine::general_purpose::STANDARD.encode(signature),
-            ),
-            ("Wechatpay-Signature-Type", SCHEME.to_owned()),
         ];
+        headers.extend(identity.signature_headers(&body).expect("signs"));
         Reply::new(200, headers, body)
     })
     .expect("a loopback port");

@@ -11,12 +11,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 use wxpresign::keys::PrivateKey;
 use wxpresign::sandbox::Identity;
-use wxpresign::signing::{nonce, response_message, unix_now};
 use wxpresign::{Client, Error, Kind};
 
 mod common;
@@ -45,19 +42,12 @@ fn client(base_url: &str) -> Client {
 /// The `Wechatpay-*` and `Request-ID` header lines of a correctly signed answer with `body`.
 fn signature_headers(body: &[u8]) -> String {
     let (identity, _) = identity();
-    let timestamp = unix_now().to_string();
-    let nonce = nonce().expect("random bytes");
-    let signature = identity
-        .platform_key
-        .sign_sha256(&response_message(&timestamp, &nonce, body))
-        .expect("signing works");
-    format!(
-        "Request-ID: fault-test-1\r\nWechatpay-Timestamp: {timestamp}\r\nWechatpay-Nonce: {nonce}\r\n\
-         Wechatpay-Serial: {}\r\nWechatpay-Signature: {}\r\n\
-         Wechatpay-Signature-Type: WECHATPAY2-SHA256-RSA2048\r\n",
-        identity.platform_serial,
-        STANDARD.encode(signature)
-    )
+    let signed = identity.signature_headers(body).expect("signing works");
+    let lines: String = signed
+        .iter()
+        .map(|(name, value)| format!("{name}: {value}\r\n"))
+        .collect();
+    format!("Request-ID: fault-test-1\r\n{lines}")
 }
 
 /// Reads one request (head and Content-Length body) so that the client has sent everything.

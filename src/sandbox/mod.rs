@@ -64,6 +64,28 @@ fn random_digits(n: usize) -> String {
 }
 
 impl Identity {
+    /// The `Wechatpay-*` headers of `body`, signed now with the platform key, as WeChat Pay
+    /// signs its answers and notifications.
+    pub fn signature_headers(&self, body: &[u8]) -> Result<Vec<(&'static str, String)>> {
+        use crate::signing::{SCHEME, nonce, response_message, unix_now};
+        use base64::Engine;
+        let timestamp = unix_now().to_string();
+        let nonce = nonce()?;
+        let signature = self
+            .platform_key
+            .sign_sha256(&response_message(&timestamp, &nonce, body))?;
+        Ok(vec![
+            ("Wechatpay-Timestamp", timestamp),
+            ("Wechatpay-Nonce", nonce),
+            ("Wechatpay-Serial", self.platform_serial.clone()),
+            (
+                "Wechatpay-Signature",
+                base64::engine::general_purpose::STANDARD.encode(signature),
+            ),
+            ("Wechatpay-Signature-Type", SCHEME.to_owned()),
+        ])
+    }
+
     /// A fresh merchant and platform: new RSA-2048 keys, ids and an APIv3 key.
     pub fn generate() -> Result<(Identity, PrivateKey)> {
         let merchant_key = PrivateKey::generate()?;

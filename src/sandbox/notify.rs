@@ -4,9 +4,7 @@
 use super::{Identity, random_hex};
 use crate::notification::ALGORITHM;
 use crate::schema::{Format, Type};
-use crate::signing::{SCHEME, nonce, response_message, unix_now};
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use crate::signing::unix_now;
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -53,7 +51,7 @@ const OPENID: Source = Request(&["openid", "sp_openid", "sub_openid"]);
 static EVENTS: &[Event] = &[
     Event {
         prefixes: &["v3/papay/insurance-sign/"],
-        retry_secs: &ENTRUSTED_RETRY_SECS,
+        retry_secs: ENTRUSTED_RETRY_SECS,
         event_type: "INSURANCE_ENTRUST.SIGN",
         original_type: "insurance_entrust",
         summary: "签约成功",
@@ -72,7 +70,7 @@ static EVENTS: &[Event] = &[
     },
     Event {
         prefixes: &["v3/papay/"],
-        retry_secs: &ENTRUSTED_RETRY_SECS,
+        retry_secs: ENTRUSTED_RETRY_SECS,
         event_type: "ENTRUST.SIGN",
         original_type: "entrust",
         summary: "签约成功",
@@ -218,8 +216,8 @@ pub const RETRY_SCHEDULE_SECS: [u64; 15] = [
 
 /// Entrusted payment and insurance: "如果在所有通知频率(4小时)后没有收到微信侧回调"
 /// (https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/contract-alter-notify.html).
-/// The page gives the span, not the waits: the payment schedule's waits that fit in 4 hours.
-pub const ENTRUSTED_RETRY_SECS: [u64; 10] = [15, 15, 30, 180, 600, 1200, 1800, 1800, 1800, 3600];
+/// The page gives the span, not the waits: the payment schedule's first ten, which fit in 4 hours.
+pub const ENTRUSTED_RETRY_SECS: &[u64] = RETRY_SCHEDULE_SECS.split_at(10).0;
 
 /// Combined deduction (e-commerce): "0/10/10/10/30/30/30/300/.../300(单位:秒)", the first
 /// delivery at once and 29 retries (https://pay.weixin.qq.com/doc/v3/partner/4012881605).
@@ -457,26 +455,21 @@ impl Worker {
 
     /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do).
     fn post(&self) -> Result<u16, String> {
-        let timestamp = unix_now().to_string();
-        let nonce = nonce().map_err(|e| e.to_string())?;
-        let message = response_message(&timestamp, &nonce, self.body.as_bytes());
-        let signature = self
+        let signed = self
             .identity
-            .platform_key
-            .sign_sha256(&message)
+            .signature_headers(self.body.as_bytes())
             .map_err(|e| e.to_string())?;
-        let response = delivery_agent()
+        let mut request = delivery_agent()
             .post(&self.delivery.notify_url)
             // Each try on a connection of its own, as a delivery from outside would arrive.
             .header("Connection", "close")
             .header("Content-Type", "application/json")
             .header("User-Agent", "Mozilla/4.0")
-            .header("Request-ID", format!("08{}-0", random_hex(20)))
-            .header("Wechatpay-Timestamp", timestamp)
-            .header("Wechatpay-Nonce", nonce)
-            .header("Wechatpay-Serial", self.identity.platform_serial.as_str())
-            .header("Wechatpay-Signature", STANDARD.encode(signature))
-            .header("Wechatpay-Signature-Type", SCHEME)
+            .header("Request-ID", format!("08{}-0", random_hex(20)));
+        for (name, value) in signed {
+            request = request.header(name, value);
+        }
+        let response = request
             .send(self.body.as_bytes())
             .map_err(|e| e.to_string())?;
         Ok(response.status().as_u16())
