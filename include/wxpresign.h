@@ -12,356 +12,468 @@
 
 #include <stddef.h>
 
-// Result of every libwxpresign call. Values are fixed and never reused.
-typedef enum wxpresign_status {
-  // Success; the output holds the answer.
-  WXPRESIGN_OK = 0,
-  // NULL pointer, invalid UTF-8, unparsable JSON or unknown endpoint.
-  WXPRESIGN_ERR_ARGUMENT = 1,
-  // The configuration is incomplete or inconsistent.
-  WXPRESIGN_ERR_CONFIG = 2,
-  // The request broke the endpoint's schema; nothing was sent.
-  WXPRESIGN_ERR_VALIDATION = 3,
-  // DNS, connect, TLS, timeout or broken HTTP; see "may_have_reached_server".
-  WXPRESIGN_ERR_TRANSPORT = 4,
-  // WeChat Pay answered with a non-2xx status.
-  WXPRESIGN_ERR_API = 5,
-  // A 2xx answer failed signature, timestamp, serial or header checks.
-  WXPRESIGN_ERR_VERIFY = 6,
-  // A local cryptographic operation failed.
-  WXPRESIGN_ERR_CRYPTO = 7,
-  // A bug in libwxpresign (a caught panic); please report it.
-  WXPRESIGN_ERR_INTERNAL = 8,
-} wxpresign_status;
-
-// A configured client. Opaque; create with wxpresign_client_new, release with wxpresign_client_free.
-typedef struct wxpresign_client wxpresign_client;
-
 #ifdef __cplusplus
 extern "C" {
-#endif // __cplusplus
+#endif
 
-// Creates a client from a configuration JSON document (see docs/configuration.md).
-// On success writes a new client to *client_out; free it with wxpresign_client_free.
-// On failure writes an error JSON string to *error_out when error_out is not NULL; free it with
-// wxpresign_string_free. The client is immutable and may be used from many threads at once.
-// Pointers are NULL or valid; config_json is NUL-terminated.
+/**
+ * Result of every libwxpresign call. Values are fixed and never reused.
+ */
+typedef enum wxpresign_status {
+  /**
+   * Success; the output holds the answer.
+   */
+  WXPRESIGN_OK = 0,
+  /**
+   * NULL pointer, invalid UTF-8, unparsable JSON or unknown endpoint.
+   */
+  WXPRESIGN_ERR_ARGUMENT = 1,
+  /**
+   * The configuration is incomplete or inconsistent.
+   */
+  WXPRESIGN_ERR_CONFIG = 2,
+  /**
+   * The request broke the endpoint's schema; nothing was sent.
+   */
+  WXPRESIGN_ERR_VALIDATION = 3,
+  /**
+   * DNS, connect, TLS, timeout or broken HTTP; see "may_have_reached_server".
+   */
+  WXPRESIGN_ERR_TRANSPORT = 4,
+  /**
+   * WeChat Pay answered with a non-2xx status.
+   */
+  WXPRESIGN_ERR_API = 5,
+  /**
+   * A 2xx answer failed signature, timestamp, serial or header checks.
+   */
+  WXPRESIGN_ERR_VERIFY = 6,
+  /**
+   * A local cryptographic operation failed.
+   */
+  WXPRESIGN_ERR_CRYPTO = 7,
+  /**
+   * A bug in libwxpresign (a caught panic); please report it.
+   */
+  WXPRESIGN_ERR_INTERNAL = 8
+} wxpresign_status;
+
+/**
+ * A configured client. Opaque; create with wxpresign_client_new, release with wxpresign_client_free.
+ */
+typedef struct wxpresign_client wxpresign_client;
+
+/**
+ * Creates a client from a configuration JSON document (see docs/configuration.md).
+ * On success writes a new client to *client_out; free it with wxpresign_client_free.
+ * On failure writes an error JSON string to *error_out when error_out is not NULL; free it with
+ * wxpresign_string_free. The client is immutable and may be used from many threads at once.
+ * Pointers are NULL or valid; config_json is NUL-terminated.
+ */
 enum wxpresign_status wxpresign_client_new(const char *config_json,
                                            struct wxpresign_client **client_out,
                                            char **error_out);
 
-// Frees a client. NULL is a no-op. No call may be running on it.
-// `client` is NULL or a pointer from wxpresign_client_new not yet freed.
+/**
+ * Frees a client. NULL is a no-op. No call may be running on it.
+ * `client` is NULL or a pointer from wxpresign_client_new not yet freed.
+ */
 void wxpresign_client_free(struct wxpresign_client *client);
 
-// Frees a string returned by libwxpresign. NULL is a no-op.
-// `s` is NULL or a string from libwxpresign not yet freed.
+/**
+ * Frees a string returned by libwxpresign. NULL is a no-op.
+ * `s` is NULL or a string from libwxpresign not yet freed.
+ */
 void wxpresign_string_free(char *s);
 
-// The library version, e.g. "0.1.0". A static string: do not free it.
+/**
+ * The library version, e.g. "0.1.0". A static string: do not free it.
+ */
 const char *wxpresign_version(void);
 
-// Writes to *out a JSON array describing every endpoint (path, C function, request schema).
-// Free it with wxpresign_string_free.
-// `out` is NULL or valid for one pointer write.
+/**
+ * Writes to *out a JSON array describing every endpoint (path, C function, request schema).
+ * Free it with wxpresign_string_free.
+ * `out` is NULL or valid for one pointer write.
+ */
 enum wxpresign_status wxpresign_endpoints(char **out);
 
-// Reads the member at `pointer` (a JSON Pointer, RFC 6901, such as "/data/redirect_url" or
-// "/error/kind") of the JSON text `json`, typically an answer this library handed out. Writes
-// to *out the member's text: a string without its quotes, any other value as JSON ("200",
-// "{...}"); free it with wxpresign_string_free. When `json` is not JSON or has no such member,
-// returns WXPRESIGN_ERR_ARGUMENT and *out holds the error JSON. Thread-safe.
-// Pointers are NULL or valid; strings are NUL-terminated.
+/**
+ * Reads the member at `pointer` (a JSON Pointer, RFC 6901, such as "/data/redirect_url" or
+ * "/error/kind") of the JSON text `json`, typically an answer this library handed out. Writes
+ * to *out the member's text: a string without its quotes, any other value as JSON ("200",
+ * "{...}"); free it with wxpresign_string_free. When `json` is not JSON or has no such member,
+ * returns WXPRESIGN_ERR_ARGUMENT and *out holds the error JSON. Thread-safe.
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
 enum wxpresign_status wxpresign_json_get(const char *json, const char *pointer, char **out);
 
-// Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
-// a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
-// fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
-// {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
-// Pointers are NULL or valid; strings are NUL-terminated.
+/**
+ * Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
+ * a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
+ * fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
+ * {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
+ * Pointers are NULL or valid; strings are NUL-terminated.
+ */
 enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      const char *endpoint,
                                      const char *request_json,
                                      char **out);
 
-// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
-// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
-// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
-// {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
-// an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
-// ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
-// Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
+/**
+ * Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
+ * `headers_json` is a JSON object of the request's HTTP headers (name → value, names
+ * case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
+ * {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
+ * an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
+ * ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
+ * Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
+ */
 enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client *client,
                                                    const char *headers_json,
                                                    const char *body,
                                                    size_t body_len,
                                                    char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693093
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693093
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_jsapi(const struct wxpresign_client *client,
                                                                           const char *request_json,
                                                                           char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693100
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693100
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_mini_program(const struct wxpresign_client *client,
                                                                                  const char *request_json,
                                                                                  char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693028
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693028
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_app(const struct wxpresign_client *client,
                                                                         const char *request_json,
                                                                         char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012464549
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012464549
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_h5(const struct wxpresign_client *client,
                                                                        const char *request_json,
                                                                        char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524934
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524934
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_app(const struct wxpresign_client *client,
                                                                 const char *request_json,
                                                                 char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012489208
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012489208
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_h5(const struct wxpresign_client *client,
                                                                const char *request_json,
                                                                char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525133
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525133
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_jsapi(const struct wxpresign_client *client,
                                                                   const char *request_json,
                                                                   char **out);
 
-// POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525209
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html
+/**
+ * POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012525209
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html
+ */
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_mini_program(const struct wxpresign_client *client,
                                                                          const char *request_json,
                                                                          char **out);
 
-// POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012978414
+/**
+ * POST /v3/papay/sign/contracts/pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012978414
+ */
 enum wxpresign_status wxpresign_papay_sign(const struct wxpresign_client *client,
                                            const char *request_json,
                                            char **out);
 
-// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html
-// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+/**
+ * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html
+ * Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
                                                            const char *request_json,
                                                            char **out);
 
-// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013005766
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html
-// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+/**
+ * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013005766
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html
+ * Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_papay_insurance_sign_app(const struct wxpresign_client *client,
                                                          const char *request_json,
                                                          char **out);
 
-// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012529050
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014962456
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html
-// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+/**
+ * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5 (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012529050
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014962456
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html
+ * Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_papay_insurance_sign_h5(const struct wxpresign_client *client,
                                                         const char *request_json,
                                                         char **out);
 
-// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528950
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960244
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html
-// Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+/**
+ * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528950
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960244
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html
+ * Pass real_identity.real_name, real_identity.id_card_number in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_papay_insurance_sign_mini_program(const struct wxpresign_client *client,
                                                                   const char *request_json,
                                                                   char **out);
 
-// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                             const char *request_json,
                                                                                             char **out);
 
-// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471269
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471269
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_mini_program(const struct wxpresign_client *client,
                                                                                        const char *request_json,
                                                                                        char **out);
 
-// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472870
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472870
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_normal_mini_program(const struct wxpresign_client *client,
                                                                              const char *request_json,
                                                                              char **out);
 
-// POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472874
-// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012472874
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_normal_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                   const char *request_json,
                                                                                   char **out);
 
-// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471282
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471282
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_qs_mini_program(const struct wxpresign_client *client,
                                                                          const char *request_json,
                                                                          char **out);
 
-// POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471286
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471286
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_qs_pay_redirect_sign(const struct wxpresign_client *client,
                                                                               const char *request_json,
                                                                               char **out);
 
-// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369177
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369177
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_mini_program(const struct wxpresign_client *client,
                                                                                 const char *request_json,
                                                                                 char **out);
 
-// POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369191
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html
+/**
+ * POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4013369191
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html
+ */
 enum wxpresign_status wxpresign_password_exempt_contract_ecommerce_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                      const char *request_json,
                                                                                      char **out);
 
-// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012881608
+/**
+ * POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012881608
+ */
 enum wxpresign_status wxpresign_ecommerce_combine_papay(const struct wxpresign_client *client,
                                                         const char *request_json,
                                                         char **out);
 
-// POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4017177322
+/**
+ * POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4017177322
+ */
 enum wxpresign_status wxpresign_ecommerce_combine_papay_mini_program(const struct wxpresign_client *client,
                                                                      const char *request_json,
                                                                      char **out);
 
-// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4015851472
+/**
+ * POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4015851472
+ */
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_app(const struct wxpresign_client *client,
                                                                    const char *request_json,
                                                                    char **out);
 
-// POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023636
+/**
+ * POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023636
+ */
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_mini_program(const struct wxpresign_client *client,
                                                                             const char *request_json,
                                                                             char **out);
 
-// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020083765
-// Pass real_name, cred_id in plaintext: the library encrypts them.
+/**
+ * POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020083765
+ * Pass real_name, cred_id in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_app(const struct wxpresign_client *client,
                                                                                            const char *request_json,
                                                                                            char **out);
 
-// POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023723
-// Pass real_name, cred_id in plaintext: the library encrypts them.
+/**
+ * POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4020023723
+ * Pass real_name, cred_id in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program(const struct wxpresign_client *client,
                                                                                                     const char *request_json,
                                                                                                     char **out);
 
-// POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
-// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+/**
+ * POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
+ * Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpresign_client *client,
                                                              const char *request_json,
                                                              char **out);
 
-// POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779565
-// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+/**
+ * POST /v3/credit-repayment/partner/contracts/h5-presign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779565
+ * Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_credit_repayment_partner_h5(const struct wxpresign_client *client,
                                                             const char *request_json,
                                                             char **out);
 
-// POST /v3/edu-papay/contracts/presign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012522560
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465360
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html
+/**
+ * POST /v3/edu-papay/contracts/presign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012522560
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465360
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html
+ */
 enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
                                           const char *request_json,
                                           char **out);
 
-// POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012468952
-// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
-// Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
+/**
+ * POST /v3/eduschoolpay/contracts/presign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012468952
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
+ * Pass identity.real_name, identity.id_card_number, bank_card.bank_card_no, bank_card.phone in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_eduschoolpay(const struct wxpresign_client *client,
                                              const char *request_json,
                                              char **out);
 
-// POST /v3/offlineface/contracts/presign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
-// Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
+/**
+ * POST /v3/offlineface/contracts/presign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
+ * Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
+ */
 enum wxpresign_status wxpresign_offlineface(const struct wxpresign_client *client,
                                             const char *request_json,
                                             char **out);
 
-// POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
+/**
+ * POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
+ */
 enum wxpresign_status wxpresign_global_papay_app(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);
 
-// POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml
+/**
+ * POST /v3/global/papay/contracts/h5-pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015443
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml
+ */
 enum wxpresign_status wxpresign_global_papay_h5(const struct wxpresign_client *client,
                                                 const char *request_json,
                                                 char **out);
 
-// POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml
+/**
+ * POST /v3/global/papay/contracts/jsapi-pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015447
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml
+ */
 enum wxpresign_status wxpresign_global_papay_jsapi(const struct wxpresign_client *client,
                                                    const char *request_json,
                                                    char **out);
 
-// POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml
+/**
+ * POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015440
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml
+ */
 enum wxpresign_status wxpresign_global_papay_miniprogram(const struct wxpresign_client *client,
                                                          const char *request_json,
                                                          char **out);
 
-// POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
-// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
-// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
+/**
+ * POST /v3/global/papay/contracts/web-pre-entrust-sign (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015464
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
+ */
 enum wxpresign_status wxpresign_global_papay_web(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);
 
 #ifdef __cplusplus
-}  // extern "C"
-#endif  // __cplusplus
+}
+#endif
 
-#endif  /* WXPRESIGN_H */
+#endif /* WXPRESIGN_H */

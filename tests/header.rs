@@ -26,7 +26,27 @@ fn generate(config: &str) -> String {
         .expect("cbindgen reads the crate");
     let mut out = Vec::new();
     bindings.write(&mut out);
-    String::from_utf8(out).expect("UTF-8")
+    without_last_enumerator_commas(&String::from_utf8(out).expect("UTF-8"))
+}
+
+/// C89 allows no comma after an enum's last enumerator, and cbindgen always writes one.
+fn without_last_enumerator_commas(header: &str) -> String {
+    let lines: Vec<&str> = header.split_inclusive('\n').collect();
+    let mut out = String::with_capacity(header.len());
+    let mut in_enum = false;
+    for (i, line) in lines.iter().enumerate() {
+        in_enum |= line.starts_with("typedef enum ") || line.starts_with("enum ");
+        let closes = lines.get(i + 1).is_some_and(|next| next.starts_with('}'));
+        match line.trim_end().strip_suffix(',') {
+            Some(enumerator) if in_enum && closes => {
+                out.push_str(enumerator);
+                out.push('\n');
+            }
+            _ => out.push_str(line),
+        }
+        in_enum &= !line.starts_with('}');
+    }
+    out
 }
 
 /// Compares a committed header with a fresh generation; `WXPRESIGN_BLESS=1` rewrites it.
@@ -50,6 +70,47 @@ fn committed_header_matches_the_generated_one() {
 }
 
 /// PHP's FFI::cdef takes the same declarations without preprocessor lines.
+/// The header as C89, C99 and C11 programs and C++98 and C++17 ones include it, with every
+/// warning an error.
+#[test]
+fn the_header_compiles_in_every_c_and_cpp_standard() {
+    let dir = std::env::temp_dir().join(format!("wxpresign-header-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let program = "#include \"wxpresign.h\"\n\
+                   int main(void) { char *out = 0; wxpresign_string_free(out); return WXPRESIGN_OK; }\n";
+    let include = format!("-I{}/include", env!("CARGO_MANIFEST_DIR"));
+    for (compiler, source, standard) in [
+        ("cc", "c89.c", "-std=c89"),
+        ("cc", "c99.c", "-std=c99"),
+        ("cc", "c11.c", "-std=c11"),
+        ("c++", "cpp98.cc", "-std=c++98"),
+        ("c++", "cpp17.cc", "-std=c++17"),
+    ] {
+        std::fs::write(dir.join(source), program).unwrap();
+        let output = std::process::Command::new(compiler)
+            .args([
+                standard,
+                "-pedantic",
+                "-Wall",
+                "-Wextra",
+                "-Werror",
+                "-fsyntax-only",
+            ])
+            .arg(&include)
+            .arg(dir.join(source))
+            .output()
+            .unwrap_or_else(|e| {
+                panic!("cannot run {compiler} ({e}): `make test` installs gcc and g++")
+            });
+        assert!(
+            output.status.success(),
+            "include/wxpresign.h does not compile with {compiler} {standard} -pedantic:\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 #[test]
 fn committed_php_header_matches_the_generated_one() {
     assert_committed(
@@ -65,12 +126,13 @@ fn each_endpoint_function_names_its_official_pages_in_its_comment() {
         let at = HEADER
             .find(&format!(" {name}("))
             .unwrap_or_else(|| panic!("{name} is declared"));
-        // The comment block right above the declaration.
+        // The comment block right above the declaration: /** ... */, a " * " line each.
         let comment: Vec<&str> = HEADER[..at]
             .lines()
             .rev()
             .skip(1)
-            .take_while(|l| l.starts_with("//"))
+            .skip_while(|l| *l == " */")
+            .take_while(|l| l.starts_with(" *"))
             .collect();
         assert!(!e.docs.is_empty(), "{} names no page", e.path);
         for page in e.docs {

@@ -9,7 +9,7 @@ typedef enum wxpresign_status {
   WXPRESIGN_ERR_API = 5,
   WXPRESIGN_ERR_VERIFY = 6,
   WXPRESIGN_ERR_CRYPTO = 7,
-  WXPRESIGN_ERR_INTERNAL = 8,
+  WXPRESIGN_ERR_INTERNAL = 8
 } wxpresign_status;
 
 typedef struct wxpresign_client wxpresign_client;
