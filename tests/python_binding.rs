@@ -1,7 +1,8 @@
 //! The Python package (bindings/python) as a Python user gets it: its pytest suite against
-//! `wxpresign sandbox serve` with the library this `cargo test` built, a `pip install` of it, the
-//! 10,000-call memory check, and the committed endpoint module checked against the table.
-//! Needs python3 with pytest (`pip install pytest`; .ci/run installs it).
+//! `wxpresign sandbox serve` with the library this `cargo test` built, the wheel `pip` builds
+//! (library included) installed into a fresh venv, the 10,000-call memory check, and the
+//! committed endpoint module checked against the table. Needs python3 with pytest and venv, and
+//! the package index for the wheel's build requirements (`make test` installs pytest).
 #![cfg(all(target_os = "linux", feature = "cli"))]
 
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::process::Command;
 use std::time::Duration;
 
 mod common;
-use common::process::{Scratch, Served, run, shared_library};
+use common::process::{Scratch, Served, python_calls_the_sandbox, run, shared_library, venv_with};
 
 const REGENERATE: &str =
     "cargo run -q -- endpoints --json | python3 bindings/python/generate.py --json -";
@@ -103,86 +104,82 @@ fn committed_endpoint_module_matches_the_table() {
 }
 
 #[test]
-fn pip_installed_package_with_the_library_bundled_calls_the_sandbox() {
-    require(
-        "import setuptools, sys\n\
-         v = tuple(int(p) for p in setuptools.__version__.split('.')[:2])\n\
-         assert v >= (61, 0), 'setuptools ' + setuptools.__version__ + ' < 61 cannot read pyproject.toml'\n\
-         if v < (70, 1): import wheel",
-        "pip install of bindings/python needs setuptools >= 61 and, below setuptools 70.1, the \
-         wheel package: pip install wheel (or pip install -U setuptools)",
-    );
-    let served = Served::start("python-pip");
-    let (scratch, library) = scratch_with_library("python-pip");
+fn pip_builds_a_platform_wheel_carrying_the_library_that_works_in_a_fresh_venv() {
+    let served = Served::start("python-wheel");
+    let scratch = Scratch::new("python-wheel-scratch");
+    let before = untracked_files();
 
-    // A copy of the source tree (setuptools builds in place), with the library next to
-    // __init__.py: the wheel carries it, and the installed package finds it there.
-    let source = scratch.0.join("source");
-    copy_tree(&package().join("src"), &source.join("src"));
-    for file in ["pyproject.toml", "README.md"] {
-        std::fs::copy(package().join(file), source.join(file)).unwrap();
-    }
-    bundle(&library, &source.join("src/wxpresign/libwxpresign.so"));
-
-    let site = scratch.0.join("site");
+    // What a user types: pip builds the wheel in an isolated environment (setuptools and
+    // setuptools-rust from the index), and setuptools-rust builds the library with cargo.
+    let wheels = scratch.0.join("wheels");
     let mut pip = python();
-    pip.args([
-        "-m",
-        "pip",
-        "install",
-        "--no-deps",
-        "--no-build-isolation",
-        "--no-index",
-    ])
-    .arg("--target")
-    .arg(&site)
-    .arg(&source)
-    .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
-    .env("PIP_ROOT_USER_ACTION", "ignore")
-    .env("PIP_NO_INPUT", "1");
-    let (status, output, elapsed) = run(pip, Duration::from_secs(300));
-    println!("--- pip install ({elapsed:.1?}) ---\n{output}");
-    assert!(status.success(), "pip install failed ({status}):\n{output}");
-    for installed in [
-        "__init__.py",
-        "_endpoints.py",
-        "py.typed",
-        "libwxpresign.so",
-    ] {
-        assert!(
-            site.join("wxpresign").join(installed).is_file(),
-            "pip did not install wxpresign/{installed}"
-        );
-    }
+    pip.args(["-m", "pip", "wheel", "--no-deps", "--wheel-dir"])
+        .arg(&wheels)
+        .arg("./bindings/python")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env("PIP_ROOT_USER_ACTION", "ignore")
+        .env("PIP_NO_INPUT", "1");
+    let (status, output, elapsed) = run(pip, Duration::from_secs(900));
+    println!("--- pip wheel ./bindings/python ({elapsed:.1?}) ---\n{output}");
+    assert!(status.success(), "pip wheel failed ({status}):\n{output}");
 
-    let script = "import json, sys, wxpresign, wxpresign._library as library\n\
-                  print(wxpresign.__file__)\n\
-                  print(library.load().path)\n\
-                  table = {e['path']: e for e in wxpresign.endpoints()}\n\
-                  example = table['v3/edu-papay/contracts/presign']['example']\n\
-                  with wxpresign.Client(sys.argv[1]) as client:\n\
-                  \x20   print(json.dumps(client.edu_papay(example)))\n";
-    let mut call = python();
-    call.args(["-c", script])
-        .arg(served.config_path())
-        .env("PYTHONPATH", &site)
-        .current_dir(&scratch.0);
-    let (status, output, _) = run(call, Duration::from_secs(60));
-    println!("--- the installed package ---\n{output}");
-    assert!(status.success(), "the installed package failed:\n{output}");
-    let lines: Vec<&str> = output.lines().collect();
-    assert!(
-        lines[0].starts_with(site.to_str().unwrap()),
-        "imported {} instead of the installed package",
-        lines[0]
+    let built: Vec<String> = std::fs::read_dir(&wheels)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let tag = format!("cp38-abi3-linux_{}", std::env::consts::ARCH);
+    let wheel = format!("wxpresign-{}-{tag}.whl", env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        built,
+        [wheel.clone()],
+        "one wheel tagged for this platform ({tag}) was expected"
     );
     assert_eq!(
-        Path::new(lines[1]),
-        site.join("wxpresign/libwxpresign.so"),
-        "the installed package did not load the library bundled with it"
+        untracked_files(),
+        before,
+        "building the wheel left files in the checkout"
     );
-    let envelope: serde_json::Value = serde_json::from_str(lines[2]).unwrap();
+
+    // No WXPRESIGN_LIBRARY, no library installed on the system: the wheel's own.
+    let venv = scratch.0.join("venv");
+    let interpreter = venv_with(&venv, &wheels.join(&wheel));
+    let [module, library, envelope] =
+        python_calls_the_sandbox(&interpreter, &served.config_path(), &scratch.0);
+    assert!(
+        module.starts_with(venv.to_str().unwrap()),
+        "imported {module} instead of the venv's package"
+    );
+    assert!(
+        library.ends_with("/site-packages/wxpresign/libwxpresign.abi3.so"),
+        "the installed package loaded {library} instead of the library in its wheel"
+    );
+    let envelope: serde_json::Value = serde_json::from_str(&envelope).unwrap();
     assert_eq!(envelope["status"], 200, "{envelope}");
+    assert!(envelope["data"]["presign_token"].is_string(), "{envelope}");
+}
+
+/// Untracked and ignored files of the checkout outside target/, as git sees them.
+fn untracked_files() -> Vec<String> {
+    let output = Command::new("git")
+        .args([
+            "status",
+            "--porcelain",
+            "--ignored",
+            "--untracked-files=all",
+            "--",
+            ".",
+        ])
+        .arg(":(exclude)target")
+        .current_dir(manifest())
+        .output()
+        .expect("git is needed to check that a build leaves the checkout clean");
+    let mut files: Vec<String> = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.starts_with("??") || l.starts_with("!!"))
+        .map(str::to_owned)
+        .collect();
+    files.sort();
+    files
 }
 
 #[test]
@@ -201,35 +198,4 @@ fn ten_thousand_calls_keep_rss_flat() {
         status.success(),
         "bench/memory.py failed ({status}): RSS grew by 5 MB or more, or calls failed:\n{output}"
     );
-}
-
-/// Copies the library without its debug info when `strip` is at hand: the debug build is tens of
-/// megabytes, and pip spends most of its time compressing them into the wheel.
-fn bundle(library: &Path, to: &Path) {
-    let stripped = Command::new("strip")
-        .arg("--strip-debug")
-        .arg("-o")
-        .arg(to)
-        .arg(library)
-        .status()
-        .is_ok_and(|s| s.success());
-    if !stripped {
-        std::fs::copy(library, to).unwrap();
-    }
-}
-
-fn copy_tree(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name == "__pycache__" || name.to_string_lossy().ends_with(".egg-info") {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            copy_tree(&entry.path(), &to.join(&name));
-        } else {
-            std::fs::copy(entry.path(), to.join(&name)).unwrap();
-        }
-    }
 }

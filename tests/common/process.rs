@@ -175,3 +175,57 @@ impl Drop for Served {
         let _ = self.child.wait();
     }
 }
+
+/// A fresh virtual environment in `dir` with `wheel` installed from the file alone (no index);
+/// returns its interpreter. Uses $PYTHON, else python3, to create it.
+pub fn venv_with(dir: &Path, wheel: &Path) -> PathBuf {
+    let python = std::env::var_os("PYTHON").unwrap_or_else(|| "python3".into());
+    let mut create = Command::new(python);
+    create.args(["-m", "venv"]).arg(dir);
+    let (status, output, _) = run(create, Duration::from_secs(120));
+    assert!(status.success(), "python3 -m venv failed:\n{output}");
+    let interpreter = dir.join("bin/python");
+    let mut install = Command::new(&interpreter);
+    install
+        .args(["-m", "pip", "install", "--no-deps", "--no-index"])
+        .arg(wheel)
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
+        .env_remove("PYTHONPATH");
+    let (status, output, _) = run(install, Duration::from_secs(120));
+    assert!(
+        status.success(),
+        "pip install {} into a fresh venv failed:\n{output}",
+        wheel.display()
+    );
+    interpreter
+}
+
+/// What a Python user of the installed package runs: the library it loaded, then the envelope
+/// of the edu-papay example against the sandbox configured in `config`. Needs no
+/// WXPRESIGN_LIBRARY and no PYTHONPATH; returns (wxpresign.__file__, library path, envelope).
+pub fn python_calls_the_sandbox(interpreter: &Path, config: &Path, cwd: &Path) -> [String; 3] {
+    let script = "import json, sys, wxpresign, wxpresign._library as library\n\
+                  print(wxpresign.__file__)\n\
+                  print(library.load().path)\n\
+                  table = {e['path']: e for e in wxpresign.endpoints()}\n\
+                  example = table['v3/edu-papay/contracts/presign']['example']\n\
+                  with wxpresign.Client(sys.argv[1]) as client:\n\
+                  \x20   print(json.dumps(client.edu_papay(example)))\n";
+    let mut call = Command::new(interpreter);
+    call.args(["-c", script])
+        .arg(config)
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env_remove("PYTHONPATH")
+        .env_remove("WXPRESIGN_LIBRARY")
+        .env_remove("LD_LIBRARY_PATH")
+        .current_dir(cwd);
+    let (status, output, _) = run(call, Duration::from_secs(60));
+    println!(
+        "--- {} calling the sandbox ---\n{output}",
+        interpreter.display()
+    );
+    assert!(status.success(), "the installed package failed:\n{output}");
+    let lines: Vec<String> = output.lines().map(str::to_owned).collect();
+    assert_eq!(lines.len(), 3, "expected three lines:\n{output}");
+    [lines[0].clone(), lines[1].clone(), lines[2].clone()]
+}

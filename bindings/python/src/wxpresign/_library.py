@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import importlib.machinery
 import os
 import sys
 import threading
@@ -28,6 +29,13 @@ def file_name() -> str:
     if sys.platform == "darwin":
         return "libwxpresign.dylib"
     return "libwxpresign.so"
+
+
+def bundled_names() -> List[str]:
+    """The names the library may have next to ``__init__.py``: the wheel's
+    (``libwxpresign.abi3.so``, an extension-module suffix) or the plain file name."""
+    names = ["libwxpresign" + suffix for suffix in importlib.machinery.EXTENSION_SUFFIXES]
+    return names + [file_name()]
 
 
 class Library:
@@ -85,7 +93,8 @@ _loaded: Optional[Library] = None
 
 
 def load() -> Library:
-    """The library, loaded on first use: $WXPRESIGN_LIBRARY, next to this package, the system."""
+    """The library, loaded on first use: $WXPRESIGN_LIBRARY, the one the wheel carries next to
+    this package, the system's."""
     global _loaded
     with _lock:
         if _loaded is None:
@@ -108,9 +117,11 @@ def _find() -> Library:
         # An explicit choice is never silently replaced by another copy.
         return _open(configured, f"${ENVIRONMENT_VARIABLE}")
 
-    bundled = Path(__file__).resolve().parent / file_name()
-    if bundled.is_file():
-        return _open(str(bundled), "next to the wxpresign package")
+    package = Path(__file__).resolve().parent
+    for name in bundled_names():
+        bundled = package / name
+        if bundled.is_file():
+            return _open(str(bundled), "next to the wxpresign package")
 
     # find_library reads the ldconfig cache (`make install` + `ldconfig`); loading the plain file
     # name also honours LD_LIBRARY_PATH, which find_library does not always see.
@@ -123,13 +134,17 @@ def _find() -> Library:
             tried.append(str(e))
             continue
         return Library(system, name)
+    looked = [f"  ${ENVIRONMENT_VARIABLE}: not set"]
+    looked += [f"  {package / name}: no such file" for name in dict.fromkeys(bundled_names())]
+    looked.append(
+        f"  the system loader (ctypes.util.find_library('wxpresign'), then {file_name()}): "
+        + "; ".join(tried)
+    )
     raise LibraryError(
         "libwxpresign not found. Looked at:\n"
-        f"  ${ENVIRONMENT_VARIABLE}: not set\n"
-        f"  {bundled}: no such file\n"
-        f"  the system loader (ctypes.util.find_library('wxpresign'), then {file_name()}): "
-        f"{'; '.join(tried)}\n"
-        f"Set {ENVIRONMENT_VARIABLE} to the library's path (target/release/{file_name()} after "
-        f"`cargo build --release`), copy it next to the package, or install it "
-        "(`make install` then `ldconfig`)."
+        + "\n".join(looked)
+        + f"\nSet {ENVIRONMENT_VARIABLE} to the library's path (target/release/{file_name()} "
+        "after `cargo build --release`), install the package as a wheel built from the "
+        "repository (`pip install ./bindings/python` builds the library into it), or install "
+        "the library (`make install`)."
     )
