@@ -1,7 +1,8 @@
 //! The PHP binding (bindings/php) from PHP: its PHPUnit suite and its 10,000-call memory check,
 //! run with `php` against `wxpresign sandbox serve` and the libwxpresign this `cargo test` built;
-//! and its FFI header (generated from src/ffi/ and checked by tests/header.rs). Needs the Debian packages
-//! php-cli and phpunit (.ci/run installs them).
+//! its FFI header (generated from src/ffi/ and checked by tests/header.rs); and its composer.json,
+//! as Composer validates it. Needs the Debian packages php-cli, phpunit and composer (`make test`
+//! installs them).
 #![cfg(all(target_os = "linux", feature = "cli"))]
 
 use std::collections::BTreeSet;
@@ -28,8 +29,8 @@ fn require_tool(tool: &str) {
     let found = Command::new(tool).arg("--version").output();
     assert!(
         found.is_ok_and(|o| o.status.success()),
-        "`{tool}` is needed by tests/php_binding.rs: apt-get install php-cli phpunit \
-         (.ci/run installs them)"
+        "`{tool}` is needed by tests/php_binding.rs: apt-get install php-cli phpunit composer \
+         (`make test` installs them)"
     );
 }
 
@@ -38,6 +39,24 @@ fn library(name: &str) -> (Scratch, PathBuf) {
     let scratch = Scratch::new(name);
     let library = shared_library(&scratch.0).join("libwxpresign.so");
     (scratch, library)
+}
+
+#[test]
+fn composer_validates_the_package_strictly() {
+    require_tool("composer");
+    let mut composer = Command::new("composer");
+    composer
+        .args(["validate", "--strict", "--no-interaction"])
+        .current_dir(manifest().join("bindings/php"))
+        .env("COMPOSER_ALLOW_SUPERUSER", "1")
+        .env("COMPOSER_NO_AUDIT", "1")
+        .env("COMPOSER_DISABLE_NETWORK", "1");
+    let (status, output, _) = run(composer, Duration::from_secs(120));
+    println!("{output}");
+    assert!(
+        status.success(),
+        "composer validate --strict found problems in bindings/php/composer.json:\n{output}"
+    );
 }
 
 #[test]

@@ -13,9 +13,10 @@ use FFI\CData;
  * (freeing each with wxpresign_string_free).
  *
  * Discovery, first match wins: the $libraryPath argument; the FFI scope "WXPRESIGN" that
- * preload.php declares (PHP-FPM); the WXPRESIGN_LIBRARY environment variable; the system
- * loader's libwxpresign.so (libwxpresign.dylib on macOS: `make install` and ldconfig); then
- * target/release and target/debug when this package lives in the libwxpresign repository.
+ * preload.php declares (PHP-FPM); the WXPRESIGN_LIBRARY environment variable; the library
+ * bundled in this package's lib/ (the release archive's php/ directory has one); the system
+ * loader's libwxpresign.so (libwxpresign.dylib on macOS: `make install`); then target/release
+ * and target/debug when this package lives in the libwxpresign repository.
  */
 final class Library
 {
@@ -318,7 +319,7 @@ final class Library
         }
     }
 
-    /** The environment variable, then the system loader's name, then the repository's builds. */
+    /** The environment variable, then the bundled library, the system loader's name and the repository's builds. */
     private static function find(): self
     {
         $environment = getenv(self::ENVIRONMENT);
@@ -351,7 +352,12 @@ final class Library
     /** @return list<string> */
     private static function candidates(): array
     {
-        $candidates = [self::fileName()];
+        $candidates = [];
+        $bundled = dirname(__DIR__) . '/lib/' . self::fileName();
+        if (is_file($bundled)) {
+            $candidates[] = $bundled;
+        }
+        $candidates[] = self::fileName();
         // bindings/php/src → the repository root, when the package is used from its checkout.
         $root = dirname(__DIR__, 3);
         $manifest = @file_get_contents($root . '/Cargo.toml');
