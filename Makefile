@@ -7,8 +7,16 @@
 #   make install-cli                       # the wxpresign command too
 #   make install LIBRARY=path/libwxpresign.so STATICLIB=path/libwxpresign.a
 #                                          # installs these as they are, without running cargo
+#   make dist                              # the release archive of this platform, under
+#                                          # target/dist (see "Release archive" below)
 #   make test                              # installs what the tests need (tests/setup.sh), then
 #                                          # runs them all: the README's test command
+#
+# The installed wxpresign.pc carries no rpath. A program linked against a prefix the system
+# loader does not search (not /usr/local or /usr) finds the library at run time with
+#   cc app.c $(pkg-config --cflags --libs wxpresign) -Wl,-rpath,$(pkg-config --variable=libdir wxpresign)
+# or with LD_LIBRARY_PATH. Installing as root without DESTDIR runs ldconfig, so that dlopen
+# ("libwxpresign.so", as PHP's FFI and Python's ctypes do) finds a /usr/local install at once.
 #
 # The soname is libwxpresign.so.<major> (.so.0 for every 0.x): build.rs sets it, and the ABI only
 # grows within a major version. Installed: libwxpresign.so.<version>, libwxpresign.so.<major> ->
@@ -62,7 +70,7 @@ endif
 # Below the prefix, the .pc file says ${prefix}/...: pkg-config --define-prefix can relocate it.
 pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
-.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test
+.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test dist
 
 all: build
 
@@ -95,6 +103,8 @@ install: $(INSTALL_NEEDS)
 	    -e 's|@LIBS_PRIVATE@|$(LIBS_PRIVATE)|' \
 	    '$(SRCDIR)/bindings/c/wxpresign.pc.in' > '$(DESTDIR)$(PKGCONFIGDIR)/wxpresign.pc'
 	chmod 644 '$(DESTDIR)$(PKGCONFIGDIR)/wxpresign.pc'
+	@if [ -z '$(DESTDIR)' ] && [ -w /etc/ld.so.cache ] && command -v ldconfig >/dev/null; then \
+	    echo 'ldconfig'; ldconfig; fi
 
 install-cli: $(INSTALL_CLI_NEEDS)
 	$(INSTALL) -d '$(DESTDIR)$(BINDIR)'
@@ -110,3 +120,43 @@ uninstall-cli:
 
 print-version:
 	@echo $(VERSION)
+
+# Release archive: target/dist/wxpresign-<version>-<host triple>.tar.gz, and its .sha256. Inside,
+# one directory that works where it is unpacked:
+#   lib/        libwxpresign.so.<version> with its soname links, libwxpresign.a,
+#               pkgconfig/wxpresign.pc (relative to its own place: prefix=${pcfiledir}/../..)
+#   include/    wxpresign.h
+#   bin/        wxpresign (demo, sandbox, call, endpoints)
+#   python/     the wheel (pip install python/*.whl)
+#   php/        the Composer package with the library in php/lib/, where it looks first
+#   LICENSE, README.md, docs/, SHA256SUMS (every file, for sha256sum -c)
+# The wheel is built by pip (PYTHON, PIP_WHEEL_FLAGS): see bindings/python/README.md.
+PYTHON ?= python3
+PIP_WHEEL_FLAGS ?=
+HOST := $(shell rustc -vV 2>/dev/null | sed -n 's/^host: //p')
+DIST_NAME := wxpresign-$(VERSION)-$(HOST)
+DISTDIR ?= $(CARGO_TARGET_DIR)/dist
+DIST_STAGE := $(DISTDIR)/$(DIST_NAME)
+# What the PHP package is made of: the library's code, not its tests and benchmarks.
+PHP_FILES := README.md composer.json autoload.php preload.php bin include src examples
+
+dist: build build-cli
+	@test -n '$(HOST)' || { echo 'rustc -vV did not say the host triple' >&2; exit 1; }
+	rm -rf '$(DIST_STAGE)' '$(DISTDIR)/$(DIST_NAME).tar.gz' '$(DISTDIR)/$(DIST_NAME).tar.gz.sha256'
+	$(MAKE) -f '$(SRCDIR)/Makefile' --no-print-directory install install-cli \
+	    DESTDIR='$(DIST_STAGE)' PREFIX= LIBRARY='$(LIBRARY)' STATICLIB='$(STATICLIB)' CLI='$(CLI)'
+	sed -i 's|^prefix=.*|prefix=$${pcfiledir}/../..|' '$(DIST_STAGE)/lib/pkgconfig/wxpresign.pc'
+	$(INSTALL) -d '$(DIST_STAGE)/php/lib'
+	cd '$(SRCDIR)/bindings/php' && cp -R $(PHP_FILES) '$(DIST_STAGE)/php/'
+	$(INSTALL) -m 755 '$(LIBRARY)' '$(DIST_STAGE)/php/lib/libwxpresign.so'
+	$(PYTHON) -m pip wheel --no-deps --wheel-dir '$(DIST_STAGE)/python' $(PIP_WHEEL_FLAGS) \
+	    '$(SRCDIR)/bindings/python'
+	$(INSTALL) -m 644 '$(SRCDIR)/LICENSE' '$(SRCDIR)/README.md' '$(DIST_STAGE)/'
+	cp -R '$(SRCDIR)/docs' '$(DIST_STAGE)/docs'
+	$(INSTALL) -m 644 '$(SRCDIR)/LICENSE' '$(DIST_STAGE)/php/LICENSE'
+	cd '$(DIST_STAGE)' && find . -type f ! -name SHA256SUMS | LC_ALL=C sort | sed 's|^\./||' \
+	    | xargs sha256sum > SHA256SUMS
+	tar -C '$(DISTDIR)' --sort=name --owner=0 --group=0 --numeric-owner \
+	    -czf '$(DISTDIR)/$(DIST_NAME).tar.gz' '$(DIST_NAME)'
+	cd '$(DISTDIR)' && sha256sum '$(DIST_NAME).tar.gz' > '$(DIST_NAME).tar.gz.sha256'
+	@echo 'dist: $(DISTDIR)/$(DIST_NAME).tar.gz'

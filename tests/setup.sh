@@ -10,11 +10,13 @@ packages=(
   "make|make|the C package test installs with the Makefile"
   "pkgconf|pkg-config|the C example builds with pkg-config"
   "gcc|cc|the C programs of the tests (and aws-lc) are compiled"
+  "g++|c++|the header is checked as C++"
   "valgrind|valgrind|the C ABI test runs under memcheck and helgrind"
   "openssl|openssl|a request signed independently of the library"
   "git|git|the benchmark and package tests read the work tree"
   "php-cli|php|the PHP binding's tests"
   "phpunit|phpunit|the PHP binding's test runner"
+  "composer|composer|composer validate of the PHP package"
 )
 CARGO_DENY=0.20.2   # tests/supply_chain.rs: licenses, bans, sources
 CARGO_FUZZ=0.13.2   # tests/fuzz_smoke.rs: every fuzz target for a few seconds
@@ -27,6 +29,11 @@ for entry in "${packages[@]}"; do
     missing+=("$package")
   fi
 done
+# Debian's python3 keeps venv (and the pip it seeds) in a package of its own.
+if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
+  echo "setup: installing python3-venv: the wheel is tested in a fresh venv"
+  missing+=("python3-venv")
+fi
 
 if [ ${#missing[@]} -gt 0 ]; then
   if ! command -v apt-get >/dev/null 2>&1; then
