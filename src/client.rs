@@ -121,6 +121,7 @@ impl Client {
                 config.connect_timeout,
                 config.timeout,
                 &config.extra_ca_certificates,
+                config.proxy.as_ref(),
             ),
             signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
             verifier: Verifier::new(config.wechatpay_public_key, config.platform_certificates),

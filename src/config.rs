@@ -3,6 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
+use crate::proxy::Proxy;
 use crate::url::BaseUrl;
 use serde::Deserialize;
 use std::fmt;
@@ -43,6 +44,9 @@ pub struct ConfigJson {
     pub timeout_ms: Option<u64>,
     pub user_agent: Option<String>,
     pub allow_unknown_fields: Option<bool>,
+    /// `http://[user:password@]host:port` or `"environment"`; may hold a password.
+    pub proxy: Option<Zeroizing<String>>,
+    pub no_proxy: Option<Vec<String>>,
 }
 
 /// A validated configuration with its keys parsed. Debug output never shows key material.
@@ -66,6 +70,8 @@ pub struct Config {
     pub timeout: Duration,
     pub user_agent: Option<String>,
     pub allow_unknown_fields: bool,
+    /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
+    pub proxy: Option<Proxy>,
 }
 
 impl fmt::Debug for Config {
@@ -98,6 +104,7 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .field("proxy", &self.proxy)
             .finish()
     }
 }
@@ -244,6 +251,11 @@ impl Config {
             extra_ca_certificates(raw.extra_ca_pem.as_deref(), raw.extra_ca_file.as_deref())?;
         let (connect_timeout, timeout) = timeouts(raw.connect_timeout_ms, raw.timeout_ms)?;
         let user_agent = user_agent(raw.user_agent)?;
+        let proxy = Proxy::from_config(
+            raw.proxy.as_deref().map(String::as_str),
+            raw.no_proxy.as_deref(),
+            base_url.is_https(),
+        )?;
         Ok(Config {
             mchid,
             merchant_serial_no,
@@ -259,6 +271,7 @@ impl Config {
             timeout,
             user_agent,
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
+            proxy,
         })
     }
 }

@@ -16,6 +16,7 @@ pub mod ffi;
 pub mod json_pointer;
 pub mod keys;
 pub mod notification;
+pub mod proxy;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod schema;

@@ -14,8 +14,14 @@
 //! (possibly) written. A failed lookup or TCP connection is [`Failure::NotConnected`], the only
 //! kind that lets a call move to a backup host; a failed TLS handshake is not, as another host
 //! behind the same proxy or middlebox would likely be refused alike.
+//!
+//! Through a configured proxy ([`crate::proxy`]) the connection starts with a CONNECT tunnel, a
+//! third phase before the other two: a proxy that cannot be reached, refuses (407, 403), closes
+//! or stays silent fails the call as not sent; one that answers 5xx could not reach the host,
+//! which is [`Failure::NotConnected`] as a failed direct connection is.
 
 use crate::error::{Delivery, Error, Result};
+use crate::proxy::Proxy;
 use crate::url::BaseUrl;
 use rustls::pki_types::CertificateDer;
 use std::fmt;
@@ -28,8 +34,8 @@ use ureq::http::{HeaderValue, Uri};
 use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, RustlsConnector, TcpConnector,
-    Transport as Socket,
+    Buffers, ConnectProxyConnector, ConnectionDetails, Connector, LazyBuffers, NextTimeout,
+    RustlsConnector, TcpConnector, Transport as Socket,
 };
 use ureq::{Agent, Timeout};
 
@@ -95,18 +101,25 @@ pub struct Transport {
     agent: Agent,
     connect_timeout: Duration,
     timeout: Duration,
+    /// The proxy's `host:port`, for messages.
+    proxy: Option<String>,
 }
 
 impl Transport {
     /// `extra_roots` (DER) are trusted for https in addition to the system roots and Mozilla's
     /// (webpki-root-certs). Certificate verification is always on: nothing here or in the
-    /// configuration turns it off.
-    pub fn new(connect_timeout: Duration, timeout: Duration, extra_roots: &[Vec<u8>]) -> Self {
+    /// configuration turns it off. Connections go through `proxy` when one is given.
+    pub fn new(
+        connect_timeout: Duration,
+        timeout: Duration,
+        extra_roots: &[Vec<u8>],
+        proxy: Option<&Proxy>,
+    ) -> Self {
         let config = AgentConfig::builder()
             // WeChat Pay never redirects API calls, and a payment client must not pick up a
-            // proxy from the environment behind its caller's back.
+            // proxy from the environment behind its caller's back: only the configured one.
             .max_redirects(0)
-            .proxy(None)
+            .proxy(proxy.map(Proxy::to_ureq))
             // Non-2xx answers carry WeChat's error body; they are answers, not failures.
             .http_status_as_error(false)
             .tls_config(tls_config(extra_roots))
@@ -117,16 +130,19 @@ impl Transport {
             .max_idle_connections_per_host(IDLE_PER_HOST)
             .max_idle_age(IDLE_AGE)
             .build();
-        // The connection phases, each marking its failures (TCP, then TLS for https).
-        // On top, the head and body of a request leave in one write.
+        // The connection phases, each marking its failures (the proxy's tunnel when there is
+        // one, TCP, then TLS for https). On top, the head and body of a request leave in one
+        // write.
         let connector =
-            ().chain(Phased(Phase::Tcp, TcpConnector::default()))
+            ().chain(Phased(Phase::Proxy, ConnectProxyConnector::default()))
+                .chain(Phased(Phase::Tcp, TcpConnector::default()))
                 .chain(Phased(Phase::Tls, RustlsConnector::default()))
                 .chain(Coalescing);
         Transport {
             agent: Agent::with_parts(config, connector, Lookup::default()),
             connect_timeout,
             timeout,
+            proxy: proxy.map(Proxy::address),
         }
     }
 
@@ -283,24 +299,29 @@ impl Transport {
     /// A failure to connect: nothing was written.
     fn not_sent(&self, host: &str, connecting: Connecting) -> Failure {
         let Connecting { phase, error } = connecting;
+        let phase = match phase {
+            Phase::Proxy => return self.tunnel_failed(host, error),
+            Phase::Tcp => Direct::Tcp,
+            Phase::Tls => Direct::Tls,
+        };
         let timed_out = matches!(error, ureq::Error::Timeout(_));
         let error = match error {
             ureq::Error::Io(e) => e,
             e => io::Error::other(e),
         };
         match phase {
-            Phase::Tcp if timed_out => Failure::NotConnected(Error::transport(
+            Direct::Tcp if timed_out => Failure::NotConnected(Error::transport(
                 format!(
                     "cannot connect to {host} within connect_timeout_ms ({} ms)",
                     self.connect_timeout.as_millis()
                 ),
                 Delivery::NotSent,
             )),
-            Phase::Tcp => Failure::NotConnected(Error::transport(
+            Direct::Tcp => Failure::NotConnected(Error::transport(
                 format!("cannot connect to {host}: {error}"),
                 Delivery::NotSent,
             )),
-            Phase::Tls => {
+            Direct::Tls => {
                 let message = if timed_out {
                     format!(
                         "TLS with {host} did not complete within connect_timeout_ms ({} ms)",
@@ -322,11 +343,74 @@ impl Transport {
             }
         }
     }
+
+    /// The CONNECT tunnel through the proxy failed: nothing reached the host. ureq's message
+    /// for an answer other than 200 is "proxy server responded CODE/REASON".
+    fn tunnel_failed(&self, host: &str, error: ureq::Error) -> Failure {
+        let proxy = format!("the proxy {}", self.proxy.as_deref().unwrap_or("(unknown)"));
+        let not_sent = |what: String| Failure::Other(Error::transport(what, Delivery::NotSent));
+        match error {
+            // Connecting to the proxy itself (the inner phases of the tunnel's own connection).
+            ureq::Error::Other(boxed) => match boxed.downcast::<Connecting>() {
+                Ok(inner) => {
+                    let timed_out = matches!(inner.error, ureq::Error::Timeout(_));
+                    not_sent(if timed_out {
+                        format!(
+                            "cannot connect to {proxy} within connect_timeout_ms ({} ms)",
+                            self.connect_timeout.as_millis()
+                        )
+                    } else {
+                        format!("cannot connect to {proxy}: {}", inner.error)
+                    })
+                }
+                Err(e) => not_sent(format!("{proxy} failed to open a tunnel to {host}: {e}")),
+            },
+            ureq::Error::ConnectProxyFailed(reason) => {
+                let status = reason
+                    .strip_prefix("proxy server responded ")
+                    .and_then(|rest| rest.split('/').next())
+                    .and_then(|code| code.parse::<u16>().ok());
+                match status {
+                    // 407 asks for credentials; some proxies (tinyproxy) answer wrong ones 401.
+                    Some(code @ (401 | 407)) => not_sent(format!(
+                        "{proxy} refused to open a tunnel to {host}: it answered CONNECT with \
+                         {code}, authentication required (check the user and password in proxy)"
+                    )),
+                    Some(code @ 500..=599) => Failure::NotConnected(Error::transport(
+                        format!("{proxy} could not reach {host} (it answered CONNECT with {code})"),
+                        Delivery::NotSent,
+                    )),
+                    Some(code) => not_sent(format!(
+                        "{proxy} refused to open a tunnel to {host}: it answered CONNECT with \
+                         {code} (does it allow CONNECT to this host and port?)"
+                    )),
+                    None => not_sent(format!(
+                        "{proxy} closed the connection before answering CONNECT to {host}"
+                    )),
+                }
+            }
+            ureq::Error::Timeout(_) => not_sent(format!(
+                "{proxy} did not answer CONNECT to {host} within connect_timeout_ms ({} ms)",
+                self.connect_timeout.as_millis()
+            )),
+            ureq::Error::Io(e) => not_sent(format!(
+                "{proxy} closed the connection while opening a tunnel to {host}: {e}"
+            )),
+            e => not_sent(format!("{proxy} failed to open a tunnel to {host}: {e}")),
+        }
+    }
 }
 
-/// The connection phases, in order; nothing is written to the server before both succeed.
+/// The connection phases, in order; nothing is written to the server before all succeed.
 #[derive(Clone, Copy, Debug)]
 enum Phase {
+    Proxy,
+    Tcp,
+    Tls,
+}
+
+/// The phases of the connection to the host itself (to the proxy, inside [`Phase::Proxy`]).
+enum Direct {
     Tcp,
     Tls,
 }

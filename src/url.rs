@@ -101,6 +101,11 @@ impl BaseUrl {
         &self.host
     }
 
+    /// Whether the scheme is https (plain http is only ever a loopback sandbox).
+    pub fn is_https(&self) -> bool {
+        self.text.starts_with("https://")
+    }
+
     /// The port, explicit or the scheme's default.
     pub fn port(&self) -> u16 {
         self.port

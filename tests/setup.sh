@@ -17,6 +17,7 @@ packages=(
   "php-cli|php|the PHP binding's tests"
   "phpunit|phpunit|the PHP binding's test runner"
   "composer|composer|composer validate of the PHP package"
+  "tinyproxy|tinyproxy|the proxy tests go through a real forward proxy"
 )
 CARGO_DENY=0.20.2   # tests/supply_chain.rs: licenses, bans, sources
 CARGO_FUZZ=0.13.2   # tests/fuzz_smoke.rs: every fuzz target for a few seconds

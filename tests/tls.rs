@@ -4,6 +4,8 @@
 //! sandbox, so a successful call is a real, verified sandbox answer over HTTPS.
 
 mod common;
+#[path = "common/tinyproxy.rs"]
+mod tinyproxy;
 #[path = "common/tls_relay.rs"]
 mod tls_relay;
 
@@ -11,7 +13,7 @@ use common::{EDU, example, sandbox};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rustls::ServerConfig;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
-use serde_json::json;
+use serde_json::{Value, json};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::Arc;
 use tls_relay::relay;
@@ -126,6 +128,38 @@ fn extra_ca_pem_makes_the_proxy_trusted() {
     let response = result.expect("trusted through extra_ca_pem");
     assert!(response.data["presign_token"].is_string());
     assert_eq!(response.base_url, s.url);
+}
+
+/// Through a forward proxy (tinyproxy) the TLS session is still the library's own with the
+/// server, end to end in the CONNECT tunnel: the same certificate is trusted or refused as
+/// without the proxy.
+#[test]
+fn tls_through_a_connect_proxy_is_end_to_end_and_checked_as_without_it() {
+    let s = setup();
+    let proxy = tinyproxy::Tinyproxy::start("tls", None);
+    let through = |extra: Value| {
+        let mut changes = json!({ "base_url": s.url, "proxy": proxy.url(None) });
+        for (k, v) in extra.as_object().unwrap() {
+            changes[k] = v.clone();
+        }
+        call(&s.fx.client_with(changes))
+    };
+    let response =
+        through(json!({ "extra_ca_pem": s.ca.pem })).expect("verified through the tunnel");
+    assert!(response.data["presign_token"].is_string());
+    let error = through(json!({})).expect_err("the test CA is not trusted, proxy or not");
+    assert_eq!(error.kind(), Kind::Transport, "{error}");
+    assert_eq!(error.to_json()["error"]["may_have_reached_server"], false);
+    assert!(
+        error.message().contains("certificate was refused"),
+        "{error}"
+    );
+    let port = s.url.rsplit(':').next().unwrap();
+    assert_eq!(
+        proxy.connects(),
+        vec![format!("CONNECT 127.0.0.1:{port} HTTP/1.1"); 2],
+        "both calls should have tunnelled through the proxy"
+    );
 }
 
 #[test]

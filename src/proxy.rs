@@ -1,0 +1,210 @@
+//! The outbound HTTP proxy of the configuration members `proxy` and `no_proxy`: where it is,
+//! which hosts bypass it, and its credentials, which no message, Debug output or log shows.
+//!
+//! Requests go through the proxy in a CONNECT tunnel, for https (TLS is end to end with WeChat
+//! Pay, checked as without a proxy) and for the plain-http loopback sandbox alike. The process
+//! environment is read only when the configuration says `"proxy": "environment"`.
+
+use crate::error::{Error, Result};
+use crate::url::Authority;
+use std::fmt;
+use zeroize::Zeroizing;
+
+/// The value of `proxy` that reads the proxy from the environment.
+pub const FROM_ENVIRONMENT: &str = "environment";
+
+/// A proxy the configuration names.
+#[derive(Clone)]
+pub struct Proxy {
+    host: String,
+    port: u16,
+    /// User and password of `Proxy-Authorization: Basic`, percent-decoded.
+    credentials: Option<(Zeroizing<String>, Zeroizing<String>)>,
+    /// Hosts that bypass the proxy: `example.com` that host, `.example.com` its subdomains,
+    /// `*` every host. Lower case.
+    no_proxy: Vec<String>,
+    /// Where it was configured, for messages: `proxy`, or the environment variable.
+    source: String,
+}
+
+impl fmt::Debug for Proxy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Proxy")
+            .field("address", &self.address())
+            .field(
+                "credentials",
+                &self.credentials.as_ref().map(|_| "<redacted>"),
+            )
+            .field("no_proxy", &self.no_proxy)
+            .field("source", &self.source)
+            .finish()
+    }
+}
+
+impl Proxy {
+    /// The proxy of the configuration members, or `None` for direct connections. `https` says
+    /// which environment variable `"environment"` reads: HTTPS_PROXY (or https_proxy) for
+    /// https base URLs, http_proxy for the plain-http sandbox (lower case only, as curl reads
+    /// it: a web server may set HTTP_PROXY from a request's `Proxy:` header); then ALL_PROXY.
+    pub fn from_config(
+        proxy: Option<&str>,
+        no_proxy: Option<&[String]>,
+        https: bool,
+    ) -> Result<Option<Proxy>> {
+        let no_proxy = match no_proxy {
+            Some(entries) => host_patterns(entries.iter().map(String::as_str), "no_proxy")?,
+            None => Vec::new(),
+        };
+        match proxy.map(str::trim) {
+            None | Some("") => {
+                if !no_proxy.is_empty() {
+                    return Err(Error::config(
+                        "no_proxy is set without proxy: set proxy too, or remove no_proxy",
+                    ));
+                }
+                Ok(None)
+            }
+            Some(FROM_ENVIRONMENT) => from_environment(no_proxy, https),
+            Some(url) => parse(url, "proxy", no_proxy).map(Some),
+        }
+    }
+
+    /// `host:port`, as messages name the proxy.
+    pub fn address(&self) -> String {
+        if self.host.contains(':') {
+            format!("[{}]:{}", self.host, self.port)
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// ureq's proxy: CONNECT over plain HTTP, the host resolved by the proxy.
+    pub(crate) fn to_ureq(&self) -> ureq::Proxy {
+        let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+            .host(&self.host)
+            .port(self.port)
+            .resolve_target(false);
+        if let Some((user, password)) = &self.credentials {
+            builder = builder.username(user).password(password);
+        }
+        for pattern in &self.no_proxy {
+            builder = builder.no_proxy(pattern);
+        }
+        // Host, port and patterns were checked when the configuration was read.
+        builder
+            .build()
+            .expect("a checked proxy address is a valid ureq proxy")
+    }
+}
+
+/// `http://[user:password@]host:port[/]`. Messages never quote the value: it may hold a password.
+fn parse(url: &str, source: &str, no_proxy: Vec<String>) -> Result<Proxy> {
+    let shape = || {
+        Error::config(format!(
+            "{source} must be http://[user:password@]host:port (an HTTP proxy that tunnels with \
+             CONNECT), or \"{FROM_ENVIRONMENT}\" to read HTTPS_PROXY and NO_PROXY"
+        ))
+    };
+    let rest = match url.split_once("://") {
+        Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => rest,
+        Some((scheme, _)) if scheme.eq_ignore_ascii_case("https") => {
+            return Err(Error::config(format!(
+                "{source}: a proxy spoken to over TLS (https://) is not supported; give its \
+                 http:// address (the tunnel to WeChat Pay is TLS end to end either way)"
+            )));
+        }
+        Some((scheme, _)) if scheme.to_ascii_lowercase().starts_with("socks") => {
+            return Err(Error::config(format!(
+                "{source}: SOCKS proxies are not supported; give an HTTP proxy that tunnels with CONNECT"
+            )));
+        }
+        _ => return Err(shape()),
+    };
+    let rest = rest.strip_suffix('/').unwrap_or(rest);
+    let (userinfo, authority) = match rest.rsplit_once('@') {
+        Some((userinfo, authority)) => (Some(userinfo), authority),
+        None => (None, rest),
+    };
+    if authority.contains(['/', '?', '#', ' ']) {
+        return Err(shape());
+    }
+    let Authority { host, port } = Authority::parse(authority).ok_or_else(shape)?;
+    let port = port
+        .ok_or_else(|| Error::config(format!("{source} names no port: give http://host:port")))?;
+    let credentials = match userinfo {
+        None => None,
+        Some(userinfo) => {
+            let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+            let decode = |part: &str| {
+                percent_encoding::percent_decode_str(part)
+                    .decode_utf8()
+                    .map(|s| Zeroizing::new(s.into_owned()))
+                    .map_err(|_| {
+                        Error::config(format!(
+                            "{source}: the user and password must be UTF-8 once percent-decoded"
+                        ))
+                    })
+            };
+            Some((decode(user)?, decode(password)?))
+        }
+    };
+    Ok(Proxy {
+        host: host.to_ascii_lowercase(),
+        port,
+        credentials,
+        no_proxy,
+        source: source.to_owned(),
+    })
+}
+
+fn from_environment(mut no_proxy: Vec<String>, https: bool) -> Result<Option<Proxy>> {
+    let names: &[&str] = if https {
+        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+    } else {
+        &["http_proxy", "ALL_PROXY", "all_proxy"]
+    };
+    let Some((name, url)) = names.iter().find_map(|name| {
+        std::env::var(name)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .map(|v| (*name, v))
+    }) else {
+        return Ok(None);
+    };
+    for name in ["NO_PROXY", "no_proxy"] {
+        if let Ok(list) = std::env::var(name) {
+            let entries = list.split(',').map(str::trim).filter(|e| !e.is_empty());
+            no_proxy.extend(host_patterns(entries, name)?);
+            break;
+        }
+    }
+    // curl and most tools accept a bare host:port in these variables.
+    let url = if url.contains("://") {
+        url
+    } else {
+        format!("http://{url}")
+    };
+    parse(url.trim(), name, no_proxy).map(Some)
+}
+
+/// Checks each `no_proxy` entry: a host name or address, `.suffix`, or `*`.
+fn host_patterns<'a>(entries: impl Iterator<Item = &'a str>, source: &str) -> Result<Vec<String>> {
+    entries
+        .map(|entry| {
+            let host = entry.strip_prefix('.').unwrap_or(entry);
+            let valid = entry == "*"
+                || (!host.is_empty()
+                    && host
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)));
+            if valid {
+                Ok(entry.to_ascii_lowercase())
+            } else {
+                Err(Error::config(format!(
+                    "{source} entry \"{entry}\" must be a host name or address (api.example.com), \
+                     a suffix (.example.com) or * (no scheme, port or path)"
+                )))
+            }
+        })
+        .collect()
+}
