@@ -87,11 +87,34 @@ struct Connections {
     closed: Condvar,
 }
 
+/// What a server has done since it started, for `GET /sandbox/stats`: clients debugging their
+/// keep-alive see how many connections their calls needed.
+#[derive(Debug, Default)]
+pub struct Counters {
+    /// Connections accepted and served (not those refused for being too many).
+    pub connections_accepted: AtomicU64,
+    /// Connections open now.
+    pub connections_open: AtomicU64,
+    /// Requests read whole and handed to the handler.
+    pub requests: AtomicU64,
+}
+
+impl Counters {
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "connections_accepted": self.connections_accepted.load(Ordering::Relaxed),
+            "connections_open": self.connections_open.load(Ordering::Relaxed),
+            "requests": self.requests.load(Ordering::Relaxed),
+        })
+    }
+}
+
 /// A listening server; dropping it shuts it down.
 pub struct HttpServer {
     addr: SocketAddr,
     stopping: Arc<AtomicBool>,
     connections: Arc<Connections>,
+    counters: Arc<Counters>,
     acceptor: Option<JoinHandle<()>>,
 }
 
@@ -105,23 +128,33 @@ impl HttpServer {
         let addr = listener.local_addr()?;
         let stopping = Arc::new(AtomicBool::new(false));
         let connections = Arc::new(Connections::default());
+        let counters = Arc::new(Counters::default());
         let handler: Arc<Handler> = Arc::new(handler);
         let acceptor = {
-            let (stopping, connections) = (Arc::clone(&stopping), Arc::clone(&connections));
+            let (stopping, connections, counters) = (
+                Arc::clone(&stopping),
+                Arc::clone(&connections),
+                Arc::clone(&counters),
+            );
             std::thread::Builder::new()
                 .name("sandbox-accept".into())
-                .spawn(move || accept(listener, &stopping, &connections, &handler))?
+                .spawn(move || accept(listener, &stopping, &connections, &counters, &handler))?
         };
         Ok(HttpServer {
             addr,
             stopping,
             connections,
+            counters,
             acceptor: Some(acceptor),
         })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    pub fn counters(&self) -> Arc<Counters> {
+        Arc::clone(&self.counters)
     }
 
     /// Stops accepting, closes idle connections, and waits for the requests in hand.
@@ -163,6 +196,7 @@ fn accept(
     listener: TcpListener,
     stopping: &AtomicBool,
     connections: &Arc<Connections>,
+    counters: &Arc<Counters>,
     handler: &Arc<Handler>,
 ) {
     static NEXT_ID: AtomicU64 = AtomicU64::new(0);
@@ -189,10 +223,20 @@ fn accept(
             };
         }
         let (connections_ref, handler) = (Arc::clone(connections), Arc::clone(handler));
+        let counters_ref = Arc::clone(counters);
         let spawned = std::thread::Builder::new()
             .name("sandbox-conn".into())
             .spawn(move || {
-                serve(stream, &*handler);
+                counters_ref
+                    .connections_accepted
+                    .fetch_add(1, Ordering::Relaxed);
+                counters_ref
+                    .connections_open
+                    .fetch_add(1, Ordering::Relaxed);
+                serve(stream, &counters_ref, &*handler);
+                counters_ref
+                    .connections_open
+                    .fetch_sub(1, Ordering::Relaxed);
                 lock(&connections_ref.open).remove(&id);
                 connections_ref.closed.notify_all();
             });
@@ -203,7 +247,7 @@ fn accept(
 }
 
 /// Serves the requests of one connection until it closes, breaks or idles out.
-fn serve(mut stream: TcpStream, handler: &Handler) {
+fn serve(mut stream: TcpStream, counters: &Counters, handler: &Handler) {
     let _ = stream.set_nodelay(true);
     let _ = stream.set_read_timeout(Some(IDLE));
     let _ = stream.set_write_timeout(Some(IDLE));
@@ -219,6 +263,7 @@ fn serve(mut stream: TcpStream, handler: &Handler) {
             }
         };
         let close = request.close;
+        counters.requests.fetch_add(1, Ordering::Relaxed);
         match handler(request.request) {
             Reply::Answer {
                 status,

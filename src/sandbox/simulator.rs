@@ -2,7 +2,7 @@
 
 use super::Authorization;
 use super::decryption::decrypt_fields;
-use super::http_server::{HttpServer, Reply, Request};
+use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::{Fault, Identity, random_hex};
 use crate::endpoints::{self, AnswerMember, Endpoint};
@@ -46,6 +46,8 @@ struct State {
     retry_unit_ms: AtomicU64,
     /// Set when the sandbox stops, so that pending deliveries end.
     stopping: Arc<AtomicBool>,
+    /// The server's connection and request counts, for `GET /sandbox/stats`.
+    counters: Arc<Counters>,
 }
 
 /// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
@@ -73,6 +75,7 @@ impl Sandbox {
             wrong_key: OnceLock::new(),
             retry_unit_ms: AtomicU64::new(1000),
             stopping: Arc::new(AtomicBool::new(false)),
+            counters: server.counters(),
         });
         let _ = state_slot.set(Arc::clone(&state));
         Ok(Sandbox { state, server })
@@ -89,6 +92,11 @@ impl Sandbox {
 
     pub fn identity(&self) -> &Identity {
         &self.state.identity
+    }
+
+    /// Connections accepted and open, and requests served, as `GET /sandbox/stats` shows them.
+    pub fn stats(&self) -> serde_json::Value {
+        self.state.counters.to_json()
     }
 
     /// A session by id, while it is valid.
@@ -291,6 +299,9 @@ impl State {
     /// schema, and then the fault its value asks for, or a new session.
     fn process(&self, request: &Request) -> std::result::Result<Reply, Refusal> {
         let path = request.path();
+        if path == "/sandbox/stats" {
+            return self.signed_answer(self.counters.to_json().to_string().into_bytes(), None);
+        }
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
                 return self.admin_sign(request, id);
