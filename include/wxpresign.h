@@ -59,7 +59,8 @@ typedef enum wxpresign_status {
 } wxpresign_status;
 
 /**
- * A configured client. Opaque; create with wxpresign_client_new, release with wxpresign_client_free.
+ * A configured client. Opaque; create with wxpresign_client_new (or wxpresign_client_shared),
+ * release with wxpresign_client_free.
  */
 typedef struct wxpresign_client wxpresign_client;
 
@@ -75,8 +76,26 @@ enum wxpresign_status wxpresign_client_new(const char *config_json,
                                            char **error_out);
 
 /**
- * Frees a client. NULL is a no-op. No call may be running on it.
- * `client` is NULL or a pointer from wxpresign_client_new not yet freed.
+ * Like wxpresign_client_new, but returns the process's client for this configuration when it
+ * holds one: the same keys, already parsed, and the same kept-alive connections and TLS
+ * sessions. For programs that cannot keep a client between units of work, such as a PHP-FPM
+ * worker whose requests each create one. A configuration is the same when its text is
+ * identical and every file it names has the same contents (a rotated key file gets a new
+ * client). Each handle is freed with wxpresign_client_free; the process keeps the client for
+ * 5 minutes after it was last asked for, at most 32 clients. Thread-safe. After fork(), the
+ * child gets clients of its own, never the parent's connections. A separate function, so
+ * that wxpresign_client_new always gives a client of the caller's own.
+ * Pointers are NULL or valid; config_json is NUL-terminated.
+ */
+enum wxpresign_status wxpresign_client_shared(const char *config_json,
+                                              struct wxpresign_client **client_out,
+                                              char **error_out);
+
+/**
+ * Frees a client handle. NULL is a no-op. No call may be running on it. A shared client lives
+ * on in the process (and in its other handles); this handle may not be used again.
+ * `client` is NULL or a pointer from wxpresign_client_new or wxpresign_client_shared not yet
+ * freed.
  */
 void wxpresign_client_free(struct wxpresign_client *client);
 

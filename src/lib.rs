@@ -17,6 +17,7 @@ pub mod json_pointer;
 pub mod keys;
 pub mod notification;
 pub mod proxy;
+pub mod registry;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod schema;

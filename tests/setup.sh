@@ -5,6 +5,9 @@
 # install and stops.
 set -euo pipefail
 
+# PHP-FPM's command carries PHP's version (php-fpm8.2 on Debian 12).
+php_fpm="php-fpm$(php -r 'echo PHP_MAJOR_VERSION, ".", PHP_MINOR_VERSION;' 2>/dev/null || true)"
+
 # Debian package, the command that shows it is there, and why the tests need it.
 packages=(
   "make|make|the C package test installs with the Makefile"
@@ -18,6 +21,8 @@ packages=(
   "phpunit|phpunit|the PHP binding's test runner"
   "composer|composer|composer validate of the PHP package"
   "tinyproxy|tinyproxy|the proxy tests go through a real forward proxy"
+  "php-fpm|$php_fpm|the PHP binding is tested in a real PHP-FPM pool"
+  "libfcgi-bin|cgi-fcgi|the PHP-FPM test sends its requests over FastCGI"
 )
 CARGO_DENY=0.20.2   # tests/supply_chain.rs: licenses, bans, sources
 CARGO_FUZZ=0.13.2   # tests/fuzz_smoke.rs: every fuzz target for a few seconds

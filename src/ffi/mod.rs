@@ -8,11 +8,13 @@ use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
 use crate::notification;
+use crate::registry;
 use libc::c_char;
 use serde_json::Value;
 use std::ffi::{CStr, CString};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
+use std::sync::Arc;
 
 /// Result of every libwxpresign call. Values are fixed and never reused.
 #[repr(C)]
@@ -53,9 +55,10 @@ impl From<Kind> for wxpresign_status {
     }
 }
 
-/// A configured client. Opaque; create with wxpresign_client_new, release with wxpresign_client_free.
+/// A configured client. Opaque; create with wxpresign_client_new (or wxpresign_client_shared),
+/// release with wxpresign_client_free.
 pub struct wxpresign_client {
-    client: Client,
+    client: Arc<Client>,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -160,7 +163,7 @@ unsafe fn respond_text(
 unsafe fn borrow_client<'a>(client: *const wxpresign_client) -> Result<&'a Client, Error> {
     // SAFETY: by the caller's contract.
     unsafe { client.as_ref() }
-        .map(|c| &c.client)
+        .map(|c| &*c.client)
         .ok_or_else(|| Error::argument("client is NULL"))
 }
 
@@ -195,6 +198,42 @@ pub unsafe extern "C" fn wxpresign_client_new(
     client_out: *mut *mut wxpresign_client,
     error_out: *mut *mut c_char,
 ) -> wxpresign_status {
+    unsafe {
+        make_client(config_json, client_out, error_out, |c| {
+            Client::from_json(c).map(Arc::new)
+        })
+    }
+}
+
+/// Like wxpresign_client_new, but returns the process's client for this configuration when it
+/// holds one: the same keys, already parsed, and the same kept-alive connections and TLS
+/// sessions. For programs that cannot keep a client between units of work, such as a PHP-FPM
+/// worker whose requests each create one. A configuration is the same when its text is
+/// identical and every file it names has the same contents (a rotated key file gets a new
+/// client). Each handle is freed with wxpresign_client_free; the process keeps the client for
+/// 5 minutes after it was last asked for, at most 32 clients. Thread-safe. After fork(), the
+/// child gets clients of its own, never the parent's connections. A separate function, so
+/// that wxpresign_client_new always gives a client of the caller's own.
+/// Pointers are NULL or valid; config_json is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_client_shared(
+    config_json: *const c_char,
+    client_out: *mut *mut wxpresign_client,
+    error_out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe { make_client(config_json, client_out, error_out, registry::shared) }
+}
+
+/// The body of wxpresign_client_new and wxpresign_client_shared, which differ in `make`.
+///
+/// # Safety
+/// As for wxpresign_client_new.
+unsafe fn make_client(
+    config_json: *const c_char,
+    client_out: *mut *mut wxpresign_client,
+    error_out: *mut *mut c_char,
+    make: impl FnOnce(&str) -> Result<Arc<Client>, Error>,
+) -> wxpresign_status {
     let made = panic_boundary(|| {
         if client_out.is_null() {
             return Err(Error::argument("client_out is NULL"));
@@ -202,7 +241,7 @@ pub unsafe extern "C" fn wxpresign_client_new(
         // SAFETY: NULL or NUL-terminated by the caller's contract.
         let config = unsafe { borrow_str(config_json, "config_json")? };
         Ok(Box::new(wxpresign_client {
-            client: Client::from_json(config)?,
+            client: make(config)?,
         }))
     });
     match made {
@@ -225,12 +264,14 @@ pub unsafe extern "C" fn wxpresign_client_new(
     }
 }
 
-/// Frees a client. NULL is a no-op. No call may be running on it.
-/// `client` is NULL or a pointer from wxpresign_client_new not yet freed.
+/// Frees a client handle. NULL is a no-op. No call may be running on it. A shared client lives
+/// on in the process (and in its other handles); this handle may not be used again.
+/// `client` is NULL or a pointer from wxpresign_client_new or wxpresign_client_shared not yet
+/// freed.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
     if !client.is_null() {
-        // SAFETY: allocated by Box::into_raw in wxpresign_client_new. Key material is wiped on drop.
+        // SAFETY: allocated by Box::into_raw in make_client. Key material is wiped on drop.
         let _ = panic_boundary(|| {
             drop(unsafe { Box::from_raw(client) });
             Ok(())

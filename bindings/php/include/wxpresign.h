@@ -18,6 +18,10 @@ enum wxpresign_status wxpresign_client_new(const char *config_json,
                                            struct wxpresign_client **client_out,
                                            char **error_out);
 
+enum wxpresign_status wxpresign_client_shared(const char *config_json,
+                                              struct wxpresign_client **client_out,
+                                              char **error_out);
+
 void wxpresign_client_free(struct wxpresign_client *client);
 
 void wxpresign_string_free(char *s);

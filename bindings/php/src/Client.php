@@ -25,20 +25,27 @@ final class Client implements \ArrayAccess
     private ?CData $handle = null;
 
     /**
+     * By default the client is the worker's shared one for this configuration
+     * (wxpresign_client_shared): under PHP-FPM, where the library stays loaded between requests,
+     * each request's `new Client($config)` finds the keys already parsed and the connections to
+     * WeChat Pay still open. It is kept 5 minutes after its last use, and a configuration whose
+     * files changed gets a new one. `shared: false` gives a client of this object's own.
+     *
      * @param array<string, mixed>|string $config the configuration (docs/configuration.md), or
      *        the path of a JSON file holding it
      * @param ?string $libraryPath libwxpresign.so to load; null to discover it (see Library)
+     * @param bool $shared the process's shared client (default), or a client of its own
      * @throws ConfigException when the configuration or the library is unusable
      * @throws ArgumentException when a value cannot be passed to C
      */
-    public function __construct(mixed $config, mixed $libraryPath = null)
+    public function __construct(mixed $config, mixed $libraryPath = null, bool $shared = true)
     {
         if ($libraryPath !== null && !is_string($libraryPath)) {
             throw Exception::local('argument', '$libraryPath must be a string or null, got ' . get_debug_type($libraryPath));
         }
         $configJson = self::configJson($config);
         $this->library = Library::load($libraryPath);
-        $this->handle = $this->library->newClient($configJson);
+        $this->handle = $this->library->newClient($configJson, $shared);
     }
 
     public function __destruct()

@@ -136,14 +136,19 @@ final class Library
         return self::locate($path);
     }
 
-    /** Creates a wxpresign_client from configuration JSON; throws ConfigException and the like. */
-    public function newClient(string $configJson): CData
+    /**
+     * A wxpresign_client from configuration JSON: the process's shared one for this configuration
+     * (wxpresign_client_shared) or, with $shared false, one of its own (wxpresign_client_new).
+     * Throws ConfigException and the like.
+     */
+    public function newClient(string $configJson, bool $shared = false): CData
     {
         $configJson = self::cString($configJson, 'the configuration');
         $client = $this->ffi->new('wxpresign_client*');
         $error = $this->ffi->new('char*');
+        $function = $shared ? 'wxpresign_client_shared' : 'wxpresign_client_new';
         try {
-            $status = $this->ffi->wxpresign_client_new($configJson, FFI::addr($client), FFI::addr($error));
+            $status = $this->ffi->$function($configJson, FFI::addr($client), FFI::addr($error));
             $text = FFI::isNull($error) ? null : FFI::string($error);
         } finally {
             if (!FFI::isNull($error)) {
@@ -151,7 +156,7 @@ final class Library
             }
         }
         if ($status !== 0 || FFI::isNull($client)) {
-            throw self::failure($status, $text ?? '', 'wxpresign_client_new');
+            throw self::failure($status, $text ?? '', $function);
         }
         return $client;
     }

@@ -29,7 +29,15 @@ class Client(EndpointMethods):
     C client after the calls in flight return; garbage collection frees it too.
     """
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, *, shared: bool = False) -> None:
+        """``config``: a dict, the path of the configuration JSON, or JSON text.
+
+        ``shared=True`` gives the process's client for this configuration when it holds one
+        (``wxpresign_client_shared``): the keys already parsed, the connections kept alive. For
+        code that cannot keep a client, such as a request handler that makes one per request.
+        Each process has its own: after a pre-fork server forks its workers, each worker gets
+        clients of its own. ``close()`` releases this object's handle only.
+        """
         # Set first: __del__ runs even when __init__ raises.
         self._handle: Optional[int] = None
         self._active = 0
@@ -39,13 +47,14 @@ class Client(EndpointMethods):
         handle = ctypes.c_void_p()
         error = ctypes.c_void_p()
         try:
-            status = self._library.client_new(text, ctypes.byref(handle), ctypes.byref(error))
+            make = self._library.client_shared if shared else self._library.client_new
+            status = make(text, ctypes.byref(handle), ctypes.byref(error))
         finally:
             document = self._library.take_string(error)
         if status != 0:
             raise _failure(status, document)
         if not handle.value:
-            raise InternalError.here("wxpresign_client_new reported success without a client")
+            raise InternalError.here("libwxpresign reported success without a client")
         self._handle = handle.value
 
     def call(self, path: str, request: Request) -> Envelope:

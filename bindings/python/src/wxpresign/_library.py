@@ -48,6 +48,9 @@ class Library:
         status = ctypes.c_int  # wxpresign_status, a C enum
 
         self.client_new = self._declare("wxpresign_client_new", status, [ctypes.c_char_p, out, out])
+        self.client_shared = self._declare(
+            "wxpresign_client_shared", status, [ctypes.c_char_p, out, out]
+        )
         self.client_free = self._declare("wxpresign_client_free", None, [ctypes.c_void_p])
         self.string_free = self._declare("wxpresign_string_free", None, [ctypes.c_void_p])
         # A static string the library owns: copying it into bytes is what we want.

@@ -1,0 +1,217 @@
+//! Clients shared within a process: asking for a client with a configuration the process already
+//! holds returns that client, with its parsed keys, its kept-alive connections and its TLS
+//! sessions. This is what a PHP-FPM worker needs, where every request builds its client anew
+//! but the library stays loaded, and what any program gets that creates clients where it cannot
+//! keep one (a request handler, a plugin).
+//!
+//! A configuration is the same when its JSON text is byte for byte the same, every file it names
+//! (`*_file`) has the same contents, and, with `"proxy": "environment"`, the proxy variables
+//! have the same values: a rotated key file gets a new client, never the old key. A held client
+//! nobody uses is kept for [`KEEP_UNUSED`] after it was last asked for, so that the next request
+//! finds it; at most [`MAX_HELD`] are held, and the least recently asked-for unused one makes
+//! room. After `fork()`, the child forgets what the parent held without closing it (the
+//! connections belong to the parent) and builds its own.
+
+use crate::client::Client;
+use crate::config::ConfigJson;
+use crate::error::Result;
+use crate::proxy::FROM_ENVIRONMENT;
+use aws_lc_rs::digest::{Context, SHA256, digest};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+/// How long a held client nobody uses stays after it was last asked for: well past the
+/// connections' idle time (7 s), so that keys stay parsed between a worker's requests.
+pub const KEEP_UNUSED: Duration = Duration::from_secs(300);
+
+/// The most clients held at once (one per merchant configuration a process serves).
+pub const MAX_HELD: usize = 32;
+
+/// The most of a named file read to tell whether it changed: the configuration's own limit.
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// The environment variables `"proxy": "environment"` reads.
+const PROXY_VARIABLES: [&str; 7] = [
+    "HTTPS_PROXY",
+    "https_proxy",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+
+type Digest32 = [u8; 32];
+
+struct Held {
+    /// SHA-256 of the configuration text.
+    config: Digest32,
+    /// What else made the client: each file's path with the SHA-256 of its contents (None if
+    /// it could not be read), and the proxy variables' values when the configuration reads them.
+    inputs: Inputs,
+    client: Arc<Client>,
+    last_asked: Instant,
+}
+
+#[derive(PartialEq, Eq)]
+struct Inputs {
+    files: Vec<(String, Option<Digest32>)>,
+    environment: Option<Digest32>,
+}
+
+struct Registry {
+    /// The process that made the held clients.
+    pid: u32,
+    held: Vec<Held>,
+}
+
+static REGISTRY: Mutex<Registry> = Mutex::new(Registry {
+    pid: 0,
+    held: Vec::new(),
+});
+
+fn registry() -> MutexGuard<'static, Registry> {
+    let mut registry = REGISTRY.lock().unwrap_or_else(|p| p.into_inner());
+    let pid = std::process::id();
+    if registry.pid != pid {
+        // A forked child: the clients' connections are the parent's sockets, and dropping them
+        // could write to those (a TLS close_notify). Leaked, never used again.
+        std::mem::forget(std::mem::take(&mut registry.held));
+        registry.pid = pid;
+    }
+    registry
+}
+
+/// The process's client for `config`, made from it when none is held (see the module
+/// documentation for when a configuration is the same). The error is `Client::from_json`'s.
+pub fn shared(config: &str) -> Result<Arc<Client>> {
+    let digest = sha256(config.as_bytes());
+    let now = Instant::now();
+    {
+        let mut registry = registry();
+        registry
+            .held
+            .retain(|h| Arc::strong_count(&h.client) > 1 || now - h.last_asked < KEEP_UNUSED);
+        if let Some(at) = registry.held.iter().position(|h| h.config == digest) {
+            let inputs = inputs_of(&registry.held[at].inputs);
+            if inputs == registry.held[at].inputs {
+                let held = &mut registry.held[at];
+                held.last_asked = now;
+                return Ok(held.client.clone());
+            }
+            // A file or variable changed: this configuration means something else now.
+            registry.held.remove(at);
+        }
+    }
+
+    // Built outside the lock: other configurations are served meanwhile. The inputs are read
+    // before the client, so that a file changing in between makes the next call build anew.
+    let raw: Option<ConfigJson> = serde_json::from_str(config).ok();
+    let inputs = inputs_of(&Inputs {
+        files: raw.as_ref().map(file_members).unwrap_or_default(),
+        environment: raw
+            .as_ref()
+            .filter(|r| r.proxy.as_deref().map(|p| p.trim()) == Some(FROM_ENVIRONMENT))
+            .map(|_| [0; 32]),
+    });
+    let client = Arc::new(Client::from_json(config)?);
+
+    let mut registry = registry();
+    if let Some(held) = registry
+        .held
+        .iter_mut()
+        .find(|h| h.config == digest && h.inputs == inputs)
+    {
+        // Another thread made the same client meanwhile: one is kept.
+        held.last_asked = now;
+        return Ok(held.client.clone());
+    }
+    if registry.held.len() >= MAX_HELD {
+        let unused = registry
+            .held
+            .iter()
+            .enumerate()
+            .filter(|(_, h)| Arc::strong_count(&h.client) == 1)
+            .min_by_key(|(_, h)| h.last_asked)
+            .map(|(at, _)| at);
+        match unused {
+            Some(at) => drop(registry.held.remove(at)),
+            // Every held client is in use: this one is not held.
+            None => return Ok(client),
+        }
+    }
+    registry.held.push(Held {
+        config: digest,
+        inputs,
+        client: client.clone(),
+        last_asked: now,
+    });
+    Ok(client)
+}
+
+/// How many clients the process holds (in use or kept for reuse).
+pub fn held() -> usize {
+    registry().held.len()
+}
+
+/// The paths of the files a configuration names.
+fn file_members(raw: &ConfigJson) -> Vec<(String, Option<Digest32>)> {
+    let single = [
+        &raw.merchant_private_key_file,
+        &raw.wechatpay_public_key_file,
+        &raw.extra_ca_file,
+    ];
+    single
+        .into_iter()
+        .flatten()
+        .chain(raw.platform_certificate_files.iter().flatten())
+        .map(|path| (path.clone(), None))
+        .collect()
+}
+
+/// `template` with every file's and the environment's current digest.
+fn inputs_of(template: &Inputs) -> Inputs {
+    Inputs {
+        files: template
+            .files
+            .iter()
+            .map(|(path, _)| (path.clone(), file_digest(path)))
+            .collect(),
+        environment: template.environment.map(|_| environment_digest()),
+    }
+}
+
+fn file_digest(path: &str) -> Option<Digest32> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let contents = zeroize::Zeroizing::new(std::fs::read(path).ok()?);
+    Some(sha256(&contents))
+}
+
+fn environment_digest() -> Digest32 {
+    let mut hasher = Context::new(&SHA256);
+    for name in PROXY_VARIABLES {
+        match std::env::var_os(name) {
+            Some(value) => {
+                hasher.update(&[1]);
+                hasher.update(value.as_encoded_bytes());
+                hasher.update(&[0]);
+            }
+            None => hasher.update(&[2]),
+        }
+    }
+    hasher
+        .finish()
+        .as_ref()
+        .try_into()
+        .expect("SHA-256 is 32 bytes")
+}
+
+fn sha256(bytes: &[u8]) -> Digest32 {
+    digest(&SHA256, bytes)
+        .as_ref()
+        .try_into()
+        .expect("SHA-256 is 32 bytes")
+}
