@@ -15,15 +15,20 @@ const REQUEST = [
     'trade_scene' => 'EDUCATION_PERIOD',
 ];
 
-/** CLIENT_JSON and CALLS from the command line of `$script`, or exit 2 with its usage. */
+/**
+ * CLIENT_JSON, CALLS and the mode from the command line of `$script`, or exit 2 with its usage.
+ * The mode "per-request" makes a new client for every call, as each PHP-FPM request does.
+ *
+ * @return array{string, int, bool}
+ */
 function arguments(array $argv, string $script): array
 {
-    [, $config, $calls] = $argv + [null, null, null];
-    if ($config === null || (int) $calls < 1) {
-        fwrite(STDERR, "usage: php bench/{$script} CLIENT_JSON CALLS\n");
+    [, $config, $calls, $mode] = $argv + [null, null, null, null];
+    if ($config === null || (int) $calls < 1 || ($mode !== null && $mode !== 'per-request')) {
+        fwrite(STDERR, "usage: php bench/{$script} CLIENT_JSON CALLS [per-request]\n");
         exit(2);
     }
-    return [$config, (int) $calls];
+    return [$config, (int) $calls, $mode === 'per-request'];
 }
 
 function cpu_seconds(): float

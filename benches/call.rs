@@ -41,7 +41,69 @@ fn full_call(c: &mut Criterion) {
     sandbox.shutdown();
 }
 
-criterion_group!(benches, full_call);
+/// What a new client costs (`wxpresign_client_new`), in its parts: reading the configuration
+/// (the keys parsed and checked) and the transport (TLS trust set-up); and what asking for a
+/// held client costs (`wxpresign_client_shared`), as each PHP-FPM request does.
+fn client_creation(c: &mut Criterion) {
+    let (identity, merchant_key) = Identity::generate().expect("key generation works");
+    let config = identity
+        .client_config(&merchant_key, "https://api.mch.weixin.qq.com")
+        .expect("the sandbox renders a configuration")
+        .to_string();
+    let mut group = c.benchmark_group("client creation");
+    group.throughput(Throughput::Elements(1));
+    group.bench_function("new client (wxpresign_client_new)", |b| {
+        b.iter(|| wxpresign::Client::from_json(black_box(&config)).expect("valid"))
+    });
+    group.bench_function("configuration alone (keys parsed)", |b| {
+        b.iter(|| wxpresign::config::Config::from_json(black_box(&config)).expect("valid"))
+    });
+    group.bench_function("transport alone (TLS trust)", |b| {
+        b.iter(|| {
+            wxpresign::transport::Transport::new(
+                std::time::Duration::from_secs(10),
+                std::time::Duration::from_secs(30),
+                &[],
+                None,
+            )
+        })
+    });
+    let held = wxpresign::registry::shared(&config).expect("valid");
+    group.bench_function("held client (wxpresign_client_shared)", |b| {
+        b.iter(|| wxpresign::registry::shared(black_box(&config)).expect("valid"))
+    });
+    drop(held);
+
+    // The same with both keys in files, as production configurations have them: each ask
+    // reads the two files to tell whether they changed.
+    let dir = std::env::temp_dir().join(format!("wxpresign-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a writable temp dir");
+    let mut with_files: serde_json::Value = serde_json::from_str(&config).expect("JSON");
+    for (inline, file) in [
+        ("merchant_private_key", "merchant_private_key_file"),
+        ("wechatpay_public_key", "wechatpay_public_key_file"),
+    ] {
+        let path = dir.join(format!("{inline}.pem"));
+        let pem = with_files[inline].take();
+        std::fs::write(&path, pem.as_str().expect("a PEM string")).expect("writable");
+        with_files
+            .as_object_mut()
+            .expect("an object")
+            .remove(inline);
+        with_files[file] = path.to_str().expect("UTF-8").into();
+    }
+    let with_files = with_files.to_string();
+    let held = wxpresign::registry::shared(&with_files).expect("valid");
+    group.bench_function(
+        "held client, keys in files (wxpresign_client_shared)",
+        |b| b.iter(|| wxpresign::registry::shared(black_box(&with_files)).expect("valid")),
+    );
+    drop(held);
+    let _ = std::fs::remove_dir_all(&dir);
+    group.finish();
+}
+
+criterion_group!(benches, full_call, client_creation);
 fn main() {
     support::without_libtest_flags();
     benches();

@@ -724,23 +724,45 @@ fn body_too_large() -> String {
 
 /// The TLS set-up shared by the library's and the sandbox's HTTP clients: rustls on aws-lc-rs,
 /// trusting the system roots, Mozilla's, and `extra_roots`. ureq builds the rustls
-/// configuration from it once per agent, so TLS sessions are resumed across connections.
+/// configuration from it once per agent, so TLS sessions are resumed across connections. The
+/// roots without extras are made once per process and shared by every client that adds none.
 pub(crate) fn tls_config(extra_roots: &[Vec<u8>]) -> TlsConfig {
-    let roots = system_roots()
-        .iter()
-        .chain(webpki_root_certs::TLS_SERVER_ROOT_CERTS)
-        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-        .chain(
+    let roots = if extra_roots.is_empty() {
+        Arc::clone(default_roots())
+    } else {
+        let mut roots = Vec::clone(default_roots());
+        roots.extend(
             extra_roots
                 .iter()
                 .map(|der| Certificate::from_der(der).to_owned()),
-        )
-        .collect::<Vec<_>>();
+        );
+        Arc::new(roots)
+    };
     TlsConfig::builder()
         .provider(TlsProvider::Rustls)
-        .unversioned_rustls_crypto_provider(Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-        .root_certs(RootCerts::Specific(Arc::new(roots)))
+        .unversioned_rustls_crypto_provider(Arc::clone(crypto_provider()))
+        .root_certs(RootCerts::Specific(roots))
         .build()
+}
+
+/// The system's roots and Mozilla's, as ureq takes them; made once per process.
+fn default_roots() -> &'static Arc<Vec<Certificate<'static>>> {
+    static ROOTS: OnceLock<Arc<Vec<Certificate<'static>>>> = OnceLock::new();
+    ROOTS.get_or_init(|| {
+        Arc::new(
+            system_roots()
+                .iter()
+                .chain(webpki_root_certs::TLS_SERVER_ROOT_CERTS)
+                .map(|der| Certificate::from_der(der.as_ref()).to_owned())
+                .collect(),
+        )
+    })
+}
+
+/// rustls on aws-lc-rs, made once per process.
+fn crypto_provider() -> &'static Arc<rustls::crypto::CryptoProvider> {
+    static PROVIDER: OnceLock<Arc<rustls::crypto::CryptoProvider>> = OnceLock::new();
+    PROVIDER.get_or_init(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
 }
 
 /// The system's trusted roots, read once per process (reading the store costs milliseconds).

@@ -84,6 +84,14 @@ fn compare_clients_call_the_sandbox_and_the_report_tabulates_them() {
         .arg(CALLS.to_string())
         .env("WXPRESIGN_LIBRARY", &library);
 
+    let mut php_per_request = Command::new("php");
+    php_per_request
+        .arg(bench.join("php_calls.php"))
+        .arg(&config)
+        .arg(CALLS.to_string())
+        .arg("per-request")
+        .env("WXPRESIGN_LIBRARY", &library);
+
     let mut python = Command::new("python3");
     python
         .arg(bench.join("py_calls.py"))
@@ -98,6 +106,7 @@ fn compare_clients_call_the_sandbox_and_the_report_tabulates_them() {
     for (name, command) in [
         ("C (libwxpresign)", c),
         ("PHP binding", php),
+        ("PHP binding, a client per request", php_per_request),
         ("Python binding", python),
     ] {
         let line = client_line(name, command);
@@ -132,7 +141,12 @@ fn compare_clients_call_the_sandbox_and_the_report_tabulates_them() {
         table.contains("OpenSSL floor (openssl speed -seconds 3 rsa2048, median of 1 runs"),
         "the floor line is missing:\n{table}"
     );
-    for name in ["C (libwxpresign)", "PHP binding", "Python binding"] {
+    for name in [
+        "C (libwxpresign)",
+        "PHP binding",
+        "PHP binding, a client per request",
+        "Python binding",
+    ] {
         let row = table
             .lines()
             .find(|l| l.starts_with(&format!("| {name} |")))
