@@ -198,6 +198,11 @@ fn measure(calls: u32) {
     };
     let http = library(format!("http://{sandbox}"));
     let https = library(text("https"));
+    let mut https_config = hello["config"].clone();
+    https_config["base_url"] = text("https").into();
+    https_config["extra_ca_pem"] = text("ca_pem").into();
+    https_config["user_agent"] = "php-fpm-shaped".into();
+    let https_config = https_config.to_string();
     let request = wxpresign::endpoints::find(EDU).expect("edu").example;
     let call = |client: &wxpresign::Client| {
         client.call(EDU, request).expect("a verified answer");
@@ -205,9 +210,20 @@ fn measure(calls: u32) {
 
     let once = client_config(&ca, false);
     let resuming = client_config(&ca, true);
+    // Each TLS connection to the front is one connection to the sandbox behind it.
+    let connections_before = sandbox_connections(sandbox);
+    let fpm_shaped = per_call(calls, || {
+        call(&wxpresign::registry::shared(&https_config).expect("a valid configuration"))
+    });
+    // Less the one sandbox_connections itself opens.
+    let handshakes = sandbox_connections(sandbox) - connections_before - 1;
     let rows: Vec<(&str, (f64, f64))> = vec![
         ("library call, plain HTTP", per_call(calls, || call(&http))),
         ("library call, HTTPS", per_call(calls, || call(&https))),
+        (
+            "library call, HTTPS, a shared client asked for per call (PHP-FPM-shaped)",
+            fpm_shaped,
+        ),
         (
             "GET, plain TCP",
             per_call(calls, || connection(sandbox, None)),
@@ -232,12 +248,28 @@ fn measure(calls: u32) {
     for (name, (cpu, wall)) in &rows {
         println!("| {name} | {cpu:.0} | {wall:.0} |");
     }
-    let tls_once = rows[4].1.0 - rows[2].1.0;
-    let tls_resumed = rows[5].1.0 - rows[2].1.0;
+    let tls_once = rows[5].1.0 - rows[3].1.0;
+    let tls_resumed = rows[6].1.0 - rows[3].1.0;
     println!(
         "\nHTTPS minus plain HTTP for a library call: {:+.0} µs of client CPU (its connections \
          are kept alive, so the handshake is paid once). Without keep-alive a handshake with a \
          configuration built once would add {tls_once:.0} µs, a resumed one {tls_resumed:.0} µs.",
         rows[1].1.0 - rows[0].1.0
     );
+    println!(
+        "PHP-FPM-shaped ({calls} calls, each asking for the shared client anew, one worker): \
+         {handshakes} TLS handshake(s)."
+    );
+}
+
+/// The connections the sandbox has accepted (`GET /sandbox/stats`, on a connection of its own).
+fn sandbox_connections(sandbox: SocketAddr) -> u64 {
+    let mut tcp = TcpStream::connect(sandbox).expect("the sandbox accepts");
+    tcp.write_all(b"GET /sandbox/stats HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        .expect("the request is written");
+    let mut answer = String::new();
+    tcp.read_to_string(&mut answer).expect("the answer is read");
+    let body = answer.split_once("\r\n\r\n").map_or("", |(_, b)| b);
+    let stats: Value = serde_json::from_str(body).expect("the stats are JSON");
+    stats["connections_accepted"].as_u64().expect("a count")
 }
