@@ -284,6 +284,9 @@ pub struct NotificationDelivery {
 
 impl NotificationDelivery {
     pub fn to_json(&self) -> Value {
+        // The state first: it changes after the last attempt is recorded, so a final state is
+        // never shown with its last attempt missing.
+        let state = self.state.lock().map(|s| *s).unwrap_or("pending");
         let attempts: Vec<Value> = self
             .attempts
             .lock()
@@ -301,7 +304,7 @@ impl NotificationDelivery {
             "notify_url": self.notify_url,
             "contract_id": self.contract_id,
             "retry_secs": self.retry_secs,
-            "state": self.state.lock().map(|s| *s).unwrap_or("pending"),
+            "state": state,
             "attempts": attempts,
         })
     }
