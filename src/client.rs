@@ -2,14 +2,14 @@
 //! the request, encrypts its sensitive fields, signs the exact bytes it sends, and verifies
 //! the answer before handing it back.
 
-use crate::config::Config;
+use crate::config::{Config, Retry};
 use crate::encryption::encrypt_fields;
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::ApiAnswer;
-use crate::error::{Error, Result};
+use crate::error::{Delivery, Error, Kind, Result};
 use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
-use crate::transport::{Failure, HttpResponse, Transport};
+use crate::transport::{Connection, Failure, HttpResponse, Transport};
 use crate::url::BaseUrl;
 use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
@@ -27,6 +27,62 @@ pub struct Response {
     pub base_url: String,
     /// Set when the call moved to the backup host.
     pub failover: Option<Failover>,
+    /// What the call did on the wire: see [`Trace`].
+    pub trace: Value,
+}
+
+/// What a call did on the wire, in every envelope and error JSON as `trace`:
+/// `{"attempts": [{"base_url", "connection": "new"|"reused", "elapsed_ms", "outcome"}, ...],
+/// "elapsed_ms"}`, one attempt per request sent or tried (a move to the backup host and each
+/// retry are attempts of their own).
+#[derive(Debug)]
+pub struct Trace {
+    started: Instant,
+    attempts: Vec<Value>,
+}
+
+impl Trace {
+    fn new() -> Trace {
+        Trace {
+            started: Instant::now(),
+            attempts: Vec::new(),
+        }
+    }
+
+    fn record(
+        &mut self,
+        base: &BaseUrl,
+        connection: Connection,
+        began: Instant,
+        result: &std::result::Result<HttpResponse, Failure>,
+    ) {
+        let outcome = match result {
+            Ok(answer) => format!("answered {}", answer.status),
+            Err(failure) => {
+                let e = match failure {
+                    Failure::NotConnected(e) | Failure::Other(e) => e,
+                };
+                match e.delivery() {
+                    Delivery::NotSent => "not sent".to_owned(),
+                    _ => "no answer; may have reached the server".to_owned(),
+                }
+            }
+        };
+        self.attempts.push(json!({
+            "base_url": base.as_str(),
+            "connection": connection.as_str(),
+            "elapsed_ms": millis(began.elapsed()),
+            "outcome": outcome,
+        }));
+    }
+
+    pub fn to_json(&self) -> Value {
+        json!({ "attempts": self.attempts, "elapsed_ms": millis(self.started.elapsed()) })
+    }
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// A call that moved to `backup_base_url` because nothing could be sent to `from`.
@@ -56,6 +112,7 @@ impl Response {
         if let Some(failover) = &self.failover {
             json["failover"] = failover.to_json();
         }
+        json["trace"] = self.trace.clone();
         json
     }
 }
@@ -73,6 +130,7 @@ pub struct Client {
     user_agent: String,
     allow_unknown_fields: bool,
     apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
+    retry: Retry,
 }
 
 impl std::fmt::Debug for Client {
@@ -90,6 +148,7 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .field("retry", &self.retry)
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
     }
@@ -132,6 +191,7 @@ impl Client {
             user_agent,
             allow_unknown_fields: config.allow_unknown_fields,
             apiv3_key: config.apiv3_key,
+            retry: config.retry,
         }
     }
 
@@ -184,14 +244,64 @@ impl Client {
             .map_err(|e| Error::internal(format!("cannot serialize the request: {e}")))?;
 
         let canonical_url = format!("/{}", endpoint.path);
-        let authorization =
-            self.signer
-                .authorization("POST", &canonical_url, unix_now(), &nonce()?, &body)?;
         // WeChat Pay documents a backup domain for api.mch.weixin.qq.com only.
         let (base, backup) = match endpoint.host {
             Host::Domestic => (&self.base_url, self.backup_base_url.as_ref()),
             Host::Global => (&self.global_base_url, None),
         };
+        let mut trace = Trace::new();
+        // Whether an earlier attempt may have reached WeChat Pay: the last error never says less.
+        let mut reached = Delivery::NotSent;
+        let mut attempt = 1;
+        loop {
+            let outcome = self.attempt(
+                &canonical_url,
+                &body,
+                serial,
+                base,
+                backup,
+                deadline,
+                &mut trace,
+            );
+            match outcome {
+                Ok(mut response) => {
+                    response.trace = trace.to_json();
+                    return Ok(response);
+                }
+                Err(e) => {
+                    let wait = self.backoff(attempt);
+                    let again = attempt < self.retry.max_attempts
+                        && worth_retrying(&e)
+                        && Instant::now() + wait < deadline;
+                    if !again {
+                        return Err(e.reached_earlier(reached).with_trace(trace.to_json()));
+                    }
+                    if e.delivery() != Delivery::NotSent {
+                        reached = e.delivery();
+                    }
+                    std::thread::sleep(wait);
+                    attempt += 1;
+                }
+            }
+        }
+    }
+
+    /// One attempt: the request signed anew (a fresh nonce and time: WeChat Pay refuses a nonce
+    /// it has seen), sent to `base`, and once to `backup` when nothing reached `base`.
+    #[allow(clippy::too_many_arguments)]
+    fn attempt(
+        &self,
+        canonical_url: &str,
+        body: &[u8],
+        serial: &str,
+        base: &BaseUrl,
+        backup: Option<&BaseUrl>,
+        deadline: Instant,
+        trace: &mut Trace,
+    ) -> Result<Response> {
+        let authorization =
+            self.signer
+                .authorization("POST", canonical_url, unix_now(), &nonce()?, body)?;
         let headers = [
             ("Authorization", authorization.as_str()),
             ("Accept", "application/json"),
@@ -200,9 +310,13 @@ impl Client {
             // Sent on every request: during WeChat's key migration it chooses the answer's key.
             ("Wechatpay-Serial", serial),
         ];
-        let send = |base: &BaseUrl| {
-            self.transport
-                .post(base, &canonical_url, &headers, &body, deadline)
+        let mut send = |base: &BaseUrl| {
+            let began = Instant::now();
+            let (result, connection) =
+                self.transport
+                    .post(base, canonical_url, &headers, body, deadline);
+            trace.record(base, connection, began, &result);
+            result
         };
         let (answer, base, failover) = match (send(base), backup) {
             (Ok(answer), _) => (answer, base, None),
@@ -223,6 +337,21 @@ impl Client {
         self.accept(answer, base, failover)
     }
 
+    /// The wait before attempt `attempt + 1`: `backoff`, doubled for each attempt since the
+    /// first, then scaled by a random factor of 0.5 to 1 so that clients do not retry in step.
+    fn backoff(&self, attempt: u32) -> Duration {
+        let doubled = self
+            .retry
+            .backoff
+            .saturating_mul(1 << (attempt - 1).min(16));
+        let mut byte = [0u8; 1];
+        let jitter = match aws_lc_rs::rand::fill(&mut byte) {
+            Ok(()) => 0.5 + f64::from(byte[0]) / 510.0,
+            Err(_) => 0.75,
+        };
+        doubled.mul_f64(jitter)
+    }
+
     /// Turns an HTTP answer from `base` into a verified response or an API error.
     fn accept(
         &self,
@@ -237,6 +366,7 @@ impl Client {
                 data,
                 base_url: base.to_string(),
                 failover,
+                trace: Value::Null,
             }),
             Err(e) => Err(tried(e, base, failover.as_ref())),
         }
@@ -265,6 +395,20 @@ impl Client {
             })?
         };
         Ok((answer.status, request_id, data))
+    }
+}
+
+/// The failures a retry may mend, as `retry` allows: nothing was sent (the request never reached
+/// WeChat Pay, so sending it is safe), or WeChat Pay answered 429 or 5xx (it treats a request
+/// with the same out_contract_code as the same request). Never a 4xx, a verification failure,
+/// or a transport failure after the request may have been sent.
+fn worth_retrying(e: &Error) -> bool {
+    match e.kind() {
+        Kind::Transport => e.delivery() == Delivery::NotSent,
+        Kind::Api => e
+            .api_answer()
+            .is_some_and(|a| a.http_status == 429 || a.http_status >= 500),
+        _ => false,
     }
 }
 

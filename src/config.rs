@@ -47,6 +47,55 @@ pub struct ConfigJson {
     /// `http://[user:password@]host:port` or `"environment"`; may hold a password.
     pub proxy: Option<Zeroizing<String>>,
     pub no_proxy: Option<Vec<String>>,
+    pub retry: Option<RetryJson>,
+}
+
+/// The `retry` member as written.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RetryJson {
+    pub max_attempts: Option<u32>,
+    pub backoff_ms: Option<u64>,
+}
+
+/// When a call is tried again (`retry`): off unless configured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retry {
+    /// Attempts in all, the first included; 1 means no retry.
+    pub max_attempts: u32,
+    /// The wait before the second attempt; each later one waits twice as long, with jitter.
+    pub backoff: Duration,
+}
+
+/// No retry: one attempt.
+fn no_retry() -> Retry {
+    Retry {
+        max_attempts: 1,
+        backoff: Duration::ZERO,
+    }
+}
+
+/// `retry`: `{"max_attempts": 1-10, "backoff_ms": 0-60000 (default 100)}`.
+fn retry(raw: Option<RetryJson>) -> Result<Retry> {
+    let Some(raw) = raw else {
+        return Ok(no_retry());
+    };
+    let max_attempts = raw.max_attempts.unwrap_or(1);
+    if !(1..=10).contains(&max_attempts) {
+        return Err(Error::config(format!(
+            "retry.max_attempts must be 1 to 10 (the first attempt included; 1: no retry), not {max_attempts}"
+        )));
+    }
+    let backoff_ms = raw.backoff_ms.unwrap_or(100);
+    if backoff_ms > 60_000 {
+        return Err(Error::config(format!(
+            "retry.backoff_ms must be 0 to 60000, not {backoff_ms}"
+        )));
+    }
+    Ok(Retry {
+        max_attempts,
+        backoff: Duration::from_millis(backoff_ms),
+    })
 }
 
 /// A validated configuration with its keys parsed. Debug output never shows key material.
@@ -72,6 +121,7 @@ pub struct Config {
     pub allow_unknown_fields: bool,
     /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
     pub proxy: Option<Proxy>,
+    pub retry: Retry,
 }
 
 impl fmt::Debug for Config {
@@ -105,6 +155,7 @@ impl fmt::Debug for Config {
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
             .field("proxy", &self.proxy)
+            .field("retry", &self.retry)
             .finish()
     }
 }
@@ -256,6 +307,7 @@ impl Config {
             raw.no_proxy.as_deref(),
             base_url.is_https(),
         )?;
+        let retry = retry(raw.retry)?;
         Ok(Config {
             mchid,
             merchant_serial_no,
@@ -272,6 +324,7 @@ impl Config {
             user_agent,
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
             proxy,
+            retry,
         })
     }
 }

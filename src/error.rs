@@ -93,6 +93,8 @@ pub struct Error {
     failover: Option<Value>,
     /// For a notification that failed to parse: the HTTP answer to send back.
     answer: Option<Value>,
+    /// For a call: its attempts and elapsed time (see `client::Trace`).
+    trace: Option<Value>,
 }
 
 impl Error {
@@ -109,6 +111,7 @@ impl Error {
             base_url: None,
             failover: None,
             answer: None,
+            trace: None,
         }
     }
 
@@ -185,6 +188,25 @@ impl Error {
     pub fn with_answer(mut self, answer: Value) -> Self {
         self.answer = Some(answer);
         self
+    }
+
+    /// The call's trace, shown as `trace` in the error JSON.
+    pub fn with_trace(mut self, trace: Value) -> Self {
+        self.trace = Some(trace);
+        self
+    }
+
+    /// Marks that an earlier attempt of the same call may have reached WeChat Pay, so that
+    /// this error (of the last attempt) never says less.
+    pub fn reached_earlier(mut self, earlier: Delivery) -> Self {
+        if earlier != Delivery::NotSent && self.delivery == Delivery::NotSent {
+            self.delivery = earlier;
+        }
+        self
+    }
+
+    pub fn trace(&self) -> Option<&Value> {
+        self.trace.as_ref()
     }
 
     pub fn kind(&self) -> Kind {
@@ -268,6 +290,9 @@ impl Error {
         }
         if let Some(answer) = &self.answer {
             put("answer", answer.clone());
+        }
+        if let Some(trace) = &self.trace {
+            put("trace", trace.clone());
         }
         put("retryable", self.retryable.into());
         put(

@@ -24,6 +24,7 @@ use crate::error::{Delivery, Error, Result};
 use crate::proxy::Proxy;
 use crate::url::BaseUrl;
 use rustls::pki_types::CertificateDer;
+use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
@@ -57,6 +58,28 @@ const IDLE_AGE: Duration = Duration::from_secs(7);
 /// How long a looked-up host's addresses are used without a new lookup: the JVM's default
 /// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise).
 const ADDRESS_TTL: Duration = Duration::from_secs(30);
+
+thread_local! {
+    /// Set when the attempt on this thread began a new connection: ureq runs the connectors on
+    /// the calling thread, and only when no pooled connection is taken.
+    static OPENING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Whether an attempt used a connection kept from an earlier call or opened one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Reused,
+    New,
+}
+
+impl Connection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Connection::Reused => "reused",
+            Connection::New => "new",
+        }
+    }
+}
 
 /// An HTTP answer with its raw body (signatures cover the exact bytes).
 #[derive(Debug)]
@@ -147,8 +170,26 @@ impl Transport {
     }
 
     /// POSTs `body` to `path` (with its query) under `base` with `headers`; the attempt ends
-    /// by `deadline` at the latest.
+    /// by `deadline` at the latest. Says too whether it opened a connection.
     pub fn post(
+        &self,
+        base: &BaseUrl,
+        path: &str,
+        headers: &[(&'static str, &str)],
+        body: &[u8],
+        deadline: Instant,
+    ) -> (std::result::Result<HttpResponse, Failure>, Connection) {
+        OPENING.with(|o| o.set(false));
+        let result = self.post_once(base, path, headers, body, deadline);
+        let connection = if OPENING.with(Cell::get) {
+            Connection::New
+        } else {
+            Connection::Reused
+        };
+        (result, connection)
+    }
+
+    fn post_once(
         &self,
         base: &BaseUrl,
         path: &str,
@@ -442,6 +483,7 @@ impl<In: Socket, C: Connector<In>> Connector<In> for Phased<C> {
         details: &ConnectionDetails,
         chained: Option<In>,
     ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        OPENING.with(|o| o.set(true));
         self.1.connect(details, chained).map_err(|error| {
             ureq::Error::Other(Box::new(Connecting {
                 phase: self.0,

@@ -33,6 +33,9 @@ pub enum Fault {
     Tampered,
     /// The connection is closed without an answer, after the request was read.
     Drop,
+    /// 500 the first time the value is sent, then answers as without a fault: what a retry
+    /// mends.
+    FailOnce,
 }
 
 impl Fault {
@@ -71,6 +74,10 @@ impl Fault {
             "200 whose body was changed after signing",
         ),
         ("SANDBOXDROP", "the connection is closed without an answer"),
+        (
+            "SANDBOXFAILONCE",
+            "500 SYSTEM_ERROR the first time this value is sent (within 10 minutes), then a correct answer: a retry succeeds",
+        ),
     ];
 
     /// The faults without a parameter, by the name after `SANDBOX`.
@@ -86,6 +93,7 @@ impl Fault {
         ("UNSIGNED", Fault::Unsigned),
         ("TAMPERED", Fault::Tampered),
         ("DROP", Fault::Drop),
+        ("FAILONCE", Fault::FailOnce),
     ];
 
     /// The fault a request value selects, if it starts with a magic prefix.

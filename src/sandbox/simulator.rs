@@ -48,6 +48,8 @@ struct State {
     stopping: Arc<AtomicBool>,
     /// The server's connection and request counts, for `GET /sandbox/stats`.
     counters: Arc<Counters>,
+    /// Values of the SANDBOXFAILONCE fault already failed, with when.
+    failed_once: Mutex<Expiring<String, Instant>>,
 }
 
 /// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
@@ -76,6 +78,7 @@ impl Sandbox {
             retry_unit_ms: AtomicU64::new(1000),
             stopping: Arc::new(AtomicBool::new(false)),
             counters: server.counters(),
+            failed_once: Mutex::new(Expiring::default()),
         });
         let _ = state_slot.set(Arc::clone(&state));
         Ok(Sandbox { state, server })
@@ -317,15 +320,32 @@ impl State {
             &request.body,
         )?;
         let value = self.checked_request(endpoint, request, text)?;
-        let fault = value
-            .get(endpoint.fault_field)
-            .and_then(Value::as_str)
-            .and_then(Fault::from_value);
+        let fault_value = value.get(endpoint.fault_field).and_then(Value::as_str);
+        let fault = fault_value.and_then(Fault::from_value);
+        if let (Some(Fault::FailOnce), Some(key)) = (fault, fault_value) {
+            if self.first_failure(key) {
+                return Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误"));
+            }
+        }
         if let Some(outcome) = fault.and_then(fault_before_answer) {
             return outcome;
         }
         let answer = self.open_session(endpoint, value);
         self.signed_answer(answer.to_string().into_bytes(), fault)
+    }
+
+    /// Whether this is the first time `value` (a SANDBOXFAILONCE value) is seen in 10 minutes.
+    fn first_failure(&self, value: &str) -> bool {
+        const REMEMBERED: Duration = Duration::from_secs(600);
+        let mut seen = self.failed_once.lock().unwrap_or_else(|p| p.into_inner());
+        seen.prune(|at| at.elapsed() < REMEMBERED);
+        match seen.map.get(value) {
+            Some(at) if at.elapsed() < REMEMBERED => false,
+            _ => {
+                seen.map.insert(value.to_owned(), Instant::now());
+                true
+            }
+        }
     }
 
     /// The request body as JSON, decrypted where the endpoint has encrypted members, and checked

@@ -13,8 +13,8 @@ use FFI\CData;
  *     $client->v3->eduPapay->contracts->presign->post(['json' => $request]);
  *     $client->chain('v3/edu-papay/contracts/presign')->post(['json' => $request]);
  *     $client['v3/edu-papay/contracts/presign']->post(['json' => $request]);
- * Each returns ['status' => 200, 'request_id' => '...', 'data' => [...], 'base_url' => '...'] or throws a
- * Wxpresign\Exception subclass.
+ * Each returns ['status' => 200, 'request_id' => '...', 'data' => [...], 'base_url' => '...',
+ * 'trace' => ['attempts' => [...], 'elapsed_ms' => ...]] or throws a Wxpresign\Exception subclass.
  *
  * @implements \ArrayAccess<string, Chain>
  */

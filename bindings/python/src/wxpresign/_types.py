@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, Mapping, TypedDict, Union
+from typing import Any, Dict, List, Mapping, TypedDict, Union
 
 #: A request: a dict (serialized with json.dumps) or JSON text (str or UTF-8 bytes) sent as is.
 Request = Union[Mapping[str, Any], str, bytes]
@@ -13,12 +13,31 @@ Request = Union[Mapping[str, Any], str, bytes]
 Failover = TypedDict("Failover", {"from": str, "reason": str})
 
 
+class Attempt(TypedDict):
+    """One request sent or tried: its host, a ``new`` or ``reused`` connection, its time, and
+    ``answered <status>``, ``not sent`` or ``no answer; may have reached the server``."""
+
+    base_url: str
+    connection: str
+    elapsed_ms: int
+    outcome: str
+
+
+class Trace(TypedDict):
+    """What the call did on the wire: every attempt (a move to the backup host and each retry
+    are attempts of their own) and the call's whole time."""
+
+    attempts: List[Attempt]
+    elapsed_ms: int
+
+
 class _Envelope(TypedDict):
     status: int
     request_id: str
     data: Dict[str, Any]
     #: The host that answered.
     base_url: str
+    trace: Trace
 
 
 class Envelope(_Envelope, total=False):
