@@ -155,6 +155,23 @@ enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client
                                                    char **out);
 
 /**
+ * Like wxpresign_notification_parse, for one notify URL that serves several merchants:
+ * `clients` holds `client_count` clients, one per merchant; the one whose WeChat Pay public key
+ * or platform certificate is the one the notification's Wechatpay-Serial names verifies and
+ * decrypts it. *out also holds "mchid" (that client's merchant) and "client" (its index in
+ * `clients`). A serial that none of them holds is a verify error whose "answer" is 401.
+ * Free *out with wxpresign_string_free. Thread-safe.
+ * `clients` is NULL or holds client_count valid client pointers; otherwise as
+ * wxpresign_notification_parse.
+ */
+enum wxpresign_status wxpresign_notification_parse_any(const struct wxpresign_client *const *clients,
+                                                       size_t client_count,
+                                                       const char *headers_json,
+                                                       const char *body,
+                                                       size_t body_len,
+                                                       char **out);
+
+/**
  * POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
  * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012693093
  * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html

@@ -211,6 +211,16 @@ impl Client {
         notification::parse(&self.verifier, self.apiv3_key(), headers, body, unix_now())
     }
 
+    /// The merchant id this client signs as.
+    pub fn mchid(&self) -> &str {
+        self.signer.mchid()
+    }
+
+    /// Whether this client holds the WeChat Pay key that `serial` names.
+    pub fn knows_serial(&self, serial: &str) -> bool {
+        self.verifier.key_for(serial).is_some()
+    }
+
     /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.
     pub fn call(&self, path: &str, request: &str) -> Result<Response> {
         let endpoint = endpoints::find(path).ok_or_else(|| {

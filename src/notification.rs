@@ -3,6 +3,7 @@
 //! APIv3 key, and the HTTP answer the merchant must send back.
 
 use crate::aes_gcm::decrypt;
+use crate::client::Client;
 use crate::error::{Error, Kind, Result};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
@@ -94,6 +95,45 @@ pub fn with_answer(parsed: Result<Notification>) -> Result<Value> {
             let answer = Answer::failure(&e).to_json();
             Err(e.with_answer(answer))
         }
+    }
+}
+
+/// For one notify URL serving several merchants: the client among `clients` whose WeChat Pay key
+/// (public key or platform certificate) is the one `Wechatpay-Serial` names, with its index.
+/// Every merchant's WeChat Pay key is its own, so the serial says whose notification it is.
+pub fn client_for<'a>(
+    clients: &[&'a Client],
+    headers: &SignedHeaders,
+) -> Result<(usize, &'a Client)> {
+    let serial = headers.serial.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| {
+        Error::verify(
+            "the notification has no Wechatpay-Serial header: an unsigned notification must be treated as forged",
+        )
+    })?;
+    clients
+        .iter()
+        .position(|c| c.knows_serial(serial))
+        .map(|at| (at, clients[at]))
+        .ok_or_else(|| {
+            Error::verify(format!(
+                "Wechatpay-Serial {serial} names the key of none of the {} merchants given: \
+                 the notification is for another merchant, or forged",
+                clients.len()
+            ))
+        })
+}
+
+/// [`with_answer`] for a notification parsed by one of several clients: adds `mchid` and
+/// `client`, the index of the client that verified it.
+pub fn with_answer_for(parsed: Result<(usize, String, Notification)>) -> Result<Value> {
+    match parsed {
+        Ok((at, mchid, notification)) => {
+            let mut value = with_answer(Ok(notification))?;
+            value["mchid"] = mchid.into();
+            value["client"] = at.into();
+            Ok(value)
+        }
+        Err(e) => with_answer(Err(e)),
     }
 }
 

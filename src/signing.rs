@@ -81,6 +81,10 @@ pub struct Signer {
 }
 
 impl Signer {
+    pub fn mchid(&self) -> &str {
+        &self.mchid
+    }
+
     pub fn new(mchid: String, serial_no: String, key: PrivateKey) -> Self {
         Signer {
             mchid,

@@ -367,6 +367,49 @@ pub unsafe extern "C" fn wxpresign_notification_parse(
     }
 }
 
+/// Like wxpresign_notification_parse, for one notify URL that serves several merchants:
+/// `clients` holds `client_count` clients, one per merchant; the one whose WeChat Pay public key
+/// or platform certificate is the one the notification's Wechatpay-Serial names verifies and
+/// decrypts it. *out also holds "mchid" (that client's merchant) and "client" (its index in
+/// `clients`). A serial that none of them holds is a verify error whose "answer" is 401.
+/// Free *out with wxpresign_string_free. Thread-safe.
+/// `clients` is NULL or holds client_count valid client pointers; otherwise as
+/// wxpresign_notification_parse.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_notification_parse_any(
+    clients: *const *const wxpresign_client,
+    client_count: usize,
+    headers_json: *const c_char,
+    body: *const c_char,
+    body_len: usize,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            notification::with_answer_for((|| {
+                if clients.is_null() || client_count == 0 {
+                    return Err(Error::argument("clients is NULL or client_count is 0"));
+                }
+                // SAFETY: client_count pointers by the caller's contract.
+                let handles = std::slice::from_raw_parts(clients, client_count);
+                let clients = handles
+                    .iter()
+                    .map(|&c| borrow_client(c))
+                    .collect::<Result<Vec<&Client>, Error>>()?;
+                let headers =
+                    notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
+                let body = borrow_bytes(body, body_len, "body")?;
+                let (at, client) = notification::client_for(&clients, &headers)?;
+                Ok((
+                    at,
+                    client.mchid().to_owned(),
+                    client.parse_notification(&headers, body)?,
+                ))
+            })())
+        })
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // One function per endpoint, generated from the table (tests/ffi_wrappers.rs writes the file, so
 // rustfmt leaves it as generated).

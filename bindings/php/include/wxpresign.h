@@ -43,6 +43,13 @@ enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client
                                                    size_t body_len,
                                                    char **out);
 
+enum wxpresign_status wxpresign_notification_parse_any(const struct wxpresign_client *const *clients,
+                                                       size_t client_count,
+                                                       const char *headers_json,
+                                                       const char *body,
+                                                       size_t body_len,
+                                                       char **out);
+
 enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_partner_jsapi(const struct wxpresign_client *client,
                                                                           const char *request_json,
                                                                           char **out);

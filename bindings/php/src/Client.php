@@ -129,6 +129,32 @@ final class Client implements \ArrayAccess
     }
 
     /**
+     * For one notify URL serving several merchants: verifies and decrypts the notification with
+     * the client (one per merchant) whose WeChat Pay key its Wechatpay-Serial names. The result
+     * also holds 'mchid', that client's merchant, and 'client', its key in $clients. A
+     * notification for none of them throws VerifyException whose answer is 401.
+     *
+     * @param array<array-key, Client> $clients
+     * @return array<string, mixed>
+     */
+    public static function parseNotificationFor(array $clients, mixed $headers, mixed $body): array
+    {
+        if ($clients === [] || array_filter($clients, static fn ($c) => !$c instanceof self) !== []) {
+            throw Exception::local('argument', '$clients must be a non-empty array of Wxpresign\\Client');
+        }
+        if (!is_string($body)) {
+            throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
+                . get_debug_type($body));
+        }
+        $keys = array_keys($clients);
+        $first = $clients[$keys[0]];
+        $handles = array_map(static fn (self $c): CData => $c->handle(), array_values($clients));
+        $parsed = $first->library->parseNotificationAny($handles, Request::headers($headers), $body);
+        $parsed['client'] = $keys[$parsed['client']];
+        return $parsed;
+    }
+
+    /**
      * Every endpoint the library knows: path, title, c_function, host, request schema, example.
      *
      * @return list<array<string, mixed>>

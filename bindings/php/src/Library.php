@@ -200,6 +200,28 @@ final class Library
     }
 
     /**
+     * wxpresign_notification_parse_any over several clients' handles (of this library).
+     *
+     * @param list<CData> $clients
+     * @return array<string, mixed>
+     */
+    public function parseNotificationAny(array $clients, string $headersJson, string $body): array
+    {
+        $handles = $this->ffi->new('const wxpresign_client*[' . count($clients) . ']');
+        foreach ($clients as $i => $client) {
+            $handles[$i] = $client;
+        }
+        return $this->invoke(
+            'wxpresign_notification_parse_any',
+            $handles,
+            count($clients),
+            self::cString($headersJson, 'the headers'),
+            $body,
+            strlen($body),
+        );
+    }
+
+    /**
      * The endpoint table from wxpresign_endpoints.
      *
      * @return list<array<string, mixed>>

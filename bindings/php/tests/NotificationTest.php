@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Wxpresign\Tests;
 
 use Wxpresign\ArgumentException;
+use Wxpresign\Client;
 use Wxpresign\VerifyException;
 
 /** parseNotification: verification, decryption and the answer to send back to WeChat Pay. */
@@ -26,6 +27,38 @@ final class NotificationTest extends SandboxTestCase
         self::assertSame('签约成功', $parsed['summary']);
         self::assertSame(SignedNotification::signedContract(), $parsed['resource']);
         self::assertSame(['status' => 200, 'headers' => [], 'body' => ''], $parsed['answer']);
+    }
+
+    /** A client whose WeChat Pay key is another merchant's (the official pages' example key). */
+    private static function anotherMerchant(): Client
+    {
+        $files = glob(dirname(__DIR__, 3) . '/tests/data/official_doc_wechatpay_public_key_PUB_KEY_ID_*.pem') ?: [];
+        self::assertCount(1, $files);
+        $id = substr(basename($files[0], '.pem'), strlen('official_doc_wechatpay_public_key_'));
+        return new Client(array_merge(self::config(), [
+            'wechatpay_public_key_id' => $id,
+            'wechatpay_public_key' => (string) file_get_contents($files[0]),
+        ]));
+    }
+
+    public function testOneNotifyUrlForManyMerchantsPicksTheClientBySerial(): void
+    {
+        $notification = self::signed();
+        $clients = ['other' => self::anotherMerchant(), 'ours' => self::client()];
+
+        $parsed = Client::parseNotificationFor($clients, $notification->headers, $notification->body);
+
+        self::assertSame('ours', $parsed['client']);
+        self::assertSame((string) self::config()['mchid'], $parsed['mchid']);
+        self::assertSame(SignedNotification::signedContract(), $parsed['resource']);
+        try {
+            Client::parseNotificationFor([self::anotherMerchant()], $notification->headers, $notification->body);
+            self::fail('a notification for an unknown serial was accepted');
+        } catch (VerifyException $e) {
+            self::assertSame(401, $e->getAnswer()['status']);
+        }
+        $this->expectException(ArgumentException::class);
+        Client::parseNotificationFor([], $notification->headers, $notification->body);
     }
 
     public function testPsr7StyleHeadersWithLowerCaseNamesAreAccepted(): void

@@ -201,3 +201,29 @@ def test_a_body_that_is_not_utf8_is_refused_with_an_answer(
     with pytest.raises(wxpresign.Error) as raised:
         client.parse_notification(headers, b"\xff\xfe{}")
     assert raised.value.answer is not None and raised.value.answer["status"] in (400, 401)
+
+
+def another_merchant(config: Dict[str, Any]) -> wxpresign.Client:
+    """A client whose WeChat Pay key is another merchant's (the official pages' example key)."""
+    data = PYTHON_DIR.parent.parent / "tests" / "data"
+    (pem,) = data.glob("official_doc_wechatpay_public_key_PUB_KEY_ID_*.pem")
+    key_id = pem.stem.split("public_key_", 1)[1]
+    other = dict(config, wechatpay_public_key_id=key_id, wechatpay_public_key=pem.read_text())
+    return wxpresign.Client(other)
+
+
+def test_one_notify_url_for_many_merchants_picks_the_client_by_serial(
+    client: wxpresign.Client, config: Dict[str, Any], delivered: List[Received]
+) -> None:
+    headers, body, _ = delivered[0]
+    with another_merchant(config) as other:
+        parsed = wxpresign.parse_notification([other, client], headers, body)
+        assert parsed["client"] == 1
+        assert parsed["mchid"] == str(config["mchid"])
+        assert parsed["answer"]["status"] == 200
+        with pytest.raises(wxpresign.VerifyError) as raised:
+            wxpresign.parse_notification([other], headers, body)
+    answer = raised.value.answer
+    assert answer is not None and answer["status"] == 401
+    with pytest.raises(wxpresign.ArgumentError):
+        wxpresign.parse_notification([], headers, body)

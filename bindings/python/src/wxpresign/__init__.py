@@ -10,7 +10,7 @@ Every call validates, encrypts, signs and verifies in libwxpresign; failures rai
 of :class:`Error`. See docs/ in the repository for configuration, errors and notifications.
 """
 
-from ._client import Client, endpoints, version
+from ._client import Client, endpoints, parse_notification, version
 from ._errors import (
     ApiError,
     ArgumentError,
@@ -38,6 +38,7 @@ __all__ = [
     "Error",
     "InternalError",
     "LibraryError",
+    "parse_notification",
     "Notification",
     "Request",
     "TransportError",

@@ -7,7 +7,7 @@ import ctypes
 import json
 import os
 import threading
-from typing import Any, Dict, Iterator, List, Mapping, Optional, Union, cast
+from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple, Union, cast
 
 from ._endpoints import EndpointMethods
 from ._errors import ArgumentError, ConfigError, Error, InternalError, from_library
@@ -83,15 +83,7 @@ class Client(EndpointMethods):
         the notification with ``resource`` decrypted and ``answer``, the HTTP answer to send
         back. On failure the exception's ``answer`` is the answer to send.
         """
-        headers_bytes = _c_string(_dumps(_header_values(headers), "headers"), "headers")
-        if isinstance(body, str):
-            raise ArgumentError.here(
-                "body must be the raw request body as bytes, not str: the signature covers the "
-                "exact bytes received"
-            )
-        if not isinstance(body, (bytes, bytearray, memoryview)):
-            raise ArgumentError.here(f"body must be bytes, not {type(body).__name__}")
-        data = bytes(body)
+        headers_bytes, data = _notification_arguments(headers, body)
         parse = self._library.notification_parse
         if parse is None:
             raise LibraryError(
@@ -150,6 +142,47 @@ class Client(EndpointMethods):
                 self._active -= 1
                 if self._active == 0:
                     self._state.notify_all()
+
+
+def parse_notification(
+    clients: Sequence[Client], headers: Mapping[str, str], body: bytes
+) -> Notification:
+    """For one notify URL serving several merchants: verifies and decrypts the notification with
+    the client (one per merchant) whose WeChat Pay key its ``Wechatpay-Serial`` names. The
+    result also holds ``mchid``, that client's merchant, and ``client``, its index in
+    ``clients``. A notification for none of them raises VerifyError whose ``answer`` is 401.
+    """
+    if not clients or not all(isinstance(c, Client) for c in clients):
+        raise ArgumentError.here("clients must be a non-empty sequence of wxpresign.Client")
+    headers_bytes, data = _notification_arguments(headers, body)
+    library = clients[0]._library
+    parse = library.notification_parse_any
+    if parse is None:
+        raise LibraryError(
+            f"{library.path} has no wxpresign_notification_parse_any: it needs a newer libwxpresign"
+        )
+    with contextlib.ExitStack() as borrowed:
+        handles = [borrowed.enter_context(c._borrow()) for c in clients]
+        array = (ctypes.c_void_p * len(handles))(*handles)
+        out = ctypes.c_void_p()
+        try:
+            status = parse(array, len(handles), headers_bytes, data, len(data), ctypes.byref(out))
+        finally:
+            text = library.take_string(out)
+    return cast(Notification, _success(status, text))
+
+
+def _notification_arguments(headers: Mapping[str, str], body: bytes) -> Tuple[bytes, bytes]:
+    """The headers as C JSON text and the raw body, checked."""
+    headers_bytes = _c_string(_dumps(_header_values(headers), "headers"), "headers")
+    if isinstance(body, str):
+        raise ArgumentError.here(
+            "body must be the raw request body as bytes, not str: the signature covers the "
+            "exact bytes received"
+        )
+    if not isinstance(body, (bytes, bytearray, memoryview)):
+        raise ArgumentError.here(f"body must be bytes, not {type(body).__name__}")
+    return headers_bytes, bytes(body)
 
 
 def version() -> str:

@@ -69,6 +69,20 @@ class Library:
                 status,
                 [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_size_t, out],
             )
+        self.notification_parse_any: Optional[Callable[..., int]] = None
+        if hasattr(cdll, "wxpresign_notification_parse_any"):
+            self.notification_parse_any = self._declare(
+                "wxpresign_notification_parse_any",
+                status,
+                [
+                    ctypes.POINTER(ctypes.c_void_p),
+                    ctypes.c_size_t,
+                    ctypes.c_char_p,
+                    ctypes.c_char_p,
+                    ctypes.c_size_t,
+                    out,
+                ],
+            )
 
     def _declare(
         self, name: str, restype: Optional[type], argtypes: List[type]

@@ -55,9 +55,7 @@ class Answer(TypedDict):
     body: str
 
 
-class Notification(TypedDict):
-    """A verified notification with its ``resource`` decrypted, and the answer to send."""
-
+class _Notification(TypedDict):
     id: str
     create_time: str
     event_type: str
@@ -65,3 +63,12 @@ class Notification(TypedDict):
     summary: str
     resource: Dict[str, Any]
     answer: Answer
+
+
+class Notification(_Notification, total=False):
+    """A verified notification with its ``resource`` decrypted, and the answer to send; from
+    :func:`wxpresign.parse_notification` also ``mchid`` and ``client``, the merchant and the
+    index of the client that verified it."""
+
+    mchid: str
+    client: int
