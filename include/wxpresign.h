@@ -59,10 +59,40 @@ typedef enum wxpresign_status {
 } wxpresign_status;
 
 /**
+ * How much is logged, from least to most. Values are fixed.
+ */
+typedef enum wxpresign_log_level {
+  /**
+   * Nothing: the hook is off.
+   */
+  WXPRESIGN_LOG_OFF = 0,
+  /**
+   * Calls that failed.
+   */
+  WXPRESIGN_LOG_WARN = 2,
+  /**
+   * Every call.
+   */
+  WXPRESIGN_LOG_INFO = 3,
+  /**
+   * Every call and every attempt, with the request's and answer's heads.
+   */
+  WXPRESIGN_LOG_DEBUG = 4
+} wxpresign_log_level;
+
+/**
  * A configured client. Opaque; create with wxpresign_client_new (or wxpresign_client_shared),
  * release with wxpresign_client_free.
  */
 typedef struct wxpresign_client wxpresign_client;
+
+/**
+ * The log callback (NULL for none): `user` as given, the event's level, and the event as
+ * NUL-terminated JSON valid only during the call.
+ */
+typedef void (*wxpresign_log_callback)(void *user,
+                                       enum wxpresign_log_level level,
+                                       const char *event_json);
 
 /**
  * Creates a client from a configuration JSON document (see docs/configuration.md).
@@ -98,6 +128,22 @@ enum wxpresign_status wxpresign_client_shared(const char *config_json,
  * freed.
  */
 void wxpresign_client_free(struct wxpresign_client *client);
+
+/**
+ * Installs the process-wide log hook (SQLite's SQLITE_CONFIG_LOG, for libwxpresign): from
+ * now on `callback(user, level, event_json)` receives one JSON event per call (INFO, or WARN
+ * when the call failed: endpoint, method, path, status, WeChat code, Request-ID, elapsed_ms,
+ * attempts, connection, failover, error kind and message) and, at DEBUG, one per attempt (its
+ * host, connection, time and outcome, with the request's and answer's heads). NULL or
+ * WXPRESIGN_LOG_OFF removes the hook. No secret is ever in an event: no key, no signature (both
+ * redacted from the heads), no body, no encrypted value, no notification.
+ * The callback is called on the thread that made the call, possibly many at once; it must
+ * return quickly, must not call into libwxpresign, and event_json is valid only during the call.
+ * `user` is passed back as given and never dereferenced. Thread-safe; returns WXPRESIGN_OK.
+ */
+enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback,
+                                           void *user,
+                                           enum wxpresign_log_level level);
 
 /**
  * Frees a string returned by libwxpresign. NULL is a no-op.

@@ -7,6 +7,7 @@ use crate::encryption::encrypt_fields;
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
+use crate::log::{self, wxpresign_log_level as Level};
 use crate::notification::{self, Notification};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
@@ -54,6 +55,7 @@ impl Trace {
         base: &BaseUrl,
         connection: Connection,
         began: Instant,
+        request_head: &[(&'static str, &str)],
         result: &std::result::Result<HttpResponse, Failure>,
     ) {
         let outcome = match result {
@@ -68,12 +70,24 @@ impl Trace {
                 }
             }
         };
-        self.attempts.push(json!({
+        let attempt = json!({
             "base_url": base.as_str(),
             "connection": connection.as_str(),
             "elapsed_ms": millis(began.elapsed()),
             "outcome": outcome,
-        }));
+        });
+        log::emit(Level::WXPRESIGN_LOG_DEBUG, || {
+            let mut event = attempt.clone();
+            event["event"] = "attempt".into();
+            event["request_head"] = log::redacted_head(request_head.iter().copied());
+            if let Ok(answer) = result {
+                event["answer_head"] = log::redacted_head(
+                    answer.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+                );
+            }
+            event
+        });
+        self.attempts.push(attempt);
     }
 
     pub fn to_json(&self) -> Value {
@@ -276,6 +290,7 @@ impl Client {
             match outcome {
                 Ok(mut response) => {
                     response.trace = trace.to_json();
+                    log_call(endpoint, &canonical_url, &response.trace, Ok(&response));
                     return Ok(response);
                 }
                 Err(e) => {
@@ -284,7 +299,9 @@ impl Client {
                         && worth_retrying(&e)
                         && Instant::now() + wait < deadline;
                     if !again {
-                        return Err(e.reached_earlier(reached).with_trace(trace.to_json()));
+                        let e = e.reached_earlier(reached).with_trace(trace.to_json());
+                        log_call(endpoint, &canonical_url, &trace.to_json(), Err(&e));
+                        return Err(e);
                     }
                     if e.delivery() != Delivery::NotSent {
                         reached = e.delivery();
@@ -325,7 +342,7 @@ impl Client {
             let (result, connection) =
                 self.transport
                     .post(base, canonical_url, &headers, body, deadline);
-            trace.record(base, connection, began, &result);
+            trace.record(base, connection, began, &headers, &result);
             result
         };
         let (answer, base, failover) = match (send(base), backup) {
@@ -406,6 +423,52 @@ impl Client {
         };
         Ok((answer.status, request_id, data))
     }
+}
+
+/// The call's event for the log hook: info when it succeeded, warn when it failed.
+fn log_call(
+    endpoint: &Endpoint,
+    path: &str,
+    trace: &Value,
+    outcome: std::result::Result<&Response, &Error>,
+) {
+    let level = match outcome {
+        Ok(_) => Level::WXPRESIGN_LOG_INFO,
+        Err(_) => Level::WXPRESIGN_LOG_WARN,
+    };
+    log::emit(level, || {
+        let attempts = trace["attempts"].as_array().map_or(0, Vec::len);
+        let mut event = json!({
+            "event": "call",
+            "endpoint": endpoint.path,
+            "method": "POST",
+            "path": path,
+            "elapsed_ms": trace["elapsed_ms"],
+            "attempts": attempts,
+            "connection": trace["attempts"][attempts.saturating_sub(1)]["connection"],
+        });
+        match outcome {
+            Ok(response) => {
+                event["status"] = response.status.into();
+                event["request_id"] = response.request_id.clone().into();
+                event["base_url"] = response.base_url.clone().into();
+                event["failover"] = response.failover.is_some().into();
+            }
+            Err(e) => {
+                event["status"] = e.api_answer().map(|a| a.http_status).into();
+                event["code"] = e.api_answer().and_then(|a| a.code.clone()).into();
+                event["request_id"] = e.request_id().into();
+                event["base_url"] = e.base_url().into();
+                event["failover"] = e.failover().is_some().into();
+                event["error"] = json!({
+                    "kind": e.kind().as_str(),
+                    "message": e.message(),
+                    "may_have_reached_server": e.delivery() != Delivery::NotSent,
+                });
+            }
+        }
+        event
+    });
 }
 
 /// The failures a retry may mend, as `retry` allows: nothing was sent (the request never reached

@@ -15,6 +15,7 @@ pub mod error;
 pub mod ffi;
 pub mod json_pointer;
 pub mod keys;
+pub mod log;
 pub mod notification;
 pub mod proxy;
 pub mod registry;

@@ -7,6 +7,7 @@
 use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
+use crate::log::{self, wxpresign_log_callback, wxpresign_log_level};
 use crate::notification;
 use crate::registry;
 use libc::c_char;
@@ -276,6 +277,31 @@ pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
             drop(unsafe { Box::from_raw(client) });
             Ok(())
         });
+    }
+}
+
+/// Installs the process-wide log hook (SQLite's SQLITE_CONFIG_LOG, for libwxpresign): from
+/// now on `callback(user, level, event_json)` receives one JSON event per call (INFO, or WARN
+/// when the call failed: endpoint, method, path, status, WeChat code, Request-ID, elapsed_ms,
+/// attempts, connection, failover, error kind and message) and, at DEBUG, one per attempt (its
+/// host, connection, time and outcome, with the request's and answer's heads). NULL or
+/// WXPRESIGN_LOG_OFF removes the hook. No secret is ever in an event: no key, no signature (both
+/// redacted from the heads), no body, no encrypted value, no notification.
+/// The callback is called on the thread that made the call, possibly many at once; it must
+/// return quickly, must not call into libwxpresign, and event_json is valid only during the call.
+/// `user` is passed back as given and never dereferenced. Thread-safe; returns WXPRESIGN_OK.
+#[unsafe(no_mangle)]
+pub extern "C" fn wxpresign_config_log(
+    callback: wxpresign_log_callback,
+    user: *mut std::ffi::c_void,
+    level: wxpresign_log_level,
+) -> wxpresign_status {
+    match panic_boundary(|| {
+        log::configure(callback, user as usize, level);
+        Ok(())
+    }) {
+        Ok(()) => wxpresign_status::WXPRESIGN_OK,
+        Err(e) => e.kind().into(),
     }
 }
 

@@ -12,7 +12,18 @@ typedef enum wxpresign_status {
   WXPRESIGN_ERR_INTERNAL = 8
 } wxpresign_status;
 
+typedef enum wxpresign_log_level {
+  WXPRESIGN_LOG_OFF = 0,
+  WXPRESIGN_LOG_WARN = 2,
+  WXPRESIGN_LOG_INFO = 3,
+  WXPRESIGN_LOG_DEBUG = 4
+} wxpresign_log_level;
+
 typedef struct wxpresign_client wxpresign_client;
+
+typedef void (*wxpresign_log_callback)(void *user,
+                                       enum wxpresign_log_level level,
+                                       const char *event_json);
 
 enum wxpresign_status wxpresign_client_new(const char *config_json,
                                            struct wxpresign_client **client_out,
@@ -23,6 +34,10 @@ enum wxpresign_status wxpresign_client_shared(const char *config_json,
                                               char **error_out);
 
 void wxpresign_client_free(struct wxpresign_client *client);
+
+enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback,
+                                           void *user,
+                                           enum wxpresign_log_level level);
 
 void wxpresign_string_free(char *s);
 

@@ -24,6 +24,8 @@ final class Client implements \ArrayAccess
 
     private ?CData $handle = null;
 
+    private ?object $logger = null;
+
     /**
      * By default the client is the worker's shared one for this configuration
      * (wxpresign_client_shared): under PHP-FPM, where the library stays loaded between requests,
@@ -35,11 +37,20 @@ final class Client implements \ArrayAccess
      *        the path of a JSON file holding it
      * @param ?string $libraryPath libwxpresign.so to load; null to discover it (see Library)
      * @param bool $shared the process's shared client (default), or a client of its own
+     * @param ?object $logger a PSR-3 logger (Psr\Log\LoggerInterface, or any object with
+     *        log($level, $message, $context)): each call is logged with its trace, "info" when
+     *        it succeeded and "warning" when it failed, from PHP, so nothing of PHP's outlives
+     *        the request in the library
      * @throws ConfigException when the configuration or the library is unusable
      * @throws ArgumentException when a value cannot be passed to C
      */
-    public function __construct(mixed $config, mixed $libraryPath = null, bool $shared = true)
+    public function __construct(mixed $config, mixed $libraryPath = null, bool $shared = true, ?object $logger = null)
     {
+        if ($logger !== null && !method_exists($logger, 'log')) {
+            throw Exception::local('argument', '$logger must be a PSR-3 logger (an object with log($level, $message, $context)), got '
+                . get_debug_type($logger));
+        }
+        $this->logger = $logger;
         if ($libraryPath !== null && !is_string($libraryPath)) {
             throw Exception::local('argument', '$libraryPath must be a string or null, got ' . get_debug_type($libraryPath));
         }
@@ -106,7 +117,32 @@ final class Client implements \ArrayAccess
         if (!is_string($path)) {
             throw Exception::local('argument', 'the endpoint path must be a string, got ' . get_debug_type($path));
         }
-        return $this->library->call($this->handle(), $path, Request::object($request, 'the request'));
+        $request = Request::object($request, 'the request');
+        if ($this->logger === null) {
+            return $this->library->call($this->handle(), $path, $request);
+        }
+        try {
+            $answer = $this->library->call($this->handle(), $path, $request);
+        } catch (Exception $e) {
+            $error = $e->getError();
+            $this->logger->log('warning', "wxpresign {$path}: {$e->getKind()} error: {$e->getMessage()}", [
+                'endpoint' => $path,
+                'status' => $e->getHttpStatus(),
+                'code' => $e->getApiCode(),
+                'request_id' => $e->getRequestId(),
+                'may_have_reached_server' => $error['may_have_reached_server'] ?? null,
+                'trace' => $error['trace'] ?? null,
+            ]);
+            throw $e;
+        }
+        $this->logger->log('info', "wxpresign {$path}: {$answer['status']}", [
+            'endpoint' => $path,
+            'status' => $answer['status'],
+            'request_id' => $answer['request_id'] ?? null,
+            'base_url' => $answer['base_url'] ?? null,
+            'trace' => $answer['trace'] ?? null,
+        ]);
+        return $answer;
     }
 
     /**

@@ -11,6 +11,7 @@ from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence, Tuple
 
 from ._endpoints import EndpointMethods
 from ._errors import ArgumentError, ConfigError, Error, InternalError, from_library
+from . import _log
 from ._library import Library, LibraryError, load
 from ._types import Envelope, Notification, Request
 
@@ -43,6 +44,7 @@ class Client(EndpointMethods):
         self._active = 0
         self._state = threading.Condition(threading.Lock())
         self._library: Library = load()
+        _log.install(self._library)
         text = _config_bytes(config)
         handle = ctypes.c_void_p()
         error = ctypes.c_void_p()

@@ -55,6 +55,17 @@ class Library:
         self.string_free = self._declare("wxpresign_string_free", None, [ctypes.c_void_p])
         # A static string the library owns: copying it into bytes is what we want.
         self.version = self._declare("wxpresign_version", ctypes.c_char_p, [])
+        self.config_log: Optional[Callable[..., int]] = None
+        if hasattr(cdll, "wxpresign_config_log"):
+            self.config_log = self._declare(
+                "wxpresign_config_log",
+                status,
+                [
+                    ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_int, ctypes.c_char_p),
+                    ctypes.c_void_p,
+                    ctypes.c_int,
+                ],
+            )
         self.endpoints = self._declare("wxpresign_endpoints", status, [out])
         self.call = self._declare(
             "wxpresign_call",

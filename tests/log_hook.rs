@@ -1,0 +1,166 @@
+//! The process-wide log hook (`wxpresign_config_log`): one event per call and, at DEBUG, per
+//! attempt, from 8 threads at once; the levels; and no secret in any event: every event is
+//! searched for the merchant key, the APIv3 key, the request's signature, the answer's
+//! signature and every value of the requests (encrypted fields' plaintext among them). One test,
+//! as the hook is the process's.
+
+mod common;
+
+use common::{EDU, INSURANCE, edu_with_user, example, sandbox};
+use serde_json::Value;
+use std::ffi::{CStr, c_char, c_void};
+use std::sync::Mutex;
+use wxpresign::ffi::wxpresign_config_log;
+use wxpresign::log::wxpresign_log_level as Level;
+
+static EVENTS: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
+
+extern "C" fn collect(user: *mut c_void, level: Level, event: *const c_char) {
+    assert_eq!(
+        user as usize, 0x5eed,
+        "the user pointer comes back as given"
+    );
+    // SAFETY: the library passes a NUL-terminated string valid during the call.
+    let text = unsafe { CStr::from_ptr(event) }
+        .to_string_lossy()
+        .into_owned();
+    EVENTS.lock().unwrap().push((level, text));
+}
+
+fn taken() -> Vec<(Level, Value)> {
+    std::mem::take(&mut *EVENTS.lock().unwrap())
+        .into_iter()
+        .map(|(level, text)| (level, serde_json::from_str(&text).expect("events are JSON")))
+        .collect()
+}
+
+/// Every string in `value`, recursively.
+fn strings(value: &Value, into: &mut Vec<String>) {
+    match value {
+        Value::String(s) => into.push(s.clone()),
+        Value::Array(a) => a.iter().for_each(|v| strings(v, into)),
+        Value::Object(o) => o.values().for_each(|v| strings(v, into)),
+        _ => {}
+    }
+}
+
+#[test]
+fn events_per_call_and_attempt_from_many_threads_with_no_secret() {
+    let fx = sandbox();
+    let client = fx.client();
+    let user = 0x5eed as *mut c_void;
+    assert_eq!(
+        wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_DEBUG) as i32,
+        0
+    );
+
+    std::thread::scope(|s| {
+        for t in 0..8 {
+            let client = &client;
+            s.spawn(move || {
+                for i in 0..3 {
+                    client
+                        .call(EDU, &edu_with_user(&format!("log-{t}-{i}")))
+                        .expect("the call succeeds");
+                }
+                client
+                    .call(INSURANCE, &example(INSURANCE).to_string())
+                    .expect("the insurance call succeeds");
+            });
+        }
+    });
+    let failed = client
+        .call(EDU, &edu_with_user("SANDBOXFREQUENCYLIMITED"))
+        .unwrap_err();
+    assert_eq!(failed.kind(), wxpresign::Kind::Api);
+
+    let events = taken();
+    let calls: Vec<&Value> = events
+        .iter()
+        .filter(|(_, e)| e["event"] == "call")
+        .map(|(_, e)| e)
+        .collect();
+    let attempts = events
+        .iter()
+        .filter(|(_, e)| e["event"] == "attempt")
+        .count();
+    assert_eq!(calls.len(), 8 * 4 + 1, "one event per call");
+    assert_eq!(attempts, 8 * 4 + 1, "one event per attempt");
+    let warn: Vec<&Value> = events
+        .iter()
+        .filter(|(level, _)| *level == Level::WXPRESIGN_LOG_WARN)
+        .map(|(_, e)| e)
+        .collect();
+    assert_eq!(warn.len(), 1, "the failed call is a warning");
+    assert_eq!(warn[0]["status"], 429);
+    assert_eq!(warn[0]["code"], "FREQUENCY_LIMITED");
+    assert_eq!(warn[0]["error"]["kind"], "api");
+    let ok = calls
+        .iter()
+        .find(|e| e["status"] == 200)
+        .expect("a successful call");
+    for member in [
+        "endpoint",
+        "method",
+        "path",
+        "request_id",
+        "elapsed_ms",
+        "attempts",
+        "connection",
+    ] {
+        assert!(!ok[member].is_null(), "{member} missing from {ok}");
+    }
+    let attempt = &events
+        .iter()
+        .find(|(_, e)| e["event"] == "attempt")
+        .unwrap()
+        .1;
+    assert!(
+        attempt["request_head"]["Authorization"]
+            .as_str()
+            .unwrap()
+            .ends_with("signature=\"<redacted>\"")
+    );
+    // HTTP/1.1 header names as the answer parser gives them: lower case.
+    assert_eq!(attempt["answer_head"]["wechatpay-signature"], "<redacted>");
+
+    // No secret in any event.
+    let mut secrets = vec![
+        fx.config["apiv3_key"].as_str().unwrap().to_owned(),
+        fx.config["merchant_private_key"]
+            .as_str()
+            .unwrap()
+            .lines()
+            .nth(1)
+            .unwrap()
+            .to_owned(),
+    ];
+    strings(&example(INSURANCE), &mut secrets);
+    strings(&example(EDU), &mut secrets);
+    secrets.retain(|s| s.len() >= 6);
+    for (_, event) in &events {
+        let text = event.to_string();
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "an event shows {secret}: {text}"
+            );
+        }
+        assert!(
+            !text.contains("signature=\\\"") || text.contains("signature=\\\"<redacted>\\\""),
+            "{text}"
+        );
+    }
+
+    // INFO: calls only. OFF: nothing.
+    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_INFO);
+    client.call(EDU, &edu_with_user("log-info")).unwrap();
+    let events = taken();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].0, Level::WXPRESIGN_LOG_INFO);
+    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_OFF);
+    client.call(EDU, &edu_with_user("log-off")).unwrap();
+    wxpresign_config_log(None, std::ptr::null_mut(), Level::WXPRESIGN_LOG_DEBUG);
+    client.call(EDU, &edu_with_user("log-none")).unwrap();
+    assert!(taken().is_empty());
+}
