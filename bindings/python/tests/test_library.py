@@ -56,6 +56,22 @@ def test_a_wrong_wxpresign_library_is_an_error_naming_it(tmp_path: Path) -> None
     assert "$WXPRESIGN_LIBRARY" in result.stderr
 
 
+def test_a_missing_library_is_caught_by_except_error_and_by_except_oserror(
+    tmp_path: Path,
+) -> None:
+    script = (
+        "import wxpresign\n"
+        "for catch in (wxpresign.Error, OSError):\n"
+        "    try:\n"
+        "        wxpresign.Client({})\n"
+        "    except catch as e:\n"
+        "        print(type(e).__name__, e.kind, e.may_have_reached_server)\n"
+    )
+    result = run(script, {"WXPRESIGN_LIBRARY": str(tmp_path / "libnothing.so")})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split("\n")[:2] == ["LibraryError library False"] * 2
+
+
 def test_a_library_next_to_the_package_is_found(tmp_path: Path) -> None:
     package = tmp_path / "wxpresign"
     copy_package(package)

@@ -135,6 +135,17 @@ class InternalError(Error):
     KIND, STATUS = "internal", 8
 
 
+class LibraryError(Error, OSError):
+    """libwxpresign cannot be found or loaded, or lacks a function this package needs. An
+    ``OSError`` as well, as a failed load is; ``except wxpresign.Error`` catches it too. Nothing
+    was sent."""
+
+    KIND = "library"
+
+    def __init__(self, message: str) -> None:
+        super().__init__({"kind": self.KIND, "message": message, "may_have_reached_server": False})
+
+
 _CLASSES: Tuple[Type[Error], ...] = (
     ArgumentError,
     ConfigError,

@@ -15,11 +15,10 @@ import threading
 from pathlib import Path
 from typing import Callable, List, Optional
 
+from ._errors import LibraryError
+
 ENVIRONMENT_VARIABLE = "WXPRESIGN_LIBRARY"
 
-
-class LibraryError(OSError):
-    """libwxpresign cannot be found or loaded, or lacks a function this package needs."""
 
 
 def file_name() -> str:
