@@ -8,6 +8,10 @@ namespace Wxpresign;
  * An endpoint path being built, wechatpay-php style: each property, chain() or [] appends a
  * segment (camelCase → kebab-case), and post() calls the endpoint through its Client.
  *
+ * @property-read Chain $papay the next segment; any name is one (camelCase → kebab-case)
+ * @property-read Chain $eduPapay
+ * @property-read Chain $contracts
+ * @property-read Chain $presign
  * @implements \ArrayAccess<string, Chain>
  */
 final class Chain implements \ArrayAccess
@@ -38,7 +42,7 @@ final class Chain implements \ArrayAccess
      * A 'headers' option is ignored: the library sets and signs the headers itself.
      *
      * @param array<string, mixed>|object $options
-     * @return array{status: int, request_id: string, data: array<string, mixed>}
+     * @return array{status: int, request_id: ?string, data: array<string, mixed>, base_url: string, failover?: array{from: string, reason: string}, trace: array{attempts: list<array{base_url: string, connection: string, elapsed_ms: int, outcome: string}>, elapsed_ms: int}}
      * @throws Exception a subclass for each kind: ValidationException, ApiException, ...
      */
     public function post(mixed $options = []): array

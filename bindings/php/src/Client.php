@@ -16,6 +16,7 @@ use FFI\CData;
  * Each returns ['status' => 200, 'request_id' => '...', 'data' => [...], 'base_url' => '...',
  * 'trace' => ['attempts' => [...], 'elapsed_ms' => ...]] or throws a Wxpresign\Exception subclass.
  *
+ * @property-read Chain $v3 the first segment of a chained call ($client->v3->eduPapay->...)
  * @implements \ArrayAccess<string, Chain>
  */
 final class Client implements \ArrayAccess
@@ -109,7 +110,7 @@ final class Client implements \ArrayAccess
      * Calls the endpoint at $path with $request (an array or object, encoded as a JSON object).
      * Blocks until WeChat Pay's answer is verified.
      *
-     * @return array{status: int, request_id: string, data: array<string, mixed>}
+     * @return array{status: int, request_id: ?string, data: array<string, mixed>, base_url: string, failover?: array{from: string, reason: string}, trace: array{attempts: list<array{base_url: string, connection: string, elapsed_ms: int, outcome: string}>, elapsed_ms: int}}
      * @throws Exception a subclass for each kind: ValidationException, ApiException, ...
      */
     public function call(mixed $path, mixed $request): array
