@@ -25,6 +25,8 @@ pub struct Proxy {
     no_proxy: Vec<String>,
     /// Where it was configured, for messages: `proxy`, or the environment variable.
     source: String,
+    /// The same as ureq takes it, built when the configuration is read.
+    ureq: ureq::Proxy,
 }
 
 impl fmt::Debug for Proxy {
@@ -80,21 +82,38 @@ impl Proxy {
 
     /// ureq's proxy: CONNECT over plain HTTP, the host resolved by the proxy.
     pub(crate) fn to_ureq(&self) -> ureq::Proxy {
-        let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
-            .host(&self.host)
-            .port(self.port)
-            .resolve_target(false);
-        if let Some((user, password)) = &self.credentials {
-            builder = builder.username(user).password(password);
-        }
-        for pattern in &self.no_proxy {
-            builder = builder.no_proxy(pattern);
-        }
-        // Host, port and patterns were checked when the configuration was read.
-        builder
-            .build()
-            .expect("a checked proxy address is a valid ureq proxy")
+        self.ureq.clone()
     }
+}
+
+/// ureq's proxy for these parts, or a config error naming `source` (never quoting credentials).
+fn ureq_proxy(
+    host: &str,
+    port: u16,
+    credentials: Option<&(Zeroizing<String>, Zeroizing<String>)>,
+    no_proxy: &[String],
+    source: &str,
+) -> Result<ureq::Proxy> {
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host.to_owned()
+    };
+    let mut builder = ureq::Proxy::builder(ureq::ProxyProtocol::Http)
+        .host(&host)
+        .port(port)
+        .resolve_target(false);
+    if let Some((user, password)) = credentials {
+        builder = builder.username(user).password(password);
+    }
+    for pattern in no_proxy {
+        builder = builder.no_proxy(pattern);
+    }
+    builder.build().map_err(|_| {
+        Error::config(format!(
+            "{source} names a host that is not a valid URL host: give http://[user:password@]host:port"
+        ))
+    })
 }
 
 /// `http://[user:password@]host:port[/]`. Messages never quote the value: it may hold a password.
@@ -148,12 +167,15 @@ fn parse(url: &str, source: &str, no_proxy: Vec<String>) -> Result<Proxy> {
             Some((decode(user)?, decode(password)?))
         }
     };
+    let host = host.to_ascii_lowercase();
+    let ureq = ureq_proxy(&host, port, credentials.as_ref(), &no_proxy, source)?;
     Ok(Proxy {
-        host: host.to_ascii_lowercase(),
+        host,
         port,
         credentials,
         no_proxy,
         source: source.to_owned(),
+        ureq,
     })
 }
 

@@ -313,6 +313,12 @@ fn proxy_configuration_errors_say_what_is_wrong_without_quoting_credentials() {
         );
         assert!(!e.message().contains(PASSWORD), "{}", e.message());
     }
+    // An IPv6 proxy, in brackets as URLs write it.
+    let mut config = fx.config.clone();
+    config["proxy"] = "http://[::1]:3128".into();
+    let parsed = wxpresign::config::Config::from_json(&config.to_string()).unwrap();
+    assert!(format!("{parsed:?}").contains("[::1]:3128"));
+
     // Debug output names the proxy, never its credentials.
     let mut config = fx.config.clone();
     config["proxy"] = format!("http://{USER}:{PASSWORD}@proxy.internal:3128").into();
