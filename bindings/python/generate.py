@@ -64,6 +64,59 @@ def encrypted_fields(fields: Iterable[Dict[str, Any]], prefix: str = "") -> List
     return found
 
 
+def camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.replace("-", "_").split("_"))
+
+
+class TypedDicts:
+    """The request TypedDicts: one per endpoint, and one per nested object of its schema."""
+
+    def __init__(self) -> None:
+        self.lines: List[str] = []
+        self.names: List[str] = []
+
+    def define(self, name: str, fields: List[Dict[str, Any]], doc: str) -> str:
+        while name in self.names:
+            name += "_"
+        self.names.append(name)
+        members = [(f, self.annotation(name, f)) for f in fields]
+        required = [(f, a) for f, a in members if f.get("required")]
+        optional = [(f, a) for f, a in members if not f.get("required")]
+        block: List[str] = []
+        if required and optional:
+            block += ["", "", f"class _{name}(TypedDict):"]
+            block += [f"    {f['name']}: {a}" for f, a in required]
+            block += ["", "", f"class {name}(_{name}, total=False):", f'    """{doc}"""', ""]
+            block += [f"    {f['name']}: {a}" for f, a in optional]
+        else:
+            total = "" if required else ", total=False"
+            block += ["", "", f"class {name}(TypedDict{total}):", f'    """{doc}"""']
+            if members:
+                block.append("")
+            block += [f"    {f['name']}: {a}" for f, a in members]
+        self.lines += block
+        return name
+
+    def annotation(self, parent: str, field: Dict[str, Any]) -> str:
+        kind = field.get("type")
+        if kind == "object":
+            nested = field.get("fields")
+            if isinstance(nested, list):
+                return self.define(parent + camel(field["name"]), nested, f"``{field['name']}``.")
+            return "Dict[str, Any]"
+        if kind == "array":
+            items = field.get("items")
+            if isinstance(items, list):
+                item = self.define(parent + camel(field["name"]), items, f"An item of ``{field['name']}``.")
+                return f"List[{item}]"
+            if isinstance(items, dict):
+                return f"List[{self.annotation(parent, dict(items, name=field['name']))}]"
+            return "List[Any]"
+        return {"string": "str", "integer": "int", "boolean": "bool", "number": "float"}.get(
+            str(kind), "Any"
+        )
+
+
 def docstring(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
 
@@ -76,7 +129,7 @@ def render(table: List[Dict[str, Any]]) -> str:
         "",
         "from __future__ import annotations",
         "",
-        "from typing import Dict",
+        "from typing import Any, Dict, List, TypedDict, Union",
         "",
         "from ._types import Envelope, Request",
         "",
@@ -85,6 +138,7 @@ def render(table: List[Dict[str, Any]]) -> str:
     ]
     methods = []
     seen = set()
+    typed = TypedDicts()
     for endpoint in table:
         c_function = endpoint["c_function"]
         if not c_function.startswith(PREFIX):
@@ -107,9 +161,14 @@ def render(table: List[Dict[str, Any]]) -> str:
         pages = endpoint.get("docs") or []
         if pages:
             doc += ["", "WeChat Pay's pages:", *[f"    {page}" for page in pages]]
+        request_type = typed.define(
+            camel(name) + "Request",
+            endpoint.get("request", []),
+            f"The request of ``{name}`` (POST /{path}).",
+        )
         methods += [
             "",
-            f"    def {name}(self, request: Request) -> Envelope:",
+            f"    def {name}(self, request: Union[{request_type}, Request]) -> Envelope:",
             f'        """{doc[0]}',
             *[f"        {line}".rstrip() for line in doc[1:]],
             '        """',
@@ -117,6 +176,13 @@ def render(table: List[Dict[str, Any]]) -> str:
         ]
     lines += [
         "}",
+        *typed.lines,
+        "",
+        "",
+        "#: The request types, for ``from wxpresign.requests import EduPapayRequest``.",
+        "REQUEST_TYPES = [",
+        *[f"    {json.dumps(n)}," for n in typed.names if not n.startswith("_")],
+        "]",
         "",
         "",
         "class EndpointMethods:",

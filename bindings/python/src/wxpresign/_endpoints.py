@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from typing import Dict
+from typing import Any, Dict, List, TypedDict, Union
 
 from ._types import Envelope, Request
 
@@ -50,6 +50,1231 @@ PATHS: Dict[str, str] = {
 }
 
 
+class _PapayScheduledDeductSignPartnerJsapiRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignPartnerJsapiRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignPartnerJsapiRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignPartnerJsapiRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignPartnerJsapiRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignPartnerJsapiRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignPartnerJsapiRequest(_PapayScheduledDeductSignPartnerJsapiRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_partner_jsapi`` (POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi)."""
+
+    sp_openid: str
+    sub_appid: str
+    sub_openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignPartnerJsapiRequestDeductSchedule
+
+
+class _PapayScheduledDeductSignPartnerMiniProgramRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignPartnerMiniProgramRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignPartnerMiniProgramRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignPartnerMiniProgramRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignPartnerMiniProgramRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignPartnerMiniProgramRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignPartnerMiniProgramRequest(_PapayScheduledDeductSignPartnerMiniProgramRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_partner_mini_program`` (POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program)."""
+
+    sp_openid: str
+    sub_appid: str
+    sub_openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignPartnerMiniProgramRequestDeductSchedule
+
+
+class _PapayScheduledDeductSignPartnerAppRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignPartnerAppRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignPartnerAppRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignPartnerAppRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignPartnerAppRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignPartnerAppRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignPartnerAppRequest(_PapayScheduledDeductSignPartnerAppRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_partner_app`` (POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app)."""
+
+    sp_openid: str
+    sub_appid: str
+    sub_openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignPartnerAppRequestDeductSchedule
+
+
+class _PapayScheduledDeductSignPartnerH5RequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignPartnerH5RequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignPartnerH5RequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignPartnerH5RequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignPartnerH5RequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class PapayScheduledDeductSignPartnerH5RequestJumpControl(TypedDict, total=False):
+    """``jump_control``."""
+
+    jump_appid: str
+
+
+class _PapayScheduledDeductSignPartnerH5Request(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignPartnerH5Request(_PapayScheduledDeductSignPartnerH5Request, total=False):
+    """The request of ``papay_scheduled_deduct_sign_partner_h5`` (POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5)."""
+
+    sp_openid: str
+    sub_appid: str
+    sub_openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignPartnerH5RequestDeductSchedule
+    jump_control: PapayScheduledDeductSignPartnerH5RequestJumpControl
+
+
+class _PapayScheduledDeductSignAppRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignAppRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignAppRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignAppRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignAppRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignAppRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignAppRequest(_PapayScheduledDeductSignAppRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_app`` (POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app)."""
+
+    openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignAppRequestDeductSchedule
+
+
+class _PapayScheduledDeductSignH5RequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignH5RequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignH5RequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignH5RequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignH5RequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class PapayScheduledDeductSignH5RequestJumpControl(TypedDict, total=False):
+    """``jump_control``."""
+
+    jump_appid: str
+
+
+class _PapayScheduledDeductSignH5Request(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignH5Request(_PapayScheduledDeductSignH5Request, total=False):
+    """The request of ``papay_scheduled_deduct_sign_h5`` (POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5)."""
+
+    openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignH5RequestDeductSchedule
+    jump_control: PapayScheduledDeductSignH5RequestJumpControl
+
+
+class _PapayScheduledDeductSignJsapiRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignJsapiRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignJsapiRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignJsapiRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignJsapiRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignJsapiRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignJsapiRequest(_PapayScheduledDeductSignJsapiRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_jsapi`` (POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi)."""
+
+    openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignJsapiRequestDeductSchedule
+
+
+class _PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount(_PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayScheduledDeductSignMiniProgramRequestDeductSchedule(TypedDict):
+    """``deduct_schedule``."""
+
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount
+    description: str
+
+
+class _PapayScheduledDeductSignMiniProgramRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+
+
+class PapayScheduledDeductSignMiniProgramRequest(_PapayScheduledDeductSignMiniProgramRequest, total=False):
+    """The request of ``papay_scheduled_deduct_sign_mini_program`` (POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program)."""
+
+    openid: str
+    out_user_code: str
+    deduct_schedule: PapayScheduledDeductSignMiniProgramRequestDeductSchedule
+
+
+class PapaySignRequestDeviceInfo(TypedDict):
+    """``device_info``."""
+
+    device_type: str
+    device_os: str
+    device_id: str
+    device_running_as_root: bool
+    device_ip: str
+    weixin_installed: bool
+    weixin_version: str
+    days_since_first_login: str
+
+
+class _PapaySignRequest(TypedDict):
+    sign_scene: str
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    contract_notify_url: str
+    out_user_code: str
+    device_info: PapaySignRequestDeviceInfo
+
+
+class PapaySignRequest(_PapaySignRequest, total=False):
+    """The request of ``papay_sign`` (POST /v3/papay/sign/contracts/pre-entrust-sign)."""
+
+    openid: str
+    return_url: str
+
+
+class _PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount(_PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses(TypedDict, total=False):
+    """An item of ``policy_clauses``."""
+
+    clause_name: str
+    clause_quota: str
+
+
+class PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetail(TypedDict, total=False):
+    """``policy_coverage_detail``."""
+
+    policy_amount: str
+    policy_clauses: List[PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses]
+
+
+class _PapayInsuranceSignJsapiRequestPolicyPeriods(TypedDict):
+    policy_period_id: int
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount
+
+
+class PapayInsuranceSignJsapiRequestPolicyPeriods(_PapayInsuranceSignJsapiRequestPolicyPeriods, total=False):
+    """An item of ``policy_periods``."""
+
+    policy_coverage_detail: PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetail
+
+
+class _PapayInsuranceSignJsapiRequestAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignJsapiRequestAmount(_PapayInsuranceSignJsapiRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayInsuranceSignJsapiRequestRealIdentity(TypedDict):
+    real_name: str
+    id_card_number: str
+
+
+class PapayInsuranceSignJsapiRequestRealIdentity(_PapayInsuranceSignJsapiRequestRealIdentity, total=False):
+    """``real_identity``."""
+
+    identity_type: str
+
+
+class _PapayInsuranceSignJsapiRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    insured_display_name: str
+    contract_notify_url: str
+    policy_start_date: str
+    policy_end_date: str
+    policy_periods: List[PapayInsuranceSignJsapiRequestPolicyPeriods]
+
+
+class PapayInsuranceSignJsapiRequest(_PapayInsuranceSignJsapiRequest, total=False):
+    """The request of ``papay_insurance_sign_jsapi`` (POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi)."""
+
+    openid: str
+    amount: PapayInsuranceSignJsapiRequestAmount
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    out_user_code: str
+    goods_tag: str
+    attach: str
+    can_auto_insure: bool
+    can_auto_reinsure: bool
+    real_identity: PapayInsuranceSignJsapiRequestRealIdentity
+    combined_deduct_period_count: int
+
+
+class _PapayInsuranceSignAppRequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignAppRequestPolicyPeriodsEstimatedDeductAmount(_PapayInsuranceSignAppRequestPolicyPeriodsEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayInsuranceSignAppRequestPolicyPeriods(TypedDict):
+    """An item of ``policy_periods``."""
+
+    policy_period_id: int
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayInsuranceSignAppRequestPolicyPeriodsEstimatedDeductAmount
+
+
+class _PapayInsuranceSignAppRequestAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignAppRequestAmount(_PapayInsuranceSignAppRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayInsuranceSignAppRequestRealIdentity(TypedDict):
+    real_name: str
+    id_card_number: str
+
+
+class PapayInsuranceSignAppRequestRealIdentity(_PapayInsuranceSignAppRequestRealIdentity, total=False):
+    """``real_identity``."""
+
+    identity_type: str
+
+
+class _PapayInsuranceSignAppRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    insured_display_name: str
+    contract_notify_url: str
+    policy_start_date: str
+    policy_end_date: str
+    policy_periods: List[PapayInsuranceSignAppRequestPolicyPeriods]
+
+
+class PapayInsuranceSignAppRequest(_PapayInsuranceSignAppRequest, total=False):
+    """The request of ``papay_insurance_sign_app`` (POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app)."""
+
+    openid: str
+    amount: PapayInsuranceSignAppRequestAmount
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    out_user_code: str
+    goods_tag: str
+    attach: str
+    can_auto_insure: bool
+    can_auto_reinsure: bool
+    real_identity: PapayInsuranceSignAppRequestRealIdentity
+    combined_deduct_period_count: int
+
+
+class _PapayInsuranceSignH5RequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignH5RequestPolicyPeriodsEstimatedDeductAmount(_PapayInsuranceSignH5RequestPolicyPeriodsEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetailPolicyClauses(TypedDict, total=False):
+    """An item of ``policy_clauses``."""
+
+    clause_name: str
+    clause_quota: str
+
+
+class PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetail(TypedDict, total=False):
+    """``policy_coverage_detail``."""
+
+    policy_amount: str
+    policy_clauses: List[PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetailPolicyClauses]
+
+
+class _PapayInsuranceSignH5RequestPolicyPeriods(TypedDict):
+    policy_period_id: int
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayInsuranceSignH5RequestPolicyPeriodsEstimatedDeductAmount
+
+
+class PapayInsuranceSignH5RequestPolicyPeriods(_PapayInsuranceSignH5RequestPolicyPeriods, total=False):
+    """An item of ``policy_periods``."""
+
+    policy_coverage_detail: PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetail
+
+
+class _PapayInsuranceSignH5RequestAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignH5RequestAmount(_PapayInsuranceSignH5RequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayInsuranceSignH5RequestRealIdentity(TypedDict):
+    real_name: str
+    id_card_number: str
+
+
+class PapayInsuranceSignH5RequestRealIdentity(_PapayInsuranceSignH5RequestRealIdentity, total=False):
+    """``real_identity``."""
+
+    identity_type: str
+
+
+class PapayInsuranceSignH5RequestJumpControl(TypedDict, total=False):
+    """``jump_control``."""
+
+    jump_appid: str
+
+
+class _PapayInsuranceSignH5Request(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    insured_display_name: str
+    contract_notify_url: str
+    policy_start_date: str
+    policy_end_date: str
+    policy_periods: List[PapayInsuranceSignH5RequestPolicyPeriods]
+
+
+class PapayInsuranceSignH5Request(_PapayInsuranceSignH5Request, total=False):
+    """The request of ``papay_insurance_sign_h5`` (POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5)."""
+
+    openid: str
+    amount: PapayInsuranceSignH5RequestAmount
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    out_user_code: str
+    goods_tag: str
+    attach: str
+    can_auto_insure: bool
+    can_auto_reinsure: bool
+    real_identity: PapayInsuranceSignH5RequestRealIdentity
+    combined_deduct_period_count: int
+    jump_control: PapayInsuranceSignH5RequestJumpControl
+
+
+class _PapayInsuranceSignMiniProgramRequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignMiniProgramRequestPolicyPeriodsEstimatedDeductAmount(_PapayInsuranceSignMiniProgramRequestPolicyPeriodsEstimatedDeductAmount, total=False):
+    """``estimated_deduct_amount``."""
+
+    currency: str
+
+
+class PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses(TypedDict, total=False):
+    """An item of ``policy_clauses``."""
+
+    clause_name: str
+    clause_quota: str
+
+
+class PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetail(TypedDict, total=False):
+    """``policy_coverage_detail``."""
+
+    policy_amount: str
+    policy_clauses: List[PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses]
+
+
+class _PapayInsuranceSignMiniProgramRequestPolicyPeriods(TypedDict):
+    policy_period_id: int
+    estimated_deduct_date: str
+    estimated_deduct_amount: PapayInsuranceSignMiniProgramRequestPolicyPeriodsEstimatedDeductAmount
+
+
+class PapayInsuranceSignMiniProgramRequestPolicyPeriods(_PapayInsuranceSignMiniProgramRequestPolicyPeriods, total=False):
+    """An item of ``policy_periods``."""
+
+    policy_coverage_detail: PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetail
+
+
+class _PapayInsuranceSignMiniProgramRequestAmount(TypedDict):
+    total: int
+
+
+class PapayInsuranceSignMiniProgramRequestAmount(_PapayInsuranceSignMiniProgramRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayInsuranceSignMiniProgramRequestRealIdentity(TypedDict):
+    real_name: str
+    id_card_number: str
+
+
+class PapayInsuranceSignMiniProgramRequestRealIdentity(_PapayInsuranceSignMiniProgramRequestRealIdentity, total=False):
+    """``real_identity``."""
+
+    identity_type: str
+
+
+class _PapayInsuranceSignMiniProgramRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    insured_display_name: str
+    contract_notify_url: str
+    policy_start_date: str
+    policy_end_date: str
+    policy_periods: List[PapayInsuranceSignMiniProgramRequestPolicyPeriods]
+
+
+class PapayInsuranceSignMiniProgramRequest(_PapayInsuranceSignMiniProgramRequest, total=False):
+    """The request of ``papay_insurance_sign_mini_program`` (POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program)."""
+
+    openid: str
+    amount: PapayInsuranceSignMiniProgramRequestAmount
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    out_user_code: str
+    goods_tag: str
+    attach: str
+    can_auto_insure: bool
+    can_auto_reinsure: bool
+    real_identity: PapayInsuranceSignMiniProgramRequestRealIdentity
+    combined_deduct_period_count: int
+
+
+class _PasswordExemptContractServiceProviderPayRedirectSignRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    sub_appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    prepay_id: str
+
+
+class PasswordExemptContractServiceProviderPayRedirectSignRequest(_PasswordExemptContractServiceProviderPayRedirectSignRequest, total=False):
+    """The request of ``password_exempt_contract_service_provider_pay_redirect_sign`` (POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign)."""
+
+    sp_openid: str
+    sub_openid: str
+
+
+class _PasswordExemptContractServiceProviderMiniProgramRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    sub_appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+
+
+class PasswordExemptContractServiceProviderMiniProgramRequest(_PasswordExemptContractServiceProviderMiniProgramRequest, total=False):
+    """The request of ``password_exempt_contract_service_provider_mini_program`` (POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program)."""
+
+    sp_openid: str
+    sub_openid: str
+
+
+class PasswordExemptContractNormalMiniProgramRequest(TypedDict):
+    """The request of ``password_exempt_contract_normal_mini_program`` (POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program)."""
+
+    appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    openid: str
+
+
+class PasswordExemptContractNormalPayRedirectSignRequest(TypedDict):
+    """The request of ``password_exempt_contract_normal_pay_redirect_sign`` (POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign)."""
+
+    appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    prepay_id: str
+    openid: str
+
+
+class _PasswordExemptContractQsMiniProgramRequest(TypedDict):
+    appid: str
+    sub_appid: str
+    sub_mchid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+
+
+class PasswordExemptContractQsMiniProgramRequest(_PasswordExemptContractQsMiniProgramRequest, total=False):
+    """The request of ``password_exempt_contract_qs_mini_program`` (POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program)."""
+
+    openid: str
+    sub_openid: str
+
+
+class _PasswordExemptContractQsPayRedirectSignRequest(TypedDict):
+    appid: str
+    sub_appid: str
+    sub_mchid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    prepay_id: str
+
+
+class PasswordExemptContractQsPayRedirectSignRequest(_PasswordExemptContractQsPayRedirectSignRequest, total=False):
+    """The request of ``password_exempt_contract_qs_pay_redirect_sign`` (POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign)."""
+
+    openid: str
+    sub_openid: str
+
+
+class PasswordExemptContractEcommerceMiniProgramRequest(TypedDict):
+    """The request of ``password_exempt_contract_ecommerce_mini_program`` (POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program)."""
+
+    appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    openid: str
+
+
+class PasswordExemptContractEcommercePayRedirectSignRequest(TypedDict):
+    """The request of ``password_exempt_contract_ecommerce_pay_redirect_sign`` (POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign)."""
+
+    appid: str
+    service_id: int
+    out_contract_code: str
+    notify_url: str
+    contract_display_account: str
+    prepay_id: str
+    openid: str
+
+
+class _EcommerceCombinePapayRequest(TypedDict):
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    notify_url: str
+
+
+class EcommerceCombinePapayRequest(_EcommerceCombinePapayRequest, total=False):
+    """The request of ``ecommerce_combine_papay`` (POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign)."""
+
+    return_app: bool
+    attach: str
+
+
+class EcommerceCombinePapayMiniProgramRequest(TypedDict):
+    """The request of ``ecommerce_combine_papay_mini_program`` (POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program)."""
+
+    appid: str
+    plan_id: int
+    out_contract_code: str
+    contract_display_account: str
+    notify_url: str
+
+
+class EcommerceIndividualContractsAppRequest(TypedDict):
+    """The request of ``ecommerce_individual_contracts_app`` (POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app)."""
+
+    appid: str
+    out_contract_code: str
+
+
+class EcommerceIndividualContractsMiniProgramRequest(TypedDict):
+    """The request of ``ecommerce_individual_contracts_mini_program`` (POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program)."""
+
+    appid: str
+    out_contract_code: str
+    openid: str
+
+
+class EcommerceIndividualContractsWithRealNameIdentityAppRequest(TypedDict):
+    """The request of ``ecommerce_individual_contracts_with_real_name_identity_app`` (POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app)."""
+
+    appid: str
+    out_contract_code: str
+    real_name: str
+    cred_type: str
+    cred_id: str
+
+
+class EcommerceIndividualContractsWithRealNameIdentityMiniProgramRequest(TypedDict):
+    """The request of ``ecommerce_individual_contracts_with_real_name_identity_mini_program`` (POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program)."""
+
+    appid: str
+    out_contract_code: str
+    openid: str
+    real_name: str
+    cred_type: str
+    cred_id: str
+
+
+class CreditRepaymentPartnerAppRequestRealIdentity(TypedDict):
+    """``real_identity``."""
+
+    identity_type: str
+    identity_id: str
+    real_name: str
+
+
+class _CreditRepaymentPartnerAppRequestTradeInfo(TypedDict):
+    out_trade_no: str
+    deduct_amount: int
+
+
+class CreditRepaymentPartnerAppRequestTradeInfo(_CreditRepaymentPartnerAppRequestTradeInfo, total=False):
+    """``trade_info``."""
+
+    description: str
+    attach: str
+    notify_url: str
+
+
+class _CreditRepaymentPartnerAppRequest(TypedDict):
+    appid: str
+    plan_id: str
+    out_contract_code: str
+    display_name: str
+    contract_notify_url: str
+    repayment_amount_limit: str
+
+
+class CreditRepaymentPartnerAppRequest(_CreditRepaymentPartnerAppRequest, total=False):
+    """The request of ``credit_repayment_partner_app`` (POST /v3/credit-repayment/partner/contracts/app-presign)."""
+
+    repayment_day: int
+    sub_mchid: str
+    sub_appid: str
+    real_identity: CreditRepaymentPartnerAppRequestRealIdentity
+    trade_info: CreditRepaymentPartnerAppRequestTradeInfo
+
+
+class CreditRepaymentPartnerH5RequestRealIdentity(TypedDict):
+    """``real_identity``."""
+
+    identity_type: str
+    identity_id: str
+    real_name: str
+
+
+class _CreditRepaymentPartnerH5RequestTradeInfo(TypedDict):
+    out_trade_no: str
+    deduct_amount: int
+
+
+class CreditRepaymentPartnerH5RequestTradeInfo(_CreditRepaymentPartnerH5RequestTradeInfo, total=False):
+    """``trade_info``."""
+
+    description: str
+    attach: str
+    notify_url: str
+
+
+class CreditRepaymentPartnerH5RequestJumpInfo(TypedDict, total=False):
+    """``jump_info``."""
+
+    jump_appid: str
+
+
+class _CreditRepaymentPartnerH5Request(TypedDict):
+    appid: str
+    plan_id: str
+    out_contract_code: str
+    display_name: str
+    contract_notify_url: str
+    repayment_amount_limit: str
+    real_identity: CreditRepaymentPartnerH5RequestRealIdentity
+
+
+class CreditRepaymentPartnerH5Request(_CreditRepaymentPartnerH5Request, total=False):
+    """The request of ``credit_repayment_partner_h5`` (POST /v3/credit-repayment/partner/contracts/h5-presign)."""
+
+    repayment_day: int
+    sub_mchid: str
+    sub_appid: str
+    trade_info: CreditRepaymentPartnerH5RequestTradeInfo
+    jump_info: CreditRepaymentPartnerH5RequestJumpInfo
+
+
+class _EduPapayRequest(TypedDict):
+    appid: str
+    openid: str
+    plan_id: str
+    user_id: str
+    period_start_date: str
+    trade_scene: str
+
+
+class EduPapayRequest(_EduPapayRequest, total=False):
+    """The request of ``edu_papay`` (POST /v3/edu-papay/contracts/presign)."""
+
+    sub_mchid: str
+    sub_appid: str
+    sub_openid: str
+
+
+class _EduschoolpayRequestIdentity(TypedDict):
+    real_name: str
+    credential_type: str
+
+
+class EduschoolpayRequestIdentity(_EduschoolpayRequestIdentity, total=False):
+    """``identity``."""
+
+    id_card_number: str
+
+
+class _EduschoolpayRequestBankCard(TypedDict):
+    bank_card_no: str
+
+
+class EduschoolpayRequestBankCard(_EduschoolpayRequestBankCard, total=False):
+    """``bank_card``."""
+
+    valid_thru: str
+    phone: str
+    bank_type: str
+
+
+class _EduschoolpayRequest(TypedDict):
+    appid: str
+    openid: str
+    plan_id: str
+    user_id: str
+    school_id: str
+    out_contract_code: str
+
+
+class EduschoolpayRequest(_EduschoolpayRequest, total=False):
+    """The request of ``eduschoolpay`` (POST /v3/eduschoolpay/contracts/presign)."""
+
+    contract_mode: str
+    downgrade_default_contract: bool
+    identity: EduschoolpayRequestIdentity
+    bank_card: EduschoolpayRequestBankCard
+
+
+class OfflinefaceRequestFacepayUserIdentification(TypedDict):
+    """``identification``."""
+
+    identification_type: str
+    identification_number: str
+
+
+class _OfflinefaceRequestFacepayUser(TypedDict):
+    out_user_id: str
+    organization_id: str
+
+
+class OfflinefaceRequestFacepayUser(_OfflinefaceRequestFacepayUser, total=False):
+    """``facepay_user``."""
+
+    identification_name: str
+    identification: OfflinefaceRequestFacepayUserIdentification
+    phone: str
+
+
+class OfflinefaceRequestLimitBankCardIdentification(TypedDict):
+    """``identification``."""
+
+    identification_type: str
+    identification_number: str
+
+
+class OfflinefaceRequestLimitBankCard(TypedDict, total=False):
+    """``limit_bank_card``."""
+
+    bank_card_number: str
+    identification_name: str
+    identification: OfflinefaceRequestLimitBankCardIdentification
+    valid_thru: str
+    bank_type: str
+    phone: str
+
+
+class _OfflinefaceRequest(TypedDict):
+    business_name: str
+    facepay_user: OfflinefaceRequestFacepayUser
+
+
+class OfflinefaceRequest(_OfflinefaceRequest, total=False):
+    """The request of ``offlineface`` (POST /v3/offlineface/contracts/presign)."""
+
+    limit_bank_card: OfflinefaceRequestLimitBankCard
+    contract_mode: str
+
+
+class _GlobalPapayAppRequest(TypedDict):
+    plan_id: int
+    out_contract_code: str
+    user_display_name: str
+    success_notify_url: str
+
+
+class GlobalPapayAppRequest(_GlobalPapayAppRequest, total=False):
+    """The request of ``global_papay_app`` (POST /v3/global/papay/contracts/app-pre-entrust-sign)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sp_mchid: str
+    sub_appid: str
+    openid: str
+    user_client_ip: str
+    expired_time: str
+
+
+class _GlobalPapayH5Request(TypedDict):
+    plan_id: int
+    out_contract_code: str
+    user_display_name: str
+    success_notify_url: str
+
+
+class GlobalPapayH5Request(_GlobalPapayH5Request, total=False):
+    """The request of ``global_papay_h5`` (POST /v3/global/papay/contracts/h5-pre-entrust-sign)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sp_mchid: str
+    sub_appid: str
+    return_appid: str
+    user_client_ip: str
+    expired_time: str
+    return_url: str
+
+
+class _GlobalPapayJsapiRequest(TypedDict):
+    plan_id: int
+    out_contract_code: str
+    user_display_name: str
+    success_notify_url: str
+    openid: str
+
+
+class GlobalPapayJsapiRequest(_GlobalPapayJsapiRequest, total=False):
+    """The request of ``global_papay_jsapi`` (POST /v3/global/papay/contracts/jsapi-pre-entrust-sign)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sp_mchid: str
+    sub_appid: str
+    return_url: str
+    expired_time: str
+
+
+class _GlobalPapayMiniprogramRequest(TypedDict):
+    plan_id: int
+    out_contract_code: str
+    user_display_name: str
+    success_notify_url: str
+
+
+class GlobalPapayMiniprogramRequest(_GlobalPapayMiniprogramRequest, total=False):
+    """The request of ``global_papay_miniprogram`` (POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sp_mchid: str
+    sub_appid: str
+    openid: str
+    user_client_ip: str
+    expired_time: str
+
+
+class _GlobalPapayWebRequest(TypedDict):
+    plan_id: int
+    out_contract_code: str
+    user_display_name: str
+    success_notify_url: str
+
+
+class GlobalPapayWebRequest(_GlobalPapayWebRequest, total=False):
+    """The request of ``global_papay_web`` (POST /v3/global/papay/contracts/web-pre-entrust-sign)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sp_mchid: str
+    sub_appid: str
+    expired_time: str
+    return_url: str
+
+
+#: The request types, for ``from wxpresign.requests import EduPapayRequest``.
+REQUEST_TYPES = [
+    "PapayScheduledDeductSignPartnerJsapiRequest",
+    "PapayScheduledDeductSignPartnerJsapiRequestDeductSchedule",
+    "PapayScheduledDeductSignPartnerJsapiRequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignPartnerMiniProgramRequest",
+    "PapayScheduledDeductSignPartnerMiniProgramRequestDeductSchedule",
+    "PapayScheduledDeductSignPartnerMiniProgramRequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignPartnerAppRequest",
+    "PapayScheduledDeductSignPartnerAppRequestDeductSchedule",
+    "PapayScheduledDeductSignPartnerAppRequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignPartnerH5Request",
+    "PapayScheduledDeductSignPartnerH5RequestDeductSchedule",
+    "PapayScheduledDeductSignPartnerH5RequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignPartnerH5RequestJumpControl",
+    "PapayScheduledDeductSignAppRequest",
+    "PapayScheduledDeductSignAppRequestDeductSchedule",
+    "PapayScheduledDeductSignAppRequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignH5Request",
+    "PapayScheduledDeductSignH5RequestDeductSchedule",
+    "PapayScheduledDeductSignH5RequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignH5RequestJumpControl",
+    "PapayScheduledDeductSignJsapiRequest",
+    "PapayScheduledDeductSignJsapiRequestDeductSchedule",
+    "PapayScheduledDeductSignJsapiRequestDeductScheduleEstimatedDeductAmount",
+    "PapayScheduledDeductSignMiniProgramRequest",
+    "PapayScheduledDeductSignMiniProgramRequestDeductSchedule",
+    "PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount",
+    "PapaySignRequest",
+    "PapaySignRequestDeviceInfo",
+    "PapayInsuranceSignJsapiRequest",
+    "PapayInsuranceSignJsapiRequestPolicyPeriods",
+    "PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount",
+    "PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetail",
+    "PapayInsuranceSignJsapiRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses",
+    "PapayInsuranceSignJsapiRequestAmount",
+    "PapayInsuranceSignJsapiRequestRealIdentity",
+    "PapayInsuranceSignAppRequest",
+    "PapayInsuranceSignAppRequestPolicyPeriods",
+    "PapayInsuranceSignAppRequestPolicyPeriodsEstimatedDeductAmount",
+    "PapayInsuranceSignAppRequestAmount",
+    "PapayInsuranceSignAppRequestRealIdentity",
+    "PapayInsuranceSignH5Request",
+    "PapayInsuranceSignH5RequestPolicyPeriods",
+    "PapayInsuranceSignH5RequestPolicyPeriodsEstimatedDeductAmount",
+    "PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetail",
+    "PapayInsuranceSignH5RequestPolicyPeriodsPolicyCoverageDetailPolicyClauses",
+    "PapayInsuranceSignH5RequestAmount",
+    "PapayInsuranceSignH5RequestRealIdentity",
+    "PapayInsuranceSignH5RequestJumpControl",
+    "PapayInsuranceSignMiniProgramRequest",
+    "PapayInsuranceSignMiniProgramRequestPolicyPeriods",
+    "PapayInsuranceSignMiniProgramRequestPolicyPeriodsEstimatedDeductAmount",
+    "PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetail",
+    "PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses",
+    "PapayInsuranceSignMiniProgramRequestAmount",
+    "PapayInsuranceSignMiniProgramRequestRealIdentity",
+    "PasswordExemptContractServiceProviderPayRedirectSignRequest",
+    "PasswordExemptContractServiceProviderMiniProgramRequest",
+    "PasswordExemptContractNormalMiniProgramRequest",
+    "PasswordExemptContractNormalPayRedirectSignRequest",
+    "PasswordExemptContractQsMiniProgramRequest",
+    "PasswordExemptContractQsPayRedirectSignRequest",
+    "PasswordExemptContractEcommerceMiniProgramRequest",
+    "PasswordExemptContractEcommercePayRedirectSignRequest",
+    "EcommerceCombinePapayRequest",
+    "EcommerceCombinePapayMiniProgramRequest",
+    "EcommerceIndividualContractsAppRequest",
+    "EcommerceIndividualContractsMiniProgramRequest",
+    "EcommerceIndividualContractsWithRealNameIdentityAppRequest",
+    "EcommerceIndividualContractsWithRealNameIdentityMiniProgramRequest",
+    "CreditRepaymentPartnerAppRequest",
+    "CreditRepaymentPartnerAppRequestRealIdentity",
+    "CreditRepaymentPartnerAppRequestTradeInfo",
+    "CreditRepaymentPartnerH5Request",
+    "CreditRepaymentPartnerH5RequestRealIdentity",
+    "CreditRepaymentPartnerH5RequestTradeInfo",
+    "CreditRepaymentPartnerH5RequestJumpInfo",
+    "EduPapayRequest",
+    "EduschoolpayRequest",
+    "EduschoolpayRequestIdentity",
+    "EduschoolpayRequestBankCard",
+    "OfflinefaceRequest",
+    "OfflinefaceRequestFacepayUser",
+    "OfflinefaceRequestFacepayUserIdentification",
+    "OfflinefaceRequestLimitBankCard",
+    "OfflinefaceRequestLimitBankCardIdentification",
+    "GlobalPapayAppRequest",
+    "GlobalPapayH5Request",
+    "GlobalPapayJsapiRequest",
+    "GlobalPapayMiniprogramRequest",
+    "GlobalPapayWebRequest",
+]
+
+
 class EndpointMethods:
     """The endpoint methods of Client: each is ``self.call(path, request)``."""
 
@@ -58,7 +1283,7 @@ class EndpointMethods:
     def call(self, path: str, request: Request) -> Envelope:
         raise NotImplementedError
 
-    def papay_scheduled_deduct_sign_partner_jsapi(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_partner_jsapi(self, request: Union[PapayScheduledDeductSignPartnerJsapiRequest, Request]) -> Envelope:
         """JSAPI场景预约扣费类型签约的预签约 (partner, JSAPI).
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi
@@ -71,7 +1296,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi", request)
 
-    def papay_scheduled_deduct_sign_partner_mini_program(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_partner_mini_program(self, request: Union[PapayScheduledDeductSignPartnerMiniProgramRequest, Request]) -> Envelope:
         """小程序场景预约扣费类型签约的预签约 (partner, mini program).
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program
@@ -84,7 +1309,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program", request)
 
-    def papay_scheduled_deduct_sign_partner_app(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_partner_app(self, request: Union[PapayScheduledDeductSignPartnerAppRequest, Request]) -> Envelope:
         """App场景预约扣费类型签约的预签约 (partner, App).
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app
@@ -96,7 +1321,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app", request)
 
-    def papay_scheduled_deduct_sign_partner_h5(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_partner_h5(self, request: Union[PapayScheduledDeductSignPartnerH5Request, Request]) -> Envelope:
         """H5场景预约扣费类型签约的预签约 (partner, H5).
 
         POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5
@@ -108,7 +1333,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5", request)
 
-    def papay_scheduled_deduct_sign_app(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_app(self, request: Union[PapayScheduledDeductSignAppRequest, Request]) -> Envelope:
         """App场景预约扣费类型签约的预签约 (direct, App).
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app
@@ -120,7 +1345,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app", request)
 
-    def papay_scheduled_deduct_sign_h5(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_h5(self, request: Union[PapayScheduledDeductSignH5Request, Request]) -> Envelope:
         """H5场景预约扣费类型签约的预签约 (direct, H5).
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5
@@ -132,7 +1357,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5", request)
 
-    def papay_scheduled_deduct_sign_jsapi(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_jsapi(self, request: Union[PapayScheduledDeductSignJsapiRequest, Request]) -> Envelope:
         """JSAPI场景预约扣费类型签约的预签约 (direct, JSAPI).
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi
@@ -145,7 +1370,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi", request)
 
-    def papay_scheduled_deduct_sign_mini_program(self, request: Request) -> Envelope:
+    def papay_scheduled_deduct_sign_mini_program(self, request: Union[PapayScheduledDeductSignMiniProgramRequest, Request]) -> Envelope:
         """小程序场景预约扣费类型签约的预签约 (direct, mini program).
 
         POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program
@@ -158,7 +1383,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program", request)
 
-    def papay_sign(self, request: Request) -> Envelope:
+    def papay_sign(self, request: Union[PapaySignRequest, Request]) -> Envelope:
         """代扣预签约 (direct, App or QR code).
 
         POST /v3/papay/sign/contracts/pre-entrust-sign
@@ -169,7 +1394,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/sign/contracts/pre-entrust-sign", request)
 
-    def papay_insurance_sign_jsapi(self, request: Request) -> Envelope:
+    def papay_insurance_sign_jsapi(self, request: Union[PapayInsuranceSignJsapiRequest, Request]) -> Envelope:
         """保险商户JSAPI预签约 (insurance, JSAPI).
 
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi
@@ -185,7 +1410,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi", request)
 
-    def papay_insurance_sign_app(self, request: Request) -> Envelope:
+    def papay_insurance_sign_app(self, request: Union[PapayInsuranceSignAppRequest, Request]) -> Envelope:
         """保险商户App预签约 (insurance, App).
 
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app
@@ -199,7 +1424,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/app", request)
 
-    def papay_insurance_sign_h5(self, request: Request) -> Envelope:
+    def papay_insurance_sign_h5(self, request: Union[PapayInsuranceSignH5Request, Request]) -> Envelope:
         """保险商户H5预签约 (insurance, H5).
 
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5
@@ -214,7 +1439,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5", request)
 
-    def papay_insurance_sign_mini_program(self, request: Request) -> Envelope:
+    def papay_insurance_sign_mini_program(self, request: Union[PapayInsuranceSignMiniProgramRequest, Request]) -> Envelope:
         """保险商户小程序预签约 (insurance, mini program).
 
         POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program
@@ -230,7 +1455,7 @@ class EndpointMethods:
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program", request)
 
-    def password_exempt_contract_service_provider_pay_redirect_sign(self, request: Request) -> Envelope:
+    def password_exempt_contract_service_provider_pay_redirect_sign(self, request: Union[PasswordExemptContractServiceProviderPayRedirectSignRequest, Request]) -> Envelope:
         """服务商模式支付后场景预签约 (password-free, service provider, sign after payment).
 
         POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign
@@ -242,7 +1467,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign", request)
 
-    def password_exempt_contract_service_provider_mini_program(self, request: Request) -> Envelope:
+    def password_exempt_contract_service_provider_mini_program(self, request: Union[PasswordExemptContractServiceProviderMiniProgramRequest, Request]) -> Envelope:
         """服务商模式小程序场景预签约 (password-free, service provider, mini program).
 
         POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program
@@ -254,7 +1479,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program", request)
 
-    def password_exempt_contract_normal_mini_program(self, request: Request) -> Envelope:
+    def password_exempt_contract_normal_mini_program(self, request: Union[PasswordExemptContractNormalMiniProgramRequest, Request]) -> Envelope:
         """直连商户模式小程序场景预签约 (password-free, direct merchant, mini program).
 
         POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program
@@ -266,7 +1491,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program", request)
 
-    def password_exempt_contract_normal_pay_redirect_sign(self, request: Request) -> Envelope:
+    def password_exempt_contract_normal_pay_redirect_sign(self, request: Union[PasswordExemptContractNormalPayRedirectSignRequest, Request]) -> Envelope:
         """直连商户模式支付后场景预签约 (password-free, direct merchant, sign after payment).
 
         POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign
@@ -278,7 +1503,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign", request)
 
-    def password_exempt_contract_qs_mini_program(self, request: Request) -> Envelope:
+    def password_exempt_contract_qs_mini_program(self, request: Union[PasswordExemptContractQsMiniProgramRequest, Request]) -> Envelope:
         """清算机构模式小程序场景预签约 (password-free, clearing institution, mini program).
 
         POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program
@@ -291,7 +1516,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program", request)
 
-    def password_exempt_contract_qs_pay_redirect_sign(self, request: Request) -> Envelope:
+    def password_exempt_contract_qs_pay_redirect_sign(self, request: Union[PasswordExemptContractQsPayRedirectSignRequest, Request]) -> Envelope:
         """清算机构模式支付后场景预签约 (password-free, clearing institution, sign after payment).
 
         POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign
@@ -304,7 +1529,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign", request)
 
-    def password_exempt_contract_ecommerce_mini_program(self, request: Request) -> Envelope:
+    def password_exempt_contract_ecommerce_mini_program(self, request: Union[PasswordExemptContractEcommerceMiniProgramRequest, Request]) -> Envelope:
         """电商收付通模式小程序场景预签约 (password-free, e-commerce, mini program).
 
         POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program
@@ -316,7 +1541,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/mini-program", request)
 
-    def password_exempt_contract_ecommerce_pay_redirect_sign(self, request: Request) -> Envelope:
+    def password_exempt_contract_ecommerce_pay_redirect_sign(self, request: Union[PasswordExemptContractEcommercePayRedirectSignRequest, Request]) -> Envelope:
         """电商收付通模式支付后场景预签约 (password-free, e-commerce, sign after payment).
 
         POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign
@@ -328,7 +1553,7 @@ class EndpointMethods:
         """
         return self.call("v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign", request)
 
-    def ecommerce_combine_papay(self, request: Request) -> Envelope:
+    def ecommerce_combine_papay(self, request: Union[EcommerceCombinePapayRequest, Request]) -> Envelope:
         """APP方式预签约 (e-commerce combined entrusted payment, App).
 
         POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign
@@ -339,7 +1564,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/combine-papay/contracts/pre-entrust-sign", request)
 
-    def ecommerce_combine_papay_mini_program(self, request: Request) -> Envelope:
+    def ecommerce_combine_papay_mini_program(self, request: Union[EcommerceCombinePapayMiniProgramRequest, Request]) -> Envelope:
         """小程序方式预签约 (e-commerce combined entrusted payment, mini program).
 
         POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program
@@ -350,7 +1575,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program", request)
 
-    def ecommerce_individual_contracts_app(self, request: Request) -> Envelope:
+    def ecommerce_individual_contracts_app(self, request: Union[EcommerceIndividualContractsAppRequest, Request]) -> Envelope:
         """APP场景预签约 (e-commerce individual payee, App).
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app
@@ -361,7 +1586,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign/app", request)
 
-    def ecommerce_individual_contracts_mini_program(self, request: Request) -> Envelope:
+    def ecommerce_individual_contracts_mini_program(self, request: Union[EcommerceIndividualContractsMiniProgramRequest, Request]) -> Envelope:
         """小程序场景预签约 (e-commerce individual payee, mini program).
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program
@@ -372,7 +1597,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program", request)
 
-    def ecommerce_individual_contracts_with_real_name_identity_app(self, request: Request) -> Envelope:
+    def ecommerce_individual_contracts_with_real_name_identity_app(self, request: Union[EcommerceIndividualContractsWithRealNameIdentityAppRequest, Request]) -> Envelope:
         """APP场景预签约（需要实名验证） (e-commerce individual payee, real-name verified, App).
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app
@@ -384,7 +1609,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app", request)
 
-    def ecommerce_individual_contracts_with_real_name_identity_mini_program(self, request: Request) -> Envelope:
+    def ecommerce_individual_contracts_with_real_name_identity_mini_program(self, request: Union[EcommerceIndividualContractsWithRealNameIdentityMiniProgramRequest, Request]) -> Envelope:
         """小程序场景预签约（需要实名验证） (e-commerce individual payee, real-name verified, mini program).
 
         POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program
@@ -396,7 +1621,7 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program", request)
 
-    def credit_repayment_partner_app(self, request: Request) -> Envelope:
+    def credit_repayment_partner_app(self, request: Union[CreditRepaymentPartnerAppRequest, Request]) -> Envelope:
         """APP预签约自动还款协议 (auto-repayment, partner, App).
 
         POST /v3/credit-repayment/partner/contracts/app-presign
@@ -408,7 +1633,7 @@ class EndpointMethods:
         """
         return self.call("v3/credit-repayment/partner/contracts/app-presign", request)
 
-    def credit_repayment_partner_h5(self, request: Request) -> Envelope:
+    def credit_repayment_partner_h5(self, request: Union[CreditRepaymentPartnerH5Request, Request]) -> Envelope:
         """H5预签约自动还款协议 (auto-repayment, partner, H5).
 
         POST /v3/credit-repayment/partner/contracts/h5-presign
@@ -420,7 +1645,7 @@ class EndpointMethods:
         """
         return self.call("v3/credit-repayment/partner/contracts/h5-presign", request)
 
-    def edu_papay(self, request: Request) -> Envelope:
+    def edu_papay(self, request: Union[EduPapayRequest, Request]) -> Envelope:
         """教育续费通预签约 (education renewal).
 
         POST /v3/edu-papay/contracts/presign
@@ -433,7 +1658,7 @@ class EndpointMethods:
         """
         return self.call("v3/edu-papay/contracts/presign", request)
 
-    def eduschoolpay(self, request: Request) -> Envelope:
+    def eduschoolpay(self, request: Union[EduschoolpayRequest, Request]) -> Envelope:
         """校园轻松付预签约 (campus easy pay).
 
         POST /v3/eduschoolpay/contracts/presign
@@ -447,7 +1672,7 @@ class EndpointMethods:
         """
         return self.call("v3/eduschoolpay/contracts/presign", request)
 
-    def offlineface(self, request: Request) -> Envelope:
+    def offlineface(self, request: Union[OfflinefaceRequest, Request]) -> Envelope:
         """预签约接口 (offline face pay, one-click card binding).
 
         POST /v3/offlineface/contracts/presign
@@ -459,7 +1684,7 @@ class EndpointMethods:
         """
         return self.call("v3/offlineface/contracts/presign", request)
 
-    def global_papay_app(self, request: Request) -> Envelope:
+    def global_papay_app(self, request: Union[GlobalPapayAppRequest, Request]) -> Envelope:
         """APP签约 (cross-border, App).
 
         POST /v3/global/papay/contracts/app-pre-entrust-sign
@@ -475,7 +1700,7 @@ class EndpointMethods:
         """
         return self.call("v3/global/papay/contracts/app-pre-entrust-sign", request)
 
-    def global_papay_h5(self, request: Request) -> Envelope:
+    def global_papay_h5(self, request: Union[GlobalPapayH5Request, Request]) -> Envelope:
         """H5预签约 (cross-border, H5).
 
         POST /v3/global/papay/contracts/h5-pre-entrust-sign
@@ -491,7 +1716,7 @@ class EndpointMethods:
         """
         return self.call("v3/global/papay/contracts/h5-pre-entrust-sign", request)
 
-    def global_papay_jsapi(self, request: Request) -> Envelope:
+    def global_papay_jsapi(self, request: Union[GlobalPapayJsapiRequest, Request]) -> Envelope:
         """JSAPI预签约 (cross-border, JSAPI).
 
         POST /v3/global/papay/contracts/jsapi-pre-entrust-sign
@@ -507,7 +1732,7 @@ class EndpointMethods:
         """
         return self.call("v3/global/papay/contracts/jsapi-pre-entrust-sign", request)
 
-    def global_papay_miniprogram(self, request: Request) -> Envelope:
+    def global_papay_miniprogram(self, request: Union[GlobalPapayMiniprogramRequest, Request]) -> Envelope:
         """小程序签约 (cross-border, mini program).
 
         POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign
@@ -523,7 +1748,7 @@ class EndpointMethods:
         """
         return self.call("v3/global/papay/contracts/miniprogram-pre-entrust-sign", request)
 
-    def global_papay_web(self, request: Request) -> Envelope:
+    def global_papay_web(self, request: Union[GlobalPapayWebRequest, Request]) -> Envelope:
         """WEB预签约 (cross-border, PC web QR code).
 
         POST /v3/global/papay/contracts/web-pre-entrust-sign
