@@ -46,17 +46,46 @@ type Digest32 = [u8; 32];
 struct Held {
     /// SHA-256 of the configuration text.
     config: Digest32,
-    /// What else made the client: each file's path with the SHA-256 of its contents (None if
-    /// it could not be read), and the proxy variables' values when the configuration reads them.
+    /// What else made the client: the files it names and the proxy variables it reads.
     inputs: Inputs,
     client: Arc<Client>,
     last_asked: Instant,
 }
 
-#[derive(PartialEq, Eq)]
+/// What a configuration reads besides its text, and what those were when its client was made.
 struct Inputs {
-    files: Vec<(String, Option<Digest32>)>,
-    environment: Option<Digest32>,
+    /// The files it names (`*_file`).
+    files: Vec<String>,
+    /// Whether it reads the proxy variables (`"proxy": "environment"`).
+    reads_environment: bool,
+    /// The files' contents (None: unreadable) and the variables' values, as SHA-256.
+    digests: Vec<Option<Digest32>>,
+}
+
+impl Inputs {
+    fn of(raw: Option<&ConfigJson>) -> Inputs {
+        let files = raw.map(file_members).unwrap_or_default();
+        let reads_environment =
+            raw.is_some_and(|r| r.proxy.as_deref().map(|p| p.trim()) == Some(FROM_ENVIRONMENT));
+        let mut inputs = Inputs {
+            files,
+            reads_environment,
+            digests: Vec::new(),
+        };
+        inputs.digests = inputs.current();
+        inputs
+    }
+
+    /// The digests as the files and variables are now.
+    fn current(&self) -> Vec<Option<Digest32>> {
+        let files = self.files.iter().map(|path| file_digest(path));
+        let environment = self.reads_environment.then(|| Some(environment_digest()));
+        files.chain(environment).collect()
+    }
+
+    fn unchanged(&self) -> bool {
+        self.current() == self.digests
+    }
 }
 
 struct Registry {
@@ -93,8 +122,7 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
             .held
             .retain(|h| Arc::strong_count(&h.client) > 1 || now - h.last_asked < KEEP_UNUSED);
         if let Some(at) = registry.held.iter().position(|h| h.config == digest) {
-            let inputs = inputs_of(&registry.held[at].inputs);
-            if inputs == registry.held[at].inputs {
+            if registry.held[at].inputs.unchanged() {
                 let held = &mut registry.held[at];
                 held.last_asked = now;
                 return Ok(held.client.clone());
@@ -107,20 +135,14 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
     // Built outside the lock: other configurations are served meanwhile. The inputs are read
     // before the client, so that a file changing in between makes the next call build anew.
     let raw: Option<ConfigJson> = serde_json::from_str(config).ok();
-    let inputs = inputs_of(&Inputs {
-        files: raw.as_ref().map(file_members).unwrap_or_default(),
-        environment: raw
-            .as_ref()
-            .filter(|r| r.proxy.as_deref().map(|p| p.trim()) == Some(FROM_ENVIRONMENT))
-            .map(|_| [0; 32]),
-    });
+    let inputs = Inputs::of(raw.as_ref());
     let client = Arc::new(Client::from_json(config)?);
 
     let mut registry = registry();
     if let Some(held) = registry
         .held
         .iter_mut()
-        .find(|h| h.config == digest && h.inputs == inputs)
+        .find(|h| h.config == digest && h.inputs.digests == inputs.digests)
     {
         // Another thread made the same client meanwhile: one is kept.
         held.last_asked = now;
@@ -155,7 +177,7 @@ pub fn held() -> usize {
 }
 
 /// The paths of the files a configuration names.
-fn file_members(raw: &ConfigJson) -> Vec<(String, Option<Digest32>)> {
+fn file_members(raw: &ConfigJson) -> Vec<String> {
     let single = [
         &raw.merchant_private_key_file,
         &raw.wechatpay_public_key_file,
@@ -165,20 +187,8 @@ fn file_members(raw: &ConfigJson) -> Vec<(String, Option<Digest32>)> {
         .into_iter()
         .flatten()
         .chain(raw.platform_certificate_files.iter().flatten())
-        .map(|path| (path.clone(), None))
+        .cloned()
         .collect()
-}
-
-/// `template` with every file's and the environment's current digest.
-fn inputs_of(template: &Inputs) -> Inputs {
-    Inputs {
-        files: template
-            .files
-            .iter()
-            .map(|(path, _)| (path.clone(), file_digest(path)))
-            .collect(),
-        environment: template.environment.map(|_| environment_digest()),
-    }
 }
 
 fn file_digest(path: &str) -> Option<Digest32> {
