@@ -123,13 +123,17 @@ pub fn client_for<'a>(
         })
 }
 
-/// [`with_answer`] for a notification parsed by one of several clients: adds `mchid` and
-/// `client`, the index of the client that verified it.
-pub fn with_answer_for(parsed: Result<(usize, String, Notification)>) -> Result<Value> {
+/// For one notify URL serving several merchants: the notification verified and decrypted by
+/// the client among `clients` that holds the key its Wechatpay-Serial names ([`client_for`]),
+/// as JSON with `answer`, `mchid` (that client's merchant) and `client` (its index). An error
+/// carries its `answer` too.
+pub fn parse_any(clients: &[&Client], headers: &SignedHeaders, body: &[u8]) -> Result<Value> {
+    let parsed = client_for(clients, headers)
+        .and_then(|(at, client)| Ok((at, client, client.parse_notification(headers, body)?)));
     match parsed {
-        Ok((at, mchid, notification)) => {
+        Ok((at, client, notification)) => {
             let mut value = with_answer(Ok(notification))?;
-            value["mchid"] = mchid.into();
+            value["mchid"] = client.mchid().into();
             value["client"] = at.into();
             Ok(value)
         }

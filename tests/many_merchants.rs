@@ -125,7 +125,8 @@ fn a_third_merchants_notification_gets_the_401_answer() {
     let (status, parsed) = parse_any(&[a.client, b.client], &headers, &forged);
     assert_eq!(status, 6, "{parsed}");
     assert_eq!(parsed["error"]["answer"]["status"], 401);
-    // No clients: an argument error.
-    let (status, _) = parse_any(&[], &headers, &body);
+    // No clients: an argument error, with the answer to send back all the same.
+    let (status, parsed) = parse_any(&[], &headers, &body);
     assert_eq!(status, 1);
+    assert_eq!(parsed["error"]["answer"]["status"], 400, "{parsed}");
 }

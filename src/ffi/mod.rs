@@ -412,7 +412,7 @@ pub unsafe extern "C" fn wxpresign_notification_parse_any(
 ) -> wxpresign_status {
     unsafe {
         respond(out, || {
-            notification::with_answer_for((|| {
+            let arguments = (|| {
                 if clients.is_null() || client_count == 0 {
                     return Err(Error::argument("clients is NULL or client_count is 0"));
                 }
@@ -424,14 +424,13 @@ pub unsafe extern "C" fn wxpresign_notification_parse_any(
                     .collect::<Result<Vec<&Client>, Error>>()?;
                 let headers =
                     notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
-                let body = borrow_bytes(body, body_len, "body")?;
-                let (at, client) = notification::client_for(&clients, &headers)?;
-                Ok((
-                    at,
-                    client.mchid().to_owned(),
-                    client.parse_notification(&headers, body)?,
-                ))
-            })())
+                Ok((clients, headers, borrow_bytes(body, body_len, "body")?))
+            })();
+            match arguments {
+                Ok((clients, headers, body)) => notification::parse_any(&clients, &headers, body),
+                // Bad arguments carry the answer to send back too, as every other error does.
+                Err(e) => notification::with_answer(Err(e)),
+            }
         })
     }
 }
