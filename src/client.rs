@@ -60,15 +60,10 @@ impl Trace {
     ) {
         let outcome = match result {
             Ok(answer) => format!("answered {}", answer.status),
-            Err(failure) => {
-                let e = match failure {
-                    Failure::NotConnected(e) | Failure::Other(e) => e,
-                };
-                match e.delivery() {
-                    Delivery::NotSent => "not sent".to_owned(),
-                    _ => "no answer; may have reached the server".to_owned(),
-                }
-            }
+            Err(failure) => match failure.error().delivery() {
+                Delivery::NotSent => "not sent".to_owned(),
+                _ => "no answer; may have reached the server".to_owned(),
+            },
         };
         let attempt = json!({
             "base_url": base.as_str(),

@@ -110,6 +110,12 @@ pub enum Failure {
 }
 
 impl Failure {
+    pub fn error(&self) -> &Error {
+        match self {
+            Failure::NotConnected(e) | Failure::Other(e) => e,
+        }
+    }
+
     pub fn into_error(self) -> Error {
         match self {
             Failure::NotConnected(e) | Failure::Other(e) => e,
