@@ -2,7 +2,8 @@
 //! or reused connection, its time and how it ended) and opt-in retries (`retry`): what is
 //! retried (nothing sent; 429 and 5xx answers), what never is (4xx, verification failures,
 //! failures after the request may have been sent), and the deadline over them all. The sandbox's
-//! SANDBOXFAILONCE fault fails the first request with a value and answers the next.
+//! SANDBOXFAILONCE and SANDBOXLIMITEDONCE faults fail the first request with a value (500, 429)
+//! and answer the next.
 
 mod common;
 
@@ -54,6 +55,10 @@ fn every_envelope_traces_its_attempt_and_its_connection() {
     let attempt = &first["trace"]["attempts"][0];
     assert_eq!(attempt["base_url"], fx.sandbox.base_url());
     assert!(attempt["elapsed_ms"].is_u64(), "{attempt}");
+    assert_eq!(
+        attempt.get("tls"),
+        None,
+    );
     assert!(first["trace"]["elapsed_ms"].as_u64() >= attempt["elapsed_ms"].as_u64());
 }
 
@@ -128,6 +133,27 @@ fn a_5xx_is_retried_and_the_retry_succeeds() {
             ("reused".to_owned(), "answered 200".to_owned())
         ]
     );
+    assert_eq!(fx.sandbox.stats()["requests"], 2);
+}
+
+#[test]
+fn a_429_is_retried_and_the_retry_succeeds() {
+    let fx = sandbox();
+    let client = with(
+        &fx,
+        json!({ "retry": { "max_attempts": 2, "backoff_ms": 10 } }),
+    );
+    let answer = client
+        .call(EDU, &edu_with_user("SANDBOXLIMITEDONCEretried"))
+        .expect("the second attempt succeeds");
+    assert_eq!(
+        attempts(&answer.trace),
+        [
+            ("new".to_owned(), "answered 429".to_owned()),
+            ("reused".to_owned(), "answered 200".to_owned())
+        ]
+    );
+    assert_eq!(answer.status, 200);
     assert_eq!(fx.sandbox.stats()["requests"], 2);
 }
 

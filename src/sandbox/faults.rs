@@ -36,6 +36,8 @@ pub enum Fault {
     /// 500 the first time the value is sent, then answers as without a fault: what a retry
     /// mends.
     FailOnce,
+    /// 429 the first time the value is sent, then answers as without a fault.
+    LimitedOnce,
 }
 
 impl Fault {
@@ -78,6 +80,10 @@ impl Fault {
             "SANDBOXFAILONCE",
             "500 SYSTEM_ERROR the first time this value is sent (within 10 minutes), then a correct answer: a retry succeeds",
         ),
+        (
+            "SANDBOXLIMITEDONCE",
+            "429 FREQUENCY_LIMITED the first time this value is sent (within 10 minutes), then a correct answer: a retry succeeds",
+        ),
     ];
 
     /// The faults without a parameter, by the name after `SANDBOX`.
@@ -94,7 +100,17 @@ impl Fault {
         ("TAMPERED", Fault::Tampered),
         ("DROP", Fault::Drop),
         ("FAILONCE", Fault::FailOnce),
+        ("LIMITEDONCE", Fault::LimitedOnce),
     ];
+
+    /// For a fault that strikes only the first time its value is sent, the fault it is then.
+    pub fn first_time_only(self) -> Option<Fault> {
+        match self {
+            Fault::FailOnce => Some(Fault::SystemError),
+            Fault::LimitedOnce => Some(Fault::FrequencyLimited),
+            _ => None,
+        }
+    }
 
     /// The fault a request value selects, if it starts with a magic prefix.
     pub fn from_value(value: &str) -> Option<Fault> {

@@ -48,7 +48,7 @@ struct State {
     stopping: Arc<AtomicBool>,
     /// The server's connection and request counts, for `GET /sandbox/stats`.
     counters: Arc<Counters>,
-    /// Values of the SANDBOXFAILONCE fault already failed, with when.
+    /// Values of the SANDBOXFAILONCE and SANDBOXLIMITEDONCE faults already failed, with when.
     failed_once: Mutex<Expiring<String, Instant>>,
 }
 
@@ -322,9 +322,12 @@ impl State {
         let value = self.checked_request(endpoint, request, text)?;
         let fault_value = value.get(endpoint.fault_field).and_then(Value::as_str);
         let fault = fault_value.and_then(Fault::from_value);
-        if let (Some(Fault::FailOnce), Some(key)) = (fault, fault_value) {
-            if self.first_failure(key) {
-                return Err(Refusal::new(500, "SYSTEM_ERROR", "系统错误"));
+        let first_time = fault.and_then(Fault::first_time_only);
+        if let (Some(first_time), Some(key)) = (first_time, fault_value) {
+            if let Some(outcome) =
+                fault_before_answer(first_time).filter(|_| self.first_failure(key))
+            {
+                return outcome;
             }
         }
         if let Some(outcome) = fault.and_then(fault_before_answer) {
@@ -334,7 +337,7 @@ impl State {
         self.signed_answer(answer.to_string().into_bytes(), fault)
     }
 
-    /// Whether this is the first time `value` (a SANDBOXFAILONCE value) is seen in 10 minutes.
+    /// Whether this is the first time `value` (a SANDBOXFAILONCE or SANDBOXLIMITEDONCE value) is seen in 10 minutes.
     fn first_failure(&self, value: &str) -> bool {
         const REMEMBERED: Duration = Duration::from_secs(600);
         let mut seen = self.failed_once.lock().unwrap_or_else(|p| p.into_inner());
