@@ -83,7 +83,7 @@ fn serve() {
     std::thread::spawn(move || {
         for tcp in listener.incoming().flatten() {
             let server = server.clone();
-            std::thread::spawn(move || relay(server, tcp, upstream));
+            std::thread::spawn(move || relay(server, tcp, upstream, None));
         }
     });
     let config = sandbox

@@ -33,9 +33,11 @@ pub struct Response {
 }
 
 /// What a call did on the wire, in every envelope and error JSON as `trace`:
-/// `{"attempts": [{"base_url", "connection": "new"|"reused", "elapsed_ms", "outcome"}, ...],
-/// "elapsed_ms"}`, one attempt per request sent or tried (a move to the backup host and each
-/// retry are attempts of their own).
+/// `{"attempts": [{"base_url", "connection": "new"|"reused", "tls": "full"|"resumed",
+/// "elapsed_ms", "outcome"}, ...], "elapsed_ms"}`, one attempt per request sent or tried (a move
+/// to the backup host and each retry are attempts of their own). `tls` is there for a new https
+/// connection whose handshake finished: `resumed` when it resumed a TLS session of an earlier
+/// connection to the host, `full` otherwise.
 #[derive(Debug)]
 pub struct Trace {
     started: Instant,
@@ -65,12 +67,15 @@ impl Trace {
                 _ => "no answer; may have reached the server".to_owned(),
             },
         };
-        let attempt = json!({
+        let mut attempt = json!({
             "base_url": base.as_str(),
             "connection": connection.as_str(),
             "elapsed_ms": millis(began.elapsed()),
             "outcome": outcome,
         });
+        if let Some(handshake) = connection.tls() {
+            attempt["tls"] = handshake.as_str().into();
+        }
         log::emit(Level::WXPRESIGN_LOG_DEBUG, || {
             let mut event = attempt.clone();
             event["event"] = "attempt".into();
@@ -442,6 +447,9 @@ fn log_call(
             "attempts": attempts,
             "connection": trace["attempts"][attempts.saturating_sub(1)]["connection"],
         });
+        if let Some(tls) = trace["attempts"][attempts.saturating_sub(1)].get("tls") {
+            event["tls"] = tls.clone();
+        }
         match outcome {
             Ok(response) => {
                 event["status"] = response.status.into();

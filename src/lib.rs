@@ -23,6 +23,7 @@ pub mod registry;
 pub mod sandbox;
 pub mod schema;
 pub mod signing;
+pub mod tls;
 pub mod transport;
 pub mod url;
 pub mod validation;

@@ -22,21 +22,20 @@
 
 use crate::error::{Delivery, Error, Result};
 use crate::proxy::Proxy;
+use crate::tls::{self, Handshake, TlsConnector, is_certificate_error, is_unknown_issuer};
 use crate::url::BaseUrl;
-use rustls::pki_types::CertificateDer;
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 use ureq::config::Config as AgentConfig;
 use ureq::http::{HeaderValue, Uri};
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::resolver::{ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, LazyBuffers, NextTimeout,
-    RustlsConnector, TcpConnector, Transport as Socket,
+    TcpConnector, Transport as Socket,
 };
 use ureq::{Agent, Timeout};
 
@@ -65,18 +64,27 @@ thread_local! {
     static OPENING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether an attempt used a connection kept from an earlier call or opened one.
+/// Whether an attempt used a connection kept from an earlier call or opened one, and for a new
+/// https connection, how its TLS began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Connection {
     Reused,
-    New,
+    New { tls: Option<Handshake> },
 }
 
 impl Connection {
     pub fn as_str(self) -> &'static str {
         match self {
             Connection::Reused => "reused",
-            Connection::New => "new",
+            Connection::New { .. } => "new",
+        }
+    }
+
+    /// The TLS handshake of a new https connection (none when the handshake did not finish).
+    pub fn tls(self) -> Option<Handshake> {
+        match self {
+            Connection::Reused => None,
+            Connection::New { tls } => tls,
         }
     }
 }
@@ -151,7 +159,6 @@ impl Transport {
             .proxy(proxy.map(Proxy::to_ureq))
             // Non-2xx answers carry WeChat's error body; they are answers, not failures.
             .http_status_as_error(false)
-            .tls_config(tls_config(extra_roots))
             .max_response_header_size(MAX_HEAD_BYTES)
             .input_buffer_size(2 * MAX_HEAD_BYTES)
             .output_buffer_size(MAX_HEAD_BYTES)
@@ -165,7 +172,7 @@ impl Transport {
         let connector =
             ().chain(Phased(Phase::Proxy, ConnectProxyConnector::default()))
                 .chain(Phased(Phase::Tcp, TcpConnector::default()))
-                .chain(Phased(Phase::Tls, RustlsConnector::default()))
+                .chain(Phased(Phase::Tls, TlsConnector::new(extra_roots)))
                 .chain(Coalescing);
         Transport {
             agent: Agent::with_parts(config, connector, Lookup::default()),
@@ -186,9 +193,12 @@ impl Transport {
         deadline: Instant,
     ) -> (std::result::Result<HttpResponse, Failure>, Connection) {
         OPENING.with(|o| o.set(false));
+        tls::forget_handshake();
         let result = self.post_once(base, path, headers, body, deadline);
         let connection = if OPENING.with(Cell::get) {
-            Connection::New
+            Connection::New {
+                tls: tls::last_handshake(),
+            }
         } else {
             Connection::Reused
         };
@@ -768,79 +778,4 @@ impl Resolver for Lookup {
 
 fn body_too_large() -> String {
     format!("the answer body is larger than {MAX_BODY_BYTES} bytes; refusing to read it")
-}
-
-/// The TLS set-up shared by the library's and the sandbox's HTTP clients: rustls on aws-lc-rs,
-/// trusting the system roots, Mozilla's, and `extra_roots`. ureq builds the rustls
-/// configuration from it once per agent, so TLS sessions are resumed across connections. The
-/// roots without extras are made once per process and shared by every client that adds none.
-pub(crate) fn tls_config(extra_roots: &[Vec<u8>]) -> TlsConfig {
-    let roots = if extra_roots.is_empty() {
-        Arc::clone(default_roots())
-    } else {
-        let mut roots = Vec::clone(default_roots());
-        roots.extend(
-            extra_roots
-                .iter()
-                .map(|der| Certificate::from_der(der).to_owned()),
-        );
-        Arc::new(roots)
-    };
-    TlsConfig::builder()
-        .provider(TlsProvider::Rustls)
-        .unversioned_rustls_crypto_provider(Arc::clone(crypto_provider()))
-        .root_certs(RootCerts::Specific(roots))
-        .build()
-}
-
-/// The system's roots and Mozilla's, as ureq takes them; made once per process.
-fn default_roots() -> &'static Arc<Vec<Certificate<'static>>> {
-    static ROOTS: OnceLock<Arc<Vec<Certificate<'static>>>> = OnceLock::new();
-    ROOTS.get_or_init(|| {
-        Arc::new(
-            system_roots()
-                .iter()
-                .chain(webpki_root_certs::TLS_SERVER_ROOT_CERTS)
-                .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-                .collect(),
-        )
-    })
-}
-
-/// rustls on aws-lc-rs, made once per process.
-fn crypto_provider() -> &'static Arc<rustls::crypto::CryptoProvider> {
-    static PROVIDER: OnceLock<Arc<rustls::crypto::CryptoProvider>> = OnceLock::new();
-    PROVIDER.get_or_init(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
-}
-
-/// The system's trusted roots, read once per process (reading the store costs milliseconds).
-fn system_roots() -> &'static [CertificateDer<'static>] {
-    static ROOTS: OnceLock<Vec<CertificateDer<'static>>> = OnceLock::new();
-    ROOTS.get_or_init(|| rustls_native_certs::load_native_certs().certs)
-}
-
-fn rustls_error(e: &io::Error) -> Option<&rustls::Error> {
-    e.get_ref()?.downcast_ref::<rustls::Error>()
-}
-
-/// A rustls error that only the handshake can raise: the server's certificate was refused.
-fn is_certificate_error(e: &io::Error) -> bool {
-    rustls_error(e).is_some_and(|tls| {
-        matches!(
-            tls,
-            rustls::Error::InvalidCertificate(_)
-                | rustls::Error::NoCertificatesPresented
-                | rustls::Error::UnsupportedNameType
-        )
-    })
-}
-
-/// The certificate chains to no trusted root: what a TLS-inspecting proxy's certificate does.
-fn is_unknown_issuer(e: &io::Error) -> bool {
-    matches!(
-        rustls_error(e),
-        Some(rustls::Error::InvalidCertificate(
-            rustls::CertificateError::UnknownIssuer
-        ))
-    )
 }

@@ -58,6 +58,7 @@ fn every_envelope_traces_its_attempt_and_its_connection() {
     assert_eq!(
         attempt.get("tls"),
         None,
+        "plain http has no TLS handshake: {attempt}"
     );
     assert!(first["trace"]["elapsed_ms"].as_u64() >= attempt["elapsed_ms"].as_u64());
 }

@@ -1,7 +1,8 @@
-//! TLS: certificates are always verified, and `extra_ca_pem` / `extra_ca_file` add trust anchors
+//! TLS: certificates are always verified, `extra_ca_pem` / `extra_ca_file` add trust anchors
 //! (a corporate TLS-inspecting proxy's CA) to the system roots. A TLS-terminating front made
 //! with rustls, holding a certificate from a throwaway rcgen CA, forwards to the in-process
-//! sandbox, so a successful call is a real, verified sandbox answer over HTTPS.
+//! sandbox, so a successful call is a real, verified sandbox answer over HTTPS. A client's new
+//! connections resume the TLS sessions of its earlier ones, and the trace says so.
 
 mod common;
 #[path = "common/tinyproxy.rs"]
@@ -9,7 +10,7 @@ mod tinyproxy;
 #[path = "common/tls_relay.rs"]
 mod tls_relay;
 
-use common::{EDU, example, sandbox};
+use common::{EDU, edu_with_user, example, sandbox};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
 use rustls::ServerConfig;
 use rustls::pki_types::{PrivateKeyDer, PrivatePkcs8KeyDer};
@@ -54,14 +55,15 @@ fn server_config(ca: &Authority, names: &[&str]) -> Arc<ServerConfig> {
     )
 }
 
-/// An HTTPS front for `upstream` on a loopback port; returns `https://127.0.0.1:PORT`.
-fn https_front(config: Arc<ServerConfig>, upstream: SocketAddr) -> String {
+/// An HTTPS front for `upstream` on a loopback port, closing each connection after `at_most`
+/// answers if given; returns `https://127.0.0.1:PORT`.
+fn https_front(config: Arc<ServerConfig>, upstream: SocketAddr, at_most: Option<usize>) -> String {
     let listener = TcpListener::bind("127.0.0.1:0").expect("a free port");
     let url = format!("https://{}", listener.local_addr().expect("bound"));
     std::thread::spawn(move || {
         for tcp in listener.incoming().flatten() {
             let config = config.clone();
-            std::thread::spawn(move || relay(config, tcp, upstream));
+            std::thread::spawn(move || relay(config, tcp, upstream, at_most));
         }
     });
     url
@@ -80,6 +82,7 @@ fn setup() -> Setup {
     let url = https_front(
         server_config(&ca, &["127.0.0.1", "localhost"]),
         fx.sandbox.addr(),
+        None,
     );
     Setup { fx, ca, url }
 }
@@ -128,6 +131,43 @@ fn extra_ca_pem_makes_the_proxy_trusted() {
     let response = result.expect("trusted through extra_ca_pem");
     assert!(response.data["presign_token"].is_string());
     assert_eq!(response.base_url, s.url);
+}
+
+/// A client keeps the TLS sessions of its connections: a new connection to the same host resumes
+/// one instead of a full handshake, and the trace says which each attempt's connection made.
+#[test]
+fn a_new_connection_resumes_the_tls_session_of_an_earlier_one_and_the_trace_says_so() {
+    let fx = sandbox();
+    let ca = authority("wxpresign test CA");
+    // Each connection is closed after one answer, so that every call opens a new one.
+    let url = https_front(
+        server_config(&ca, &["127.0.0.1"]),
+        fx.sandbox.addr(),
+        Some(1),
+    );
+    let config = json!({ "base_url": url, "extra_ca_pem": ca.pem });
+    let handshake = |client: &wxpresign::Client, user: &str| {
+        let response = client
+            .call(EDU, &edu_with_user(user))
+            .expect("a verified answer over https");
+        // The front's close reaches the client before its next call.
+        std::thread::sleep(std::time::Duration::from_millis(200));
+        let attempt = &response.trace["attempts"][0];
+        (attempt["connection"].clone(), attempt["tls"].clone())
+    };
+    let client = fx.client_with(config.clone());
+    assert_eq!(handshake(&client, "tls-1"), (json!("new"), json!("full")));
+    assert_eq!(
+        handshake(&client, "tls-2"),
+        (json!("new"), json!("resumed"))
+    );
+    assert_eq!(
+        handshake(&client, "tls-3"),
+        (json!("new"), json!("resumed"))
+    );
+    // Another client holds sessions of its own.
+    let other = fx.client_with(config);
+    assert_eq!(handshake(&other, "tls-4"), (json!("new"), json!("full")));
 }
 
 /// Through a forward proxy (tinyproxy) the TLS session is still the library's own with the
@@ -203,6 +243,7 @@ fn a_trusted_certificate_for_another_name_is_refused() {
     let url = https_front(
         server_config(&ca, &["api.mch.weixin.qq.com"]),
         fx.sandbox.addr(),
+        None,
     );
     let client = fx.client_with(json!({ "base_url": url, "extra_ca_pem": ca.pem }));
     let result = call(&client);

@@ -489,7 +489,7 @@ fn delivery_agent() -> &'static ureq::Agent {
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_global(Some(ANSWER_TIMEOUT))
-            .tls_config(crate::transport::tls_config(&[]))
+            .tls_config(crate::tls::tls_config())
             .build()
             .new_agent()
     })

@@ -57,12 +57,15 @@ fn closes(message: &[u8]) -> bool {
 }
 
 /// Serves one TLS connection: terminates TLS and relays each request to `upstream` over plain
-/// HTTP and its answer back, until either side closes or a message says `Connection: close`.
+/// HTTP and its answer back, until either side closes, a message says `Connection: close`, or
+/// `at_most` answers were relayed.
 pub fn relay(
     config: Arc<ServerConfig>,
     tcp: TcpStream,
     upstream: SocketAddr,
+    at_most: Option<usize>,
 ) -> std::io::Result<()> {
+    let mut relayed = 0;
     tcp.set_read_timeout(Some(Duration::from_secs(10)))?;
     let connection = ServerConnection::new(config).map_err(std::io::Error::other)?;
     let mut tls = StreamOwned::new(connection, tcp);
@@ -82,7 +85,8 @@ pub fn relay(
         };
         tls.write_all(&answer)?;
         tls.flush()?;
-        if closes(&request) || closes(&answer) {
+        relayed += 1;
+        if closes(&request) || closes(&answer) || Some(relayed) == at_most {
             break;
         }
     }
