@@ -186,6 +186,34 @@ enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      char **out);
 
 /**
+ * Any APIv3 call, for the calls after the pre-sign that have no function of their own (query
+ * or terminate a contract, deduct, ...): `method` ("GET", "POST", "PUT", "PATCH" or "DELETE")
+ * to `path_and_query` ("/v3/...", with its query, percent-encoded: signed and sent exactly as
+ * given; "/v3/global/..." goes to global_base_url) with `body_json` (JSON sent as given, or NULL
+ * for none; a GET takes none). The body is not checked against any schema: WeChat Pay's answer
+ * says what is wrong. The answer is verified, and the envelope, errors, trace, failover and
+ * retries are those of wxpresign_call. Fields WeChat Pay wants encrypted are the caller's to
+ * encrypt, with wxpresign_encrypt. Free *out with wxpresign_string_free. Thread-safe.
+ * Pointers are NULL (body_json may be) or valid; strings are NUL-terminated.
+ */
+enum wxpresign_status wxpresign_request(const struct wxpresign_client *client,
+                                        const char *method,
+                                        const char *path_and_query,
+                                        const char *body_json,
+                                        char **out);
+
+/**
+ * Encrypts `plaintext` as WeChat Pay takes a sensitive field (RSA-OAEP, Base64) with the WeChat
+ * Pay key that every request of this client names in Wechatpay-Serial, for a field of a
+ * wxpresign_request call (the typed functions encrypt their fields themselves). Writes to *out
+ * {"ciphertext","serial"}; free it with wxpresign_string_free. Thread-safe.
+ * Pointers are NULL or valid; plaintext is NUL-terminated.
+ */
+enum wxpresign_status wxpresign_encrypt(const struct wxpresign_client *client,
+                                        const char *plaintext,
+                                        char **out);
+
+/**
  * Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
  * `headers_json` is a JSON object of the request's HTTP headers (name → value, names
  * case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out

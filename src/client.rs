@@ -3,12 +3,14 @@
 //! the answer before handing it back.
 
 use crate::config::{Config, Retry};
-use crate::encryption::encrypt_fields;
+use crate::encryption::{encrypt_fields, encrypt_value};
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
+use crate::keys::PublicKey;
 use crate::log::{self, wxpresign_log_level as Level};
 use crate::notification::{self, Notification};
+use crate::request::{Method, Target};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
 use crate::url::BaseUrl;
@@ -97,6 +99,19 @@ impl Trace {
 
 fn millis(d: Duration) -> u64 {
     u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
+}
+
+/// What a call sends, and where.
+struct Outgoing<'a> {
+    /// The endpoint's path, or for [`Client::request`] the path without its query: for logs.
+    endpoint: &'a str,
+    method: Method,
+    /// The path and query from the leading `/`, as signed and sent.
+    target: &'a str,
+    body: Option<&'a [u8]>,
+    host: Host,
+    /// The WeChat Pay key's serial, sent in Wechatpay-Serial.
+    serial: &'a str,
 }
 
 /// A call that moved to `backup_base_url` because nothing could be sent to `from`.
@@ -256,20 +271,88 @@ impl Client {
             &request,
             self.allow_unknown_fields,
         )?;
-
-        let (serial, key) = self.verifier.preferred().ok_or_else(|| {
-            Error::config("no WeChat Pay public key or platform certificate is configured")
-        })?;
+        let (serial, key) = self.preferred_key()?;
         if endpoint.needs_serial() {
             encrypt_fields(endpoint.request, &mut request, key)?;
         }
         // Serialized once: these bytes are signed and sent.
         let body = serde_json::to_vec(&request)
             .map_err(|e| Error::internal(format!("cannot serialize the request: {e}")))?;
+        let target = format!("/{}", endpoint.path);
+        self.send(
+            &Outgoing {
+                endpoint: endpoint.path,
+                method: Method::Post,
+                target: &target,
+                body: Some(&body),
+                host: endpoint.host,
+                serial,
+            },
+            deadline,
+        )
+    }
 
-        let canonical_url = format!("/{}", endpoint.path);
+    /// Any APIv3 call, beyond the endpoints the table models: `method` to `path_and_query`
+    /// ("/v3/...", percent-encoded, signed and sent as given) with `body` (JSON, sent as given;
+    /// none for a GET), on `global_base_url` for "/v3/global/..." and `base_url` otherwise. The
+    /// answer is verified, and failover, retries and the trace are as for an endpoint's call;
+    /// the body is not checked against any schema, so WeChat Pay's answer says what is wrong.
+    /// Fields to encrypt are for the caller to encrypt, with [`Client::encrypt`].
+    pub fn request(
+        &self,
+        method: &str,
+        path_and_query: &str,
+        body: Option<&str>,
+    ) -> Result<Response> {
+        let deadline = Instant::now() + self.timeout;
+        let method = Method::parse(method)?;
+        let target = Target::parse(path_and_query)?;
+        if let Some(body) = body {
+            if method == Method::Get {
+                return Err(Error::argument(
+                    "a GET has no body: put its parameters in the query and pass no body",
+                ));
+            }
+            serde_json::from_str::<serde::de::IgnoredAny>(body).map_err(|e| {
+                Error::argument(format!(
+                    "body is not JSON ({e}); WeChat Pay's APIv3 takes JSON"
+                ))
+            })?;
+        }
+        let (serial, _) = self.preferred_key()?;
+        let endpoint = target.path_and_query.split('?').next().unwrap_or_default();
+        self.send(
+            &Outgoing {
+                endpoint: endpoint.trim_start_matches('/'),
+                method,
+                target: &target.path_and_query,
+                body: body.map(str::as_bytes),
+                host: target.host,
+                serial,
+            },
+            deadline,
+        )
+    }
+
+    /// Encrypts `plaintext` (RSA-OAEP, as WeChat Pay requires of sensitive fields) with the key
+    /// whose serial every request names in Wechatpay-Serial, so that WeChat Pay can decrypt it;
+    /// returns the ciphertext (base64) and that serial.
+    pub fn encrypt(&self, plaintext: &str) -> Result<(String, String)> {
+        let (serial, key) = self.preferred_key()?;
+        Ok((encrypt_value(plaintext, key)?, serial.to_owned()))
+    }
+
+    /// The WeChat Pay key requests name and encrypt fields with.
+    fn preferred_key(&self) -> Result<(&str, &PublicKey)> {
+        self.verifier.preferred().ok_or_else(|| {
+            Error::config("no WeChat Pay public key or platform certificate is configured")
+        })
+    }
+
+    /// Sends a request, with retries as `retry` allows, by `deadline`.
+    fn send(&self, out: &Outgoing, deadline: Instant) -> Result<Response> {
         // WeChat Pay documents a backup domain for api.mch.weixin.qq.com only.
-        let (base, backup) = match endpoint.host {
+        let (base, backup) = match out.host {
             Host::Domestic => (&self.base_url, self.backup_base_url.as_ref()),
             Host::Global => (&self.global_base_url, None),
         };
@@ -278,19 +361,10 @@ impl Client {
         let mut reached = Delivery::NotSent;
         let mut attempt = 1;
         loop {
-            let outcome = self.attempt(
-                &canonical_url,
-                &body,
-                serial,
-                base,
-                backup,
-                deadline,
-                &mut trace,
-            );
-            match outcome {
+            match self.attempt(out, base, backup, deadline, &mut trace) {
                 Ok(mut response) => {
                     response.trace = trace.to_json();
-                    log_call(endpoint, &canonical_url, &response.trace, Ok(&response));
+                    log_call(out, &response.trace, Ok(&response));
                     return Ok(response);
                 }
                 Err(e) => {
@@ -300,7 +374,7 @@ impl Client {
                         && Instant::now() + wait < deadline;
                     if !again {
                         let e = e.reached_earlier(reached).with_trace(trace.to_json());
-                        log_call(endpoint, &canonical_url, &trace.to_json(), Err(&e));
+                        log_call(out, &trace.to_json(), Err(&e));
                         return Err(e);
                     }
                     if e.delivery() != Delivery::NotSent {
@@ -315,33 +389,36 @@ impl Client {
 
     /// One attempt: the request signed anew (a fresh nonce and time: WeChat Pay refuses a nonce
     /// it has seen), sent to `base`, and once to `backup` when nothing reached `base`.
-    #[allow(clippy::too_many_arguments)]
     fn attempt(
         &self,
-        canonical_url: &str,
-        body: &[u8],
-        serial: &str,
+        out: &Outgoing,
         base: &BaseUrl,
         backup: Option<&BaseUrl>,
         deadline: Instant,
         trace: &mut Trace,
     ) -> Result<Response> {
-        let authorization =
-            self.signer
-                .authorization("POST", canonical_url, unix_now(), &nonce()?, body)?;
-        let headers = [
+        let authorization = self.signer.authorization(
+            out.method.as_str(),
+            out.target,
+            unix_now(),
+            &nonce()?,
+            out.body.unwrap_or_default(),
+        )?;
+        let mut headers = vec![
             ("Authorization", authorization.as_str()),
             ("Accept", "application/json"),
-            ("Content-Type", "application/json"),
             ("User-Agent", self.user_agent.as_str()),
             // Sent on every request: during WeChat's key migration it chooses the answer's key.
-            ("Wechatpay-Serial", serial),
+            ("Wechatpay-Serial", out.serial),
         ];
+        if out.body.is_some() {
+            headers.push(("Content-Type", "application/json"));
+        }
         let mut send = |base: &BaseUrl| {
             let began = Instant::now();
-            let (result, connection) =
-                self.transport
-                    .post(base, canonical_url, &headers, body, deadline);
+            let (result, connection) = self
+                .transport
+                .send(out.method, base, out.target, &headers, out.body, deadline);
             trace.record(base, connection, began, &headers, &result);
             result
         };
@@ -426,12 +503,7 @@ impl Client {
 }
 
 /// The call's event for the log hook: info when it succeeded, warn when it failed.
-fn log_call(
-    endpoint: &Endpoint,
-    path: &str,
-    trace: &Value,
-    outcome: std::result::Result<&Response, &Error>,
-) {
+fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Response, &Error>) {
     let level = match outcome {
         Ok(_) => Level::WXPRESIGN_LOG_INFO,
         Err(_) => Level::WXPRESIGN_LOG_WARN,
@@ -440,9 +512,9 @@ fn log_call(
         let attempts = trace["attempts"].as_array().map_or(0, Vec::len);
         let mut event = json!({
             "event": "call",
-            "endpoint": endpoint.path,
-            "method": "POST",
-            "path": path,
+            "endpoint": out.endpoint,
+            "method": out.method.as_str(),
+            "path": out.target,
             "elapsed_ms": trace["elapsed_ms"],
             "attempts": attempts,
             "connection": trace["attempts"][attempts.saturating_sub(1)]["connection"],

@@ -19,9 +19,9 @@ pub fn encrypt_fields(fields: &[Field], request: &mut Value, key: &PublicKey) ->
         };
         match (field.ty, value) {
             (_, Value::String(plain)) if field.encrypted => {
-                let ciphertext = key.encrypt_oaep(plain.as_bytes())?;
+                let ciphertext = encrypt_value(plain, key)?;
                 zeroize::Zeroize::zeroize(plain);
-                *plain = STANDARD.encode(ciphertext);
+                *plain = ciphertext;
             }
             (Type::Object(inner), value @ Value::Object(_)) => encrypt_fields(inner, value, key)?,
             (Type::ObjectArray(inner), Value::Array(items)) => {
@@ -33,4 +33,9 @@ pub fn encrypt_fields(fields: &[Field], request: &mut Value, key: &PublicKey) ->
         }
     }
     Ok(())
+}
+
+/// One value as WeChat Pay takes an encrypted field: Base64 RSA-OAEP ciphertext under `key`.
+pub fn encrypt_value(plain: &str, key: &PublicKey) -> Result<String> {
+    Ok(STANDARD.encode(key.encrypt_oaep(plain.as_bytes())?))
 }

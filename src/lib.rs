@@ -19,6 +19,7 @@ pub mod log;
 pub mod notification;
 pub mod proxy;
 pub mod registry;
+pub mod request;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 pub mod schema;

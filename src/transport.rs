@@ -1,4 +1,4 @@
-//! HTTP(S) transport: one blocking POST per attempt, bounded by the call's deadline, over
+//! HTTP(S) transport: one blocking request per attempt, bounded by the call's deadline, over
 //! kept-alive connections, with a capped answer body and every failure classified by how far
 //! the request got.
 //!
@@ -22,6 +22,7 @@
 
 use crate::error::{Delivery, Error, Result};
 use crate::proxy::Proxy;
+use crate::request::Method;
 use crate::tls::{self, Handshake, TlsConnector, is_certificate_error, is_unknown_issuer};
 use crate::url::BaseUrl;
 use std::cell::Cell;
@@ -37,7 +38,7 @@ use ureq::unversioned::transport::{
     Buffers, ConnectProxyConnector, ConnectionDetails, Connector, LazyBuffers, NextTimeout,
     TcpConnector, Transport as Socket,
 };
-use ureq::{Agent, Timeout};
+use ureq::{Agent, AsSendBody, Timeout};
 
 /// The most of an answer body the library reads; pre-sign answers are a few hundred bytes.
 pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
@@ -182,19 +183,21 @@ impl Transport {
         }
     }
 
-    /// POSTs `body` to `path` (with its query) under `base` with `headers`; the attempt ends
-    /// by `deadline` at the latest. Says too whether it opened a connection.
-    pub fn post(
+    /// Sends `method` to `path` (with its query) under `base` with `headers` and `body` (none:
+    /// no body and no Content-Length); the attempt ends by `deadline` at the latest. Says too
+    /// whether it opened a connection.
+    pub fn send(
         &self,
+        method: Method,
         base: &BaseUrl,
         path: &str,
         headers: &[(&'static str, &str)],
-        body: &[u8],
+        body: Option<&[u8]>,
         deadline: Instant,
     ) -> (std::result::Result<HttpResponse, Failure>, Connection) {
         OPENING.with(|o| o.set(false));
         tls::forget_handshake();
-        let result = self.post_once(base, path, headers, body, deadline);
+        let result = self.send_once(method, base, path, headers, body, deadline);
         let connection = if OPENING.with(Cell::get) {
             Connection::New {
                 tls: tls::last_handshake(),
@@ -205,12 +208,13 @@ impl Transport {
         (result, connection)
     }
 
-    fn post_once(
+    fn send_once(
         &self,
+        method: Method,
         base: &BaseUrl,
         path: &str,
         headers: &[(&'static str, &str)],
-        body: &[u8],
+        body: Option<&[u8]>,
         deadline: Instant,
     ) -> std::result::Result<HttpResponse, Failure> {
         let host = base.host();
@@ -225,17 +229,9 @@ impl Transport {
                 Delivery::NotSent,
             )));
         }
-        let mut request = self
-            .agent
-            .post(url)
-            .config()
-            // The deadline of the whole attempt, answer body included, so that a server
-            // dribbling bytes cannot hold it; connect_timeout_ms covers the name lookup and
-            // the TLS handshake too, leaving time for a backup host.
-            .timeout_global(Some(budget))
-            .timeout_resolve(Some(self.connect_timeout.min(budget)))
-            .timeout_connect(Some(self.connect_timeout.min(budget)))
-            .build();
+        let mut request = ureq::http::Request::builder()
+            .method(method.as_str())
+            .uri(url);
         for (name, value) in headers {
             let value = HeaderValue::from_str(value).map_err(|_| {
                 Failure::Other(Error::argument(format!(
@@ -244,8 +240,31 @@ impl Transport {
             })?;
             request = request.header(*name, value);
         }
-        let response = request.send(body).map_err(|e| self.classify(host, e))?;
+        let sent = match body {
+            Some(body) => self.run(request.body(body), budget),
+            None => self.run(request.body(()), budget),
+        };
+        let response = sent.map_err(|e| self.classify(host, e))?;
         self.read_answer(response).map_err(Failure::Other)
+    }
+
+    /// Runs a request within `budget`.
+    fn run(
+        &self,
+        request: ureq::http::Result<ureq::http::Request<impl AsSendBody>>,
+        budget: Duration,
+    ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
+        let request = self
+            .agent
+            .configure_request(request?)
+            // The deadline of the whole attempt, answer body included, so that a server
+            // dribbling bytes cannot hold it; connect_timeout_ms covers the name lookup and
+            // the TLS handshake too, leaving time for a backup host.
+            .timeout_global(Some(budget))
+            .timeout_resolve(Some(self.connect_timeout.min(budget)))
+            .timeout_connect(Some(self.connect_timeout.min(budget)))
+            .build();
+        self.agent.run(request)
     }
 
     /// The status, headers and at most [`MAX_BODY_BYTES`] of body; the cap is applied while

@@ -365,6 +365,58 @@ pub unsafe extern "C" fn wxpresign_call(
     unsafe { call_path(client, borrow_str(endpoint, "endpoint"), request_json, out) }
 }
 
+/// Any APIv3 call, for the calls after the pre-sign that have no function of their own (query
+/// or terminate a contract, deduct, ...): `method` ("GET", "POST", "PUT", "PATCH" or "DELETE")
+/// to `path_and_query` ("/v3/...", with its query, percent-encoded: signed and sent exactly as
+/// given; "/v3/global/..." goes to global_base_url) with `body_json` (JSON sent as given, or NULL
+/// for none; a GET takes none). The body is not checked against any schema: WeChat Pay's answer
+/// says what is wrong. The answer is verified, and the envelope, errors, trace, failover and
+/// retries are those of wxpresign_call. Fields WeChat Pay wants encrypted are the caller's to
+/// encrypt, with wxpresign_encrypt. Free *out with wxpresign_string_free. Thread-safe.
+/// Pointers are NULL (body_json may be) or valid; strings are NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_request(
+    client: *const wxpresign_client,
+    method: *const c_char,
+    path_and_query: *const c_char,
+    body_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            let client = borrow_client(client)?;
+            let method = borrow_str(method, "method")?;
+            let target = borrow_str(path_and_query, "path_and_query")?;
+            let body = if body_json.is_null() {
+                None
+            } else {
+                Some(borrow_str(body_json, "body_json")?)
+            };
+            client.request(method, target, body).map(|r| r.to_json())
+        })
+    }
+}
+
+/// Encrypts `plaintext` as WeChat Pay takes a sensitive field (RSA-OAEP, Base64) with the WeChat
+/// Pay key that every request of this client names in Wechatpay-Serial, for a field of a
+/// wxpresign_request call (the typed functions encrypt their fields themselves). Writes to *out
+/// {"ciphertext","serial"}; free it with wxpresign_string_free. Thread-safe.
+/// Pointers are NULL or valid; plaintext is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_encrypt(
+    client: *const wxpresign_client,
+    plaintext: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            let client = borrow_client(client)?;
+            let (ciphertext, serial) = client.encrypt(borrow_str(plaintext, "plaintext")?)?;
+            Ok(serde_json::json!({ "ciphertext": ciphertext, "serial": serial }))
+        })
+    }
+}
+
 /// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
 /// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
 /// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out

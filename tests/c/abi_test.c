@@ -265,6 +265,45 @@ static void test_generic_call(const wxpresign_client *client) {
            "\"status\":200", "\"presign_token\":");
 }
 
+/* Any APIv3 call: a pre-sign sent through wxpresign_request is verified as wxpresign_call's is; a
+ * GET for a contract the sandbox does not have is its 404; bad paths are refused unsent. */
+static void test_request(const wxpresign_client *client) {
+    char request[512];
+    char *out = NULL;
+    wxpresign_status s;
+
+    edu_request(request, sizeof request, "request_1", "2026-12-19");
+    s = wxpresign_request(client, "POST", "/v3/edu-papay/contracts/presign", request, &out);
+    EXPECT("wxpresign_request(POST a pre-sign)", s, WXPRESIGN_OK, out, "\"status\":200",
+           "\"presign_token\":", "\"trace\":");
+
+    out = NULL;
+    s = wxpresign_request(client, "GET", "/v3/no-such-api/contracts?appid=wx8888888888888888",
+                          NULL, &out);
+    EXPECT("wxpresign_request(GET an unknown path)", s, WXPRESIGN_ERR_API, out,
+           "\"http_status\":404");
+
+    out = NULL;
+    s = wxpresign_request(client, "GET", "/v3/papay/../certificates", NULL, &out);
+    EXPECT("wxpresign_request(a .. segment)", s, WXPRESIGN_ERR_ARGUMENT, out, ".. segment",
+           "\"may_have_reached_server\":false");
+
+    out = NULL;
+    s = wxpresign_request(client, "GET", "/v3/papay/contracts", "{}", &out);
+    EXPECT("wxpresign_request(GET with a body)", s, WXPRESIGN_ERR_ARGUMENT, out,
+           "a GET has no body");
+
+    out = NULL;
+    s = wxpresign_request(client, NULL, "/v3/papay/contracts", NULL, &out);
+    EXPECT("wxpresign_request(method NULL)", s, WXPRESIGN_ERR_ARGUMENT, out, "method is NULL");
+
+    out = NULL;
+    s = wxpresign_encrypt(client, "\xe5\xbc\xa0\xe4\xb8\x89", &out);
+    EXPECT("wxpresign_encrypt", s, WXPRESIGN_OK, out, "\"ciphertext\":\"", "\"serial\":\"");
+    CHECK(wxpresign_encrypt(client, "x", NULL) == WXPRESIGN_ERR_ARGUMENT,
+          "wxpresign_encrypt(out NULL) returns ARGUMENT");
+}
+
 /* Reads members of a real answer with wxpresign_json_get, as a C caller without a JSON library. */
 static void test_json_get(const wxpresign_client *client) {
     char request[512];
@@ -501,6 +540,7 @@ int main(int argc, char **argv) {
         printf("endpoints:\n");
         test_endpoints_ok(client, argv[3]);
         test_generic_call(client);
+        test_request(client);
         test_json_get(client);
         test_argument_errors(client);
         test_remote_errors(client);

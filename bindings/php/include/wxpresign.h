@@ -52,6 +52,16 @@ enum wxpresign_status wxpresign_call(const struct wxpresign_client *client,
                                      const char *request_json,
                                      char **out);
 
+enum wxpresign_status wxpresign_request(const struct wxpresign_client *client,
+                                        const char *method,
+                                        const char *path_and_query,
+                                        const char *body_json,
+                                        char **out);
+
+enum wxpresign_status wxpresign_encrypt(const struct wxpresign_client *client,
+                                        const char *plaintext,
+                                        char **out);
+
 enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client *client,
                                                    const char *headers_json,
                                                    const char *body,

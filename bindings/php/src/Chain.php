@@ -38,23 +38,90 @@ final class Chain implements \ArrayAccess
     }
 
     /**
-     * POSTs to this endpoint: post(['json' => $request]) as in wechatpay-php, or post($request).
+     * POSTs to this path. A pre-sign endpoint is called as Client::call() does, its request
+     * checked against the endpoint's schema: post(['json' => $request]) as in wechatpay-php, or
+     * post($request). Any other path is Client::request('POST', ...), with its options.
      * A 'headers' option is ignored: the library sets and signs the headers itself.
      *
      * @param array<string, mixed>|object $options
-     * @return array{status: int, request_id: ?string, data: array<string, mixed>, base_url: string, failover?: array{from: string, reason: string}, trace: array{attempts: list<array{base_url: string, connection: string, elapsed_ms: int, outcome: string}>, elapsed_ms: int}}
+     * @return array{status: int, request_id: ?string, data: array<string, mixed>, base_url: string, failover?: array{from: string, reason: string}, trace: array{attempts: list<array{base_url: string, connection: string, tls?: string, elapsed_ms: int, outcome: string}>, elapsed_ms: int}}
      * @throws Exception a subclass for each kind: ValidationException, ApiException, ...
      */
     public function post(mixed $options = []): array
     {
-        return $this->client->call($this->path, Request::body($options));
+        if ($this->client->isEndpoint($this->path)) {
+            return $this->client->call($this->path, Request::body($options));
+        }
+        return $this->client->request('POST', $this->path, self::options($options));
     }
 
-    /** get(), put(), postAsync() and the like: the pre-sign endpoints are synchronous POSTs. */
+    /**
+     * GETs this path: Client::request('GET', ...), e.g.
+     * ->get(['out_contract_code' => 'Ab12', 'query' => ['appid' => 'wx...']]).
+     *
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function get(array $options = []): array
+    {
+        return $this->other('GET', $options);
+    }
+
+    /**
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function put(array $options = []): array
+    {
+        return $this->other('PUT', $options);
+    }
+
+    /**
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function patch(array $options = []): array
+    {
+        return $this->other('PATCH', $options);
+    }
+
+    /**
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    public function delete(array $options = []): array
+    {
+        return $this->other('DELETE', $options);
+    }
+
+    /**
+     * A call other than POST: refused on a pre-sign endpoint, which takes POST only.
+     *
+     * @param array<string, mixed> $options
+     * @return array<string, mixed>
+     */
+    private function other(string $method, array $options): array
+    {
+        if ($this->client->isEndpoint($this->path)) {
+            throw Exception::local('argument', "{$this->path} is a pre-sign endpoint: it takes post() only");
+        }
+        return $this->client->request($method, $this->path, $options);
+    }
+
+    /** postAsync() and the like: libwxpresign is synchronous. */
     public function __call(string $method, array $arguments): never
     {
-        throw Exception::local('argument', "{$method}() is not supported on {$this->path}: the pre-sign endpoints take "
-            . 'post() only, which blocks until the verified answer is in');
+        throw Exception::local('argument', "{$method}() is not supported on {$this->path}: libwxpresign's calls are "
+            . 'get(), post(), put(), patch() and delete(), each blocking until the verified answer is in');
+    }
+
+    /** @return array<string, mixed> */
+    private static function options(mixed $options): array
+    {
+        if (!is_array($options)) {
+            throw Exception::local('argument', 'the options must be an array, got ' . get_debug_type($options));
+        }
+        return $options;
     }
 
     public function offsetGet(mixed $offset): self

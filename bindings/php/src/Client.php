@@ -15,6 +15,9 @@ use FFI\CData;
  *     $client['v3/edu-papay/contracts/presign']->post(['json' => $request]);
  * Each returns ['status' => 200, 'request_id' => '...', 'data' => [...], 'base_url' => '...',
  * 'trace' => ['attempts' => [...], 'elapsed_ms' => ...]] or throws a Wxpresign\Exception subclass.
+ * Any other APIv3 call goes the same way, unchecked by any schema:
+ *     $client->chain('v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}')
+ *         ->get(['plan_id' => '12535', 'out_contract_code' => 'Ab12', 'query' => ['appid' => 'wx...']]);
  *
  * @property-read Chain $v3 the first segment of a chained call ($client->v3->eduPapay->...)
  * @implements \ArrayAccess<string, Chain>
@@ -119,11 +122,62 @@ final class Client implements \ArrayAccess
             throw Exception::local('argument', 'the endpoint path must be a string, got ' . get_debug_type($path));
         }
         $request = Request::object($request, 'the request');
+        return $this->logged($path, fn (): array => $this->library->call($this->handle(), $path, $request));
+    }
+
+    /**
+     * Any APIv3 call, for those after the pre-sign (query or terminate a contract, deduct, ...):
+     * $method to $path with wechatpay-php's options: {name} (or _name_) segments of $path take
+     * $options[name], percent-encoded; 'query' => [...] is added as the query; 'json' => [...]
+     * is the body (none for a GET). Paths under v3/global/ go to global_base_url. The body is
+     * not checked against any schema: WeChat Pay's answer says what is wrong. The answer is
+     * verified; errors, retries and the trace are those of call(). Encrypt the fields WeChat
+     * Pay wants encrypted with encrypt().
+     *
+     * @param array<string, mixed> $options
+     * @return array{status: int, request_id: ?string, data: mixed, base_url: string, failover?: array{from: string, reason: string}, trace: array{attempts: list<array{base_url: string, connection: string, tls?: string, elapsed_ms: int, outcome: string}>, elapsed_ms: int}}
+     * @throws Exception a subclass for each kind: ArgumentException, ApiException, ...
+     */
+    public function request(string $method, string $path, array $options = []): array
+    {
+        [$target, $body] = Request::target($path, $options);
+        $label = strtoupper($method) . ' ' . strtok($target, '?');
+        return $this->logged($label, fn (): array => $this->library->request($this->handle(), $method, $target, $body));
+    }
+
+    /**
+     * $plaintext encrypted as WeChat Pay takes a sensitive field (RSA-OAEP, Base64), with the
+     * key this client's requests name in Wechatpay-Serial, for a field of a request() body (the
+     * pre-sign calls encrypt their fields themselves).
+     *
+     * @return array{ciphertext: string, serial: string}
+     */
+    public function encrypt(string $plaintext): array
+    {
+        return $this->library->encrypt($this->handle(), $plaintext);
+    }
+
+    /** Whether the library has a typed, schema-checked endpoint at $path. */
+    public function isEndpoint(string $path): bool
+    {
+        static $paths = null;
+        $paths ??= array_flip(array_column($this->library->endpoints(), 'path'));
+        return isset($paths[ltrim($path, '/')]);
+    }
+
+    /**
+     * Runs $send, logging its outcome to the PSR-3 logger if there is one.
+     *
+     * @param callable(): array<string, mixed> $send
+     * @return array<string, mixed>
+     */
+    private function logged(string $path, callable $send): array
+    {
         if ($this->logger === null) {
-            return $this->library->call($this->handle(), $path, $request);
+            return $send();
         }
         try {
-            $answer = $this->library->call($this->handle(), $path, $request);
+            $answer = $send();
         } catch (Exception $e) {
             $error = $e->getError();
             $this->logger->log('warning', "wxpresign {$path}: {$e->getKind()} error: {$e->getMessage()}", [

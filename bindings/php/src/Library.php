@@ -183,6 +183,33 @@ final class Library
     }
 
     /**
+     * Calls wxpresign_request: any APIv3 call, $target the path and query as signed and sent.
+     *
+     * @return array<string, mixed>
+     */
+    public function request(CData $client, string $method, string $target, ?string $bodyJson): array
+    {
+        return $this->invoke(
+            'wxpresign_request',
+            $client,
+            self::cString($method, 'the method'),
+            self::cString($target, 'the path'),
+            $bodyJson === null ? null : self::cString($bodyJson, 'the body'),
+        );
+    }
+
+    /**
+     * Calls wxpresign_encrypt: ['ciphertext' => ..., 'serial' => ...].
+     *
+     * @return array{ciphertext: string, serial: string}
+     */
+    public function encrypt(CData $client, string $plaintext): array
+    {
+        /** @var array{ciphertext: string, serial: string} */
+        return $this->invoke('wxpresign_encrypt', $client, self::cString($plaintext, 'the plaintext'));
+    }
+
+    /**
      * Calls wxpresign_notification_parse; returns the notification with its "answer".
      *
      * @return array<string, mixed>
@@ -285,7 +312,7 @@ final class Library
     }
 
     /** A C string must not hold a NUL byte: C would read only up to it. */
-    private static function cString(string $value, string $what): string
+    public static function cString(string $value, string $what): string
     {
         $nul = strpos($value, "\0");
         if ($nul !== false) {

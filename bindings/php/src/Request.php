@@ -32,6 +32,58 @@ final class Request
     }
 
     /**
+     * The path and query, and the body JSON, of request($method, $path, $options): {name} and
+     * _name_ segments of $path are filled from $options (percent-encoded), 'query' becomes the
+     * query (RFC 3986 encoding), 'json' the body.
+     *
+     * @param array<string, mixed> $options
+     * @return array{string, ?string}
+     */
+    public static function target(string $path, array $options): array
+    {
+        Library::cString($path, 'the path');
+        $used = ['json' => true, 'query' => true, 'headers' => true];
+        $segments = [];
+        foreach (explode('/', ltrim($path, '/')) as $segment) {
+            if (preg_match('/^(?:\{(\w+)\}|_(\w+)_)$/', $segment, $m) === 1) {
+                $name = $m[1] !== '' ? $m[1] : $m[2];
+                if (!array_key_exists($name, $options) || !(is_string($options[$name]) || is_int($options[$name]))) {
+                    throw Exception::local('argument', "the path {$path} has the placeholder {$name}: pass '{$name}' => "
+                        . 'its value (a string) in the options');
+                }
+                $segment = rawurlencode((string) $options[$name]);
+                $used[$name] = true;
+            }
+            $segments[] = $segment;
+        }
+        $unknown = array_diff(array_keys($options), array_keys($used));
+        if ($unknown !== []) {
+            throw Exception::local('argument', 'option(s) ' . implode(', ', $unknown) . " are not placeholders of {$path} "
+                . "nor 'json' or 'query': pass the body as ['json' => \$body]");
+        }
+        $target = '/' . implode('/', $segments);
+        $query = $options['query'] ?? [];
+        if (!is_array($query)) {
+            throw Exception::local('argument', "'query' must be an array of name => value, got " . get_debug_type($query));
+        }
+        if ($query !== []) {
+            $target .= (str_contains($target, '?') ? '&' : '?') . http_build_query($query, '', '&', PHP_QUERY_RFC3986);
+        }
+        $body = array_key_exists('json', $options) ? self::json($options['json']) : null;
+        return [$target, $body];
+    }
+
+    /** JSON text of a request body: arrays and objects as JSON objects, lists as arrays. */
+    private static function json(mixed $value): string
+    {
+        try {
+            return json_encode(is_array($value) && !array_is_list($value) ? (object) $value : $value, self::JSON_FLAGS);
+        } catch (\JsonException $e) {
+            throw Exception::local('argument', "the body cannot be encoded as JSON: {$e->getMessage()}", $e);
+        }
+    }
+
+    /**
      * JSON text of an object: arrays (also empty ones and lists) and objects are encoded as a
      * JSON object, which is what the library expects at the top level.
      */

@@ -76,6 +76,12 @@ final class BuiltInServer
     }
 
     /** What the server printed, for failure messages. */
+    /** The server's base URL, http://127.0.0.1:PORT. */
+    public function url(): string
+    {
+        return "http://{$this->address}";
+    }
+
     public function log(): string
     {
         return (string) file_get_contents($this->logFile);

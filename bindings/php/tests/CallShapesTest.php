@@ -4,6 +4,7 @@ declare(strict_types=1);
 
 namespace Wxpresign\Tests;
 
+use Wxpresign\ApiException;
 use Wxpresign\ArgumentException;
 use Wxpresign\ValidationException;
 
@@ -95,10 +96,19 @@ final class CallShapesTest extends SandboxTestCase
         self::assertSame('v3/edu-papay', $client->V3->EduPapay->pathname());
     }
 
-    public function testAnUnknownPathThrowsAnArgumentExceptionNamingIt(): void
+    public function testAnUnknownPathIsSentAsAnyCallAndTheServerSaysSo(): void
     {
+        // No pre-sign endpoint there: post() sends it unchecked, and the server's 404 names it.
         try {
             self::client()->v3->papay->noSuchThing->post(['json' => self::example(self::EDU)]);
+            self::fail('the sandbox has nothing at this path');
+        } catch (ApiException $e) {
+            self::assertSame(404, $e->getHttpStatus());
+            self::assertStringContainsString('/v3/papay/no-such-thing', $e->getMessage());
+        }
+        // call() takes the pre-sign endpoints only, and names the path it does not know.
+        try {
+            self::client()->call('v3/papay/no-such-thing', self::example(self::EDU));
             self::fail('an unknown path was called');
         } catch (ArgumentException $e) {
             self::assertStringContainsString('v3/papay/no-such-thing', $e->getMessage());

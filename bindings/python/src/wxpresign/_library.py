@@ -71,7 +71,18 @@ class Library:
             status,
             [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, out],
         )
-        # Newer than the rest: a library without it still serves every endpoint.
+        # Newer than the rest: a library without them still serves every endpoint.
+        self.request: Optional[Callable[..., int]] = None
+        self.encrypt: Optional[Callable[..., int]] = None
+        if hasattr(cdll, "wxpresign_request"):
+            self.request = self._declare(
+                "wxpresign_request",
+                status,
+                [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, out],
+            )
+            self.encrypt = self._declare(
+                "wxpresign_encrypt", status, [ctypes.c_void_p, ctypes.c_char_p, out]
+            )
         self.notification_parse: Optional[Callable[..., int]] = None
         if hasattr(cdll, "wxpresign_notification_parse"):
             self.notification_parse = self._declare(

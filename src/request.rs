@@ -1,0 +1,110 @@
+//! Any APIv3 call, beyond the endpoints the table models: its method, and its path and query
+//! checked before anything is signed. The path and query are signed and sent exactly as given,
+//! so they must already be percent-encoded; the body is not checked against any schema.
+
+use crate::endpoints::Host;
+use crate::error::{Error, Result};
+
+/// The HTTP methods WeChat Pay's APIv3 uses.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Patch,
+    Delete,
+}
+
+impl Method {
+    const ALL: [(&'static str, Method); 5] = [
+        ("GET", Method::Get),
+        ("POST", Method::Post),
+        ("PUT", Method::Put),
+        ("PATCH", Method::Patch),
+        ("DELETE", Method::Delete),
+    ];
+
+    /// `GET`, `POST`, `PUT`, `PATCH` or `DELETE`, in any case.
+    pub fn parse(name: &str) -> Result<Method> {
+        Self::ALL
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|&(_, method)| method)
+            .ok_or_else(|| {
+                Error::argument(format!(
+                    "method \"{}\" is not one WeChat Pay's APIv3 uses: GET, POST, PUT, PATCH or \
+                     DELETE",
+                    name.escape_debug()
+                ))
+            })
+    }
+
+    /// The name as signed and sent.
+    pub fn as_str(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|&&(_, m)| m == self)
+            .map_or("GET", |&(n, _)| n)
+    }
+}
+
+/// A checked request target: the path and query from the leading `/`, exactly as signed and
+/// sent, and the host that serves it (`/v3/global/...` is cross-border, on `global_base_url`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    pub path_and_query: String,
+    pub host: Host,
+}
+
+impl Target {
+    /// Checks `path_and_query` ("/v3/..." or "v3/...", with its query if any).
+    pub fn parse(path_and_query: &str) -> Result<Target> {
+        let refuse = |what: String| {
+            Err(Error::argument(format!(
+                "path \"{}\" {what}",
+                path_and_query.escape_debug()
+            )))
+        };
+        let target = format!(
+            "/{}",
+            path_and_query.strip_prefix('/').unwrap_or(path_and_query)
+        );
+        if !target.starts_with("/v3/") {
+            return refuse("is not an APIv3 path: it must start with /v3/".to_owned());
+        }
+        if let Some(c) = target
+            .chars()
+            .find(|c| !c.is_ascii_graphic() || matches!(c, '#' | '\\'))
+        {
+            let name = match c {
+                '\r' | '\n' => "a line break".to_owned(),
+                ' ' => "a space".to_owned(),
+                c => format!("{:?}", c),
+            };
+            return refuse(format!(
+                "holds {name}: a path and query are sent as given, so percent-encode it (RFC 3986)"
+            ));
+        }
+        let path = target.split('?').next().unwrap_or_default();
+        // %2e is a dot too (RFC 3986 section 2.3), and servers resolve it.
+        let dots = |segment: &str| segment.to_ascii_lowercase().replace("%2e", ".");
+        if path
+            .split('/')
+            .any(|s| matches!(dots(s).as_str(), "." | ".."))
+        {
+            return refuse("has a . or .. segment, which no APIv3 path has".to_owned());
+        }
+        if path.split('/').skip(1).any(str::is_empty) {
+            return refuse("has an empty segment (//, or a / at its end)".to_owned());
+        }
+        let host = if target.starts_with("/v3/global/") {
+            Host::Global
+        } else {
+            Host::Domestic
+        };
+        Ok(Target {
+            path_and_query: target,
+            host,
+        })
+    }
+}
