@@ -417,7 +417,10 @@ fn write_answer(
             out.push_str(&format!("{name}: {value}\r\n"));
         }
     }
-    out.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    // A 204 has no body, and so no Content-Length (RFC 9110 section 8.6).
+    if status != 204 {
+        out.push_str(&format!("Content-Length: {}\r\n", body.len()));
+    }
     if close {
         out.push_str("Connection: close\r\n");
     } else {

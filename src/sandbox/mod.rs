@@ -3,6 +3,7 @@
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
 mod authorization;
+pub mod contracts;
 mod decryption;
 mod faults;
 pub mod http_server;

@@ -183,24 +183,39 @@ static EVENTS: &[Event] = &[
         event_type: "PAPAY.SIGN",
         original_type: "papay",
         summary: "签约成功",
-        resource: &[
-            ("mchid", Mchid),
-            ("out_contract_code", Request(&["out_contract_code"])),
-            ("appid", APPID),
-            ("openid", OPENID),
-            ("contract_id", ContractId),
-            ("plan_id", Request(&["plan_id"])),
-            ("operate_time", Now),
-            ("contract_expired_time", Expiry),
-            ("sp_mchid", PartnerMchid),
-            ("sp_appid", Request(&["sp_appid"])),
-            ("sub_mchid", Request(&["sub_mchid"])),
-            ("sub_appid", Request(&["sub_appid"])),
-            ("sp_openid", Request(&["sp_openid"])),
-            ("sub_openid", Request(&["sub_openid"])),
-        ],
+        resource: CROSS_BORDER_RESOURCE,
     },
 ];
+
+/// The cross-border contract's members, signed or terminated: "the content of termination
+/// notification is consistent with that of the notification after signing"
+/// (https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml).
+const CROSS_BORDER_RESOURCE: &[(&str, Source)] = &[
+    ("mchid", Mchid),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    ("appid", APPID),
+    ("openid", OPENID),
+    ("contract_id", ContractId),
+    ("plan_id", Request(&["plan_id"])),
+    ("operate_time", Now),
+    ("contract_expired_time", Expiry),
+    ("sp_mchid", PartnerMchid),
+    ("sp_appid", Request(&["sp_appid"])),
+    ("sub_mchid", Request(&["sub_mchid"])),
+    ("sub_appid", Request(&["sub_appid"])),
+    ("sp_openid", Request(&["sp_openid"])),
+    ("sub_openid", Request(&["sub_openid"])),
+];
+
+/// The cross-border termination notification (the same page).
+pub static CROSS_BORDER_TERMINATED: Event = Event {
+    prefixes: &["v3/global/papay/"],
+    retry_secs: &CROSS_BORDER_RETRY_SECS,
+    event_type: "PAPAY.TERMINATE",
+    original_type: "papay",
+    summary: "解约成功",
+    resource: CROSS_BORDER_RESOURCE,
+};
 
 /// The notification that follows signing at `path`, when the product documents one.
 pub fn event_for(path: &str) -> Option<&'static Event> {
@@ -335,6 +350,8 @@ pub fn beijing_rfc3339(unix: u64) -> String {
 /// Builds the signed notification for a signed session and delivers it in the background.
 pub struct Dispatch<'a> {
     pub identity: Arc<Identity>,
+    /// The contract the notification is about.
+    pub contract_id: &'a str,
     pub event: &'static Event,
     pub request: &'a Value,
     pub notify_url: String,
@@ -346,7 +363,7 @@ pub struct Dispatch<'a> {
 impl Dispatch<'_> {
     pub fn start(self) -> crate::error::Result<Arc<NotificationDelivery>> {
         let now = unix_now();
-        let contract_id = format!("2026{}", random_hex(12));
+        let contract_id = self.contract_id.to_owned();
         let mut resource = Map::new();
         for (name, source) in self.event.resource {
             let value = match source {

@@ -1,6 +1,7 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
 use super::Authorization;
+use super::contracts::{self, Act, Call, Contract, Family};
 use super::decryption::decrypt_fields;
 use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
@@ -48,6 +49,8 @@ struct State {
     stopping: Arc<AtomicBool>,
     /// The server's connection and request counts, for `GET /sandbox/stats`.
     counters: Arc<Counters>,
+    /// The contracts signed sessions became, oldest first.
+    contracts: Mutex<Vec<Contract>>,
     /// Values of the SANDBOXFAILONCE and SANDBOXLIMITEDONCE faults already failed, with when.
     failed_once: Mutex<Expiring<String, Instant>>,
 }
@@ -79,6 +82,7 @@ impl Sandbox {
             stopping: Arc::new(AtomicBool::new(false)),
             counters: server.counters(),
             failed_once: Mutex::new(Expiring::default()),
+            contracts: Mutex::new(Vec::new()),
         });
         let _ = state_slot.set(Arc::clone(&state));
         Ok(Sandbox { state, server })
@@ -115,6 +119,11 @@ impl Sandbox {
         self.state
             .sign_session(session_id, notify_url)
             .map_err(|r| Error::config(r.message))
+    }
+
+    /// A contract a signed session became, by id: its state and its notifications.
+    pub fn contract(&self, contract_id: &str) -> Option<Contract> {
+        self.state.contract(contract_id)
     }
 
     /// Compresses WeChat's notification retry schedule (15 s, 15 s, 30 s, 3 min, ... over 24 h):
@@ -311,10 +320,24 @@ impl State {
             }
             return self.show_session(rest);
         }
+        if let Some(path) = path.strip_prefix("/sandbox/contracts/") {
+            return self.show_contract(path);
+        }
+        if let Some((family, call, identified)) = contracts::call_at(&request.method, path) {
+            check_call_headers(request)?;
+            self.check_signature(
+                &request.method,
+                request.header("Authorization"),
+                &request.target,
+                &request.body,
+            )?;
+            return self.contract_call(family, call, &identified, request);
+        }
         let endpoint = route(request)?;
         check_headers(request)?;
         let text = body_text(&request.body)?;
         self.check_signature(
+            "POST",
             request.header("Authorization"),
             &request.target,
             &request.body,
@@ -387,6 +410,7 @@ impl State {
     /// unused nonce, and a signature over exactly what was sent.
     fn check_signature(
         &self,
+        method: &str,
         authorization: Option<&str>,
         url: &str,
         body: &[u8],
@@ -420,7 +444,7 @@ impl State {
         let signature = STANDARD
             .decode(auth.signature.as_bytes())
             .map_err(|_| Refusal::sign_error("signature is not Base64"))?;
-        let message = request_message("POST", url, ts, &auth.nonce_str, body);
+        let message = request_message(method, url, ts, &auth.nonce_str, body);
         if !id.merchant_public_key.verify_sha256(&message, &signature) {
             return Err(Refusal::sign_not_match(url, &message));
         }
@@ -594,8 +618,10 @@ impl State {
                     "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
                 )
             })?;
+        let contract_id = format!("2026{}", random_hex(12));
         let delivery = Dispatch {
             identity: Arc::clone(&self.identity),
+            contract_id: &contract_id,
             event,
             request: &session.request,
             notify_url: url,
@@ -605,8 +631,176 @@ impl State {
         .start()
         .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
         let view = delivery.to_json();
+        let contract = Contract {
+            id: contract_id,
+            endpoint: session.endpoint,
+            request: session.request.clone(),
+            signed_at: unix_now(),
+            terminated: None,
+            notify_url: Some(delivery.notify_url.clone()),
+            termination: None,
+        };
         session.delivery = Some(delivery);
+        drop(sessions);
+        self.contracts
+            .lock()
+            .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?
+            .push(contract);
         Ok(view)
+    }
+
+    /// A call a family's page documents on a contract: its query members checked, the contract
+    /// found by the members its path and query name, then queried, listed or terminated.
+    fn contract_call(
+        &self,
+        family: &'static Family,
+        call: &'static Call,
+        identified: &[(&'static str, String)],
+        request: &Request,
+    ) -> std::result::Result<Reply, Refusal> {
+        let query = contracts::query_members(request.target.split_once('?').map_or("", |(_, q)| q));
+        let queried = |name: &str| {
+            query
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        };
+        for name in call.query {
+            if queried(name).is_none() {
+                return Err(Refusal::param_error(
+                    name,
+                    Value::Null,
+                    format!("{name} is required in the query ({})", call.page),
+                    "query",
+                ));
+            }
+        }
+        let body: Value = if request.body.is_empty() {
+            json!({})
+        } else {
+            serde_json::from_slice(&request.body).map_err(|e| {
+                Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
+            })?
+        };
+        let mchid = self.identity.mchid.as_str();
+        let identifies = |c: &Contract| {
+            c.family().is_some_and(|f| std::ptr::eq(f, family))
+                && identified.iter().all(|(n, v)| c.has(family, n, v, mchid))
+                && call
+                    .query
+                    .iter()
+                    .all(|n| queried(n).is_some_and(|v| c.has(family, n, v, mchid)))
+        };
+        let not_found = || {
+            Refusal::new(
+                404,
+                family.not_found,
+                "签约协议不存在: no contract here matches the path and query",
+            )
+        };
+        let mut held = self
+            .contracts
+            .lock()
+            .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        let answer = match call.act {
+            Act::Query => held
+                .iter()
+                .find(|c| identifies(c))
+                .ok_or_else(not_found)?
+                .view(family, mchid),
+            Act::List => {
+                let terminated = queried("contract_status") == Some("DELETE");
+                let listed: Vec<Value> = held
+                    .iter()
+                    .filter(|c| identifies(c) && c.terminated.is_some() == terminated)
+                    .map(|c| c.view(family, mchid))
+                    .collect();
+                if listed.is_empty() {
+                    return Err(not_found());
+                }
+                contracts::list_answer(listed)
+            }
+            Act::Terminate { remark, answer } => {
+                let contract = held
+                    .iter_mut()
+                    .find(|c| identifies(c))
+                    .ok_or_else(not_found)?;
+                let remark = match remark {
+                    Some(name) => match body.get(name).and_then(Value::as_str) {
+                        Some(text) if !text.is_empty() => Some(text.to_owned()),
+                        _ => {
+                            return Err(Refusal::param_error(
+                                name,
+                                body.get(name).cloned().unwrap_or(Value::Null),
+                                format!("{name} is required ({})", call.page),
+                                "body",
+                            ));
+                        }
+                    },
+                    None => None,
+                };
+                if contract.terminated.is_some() {
+                    return Err(Refusal::new(
+                        400,
+                        "INVALID_REQUEST",
+                        "the contract is already terminated",
+                    ));
+                }
+                contract.terminated = Some((unix_now(), remark));
+                if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
+                    let delivery = Dispatch {
+                        identity: Arc::clone(&self.identity),
+                        contract_id: &contract.id,
+                        event,
+                        request: &contract.request,
+                        notify_url: url,
+                        retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
+                        stopping: Arc::clone(&self.stopping),
+                    }
+                    .start()
+                    .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
+                    contract.termination = Some(delivery);
+                }
+                if answer.is_empty() {
+                    drop(held);
+                    let mut reply = self.signed_answer(Vec::new(), None)?;
+                    if let Reply::Answer { status, .. } = &mut reply {
+                        *status = 204;
+                    }
+                    return Ok(reply);
+                }
+                let view = contract.view(family, mchid);
+                Value::Object(
+                    answer
+                        .iter()
+                        .filter_map(|n| Some(((*n).to_owned(), view.get(*n)?.clone())))
+                        .collect(),
+                )
+            }
+        };
+        drop(held);
+        self.signed_answer(answer.to_string().into_bytes(), None)
+    }
+
+    /// `GET /sandbox/contracts/{contract_id}`: a contract as the sandbox holds it, with its
+    /// notifications.
+    fn show_contract(&self, id: &str) -> std::result::Result<Reply, Refusal> {
+        let contract = self
+            .contract(id)
+            .ok_or_else(|| Refusal::new(404, "RESOURCE_NOT_EXISTS", format!("no contract {id}")))?;
+        let body = json!({
+            "contract_id": contract.id,
+            "endpoint": contract.endpoint,
+            "state": if contract.terminated.is_some() { "TERMINATED" } else { "SIGNED" },
+            "termination_remark": contract.terminated.as_ref().and_then(|(_, r)| r.clone()),
+            "termination_notification": contract.termination.as_deref().map(NotificationDelivery::to_json),
+        });
+        self.signed_answer(body.to_string().into_bytes(), None)
+    }
+
+    fn contract(&self, id: &str) -> Option<Contract> {
+        let held = self.contracts.lock().ok()?;
+        held.iter().find(|c| c.id == id).cloned()
     }
 
     fn show_session(&self, id: &str) -> std::result::Result<Reply, Refusal> {
@@ -718,6 +912,23 @@ fn route(request: &Request) -> std::result::Result<&'static Endpoint, Refusal> {
         ));
     }
     Ok(endpoint)
+}
+
+/// APIv3's header rules for a call on a contract: Accept and User-Agent present, and
+/// Content-Type application/json when there is a body.
+fn check_call_headers(request: &Request) -> std::result::Result<(), Refusal> {
+    if request.body.is_empty() {
+        let get = |name: &str| request.header(name);
+        if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
+            return Err(Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "Http头缺少Accept或User-Agent",
+            ));
+        }
+        return Ok(());
+    }
+    check_headers(request)
 }
 
 /// APIv3's header rules: Accept and User-Agent present, Content-Type application/json.

@@ -1,0 +1,406 @@
+//! The contract after the pre-sign, in the sandbox: a signed session becomes a contract that the
+//! calls of its family's pages query and terminate, through `Client::request`, each answer
+//! verified; a contract that is not there is WeChat Pay's 404; the cross-border termination
+//! sends its PAPAY.TERMINATE notification. The paths and members below are written from the
+//! official pages cited beside each family, not from the sandbox's table.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use common::process::{Scratch, run, shared_library};
+use serde_json::{Value, json};
+use std::process::Command;
+use std::sync::mpsc;
+use std::time::Duration;
+use wxpresign::Kind;
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
+use wxpresign::verification::SignedHeaders;
+
+/// A merchant endpoint that answers 200 and hands each notification over.
+struct Merchant {
+    url: String,
+    received: mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>,
+    _server: HttpServer,
+}
+
+fn merchant() -> Merchant {
+    let (tx, rx) = mpsc::channel();
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let _ = tx.send((request.headers, request.body));
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    Merchant {
+        url: format!("http://{}/notify", server.addr()),
+        received: rx,
+        _server: server,
+    }
+}
+
+impl Merchant {
+    /// The next notification, verified and decrypted by `client`.
+    fn next(&self, client: &wxpresign::Client) -> wxpresign::Notification {
+        let (headers, body) = self
+            .received
+            .recv_timeout(Duration::from_secs(10))
+            .expect("a notification arrives");
+        let headers =
+            SignedHeaders::from_pairs(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
+                .expect("WeChat-style headers");
+        client
+            .parse_notification(&headers, &body)
+            .expect("the notification verifies and decrypts")
+    }
+}
+
+/// Pre-signs `endpoint`'s example with `changes`, signs the session as the user would, and
+/// returns the request and the new contract's id.
+fn signed(
+    fx: &common::Fixture,
+    endpoint: &str,
+    changes: Value,
+    merchant: &Merchant,
+) -> (Value, String) {
+    let mut request = common::example(endpoint);
+    for (k, v) in changes.as_object().unwrap() {
+        request[k] = v.clone();
+    }
+    let answer = fx
+        .client()
+        .call(endpoint, &request.to_string())
+        .expect("the pre-sign succeeds");
+    let prefix = format!("{}/sandbox/sessions/", fx.sandbox.base_url());
+    let session = answer
+        .data
+        .as_object()
+        .unwrap()
+        .values()
+        .filter_map(Value::as_str)
+        .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
+        .find(|v| fx.sandbox.session(v).is_some())
+        .expect("the answer names its session")
+        .to_owned();
+    let started = fx
+        .sandbox
+        .sign(&session, Some(&merchant.url))
+        .expect("the session signs");
+    merchant.next(&fx.client());
+    let contract = started["contract_id"].as_str().unwrap().to_owned();
+    (request, contract)
+}
+
+fn get(client: &wxpresign::Client, path: &str) -> Result<Value, wxpresign::Error> {
+    client.request("GET", path, None).map(|r| r.data)
+}
+
+fn not_found(result: Result<Value, wxpresign::Error>, code: &str) {
+    let e = result.expect_err("no such contract");
+    assert_eq!(e.kind(), Kind::Api, "{e}");
+    let error = &e.to_json()["error"];
+    assert_eq!(
+        (error["http_status"].clone(), error["code"].clone()),
+        (json!(404), json!(code)),
+        "{error}"
+    );
+}
+
+/// Cross-border: query by out_contract_code (with plan_id) and by contract_id, terminate with
+/// termination_note (204), the PAPAY.TERMINATE notification.
+/// https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml, chapter5_1_3,
+/// chapter5_1_4 and chapter5_1_5.
+#[test]
+fn a_cross_border_contract_is_queried_terminated_and_its_termination_notified() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let (request, id) = signed(
+        &fx,
+        "v3/global/papay/contracts/app-pre-entrust-sign",
+        json!({ "out_contract_code": "GLOBAL0001" }),
+        &merchant,
+    );
+    let client = fx.client();
+    let by_code = get(
+        &client,
+        "/v3/global/papay/contracts/out-contract-code/GLOBAL0001?appid=wxd678efh567hg6787&plan_id=123",
+    )
+    .expect("the signed contract is found by its code");
+    assert_eq!(by_code["contract_id"], id.as_str());
+    assert_eq!(by_code["out_contract_code"], "GLOBAL0001");
+    assert_eq!(by_code["plan_id"], request["plan_id"]);
+    assert_eq!(by_code["mchid"], fx.sandbox.identity().mchid.as_str());
+    let by_id = get(
+        &client,
+        &format!("/v3/global/papay/contracts/{id}?appid=wxd678efh567hg6787"),
+    )
+    .expect("and by its id");
+    assert_eq!(by_id, by_code);
+    // Another plan's contract of that code is not this one.
+    not_found(
+        get(
+            &client,
+            "/v3/global/papay/contracts/out-contract-code/GLOBAL0001?appid=wxd678efh567hg6787&plan_id=124",
+        ),
+        "RESOURCE_NOT_EXISTS",
+    );
+
+    let terminated = client
+        .request(
+            "POST",
+            &format!("/v3/global/papay/contracts/{id}/terminate"),
+            Some(r#"{"appid":"wxd678efh567hg6787","termination_note":"签约信息有误"}"#),
+        )
+        .expect("the termination is answered");
+    assert_eq!(terminated.status, 204);
+    assert_eq!(terminated.data, Value::Null);
+    let notified = merchant.next(&client);
+    assert_eq!(notified.event_type, "PAPAY.TERMINATE");
+    assert_eq!(notified.resource["contract_id"], id.as_str());
+    assert_eq!(notified.resource["out_contract_code"], "GLOBAL0001");
+    let again = client
+        .request(
+            "POST",
+            &format!("/v3/global/papay/contracts/{id}/terminate"),
+            Some(r#"{"appid":"wxd678efh567hg6787","termination_note":"again"}"#),
+        )
+        .unwrap_err();
+    assert_eq!(again.to_json()["error"]["http_status"], 400, "{again}");
+    assert_eq!(
+        fx.sandbox
+            .contract(&id)
+            .expect("held")
+            .terminated
+            .unwrap()
+            .1
+            .as_deref(),
+        Some("签约信息有误")
+    );
+}
+
+/// E-commerce combined deduction: query and terminate by plan_id and out_contract_code;
+/// contract_state SIGNED, then TERMINATED; the termination requires its remark and answers 200
+/// with mchid, plan_id and out_contract_code.
+/// https://pay.weixin.qq.com/doc/v3/partner/4012884060, https://pay.weixin.qq.com/doc/v3/partner/4012884072
+#[test]
+fn an_e_commerce_contract_is_queried_and_terminated_by_its_code() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let (_, id) = signed(
+        &fx,
+        "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
+        json!({ "out_contract_code": "ECOM0001" }),
+        &merchant,
+    );
+    let client = fx.client();
+    let path = "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/ECOM0001";
+    let contract = get(&client, path).expect("found");
+    assert_eq!(contract["contract_id"], id.as_str());
+    assert_eq!(contract["contract_state"], "SIGNED");
+    assert_eq!(contract["contract_display_account"], "微信代扣用户A");
+    assert!(
+        contract["contract_signed_time"]
+            .as_str()
+            .unwrap()
+            .ends_with("+08:00")
+    );
+
+    let without_remark = client
+        .request("POST", &format!("{path}/terminate"), Some("{}"))
+        .unwrap_err();
+    assert_eq!(
+        without_remark.to_json()["error"]["code"],
+        "PARAM_ERROR",
+        "{without_remark}"
+    );
+    let terminated = client
+        .request(
+            "POST",
+            &format!("{path}/terminate"),
+            Some(r#"{"contract_termination_remark":"用户解约"}"#),
+        )
+        .expect("terminated");
+    assert_eq!(terminated.status, 200);
+    assert_eq!(
+        terminated.data,
+        json!({ "mchid": fx.sandbox.identity().mchid, "plan_id": 12535, "out_contract_code": "ECOM0001" })
+    );
+    assert_eq!(get(&client, path).unwrap()["contract_state"], "TERMINATED");
+    not_found(
+        get(
+            &client,
+            "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/NOSUCH1",
+        ),
+        "RESOURCE_NOT_EXISTS",
+    );
+}
+
+/// Partner entrusted deduction: the query by plan_id and out_contract_code names the
+/// sub-merchant, which must be the contract's.
+/// https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html
+#[test]
+fn a_partner_deduction_contract_is_found_for_its_sub_merchant_only() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let (_, id) = signed(
+        &fx,
+        "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
+        json!({ "out_contract_code": "PARTNER0001" }),
+        &merchant,
+    );
+    let client = fx.client();
+    let path = "/v3/papay/sign/partner/contracts/plan-id/12535/out-contract-code/PARTNER0001";
+    let contract = get(&client, &format!("{path}?sub_mchid=1900000109")).expect("found");
+    assert_eq!(contract["contract_id"], id.as_str());
+    assert_eq!(contract["sub_mchid"], "1900000109");
+    assert_eq!(contract["sp_mchid"], fx.sandbox.identity().mchid.as_str());
+    assert_eq!(contract["contract_state"], "SIGNED");
+    not_found(
+        get(&client, &format!("{path}?sub_mchid=1900000110")),
+        "RESOURCE_NOT_EXISTS",
+    );
+    let e = get(&client, path).unwrap_err();
+    assert_eq!(
+        e.to_json()["error"]["code"],
+        "PARAM_ERROR",
+        "sub_mchid is required: {e}"
+    );
+}
+
+/// Education renewal: the user's contracts under a plan, then DELETE (204), after which they are
+/// listed with contract_status=DELETE; an unknown contract is 404 NOT_FOUND.
+/// https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/list-user-contracts.html,
+/// https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/delete-contract.html
+#[test]
+fn an_education_contract_is_listed_for_its_user_and_deleted() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let (_, id) = signed(&fx, "v3/edu-papay/contracts/presign", json!({}), &merchant);
+    let client = fx.client();
+    let list = "/v3/edu-papay/user/oUpF8uMuAJOM2pxb1Q/contracts?appid=wx8888888888888888&plan_id=101164396123311331";
+    let signed = get(&client, list).expect("listed");
+    assert_eq!(signed["total_count"], 1);
+    assert_eq!(signed["data"][0]["contract_id"], id.as_str());
+    assert_eq!(signed["data"][0]["openid"], "oUpF8uMuAJOM2pxb1Q");
+
+    let deleted = client
+        .request("DELETE", &format!("/v3/edu-papay/contracts/{id}"), None)
+        .expect("deleted");
+    assert_eq!(deleted.status, 204);
+    not_found(get(&client, list), "NOT_FOUND");
+    let terminated = get(&client, &format!("{list}&contract_status=DELETE")).expect("listed");
+    assert_eq!(terminated["data"][0]["contract_id"], id.as_str());
+    not_found(
+        client
+            .request("DELETE", "/v3/edu-papay/contracts/wx998877665544wx", None)
+            .map(|r| r.data),
+        "NOT_FOUND",
+    );
+}
+
+/// The same life of an e-commerce contract (query, terminate, query, an unknown one) from C,
+/// PHP and Python, each program in tests/lifecycle/ against this sandbox.
+#[test]
+fn the_contract_life_is_the_same_from_c_php_and_python() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let scratch = Scratch::new("contracts-bindings");
+    let config = scratch.0.join("client.json");
+    std::fs::write(&config, fx.config.to_string()).unwrap();
+    let lib_dir = shared_library(&scratch.0);
+    let library = lib_dir.join(format!(
+        "{}wxpresign{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let program = scratch.0.join("lifecycle");
+    let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_owned()));
+    cc.args(["-Wall", "-Wextra", "-Werror", "-std=c11"])
+        .arg("-I")
+        .arg(manifest.join("include"))
+        .arg(manifest.join("tests/lifecycle/lifecycle.c"))
+        .arg("-o")
+        .arg(&program)
+        .arg("-L")
+        .arg(&lib_dir)
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lwxpresign");
+    let (status, output, _) = run(cc, Duration::from_secs(120));
+    assert!(
+        status.success(),
+        "the C program does not compile:\n{output}"
+    );
+
+    let c = Command::new(&program);
+    let mut php = Command::new("php");
+    php.args(["-d", "ffi.enable=1"])
+        .arg(manifest.join("tests/lifecycle/lifecycle.php"));
+    let mut python = Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
+    python
+        .arg(manifest.join("tests/lifecycle/lifecycle.py"))
+        .env("PYTHONPATH", manifest.join("bindings/python/src"))
+        .env("PYTHONDONTWRITEBYTECODE", "1");
+    for (code, mut command) in [("ECOMC1", c), ("ECOMPHP1", php), ("ECOMPY1", python)] {
+        let (_, id) = signed(
+            &fx,
+            "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
+            json!({ "out_contract_code": code }),
+            &merchant,
+        );
+        command
+            .arg(&config)
+            .arg(code)
+            .env("WXPRESIGN_LIBRARY", &library);
+        let (status, output, _) = run(command, Duration::from_secs(120));
+        println!("--- {code} ---\n{output}");
+        assert!(status.success(), "{code}: {output}");
+        assert_eq!(
+            output.matches("ok ").count(),
+            4,
+            "{code}: four steps:\n{output}"
+        );
+        let held = fx
+            .sandbox
+            .contract(&id)
+            .expect("the sandbox holds the contract");
+        assert_eq!(
+            held.terminated.and_then(|(_, r)| r).as_deref(),
+            Some("用户解约")
+        );
+    }
+}
+
+/// The calls on a contract are signed and checked as the pre-sign is: a request signed for
+/// another path is refused.
+#[test]
+fn a_contract_call_is_refused_without_a_valid_signature() {
+    let fx = common::sandbox();
+    let answer = ureq_get(&format!(
+        "{}/v3/ecommerce/combine-papay/contracts/plan-id/1/out-contract-code/X",
+        fx.sandbox.base_url()
+    ));
+    assert_eq!(answer.0, 401, "{}", answer.1);
+    assert!(answer.1.contains("SIGN_ERROR"), "{}", answer.1);
+}
+
+/// A bare GET with the headers APIv3 asks for and no Authorization.
+fn ureq_get(url: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let mut response = agent
+        .get(url)
+        .header("Accept", "application/json")
+        .header("User-Agent", "test")
+        .call()
+        .expect("an answer");
+    (
+        response.status().as_u16(),
+        response.body_mut().read_to_string().unwrap_or_default(),
+    )
+}
