@@ -1,7 +1,7 @@
 //! `wxpresign`: the demo, the local sandbox, one-off calls and the endpoint list.
 
 use clap::{Parser, Subcommand};
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
 use std::io::Read;
 use std::path::PathBuf;
@@ -242,6 +242,29 @@ impl CClient {
 }
 
 impl CClient {
+    /// `wxpresign_request`: any APIv3 call.
+    fn request(
+        &self,
+        method: &str,
+        target: &str,
+        body: Option<&str>,
+    ) -> (wxpresign_status, String) {
+        let (Ok(method), Ok(target)) = (CString::new(method), CString::new(target)) else {
+            return nul_byte("the method or the path contains a NUL byte");
+        };
+        let Ok(body) = body.map(CString::new).transpose() else {
+            return nul_byte("the body contains a NUL byte");
+        };
+        let body_ptr = body.as_ref().map_or(std::ptr::null(), |b| b.as_ptr());
+        let mut out = std::ptr::null_mut();
+        // SAFETY: the client is live; strings are NUL-terminated or the body NULL; out is taken
+        // and freed below.
+        let status = unsafe {
+            ffi::wxpresign_request(self.0, method.as_ptr(), target.as_ptr(), body_ptr, &mut out)
+        };
+        (status, take_string(out))
+    }
+
     /// `wxpresign_notification_parse` on a received notification.
     fn parse_notification(&self, headers_json: &str, body: &[u8]) -> (wxpresign_status, String) {
         let Ok(headers) = CString::new(headers_json) else {
@@ -328,29 +351,12 @@ fn notify_endpoint()
     Ok((server, url, rx))
 }
 
-/// Opens a session, signs it in the sandbox, and parses the notification WeChat would send.
-fn demo_notification(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
-    println!("\nThe signing result, as WeChat Pay notifies it:");
-    let (_server, url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
-    let path = "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
-    let mut request: Value = endpoints::find(path)
-        .and_then(|e| serde_json::from_str(e.example).ok())
-        .ok_or("no example")?;
-    request["contract_notify_url"] = url.as_str().into();
-    let (status, answer) = client.call(path, &request.to_string());
-    let answer: Value = serde_json::from_str(&answer).map_err(|e| e.to_string())?;
-    if status != wxpresign_status::WXPRESIGN_OK {
-        return Err(answer.to_string());
-    }
-    let session = answer["data"]["pre_entrustweb_id"]
-        .as_str()
-        .ok_or("no session id")?;
-    println!(
-        "  pre-sign session {session}; the user signs it (POST /sandbox/sessions/{session}/sign)"
-    );
-    let started = sandbox.sign(session, None).map_err(|e| e.to_string())?;
-    println!("  the sandbox posts {} to {url}", started["event_type"]);
-
+/// Receives the next notification at the demo's endpoint, parses it with
+/// `wxpresign_notification_parse`, sends back the answer the library gives, and prints it.
+fn demo_receive(
+    client: &CClient,
+    deliveries: &std::sync::mpsc::Receiver<Delivery>,
+) -> Result<Value, String> {
     let (headers, body, reply) = deliveries
         .recv_timeout(Duration::from_secs(10))
         .map_err(|_| "no notification arrived within 10 s")?;
@@ -378,6 +384,71 @@ fn demo_notification(sandbox: &Sandbox, client: &CClient) -> Result<(), String> 
     );
     println!("    resource: {}", summary(&parsed["resource"]));
     println!("    answered: HTTP {}", parsed["answer"]["status"]);
+    Ok(parsed)
+}
+
+/// One contract's whole life: the pre-sign, the user signing, the signing notification, the
+/// query that finds the contract, its termination and the termination notification.
+fn demo_contract(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
+    println!(
+        "
+One contract's life (cross-border entrusted deduction):"
+    );
+    let (_server, url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
+    let path = "v3/global/papay/contracts/app-pre-entrust-sign";
+    let mut request: Value = endpoints::find(path)
+        .and_then(|e| serde_json::from_str(e.example).ok())
+        .ok_or("no example")?;
+    request["success_notify_url"] = url.as_str().into();
+    let (status, answer) = client.call(path, &request.to_string());
+    let answer: Value = serde_json::from_str(&answer).map_err(|e| e.to_string())?;
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(answer.to_string());
+    }
+    let prefix = format!("{}/sandbox/sessions/", sandbox.base_url());
+    let session = answer["data"]
+        .as_object()
+        .into_iter()
+        .flat_map(|m| m.values())
+        .filter_map(Value::as_str)
+        .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
+        .find(|v| sandbox.session(v).is_some())
+        .ok_or("no session in the pre-sign answer")?
+        .to_owned();
+    println!("  pre-sign: session {session}");
+    println!("  the user signs it (POST /sandbox/sessions/{session}/sign)");
+    let started = sandbox.sign(&session, None).map_err(|e| e.to_string())?;
+    println!("  the sandbox posts {} to {url}", started["event_type"]);
+    let signed = demo_receive(client, &deliveries)?;
+    let contract_id = signed["resource"]["contract_id"]
+        .as_str()
+        .ok_or("no contract_id in the notification")?;
+
+    let code = request["out_contract_code"].as_str().unwrap_or_default();
+    let appid = request["appid"].as_str().unwrap_or_default();
+    let query = format!(
+        "/v3/global/papay/contracts/out-contract-code/{code}?appid={appid}&plan_id={}",
+        request["plan_id"]
+    );
+    let (status, found) = client.request("GET", &query, None);
+    let found: Value = serde_json::from_str(&found).map_err(|e| e.to_string())?;
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(found.to_string());
+    }
+    println!("  wxpresign_request GET {query}");
+    println!("    {} {}", found["status"], summary(&found["data"]));
+    let terminate = format!("/v3/global/papay/contracts/{contract_id}/terminate");
+    let body = json!({ "appid": appid, "termination_note": "用户解约" }).to_string();
+    let (status, ended) = client.request("POST", &terminate, Some(&body));
+    let ended: Value = serde_json::from_str(&ended).map_err(|e| e.to_string())?;
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(ended.to_string());
+    }
+    println!(
+        "  wxpresign_request POST {terminate}\n    {} (terminated)",
+        ended["status"]
+    );
+    demo_receive(client, &deliveries)?;
     Ok(())
 }
 
@@ -456,9 +527,9 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
     let mut failures = demo_endpoints(&client);
     demo_failures(&client);
 
-    if let Err(e) = demo_notification(&sandbox, &client) {
+    if let Err(e) = demo_contract(&sandbox, &client) {
         failures += 1;
-        println!("\n  the notification round trip failed: {e}");
+        println!("\n  the contract's life failed: {e}");
     }
 
     drop(client);

@@ -167,12 +167,29 @@ fn demo_runs_every_endpoint_and_shows_failures() {
             && text.contains("\"kind\":\"api\"")
             && text.contains("\"kind\":\"verify\"")
     );
+    // The demo ends with one contract's life: signed and notified, found by its code,
+    // terminated and notified again.
+    let life = text
+        .split("One contract's life")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no contract's life in the demo:\n{text}"));
+    let signed = life
+        .find("verified and decrypted it: PAPAY.SIGN")
+        .expect("the signing notification is parsed");
+    let found = life
+        .find("wxpresign_request GET /v3/global/papay/contracts/out-contract-code/")
+        .expect("the contract is queried");
+    let terminated = life
+        .find("(terminated)")
+        .expect("the contract is terminated");
+    let notified = life
+        .find("verified and decrypted it: PAPAY.TERMINATE")
+        .expect("the termination notification is parsed");
     assert!(
-        text.contains("wxpresign_notification_parse verified and decrypted it: ENTRUST.SIGN")
-            && text.contains("contract_state=SIGNED")
-            && text.contains("answered: HTTP 200"),
-        "the demo ends with a notification received and decrypted:\n{text}"
+        signed < found && found < terminated && terminated < notified,
+        "{life}"
     );
+    assert_eq!(life.matches("answered: HTTP 200").count(), 2, "{life}");
 }
 
 #[test]

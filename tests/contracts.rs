@@ -16,10 +16,13 @@ use wxpresign::Kind;
 use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::verification::SignedHeaders;
 
+/// A notification as the merchant received it: headers and body.
+type Delivered = (Vec<(String, String)>, Vec<u8>);
+
 /// A merchant endpoint that answers 200 and hands each notification over.
 struct Merchant {
     url: String,
-    received: mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>,
+    received: mpsc::Receiver<Delivered>,
     _server: HttpServer,
 }
 
