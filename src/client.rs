@@ -2,6 +2,7 @@
 //! the request, encrypts its sensitive fields, signs the exact bytes it sends, and verifies
 //! the answer before handing it back.
 
+use crate::certificates::{self, Downloaded};
 use crate::config::{Config, Retry};
 use crate::encryption::{encrypt_fields, encrypt_value};
 use crate::endpoints::{self, Endpoint, Host};
@@ -17,6 +18,7 @@ use crate::url::BaseUrl;
 use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
+use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
 /// A verified 2xx answer.
@@ -111,8 +113,23 @@ struct Outgoing<'a> {
     body: Option<&'a [u8]>,
     host: Host,
     /// The WeChat Pay key's serial, sent in Wechatpay-Serial.
-    serial: &'a str,
+    serial: Option<&'a str>,
+    check: Check,
 }
+
+/// How a call's answer is verified.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Check {
+    /// With the keys the client holds.
+    Configured,
+    /// The platform certificate list: with the certificates it carries.
+    CertificateList,
+}
+
+/// The least time between two downloads of the platform certificates for serials the client
+/// did not know: an answer signed under a serial WeChat Pay never issued must not make every
+/// call fetch the list.
+pub const REFETCH_INTERVAL: Duration = Duration::from_secs(300);
 
 /// A call that moved to `backup_base_url` because nothing could be sent to `from`.
 #[derive(Clone, Debug, PartialEq)]
@@ -150,7 +167,11 @@ impl Response {
 /// shared across threads.
 pub struct Client {
     signer: Signer,
-    verifier: Verifier,
+    /// WeChat Pay's keys; replaced, never changed, when platform certificates are downloaded.
+    verifier: RwLock<Arc<Verifier>>,
+    /// With `download_platform_certificates`: held while the list is fetched, so that no two
+    /// fetch at once, and when a fetch for a serial the client did not know last happened.
+    downloads: Option<Mutex<Option<Instant>>>,
     transport: Transport,
     base_url: BaseUrl,
     global_base_url: BaseUrl,
@@ -167,7 +188,7 @@ impl std::fmt::Debug for Client {
         // Written out so that no secret can reach a log through a wrapper's Debug.
         f.debug_struct("Client")
             .field("signer", &self.signer)
-            .field("verifier", &self.verifier)
+            .field("verifier", &self.verifier())
             .field("base_url", &self.base_url.as_str())
             .field("global_base_url", &self.global_base_url.as_str())
             .field(
@@ -212,7 +233,13 @@ impl Client {
                 config.proxy.as_ref(),
             ),
             signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
-            verifier: Verifier::new(config.wechatpay_public_key, config.platform_certificates),
+            verifier: RwLock::new(Arc::new(Verifier::new(
+                config.wechatpay_public_key,
+                config.platform_certificates,
+            ))),
+            downloads: config
+                .download_platform_certificates
+                .then(|| Mutex::new(None)),
             base_url: config.base_url,
             global_base_url: config.global_base_url,
             backup_base_url: config.backup_base_url,
@@ -225,8 +252,8 @@ impl Client {
     }
 
     /// The verifier holding WeChat Pay's keys (also used for notifications).
-    pub fn verifier(&self) -> &Verifier {
-        &self.verifier
+    pub fn verifier(&self) -> Arc<Verifier> {
+        Arc::clone(&self.verifier.read().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The APIv3 key, when configured.
@@ -237,7 +264,16 @@ impl Client {
     /// Verifies and decrypts a notification WeChat Pay posted: `headers` as received, `body` the
     /// raw bytes (never a re-serialised copy: the signature covers the exact bytes).
     pub fn parse_notification(&self, headers: &SignedHeaders, body: &[u8]) -> Result<Notification> {
-        notification::parse(&self.verifier, self.apiv3_key(), headers, body, unix_now())
+        if let Some(serial) = &headers.serial {
+            self.learn_serial(serial, Instant::now() + self.timeout)?;
+        }
+        notification::parse(
+            &self.verifier(),
+            self.apiv3_key(),
+            headers,
+            body,
+            unix_now(),
+        )
     }
 
     /// The merchant id this client signs as.
@@ -247,7 +283,7 @@ impl Client {
 
     /// Whether this client holds the WeChat Pay key that `serial` names.
     pub fn knows_serial(&self, serial: &str) -> bool {
-        self.verifier.key_for(serial).is_some()
+        self.verifier().key_for(serial).is_some()
     }
 
     /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.
@@ -271,9 +307,9 @@ impl Client {
             &request,
             self.allow_unknown_fields,
         )?;
-        let (serial, key) = self.preferred_key()?;
+        let (serial, key) = self.preferred_key(deadline)?;
         if endpoint.needs_serial() {
-            encrypt_fields(endpoint.request, &mut request, key)?;
+            encrypt_fields(endpoint.request, &mut request, &key)?;
         }
         // Serialized once: these bytes are signed and sent.
         let body = serde_json::to_vec(&request)
@@ -286,7 +322,8 @@ impl Client {
                 target: &target,
                 body: Some(&body),
                 host: endpoint.host,
-                serial,
+                serial: Some(&serial),
+                check: Check::Configured,
             },
             deadline,
         )
@@ -319,7 +356,7 @@ impl Client {
                 ))
             })?;
         }
-        let (serial, _) = self.preferred_key()?;
+        let (serial, _) = self.preferred_key(deadline)?;
         let endpoint = target.path_and_query.split('?').next().unwrap_or_default();
         self.send(
             &Outgoing {
@@ -328,7 +365,8 @@ impl Client {
                 target: &target.path_and_query,
                 body: body.map(str::as_bytes),
                 host: target.host,
-                serial,
+                serial: Some(&serial),
+                check: Check::Configured,
             },
             deadline,
         )
@@ -338,15 +376,80 @@ impl Client {
     /// whose serial every request names in Wechatpay-Serial, so that WeChat Pay can decrypt it;
     /// returns the ciphertext (base64) and that serial.
     pub fn encrypt(&self, plaintext: &str) -> Result<(String, String)> {
-        let (serial, key) = self.preferred_key()?;
-        Ok((encrypt_value(plaintext, key)?, serial.to_owned()))
+        let (serial, key) = self.preferred_key(Instant::now() + self.timeout)?;
+        Ok((encrypt_value(plaintext, &key)?, serial))
     }
 
-    /// The WeChat Pay key requests name and encrypt fields with.
-    fn preferred_key(&self) -> Result<(&str, &PublicKey)> {
-        self.verifier.preferred().ok_or_else(|| {
+    /// The WeChat Pay key requests name and encrypt fields with; with
+    /// `download_platform_certificates`, the platform certificates are downloaded first when
+    /// the client holds none yet.
+    fn preferred_key(&self, deadline: Instant) -> Result<(String, PublicKey)> {
+        let preferred = |v: &Verifier| v.preferred().map(|(s, k)| (s.to_owned(), k.clone()));
+        if let Some(found) = preferred(&self.verifier()) {
+            return Ok(found);
+        }
+        if let Some(downloads) = &self.downloads {
+            let _only_one = downloads.lock().unwrap_or_else(|p| p.into_inner());
+            if preferred(&self.verifier()).is_none() {
+                self.fetch_platform_certificates(deadline)?;
+            }
+        }
+        preferred(&self.verifier()).ok_or_else(|| {
             Error::config("no WeChat Pay public key or platform certificate is configured")
         })
+    }
+
+    /// Downloads WeChat Pay's platform certificates (`GET /v3/certificates`), verifies the
+    /// answer with them, decrypts each with the APIv3 key and checks it (see
+    /// [`crate::certificates`]); the client verifies with them from now on. For a merchant in
+    /// public-key mode WeChat Pay has none to give: an API error, and nothing changes.
+    pub fn download_platform_certificates(&self) -> Result<Vec<Downloaded>> {
+        self.fetch_platform_certificates(Instant::now() + self.timeout)
+    }
+
+    fn fetch_platform_certificates(&self, deadline: Instant) -> Result<Vec<Downloaded>> {
+        let apiv3_key = self.apiv3_key().ok_or_else(|| {
+            Error::config(
+                "downloading platform certificates needs apiv3_key: WeChat Pay sends them \
+                 encrypted with the APIv3 key",
+            )
+        })?;
+        let answer = self.send(
+            &Outgoing {
+                endpoint: certificates::PATH.trim_start_matches('/'),
+                method: Method::Get,
+                target: certificates::PATH,
+                body: None,
+                host: Host::Domestic,
+                serial: None,
+                check: Check::CertificateList,
+            },
+            deadline,
+        )?;
+        let downloaded = certificates::decrypt_list(&answer.data, apiv3_key, unix_now())?;
+        let current = self.verifier();
+        let updated = current.with_certificates(downloaded.iter().map(|d| d.certificate.clone()));
+        *self.verifier.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(updated);
+        Ok(downloaded)
+    }
+
+    /// With `download_platform_certificates`, when WeChat Pay names a serial the client does
+    /// not hold (a certificate rotated in): the list is fetched again, at most once every
+    /// [`REFETCH_INTERVAL`] and never by two threads at once. Otherwise nothing.
+    fn learn_serial(&self, serial: &str, deadline: Instant) -> Result<()> {
+        let Some(downloads) = &self.downloads else {
+            return Ok(());
+        };
+        if self.knows_serial(serial) {
+            return Ok(());
+        }
+        let mut last = downloads.lock().unwrap_or_else(|p| p.into_inner());
+        // Another thread may have fetched it meanwhile.
+        if self.knows_serial(serial) || last.is_some_and(|at| at.elapsed() < REFETCH_INTERVAL) {
+            return Ok(());
+        }
+        *last = Some(Instant::now());
+        self.fetch_platform_certificates(deadline).map(|_| ())
     }
 
     /// Sends a request, with retries as `retry` allows, by `deadline`.
@@ -408,9 +511,11 @@ impl Client {
             ("Authorization", authorization.as_str()),
             ("Accept", "application/json"),
             ("User-Agent", self.user_agent.as_str()),
-            // Sent on every request: during WeChat's key migration it chooses the answer's key.
-            ("Wechatpay-Serial", out.serial),
         ];
+        // Sent whenever there is a key: during WeChat's key migration it chooses the answer's.
+        if let Some(serial) = out.serial {
+            headers.push(("Wechatpay-Serial", serial));
+        }
         if out.body.is_some() {
             headers.push(("Content-Type", "application/json"));
         }
@@ -438,7 +543,7 @@ impl Client {
             }
             (Err(f), _) => return Err(tried(f.into_error(), base, None)),
         };
-        self.accept(answer, base, failover)
+        self.accept(answer, base, failover, out.check, deadline)
     }
 
     /// The wait before attempt `attempt + 1`: `backoff`, doubled for each attempt since the
@@ -462,8 +567,10 @@ impl Client {
         answer: HttpResponse,
         base: &BaseUrl,
         failover: Option<Failover>,
+        check: Check,
+        deadline: Instant,
     ) -> Result<Response> {
-        match self.verified(answer) {
+        match self.verified(answer, check, deadline) {
             Ok((status, request_id, data)) => Ok(Response {
                 status,
                 request_id,
@@ -477,7 +584,12 @@ impl Client {
     }
 
     /// The status, Request-ID and JSON body of a verified 2xx answer.
-    fn verified(&self, answer: HttpResponse) -> Result<(u16, Option<String>, Value)> {
+    fn verified(
+        &self,
+        answer: HttpResponse,
+        check: Check,
+        deadline: Instant,
+    ) -> Result<(u16, Option<String>, Value)> {
         let request_id = answer.header("Request-ID").map(str::to_owned);
         if !(200..300).contains(&answer.status) {
             return Err(api_error(&answer, request_id));
@@ -485,18 +597,43 @@ impl Client {
         let headers = SignedHeaders::from_pairs(
             answer.headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
         )?;
-        self.verifier
-            .verify(&headers, &answer.body, unix_now())
-            .map_err(|e| with_request_id(e, &request_id))?;
-        let data = if answer.body.is_empty() {
-            Value::Null
-        } else {
+        let parse = || {
+            if answer.body.is_empty() {
+                return Ok(Value::Null);
+            }
             serde_json::from_slice(&answer.body).map_err(|e| {
                 with_request_id(
                     Error::verify(format!("the signed answer is not JSON: {e}")),
                     &request_id,
                 )
-            })?
+            })
+        };
+        let verify = |verifier: &Verifier| {
+            verifier
+                .verify(&headers, &answer.body, unix_now())
+                .map_err(|e| with_request_id(e, &request_id))
+        };
+        let data = match check {
+            // The signature first: a body is read only once it is known to be WeChat Pay's.
+            Check::Configured => {
+                if let Some(serial) = &headers.serial {
+                    self.learn_serial(serial, deadline)?;
+                }
+                verify(&self.verifier())?;
+                parse()?
+            }
+            // The list carries the certificates that verify it.
+            Check::CertificateList => {
+                let data = parse()?;
+                let key = self.apiv3_key().unwrap_or_default();
+                let listed = certificates::decrypt_list(&data, key, unix_now())
+                    .map_err(|e| with_request_id(e, &request_id))?;
+                verify(&Verifier::new(
+                    None,
+                    listed.into_iter().map(|d| d.certificate).collect(),
+                ))?;
+                data
+            }
         };
         Ok((answer.status, request_id, data))
     }

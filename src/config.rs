@@ -33,6 +33,7 @@ pub struct ConfigJson {
     pub wechatpay_public_key_file: Option<String>,
     pub platform_certificates: Option<Vec<String>>,
     pub platform_certificate_files: Option<Vec<String>>,
+    pub download_platform_certificates: Option<bool>,
     pub apiv3_key: Option<Zeroizing<String>>,
     pub base_url: Option<String>,
     pub global_base_url: Option<String>,
@@ -107,6 +108,9 @@ pub struct Config {
     pub wechatpay_public_key: Option<(String, PublicKey)>,
     /// Platform certificates, in certificate mode (both modes may be set during migration).
     pub platform_certificates: Vec<PlatformCertificate>,
+    /// Certificate mode: the client downloads the platform certificates (`GET /v3/certificates`)
+    /// when it first needs one, and again when WeChat Pay names a serial it does not hold.
+    pub download_platform_certificates: bool,
     pub apiv3_key: Option<Zeroizing<Vec<u8>>>,
     pub base_url: BaseUrl,
     pub global_base_url: BaseUrl,
@@ -285,13 +289,23 @@ impl Config {
         )?;
         let platform_certificates =
             platform_certificates(raw.platform_certificates, raw.platform_certificate_files)?;
-        if wechatpay_public_key.is_none() && platform_certificates.is_empty() {
+        let download_platform_certificates = raw.download_platform_certificates.unwrap_or(false);
+        if wechatpay_public_key.is_none()
+            && platform_certificates.is_empty()
+            && !download_platform_certificates
+        {
             return Err(Error::config(
                 "no key to verify WeChat Pay answers: set wechatpay_public_key_id with wechatpay_public_key(_file), \
-                 or platform_certificates (or platform_certificate_files)",
+                 or platform_certificates (or platform_certificate_files), or download_platform_certificates: true",
             ));
         }
         let apiv3_key = apiv3_key(raw.apiv3_key)?;
+        if download_platform_certificates && apiv3_key.is_none() {
+            return Err(Error::config(
+                "download_platform_certificates needs apiv3_key: WeChat Pay sends the platform \
+                 certificates encrypted with the APIv3 key",
+            ));
+        }
         let (base_url, global_base_url, backup_base_url) = base_urls(
             raw.base_url.as_deref(),
             raw.global_base_url.as_deref(),
@@ -314,6 +328,7 @@ impl Config {
             merchant_key,
             wechatpay_public_key,
             platform_certificates,
+            download_platform_certificates,
             apiv3_key,
             base_url,
             global_base_url,

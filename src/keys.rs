@@ -251,6 +251,8 @@ pub struct PlatformCertificate {
     pub serial: String,
     /// Seconds since the Unix epoch of notBefore: the newest certificate is the one in use.
     pub not_before: u64,
+    /// Seconds since the Unix epoch of notAfter.
+    pub not_after: u64,
     pub key: PublicKey,
 }
 
@@ -267,6 +269,7 @@ impl PlatformCertificate {
         let tbs = &cert.tbs_certificate;
         let serial = hex_upper(strip_leading_zeros(tbs.serial_number.as_bytes()));
         let not_before = tbs.validity.not_before.to_unix_duration().as_secs();
+        let not_after = tbs.validity.not_after.to_unix_duration().as_secs();
         let spki = tbs
             .subject_public_key_info
             .to_der()
@@ -275,6 +278,7 @@ impl PlatformCertificate {
         Ok(PlatformCertificate {
             serial,
             not_before,
+            not_after,
             key,
         })
     }

@@ -7,6 +7,7 @@
 //! ```
 
 pub mod aes_gcm;
+pub mod certificates;
 pub mod client;
 pub mod config;
 pub mod encryption;

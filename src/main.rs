@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
 use wxpresign::sandbox::http_server::{HttpServer, Reply};
-use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Sandbox};
+use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Mode, Sandbox};
 
 #[derive(Parser)]
 #[command(
@@ -44,6 +44,11 @@ enum Command {
         #[arg(long)]
         data: Option<String>,
     },
+    /// WeChat Pay's platform certificates, for merchants in certificate mode.
+    Certificates {
+        #[command(subcommand)]
+        command: CertificatesCommand,
+    },
     /// List every endpoint with its C function and whether it needs Wechatpay-Serial.
     Endpoints {
         /// Print the full table, schemas and examples included, as JSON.
@@ -53,12 +58,36 @@ enum Command {
 }
 
 #[derive(Subcommand)]
+enum CertificatesCommand {
+    /// Download, verify and decrypt them (GET /v3/certificates), and write each to
+    /// DIR/wechatpay_SERIAL.pem.
+    Download {
+        /// The client configuration JSON file (with apiv3_key).
+        #[arg(long)]
+        config: PathBuf,
+        /// Where the certificates are written.
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum InitMode {
+    PublicKey,
+    Certificate,
+}
+
+#[derive(Subcommand)]
 enum SandboxCommand {
     /// Create fresh keys and write DIR/client.json (library configuration) and DIR/sandbox.json.
     Init {
         dir: PathBuf,
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: String,
+        /// How the merchant verifies WeChat Pay: a WeChat Pay public key (what new merchants
+        /// get), or platform certificates the client downloads from GET /v3/certificates.
+        #[arg(long, value_enum, default_value_t = InitMode::PublicKey)]
+        mode: InitMode,
     },
     /// Serve the pre-sign endpoints until SIGINT or SIGTERM.
     Serve {
@@ -80,8 +109,16 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo => demo(),
         Command::Sandbox {
-            command: SandboxCommand::Init { dir, listen },
-        } => Identity::init_dir(&dir, &listen).map(|()| {
+            command: SandboxCommand::Init { dir, listen, mode },
+        } => Identity::init_dir(
+            &dir,
+            &listen,
+            match mode {
+                InitMode::PublicKey => Mode::PublicKey,
+                InitMode::Certificate => Mode::Certificate,
+            },
+        )
+        .map(|()| {
             println!("wrote {0}/client.json and {0}/sandbox.json", dir.display());
             println!("serve it with: wxpresign sandbox serve {}", dir.display());
             ExitCode::SUCCESS
@@ -107,6 +144,9 @@ fn main() -> ExitCode {
             config,
             data,
         } => call(&endpoint, &config, data),
+        Command::Certificates {
+            command: CertificatesCommand::Download { config, out },
+        } => download_certificates(&config, &out),
         Command::Endpoints { json } => {
             if json {
                 println!("{:#}", wxpresign::endpoints::describe_all());
@@ -199,6 +239,47 @@ fn call(
     })
 }
 
+/// `certificates download`: through wxpresign_platform_certificates_download, each certificate
+/// written as PEM, named by its serial as wechatpay-php's CertificateDownloader names them.
+fn download_certificates(
+    config: &std::path::Path,
+    out: &std::path::Path,
+) -> wxpresign::error::Result<ExitCode> {
+    let config = std::fs::read_to_string(config)
+        .map_err(|e| wxpresign::Error::config(format!("cannot read {}: {e}", config.display())))?;
+    let (status, answer) = match CClient::new(&config) {
+        Ok(client) => client.download_certificates(),
+        Err(failure) => failure,
+    };
+    if status != wxpresign_status::WXPRESIGN_OK {
+        eprintln!("{answer}");
+        return Ok(ExitCode::from(status as u8));
+    }
+    let answer: Value = serde_json::from_str(&answer).map_err(|e| {
+        wxpresign::Error::internal(format!("the library answered invalid JSON: {e}"))
+    })?;
+    let io = |e: std::io::Error| {
+        wxpresign::Error::config(format!("cannot write to {}: {e}", out.display()))
+    };
+    std::fs::create_dir_all(out).map_err(io)?;
+    for certificate in answer["certificates"].as_array().into_iter().flatten() {
+        let serial = certificate["serial_no"].as_str().unwrap_or_default();
+        let path = out.join(wxpresign::certificates::file_name(serial));
+        std::fs::write(
+            &path,
+            certificate["certificate"].as_str().unwrap_or_default(),
+        )
+        .map_err(io)?;
+        println!(
+            "{}  valid {} to {}",
+            path.display(),
+            certificate["effective_time"].as_str().unwrap_or_default(),
+            certificate["expire_time"].as_str().unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 /// The status and error JSON of an argument the C ABI cannot carry, in the library's own error
 /// shape (retryable, may_have_reached_server and all).
 fn nul_byte(what: &str) -> (wxpresign_status, String) {
@@ -262,6 +343,14 @@ impl CClient {
         let status = unsafe {
             ffi::wxpresign_request(self.0, method.as_ptr(), target.as_ptr(), body_ptr, &mut out)
         };
+        (status, take_string(out))
+    }
+
+    /// `wxpresign_platform_certificates_download`.
+    fn download_certificates(&self) -> (wxpresign_status, String) {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: the client is live; out is taken and freed below.
+        let status = unsafe { ffi::wxpresign_platform_certificates_download(self.0, &mut out) };
         (status, take_string(out))
     }
 

@@ -76,6 +76,24 @@ impl Verifier {
         }
     }
 
+    /// This verifier with `added` certificates too (a certificate it holds already is kept
+    /// once).
+    pub fn with_certificates(
+        &self,
+        added: impl IntoIterator<Item = PlatformCertificate>,
+    ) -> Verifier {
+        let mut certificates = self.certificates.clone();
+        for certificate in added {
+            if !certificates
+                .iter()
+                .any(|c| same_serial(&c.serial, &certificate.serial))
+            {
+                certificates.push(certificate);
+            }
+        }
+        Verifier::new(self.public_key.clone(), certificates)
+    }
+
     /// The serial to send as `Wechatpay-Serial` and the key to encrypt sensitive fields with:
     /// the public key when configured (WeChat's recommendation), else the newest certificate.
     pub fn preferred(&self) -> Option<(&str, &PublicKey)> {

@@ -235,7 +235,8 @@ fn client_prefers_the_public_key_for_wechatpay_serial() {
     );
     let client = Client::from_json(&Value::Object(config).to_string())
         .expect("public key and certificate together are accepted");
-    let (serial, _) = client.verifier().preferred().expect("a key is configured");
+    let verifier = client.verifier();
+    let (serial, _) = verifier.preferred().expect("a key is configured");
     assert_eq!(serial, PUB_KEY_ID);
 }
 

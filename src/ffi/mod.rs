@@ -417,6 +417,28 @@ pub unsafe extern "C" fn wxpresign_encrypt(
     }
 }
 
+/// Certificate mode: downloads WeChat Pay's platform certificates (GET /v3/certificates),
+/// verifies the answer with them, decrypts each with the APIv3 key and checks it is an X.509
+/// certificate for the serial it is listed under, valid now; the client verifies with them from
+/// then on. Writes to *out {"certificates":[{"serial_no","effective_time","expire_time",
+/// "certificate"}]} (each certificate as PEM: certificates are public), or the error JSON; a
+/// merchant in public-key mode gets WeChat Pay's 404 and nothing changes. Free *out with
+/// wxpresign_string_free. Thread-safe.
+/// Pointers are NULL or valid.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_platform_certificates_download(
+    client: *const wxpresign_client,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        respond(out, || {
+            let downloaded = borrow_client(client)?.download_platform_certificates()?;
+            let listed: Vec<Value> = downloaded.iter().map(|d| d.to_json()).collect();
+            Ok(serde_json::json!({ "certificates": listed }))
+        })
+    }
+}
+
 /// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
 /// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
 /// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out

@@ -3,6 +3,7 @@
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
 mod authorization;
+pub mod certificates;
 pub mod contracts;
 mod decryption;
 mod faults;
@@ -17,9 +18,12 @@ pub use simulator::{Sandbox, Session};
 
 use crate::error::{Error, Result};
 use crate::keys::{PrivateKey, PublicKey};
+use certificates::{Certificate, Platform};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::path::Path;
+use std::sync::{Arc, RwLock};
+
 use zeroize::Zeroizing;
 
 /// The default address of `wxpresign sandbox serve`.
@@ -36,6 +40,19 @@ pub struct Identity {
     /// `PUB_KEY_ID_...` (public-key mode) or a certificate serial.
     pub platform_serial: String,
     pub apiv3_key: Zeroizing<String>,
+    /// The platform certificate of `platform_key`, in certificate mode.
+    pub platform_certificate: Option<Certificate>,
+    /// The platform keys rotation issued since, oldest first (certificate mode). The newest
+    /// key of all signs; any decrypts what names its serial.
+    rotated: RwLock<Vec<Arc<Platform>>>,
+}
+
+/// How the sandbox's merchant verifies WeChat Pay: with a WeChat Pay public key (what WeChat
+/// gives new merchants) or with platform certificates downloaded from `GET /v3/certificates`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    PublicKey,
+    Certificate,
 }
 
 /// The server's half of a sandbox directory (`DIR/sandbox.json`).
@@ -47,6 +64,9 @@ struct IdentityFile {
     merchant_public_key: String,
     platform_private_key: Zeroizing<String>,
     platform_serial: String,
+    /// The platform certificate (PEM), in certificate mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    platform_certificate: Option<String>,
     apiv3_key: Zeroizing<String>,
     listen: String,
 }
@@ -65,20 +85,21 @@ fn random_digits(n: usize) -> String {
 }
 
 impl Identity {
-    /// The `Wechatpay-*` headers of `body`, signed now with the platform key, as WeChat Pay
-    /// signs its answers and notifications.
+    /// The `Wechatpay-*` headers of `body`, signed now with the newest platform key, as WeChat
+    /// Pay signs its answers and notifications.
     pub fn signature_headers(&self, body: &[u8]) -> Result<Vec<(&'static str, String)>> {
         use crate::signing::{SCHEME, nonce, response_message, unix_now};
         use base64::Engine;
         let timestamp = unix_now().to_string();
         let nonce = nonce()?;
-        let signature = self
-            .platform_key
-            .sign_sha256(&response_message(&timestamp, &nonce, body))?;
+        let message = response_message(&timestamp, &nonce, body);
+        let (serial, signature) = self.signing(|serial, key| {
+            Ok::<_, Error>((serial.to_owned(), key.sign_sha256(&message)?))
+        })?;
         Ok(vec![
             ("Wechatpay-Timestamp", timestamp),
             ("Wechatpay-Nonce", nonce),
-            ("Wechatpay-Serial", self.platform_serial.clone()),
+            ("Wechatpay-Serial", serial),
             (
                 "Wechatpay-Signature",
                 base64::engine::general_purpose::STANDARD.encode(signature),
@@ -87,40 +108,147 @@ impl Identity {
         ])
     }
 
-    /// A fresh merchant and platform: new RSA-2048 keys, ids and an APIv3 key.
+    /// A fresh merchant and platform in public-key mode: new RSA-2048 keys, ids and an APIv3 key.
     pub fn generate() -> Result<(Identity, PrivateKey)> {
+        Identity::generate_in(Mode::PublicKey)
+    }
+
+    /// A fresh merchant and platform verified the way `mode` says.
+    pub fn generate_in(mode: Mode) -> Result<(Identity, PrivateKey)> {
         let merchant_key = PrivateKey::generate()?;
         let platform_key = PrivateKey::generate()?;
         let mut apiv3 = [0u8; 16];
         let _ = aws_lc_rs::rand::fill(&mut apiv3);
-        let identity = Identity {
-            mchid: format!("19{}", random_digits(8)),
-            merchant_serial_no: random_hex(20),
-            merchant_public_key: merchant_key.public_key()?,
-            platform_serial: format!("PUB_KEY_ID_01{}", random_digits(26)),
-            platform_key,
-            apiv3_key: Zeroizing::new(apiv3.iter().map(|b| format!("{b:02x}")).collect()),
+        let (serial, certificate) = match mode {
+            Mode::PublicKey => (format!("PUB_KEY_ID_01{}", random_digits(26)), None),
+            Mode::Certificate => {
+                let (serial, certificate) = certificates::certify(&platform_key)?;
+                (serial, Some(certificate.pem))
+            }
         };
+        let identity = Identity::new(
+            format!("19{}", random_digits(8)),
+            random_hex(20),
+            merchant_key.public_key()?,
+            platform_key,
+            serial,
+            certificate,
+            Zeroizing::new(apiv3.iter().map(|b| format!("{b:02x}")).collect()),
+        )?;
         Ok((identity, merchant_key))
     }
 
+    #[allow(clippy::too_many_arguments)]
+    fn new(
+        mchid: String,
+        merchant_serial_no: String,
+        merchant_public_key: PublicKey,
+        platform_key: PrivateKey,
+        platform_serial: String,
+        certificate: Option<String>,
+        apiv3_key: Zeroizing<String>,
+    ) -> Result<Identity> {
+        let platform_certificate = certificate
+            .map(|pem| Certificate::from_pem(pem, "platform_certificate"))
+            .transpose()?;
+        Ok(Identity {
+            mchid,
+            merchant_serial_no,
+            merchant_public_key,
+            platform_key,
+            platform_serial,
+            apiv3_key,
+            platform_certificate,
+            rotated: RwLock::new(Vec::new()),
+        })
+    }
+
+    /// Certificate mode or public-key mode.
+    pub fn mode(&self) -> Mode {
+        match self.platform_certificate {
+            Some(_) => Mode::Certificate,
+            None => Mode::PublicKey,
+        }
+    }
+
+    fn rotated(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Platform>>> {
+        self.rotated.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// `f` with the serial and key that sign answers and notifications: the newest.
+    pub fn signing<T>(&self, f: impl FnOnce(&str, &PrivateKey) -> T) -> T {
+        match self.rotated().last() {
+            Some(newest) => f(&newest.serial, &newest.key),
+            None => f(&self.platform_serial, &self.platform_key),
+        }
+    }
+
+    /// `f` with the platform key a `Wechatpay-Serial` names, if the sandbox holds it.
+    pub fn decrypting<T>(&self, serial: &str, f: impl FnOnce(&PrivateKey) -> T) -> Option<T> {
+        if self.platform_serial.eq_ignore_ascii_case(serial) {
+            return Some(f(&self.platform_key));
+        }
+        let rotated = self.rotated();
+        let platform = rotated
+            .iter()
+            .find(|p| p.serial.eq_ignore_ascii_case(serial))?;
+        Some(f(&platform.key))
+    }
+
+    /// The `GET /v3/certificates` answer: every platform certificate, oldest first, each
+    /// encrypted with the APIv3 key. `None` in public-key mode.
+    pub fn certificate_list(&self) -> Option<Result<Value>> {
+        let first = self.platform_certificate.as_ref()?;
+        let rotated = self.rotated();
+        let listed = std::iter::once((self.platform_serial.as_str(), first))
+            .chain(rotated.iter().map(|p| (p.serial.as_str(), &p.certificate)));
+        Some(certificates::listing(listed, self.apiv3_key.as_bytes()))
+    }
+
+    /// Certificate mode: issues a new platform key and certificate, which signs from now on;
+    /// the older ones stay listed and keep decrypting what names them, as during WeChat Pay's
+    /// own rotations. Returns the new certificate's serial.
+    pub fn rotate(&self) -> Result<String> {
+        if self.mode() != Mode::Certificate {
+            return Err(Error::config(
+                "this sandbox is in public-key mode: only certificate mode (`sandbox init \
+                 --mode certificate`) has certificates to rotate",
+            ));
+        }
+        let issued = Arc::new(Platform::issue()?);
+        let serial = issued.serial.clone();
+        self.rotated
+            .write()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(issued);
+        Ok(serial)
+    }
+
     /// The library configuration that works against this sandbox at `base_url` as is.
+    /// In certificate mode the configuration names no WeChat Pay key: the client downloads the
+    /// platform certificates itself (`download_platform_certificates`).
     pub fn client_config(&self, merchant_key: &PrivateKey, base_url: &str) -> Result<Value> {
-        Ok(json!({
+        let mut config = json!({
             "mchid": self.mchid,
             "merchant_serial_no": self.merchant_serial_no,
             "merchant_private_key": merchant_key.to_pkcs8_pem()?.as_str(),
-            "wechatpay_public_key_id": self.platform_serial,
-            "wechatpay_public_key": self.platform_key.public_key()?.to_pem()?,
             "apiv3_key": self.apiv3_key.as_str(),
             "base_url": base_url,
             "global_base_url": base_url,
-        }))
+        });
+        match self.mode() {
+            Mode::PublicKey => {
+                config["wechatpay_public_key_id"] = self.platform_serial.as_str().into();
+                config["wechatpay_public_key"] = self.platform_key.public_key()?.to_pem()?.into();
+            }
+            Mode::Certificate => config["download_platform_certificates"] = true.into(),
+        }
+        Ok(config)
     }
 
     /// `sandbox init`: writes DIR/client.json and DIR/sandbox.json with fresh keys.
-    pub fn init_dir(dir: &Path, listen: &str) -> Result<()> {
-        let (identity, merchant_key) = Identity::generate()?;
+    pub fn init_dir(dir: &Path, listen: &str, mode: Mode) -> Result<()> {
+        let (identity, merchant_key) = Identity::generate_in(mode)?;
         let io =
             |e: std::io::Error| Error::config(format!("cannot write to {}: {e}", dir.display()));
         std::fs::create_dir_all(dir).map_err(io)?;
@@ -131,6 +259,10 @@ impl Identity {
             merchant_public_key: identity.merchant_public_key.to_pem()?,
             platform_private_key: identity.platform_key.to_pkcs8_pem()?,
             platform_serial: identity.platform_serial.clone(),
+            platform_certificate: identity
+                .platform_certificate
+                .as_ref()
+                .map(|c| c.pem.clone()),
             apiv3_key: identity.apiv3_key.clone(),
             listen: listen.to_owned(),
         };
@@ -150,17 +282,15 @@ impl Identity {
         })?;
         let file: IdentityFile = serde_json::from_str(&text)
             .map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
-        let identity = Identity {
-            mchid: file.mchid,
-            merchant_serial_no: file.merchant_serial_no,
-            merchant_public_key: PublicKey::from_pem(
-                &file.merchant_public_key,
-                "merchant_public_key",
-            )?,
-            platform_key: PrivateKey::from_pem(&file.platform_private_key, "platform_private_key")?,
-            platform_serial: file.platform_serial,
-            apiv3_key: file.apiv3_key,
-        };
+        let identity = Identity::new(
+            file.mchid,
+            file.merchant_serial_no,
+            PublicKey::from_pem(&file.merchant_public_key, "merchant_public_key")?,
+            PrivateKey::from_pem(&file.platform_private_key, "platform_private_key")?,
+            file.platform_serial,
+            file.platform_certificate,
+            file.apiv3_key,
+        )?;
         Ok((identity, file.listen))
     }
 }

@@ -323,6 +323,33 @@ impl State {
         if let Some(path) = path.strip_prefix("/sandbox/contracts/") {
             return self.show_contract(path);
         }
+        if path == "/sandbox/certificates/rotate" {
+            if request.method != "POST" {
+                return Err(Refusal::new(
+                    405,
+                    "METHOD_NOT_ALLOWED",
+                    "rotate is POST only",
+                ));
+            }
+            let serial = self
+                .identity
+                .rotate()
+                .map_err(|e| Refusal::new(409, "NOT_SUPPORTED", e.message().to_owned()))?;
+            return self.signed_answer(
+                json!({ "serial_no": serial }).to_string().into_bytes(),
+                None,
+            );
+        }
+        if path == "/v3/certificates" && request.method == "GET" {
+            check_call_headers(request)?;
+            self.check_signature(
+                "GET",
+                request.header("Authorization"),
+                &request.target,
+                &request.body,
+            )?;
+            return self.certificate_list();
+        }
         if let Some((family, call, identified)) = contracts::call_at(&request.method, path) {
             check_call_headers(request)?;
             self.check_signature(
@@ -470,22 +497,19 @@ impl State {
         value: &mut Value,
     ) -> std::result::Result<(), Refusal> {
         let id = &self.identity;
-        match serial {
-            Some(s) if s.eq_ignore_ascii_case(&id.platform_serial) => {}
-            other => {
-                return Err(Refusal::param_error(
-                    "Wechatpay-Serial",
-                    other.map_or(Value::Null, |s| s.into()),
-                    format!(
-                        "this endpoint carries encrypted fields: Wechatpay-Serial must be {}",
-                        id.platform_serial
-                    ),
-                    "header",
-                ));
-            }
-        }
+        let Some(serial) = serial.filter(|s| id.decrypting(s, |_| ()).is_some()) else {
+            return Err(Refusal::param_error(
+                "Wechatpay-Serial",
+                serial.map_or(Value::Null, |s| s.into()),
+                format!(
+                    "this endpoint carries encrypted fields: Wechatpay-Serial must be {}",
+                    id.signing(|serial, _| serial.to_owned())
+                ),
+                "header",
+            ));
+        };
         let decrypt = |cipher: &[u8]| -> Option<String> {
-            let plain = id.platform_key.decrypt_oaep(cipher).ok()?;
+            let plain = id.decrypting(serial, |key| key.decrypt_oaep(cipher).ok())??;
             String::from_utf8(plain.to_vec()).ok()
         };
         decrypt_fields(endpoint.request, value, "", &decrypt).map_err(|field| {
@@ -782,6 +806,24 @@ impl State {
         self.signed_answer(answer.to_string().into_bytes(), None)
     }
 
+    /// `GET /v3/certificates`: the platform certificates, each encrypted with the APIv3 key. A
+    /// merchant in public-key mode has none: 404, and nothing else about it changes.
+    fn certificate_list(&self) -> std::result::Result<Reply, Refusal> {
+        let id = &self.identity;
+        if id.mode() != super::Mode::Certificate {
+            return Err(Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                "this merchant verifies with a WeChat Pay public key and has no platform certificates",
+            ));
+        }
+        let listing = id
+            .certificate_list()
+            .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?
+            .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
+        self.signed_answer(listing.to_string().into_bytes(), None)
+    }
+
     /// `GET /sandbox/contracts/{contract_id}`: a contract as the sandbox holds it, with its
     /// notifications.
     fn show_contract(&self, id: &str) -> std::result::Result<Reply, Refusal> {
@@ -835,27 +877,28 @@ impl State {
         .to_string();
         let nonce = nonce().map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
         let message = response_message(&timestamp, &nonce, &body);
-        let key = match fault {
-            Some(Fault::BadSignature) => self
-                .wrong_key
-                .get_or_init(|| PrivateKey::generate().ok())
-                .as_ref()
-                .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?,
-            _ => &id.platform_key,
-        };
+        let internal = || Refusal::new(500, "SYSTEM_ERROR", "系统错误");
+        // The serial and the key of one platform, read together: a rotation may come between.
+        let (serial, signed) = id.signing(|serial, key| {
+            let key = match fault {
+                Some(Fault::BadSignature) => self
+                    .wrong_key
+                    .get_or_init(|| PrivateKey::generate().ok())
+                    .as_ref(),
+                _ => Some(key),
+            };
+            (serial.to_owned(), key.map(|k| k.sign_sha256(&message)))
+        });
         let signature = match fault {
             Some(Fault::Probe) => format!(
                 "WECHATPAY/SIGNTEST/{}",
                 &STANDARD.encode(random_hex(128))[1..]
             ),
-            _ => STANDARD.encode(
-                key.sign_sha256(&message)
-                    .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?,
-            ),
+            _ => STANDARD.encode(signed.ok_or_else(internal)?.map_err(|_| internal())?),
         };
         let serial = match fault {
             Some(Fault::UnknownSerial) => "PUB_KEY_ID_0000000000000000000000000000".to_owned(),
-            _ => id.platform_serial.clone(),
+            _ => serial,
         };
         let body = match fault {
             Some(Fault::Tampered) => String::from_utf8_lossy(&body)

@@ -62,6 +62,9 @@ enum wxpresign_status wxpresign_encrypt(const struct wxpresign_client *client,
                                         const char *plaintext,
                                         char **out);
 
+enum wxpresign_status wxpresign_platform_certificates_download(const struct wxpresign_client *client,
+                                                               char **out);
+
 enum wxpresign_status wxpresign_notification_parse(const struct wxpresign_client *client,
                                                    const char *headers_json,
                                                    const char *body,

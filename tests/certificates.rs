@@ -1,0 +1,255 @@
+//! Certificate mode against the sandbox's own: the client downloads the platform certificates
+//! when it first needs one, verifies the list with the certificates it carries, decrypts them
+//! with the APIv3 key, and downloads again (once, not from every thread, not more often than
+//! its interval) when a rotated certificate signs; `wxpresign certificates download` writes them
+//! as openssl reads them. A merchant in public-key mode never asks for them.
+#![cfg(feature = "sandbox")]
+
+mod common;
+
+use common::process::Scratch;
+use common::{EDU, edu_with_user};
+use std::process::Command;
+use wxpresign::Kind;
+use wxpresign::sandbox::{Identity, Mode, Sandbox};
+
+struct CertificateMode {
+    sandbox: Sandbox,
+    config: serde_json::Value,
+}
+
+fn certificate_mode() -> CertificateMode {
+    let (identity, merchant_key) = Identity::generate_in(Mode::Certificate).expect("keys");
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port");
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .expect("config");
+    CertificateMode { sandbox, config }
+}
+
+impl CertificateMode {
+    fn client(&self) -> wxpresign::Client {
+        wxpresign::Client::from_json(&self.config.to_string()).expect("valid config")
+    }
+
+    fn requests(&self) -> u64 {
+        self.sandbox.stats()["requests"].as_u64().unwrap()
+    }
+}
+
+#[test]
+fn a_client_in_certificate_mode_downloads_the_certificates_before_its_first_call() {
+    let s = certificate_mode();
+    assert_eq!(s.config["download_platform_certificates"], true);
+    assert!(s.config.get("wechatpay_public_key").is_none());
+    let client = s.client();
+    assert_eq!(s.requests(), 0, "nothing is fetched at start-up");
+    let answer = client
+        .call(EDU, &edu_with_user("cert-1"))
+        .expect("verified");
+    assert_eq!(answer.status, 200);
+    assert_eq!(s.requests(), 2, "the certificate list, then the call");
+    let serial = &s.sandbox.identity().platform_serial;
+    assert!(client.knows_serial(serial));
+    client
+        .call(EDU, &edu_with_user("cert-2"))
+        .expect("verified");
+    assert_eq!(s.requests(), 3, "the list is not fetched again");
+}
+
+#[test]
+fn the_downloaded_list_is_decrypted_and_checked() {
+    let s = certificate_mode();
+    let downloaded = s
+        .client()
+        .download_platform_certificates()
+        .expect("downloaded");
+    assert_eq!(downloaded.len(), 1);
+    let first = &downloaded[0];
+    assert_eq!(first.serial_no, s.sandbox.identity().platform_serial);
+    assert!(
+        first.pem.starts_with("-----BEGIN CERTIFICATE-----"),
+        "{}",
+        first.pem
+    );
+    assert!(first.effective_time.ends_with("+08:00"));
+
+    // A wrong APIv3 key cannot decrypt them: a crypto error naming the certificate.
+    let mut wrong = s.config.clone();
+    wrong["apiv3_key"] = "0123456789abcdef0123456789abcdef".into();
+    let e = wxpresign::Client::from_json(&wrong.to_string())
+        .unwrap()
+        .download_platform_certificates()
+        .unwrap_err();
+    assert_eq!(e.kind(), Kind::Crypto, "{e}");
+    assert!(e.message().contains(&first.serial_no), "{e}");
+}
+
+#[test]
+fn a_rotated_certificate_is_fetched_once_and_not_again_within_the_interval() {
+    let s = certificate_mode();
+    let client = s.client();
+    client
+        .call(EDU, &edu_with_user("rotate-1"))
+        .expect("verified");
+    let before = s.requests();
+
+    let rotated = s
+        .sandbox
+        .identity()
+        .rotate()
+        .expect("certificate mode rotates");
+    assert!(!client.knows_serial(&rotated));
+    let answer = client
+        .call(EDU, &edu_with_user("rotate-2"))
+        .expect("an answer signed by the new certificate verifies after one download");
+    assert_eq!(answer.status, 200);
+    assert!(client.knows_serial(&rotated));
+    assert_eq!(s.requests(), before + 2, "the call and one list");
+
+    // A second rotation within REFETCH_INTERVAL is not fetched: the answer cannot verify.
+    let again = s.sandbox.identity().rotate().unwrap();
+    let e = client.call(EDU, &edu_with_user("rotate-3")).unwrap_err();
+    assert_eq!(e.kind(), Kind::Verify, "{e}");
+    assert!(
+        e.message().contains(&again),
+        "the error names the serial: {e}"
+    );
+    assert_eq!(s.requests(), before + 3, "no list fetched");
+    // A client made now downloads every listed certificate.
+    let fresh = s.client();
+    assert_eq!(fresh.download_platform_certificates().unwrap().len(), 3);
+}
+
+#[test]
+fn eight_threads_that_need_the_certificates_at_once_fetch_them_once() {
+    let s = certificate_mode();
+    let client = s.client();
+    std::thread::scope(|scope| {
+        for i in 0..8 {
+            let client = &client;
+            scope.spawn(move || {
+                client
+                    .call(EDU, &edu_with_user(&format!("threads-{i}")))
+                    .expect("verified")
+            });
+        }
+    });
+    assert_eq!(s.requests(), 9, "eight calls and one list");
+}
+
+#[test]
+fn a_public_key_merchant_never_asks_for_certificates() {
+    let fx = common::sandbox();
+    let client = fx.client();
+    for i in 0..3 {
+        client
+            .call(EDU, &edu_with_user(&format!("pk-{i}")))
+            .expect("verified");
+    }
+    assert_eq!(fx.sandbox.stats()["requests"], 3, "only the calls");
+    // Asked explicitly, WeChat Pay has none for it: an API error, and the client still works.
+    let e = client.download_platform_certificates().unwrap_err();
+    assert_eq!(e.api_answer().map(|a| a.http_status), Some(404), "{e}");
+    client
+        .call(EDU, &edu_with_user("pk-after"))
+        .expect("still verified");
+}
+
+#[test]
+fn download_without_an_apiv3_key_is_a_config_error_naming_it() {
+    let s = certificate_mode();
+    let mut config = s.config.clone();
+    config.as_object_mut().unwrap().remove("apiv3_key");
+    let e = wxpresign::Client::from_json(&config.to_string()).unwrap_err();
+    assert_eq!(e.kind(), Kind::Config);
+    assert!(e.message().contains("apiv3_key"), "{e}");
+}
+
+#[test]
+fn the_cli_writes_each_certificate_as_pem_named_by_its_serial() {
+    let s = certificate_mode();
+    let scratch = Scratch::new("certificates-cli");
+    let config = scratch.0.join("client.json");
+    std::fs::write(&config, s.config.to_string()).unwrap();
+    let out_dir = scratch.0.join("certs");
+    let out = Command::new(env!("CARGO_BIN_EXE_wxpresign"))
+        .args(["certificates", "download", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let serial = &s.sandbox.identity().platform_serial;
+    let file = out_dir.join(format!("wechatpay_{serial}.pem"));
+    assert!(file.is_file(), "{}", String::from_utf8_lossy(&out.stdout));
+    // openssl reads it, and finds the serial it is named by.
+    let x509 = Command::new("openssl")
+        .args(["x509", "-noout", "-serial", "-in"])
+        .arg(&file)
+        .output()
+        .expect("openssl is installed (tests/setup.sh installs it)");
+    let text = String::from_utf8_lossy(&x509.stdout);
+    assert_eq!(text.trim(), format!("serial={serial}"), "{text}");
+}
+
+#[test]
+fn the_rotate_route_rotates_in_certificate_mode_only() {
+    let post = |base: &str| {
+        let agent: ureq::Agent = ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut answer = agent
+            .post(format!("{base}/sandbox/certificates/rotate"))
+            .send_empty()
+            .expect("an answer");
+        (
+            answer.status().as_u16(),
+            answer.body_mut().read_to_string().unwrap_or_default(),
+        )
+    };
+    let s = certificate_mode();
+    let (status, body) = post(s.sandbox.base_url());
+    assert_eq!(status, 200, "{body}");
+    let serial = serde_json::from_str::<serde_json::Value>(&body).unwrap()["serial_no"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert_eq!(
+        s.sandbox
+            .identity()
+            .signing(|signing, _| signing.to_owned()),
+        serial
+    );
+    let fx = common::sandbox();
+    let (status, body) = post(fx.sandbox.base_url());
+    assert_eq!(status, 409, "public-key mode has no certificate: {body}");
+}
+
+#[test]
+fn sandbox_init_in_certificate_mode_writes_a_directory_that_serves_it() {
+    let scratch = Scratch::new("certificates-init");
+    Identity::init_dir(&scratch.0, "127.0.0.1:0", Mode::Certificate).expect("written");
+    let (identity, _) = Identity::load_dir(&scratch.0).expect("read back");
+    assert_eq!(identity.mode(), Mode::Certificate);
+    let config: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(scratch.0.join("client.json")).unwrap())
+            .unwrap();
+    assert_eq!(config["download_platform_certificates"], true);
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").unwrap();
+    let mut config = config;
+    config["base_url"] = sandbox.base_url().into();
+    config["global_base_url"] = sandbox.base_url().into();
+    let client = wxpresign::Client::from_json(&config.to_string()).unwrap();
+    client
+        .call(EDU, &edu_with_user("init-cert"))
+        .expect("verified");
+}
