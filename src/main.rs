@@ -505,6 +505,11 @@ One contract's life (cross-border entrusted deduction):"
         .ok_or("no session in the pre-sign answer")?
         .to_owned();
     println!("  pre-sign: session {session}");
+    println!(
+        "  the user's signing page: {}/sandbox/sessions/{session} (with `wxpresign sandbox serve DIR` \
+         running, a browser opens a session's page to sign or cancel it by hand)",
+        sandbox.base_url()
+    );
     println!("  the user signs it (POST /sandbox/sessions/{session}/sign)");
     let started = sandbox.sign(&session, None).map_err(|e| e.to_string())?;
     println!("  the sandbox posts {} to {url}", started["event_type"]);

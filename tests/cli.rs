@@ -173,6 +173,10 @@ fn demo_runs_every_endpoint_and_shows_failures() {
         .split("One contract's life")
         .nth(1)
         .unwrap_or_else(|| panic!("no contract's life in the demo:\n{text}"));
+    assert!(
+        life.contains("the user's signing page: http://"),
+        "the demo names a signing page: {life}"
+    );
     let signed = life
         .find("verified and decrypted it: PAPAY.SIGN")
         .expect("the signing notification is parsed");

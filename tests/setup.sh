@@ -23,6 +23,8 @@ packages=(
   "tinyproxy|tinyproxy|the proxy tests go through a real forward proxy"
   "php-fpm|$php_fpm|the PHP binding is tested in a real PHP-FPM pool"
   "libfcgi-bin|cgi-fcgi|the PHP-FPM test sends its requests over FastCGI"
+  "chromium|chromium|the sandbox's signing page is tested in a real browser"
+  "chromium-driver|chromedriver|the browser test drives Chromium through WebDriver"
 )
 CARGO_DENY=0.20.2   # tests/supply_chain.rs: licenses, bans, sources
 CARGO_FUZZ=0.13.2   # tests/fuzz_smoke.rs: every fuzz target for a few seconds
@@ -39,6 +41,11 @@ done
 if command -v python3 >/dev/null 2>&1 && ! python3 -c "import venv, ensurepip" >/dev/null 2>&1; then
   echo "setup: installing python3-venv: the wheel is tested in a fresh venv"
   missing+=("python3-venv")
+fi
+# A font with Chinese glyphs, or the signing page's screenshot shows empty boxes.
+if ! fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "setup: installing fonts-wqy-zenhei: the signing page's screenshot shows Chinese"
+  missing+=("fonts-wqy-zenhei")
 fi
 
 if [ ${#missing[@]} -gt 0 ]; then

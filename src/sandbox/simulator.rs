@@ -5,6 +5,7 @@ use super::contracts::{self, Act, Call, Contract, Family};
 use super::decryption::decrypt_fields;
 use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
+use super::signing_page;
 use super::{Fault, Identity, random_hex};
 use crate::endpoints::{self, AnswerMember, Endpoint};
 use crate::error::{Error, Result};
@@ -33,6 +34,10 @@ pub struct Session {
     pub expires: Instant,
     /// The signing-result notification, once the session was signed.
     pub delivery: Option<Arc<NotificationDelivery>>,
+    /// What the signing page's forms must post back, so that a stray request cannot sign.
+    pub token: String,
+    /// The user gave up on the signing page.
+    pub cancelled: bool,
 }
 
 struct State {
@@ -318,7 +323,10 @@ impl State {
             if let Some(id) = rest.strip_suffix("/sign") {
                 return self.admin_sign(request, id);
             }
-            return self.show_session(rest);
+            if let Some(id) = rest.strip_suffix("/cancel") {
+                return self.cancel_session(request, id);
+            }
+            return self.show_session(rest, request);
         }
         if let Some(path) = path.strip_prefix("/sandbox/contracts/") {
             return self.show_contract(path);
@@ -551,6 +559,8 @@ impl State {
             request,
             expires: Instant::now() + Duration::from_secs(u64::from(endpoint.session_minutes) * 60),
             delivery: None,
+            token: random_hex(16).to_lowercase(),
+            cancelled: false,
         };
         if let Ok(mut sessions) = self.sessions.lock() {
             let now = Instant::now();
@@ -564,6 +574,9 @@ impl State {
     fn admin_sign(&self, request: &Request, id: &str) -> std::result::Result<Reply, Refusal> {
         if request.method != "POST" {
             return Err(Refusal::new(405, "METHOD_NOT_ALLOWED", "sign is POST only"));
+        }
+        if is_form(request) {
+            return Ok(self.page_sign(request, id));
         }
         let body = &request.body;
         let options: Value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -618,6 +631,13 @@ impl State {
                 409,
                 "CONTRACT_EXISTS",
                 "this session was already signed",
+            ));
+        }
+        if session.cancelled {
+            return Err(Refusal::new(
+                409,
+                "USER_CANCELLED",
+                "the user cancelled this session on the signing page",
             ));
         }
         let endpoint = endpoints::find(session.endpoint)
@@ -845,7 +865,12 @@ impl State {
         held.iter().find(|c| c.id == id).cloned()
     }
 
-    fn show_session(&self, id: &str) -> std::result::Result<Reply, Refusal> {
+    /// `GET /sandbox/sessions/{id}`: the session as JSON, or for a browser (Accept: text/html)
+    /// the signing page.
+    fn show_session(&self, id: &str, request: &Request) -> std::result::Result<Reply, Refusal> {
+        if wants_html(request) {
+            return Ok(self.signing_page(id, request));
+        }
         let session = self.session(id).ok_or_else(|| {
             Refusal::new(
                 404,
@@ -859,8 +884,138 @@ impl State {
             "request": session.request,
             "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
             "notification": session.delivery.as_deref().map(NotificationDelivery::to_json),
+            "cancelled": session.cancelled,
         });
         self.signed_answer(body.to_string().into_bytes(), None)
+    }
+
+    /// The signing page in the session's state: open, signed or cancelled.
+    fn signing_page(&self, id: &str, request: &Request) -> Reply {
+        let Some(session) = self.session(id) else {
+            return html(
+                404,
+                signing_page::error("该签约链接不存在或已过期，请回到商户重新发起签约。"),
+            );
+        };
+        // The table's titles add the product in English after " (": the page shows WeChat's.
+        let title = endpoints::find(session.endpoint)
+            .and_then(|e| e.title.split(" (").next())
+            .unwrap_or("签约");
+        let state = if session.cancelled {
+            signing_page::State::Cancelled
+        } else if session.delivery.is_some() {
+            signing_page::State::Signed {
+                returns: return_of(
+                    session.endpoint,
+                    &session.request,
+                    request.header("Referer"),
+                ),
+            }
+        } else {
+            signing_page::State::Open {
+                token: &session.token,
+                minutes_left: session
+                    .expires
+                    .saturating_duration_since(Instant::now())
+                    .as_secs()
+                    .div_ceil(60),
+            }
+        };
+        html(
+            200,
+            signing_page::page(title, &self.identity.mchid, &session.request, id, state),
+        )
+    }
+
+    /// The signing page's 同意并签约: the same as signing through the API, notification and
+    /// all, then the browser goes where the request says the user returns (or back to the page,
+    /// which now shows the result).
+    fn page_sign(&self, request: &Request, id: &str) -> Reply {
+        if let Err(page) = self.check_token(request, id) {
+            return page;
+        }
+        if let Err(refusal) = self.sign_session(id, None) {
+            return html(
+                refusal.status,
+                signing_page::error(&format!("签约未完成: {}", refusal.message)),
+            );
+        }
+        let page = format!("/sandbox/sessions/{id}");
+        let target = self.session(id).map_or(page.clone(), |s| {
+            match return_of(s.endpoint, &s.request, None) {
+                signing_page::Return::Url(url) => url.to_owned(),
+                _ => page,
+            }
+        });
+        see_other(&target)
+    }
+
+    /// `POST /sandbox/sessions/{id}/cancel`: the user gives up; WeChat Pay sends nothing. From
+    /// the page (with its token) or as JSON.
+    fn cancel_session(&self, request: &Request, id: &str) -> std::result::Result<Reply, Refusal> {
+        if request.method != "POST" {
+            return Err(Refusal::new(
+                405,
+                "METHOD_NOT_ALLOWED",
+                "cancel is POST only",
+            ));
+        }
+        let form = is_form(request);
+        if form {
+            if let Err(page) = self.check_token(request, id) {
+                return Ok(page);
+            }
+        }
+        let mut sessions = self
+            .sessions
+            .lock()
+            .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        let session = sessions
+            .map
+            .get_mut(id)
+            .filter(|s| s.expires > Instant::now())
+            .ok_or_else(|| {
+                Refusal::new(
+                    404,
+                    "RESOURCE_NOT_EXISTS",
+                    format!("no valid pre-sign session {id}"),
+                )
+            })?;
+        if session.delivery.is_some() {
+            return Err(Refusal::new(
+                409,
+                "CONTRACT_EXISTS",
+                "this session was already signed",
+            ));
+        }
+        session.cancelled = true;
+        drop(sessions);
+        if form {
+            return Ok(see_other(&format!("/sandbox/sessions/{id}")));
+        }
+        self.signed_answer(json!({ "cancelled": true }).to_string().into_bytes(), None)
+    }
+
+    /// The page's forms post the session's token; anything else is refused with a page.
+    fn check_token(&self, request: &Request, id: &str) -> std::result::Result<(), Reply> {
+        let Some(session) = self.session(id) else {
+            return Err(html(
+                404,
+                signing_page::error("该签约链接不存在或已过期，请回到商户重新发起签约。"),
+            ));
+        };
+        let body = std::str::from_utf8(&request.body).unwrap_or_default();
+        let given = contracts::query_members(body)
+            .into_iter()
+            .find(|(name, _)| name == "token")
+            .map(|(_, value)| value);
+        if given.as_deref() != Some(session.token.as_str()) {
+            return Err(html(
+                403,
+                signing_page::error("签约请求无效：请从签约页面操作。"),
+            ));
+        }
+        Ok(())
     }
 
     /// A 200 answer signed like WeChat Pay's, bent by `fault` where one applies.
@@ -925,6 +1080,72 @@ impl State {
             body,
             headers,
         })
+    }
+}
+
+/// Whether a request comes from a browser that wants a page.
+fn wants_html(request: &Request) -> bool {
+    request
+        .header("Accept")
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// Whether a request is a submitted HTML form.
+fn is_form(request: &Request) -> bool {
+    request.header("Content-Type").is_some_and(|t| {
+        t.split(';').next().is_some_and(|t| {
+            t.trim()
+                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
+        })
+    })
+}
+
+/// Where the user goes after signing, as the request says: its `return_url`, the page that
+/// opened the signing page (`return_web`), the app (`return_app`, and the sessions of endpoints
+/// whose answer is no URL: a mini-program or App opens them), or nowhere.
+fn return_of<'a>(
+    endpoint: &str,
+    request: &'a Value,
+    referrer: Option<&'a str>,
+) -> signing_page::Return<'a> {
+    use signing_page::Return;
+    let opened_in_app = endpoints::find(endpoint).is_some_and(|e| {
+        !e.answer
+            .iter()
+            .any(|(_, member)| matches!(member, AnswerMember::SessionUrl))
+    });
+    if let Some(url) = request.get("return_url").and_then(Value::as_str) {
+        return Return::Url(url);
+    }
+    if request.get("return_web").and_then(Value::as_bool) == Some(true) {
+        return Return::Referrer(referrer);
+    }
+    if opened_in_app
+        || request.get("return_app").and_then(Value::as_bool) == Some(true)
+        || request.get("return_appid").is_some()
+    {
+        return Return::App;
+    }
+    Return::Stay
+}
+
+fn html(status: u16, page: String) -> Reply {
+    Reply::Answer {
+        status,
+        body: page.into_bytes(),
+        headers: vec![
+            ("Content-Type", "text/html; charset=utf-8".to_owned()),
+            ("Cache-Control", "no-store".to_owned()),
+        ],
+    }
+}
+
+/// Post/Redirect/Get: the browser asks for `location` next.
+fn see_other(location: &str) -> Reply {
+    Reply::Answer {
+        status: 303,
+        body: Vec::new(),
+        headers: vec![("Location", location.to_owned())],
     }
 }
 

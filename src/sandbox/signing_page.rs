@@ -1,0 +1,200 @@
+//! The user's side of a session: the page WeChat shows at a pre-sign's redirect_url (and the
+//! page a mini-program or App would open), server-rendered in Chinese with a little inline CSS,
+//! no JavaScript. Every value from the request is escaped; only the members a user reads on
+//! WeChat's page are shown (never an encrypted field). The two forms post the session's token,
+//! so that a link followed by accident cannot sign.
+
+use serde_json::Value;
+use std::fmt::Write;
+
+/// What the page shows for the session's state.
+pub enum State<'a> {
+    /// Waiting for the user: the contract and the two buttons.
+    Open { token: &'a str, minutes_left: u64 },
+    /// Signed: where the user goes back to.
+    Signed { returns: Return<'a> },
+    /// The user gave up: WeChat Pay sends no notification.
+    Cancelled,
+}
+
+/// Where a user goes after signing.
+pub enum Return<'a> {
+    /// The request's `return_url`: the browser is sent there.
+    Url(&'a str),
+    /// The page that opened the signing page (`return_web`), when the browser said which.
+    Referrer(Option<&'a str>),
+    /// Back into the mini-program or App that opened it, which a browser cannot do.
+    App,
+    /// WeChat's own result page: the request names no way back.
+    Stay,
+}
+
+/// `text` safe inside HTML text and double-quoted attributes.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The request members a user reads on WeChat's signing page, with their labels, first match
+/// wins for each label.
+const SHOWN: &[(&str, &[&str])] = &[
+    (
+        "签约账户",
+        &[
+            "contract_display_account",
+            "insured_display_name",
+            "user_display_name",
+            "display_name",
+        ],
+    ),
+    ("签约协议号", &["out_contract_code"]),
+    ("模板 ID", &["plan_id", "service_id"]),
+    ("保障期自", &["policy_start_date"]),
+];
+
+/// A page of the flow: the product's title, the merchant, the contract, and the state's part.
+pub fn page(title: &str, mchid: &str, request: &Value, session_id: &str, state: State) -> String {
+    let mut rows = String::new();
+    let mut row = |label: &str, value: &str| {
+        let _ = write!(
+            rows,
+            "<tr><th>{}</th><td>{}</td></tr>",
+            escape(label),
+            escape(value)
+        );
+    };
+    row("商户号", mchid);
+    if let Some(sub) = request.get("sub_mchid").and_then(Value::as_str) {
+        row("子商户号", sub);
+    }
+    for (label, names) in SHOWN {
+        if let Some(value) = names.iter().find_map(|n| request.get(*n)) {
+            row(label, &text_of(value));
+        }
+    }
+    if let Some(end) = request.get("policy_end_date").and_then(Value::as_str) {
+        row("保障期至", end);
+    }
+    let schedule = request.get("deduct_schedule");
+    if let Some(date) = schedule.and_then(|s| s["estimated_deduct_date"].as_str()) {
+        row("预计扣费日", date);
+    }
+    if let Some(amount) = schedule.map(|s| &s["estimated_deduct_amount"]) {
+        if amount.is_object() {
+            row("预计扣费金额", &money(amount));
+        }
+    }
+    if let Some(description) = schedule.and_then(|s| s["description"].as_str()) {
+        row("扣费说明", description);
+    }
+    for period in request["policy_periods"].as_array().into_iter().flatten() {
+        row(
+            &format!("第{}期", text_of(&period["policy_period_id"])),
+            &format!(
+                "{} 扣费 {}",
+                text_of(&period["estimated_deduct_date"]),
+                money(&period["estimated_deduct_amount"])
+            ),
+        );
+    }
+    let action = format!("/sandbox/sessions/{}", escape(session_id));
+    let body = match state {
+        State::Open {
+            token,
+            minutes_left,
+        } => format!(
+            "<p class=\"hint\">开通后，商户将按协议从你的微信支付账户扣款。链接 {minutes_left} 分钟内有效。</p>\
+             <form method=\"post\" action=\"{action}/sign\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <button type=\"submit\" name=\"sign\" class=\"primary\">同意并签约</button></form>\
+             <form method=\"post\" action=\"{action}/cancel\"><input type=\"hidden\" name=\"token\" value=\"{token}\">\
+             <button type=\"submit\" name=\"cancel\">取消</button></form>",
+            token = escape(token)
+        ),
+        State::Signed { returns } => {
+            let back = match returns {
+                Return::Url(url) => format!(
+                    "<p><a id=\"return\" href=\"{}\">返回商户</a></p>",
+                    escape(url)
+                ),
+                Return::Referrer(Some(url)) => format!(
+                    "<p><a id=\"return\" href=\"{}\">返回商户页面</a></p>",
+                    escape(url)
+                ),
+                Return::Referrer(None) => {
+                    "<p class=\"hint\">微信会带你回到打开签约页的商户页面。</p>".to_owned()
+                }
+                Return::App => {
+                    "<p class=\"hint\">在小程序或 App 中，微信会带你回到商户的小程序或 App。</p>"
+                        .to_owned()
+                }
+                Return::Stay => "<p class=\"hint\">你可以关闭本页。</p>".to_owned(),
+            };
+            format!("<p class=\"done\" id=\"result\">签约成功</p>{back}")
+        }
+        State::Cancelled => {
+            "<p class=\"done\" id=\"result\">已取消签约</p><p class=\"hint\">商户不会收到签约通知。</p>"
+                .to_owned()
+        }
+    };
+    document(
+        title,
+        &format!("<h1>{}</h1><table>{rows}</table>{body}", escape(title)),
+    )
+}
+
+/// WeChat's error page, for a session that is unknown or expired.
+pub fn error(message: &str) -> String {
+    document(
+        "签约链接已失效",
+        &format!(
+            "<h1>签约链接已失效</h1><p class=\"hint\" id=\"result\">{}</p>",
+            escape(message)
+        ),
+    )
+}
+
+fn document(title: &str, content: &str) -> String {
+    format!(
+        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+         <title>{}</title><style>{STYLE}</style></head><body><main>\
+         <div class=\"brand\">微信支付 · 沙箱</div>{content}</main></body></html>",
+        escape(title)
+    )
+}
+
+const STYLE: &str = "body{margin:0;background:#ededed;font:16px/1.5 -apple-system,'PingFang SC',\
+'Noto Sans CJK SC',sans-serif;color:#111}main{max-width:420px;margin:0 auto;padding:24px 16px}\
+.brand{color:#07c160;font-weight:600;margin-bottom:8px}h1{font-size:20px;margin:8px 0 16px}\
+table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}th,td{padding:10px 12px;\
+text-align:left;border-bottom:1px solid #f0f0f0;vertical-align:top}th{color:#888;font-weight:400;\
+width:7em}.hint{color:#888;font-size:14px}form{margin:12px 0}button{width:100%;padding:12px;\
+font-size:17px;border:0;border-radius:8px;background:#fff;color:#111}button.primary{background:#07c160;\
+color:#fff}.done{font-size:20px;color:#07c160;text-align:center;margin:24px 0}";
+
+/// A JSON value as the page shows it: strings as they are, anything else as JSON.
+fn text_of(value: &Value) -> String {
+    value
+        .as_str()
+        .map_or_else(|| value.to_string(), str::to_owned)
+}
+
+/// `{"total": 2990, "currency": "CNY"}` as `29.90 元` (totals are in fen).
+fn money(amount: &Value) -> String {
+    let total = amount["total"].as_u64().unwrap_or(0);
+    let unit = match amount["currency"].as_str() {
+        None | Some("CNY") => "元".to_owned(),
+        Some(other) => other.to_owned(),
+    };
+    format!("{}.{:02} {unit}", total / 100, total % 100)
+}

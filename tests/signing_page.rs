@@ -1,0 +1,405 @@
+//! The user's side of the sandbox in a real browser: headless Chromium, driven through
+//! chromedriver's WebDriver API, opens the redirect_url of a pre-sign made through the library,
+//! clicks 同意并签约 and lands on the result page while the test's notify endpoint receives
+//! and verifies the notification; 取消 sends none; a return_url is followed; an unknown session
+//! shows the error page; a display account that is markup is shown as text. A screenshot of the
+//! page is written to target/tmp/signing-page.png for a person to look at.
+#![cfg(all(target_os = "linux", feature = "sandbox"))]
+
+mod common;
+
+use serde_json::{Value, json};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+use wxpresign::sandbox::http_server::{HttpServer, Reply};
+use wxpresign::verification::SignedHeaders;
+
+const JSAPI: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
+const CROSS_BORDER_JSAPI: &str = "v3/global/papay/contracts/jsapi-pre-entrust-sign";
+
+/// chromedriver with one headless Chromium session, both stopped on drop.
+struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+}
+
+impl Browser {
+    fn start() -> Browser {
+        let port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver runs (tests/setup.sh installs chromium-driver)");
+        let agent: ureq::Agent = ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(60)))
+            .build()
+            .into();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while agent.get(format!("{base}/status")).call().is_err() {
+            assert!(Instant::now() < deadline, "chromedriver did not start");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let profile =
+            std::env::temp_dir().join(format!("wxpresign-chromium-{}", std::process::id()));
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+        };
+        // The flags this machine's Chromium needs to start headless as root without a network.
+        let created = browser.send(
+            "POST",
+            "/session",
+            json!({ "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:chromeOptions": {
+                    "binary": "/usr/bin/chromium",
+                    "args": [
+                        "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                        "--no-first-run", "--disable-background-networking",
+                        "--disable-component-update", "--disable-sync",
+                        "--window-size=420,820",
+                        format!("--user-data-dir={}", profile.display()),
+                    ],
+                },
+            }}}),
+        );
+        browser.session = created["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no browser session: {created}"))
+            .to_owned();
+        // Finding an element waits up to 5 s for it, so a page still loading is not read as
+        // one without it.
+        browser.command(
+            "POST",
+            "/timeouts",
+            json!({ "implicit": 5000, "pageLoad": 30000 }),
+        );
+        browser
+    }
+
+    /// One WebDriver command; returns its `value`.
+    fn send(&self, method: &str, path: &str, body: Value) -> Value {
+        let url = format!("{}{path}", self.base);
+        let mut answer = match method {
+            "GET" => self.agent.get(&url).call(),
+            "DELETE" => self.agent.delete(&url).call(),
+            _ => self
+                .agent
+                .post(&url)
+                .header("Content-Type", "application/json")
+                .send(body.to_string()),
+        }
+        .expect("chromedriver answers");
+        let text = answer.body_mut().read_to_string().expect("an answer body");
+        let value: Value = serde_json::from_str(&text).expect("WebDriver JSON");
+        value["value"].clone()
+    }
+
+    fn command(&self, method: &str, path: &str, body: Value) -> Value {
+        self.send(method, &format!("/session/{}{path}", self.session), body)
+    }
+
+    /// Navigates to `url` and waits until the browser is there.
+    fn open(&self, url: &str) {
+        self.command("POST", "/url", json!({ "url": url }));
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.url() != url {
+            assert!(Instant::now() < deadline, "the browser did not reach {url}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn url(&self) -> String {
+        self.command("GET", "/url", json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn element(&self, css: &str) -> Option<String> {
+        let found = self.command(
+            "POST",
+            "/element",
+            json!({ "using": "css selector", "value": css }),
+        );
+        // W3C WebDriver names an element by this key; an error has none.
+        found["element-6066-11e4-a52e-4f735466cecf"]
+            .as_str()
+            .map(str::to_owned)
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self
+            .element(css)
+            .unwrap_or_else(|| panic!("no {css} on {}", self.url()));
+        self.command("GET", &format!("/element/{id}/text"), json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    fn click(&self, css: &str) {
+        let id = self
+            .element(css)
+            .unwrap_or_else(|| panic!("no {css} on {}", self.url()));
+        self.command("POST", &format!("/element/{id}/click"), json!({}));
+    }
+
+    fn title(&self) -> String {
+        self.command("GET", "/title", json!({}))
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Whether a JavaScript alert is open (markup in a value ran).
+    fn alert_open(&self) -> bool {
+        self.command("GET", "/alert/text", json!({})).is_string()
+    }
+
+    fn screenshot(&self, path: &std::path::Path) {
+        use base64::Engine;
+        let png = self.command("GET", "/screenshot", json!({}));
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(png.as_str().unwrap_or_default())
+            .expect("a Base64 PNG");
+        std::fs::write(path, bytes).expect("the screenshot is written");
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.send("DELETE", &format!("/session/{}", self.session), json!({}));
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A merchant's notify endpoint that answers 200 and hands each delivery over.
+fn merchant() -> (
+    String,
+    mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>,
+    HttpServer,
+) {
+    let (tx, rx) = mpsc::channel();
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let _ = tx.send((request.headers, request.body));
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .unwrap();
+    (format!("http://{}/notify", server.addr()), rx, server)
+}
+
+/// A pre-sign of `endpoint`'s example with `changes`, through the library; returns its URL.
+fn presign(fx: &common::Fixture, endpoint: &str, changes: Value, url_member: &str) -> String {
+    let mut request = common::example(endpoint);
+    for (k, v) in changes.as_object().unwrap() {
+        request[k] = v.clone();
+    }
+    let answer = fx
+        .client()
+        .call(endpoint, &request.to_string())
+        .expect("the pre-sign succeeds");
+    answer.data[url_member].as_str().expect("a URL").to_owned()
+}
+
+#[test]
+fn the_signing_page_in_a_browser() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let (notify_url, notifications, _merchant) = merchant();
+    let browser = Browser::start();
+
+    // Sign: the page shows the contract; 同意并签约 notifies and shows the result.
+    let url = presign(
+        &fx,
+        JSAPI,
+        json!({ "contract_notify_url": notify_url }),
+        "redirect_url",
+    );
+    browser.open(&url);
+    assert_eq!(
+        browser.title(),
+        "JSAPI场景预约扣费类型签约的预签约",
+        "{}",
+        browser.url()
+    );
+    let page = browser.text("main");
+    for shown in [
+        "微信代扣用户A",
+        "2026-12-22",
+        "0.01 元",
+        "同意并签约",
+        "取消",
+    ] {
+        assert!(page.contains(shown), "the page shows {shown}:\n{page}");
+    }
+    let shot = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("signing-page.png");
+    browser.screenshot(&shot);
+    assert!(
+        std::fs::metadata(&shot).unwrap().len() > 10_000,
+        "a real screenshot"
+    );
+    browser.click("button[name=sign]");
+    assert_eq!(browser.text("#result"), "签约成功");
+    let (headers, body) = notifications
+        .recv_timeout(Duration::from_secs(10))
+        .expect("the notification arrives");
+    let headers =
+        SignedHeaders::from_pairs(headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
+    let notification = fx
+        .client()
+        .parse_notification(&headers, &body)
+        .expect("it verifies and decrypts");
+    assert_eq!(notification.event_type, "ENTRUST.SIGN");
+    assert_eq!(
+        notification.resource["contract_display_account"],
+        "微信代扣用户A"
+    );
+
+    // Cancel: no notification, and the session cannot be signed afterwards.
+    let url = presign(
+        &fx,
+        JSAPI,
+        json!({ "contract_notify_url": notify_url, "out_contract_code": "CANCEL0001" }),
+        "redirect_url",
+    );
+    browser.open(&url);
+    browser.click("button[name=cancel]");
+    assert_eq!(browser.text("#result"), "已取消签约");
+    assert!(
+        notifications
+            .recv_timeout(Duration::from_millis(500))
+            .is_err(),
+        "a cancelled session sends no notification"
+    );
+    let id = url.rsplit('/').next().unwrap();
+    assert!(fx.sandbox.session(id).unwrap().cancelled);
+    assert!(fx.sandbox.sign(id, None).is_err());
+
+    // A return_url is where the user goes after signing.
+    let (return_tx, returned) = mpsc::channel();
+    let return_server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let _ = return_tx.send(request.target);
+        Reply::new(
+            200,
+            vec![("Content-Type", "text/html".to_owned())],
+            b"<p id=back>merchant</p>".to_vec(),
+        )
+    })
+    .unwrap();
+    let return_url = format!("http://{}/signed", return_server.addr());
+    let url = presign(
+        &fx,
+        CROSS_BORDER_JSAPI,
+        json!({ "success_notify_url": notify_url, "return_url": return_url }),
+        "sign_url",
+    );
+    browser.open(&url);
+    browser.click("button[name=sign]");
+    assert_eq!(browser.text("#back"), "merchant");
+    assert_eq!(browser.url(), return_url);
+    assert_eq!(
+        returned.recv_timeout(Duration::from_secs(5)).unwrap(),
+        "/signed"
+    );
+    notifications
+        .recv_timeout(Duration::from_secs(10))
+        .expect("PAPAY.SIGN arrives too");
+
+    // An unknown or expired session: WeChat's error page.
+    browser.open(&format!(
+        "{}/sandbox/sessions/wxpe0000000000",
+        fx.sandbox.base_url()
+    ));
+    assert!(browser.text("#result").contains("不存在或已过期"));
+
+    // Markup in a value is shown as text and never runs.
+    let markup = "<img src=x onerror=alert(1)>";
+    let url = presign(
+        &fx,
+        JSAPI,
+        json!({ "contract_notify_url": notify_url, "out_contract_code": "MARKUP0001", "contract_display_account": markup }),
+        "redirect_url",
+    );
+    browser.open(&url);
+    assert!(browser.text("table").contains(markup), "shown as text");
+    assert!(!browser.alert_open(), "the markup did not run");
+    assert!(
+        browser.element("img").is_none(),
+        "no element was made of it"
+    );
+}
+
+/// Signing needs the page's form and its token: a GET, or a form without the token, signs
+/// nothing.
+#[test]
+fn a_stray_request_cannot_sign_a_session() {
+    let fx = common::sandbox();
+    let (notify_url, notifications, _merchant) = merchant();
+    let url = presign(
+        &fx,
+        JSAPI,
+        json!({ "contract_notify_url": notify_url }),
+        "redirect_url",
+    );
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let get = agent.get(format!("{url}/sign")).call().unwrap();
+    assert_eq!(get.status(), 405);
+    let forged = agent
+        .post(format!("{url}/sign"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send("token=0123456789abcdef")
+        .unwrap();
+    assert_eq!(forged.status(), 403);
+    let page = agent
+        .get(&url)
+        .header("Accept", "text/html")
+        .call()
+        .unwrap()
+        .body_mut()
+        .read_to_string()
+        .unwrap();
+    assert!(page.contains("name=\"token\""), "{page}");
+    assert!(
+        notifications
+            .recv_timeout(Duration::from_millis(300))
+            .is_err()
+    );
+    let id = url.rsplit('/').next().unwrap();
+    assert!(fx.sandbox.session(id).unwrap().delivery.is_none());
+
+    // The page's own form signs.
+    let token = page
+        .split("name=\"token\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap();
+    let signed = agent
+        .post(format!("{url}/sign"))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .send(format!("token={token}"))
+        .unwrap();
+    assert_eq!(signed.status(), 303);
+    assert!(notifications.recv_timeout(Duration::from_secs(10)).is_ok());
+}
