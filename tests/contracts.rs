@@ -271,6 +271,39 @@ fn a_partner_deduction_contract_is_found_for_its_sub_merchant_only() {
     );
 }
 
+/// Insurance: the query by plan_id and out_contract_code, with the insured's display name.
+/// https://pay.weixin.qq.com/doc/v3/merchant/4016724540
+#[test]
+fn an_insurance_contract_is_found_by_its_code() {
+    let fx = common::sandbox();
+    fx.sandbox.set_retry_unit_ms(1);
+    let merchant = merchant();
+    let (_, id) = signed(
+        &fx,
+        "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+        json!({ "out_contract_code": "INSURE0001" }),
+        &merchant,
+    );
+    let client = fx.client();
+    let path = "/v3/papay/insurance-sign/contracts/plan-id/12535/out-contract-code/INSURE0001";
+    let contract = get(&client, path).expect("found");
+    assert_eq!(contract["contract_id"], id.as_str());
+    assert_eq!(contract["insured_display_name"], "*明");
+    assert_eq!(contract["contract_state"], "SIGNED");
+    assert!(
+        contract.get("real_identity").is_none(),
+        "never an encrypted member"
+    );
+    // Not the partner deduction query's contract.
+    not_found(
+        get(
+            &client,
+            "/v3/papay/sign/partner/contracts/plan-id/12535/out-contract-code/INSURE0001?sub_mchid=1",
+        ),
+        "RESOURCE_NOT_EXISTS",
+    );
+}
+
 /// Education renewal: the user's contracts under a plan, then DELETE (204), after which they are
 /// listed with contract_status=DELETE; an unknown contract is 404 NOT_FOUND.
 /// https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/list-user-contracts.html,

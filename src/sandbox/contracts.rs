@@ -151,7 +151,28 @@ pub static FAMILIES: &[Family] = &[
         terminated: None,
     },
     Family {
-        // Partner contracts of scheduled deduction, papay/sign and insurance: the query names
+        prefixes: &["v3/papay/insurance-sign/"],
+        calls: &[Call {
+            method: "GET",
+            path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+            query: &[],
+            act: Act::Query,
+            page: "https://pay.weixin.qq.com/doc/v3/merchant/4016724540",
+        }],
+        members: &[
+            ("mchid", Mchid),
+            ("contract_id", ContractId),
+            ("appid", Request(&["appid"])),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            ("insured_display_name", Request(&["insured_display_name"])),
+            ("contract_state", State("SIGNED", "TERMINATED")),
+        ],
+        not_found: "RESOURCE_NOT_EXISTS",
+        terminated: None,
+    },
+    Family {
+        // Partner contracts of scheduled deduction and papay/sign: the query names
         // the sub-merchant, so a direct merchant's contract is not found here.
         prefixes: &["v3/papay/"],
         calls: &[Call {
