@@ -157,6 +157,18 @@ final class Client implements \ArrayAccess
         return $this->library->encrypt($this->handle(), $plaintext);
     }
 
+    /**
+     * Certificate mode: WeChat Pay's platform certificates (GET /v3/certificates), verified,
+     * decrypted with the APIv3 key and checked; the client verifies with them from then on. A
+     * merchant in public-key mode gets WeChat Pay's 404 as an ApiException.
+     *
+     * @return list<array{serial_no: string, effective_time: string, expire_time: string, certificate: string}>
+     */
+    public function downloadPlatformCertificates(): array
+    {
+        return $this->library->downloadPlatformCertificates($this->handle());
+    }
+
     /** Whether the library has a typed, schema-checked endpoint at $path. */
     public function isEndpoint(string $path): bool
     {

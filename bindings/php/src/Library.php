@@ -199,6 +199,16 @@ final class Library
     }
 
     /**
+     * Calls wxpresign_platform_certificates_download.
+     *
+     * @return list<array{serial_no: string, effective_time: string, expire_time: string, certificate: string}>
+     */
+    public function downloadPlatformCertificates(CData $client): array
+    {
+        return $this->invoke('wxpresign_platform_certificates_download', $client)['certificates'];
+    }
+
+    /**
      * Calls wxpresign_encrypt: ['ciphertext' => ..., 'serial' => ...].
      *
      * @return array{ciphertext: string, serial: string}

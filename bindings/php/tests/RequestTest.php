@@ -106,6 +106,16 @@ final class RequestTest extends SandboxTestCase
         self::assertSame([], $this->seen(), 'nothing was sent');
     }
 
+    public function testAPublicKeyMerchantHasNoPlatformCertificates(): void
+    {
+        try {
+            self::client()->downloadPlatformCertificates();
+            self::fail('a public-key merchant has no certificates');
+        } catch (ApiException $e) {
+            self::assertSame(404, $e->getHttpStatus());
+        }
+    }
+
     public function testEncryptNamesTheSerialRequestsSend(): void
     {
         $encrypted = self::client()->encrypt('张三');

@@ -115,3 +115,10 @@ def test_encrypt_names_the_serial_requests_send(client: wxpresign.Client, config
     assert first["ciphertext"] != second["ciphertext"]
     with pytest.raises(wxpresign.ArgumentError):
         client.encrypt(3)  # type: ignore[arg-type]
+
+
+def test_a_public_key_merchant_has_no_platform_certificates(client: wxpresign.Client) -> None:
+    with pytest.raises(wxpresign.ApiError) as raised:
+        client.download_platform_certificates()
+    assert raised.value.http_status == 404
+    assert client.edu_papay(example(EDU))["status"] == 200, "the client still works"

@@ -136,6 +136,24 @@ class Client(EndpointMethods):
                 text = self._library.take_string(out)
         return cast(Dict[str, str], _success(status, text))
 
+    def download_platform_certificates(self) -> List[Dict[str, str]]:
+        """Certificate mode: WeChat Pay's platform certificates from ``GET /v3/certificates``,
+        verified, decrypted with the APIv3 key and checked, as ``[{"serial_no",
+        "effective_time", "expire_time", "certificate"}]`` (PEM); the client verifies with
+        them from then on. A merchant in public-key mode gets WeChat Pay's 404 (``ApiError``).
+        """
+        if self._library.certificates_download is None:
+            raise LibraryError(
+                f"{self._library.path} is older than wxpresign_platform_certificates_download"
+            )
+        with self._borrow() as handle:
+            out = ctypes.c_void_p()
+            try:
+                status = self._library.certificates_download(handle, ctypes.byref(out))
+            finally:
+                text = self._library.take_string(out)
+        return cast(List[Dict[str, str]], _success(status, text)["certificates"])
+
     def parse_notification(self, headers: Mapping[str, str], body: bytes) -> Notification:
         """Verifies and decrypts a notification WeChat Pay posted to your notify URL.
 

@@ -83,6 +83,11 @@ class Library:
             self.encrypt = self._declare(
                 "wxpresign_encrypt", status, [ctypes.c_void_p, ctypes.c_char_p, out]
             )
+        self.certificates_download: Optional[Callable[..., int]] = None
+        if hasattr(cdll, "wxpresign_platform_certificates_download"):
+            self.certificates_download = self._declare(
+                "wxpresign_platform_certificates_download", status, [ctypes.c_void_p, out]
+            )
         self.notification_parse: Optional[Callable[..., int]] = None
         if hasattr(cdll, "wxpresign_notification_parse"):
             self.notification_parse = self._declare(
