@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Reruns every figure of docs/reliability.md:
 #   fuzzing (reliability/fuzz.sh), transport faults, failover, TLS and concurrency
-#   (reliability/faults.sh), the C test suite under valgrind memcheck (tests/c_abi.rs) and the
+#   (reliability/faults.sh), the chaos run (reliability/chaos.sh), the C test suite under valgrind memcheck (tests/c_abi.rs) and the
 #   supply-chain check (tests/supply_chain.rs).
 #
 #   reliability/run.sh            the full run (120 s per fuzz target; about 30 minutes)
@@ -24,6 +24,9 @@ reliability/fuzz.sh "$fuzz_seconds"
 echo
 echo "## Transport faults, failover, TLS, concurrency"
 reliability/faults.sh "${faults_args[@]}"
+echo
+echo "## Chaos: not sent means not received"
+if [ "${1:-}" = "--short" ]; then reliability/chaos.sh 1200; else reliability/chaos.sh 10000; fi
 echo
 echo "## valgrind memcheck of the C test suite"
 cargo test --test c_abi -- --nocapture 2>&1 |

@@ -99,6 +99,10 @@ enum SandboxCommand {
         /// (15 s, 15 s, 30 s, 3 min ... over 24 h) lasts; 1000 is the real schedule.
         #[arg(long, default_value_t = 1000)]
         retry_unit_ms: u64,
+        /// Also append every request received (and how it was answered) to FILE, one JSON line
+        /// each, as GET /sandbox/requests shows them.
+        #[arg(long)]
+        record: Option<PathBuf>,
     },
     /// List the magic values that make the sandbox fail on purpose.
     Faults,
@@ -129,8 +133,9 @@ fn main() -> ExitCode {
                     dir,
                     listen,
                     retry_unit_ms,
+                    record,
                 },
-        } => serve(&dir, listen, retry_unit_ms),
+        } => serve(&dir, listen, retry_unit_ms, record),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -184,10 +189,21 @@ fn serve(
     dir: &std::path::Path,
     listen: Option<String>,
     retry_unit_ms: u64,
+    record: Option<PathBuf>,
 ) -> wxpresign::error::Result<ExitCode> {
     let (identity, default_listen) = Identity::load_dir(dir)?;
     let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
     sandbox.set_retry_unit_ms(retry_unit_ms);
+    if let Some(path) = record {
+        let file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .map_err(|e| {
+                wxpresign::Error::config(format!("cannot write {}: {e}", path.display()))
+            })?;
+        sandbox.record_to(file);
+    }
     // SAFETY: the handler only stores to an atomic, which is async-signal-safe.
     unsafe {
         libc::signal(

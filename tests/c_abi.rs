@@ -1,6 +1,7 @@
 //! The C ABI from C: compiles tests/c/abi_test.c against the libwxpresign shared library that
 //! `cargo test` builds, runs it against an in-process sandbox, and runs it again under valgrind
-//! when valgrind is installed (definite and indirect leaks and memory errors fail the test).
+//! when valgrind is installed (definite and indirect leaks and memory errors fail the test) and
+//! built with AddressSanitizer and UndefinedBehaviorSanitizer.
 #![cfg(all(unix, feature = "sandbox"))]
 
 use serde_json::Value;
@@ -125,6 +126,54 @@ fn c_program_exercises_the_c_abi() {
             "valgrind reported errors"
         );
     }
+
+    // Under AddressSanitizer and UndefinedBehaviorSanitizer: the C side instrumented, so a
+    // string used after wxpresign_string_free, freed twice or read past its end, and undefined
+    // behaviour in the C calls, stop the program. Leaks are valgrind's above.
+    let sanitized = dir.join("abi_test_sanitized");
+    let mut compile = Command::new(&cc);
+    compile
+        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g"])
+        .args([
+            "-fsanitize=address,undefined",
+            "-fno-omit-frame-pointer",
+            "-fno-sanitize-recover=all",
+        ])
+        .arg("-I")
+        .arg(manifest.join("include"))
+        .arg(manifest.join(C_SOURCE))
+        .arg("-o")
+        .arg(&sanitized)
+        .arg("-L")
+        .arg(&lib_dir)
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lwxpresign");
+    let (status, output, _) = run(compile, Duration::from_secs(120));
+    assert!(
+        status.success(),
+        "{cc} cannot build abi_test with -fsanitize=address,undefined (gcc and clang can):\n{output}"
+    );
+    let mut asan = Command::new(&sanitized);
+    asan.args(args)
+        .env(
+            "ASAN_OPTIONS",
+            "detect_leaks=0:abort_on_error=0:halt_on_error=1",
+        )
+        .env("UBSAN_OPTIONS", "halt_on_error=1:print_stacktrace=1");
+    let (status, output, elapsed) = run(asan, Duration::from_secs(300));
+    println!("--- abi_test under ASan and UBSan ({elapsed:.1?}) ---\n{output}");
+    assert!(
+        status.success(),
+        "abi_test under ASan/UBSan failed: {status}"
+    );
+    assert!(
+        output.contains(" 0 failed"),
+        "abi_test under ASan/UBSan did not report 0 failures"
+    );
+    assert!(
+        !output.contains("ERROR: AddressSanitizer") && !output.contains("runtime error:"),
+        "the sanitizers reported a problem"
+    );
 
     sandbox.shutdown();
     drop(scratch);

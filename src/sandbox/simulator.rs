@@ -54,6 +54,8 @@ struct State {
     stopping: Arc<AtomicBool>,
     /// The server's connection and request counts, for `GET /sandbox/stats`.
     counters: Arc<Counters>,
+    /// What the sandbox received, for `GET /sandbox/requests`.
+    record: super::record::Record,
     /// The contracts signed sessions became, oldest first.
     contracts: Mutex<Vec<Contract>>,
     /// Values of the SANDBOXFAILONCE and SANDBOXLIMITEDONCE faults already failed, with when.
@@ -88,6 +90,7 @@ impl Sandbox {
             counters: server.counters(),
             failed_once: Mutex::new(Expiring::default()),
             contracts: Mutex::new(Vec::new()),
+            record: super::record::Record::default(),
         });
         let _ = state_slot.set(Arc::clone(&state));
         Ok(Sandbox { state, server })
@@ -124,6 +127,16 @@ impl Sandbox {
         self.state
             .sign_session(session_id, notify_url)
             .map_err(|r| Error::config(r.message))
+    }
+
+    /// Every API request received so far, oldest first, with how it was answered.
+    pub fn requests(&self) -> Vec<super::record::Received> {
+        self.state.record.all()
+    }
+
+    /// Also appends each received request to `file`, one JSON line each.
+    pub fn record_to(&self, file: std::fs::File) {
+        self.state.record.write_to(file);
     }
 
     /// A contract a signed session became, by id: its state and its notifications.
@@ -293,7 +306,13 @@ impl State {
     }
 
     fn handle(&self, request: Request) -> Reply {
-        match self.process(&request) {
+        let reply = self.answer(&request);
+        self.record.note(&request, &reply);
+        reply
+    }
+
+    fn answer(&self, request: &Request) -> Reply {
+        match self.process(request) {
             Ok(reply) => reply,
             Err(refusal) => {
                 let mut body = json!({ "code": refusal.code, "message": refusal.message });
@@ -318,6 +337,11 @@ impl State {
         let path = request.path();
         if path == "/sandbox/stats" {
             return self.signed_answer(self.counters.to_json().to_string().into_bytes(), None);
+        }
+        if path == "/sandbox/requests" {
+            let all = serde_json::to_vec(&self.record.all())
+                .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+            return self.signed_answer(all, None);
         }
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {

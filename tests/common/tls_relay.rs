@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// Reads one HTTP message (head and Content-Length body); `None` at a clean end of stream.
-fn read_message(stream: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
+pub fn read_message(stream: &mut impl Read) -> std::io::Result<Option<Vec<u8>>> {
     let mut data = Vec::new();
     let mut buf = [0u8; 4096];
     loop {
