@@ -7,6 +7,7 @@
 #   reliability/fuzz.sh 120                  # the full run (~12 min for six targets)
 #   reliability/fuzz.sh 10                   # CI's short run
 #   reliability/fuzz.sh 30 c_abi notification   # some targets only
+#   FUZZ_RUNS=1000000 reliability/fuzz.sh 0     # a campaign: that many executions per target
 #
 # Needs cargo-fuzz (`cargo install --locked cargo-fuzz`). cargo-fuzz builds with AddressSanitizer,
 # a nightly-only rustc flag; RUSTC_BOOTSTRAP=1 lets the stable toolchain accept it.
@@ -19,11 +20,20 @@ seconds=${1:-120}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(config_json request_json response_verify http_answer notification c_abi)
+  targets=(config_json request_json response_verify http_answer notification c_abi
+           request_target certificate_list)
 fi
 # Per input: a hang is reported past this many seconds (no input takes a tenth of it).
 timeout_per_input=${FUZZ_TIMEOUT:-10}
 rss_limit_mb=${FUZZ_RSS_LIMIT_MB:-2048}
+# A campaign counts executions (FUZZ_RUNS); a timed run counts seconds.
+if [ -n "${FUZZ_RUNS:-}" ]; then
+  budget=(-runs="$FUZZ_RUNS")
+  budget_text="$FUZZ_RUNS executions"
+else
+  budget=(-max_total_time="$seconds")
+  budget_text="$seconds s"
+fi
 
 if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "cargo-fuzz is not installed: cargo install --locked cargo-fuzz" >&2
@@ -50,7 +60,7 @@ for target in "${targets[@]}"; do
   # Run from the repository root: seeds name key files as tests/data/...
   ASAN_OPTIONS="detect_leaks=1:detect_odr_violation=0:allocator_may_return_null=1" \
     "$bin_dir/$target" "$work/$target" "fuzz/corpus/$target" \
-    -max_total_time="$seconds" -timeout="$timeout_per_input" -rss_limit_mb="$rss_limit_mb" \
+    "${budget[@]}" -timeout="$timeout_per_input" -rss_limit_mb="$rss_limit_mb" \
     -detect_leaks=1 -print_final_stats=1 -artifact_prefix="fuzz/artifacts/$target/" \
     >"$log" 2>&1
   status=$?
@@ -58,6 +68,7 @@ for target in "${targets[@]}"; do
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
   rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -n 1)
   corpus=$(grep -o 'corp: [0-9]*' "$log" | tail -n 1 | sed 's/corp: //')
+  coverage=$(grep -o 'cov: [0-9]*' "$log" | tail -n 1 | sed 's/cov: //')
   if [ "$status" -eq 0 ] && grep -q '^Done [0-9]* runs' "$log"; then
     result=ok
   else
@@ -71,13 +82,13 @@ for target in "${targets[@]}"; do
     artifact=$(grep -o 'Test unit written to [^ ]*' "$log" | tail -n 1 | sed 's/Test unit written to //')
     result="$result ${artifact:-see $log}"
   fi
-  rows+=("$(printf '%-16s %12s %9s %8s  %s' "$target" "${execs:-?}" "${rate:-?}" "${corpus:-?}" "$result")")
+  rows+=("$(printf '%-16s %12s %9s %8s %8s  %s' "$target" "${execs:-?}" "${rate:-?}" "${coverage:-?}" "${corpus:-?}" "$result")")
 done
 run_seconds=$(( $(date +%s) - run_start ))
 
 echo
-echo "fuzzing: ${seconds} s per target, build ${build_seconds} s, runs ${run_seconds} s (logs in $logs)"
-printf '%-16s %12s %9s %8s  %s\n' target executions exec/s corpus result
+echo "fuzzing: ${budget_text} per target, build ${build_seconds} s, runs ${run_seconds} s (logs in $logs)"
+printf '%-16s %12s %9s %8s %8s  %s\n' target executions exec/s coverage corpus result
 printf '%s\n' "${rows[@]}"
 if [ "$failed" -ne 0 ]; then
   echo "fuzzing found $failed failing target(s): each input is in fuzz/artifacts/<target>/" >&2

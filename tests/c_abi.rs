@@ -5,14 +5,13 @@
 #![cfg(all(unix, feature = "sandbox"))]
 
 use serde_json::Value;
-use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use wxpresign::endpoints;
 use wxpresign::sandbox::{Identity, Sandbox};
 
 mod common;
-use common::process::{Scratch, run, shared_library};
+use common::process::{Scratch, compile_c, run, shared_library};
 
 const C_SOURCE: &str = "tests/c/abi_test.c";
 
@@ -27,7 +26,6 @@ fn valgrind_available() -> bool {
 
 #[test]
 fn c_program_exercises_the_c_abi() {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     // The C program's ENDPOINTS come from tests/c/endpoints.h, which tests/ffi_wrappers.rs
     // keeps equal to the table.
     let dir = std::env::temp_dir().join(format!("wxpresign-c-abi-{}", std::process::id()));
@@ -66,22 +64,7 @@ fn c_program_exercises_the_c_abi() {
     // Compile the C program against the public header and the shared library.
     let lib_dir = shared_library(&dir);
     let program = dir.join("abi_test");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let mut compile = Command::new(&cc);
-    compile
-        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g"])
-        .arg("-I")
-        .arg(manifest.join("include"))
-        .arg(manifest.join(C_SOURCE))
-        .arg("-o")
-        .arg(&program)
-        .arg("-L")
-        .arg(&lib_dir)
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .arg("-lwxpresign");
-    let (status, output, elapsed) = run(compile, Duration::from_secs(120));
-    println!("compiled {C_SOURCE} with {cc} in {elapsed:.1?}\n{output}");
-    assert!(status.success(), "compiling {C_SOURCE} failed: {status}");
+    compile_c(C_SOURCE, &program, &lib_dir, &[]);
 
     let args = [&config_path, &unreachable_path, &requests];
 
@@ -131,27 +114,15 @@ fn c_program_exercises_the_c_abi() {
     // string used after wxpresign_string_free, freed twice or read past its end, and undefined
     // behaviour in the C calls, stop the program. Leaks are valgrind's above.
     let sanitized = dir.join("abi_test_sanitized");
-    let mut compile = Command::new(&cc);
-    compile
-        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g"])
-        .args([
+    compile_c(
+        C_SOURCE,
+        &sanitized,
+        &lib_dir,
+        &[
             "-fsanitize=address,undefined",
             "-fno-omit-frame-pointer",
             "-fno-sanitize-recover=all",
-        ])
-        .arg("-I")
-        .arg(manifest.join("include"))
-        .arg(manifest.join(C_SOURCE))
-        .arg("-o")
-        .arg(&sanitized)
-        .arg("-L")
-        .arg(&lib_dir)
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .arg("-lwxpresign");
-    let (status, output, _) = run(compile, Duration::from_secs(120));
-    assert!(
-        status.success(),
-        "{cc} cannot build abi_test with -fsanitize=address,undefined (gcc and clang can):\n{output}"
+        ],
     );
     let mut asan = Command::new(&sanitized);
     asan.args(args)

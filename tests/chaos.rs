@@ -21,6 +21,7 @@ mod common;
 #[allow(dead_code)]
 mod tls_relay;
 
+use common::process::process_usage;
 use serde_json::json;
 use std::collections::HashMap;
 use std::io::Write;
@@ -212,21 +213,6 @@ fn call(client: &wxpresign::Client, key: String) -> Report {
     }
 }
 
-fn count(dir: &str) -> usize {
-    std::fs::read_dir(dir).map_or(0, |d| d.count())
-}
-
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 #[test]
 fn not_sent_means_not_received_under_mixed_faults() {
     let calls: u64 = std::env::var("WXPRESIGN_CHAOS_CALLS")
@@ -263,8 +249,7 @@ fn not_sent_means_not_received_under_mixed_faults() {
     for i in 0..20 {
         let _ = shared.call(common::EDU, &common::edu_with_user(&format!("WARM{i}")));
     }
-    let (fds_before, threads_before, rss_before) =
-        (count("/proc/self/fd"), count("/proc/self/task"), rss_kib());
+    let (fds_before, threads_before, rss_before) = process_usage();
 
     let next = AtomicU64::new(0);
     let reports = Mutex::new(Vec::with_capacity(calls as usize));
@@ -283,7 +268,7 @@ fn not_sent_means_not_received_under_mixed_faults() {
                         break;
                     }
                     if n == calls / 2 {
-                        rss_mid.store(rss_kib(), Ordering::Relaxed);
+                        rss_mid.store(process_usage().2, Ordering::Relaxed);
                     }
                     let key = value_for(random, n);
                     // Most calls share the client; some make their own, some start on a
@@ -348,8 +333,7 @@ fn not_sent_means_not_received_under_mixed_faults() {
             violations.push(format!("{}: took {:?}", report.key, report.elapsed));
         }
     }
-    let (fds_after, threads_after, rss_after) =
-        (count("/proc/self/fd"), count("/proc/self/task"), rss_kib());
+    let (fds_after, threads_after, rss_after) = process_usage();
     let mut table: Vec<_> = outcomes.into_iter().collect();
     table.sort();
     println!("| outcome | calls |\n|---|---|");

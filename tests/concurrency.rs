@@ -121,7 +121,7 @@ fn valgrind_available() -> bool {
 /// error, after the suppressions in tests/c/helgrind.supp, each of which says why).
 #[test]
 fn c_abi_threads_share_one_client_natively_and_under_helgrind() {
-    use common::process::{Scratch, run, shared_library};
+    use common::process::{Scratch, compile_c, run, shared_library};
     let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = std::env::temp_dir().join(format!("wxpresign-c-threads-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -134,26 +134,7 @@ fn c_abi_threads_share_one_client_natively_and_under_helgrind() {
 
     let lib_dir = shared_library(&dir);
     let program = dir.join("threads");
-    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
-    let mut compile = Command::new(&cc);
-    compile
-        .args([
-            "-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g", "-O1",
-        ])
-        .arg("-I")
-        .arg(manifest.join("include"))
-        .arg(manifest.join("tests/c/threads.c"))
-        .arg("-o")
-        .arg(&program)
-        .arg("-L")
-        .arg(&lib_dir)
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .arg("-lwxpresign");
-    let (status, output, _) = run(compile, Duration::from_secs(120));
-    assert!(
-        status.success(),
-        "compiling tests/c/threads.c failed: {output}"
-    );
+    compile_c("tests/c/threads.c", &program, &lib_dir, &["-O1"]);
 
     let native_calls = env_count("WXPRESIGN_C_THREAD_CALLS", 100);
     let mut native = Command::new(&program);

@@ -7,54 +7,12 @@
 
 mod common;
 
-use common::process::{Scratch, run, shared_library};
+use common::process::{Scratch, compile_c, run, shared_library};
+use common::{NotifyEndpoint, notify_endpoint};
 use serde_json::{Value, json};
 use std::process::Command;
-use std::sync::mpsc;
 use std::time::Duration;
 use wxpresign::Kind;
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
-use wxpresign::verification::SignedHeaders;
-
-/// A notification as the merchant received it: headers and body.
-type Delivered = (Vec<(String, String)>, Vec<u8>);
-
-/// A merchant endpoint that answers 200 and hands each notification over.
-struct Merchant {
-    url: String,
-    received: mpsc::Receiver<Delivered>,
-    _server: HttpServer,
-}
-
-fn merchant() -> Merchant {
-    let (tx, rx) = mpsc::channel();
-    let server = HttpServer::bind("127.0.0.1:0", move |request| {
-        let _ = tx.send((request.headers, request.body));
-        Reply::new(200, Vec::new(), Vec::new())
-    })
-    .expect("a loopback port");
-    Merchant {
-        url: format!("http://{}/notify", server.addr()),
-        received: rx,
-        _server: server,
-    }
-}
-
-impl Merchant {
-    /// The next notification, verified and decrypted by `client`.
-    fn next(&self, client: &wxpresign::Client) -> wxpresign::Notification {
-        let (headers, body) = self
-            .received
-            .recv_timeout(Duration::from_secs(10))
-            .expect("a notification arrives");
-        let headers =
-            SignedHeaders::from_pairs(headers.iter().map(|(n, v)| (n.as_str(), v.as_str())))
-                .expect("WeChat-style headers");
-        client
-            .parse_notification(&headers, &body)
-            .expect("the notification verifies and decrypts")
-    }
-}
 
 /// Pre-signs `endpoint`'s example with `changes`, signs the session as the user would, and
 /// returns the request and the new contract's id.
@@ -62,7 +20,7 @@ fn signed(
     fx: &common::Fixture,
     endpoint: &str,
     changes: Value,
-    merchant: &Merchant,
+    merchant: &NotifyEndpoint,
 ) -> (Value, String) {
     let mut request = common::example(endpoint);
     for (k, v) in changes.as_object().unwrap() {
@@ -115,7 +73,7 @@ fn not_found(result: Result<Value, wxpresign::Error>, code: &str) {
 fn a_cross_border_contract_is_queried_terminated_and_its_termination_notified() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let (request, id) = signed(
         &fx,
         "v3/global/papay/contracts/app-pre-entrust-sign",
@@ -188,7 +146,7 @@ fn a_cross_border_contract_is_queried_terminated_and_its_termination_notified() 
 fn an_e_commerce_contract_is_queried_and_terminated_by_its_code() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let (_, id) = signed(
         &fx,
         "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
@@ -245,7 +203,7 @@ fn an_e_commerce_contract_is_queried_and_terminated_by_its_code() {
 fn a_partner_deduction_contract_is_found_for_its_sub_merchant_only() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let (_, id) = signed(
         &fx,
         "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app",
@@ -277,7 +235,7 @@ fn a_partner_deduction_contract_is_found_for_its_sub_merchant_only() {
 fn an_insurance_contract_is_found_by_its_code() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let (_, id) = signed(
         &fx,
         "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
@@ -312,7 +270,7 @@ fn an_insurance_contract_is_found_by_its_code() {
 fn an_education_contract_is_listed_for_its_user_and_deleted() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let (_, id) = signed(&fx, "v3/edu-papay/contracts/presign", json!({}), &merchant);
     let client = fx.client();
     let list = "/v3/edu-papay/user/oUpF8uMuAJOM2pxb1Q/contracts?appid=wx8888888888888888&plan_id=101164396123311331";
@@ -342,7 +300,7 @@ fn an_education_contract_is_listed_for_its_user_and_deleted() {
 fn the_contract_life_is_the_same_from_c_php_and_python() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let merchant = merchant();
+    let merchant = notify_endpoint();
     let scratch = Scratch::new("contracts-bindings");
     let config = scratch.0.join("client.json");
     std::fs::write(&config, fx.config.to_string()).unwrap();
@@ -354,22 +312,7 @@ fn the_contract_life_is_the_same_from_c_php_and_python() {
     ));
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let program = scratch.0.join("lifecycle");
-    let mut cc = Command::new(std::env::var("CC").unwrap_or_else(|_| "cc".to_owned()));
-    cc.args(["-Wall", "-Wextra", "-Werror", "-std=c11"])
-        .arg("-I")
-        .arg(manifest.join("include"))
-        .arg(manifest.join("tests/lifecycle/lifecycle.c"))
-        .arg("-o")
-        .arg(&program)
-        .arg("-L")
-        .arg(&lib_dir)
-        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
-        .arg("-lwxpresign");
-    let (status, output, _) = run(cc, Duration::from_secs(120));
-    assert!(
-        status.success(),
-        "the C program does not compile:\n{output}"
-    );
+    compile_c("tests/lifecycle/lifecycle.c", &program, &lib_dir, &[]);
 
     let c = Command::new(&program);
     let mut php = Command::new("php");

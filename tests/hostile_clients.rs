@@ -12,7 +12,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 fn threads() -> usize {
-    std::fs::read_dir("/proc/self/task").map_or(0, |d| d.count())
+    common::process::process_usage().1
 }
 
 /// The status line's code of what `stream` answers, or None when it closed without one.

@@ -14,7 +14,6 @@ use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpresign::sandbox::http_server::{HttpServer, Reply};
-use wxpresign::verification::SignedHeaders;
 
 const JSAPI: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
 const CROSS_BORDER_JSAPI: &str = "v3/global/papay/contracts/jsapi-pre-entrust-sign";
@@ -191,21 +190,6 @@ impl Drop for Browser {
     }
 }
 
-/// A merchant's notify endpoint that answers 200 and hands each delivery over.
-fn merchant() -> (
-    String,
-    mpsc::Receiver<(Vec<(String, String)>, Vec<u8>)>,
-    HttpServer,
-) {
-    let (tx, rx) = mpsc::channel();
-    let server = HttpServer::bind("127.0.0.1:0", move |request| {
-        let _ = tx.send((request.headers, request.body));
-        Reply::new(200, Vec::new(), Vec::new())
-    })
-    .unwrap();
-    (format!("http://{}/notify", server.addr()), rx, server)
-}
-
 /// A pre-sign of `endpoint`'s example with `changes`, through the library; returns its URL.
 fn presign(fx: &common::Fixture, endpoint: &str, changes: Value, url_member: &str) -> String {
     let mut request = common::example(endpoint);
@@ -223,7 +207,8 @@ fn presign(fx: &common::Fixture, endpoint: &str, changes: Value, url_member: &st
 fn the_signing_page_in_a_browser() {
     let fx = common::sandbox();
     fx.sandbox.set_retry_unit_ms(1);
-    let (notify_url, notifications, _merchant) = merchant();
+    let merchant = common::notify_endpoint();
+    let notify_url = merchant.url.clone();
     let browser = Browser::start();
 
     // Sign: the page shows the contract; 同意并签约 notifies and shows the result.
@@ -258,15 +243,7 @@ fn the_signing_page_in_a_browser() {
     );
     browser.click("button[name=sign]");
     assert_eq!(browser.text("#result"), "签约成功");
-    let (headers, body) = notifications
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the notification arrives");
-    let headers =
-        SignedHeaders::from_pairs(headers.iter().map(|(n, v)| (n.as_str(), v.as_str()))).unwrap();
-    let notification = fx
-        .client()
-        .parse_notification(&headers, &body)
-        .expect("it verifies and decrypts");
+    let notification = merchant.next(&fx.client());
     assert_eq!(notification.event_type, "ENTRUST.SIGN");
     assert_eq!(
         notification.resource["contract_display_account"],
@@ -284,9 +261,7 @@ fn the_signing_page_in_a_browser() {
     browser.click("button[name=cancel]");
     assert_eq!(browser.text("#result"), "已取消签约");
     assert!(
-        notifications
-            .recv_timeout(Duration::from_millis(500))
-            .is_err(),
+        merchant.within(Duration::from_millis(500)).is_none(),
         "a cancelled session sends no notification"
     );
     let id = url.rsplit('/').next().unwrap();
@@ -319,9 +294,7 @@ fn the_signing_page_in_a_browser() {
         returned.recv_timeout(Duration::from_secs(5)).unwrap(),
         "/signed"
     );
-    notifications
-        .recv_timeout(Duration::from_secs(10))
-        .expect("PAPAY.SIGN arrives too");
+    assert_eq!(merchant.next(&fx.client()).event_type, "PAPAY.SIGN");
 
     // An unknown or expired session: WeChat's error page.
     browser.open(&format!(
@@ -352,11 +325,11 @@ fn the_signing_page_in_a_browser() {
 #[test]
 fn a_stray_request_cannot_sign_a_session() {
     let fx = common::sandbox();
-    let (notify_url, notifications, _merchant) = merchant();
+    let merchant = common::notify_endpoint();
     let url = presign(
         &fx,
         JSAPI,
-        json!({ "contract_notify_url": notify_url }),
+        json!({ "contract_notify_url": merchant.url }),
         "redirect_url",
     );
     let agent: ureq::Agent = ureq::config::Config::builder()
@@ -381,11 +354,7 @@ fn a_stray_request_cannot_sign_a_session() {
         .read_to_string()
         .unwrap();
     assert!(page.contains("name=\"token\""), "{page}");
-    assert!(
-        notifications
-            .recv_timeout(Duration::from_millis(300))
-            .is_err()
-    );
+    assert!(merchant.within(Duration::from_millis(300)).is_none());
     let id = url.rsplit('/').next().unwrap();
     assert!(fx.sandbox.session(id).unwrap().delivery.is_none());
 
@@ -401,5 +370,5 @@ fn a_stray_request_cannot_sign_a_session() {
         .send(format!("token={token}"))
         .unwrap();
     assert_eq!(signed.status(), 303);
-    assert!(notifications.recv_timeout(Duration::from_secs(10)).is_ok());
+    assert!(merchant.within(Duration::from_secs(10)).is_some());
 }

@@ -639,24 +639,7 @@ impl State {
             .sessions
             .lock()
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
-        let session = sessions
-            .map
-            .get_mut(id)
-            .filter(|s| s.expires > Instant::now())
-            .ok_or_else(|| {
-                Refusal::new(
-                    404,
-                    "RESOURCE_NOT_EXISTS",
-                    format!("no valid pre-sign session {id}"),
-                )
-            })?;
-        if session.delivery.is_some() {
-            return Err(Refusal::new(
-                409,
-                "CONTRACT_EXISTS",
-                "this session was already signed",
-            ));
-        }
+        let session = unsigned(&mut sessions, id)?;
         if session.cancelled {
             return Err(Refusal::new(
                 409,
@@ -994,24 +977,7 @@ impl State {
             .sessions
             .lock()
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
-        let session = sessions
-            .map
-            .get_mut(id)
-            .filter(|s| s.expires > Instant::now())
-            .ok_or_else(|| {
-                Refusal::new(
-                    404,
-                    "RESOURCE_NOT_EXISTS",
-                    format!("no valid pre-sign session {id}"),
-                )
-            })?;
-        if session.delivery.is_some() {
-            return Err(Refusal::new(
-                409,
-                "CONTRACT_EXISTS",
-                "this session was already signed",
-            ));
-        }
+        let session = unsigned(&mut sessions, id)?;
         session.cancelled = true;
         drop(sessions);
         if form {
@@ -1105,6 +1071,32 @@ impl State {
             headers,
         })
     }
+}
+
+/// The session `id` while it is valid and not yet signed: what signing and cancelling need.
+fn unsigned<'a>(
+    sessions: &'a mut Expiring<String, Session>,
+    id: &str,
+) -> std::result::Result<&'a mut Session, Refusal> {
+    let session = sessions
+        .map
+        .get_mut(id)
+        .filter(|s| s.expires > Instant::now())
+        .ok_or_else(|| {
+            Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                format!("no valid pre-sign session {id}"),
+            )
+        })?;
+    if session.delivery.is_some() {
+        return Err(Refusal::new(
+            409,
+            "CONTRACT_EXISTS",
+            "this session was already signed",
+        ));
+    }
+    Ok(session)
 }
 
 /// Whether a request comes from a browser that wants a page.

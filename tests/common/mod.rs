@@ -56,3 +56,49 @@ pub fn edu_with_user(value: &str) -> String {
     request["user_id"] = value.into();
     request.to_string()
 }
+
+/// A notification as the merchant received it: headers and body.
+pub type Delivered = (Vec<(String, String)>, Vec<u8>);
+
+/// A merchant's notify endpoint on loopback: answers 200 and hands each delivery over.
+pub struct NotifyEndpoint {
+    pub url: String,
+    received: std::sync::mpsc::Receiver<Delivered>,
+    _server: wxpresign::sandbox::http_server::HttpServer,
+}
+
+pub fn notify_endpoint() -> NotifyEndpoint {
+    use wxpresign::sandbox::http_server::{HttpServer, Reply};
+    let (tx, rx) = std::sync::mpsc::channel();
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let _ = tx.send((request.headers, request.body));
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    NotifyEndpoint {
+        url: format!("http://{}/notify", server.addr()),
+        received: rx,
+        _server: server,
+    }
+}
+
+impl NotifyEndpoint {
+    /// The next delivery within `wait`, if one comes.
+    pub fn within(&self, wait: std::time::Duration) -> Option<Delivered> {
+        self.received.recv_timeout(wait).ok()
+    }
+
+    /// The next notification, verified and decrypted by `client`.
+    pub fn next(&self, client: &wxpresign::Client) -> wxpresign::Notification {
+        let (headers, body) = self
+            .within(std::time::Duration::from_secs(10))
+            .expect("a notification arrives");
+        let headers = wxpresign::verification::SignedHeaders::from_pairs(
+            headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+        )
+        .expect("WeChat-style headers");
+        client
+            .parse_notification(&headers, &body)
+            .expect("the notification verifies and decrypts")
+    }
+}

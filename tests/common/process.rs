@@ -229,3 +229,44 @@ pub fn python_calls_the_sandbox(interpreter: &Path, config: &Path, cwd: &Path) -
     assert_eq!(lines.len(), 3, "expected three lines:\n{output}");
     [lines[0].clone(), lines[1].clone(), lines[2].clone()]
 }
+
+/// Compiles the C program `source` (relative to the repository) against the public header and
+/// the shared library in `lib_dir` into `program`, with `flags` added; fails the test with the
+/// compiler's output if it does not compile.
+pub fn compile_c(source: &str, program: &Path, lib_dir: &Path, flags: &[&str]) {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
+    let mut compile = Command::new(&cc);
+    compile
+        .args(["-Wall", "-Wextra", "-Werror", "-std=c11", "-pthread", "-g"])
+        .args(flags)
+        .arg("-I")
+        .arg(manifest.join("include"))
+        .arg(manifest.join(source))
+        .arg("-o")
+        .arg(program)
+        .arg("-L")
+        .arg(lib_dir)
+        .arg(format!("-Wl,-rpath,{}", lib_dir.display()))
+        .arg("-lwxpresign");
+    let (status, output, elapsed) = run(compile, Duration::from_secs(120));
+    println!("compiled {source} with {cc} {flags:?} in {elapsed:.1?}\n{output}");
+    assert!(
+        status.success(),
+        "compiling {source} with {cc} {flags:?} failed: {output}"
+    );
+}
+
+/// This process's open file descriptors, threads and resident memory (KiB), from /proc.
+pub fn process_usage() -> (usize, usize, u64) {
+    let count = |dir: &str| std::fs::read_dir(dir).map_or(0, |d| d.count());
+    let rss = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse().ok())
+        })
+        .unwrap_or(0);
+    (count("/proc/self/fd"), count("/proc/self/task"), rss)
+}
