@@ -22,14 +22,11 @@ fn signed(
     changes: Value,
     merchant: &NotifyEndpoint,
 ) -> (Value, String) {
+    let answer = common::presign(fx, endpoint, changes.clone());
     let mut request = common::example(endpoint);
     for (k, v) in changes.as_object().unwrap() {
         request[k] = v.clone();
     }
-    let answer = fx
-        .client()
-        .call(endpoint, &request.to_string())
-        .expect("the pre-sign succeeds");
     let prefix = format!("{}/sandbox/sessions/", fx.sandbox.base_url());
     let session = answer
         .data

@@ -192,14 +192,7 @@ impl Drop for Browser {
 
 /// A pre-sign of `endpoint`'s example with `changes`, through the library; returns its URL.
 fn presign(fx: &common::Fixture, endpoint: &str, changes: Value, url_member: &str) -> String {
-    let mut request = common::example(endpoint);
-    for (k, v) in changes.as_object().unwrap() {
-        request[k] = v.clone();
-    }
-    let answer = fx
-        .client()
-        .call(endpoint, &request.to_string())
-        .expect("the pre-sign succeeds");
+    let answer = common::presign(fx, endpoint, changes);
     answer.data[url_member].as_str().expect("a URL").to_owned()
 }
 

@@ -670,17 +670,7 @@ impl State {
                 )
             })?;
         let contract_id = format!("2026{}", random_hex(12));
-        let delivery = Dispatch {
-            identity: Arc::clone(&self.identity),
-            contract_id: &contract_id,
-            event,
-            request: &session.request,
-            notify_url: url,
-            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
-            stopping: Arc::clone(&self.stopping),
-        }
-        .start()
-        .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
+        let delivery = self.notify(event, &contract_id, &session.request, url)?;
         let view = delivery.to_json();
         let contract = Contract {
             id: contract_id,
@@ -698,6 +688,28 @@ impl State {
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?
             .push(contract);
         Ok(view)
+    }
+
+    /// Sends `event` about contract `contract_id` (made from `request`) to `url`, in the
+    /// background, on the event's retry schedule.
+    fn notify(
+        &self,
+        event: &'static super::notify::Event,
+        contract_id: &str,
+        request: &Value,
+        url: String,
+    ) -> std::result::Result<Arc<NotificationDelivery>, Refusal> {
+        Dispatch {
+            identity: Arc::clone(&self.identity),
+            contract_id,
+            event,
+            request,
+            notify_url: url,
+            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
+            stopping: Arc::clone(&self.stopping),
+        }
+        .start()
+        .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))
     }
 
     /// A call a family's page documents on a contract: its query members checked, the contract
@@ -799,18 +811,8 @@ impl State {
                 }
                 contract.terminated = Some((unix_now(), remark));
                 if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
-                    let delivery = Dispatch {
-                        identity: Arc::clone(&self.identity),
-                        contract_id: &contract.id,
-                        event,
-                        request: &contract.request,
-                        notify_url: url,
-                        retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
-                        stopping: Arc::clone(&self.stopping),
-                    }
-                    .start()
-                    .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
-                    contract.termination = Some(delivery);
+                    contract.termination =
+                        Some(self.notify(event, &contract.id, &contract.request, url)?);
                 }
                 if answer.is_empty() {
                     drop(held);

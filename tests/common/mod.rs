@@ -47,6 +47,17 @@ pub fn example(path: &str) -> Value {
     serde_json::from_str(endpoint.example).expect("examples are JSON")
 }
 
+/// The pre-sign of `path`'s example with `changes` made to it, through the library.
+pub fn presign(fx: &Fixture, path: &str, changes: Value) -> wxpresign::Response {
+    let mut request = example(path);
+    for (k, v) in changes.as_object().expect("changes is an object") {
+        request[k] = v.clone();
+    }
+    fx.client()
+        .call(path, &request.to_string())
+        .expect("the pre-sign succeeds")
+}
+
 pub const EDU: &str = "v3/edu-papay/contracts/presign";
 pub const INSURANCE: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi";
 
