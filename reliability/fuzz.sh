@@ -4,7 +4,7 @@
 # timeout, out-of-memory or leak fails the run (exit 1); the input is kept in
 # fuzz/artifacts/<target>/ (reproduce with `fuzz/target/*/release/<target> that-file`).
 #
-#   reliability/fuzz.sh 120                  # the full run (~12 min for six targets)
+#   reliability/fuzz.sh 120                  # the full run (~16 min for eight targets)
 #   reliability/fuzz.sh 10                   # CI's short run
 #   reliability/fuzz.sh 30 c_abi notification   # some targets only
 #   FUZZ_RUNS=1000000 reliability/fuzz.sh 0     # a campaign: that many executions per target
