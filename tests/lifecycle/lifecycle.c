@@ -1,8 +1,12 @@
 /*
- * One e-commerce contract's life after signing, through wxpresign_request: query it by plan and
- * contract code, terminate it, query it again, and query one that is not there.
+ * One contract's life after signing, through wxpresign_request: query it, terminate it, query
+ * it again, and query one that is not there.
  *
- *   lifecycle CONFIG.json OUT_CONTRACT_CODE      (prints one line per step; exits 1 on a failure)
+ *   lifecycle CONFIG.json CONTRACT_ID QUERY METHOD TERMINATE BODY AFTER NEEDLE UNKNOWN
+ *
+ * QUERY must answer with CONTRACT_ID; METHOD TERMINATE with BODY ("" for none) must succeed;
+ * AFTER must then answer with NEEDLE; UNKNOWN must be WeChat Pay's 404. Prints a line per step;
+ * exits 1 on a failure.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -37,8 +41,9 @@ static char *read_file(const char *path) {
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) {
-        fprintf(stderr, "usage: %s CONFIG.json OUT_CONTRACT_CODE\n", argv[0]);
+    if (argc != 10) {
+        fprintf(stderr, "usage: %s CONFIG CONTRACT_ID QUERY METHOD TERMINATE BODY AFTER NEEDLE "
+                        "UNKNOWN\n", argv[0]);
         return 2;
     }
     const char *config = read_file(argv[1]);
@@ -49,19 +54,11 @@ int main(int argc, char **argv) {
         wxpresign_string_free(error);
         return 1;
     }
-    char path[256];
-    snprintf(path, sizeof path,
-             "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/%s", argv[2]);
-    char terminate[300];
-    snprintf(terminate, sizeof terminate, "%s/terminate", path);
-
-    step(client, "GET", path, NULL, WXPRESIGN_OK, "\"contract_state\":\"SIGNED\"");
-    step(client, "POST", terminate, "{\"contract_termination_remark\":\"\xe7\x94\xa8\xe6\x88\xb7\xe8\xa7\xa3\xe7\xba\xa6\"}",
-         WXPRESIGN_OK, "\"out_contract_code\"");
-    step(client, "GET", path, NULL, WXPRESIGN_OK, "\"contract_state\":\"TERMINATED\"");
-    step(client, "GET",
-         "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/NOSUCH1", NULL,
-         WXPRESIGN_ERR_API, "\"http_status\":404");
+    const char *body = argv[6][0] != '\0' ? argv[6] : NULL;
+    step(client, "GET", argv[3], NULL, WXPRESIGN_OK, argv[2]);
+    step(client, argv[4], argv[5], body, WXPRESIGN_OK, "\"status\":");
+    step(client, "GET", argv[7], NULL, WXPRESIGN_OK, argv[8]);
+    step(client, "GET", argv[9], NULL, WXPRESIGN_ERR_API, "\"http_status\":404");
     wxpresign_client_free(client);
     return failures == 0 ? 0 : 1;
 }
