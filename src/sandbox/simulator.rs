@@ -373,7 +373,7 @@ impl State {
             );
         }
         if path == "/v3/certificates" && request.method == "GET" {
-            check_call_headers(request)?;
+            check_headers(request, !request.body.is_empty())?;
             self.check_signature(
                 "GET",
                 request.header("Authorization"),
@@ -383,7 +383,7 @@ impl State {
             return self.certificate_list();
         }
         if let Some((family, call, identified)) = contracts::call_at(&request.method, path) {
-            check_call_headers(request)?;
+            check_headers(request, !request.body.is_empty())?;
             self.check_signature(
                 &request.method,
                 request.header("Authorization"),
@@ -393,7 +393,7 @@ impl State {
             return self.contract_call(family, call, &identified, request);
         }
         let endpoint = route(request)?;
-        check_headers(request)?;
+        check_headers(request, true)?;
         let text = body_text(&request.body)?;
         self.check_signature(
             "POST",
@@ -1196,25 +1196,9 @@ fn route(request: &Request) -> std::result::Result<&'static Endpoint, Refusal> {
     Ok(endpoint)
 }
 
-/// APIv3's header rules for a call on a contract: Accept and User-Agent present, and
-/// Content-Type application/json when there is a body.
-fn check_call_headers(request: &Request) -> std::result::Result<(), Refusal> {
-    if request.body.is_empty() {
-        let get = |name: &str| request.header(name);
-        if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
-            return Err(Refusal::new(
-                400,
-                "INVALID_REQUEST",
-                "Http头缺少Accept或User-Agent",
-            ));
-        }
-        return Ok(());
-    }
-    check_headers(request)
-}
-
-/// APIv3's header rules: Accept and User-Agent present, Content-Type application/json.
-fn check_headers(request: &Request) -> std::result::Result<(), Refusal> {
+/// APIv3's header rules: Accept and User-Agent present, and Content-Type application/json when
+/// `typed` (a pre-sign always; a call on a contract when it has a body).
+fn check_headers(request: &Request, typed: bool) -> std::result::Result<(), Refusal> {
     let get = |name: &str| request.header(name);
     if get("Accept").is_none_or(str::is_empty) || get("User-Agent").is_none_or(str::is_empty) {
         return Err(Refusal::new(
@@ -1222,6 +1206,9 @@ fn check_headers(request: &Request) -> std::result::Result<(), Refusal> {
             "INVALID_REQUEST",
             "Http头缺少Accept或User-Agent",
         ));
+    }
+    if !typed {
+        return Ok(());
     }
     let content_type = get("Content-Type").unwrap_or("");
     if content_type.split(';').next().map(str::trim) != Some("application/json") {
