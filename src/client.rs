@@ -8,7 +8,6 @@ use crate::encryption::{encrypt_fields, encrypt_value};
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
-use crate::keys::PublicKey;
 use crate::log::{self, wxpresign_log_level as Level};
 use crate::notification::{self, Notification};
 use crate::request::{Method, Target};
@@ -307,9 +306,10 @@ impl Client {
             &request,
             self.allow_unknown_fields,
         )?;
-        let (serial, key) = self.preferred_key(deadline)?;
+        let verifier = self.keyed_verifier(deadline)?;
+        let (serial, key) = verifier.preferred().ok_or_else(no_key)?;
         if endpoint.needs_serial() {
-            encrypt_fields(endpoint.request, &mut request, &key)?;
+            encrypt_fields(endpoint.request, &mut request, key)?;
         }
         // Serialized once: these bytes are signed and sent.
         let body = serde_json::to_vec(&request)
@@ -322,7 +322,7 @@ impl Client {
                 target: &target,
                 body: Some(&body),
                 host: endpoint.host,
-                serial: Some(&serial),
+                serial: Some(serial),
                 check: Check::Configured,
             },
             deadline,
@@ -356,7 +356,8 @@ impl Client {
                 ))
             })?;
         }
-        let (serial, _) = self.preferred_key(deadline)?;
+        let verifier = self.keyed_verifier(deadline)?;
+        let (serial, _) = verifier.preferred().ok_or_else(no_key)?;
         let endpoint = target.path_and_query.split('?').next().unwrap_or_default();
         self.send(
             &Outgoing {
@@ -365,7 +366,7 @@ impl Client {
                 target: &target.path_and_query,
                 body: body.map(str::as_bytes),
                 host: target.host,
-                serial: Some(&serial),
+                serial: Some(serial),
                 check: Check::Configured,
             },
             deadline,
@@ -376,27 +377,26 @@ impl Client {
     /// whose serial every request names in Wechatpay-Serial, so that WeChat Pay can decrypt it;
     /// returns the ciphertext (base64) and that serial.
     pub fn encrypt(&self, plaintext: &str) -> Result<(String, String)> {
-        let (serial, key) = self.preferred_key(Instant::now() + self.timeout)?;
-        Ok((encrypt_value(plaintext, &key)?, serial))
+        let verifier = self.keyed_verifier(Instant::now() + self.timeout)?;
+        let (serial, key) = verifier.preferred().ok_or_else(no_key)?;
+        Ok((encrypt_value(plaintext, key)?, serial.to_owned()))
     }
 
-    /// The WeChat Pay key requests name and encrypt fields with; with
+    /// The verifier, holding the WeChat Pay key requests name and encrypt fields with; with
     /// `download_platform_certificates`, the platform certificates are downloaded first when
     /// the client holds none yet.
-    fn preferred_key(&self, deadline: Instant) -> Result<(String, PublicKey)> {
-        let preferred = |v: &Verifier| v.preferred().map(|(s, k)| (s.to_owned(), k.clone()));
-        if let Some(found) = preferred(&self.verifier()) {
-            return Ok(found);
+    fn keyed_verifier(&self, deadline: Instant) -> Result<Arc<Verifier>> {
+        let keyed = |v: Arc<Verifier>| v.preferred().is_some().then_some(v);
+        if let Some(verifier) = keyed(self.verifier()) {
+            return Ok(verifier);
         }
         if let Some(downloads) = &self.downloads {
             let _only_one = downloads.lock().unwrap_or_else(|p| p.into_inner());
-            if preferred(&self.verifier()).is_none() {
+            if keyed(self.verifier()).is_none() {
                 self.fetch_platform_certificates(deadline)?;
             }
         }
-        preferred(&self.verifier()).ok_or_else(|| {
-            Error::config("no WeChat Pay public key or platform certificate is configured")
-        })
+        keyed(self.verifier()).ok_or_else(no_key)
     }
 
     /// Downloads WeChat Pay's platform certificates (`GET /v3/certificates`), verifies the
@@ -427,9 +427,11 @@ impl Client {
             deadline,
         )?;
         let downloaded = certificates::decrypt_list(&answer.data, apiv3_key, unix_now())?;
-        let current = self.verifier();
-        let updated = current.with_certificates(downloaded.iter().map(|d| d.certificate.clone()));
-        *self.verifier.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(updated);
+        // Read and replaced under one lock, so that two downloads at once add both.
+        let mut verifier = self.verifier.write().unwrap_or_else(|p| p.into_inner());
+        *verifier =
+            Arc::new(verifier.with_certificates(downloaded.iter().map(|d| d.certificate.clone())));
+        drop(verifier);
         Ok(downloaded)
     }
 
@@ -637,6 +639,10 @@ impl Client {
         };
         Ok((answer.status, request_id, data))
     }
+}
+
+fn no_key() -> Error {
+    Error::config("no WeChat Pay public key or platform certificate is configured")
 }
 
 /// The call's event for the log hook: info when it succeeded, warn when it failed.
