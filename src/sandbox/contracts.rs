@@ -253,7 +253,7 @@ pub struct Contract {
     pub terminated: Option<(u64, Option<String>)>,
     /// Where its notifications go: the signing notification's URL (WeChat Pay sends the
     /// termination to the address configured with the plan; the sandbox has only this one).
-    pub notify_url: Option<String>,
+    pub notify_url: String,
     /// The termination notification, once terminated where the family sends one.
     pub termination: Option<Arc<NotificationDelivery>>,
 }

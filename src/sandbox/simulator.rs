@@ -678,7 +678,7 @@ impl State {
             request: session.request.clone(),
             signed_at: unix_now(),
             terminated: None,
-            notify_url: Some(delivery.notify_url.clone()),
+            notify_url: delivery.notify_url.clone(),
             termination: None,
         };
         session.delivery = Some(delivery);
@@ -810,17 +810,14 @@ impl State {
                     ));
                 }
                 contract.terminated = Some((unix_now(), remark));
-                if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
+                if let Some(event) = family.terminated {
+                    let url = contract.notify_url.clone();
                     contract.termination =
                         Some(self.notify(event, &contract.id, &contract.request, url)?);
                 }
                 if answer.is_empty() {
                     drop(held);
-                    let mut reply = self.signed_answer(Vec::new(), None)?;
-                    if let Reply::Answer { status, .. } = &mut reply {
-                        *status = 204;
-                    }
-                    return Ok(reply);
+                    return self.signed(204, Vec::new(), None);
                 }
                 let view = contract.view(family, mchid);
                 Value::Object(
@@ -1016,6 +1013,16 @@ impl State {
         body: Vec<u8>,
         fault: Option<Fault>,
     ) -> std::result::Result<Reply, Refusal> {
+        self.signed(200, body, fault)
+    }
+
+    /// A `status` answer signed like WeChat Pay's (a 204 signs its empty body), bent by `fault`.
+    fn signed(
+        &self,
+        status: u16,
+        body: Vec<u8>,
+        fault: Option<Fault>,
+    ) -> std::result::Result<Reply, Refusal> {
         let id = &self.identity;
         let timestamp = match fault {
             Some(Fault::Stale) => unix_now() - 600,
@@ -1068,7 +1075,7 @@ impl State {
             headers.push(("Wechatpay-Signature", signature));
         }
         Ok(Reply::Answer {
-            status: 200,
+            status,
             body,
             headers,
         })
