@@ -78,7 +78,10 @@ pub fn decrypt_list(body: &Value, apiv3_key: &[u8], now: u64) -> Result<Vec<Down
             let pem = String::from_utf8(plain)
                 .map_err(|_| invalid(format!("certificate {serial_no} is not PEM text")))?;
             let what = format!("platform certificate {serial_no}");
-            let certificate = PlatformCertificate::from_pem(&pem, &what)?;
+            // A bad certificate in WeChat Pay's answer is the answer's fault, not the
+            // configuration's.
+            let certificate = PlatformCertificate::from_pem(&pem, &what)
+                .map_err(|e| Error::verify(e.message().to_owned()))?;
             if !same_serial(&certificate.serial, serial_no) {
                 return Err(invalid(format!(
                     "lists a certificate under {serial_no} whose serial is {}",

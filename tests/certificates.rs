@@ -253,3 +253,57 @@ fn sandbox_init_in_certificate_mode_writes_a_directory_that_serves_it() {
         .call(EDU, &edu_with_user("init-cert"))
         .expect("verified");
 }
+
+/// A list as WeChat Pay sends it, with `pem` encrypted under `key` and listed as `serial_no`.
+fn list_of(pem: &str, serial_no: &str, key: &[u8]) -> serde_json::Value {
+    let ciphertext =
+        wxpresign::aes_gcm::encrypt(key, "61f9c719728a", "certificate", pem.as_bytes()).unwrap();
+    serde_json::json!({ "data": [{
+        "serial_no": serial_no,
+        "effective_time": "2026-01-01T00:00:00+08:00",
+        "expire_time": "2031-01-01T00:00:00+08:00",
+        "encrypt_certificate": {
+            "algorithm": "AEAD_AES_256_GCM",
+            "nonce": "61f9c719728a",
+            "associated_data": "certificate",
+            "ciphertext": ciphertext,
+        },
+    }]})
+}
+
+#[test]
+fn a_certificate_listed_under_another_serial_or_not_valid_now_is_refused() {
+    use wxpresign::certificates::decrypt_list;
+    let key = b"0123456789abcdef0123456789abcdef";
+    let platform = wxpresign::sandbox::certificates::Platform::issue().unwrap();
+    let pem = &platform.certificate.pem;
+    let now = platform.certificate.not_before + 3600;
+    let listed = decrypt_list(&list_of(pem, &platform.serial, key), key, now).expect("valid");
+    assert_eq!(listed[0].certificate.serial, platform.serial);
+
+    let e = decrypt_list(
+        &list_of(pem, "5157F09EFDC096DE15EBE81A47057A7232F1B8E1", key),
+        key,
+        now,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), Kind::Verify);
+    assert!(e.message().contains("whose serial is"), "{e}");
+
+    let later = platform.certificate.not_after + 1;
+    let e = decrypt_list(&list_of(pem, &platform.serial, key), key, later).unwrap_err();
+    assert_eq!(e.kind(), Kind::Verify);
+    assert!(e.message().contains("not valid now"), "{e}");
+
+    let e = decrypt_list(
+        &list_of("not a certificate", &platform.serial, key),
+        key,
+        now,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), Kind::Verify, "the answer's fault: {e}");
+    assert!(
+        e.message().contains(&platform.serial),
+        "names the certificate: {e}"
+    );
+}
