@@ -39,6 +39,13 @@ impl Method {
             })
     }
 
+    /// Whether the method gives enclosed content a meaning: POST, PUT and PATCH. Sent without
+    /// a body they still say `Content-Length: 0` (RFC 9110 section 8.6), as servers in front of
+    /// WeChat Pay's bodiless POSTs (a termination that takes no member) require.
+    pub fn has_content(self) -> bool {
+        matches!(self, Method::Post | Method::Put | Method::Patch)
+    }
+
     /// The name as signed and sent.
     pub fn as_str(self) -> &'static str {
         Self::ALL

@@ -184,7 +184,7 @@ impl Transport {
     }
 
     /// Sends `method` to `path` (with its query) under `base` with `headers` and `body` (none:
-    /// no body and no Content-Length); the attempt ends by `deadline` at the latest. Says too
+    /// no body, and no Content-Length unless the method has content); the attempt ends by `deadline` at the latest. Says too
     /// whether it opened a connection.
     pub fn send(
         &self,
@@ -242,6 +242,7 @@ impl Transport {
         }
         let sent = match body {
             Some(body) => self.run(request.body(body), budget),
+            None if method.has_content() => self.run(request.body(&[][..]), budget),
             None => self.run(request.body(()), budget),
         };
         let response = sent.map_err(|e| self.classify(host, e))?;

@@ -201,6 +201,24 @@ fn a_post_body_is_signed_and_sent_byte_for_byte_as_given() {
     openssl_verifies(&fx, &seen);
 }
 
+/// A POST without a body (campus easy pay's termination takes none:
+/// https://pay.weixin.qq.com/doc/v3/partner/4012469025) still says Content-Length: 0, as
+/// RFC 9110 section 8.6 asks; a server that frames bodies by length refuses it otherwise.
+#[test]
+fn a_post_without_a_body_says_content_length_0() {
+    let fx = sandbox();
+    let (url, seen) = one_request_server();
+    let client = fx.client_with(json!({ "base_url": url }));
+    let target = "/v3/eduschoolpay/contracts/2045011120563805041758214605/terminate";
+    client.request("POST", target, None).unwrap_err();
+    let seen = seen.recv().unwrap();
+    assert_eq!(seen.method, "POST");
+    assert_eq!(seen.header("Content-Length"), Some("0"));
+    assert_eq!(seen.header("Transfer-Encoding"), None);
+    assert!(seen.body.is_empty());
+    openssl_verifies(&fx, &seen);
+}
+
 #[test]
 fn a_request_reaches_the_sandbox_and_its_signed_answer_is_verified() {
     let fx = sandbox();
