@@ -1,17 +1,26 @@
 //! The contract a signed session becomes, and the calls WeChat Pay's pages document on it: query
-//! it (by the merchant's contract code, by contract id, or a user's contracts) and terminate it.
-//! Each family's calls, answer members and states are data, from the page cited beside them;
-//! a family whose pages the sandbox does not model answers these paths 404 as an unknown path.
+//! it (by the merchant's contract code, by contract id, or a user's contracts) and terminate it,
+//! with the notification the family sends when it is terminated. Each family's calls, answer
+//! members and states are data, from the page cited beside them; a family whose pages the
+//! sandbox does not model answers these paths 404 as an unknown path.
+//!
+//! Where a page's answer table was read from its transcription at wechatpay.im (the
+//! wechatpay-im/website repository, which links each table to its official page), the official
+//! page is cited.
 
 use super::notify::{self, Event, NotificationDelivery};
 use serde_json::{Map, Value, json};
 use std::sync::Arc;
 
-/// Where a member of a query's answer comes from.
+/// Where a member of an answer or a notification's resource comes from; a member whose source
+/// has nothing for the contract is left out.
 #[derive(Clone, Copy, Debug)]
 pub enum Member {
     /// The first of these pre-sign request members that is present.
     Request(&'static [&'static str]),
+    /// The first of these request members, as an integer (a page that takes an amount as text
+    /// and answers it as a number).
+    RequestInteger(&'static [&'static str]),
     /// The merchant id the sandbox signs as.
     Mchid,
     /// The merchant id, for partner contracts only (a request naming a `sub_mchid`).
@@ -21,6 +30,19 @@ pub enum Member {
     State(&'static str, &'static str),
     /// The signing time, RFC 3339 in Beijing time.
     SignedTime,
+    /// Ten years after signing, the sandbox's expiry for every contract.
+    ExpiredTime,
+    /// The time of the last change: the termination, else the signing.
+    OperateTime,
+    /// The termination time, once terminated.
+    TerminatedTime,
+    /// The remark the termination gave, once terminated.
+    TerminationRemark,
+    Fixed(&'static str),
+    /// An object of these members.
+    Object(&'static [(&'static str, Member)]),
+    /// An object of these members, once terminated.
+    Terminated(&'static [(&'static str, Member)]),
 }
 
 /// What a documented call does.
@@ -29,14 +51,29 @@ pub enum Act {
     /// Answers the contract's members.
     Query,
     /// Answers the user's contracts under the plan: `{"data": [...], "total_count", "offset",
-    /// "limit"}`, those signed (`contract_status` ADD, the default) or terminated (DELETE).
-    List,
-    /// Terminates the contract. `remark` is the body member the page requires; `answer` the
-    /// members of its 200 answer, or none for 204 No Content.
+    /// "limit"}`, those signed (`contract_status` ADD, the default), terminated (DELETE) or both
+    /// (ALL, where the page has it); `contract_status` filters, it is not a member to match.
+    /// `links`: the page's envelope also has `links.self`, the request's target.
+    List { links: bool },
+    /// Terminates the contract. `remark` is the body member the page requires; `answer` what the
+    /// page answers.
     Terminate {
         remark: Option<&'static str>,
-        answer: &'static [&'static str],
+        answer: Answer,
     },
+}
+
+/// What a termination answers.
+#[derive(Clone, Copy, Debug)]
+pub enum Answer {
+    /// 204 No Content.
+    NoContent,
+    /// These members of the contract (the page's 200 echoes them).
+    Members(&'static [&'static str]),
+    /// The whole contract, as a query answers it.
+    Contract,
+    /// The whole contract, as the member of that name.
+    Wrapped(&'static str),
 }
 
 /// One call a page documents on a contract.
@@ -47,6 +84,8 @@ pub struct Call {
     pub path: &'static str,
     /// Query members the page requires; each must equal the contract's member of that name.
     pub query: &'static [&'static str],
+    /// Body members the page requires that identify the contract; each must equal its member.
+    pub body: &'static [&'static str],
     pub act: Act,
     pub page: &'static str,
 }
@@ -65,37 +104,77 @@ pub struct Family {
     pub terminated: Option<&'static Event>,
 }
 
-use Member::{ContractId, Mchid, PartnerMchid, Request, SignedTime, State};
+use Member::{
+    ContractId, ExpiredTime, Fixed, Mchid, Object, PartnerMchid, Request, RequestInteger,
+    SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
+};
+
+/// `contract_terminate_info` of the entrusted-deduction pages: how, when and why, once
+/// terminated. A termination through these calls is `MCH_API_TERMINATE` ("商户API解约").
+pub const TERMINATE_INFO: Member = Terminated(&[
+    ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
+    ("contract_terminated_time", TerminatedTime),
+    ("contract_termination_remark", TerminationRemark),
+]);
+
+/// The signed-or-terminated state of the entrusted-deduction pages.
+pub const CONTRACT_STATE: Member = State("SIGNED", "TERMINATED");
+
+/// A GET on the contract at `path`.
+const fn query(path: &'static str, query: &'static [&'static str], page: &'static str) -> Call {
+    Call {
+        method: "GET",
+        path,
+        query,
+        body: &[],
+        act: Act::Query,
+        page,
+    }
+}
+
+/// A POST terminating the contract at `path`.
+const fn terminate(
+    path: &'static str,
+    body: &'static [&'static str],
+    remark: &'static str,
+    answer: Answer,
+    page: &'static str,
+) -> Call {
+    Call {
+        method: "POST",
+        path,
+        query: &[],
+        body,
+        act: Act::Terminate {
+            remark: Some(remark),
+            answer,
+        },
+        page,
+    }
+}
 
 /// The families whose contract calls the sandbox answers.
 pub static FAMILIES: &[Family] = &[
     Family {
         prefixes: &["v3/global/papay/"],
         calls: &[
-            Call {
-                method: "GET",
-                path: "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
-                query: &["plan_id"],
-                act: Act::Query,
-                page: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml",
-            },
-            Call {
-                method: "GET",
-                path: "/v3/global/papay/contracts/{contract_id}",
-                query: &[],
-                act: Act::Query,
-                page: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml",
-            },
-            Call {
-                method: "POST",
-                path: "/v3/global/papay/contracts/{contract_id}/terminate",
-                query: &[],
-                act: Act::Terminate {
-                    remark: Some("termination_note"),
-                    answer: &[],
-                },
-                page: "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml",
-            },
+            query(
+                "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
+                &["plan_id"],
+                "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml",
+            ),
+            query(
+                "/v3/global/papay/contracts/{contract_id}",
+                &[],
+                "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml",
+            ),
+            terminate(
+                "/v3/global/papay/contracts/{contract_id}/terminate",
+                &[],
+                "termination_note",
+                Answer::NoContent,
+                "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml",
+            ),
         ],
         // The pages' members, as far as the signing notification carries them too.
         members: &[
@@ -116,23 +195,18 @@ pub static FAMILIES: &[Family] = &[
     Family {
         prefixes: &["v3/ecommerce/combine-papay/"],
         calls: &[
-            Call {
-                method: "GET",
-                path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
-                query: &[],
-                act: Act::Query,
-                page: "https://pay.weixin.qq.com/doc/v3/partner/4012884060",
-            },
-            Call {
-                method: "POST",
-                path: "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
-                query: &[],
-                act: Act::Terminate {
-                    remark: Some("contract_termination_remark"),
-                    answer: &["mchid", "plan_id", "out_contract_code"],
-                },
-                page: "https://pay.weixin.qq.com/doc/v3/partner/4012884072",
-            },
+            query(
+                "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012884060",
+            ),
+            terminate(
+                "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+                &[],
+                "contract_termination_remark",
+                Answer::Members(&["mchid", "plan_id", "out_contract_code"]),
+                "https://pay.weixin.qq.com/doc/v3/partner/4012884072",
+            ),
         ],
         members: &[
             ("mchid", Mchid),
@@ -144,21 +218,31 @@ pub static FAMILIES: &[Family] = &[
                 "contract_display_account",
                 Request(&["contract_display_account"]),
             ),
-            ("contract_state", State("SIGNED", "TERMINATED")),
+            ("contract_state", CONTRACT_STATE),
             ("contract_signed_time", SignedTime),
+            ("contract_expired_time", ExpiredTime),
+            ("contract_terminate_info", TERMINATE_INFO),
+            ("openid", Request(&["openid"])),
         ],
         not_found: "RESOURCE_NOT_EXISTS",
-        terminated: None,
+        terminated: Some(&notify::ECOMMERCE_TERMINATED),
     },
     Family {
         prefixes: &["v3/papay/insurance-sign/"],
-        calls: &[Call {
-            method: "GET",
-            path: "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
-            query: &[],
-            act: Act::Query,
-            page: "https://pay.weixin.qq.com/doc/v3/merchant/4016724540",
-        }],
+        calls: &[
+            query(
+                "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/merchant/4016724540",
+            ),
+            terminate(
+                "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+                &[],
+                "contract_termination_remark",
+                Answer::Contract,
+                "https://pay.weixin.qq.com/doc/v3/merchant/4016724542",
+            ),
+        ],
         members: &[
             ("mchid", Mchid),
             ("contract_id", ContractId),
@@ -166,22 +250,74 @@ pub static FAMILIES: &[Family] = &[
             ("plan_id", Request(&["plan_id"])),
             ("out_contract_code", Request(&["out_contract_code"])),
             ("insured_display_name", Request(&["insured_display_name"])),
-            ("contract_state", State("SIGNED", "TERMINATED")),
+            ("contract_state", CONTRACT_STATE),
+            ("contract_signed_time", SignedTime),
+            ("contract_expired_time", ExpiredTime),
+            ("contract_terminate_info", TERMINATE_INFO),
+            ("openid", Request(&["openid"])),
+            ("out_user_code", Request(&["out_user_code"])),
         ],
         not_found: "RESOURCE_NOT_EXISTS",
-        terminated: None,
+        terminated: Some(&notify::INSURANCE_TERMINATED),
     },
     Family {
-        // Partner contracts of scheduled deduction and papay/sign: the query names
-        // the sub-merchant, so a direct merchant's contract is not found here.
-        prefixes: &["v3/papay/"],
-        calls: &[Call {
-            method: "GET",
-            path: "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
-            query: &["sub_mchid"],
-            act: Act::Query,
-            page: "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html",
-        }],
+        // A direct merchant's scheduled deduction and papay/sign contracts.
+        prefixes: &[
+            "v3/papay/scheduled-deduct-sign/contracts/",
+            "v3/papay/sign/contracts/",
+        ],
+        calls: &[
+            query(
+                "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/merchant/4012489245",
+            ),
+            terminate(
+                "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+                &[],
+                "contract_termination_remark",
+                Answer::Contract,
+                "https://pay.weixin.qq.com/doc/v3/merchant/4012489295",
+            ),
+        ],
+        members: &[
+            ("mchid", Mchid),
+            ("contract_id", ContractId),
+            ("appid", Request(&["appid"])),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            (
+                "contract_display_account",
+                Request(&["contract_display_account"]),
+            ),
+            ("contract_state", CONTRACT_STATE),
+            ("contract_signed_time", SignedTime),
+            ("contract_expired_time", ExpiredTime),
+            ("openid", Request(&["openid"])),
+            ("contract_terminate_info", TERMINATE_INFO),
+            ("out_user_code", Request(&["out_user_code"])),
+        ],
+        not_found: "RESOURCE_NOT_EXISTS",
+        terminated: Some(&notify::ENTRUST_TERMINATED),
+    },
+    Family {
+        // A partner's scheduled deduction contracts: the calls name the sub-merchant, which must
+        // be the contract's.
+        prefixes: &["v3/papay/scheduled-deduct-sign/partner/"],
+        calls: &[
+            query(
+                "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+                &["sub_mchid"],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012489483",
+            ),
+            terminate(
+                "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+                &["sub_mchid"],
+                "contract_termination_remark",
+                Answer::Contract,
+                "https://pay.weixin.qq.com/doc/v3/partner/4012489491",
+            ),
+        ],
         members: &[
             ("contract_id", ContractId),
             ("sp_mchid", PartnerMchid),
@@ -194,10 +330,95 @@ pub static FAMILIES: &[Family] = &[
                 "contract_display_account",
                 Request(&["contract_display_account"]),
             ),
-            // The states of the same product's direct query page,
-            // https://pay.weixin.qq.com/doc/v3/merchant/4013844122.
-            ("contract_state", State("SIGNED", "TERMINATED")),
+            ("contract_state", CONTRACT_STATE),
             ("contract_signed_time", SignedTime),
+            ("contract_expired_time", ExpiredTime),
+            ("sp_openid", Request(&["sp_openid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+            ("contract_terminate_info", TERMINATE_INFO),
+        ],
+        not_found: "RESOURCE_NOT_EXISTS",
+        terminated: Some(&notify::ENTRUST_TERMINATED),
+    },
+    Family {
+        prefixes: &["v3/credit-repayment/"],
+        calls: &[
+            query(
+                "/v3/credit-repayment/partner/contracts/{out_contract_code}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/partner/4016125810",
+            ),
+            terminate(
+                "/v3/credit-repayment/partner/contracts/terminate",
+                &["out_contract_code"],
+                "contract_termination_remark",
+                Answer::Wrapped("contract_info"),
+                "https://pay.weixin.qq.com/doc/v3/partner/4016125830",
+            ),
+        ],
+        members: &[
+            ("contract_id", ContractId),
+            ("plan_id", Request(&["plan_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            ("display_name", Request(&["display_name"])),
+            (
+                "contract_state",
+                State("CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED"),
+            ),
+            ("contract_signed_time", SignedTime),
+            ("contract_terminated_time", TerminatedTime),
+            (
+                "contract_terminated_mode",
+                State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
+            ),
+            ("contract_termination_remark", TerminationRemark),
+            ("repayment_day", Request(&["repayment_day"])),
+            ("openid", Request(&["openid"])),
+            ("appid", Request(&["appid"])),
+            (
+                "repayment_amount_limit",
+                RequestInteger(&["repayment_amount_limit"]),
+            ),
+        ],
+        not_found: "RESOURCE_NOT_EXISTS",
+        terminated: Some(&notify::CREDIT_REPAYMENT_TERMINATED),
+    },
+    Family {
+        // Password-free payment: the same calls for merchants
+        // (https://pay.weixin.qq.com/doc/v3/merchant/4012472855 and
+        // https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
+        // and partners (cited below). No termination notification is published.
+        prefixes: &["v3/password-exempt-contract/"],
+        calls: &[
+            query(
+                "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012715321",
+            ),
+            terminate(
+                "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate",
+                &[],
+                "contract_termination_remark",
+                Answer::Members(&["mchid", "service_id", "out_contract_code"]),
+                "https://pay.weixin.qq.com/doc/v3/partner/4012715383",
+            ),
+        ],
+        members: &[
+            ("mchid", Mchid),
+            ("contract_id", ContractId),
+            ("appid", Request(&["appid", "sp_appid"])),
+            ("openid", Request(&["openid", "sp_openid"])),
+            ("sub_appid", Request(&["sub_appid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+            ("service_id", Request(&["service_id"])),
+            ("out_contract_code", Request(&["out_contract_code"])),
+            (
+                "contract_display_account",
+                Request(&["contract_display_account"]),
+            ),
+            ("contract_state", CONTRACT_STATE),
+            ("contract_signed_time", SignedTime),
+            ("contract_terminate_info", TERMINATE_INFO),
         ],
         not_found: "RESOURCE_NOT_EXISTS",
         terminated: None,
@@ -209,33 +430,88 @@ pub static FAMILIES: &[Family] = &[
                 method: "GET",
                 path: "/v3/edu-papay/user/{openid}/contracts",
                 query: &["appid", "plan_id"],
-                act: Act::List,
-                page: "https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/list-user-contracts.html",
+                body: &[],
+                act: Act::List { links: false },
+                page: "https://pay.weixin.qq.com/doc/v3/partner/4012489548",
             },
+            query(
+                "/v3/edu-papay/contracts/id/{contract_id}",
+                &["appid"],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012465367",
+            ),
             Call {
                 method: "DELETE",
                 path: "/v3/edu-papay/contracts/{contract_id}",
                 query: &[],
+                body: &[],
                 act: Act::Terminate {
                     remark: None,
-                    answer: &[],
+                    answer: Answer::NoContent,
                 },
-                page: "https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/delete-contract.html",
+                page: "https://pay.weixin.qq.com/doc/v3/partner/4012465374",
             },
         ],
-        // The signing notification's members, and the contract's id and time.
+        members: &[
+            ("sp_mchid", Mchid),
+            ("appid", Request(&["appid"])),
+            ("sub_mchid", Request(&["sub_mchid"])),
+            ("sub_appid", Request(&["sub_appid"])),
+            ("openid", Request(&["openid"])),
+            ("sub_openid", Request(&["sub_openid"])),
+            ("plan_id", Request(&["plan_id"])),
+            (
+                "contract_information",
+                Object(&[
+                    ("contract_id", ContractId),
+                    ("contract_status", State("ADD", "DELETE")),
+                    ("create_time", SignedTime),
+                ]),
+            ),
+        ],
+        // "404 NOT_FOUND 请求的资源不存在" (the delete page's error table).
+        not_found: "NOT_FOUND",
+        terminated: None,
+    },
+    Family {
+        // Campus easy pay.
+        prefixes: &["v3/eduschoolpay/"],
+        calls: &[
+            query(
+                "/v3/eduschoolpay/contracts/{contract_id}",
+                &[],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012468959",
+            ),
+            Call {
+                method: "GET",
+                path: "/v3/eduschoolpay/users/{openid}/contracts",
+                query: &["plan_id", "contract_status"],
+                body: &[],
+                act: Act::List { links: true },
+                page: "https://pay.weixin.qq.com/doc/v3/partner/4012468993",
+            },
+            Call {
+                method: "POST",
+                path: "/v3/eduschoolpay/contracts/{contract_id}/terminate",
+                query: &[],
+                body: &[],
+                act: Act::Terminate {
+                    remark: None,
+                    answer: Answer::NoContent,
+                },
+                page: "https://pay.weixin.qq.com/doc/v3/partner/4012469025",
+            },
+        ],
         members: &[
             ("contract_id", ContractId),
             ("mchid", Mchid),
             ("appid", Request(&["appid"])),
             ("openid", Request(&["openid"])),
             ("plan_id", Request(&["plan_id"])),
-            ("sub_mchid", Request(&["sub_mchid"])),
-            ("sub_appid", Request(&["sub_appid"])),
-            ("sub_openid", Request(&["sub_openid"])),
-            ("contract_signed_time", SignedTime),
+            ("contract_status", State("ADD", "DELETE")),
+            ("create_time", SignedTime),
+            ("out_contract_code", Request(&["out_contract_code"])),
         ],
-        // "404 NOT_FOUND 请求的资源不存在" (the delete page's error table).
+        // "404 NOT_FOUND 未找到对应合约" (the terminate page's error table).
         not_found: "NOT_FOUND",
         terminated: None,
     },
@@ -252,8 +528,9 @@ pub struct Contract {
     /// When it was terminated, and the remark given.
     pub terminated: Option<(u64, Option<String>)>,
     /// Where its notifications go: the signing notification's URL (WeChat Pay sends the
-    /// termination to the address configured with the plan; the sandbox has only this one).
-    pub notify_url: String,
+    /// termination to the address configured with the plan; the sandbox has only this one),
+    /// when the request has one.
+    pub notify_url: Option<String>,
     /// The termination notification, once terminated where the family sends one.
     pub termination: Option<Arc<NotificationDelivery>>,
 }
@@ -263,41 +540,65 @@ impl Contract {
         family_of(self.endpoint)
     }
 
-    /// The member `name` as `family` answers it, when the contract has it.
-    fn member(&self, family: &Family, name: &str, mchid: &str) -> Option<Value> {
-        let (_, source) = family.members.iter().find(|(n, _)| *n == name)?;
+    /// The value `source` gives this contract, when it has one.
+    fn value(&self, source: &Member, mchid: &str) -> Option<Value> {
+        let first = |names: &[&str]| names.iter().find_map(|n| self.request.get(*n)).cloned();
+        let terminated = self.terminated.as_ref();
         match source {
-            Request(names) => names.iter().find_map(|n| self.request.get(*n)).cloned(),
+            Request(names) => first(names),
+            RequestInteger(names) => match first(names)? {
+                Value::String(s) => s.parse::<i64>().ok().map(Value::from),
+                other => Some(other),
+            },
             Mchid => Some(mchid.into()),
             PartnerMchid => self.request.get("sub_mchid").map(|_| mchid.into()),
             ContractId => Some(self.id.clone().into()),
-            State(signed, terminated) => Some(
-                if self.terminated.is_some() {
-                    terminated
+            State(signed, ended) => Some(
+                if terminated.is_some() {
+                    *ended
                 } else {
-                    signed
+                    *signed
                 }
-                .to_owned()
                 .into(),
             ),
             SignedTime => Some(notify::beijing_rfc3339(self.signed_at).into()),
+            ExpiredTime => Some(notify::beijing_rfc3339(self.signed_at + 10 * 365 * 86_400).into()),
+            Member::OperateTime => Some(
+                notify::beijing_rfc3339(terminated.map_or(self.signed_at, |(at, _)| *at)).into(),
+            ),
+            TerminatedTime => terminated.map(|(at, _)| notify::beijing_rfc3339(*at).into()),
+            TerminationRemark => terminated.and_then(|(_, r)| r.clone()).map(Value::from),
+            Fixed(v) => Some((*v).into()),
+            Object(members) => Some(Value::Object(self.members(members, mchid))),
+            Terminated(members) => terminated.map(|_| Value::Object(self.members(members, mchid))),
         }
+    }
+
+    /// `members` as this contract has them, in their order.
+    pub fn members(&self, members: &[(&'static str, Member)], mchid: &str) -> Map<String, Value> {
+        members
+            .iter()
+            .filter_map(|(name, source)| Some(((*name).to_owned(), self.value(source, mchid)?)))
+            .collect()
     }
 
     /// The answer to a query: the family's members the contract has.
     pub fn view(&self, family: &Family, mchid: &str) -> Value {
-        let members: Map<String, Value> = family
-            .members
-            .iter()
-            .filter_map(|(name, _)| Some(((*name).to_owned(), self.member(family, name, mchid)?)))
-            .collect();
-        Value::Object(members)
+        Value::Object(self.members(family.members, mchid))
     }
 
-    /// Whether the contract has `value` as its member `name` (numbers and strings compare by
-    /// their text: a plan id is a number in some requests and always text in a path).
+    /// Whether the contract has `value` as its member `name`, at the top of the family's answer
+    /// or in one of its objects (numbers and strings compare by their text: a plan id is a
+    /// number in some requests and always text in a path).
     pub fn has(&self, family: &Family, name: &str, value: &str, mchid: &str) -> bool {
-        match self.member(family, name, mchid) {
+        fn find<'a>(members: &'a [(&'static str, Member)], name: &str) -> Option<&'a Member> {
+            members.iter().find_map(|(n, source)| match source {
+                _ if *n == name => Some(source),
+                Object(inner) => find(inner, name),
+                _ => None,
+            })
+        }
+        match find(family.members, name).and_then(|source| self.value(source, mchid)) {
             Some(Value::String(s)) => s == value,
             Some(Value::Number(n)) => n.to_string() == value,
             _ => false,
@@ -368,8 +669,26 @@ pub fn query_members(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The answer to a list call: `contracts` in the page's envelope.
-pub fn list_answer(contracts: Vec<Value>) -> Value {
+/// The member a list call filters by, `ADD`, `DELETE` or `ALL`.
+pub const LIST_STATUS: &str = "contract_status";
+
+/// Whether a list call filtering by `status` (ADD when absent) lists a contract that is
+/// `terminated` or not.
+pub fn listed(status: Option<&str>, terminated: bool) -> bool {
+    match status.unwrap_or("ADD") {
+        "ALL" => true,
+        "DELETE" => terminated,
+        _ => !terminated,
+    }
+}
+
+/// The answer to a list call: `contracts` in the page's envelope, with `links.self` where the
+/// page has it.
+pub fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
     let total = contracts.len();
-    json!({ "data": contracts, "total_count": total, "offset": 0, "limit": 20 })
+    let mut answer = json!({ "data": contracts, "total_count": total, "offset": 0, "limit": 20 });
+    if let Some(target) = links_self {
+        answer["links"] = json!({ "self": target });
+    }
+    answer
 }

@@ -10,41 +10,29 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
-/// Where a member of the decrypted resource comes from.
-#[derive(Clone, Copy, Debug)]
-enum Source {
-    /// The first of these request members that is present.
-    Request(&'static [&'static str]),
-    /// The merchant id of the sandbox's merchant.
-    Mchid,
-    /// The merchant id, only for partner requests (those naming a `sub_mchid`).
-    PartnerMchid,
-    /// The id of the new contract.
-    ContractId,
-    /// The signing time, RFC 3339 in Beijing time.
-    Now,
-    /// The contract's expiry, ten years after signing.
-    Expiry,
-    Fixed(&'static str),
-}
+use super::contracts::{CONTRACT_STATE, Contract, Member, TERMINATE_INFO};
+use Member::{
+    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, PartnerMchid, Request, SignedTime, State,
+    TerminatedTime, TerminationRemark,
+};
 
-use Source::{ContractId, Expiry, Fixed, Mchid, Now, PartnerMchid, Request};
-
-/// The notification one product family sends when a contract is signed.
+/// The notification one product family sends when a contract is signed or terminated.
 #[derive(Debug)]
 pub struct Event {
-    /// The endpoints it follows: paths starting with one of these.
+    /// The pre-sign endpoints it follows: paths starting with one of these (none for a
+    /// termination's notification, which follows a call on the contract).
     prefixes: &'static [&'static str],
     pub event_type: &'static str,
     original_type: &'static str,
     summary: &'static str,
-    resource: &'static [(&'static str, Source)],
+    /// The decrypted resource's members, as the contract has them when the event is sent.
+    resource: &'static [(&'static str, Member)],
     /// The waits between deliveries after a failed one, in seconds, as the product's page gives.
     pub retry_secs: &'static [u64],
 }
 
-const APPID: Source = Request(&["appid", "sp_appid", "sub_appid"]);
-const OPENID: Source = Request(&["openid", "sp_openid", "sub_openid"]);
+const APPID: Member = Request(&["appid", "sp_appid", "sub_appid"]);
+const OPENID: Member = Request(&["openid", "sp_openid", "sub_openid"]);
 
 /// Documented signing notifications, first match wins. Password-free payment, e-commerce
 /// individual contracts and campus easy pay publish no payload, so the sandbox sends none.
@@ -55,18 +43,7 @@ static EVENTS: &[Event] = &[
         event_type: "INSURANCE_ENTRUST.SIGN",
         original_type: "insurance_entrust",
         summary: "签约成功",
-        resource: &[
-            ("mchid", Mchid),
-            ("contract_id", ContractId),
-            ("appid", APPID),
-            ("plan_id", Request(&["plan_id"])),
-            ("out_contract_code", Request(&["out_contract_code"])),
-            ("insured_display_name", Request(&["insured_display_name"])),
-            ("contract_state", Fixed("SIGNED")),
-            ("contract_signed_time", Now),
-            ("contract_expired_time", Expiry),
-            ("openid", OPENID),
-        ],
+        resource: INSURANCE_RESOURCE,
     },
     Event {
         prefixes: &["v3/papay/"],
@@ -74,29 +51,7 @@ static EVENTS: &[Event] = &[
         event_type: "ENTRUST.SIGN",
         original_type: "entrust",
         summary: "签约成功",
-        resource: &[
-            ("mchid", Mchid),
-            ("contract_id", ContractId),
-            ("appid", APPID),
-            ("plan_id", Request(&["plan_id"])),
-            ("out_contract_code", Request(&["out_contract_code"])),
-            (
-                "contract_display_account",
-                Request(&["contract_display_account"]),
-            ),
-            ("contract_state", Fixed("SIGNED")),
-            ("contract_signed_time", Now),
-            ("contract_expired_time", Expiry),
-            ("openid", OPENID),
-            ("out_user_code", Request(&["out_user_code"])),
-            ("deduct_schedule", Request(&["deduct_schedule"])),
-            ("sp_mchid", PartnerMchid),
-            ("sp_appid", Request(&["sp_appid"])),
-            ("sub_mchid", Request(&["sub_mchid"])),
-            ("sub_appid", Request(&["sub_appid"])),
-            ("sp_openid", Request(&["sp_openid"])),
-            ("sub_openid", Request(&["sub_openid"])),
-        ],
+        resource: ENTRUST_RESOURCE,
     },
     Event {
         prefixes: &["v3/ecommerce/combine-papay/"],
@@ -110,8 +65,8 @@ static EVENTS: &[Event] = &[
             ("plan_id", Request(&["plan_id"])),
             ("appid", APPID),
             ("openid", OPENID),
-            ("contract_expired_time", Expiry),
-            ("operate_time", Now),
+            ("contract_expired_time", ExpiredTime),
+            ("operate_time", OperateTime),
             ("attach", Request(&["attach"])),
         ],
     },
@@ -121,28 +76,7 @@ static EVENTS: &[Event] = &[
         event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",
         original_type: "credit_repayment",
         summary: "签约成功",
-        resource: &[
-            ("sp_mchid", Mchid),
-            ("contract_id", ContractId),
-            ("plan_id", Request(&["plan_id"])),
-            ("out_contract_code", Request(&["out_contract_code"])),
-            (
-                "display_name",
-                Request(&["display_name", "contract_display_account"]),
-            ),
-            ("contract_state", Fixed("CONTRACT_STATE_EFFECTIVE")),
-            ("contract_signed_time", Now),
-            (
-                "contract_terminated_mode",
-                Fixed("TERMINATION_MODE_INVALID"),
-            ),
-            (
-                "repayment_amount_limit",
-                Request(&["repayment_amount_limit"]),
-            ),
-            ("appid", APPID),
-            ("openid", OPENID),
-        ],
+        resource: CREDIT_REPAYMENT_RESOURCE,
     },
     Event {
         prefixes: &["v3/edu-papay/"],
@@ -171,7 +105,7 @@ static EVENTS: &[Event] = &[
             ("out_user_id", Request(&["out_user_id"])),
             ("organization_id", Request(&["organization_id"])),
             ("mch_id", Mchid),
-            ("notify_create_time", Now),
+            ("notify_create_time", SignedTime),
             ("appid", APPID),
             ("openid", OPENID),
             ("contract_id", ContractId),
@@ -187,18 +121,93 @@ static EVENTS: &[Event] = &[
     },
 ];
 
+/// Insurance's contract, signed (INSURANCE_ENTRUST.SIGN) or terminated
+/// (INSURANCE_ENTRUST.TERMINATE, https://pay.weixin.qq.com/doc/v3/merchant/4012289466).
+const INSURANCE_RESOURCE: &[(&str, Member)] = &[
+    ("mchid", Mchid),
+    ("contract_id", ContractId),
+    ("appid", APPID),
+    ("plan_id", Request(&["plan_id"])),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    ("insured_display_name", Request(&["insured_display_name"])),
+    ("contract_state", CONTRACT_STATE),
+    ("contract_signed_time", SignedTime),
+    ("contract_expired_time", ExpiredTime),
+    ("openid", OPENID),
+    ("contract_terminate_info", TERMINATE_INFO),
+];
+
+/// Entrusted deduction's contract, signed (ENTRUST.SIGN) or terminated (ENTRUST.TERMINATE,
+/// https://pay.weixin.qq.com/doc/v3/partner/4012160323): a direct merchant's members, or a
+/// partner's `sp_`/`sub_` ones.
+const ENTRUST_RESOURCE: &[(&str, Member)] = &[
+    ("mchid", Mchid),
+    ("contract_id", ContractId),
+    ("appid", APPID),
+    ("plan_id", Request(&["plan_id"])),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    (
+        "contract_display_account",
+        Request(&["contract_display_account"]),
+    ),
+    ("contract_state", CONTRACT_STATE),
+    ("contract_signed_time", SignedTime),
+    ("contract_expired_time", ExpiredTime),
+    ("openid", OPENID),
+    ("out_user_code", Request(&["out_user_code"])),
+    ("deduct_schedule", Request(&["deduct_schedule"])),
+    ("sp_mchid", PartnerMchid),
+    ("sp_appid", Request(&["sp_appid"])),
+    ("sub_mchid", Request(&["sub_mchid"])),
+    ("sub_appid", Request(&["sub_appid"])),
+    ("sp_openid", Request(&["sp_openid"])),
+    ("sub_openid", Request(&["sub_openid"])),
+    ("contract_terminate_info", TERMINATE_INFO),
+];
+
+/// Credit repayment's contract, signed (CREDIT_REPAYMENT.SIGN_CONTRACT) or terminated
+/// (CREDIT_REPAYMENT.TERMINATE_CONTRACT, https://pay.weixin.qq.com/doc/v3/partner/4016790583).
+const CREDIT_REPAYMENT_RESOURCE: &[(&str, Member)] = &[
+    ("sp_mchid", Mchid),
+    ("contract_id", ContractId),
+    ("plan_id", Request(&["plan_id"])),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    (
+        "display_name",
+        Request(&["display_name", "contract_display_account"]),
+    ),
+    (
+        "contract_state",
+        State("CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED"),
+    ),
+    ("contract_signed_time", SignedTime),
+    ("contract_terminated_time", TerminatedTime),
+    (
+        "contract_terminated_mode",
+        State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
+    ),
+    ("contract_termination_remark", TerminationRemark),
+    ("repayment_day", Request(&["repayment_day"])),
+    (
+        "repayment_amount_limit",
+        Request(&["repayment_amount_limit"]),
+    ),
+    ("appid", APPID),
+    ("openid", OPENID),
+];
+
 /// The cross-border contract's members, signed or terminated: "the content of termination
 /// notification is consistent with that of the notification after signing"
 /// (https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml).
-const CROSS_BORDER_RESOURCE: &[(&str, Source)] = &[
+const CROSS_BORDER_RESOURCE: &[(&str, Member)] = &[
     ("mchid", Mchid),
     ("out_contract_code", Request(&["out_contract_code"])),
     ("appid", APPID),
     ("openid", OPENID),
     ("contract_id", ContractId),
     ("plan_id", Request(&["plan_id"])),
-    ("operate_time", Now),
-    ("contract_expired_time", Expiry),
+    ("operate_time", OperateTime),
+    ("contract_expired_time", ExpiredTime),
     ("sp_mchid", PartnerMchid),
     ("sp_appid", Request(&["sp_appid"])),
     ("sub_mchid", Request(&["sub_mchid"])),
@@ -207,9 +216,59 @@ const CROSS_BORDER_RESOURCE: &[(&str, Source)] = &[
     ("sub_openid", Request(&["sub_openid"])),
 ];
 
+/// The entrusted-deduction termination, direct or partner (the page above).
+pub static ENTRUST_TERMINATED: Event = Event {
+    prefixes: &[],
+    retry_secs: &RETRY_SCHEDULE_SECS,
+    event_type: "ENTRUST.TERMINATE",
+    original_type: "entrust",
+    summary: "解约成功",
+    resource: ENTRUST_RESOURCE,
+};
+
+/// The insurance termination (the page above).
+pub static INSURANCE_TERMINATED: Event = Event {
+    prefixes: &[],
+    retry_secs: &RETRY_SCHEDULE_SECS,
+    event_type: "INSURANCE_ENTRUST.TERMINATE",
+    original_type: "insurance_entrust",
+    summary: "解约成功",
+    resource: INSURANCE_RESOURCE,
+};
+
+/// The combined deduction's termination: ECOMMERCE_ENTRUST.TERMINATE,
+/// https://pay.weixin.qq.com/doc/v3/partner/4012881605 (the signing page's schedule).
+pub static ECOMMERCE_TERMINATED: Event = Event {
+    prefixes: &[],
+    retry_secs: &COMBINE_PAPAY_RETRY_SECS,
+    event_type: "ECOMMERCE_ENTRUST.TERMINATE",
+    original_type: "ecommerce_entrust",
+    summary: "解约成功",
+    resource: &[
+        ("mchid", Mchid),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("appid", APPID),
+        ("openid", OPENID),
+        ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
+        ("operate_time", OperateTime),
+        ("attach", Request(&["attach"])),
+    ],
+};
+
+/// Credit repayment's termination (the page above), on its own schedule.
+pub static CREDIT_REPAYMENT_TERMINATED: Event = Event {
+    prefixes: &[],
+    retry_secs: &CREDIT_REPAYMENT_RETRY_SECS,
+    event_type: "CREDIT_REPAYMENT.TERMINATE_CONTRACT",
+    original_type: "credit_repayment",
+    summary: "解约成功",
+    resource: CREDIT_REPAYMENT_RESOURCE,
+};
+
 /// The cross-border termination notification (the same page).
 pub static CROSS_BORDER_TERMINATED: Event = Event {
-    prefixes: &["v3/global/papay/"],
+    prefixes: &[],
     retry_secs: &CROSS_BORDER_RETRY_SECS,
     event_type: "PAPAY.TERMINATE",
     original_type: "papay",
@@ -245,6 +304,12 @@ pub const COMBINE_PAPAY_RETRY_SECS: [u64; 29] = [
 /// and 20 retries (https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts-result-notification.html).
 pub const EDU_PAPAY_RETRY_SECS: [u64; 20] = [
     60, 60, 60, 60, 60, 60, 60, 60, 60, 60, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+];
+
+/// Credit repayment's termination: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒 ...
+/// 最大发送次数(15次)", 14 retries (https://pay.weixin.qq.com/doc/v3/partner/4016790583).
+pub const CREDIT_REPAYMENT_RETRY_SECS: [u64; 14] = [
+    10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300,
 ];
 
 /// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒":
@@ -347,13 +412,12 @@ pub fn beijing_rfc3339(unix: u64) -> String {
     )
 }
 
-/// Builds the signed notification for a signed session and delivers it in the background.
+/// Builds the signed notification about a contract and delivers it in the background.
 pub struct Dispatch<'a> {
     pub identity: Arc<Identity>,
-    /// The contract the notification is about.
-    pub contract_id: &'a str,
+    /// The contract the notification is about, as it is when the event happens.
+    pub contract: &'a Contract,
     pub event: &'static Event,
-    pub request: &'a Value,
     pub notify_url: String,
     /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
     pub retry_unit_ms: u64,
@@ -363,28 +427,12 @@ pub struct Dispatch<'a> {
 impl Dispatch<'_> {
     pub fn start(self) -> crate::error::Result<Arc<NotificationDelivery>> {
         let now = unix_now();
-        let contract_id = self.contract_id.to_owned();
-        let mut resource = Map::new();
-        for (name, source) in self.event.resource {
-            let value = match source {
-                Request(names) => match names.iter().find_map(|n| self.request.get(*n)) {
-                    Some(v) => v.clone(),
-                    None => continue,
-                },
-                Mchid => self.identity.mchid.clone().into(),
-                PartnerMchid if self.request.get("sub_mchid").is_some() => {
-                    self.identity.mchid.clone().into()
-                }
-                PartnerMchid => continue,
-                ContractId => contract_id.clone().into(),
-                Now => beijing_rfc3339(now).into(),
-                Expiry => beijing_rfc3339(now + 10 * 365 * 86_400).into(),
-                Fixed(v) => (*v).into(),
-            };
-            resource.insert((*name).to_owned(), value);
-        }
+        let contract_id = self.contract.id.clone();
+        let resource = Value::Object(
+            self.contract
+                .members(self.event.resource, &self.identity.mchid),
+        );
         let id = uuid_like();
-        let resource = Value::Object(resource);
         let body = Outgoing {
             id: &id,
             create_time: &beijing_rfc3339(now),

@@ -1,7 +1,7 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
 use super::Authorization;
-use super::contracts::{self, Act, Call, Contract, Family};
+use super::contracts::{self, Act, Answer, Call, Contract, Family};
 use super::decryption::decrypt_fields;
 use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
@@ -32,7 +32,9 @@ pub struct Session {
     pub endpoint: &'static str,
     pub request: Value,
     pub expires: Instant,
-    /// The signing-result notification, once the session was signed.
+    /// The contract it became, once signed.
+    pub contract_id: Option<String>,
+    /// The signing-result notification, once signed where the family sends one.
     pub delivery: Option<Arc<NotificationDelivery>>,
     /// What the signing page's forms must post back, so that a stray request cannot sign.
     pub token: String,
@@ -582,6 +584,7 @@ impl State {
             endpoint: endpoint.path,
             request,
             expires: Instant::now() + Duration::from_secs(u64::from(endpoint.session_minutes) * 60),
+            contract_id: None,
             delivery: None,
             token: random_hex(16).to_lowercase(),
             cancelled: false,
@@ -649,39 +652,48 @@ impl State {
         }
         let endpoint = endpoints::find(session.endpoint)
             .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
-        let event = event_for(endpoint.path).ok_or_else(|| {
-            Refusal::new(
-                409,
-                "NOT_SUPPORTED",
-                format!(
-                    "WeChat Pay documents no signing notification for {}; query the contract instead",
-                    endpoint.path
-                ),
-            )
-        })?;
         let url = notify_url_override
             .map(str::to_owned)
-            .or_else(|| notify_url(endpoint.request, &session.request))
-            .ok_or_else(|| {
-                Refusal::new(
-                    400,
-                    "PARAM_ERROR",
-                    "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
-                )
-            })?;
-        let contract_id = format!("2026{}", random_hex(12));
-        let delivery = self.notify(event, &contract_id, &session.request, url)?;
-        let view = delivery.to_json();
+            .or_else(|| notify_url(endpoint.request, &session.request));
         let contract = Contract {
-            id: contract_id,
+            id: format!("2026{}", random_hex(12)),
             endpoint: session.endpoint,
             request: session.request.clone(),
             signed_at: unix_now(),
             terminated: None,
-            notify_url: delivery.notify_url.clone(),
+            notify_url: url,
             termination: None,
         };
-        session.delivery = Some(delivery);
+        let view = match event_for(endpoint.path) {
+            Some(event) => {
+                let url = contract.notify_url.clone().ok_or_else(|| {
+                    Refusal::new(
+                        400,
+                        "PARAM_ERROR",
+                        "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
+                    )
+                })?;
+                let delivery = self.notify(event, &contract, url)?;
+                let view = delivery.to_json();
+                session.delivery = Some(delivery);
+                view
+            }
+            // Signed, with nothing sent: the merchant learns of it by querying the contract.
+            None => json!({
+                "id": null,
+                "event_type": null,
+                "notify_url": null,
+                "contract_id": contract.id,
+                "retry_secs": [],
+                "state": "none",
+                "attempts": [],
+                "note": format!(
+                    "WeChat Pay documents no signing notification for {}; query the contract",
+                    endpoint.path
+                ),
+            }),
+        };
+        session.contract_id = Some(contract.id.clone());
         drop(sessions);
         self.contracts
             .lock()
@@ -690,20 +702,18 @@ impl State {
         Ok(view)
     }
 
-    /// Sends `event` about contract `contract_id` (made from `request`) to `url`, in the
-    /// background, on the event's retry schedule.
+    /// Sends `event` about `contract` to `url`, in the background, on the event's retry
+    /// schedule.
     fn notify(
         &self,
         event: &'static super::notify::Event,
-        contract_id: &str,
-        request: &Value,
+        contract: &Contract,
         url: String,
     ) -> std::result::Result<Arc<NotificationDelivery>, Refusal> {
         Dispatch {
             identity: Arc::clone(&self.identity),
-            contract_id,
+            contract,
             event,
-            request,
             notify_url: url,
             retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
             stopping: Arc::clone(&self.stopping),
@@ -746,13 +756,39 @@ impl State {
             })?
         };
         let mchid = self.identity.mchid.as_str();
+        let listing = matches!(call.act, Act::List { .. });
+        // A list's status filters; every other member the call names must be the contract's.
+        let matched = |name: &&&str| !(listing && **name == contracts::LIST_STATUS);
+        for name in call.body {
+            if !body
+                .get(name)
+                .is_some_and(|v| v.is_string() || v.is_number())
+            {
+                return Err(Refusal::param_error(
+                    name,
+                    body.get(name).cloned().unwrap_or(Value::Null),
+                    format!("{name} is required in the body ({})", call.page),
+                    "body",
+                ));
+            }
+        }
+        let in_body = |name: &str| match body.get(name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
         let identifies = |c: &Contract| {
             c.family().is_some_and(|f| std::ptr::eq(f, family))
                 && identified.iter().all(|(n, v)| c.has(family, n, v, mchid))
                 && call
                     .query
                     .iter()
+                    .filter(matched)
                     .all(|n| queried(n).is_some_and(|v| c.has(family, n, v, mchid)))
+                && call
+                    .body
+                    .iter()
+                    .all(|n| in_body(n).is_some_and(|v| c.has(family, n, &v, mchid)))
         };
         let not_found = || {
             Refusal::new(
@@ -771,17 +807,17 @@ impl State {
                 .find(|c| identifies(c))
                 .ok_or_else(not_found)?
                 .view(family, mchid),
-            Act::List => {
-                let terminated = queried("contract_status") == Some("DELETE");
+            Act::List { links } => {
+                let status = queried(contracts::LIST_STATUS);
                 let listed: Vec<Value> = held
                     .iter()
-                    .filter(|c| identifies(c) && c.terminated.is_some() == terminated)
+                    .filter(|c| identifies(c) && contracts::listed(status, c.terminated.is_some()))
                     .map(|c| c.view(family, mchid))
                     .collect();
                 if listed.is_empty() {
                     return Err(not_found());
                 }
-                contracts::list_answer(listed)
+                contracts::list_answer(listed, links.then_some(request.target.as_str()))
             }
             Act::Terminate { remark, answer } => {
                 let contract = held
@@ -810,22 +846,24 @@ impl State {
                     ));
                 }
                 contract.terminated = Some((unix_now(), remark));
-                if let Some(event) = family.terminated {
-                    let url = contract.notify_url.clone();
-                    contract.termination =
-                        Some(self.notify(event, &contract.id, &contract.request, url)?);
-                }
-                if answer.is_empty() {
-                    drop(held);
-                    return self.signed(204, Vec::new(), None);
+                if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
+                    contract.termination = Some(self.notify(event, contract, url)?);
                 }
                 let view = contract.view(family, mchid);
-                Value::Object(
-                    answer
-                        .iter()
-                        .filter_map(|n| Some(((*n).to_owned(), view.get(*n)?.clone())))
-                        .collect(),
-                )
+                match answer {
+                    Answer::NoContent => {
+                        drop(held);
+                        return self.signed(204, Vec::new(), None);
+                    }
+                    Answer::Members(names) => Value::Object(
+                        names
+                            .iter()
+                            .filter_map(|n| Some(((*n).to_owned(), view.get(*n)?.clone())))
+                            .collect(),
+                    ),
+                    Answer::Contract => view,
+                    Answer::Wrapped(name) => json!({ name: view }),
+                }
             }
         };
         drop(held);
@@ -889,6 +927,7 @@ impl State {
             "endpoint": session.endpoint,
             "request": session.request,
             "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
+            "contract_id": session.contract_id,
             "notification": session.delivery.as_deref().map(NotificationDelivery::to_json),
             "cancelled": session.cancelled,
         });
@@ -909,7 +948,7 @@ impl State {
             .unwrap_or("签约");
         let state = if session.cancelled {
             signing_page::State::Cancelled
-        } else if session.delivery.is_some() {
+        } else if session.contract_id.is_some() {
             signing_page::State::Signed {
                 returns: return_of(
                     session.endpoint,
@@ -1098,7 +1137,7 @@ fn unsigned<'a>(
                 format!("no valid pre-sign session {id}"),
             )
         })?;
-    if session.delivery.is_some() {
+    if session.contract_id.is_some() {
         return Err(Refusal::new(
             409,
             "CONTRACT_EXISTS",
