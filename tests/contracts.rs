@@ -618,6 +618,31 @@ fn a_campus_contract_is_queried_listed_and_terminated() {
     );
 }
 
+/// E-commerce individual payees: the authorization is found by the application number and the
+/// mini program's appid, AUTHORIZED, its id the signed contract's.
+/// https://pay.weixin.qq.com/doc/v3/partner/4015851492
+#[test]
+fn an_individual_payee_authorization_is_found_by_its_code() {
+    let fx = common::sandbox();
+    let merchant = notify_endpoint();
+    let (_, id) = signed(
+        &fx,
+        "v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
+        json!({ "out_contract_code": "APPLYMENT_0001" }),
+        &merchant,
+    );
+    let client = fx.client();
+    let path = "/v3/ecommerce/individual-contracts/out-contract-code/APPLYMENT_0001";
+    let found = get(&client, &format!("{path}?appid=wxd678efh567h23787")).expect("found");
+    assert_eq!(found["individual_auth_id"], id.as_str());
+    assert_eq!(found["auth_state"], "AUTHORIZED");
+    assert_eq!(found["individual_openid"], "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o");
+    not_found(
+        get(&client, &format!("{path}?appid=wx0000000000000000")),
+        "RESOURCE_NOT_EXISTS",
+    );
+}
+
 /// One family's life for tests/lifecycle/: how to sign one (the endpoint and what to change in
 /// its example, given a name unique to the run) and the calls, given that name and the
 /// contract's id: the query, the termination (method, path, body), the query after it and what

@@ -76,6 +76,23 @@ pub enum Answer {
     Wrapped(&'static str),
 }
 
+impl Answer {
+    /// What a termination answers, given the contract as a query answers it: `None` for 204.
+    pub fn render(self, view: Value) -> Option<Value> {
+        match self {
+            Answer::NoContent => None,
+            Answer::Members(names) => Some(Value::Object(
+                names
+                    .iter()
+                    .filter_map(|n| Some(((*n).to_owned(), view.get(*n)?.clone())))
+                    .collect(),
+            )),
+            Answer::Contract => Some(view),
+            Answer::Wrapped(name) => Some(json!({ name: view })),
+        }
+    }
+}
+
 /// One call a page documents on a contract.
 #[derive(Debug)]
 pub struct Call {
@@ -105,8 +122,8 @@ pub struct Family {
 }
 
 use Member::{
-    ContractId, ExpiredTime, Fixed, Mchid, Object, PartnerMchid, Request, RequestInteger,
-    SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
+    ContractId, ExpiredTime, Fixed, Mchid, Object, OperateTime, PartnerMchid, Request,
+    RequestInteger, SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
 };
 
 /// `contract_terminate_info` of the entrusted-deduction pages: how, when and why, once
@@ -384,6 +401,24 @@ pub static FAMILIES: &[Family] = &[
         terminated: Some(&notify::CREDIT_REPAYMENT_TERMINATED),
     },
     Family {
+        // E-commerce individual payees: the authorization the user signed, by the platform's
+        // application number. Its real-name result (an access token) is not modelled.
+        prefixes: &["v3/ecommerce/individual-contracts/"],
+        calls: &[query(
+            "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
+            &["appid"],
+            "https://pay.weixin.qq.com/doc/v3/partner/4015851492",
+        )],
+        members: &[
+            ("individual_auth_id", ContractId),
+            ("signed_time", SignedTime),
+            ("auth_state", State("AUTHORIZED", "UNAUTHORIZED")),
+            ("individual_openid", Request(&["openid"])),
+        ],
+        not_found: "RESOURCE_NOT_EXISTS",
+        terminated: None,
+    },
+    Family {
         // Password-free payment: the same calls for merchants
         // (https://pay.weixin.qq.com/doc/v3/merchant/4012472855 and
         // https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
@@ -563,7 +598,7 @@ impl Contract {
             ),
             SignedTime => Some(notify::beijing_rfc3339(self.signed_at).into()),
             ExpiredTime => Some(notify::beijing_rfc3339(self.signed_at + 10 * 365 * 86_400).into()),
-            Member::OperateTime => Some(
+            OperateTime => Some(
                 notify::beijing_rfc3339(terminated.map_or(self.signed_at, |(at, _)| *at)).into(),
             ),
             TerminatedTime => terminated.map(|(at, _)| notify::beijing_rfc3339(*at).into()),
@@ -587,9 +622,10 @@ impl Contract {
         Value::Object(self.members(family.members, mchid))
     }
 
-    /// Whether the contract has `value` as its member `name`, at the top of the family's answer
-    /// or in one of its objects (numbers and strings compare by their text: a plan id is a
-    /// number in some requests and always text in a path).
+    /// Whether the contract has `value` as its member `name`: at the top of the family's answer
+    /// or in one of its objects, else in the pre-sign request (a page's answer need not repeat
+    /// what its path names). Numbers and strings compare by their text: a plan id is a number in
+    /// some requests and always text in a path.
     pub fn has(&self, family: &Family, name: &str, value: &str, mchid: &str) -> bool {
         fn find<'a>(members: &'a [(&'static str, Member)], name: &str) -> Option<&'a Member> {
             members.iter().find_map(|(n, source)| match source {
@@ -598,7 +634,11 @@ impl Contract {
                 _ => None,
             })
         }
-        match find(family.members, name).and_then(|source| self.value(source, mchid)) {
+        let found = match find(family.members, name) {
+            Some(source) => self.value(source, mchid),
+            None => self.request.get(name).cloned(),
+        };
+        match found {
             Some(Value::String(s)) => s == value,
             Some(Value::Number(n)) => n.to_string() == value,
             _ => false,

@@ -1,7 +1,7 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
 use super::Authorization;
-use super::contracts::{self, Act, Answer, Call, Contract, Family};
+use super::contracts::{self, Act, Call, Contract, Family};
 use super::decryption::decrypt_fields;
 use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
@@ -722,8 +722,8 @@ impl State {
         .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))
     }
 
-    /// A call a family's page documents on a contract: its query members checked, the contract
-    /// found by the members its path and query name, then queried, listed or terminated.
+    /// A call a family's page documents on a contract: what it names checked, the contract
+    /// found by those members, then queried, listed or terminated.
     fn contract_call(
         &self,
         family: &'static Family,
@@ -731,65 +731,8 @@ impl State {
         identified: &[(&'static str, String)],
         request: &Request,
     ) -> std::result::Result<Reply, Refusal> {
-        let query = contracts::query_members(request.target.split_once('?').map_or("", |(_, q)| q));
-        let queried = |name: &str| {
-            query
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, v)| v.as_str())
-        };
-        for name in call.query {
-            if queried(name).is_none() {
-                return Err(Refusal::param_error(
-                    name,
-                    Value::Null,
-                    format!("{name} is required in the query ({})", call.page),
-                    "query",
-                ));
-            }
-        }
-        let body: Value = if request.body.is_empty() {
-            json!({})
-        } else {
-            serde_json::from_slice(&request.body).map_err(|e| {
-                Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
-            })?
-        };
+        let named = Naming::read(family, call, identified, request)?;
         let mchid = self.identity.mchid.as_str();
-        let listing = matches!(call.act, Act::List { .. });
-        // A list's status filters; every other member the call names must be the contract's.
-        let matched = |name: &&&str| !(listing && **name == contracts::LIST_STATUS);
-        for name in call.body {
-            if !body
-                .get(name)
-                .is_some_and(|v| v.is_string() || v.is_number())
-            {
-                return Err(Refusal::param_error(
-                    name,
-                    body.get(name).cloned().unwrap_or(Value::Null),
-                    format!("{name} is required in the body ({})", call.page),
-                    "body",
-                ));
-            }
-        }
-        let in_body = |name: &str| match body.get(name) {
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(Value::Number(n)) => Some(n.to_string()),
-            _ => None,
-        };
-        let identifies = |c: &Contract| {
-            c.family().is_some_and(|f| std::ptr::eq(f, family))
-                && identified.iter().all(|(n, v)| c.has(family, n, v, mchid))
-                && call
-                    .query
-                    .iter()
-                    .filter(matched)
-                    .all(|n| queried(n).is_some_and(|v| c.has(family, n, v, mchid)))
-                && call
-                    .body
-                    .iter()
-                    .all(|n| in_body(n).is_some_and(|v| c.has(family, n, &v, mchid)))
-        };
         let not_found = || {
             Refusal::new(
                 404,
@@ -802,42 +745,36 @@ impl State {
             .lock()
             .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
         let answer = match call.act {
-            Act::Query => held
-                .iter()
-                .find(|c| identifies(c))
-                .ok_or_else(not_found)?
-                .view(family, mchid),
+            Act::Query => Some(
+                held.iter()
+                    .find(|c| named.identifies(c, mchid))
+                    .ok_or_else(not_found)?
+                    .view(family, mchid),
+            ),
             Act::List { links } => {
-                let status = queried(contracts::LIST_STATUS);
+                let status = named.queried(contracts::LIST_STATUS);
                 let listed: Vec<Value> = held
                     .iter()
-                    .filter(|c| identifies(c) && contracts::listed(status, c.terminated.is_some()))
+                    .filter(|c| {
+                        named.identifies(c, mchid)
+                            && contracts::listed(status, c.terminated.is_some())
+                    })
                     .map(|c| c.view(family, mchid))
                     .collect();
                 if listed.is_empty() {
                     return Err(not_found());
                 }
-                contracts::list_answer(listed, links.then_some(request.target.as_str()))
+                Some(contracts::list_answer(
+                    listed,
+                    links.then_some(request.target.as_str()),
+                ))
             }
             Act::Terminate { remark, answer } => {
                 let contract = held
                     .iter_mut()
-                    .find(|c| identifies(c))
+                    .find(|c| named.identifies(c, mchid))
                     .ok_or_else(not_found)?;
-                let remark = match remark {
-                    Some(name) => match body.get(name).and_then(Value::as_str) {
-                        Some(text) if !text.is_empty() => Some(text.to_owned()),
-                        _ => {
-                            return Err(Refusal::param_error(
-                                name,
-                                body.get(name).cloned().unwrap_or(Value::Null),
-                                format!("{name} is required ({})", call.page),
-                                "body",
-                            ));
-                        }
-                    },
-                    None => None,
-                };
+                let remark = remark.map(|name| named.remark(name)).transpose()?;
                 if contract.terminated.is_some() {
                     return Err(Refusal::new(
                         400,
@@ -849,25 +786,14 @@ impl State {
                 if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
                     contract.termination = Some(self.notify(event, contract, url)?);
                 }
-                let view = contract.view(family, mchid);
-                match answer {
-                    Answer::NoContent => {
-                        drop(held);
-                        return self.signed(204, Vec::new(), None);
-                    }
-                    Answer::Members(names) => Value::Object(
-                        names
-                            .iter()
-                            .filter_map(|n| Some(((*n).to_owned(), view.get(*n)?.clone())))
-                            .collect(),
-                    ),
-                    Answer::Contract => view,
-                    Answer::Wrapped(name) => json!({ name: view }),
-                }
+                answer.render(contract.view(family, mchid))
             }
         };
         drop(held);
-        self.signed_answer(answer.to_string().into_bytes(), None)
+        match answer {
+            Some(answer) => self.signed_answer(answer.to_string().into_bytes(), None),
+            None => self.signed(204, Vec::new(), None),
+        }
     }
 
     /// `GET /v3/certificates`: the platform certificates, each encrypted with the APIv3 key. A
@@ -1118,6 +1044,116 @@ impl State {
             body,
             headers,
         })
+    }
+}
+
+/// What a call on a contract names: its path's `{name}` segments, its query and its JSON body,
+/// with the members its page requires present.
+struct Naming<'a> {
+    family: &'static Family,
+    call: &'static Call,
+    identified: &'a [(&'static str, String)],
+    query: Vec<(String, String)>,
+    body: Value,
+}
+
+impl<'a> Naming<'a> {
+    fn read(
+        family: &'static Family,
+        call: &'static Call,
+        identified: &'a [(&'static str, String)],
+        request: &Request,
+    ) -> std::result::Result<Self, Refusal> {
+        let query = contracts::query_members(request.target.split_once('?').map_or("", |(_, q)| q));
+        let body: Value = if request.body.is_empty() {
+            json!({})
+        } else {
+            serde_json::from_slice(&request.body).map_err(|e| {
+                Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
+            })?
+        };
+        let named = Naming {
+            family,
+            call,
+            identified,
+            query,
+            body,
+        };
+        for name in call.query {
+            if named.queried(name).is_none() {
+                return Err(Refusal::param_error(
+                    name,
+                    Value::Null,
+                    format!("{name} is required in the query ({})", call.page),
+                    "query",
+                ));
+            }
+        }
+        for name in call.body {
+            if named.in_body(name).is_none() {
+                return Err(Refusal::param_error(
+                    name,
+                    named.body.get(name).cloned().unwrap_or(Value::Null),
+                    format!("{name} is required in the body ({})", call.page),
+                    "body",
+                ));
+            }
+        }
+        Ok(named)
+    }
+
+    fn queried(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A body member that names a contract, as text (a plan id may be a number).
+    fn in_body(&self, name: &str) -> Option<String> {
+        match self.body.get(name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Whether `contract` is the family's and has every member the call names (a list's
+    /// status filters, it is not matched).
+    fn identifies(&self, contract: &Contract, mchid: &str) -> bool {
+        let family = self.family;
+        let listing = matches!(self.call.act, Act::List { .. });
+        contract.family().is_some_and(|f| std::ptr::eq(f, family))
+            && self
+                .identified
+                .iter()
+                .all(|(n, v)| contract.has(family, n, v, mchid))
+            && self
+                .call
+                .query
+                .iter()
+                .filter(|n| !(listing && **n == contracts::LIST_STATUS))
+                .all(|n| {
+                    self.queried(n)
+                        .is_some_and(|v| contract.has(family, n, v, mchid))
+                })
+            && self.call.body.iter().all(|n| {
+                self.in_body(n)
+                    .is_some_and(|v| contract.has(family, n, &v, mchid))
+            })
+    }
+
+    /// The termination remark the page requires in body member `name`.
+    fn remark(&self, name: &str) -> std::result::Result<String, Refusal> {
+        match self.body.get(name).and_then(Value::as_str) {
+            Some(text) if !text.is_empty() => Ok(text.to_owned()),
+            _ => Err(Refusal::param_error(
+                name,
+                self.body.get(name).cloned().unwrap_or(Value::Null),
+                format!("{name} is required ({})", self.call.page),
+                "body",
+            )),
+        }
     }
 }
 
