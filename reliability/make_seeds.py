@@ -212,6 +212,23 @@ def http_seeds():
     write(t, "nothing.bin", b"\x01")
 
 
+def proxy_seeds():
+    t = "proxy_connect"
+    token = '{"presign_token":"ab4Ty7mDb5NWgTTAAAAAA","contract_id":null}'
+    answer = ("\x00HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+              f"Content-Length: {len(token)}\r\nRequest-ID: 08F5B8C2-0\r\n\r\n{token}").encode()
+    tunnel = b"\n\n\n"
+    write(t, "established_signed_200.bin", b"HTTP/1.1 200 Connection established\r\n\r\n" + tunnel + answer)
+    write(t, "established_http10.bin", b"HTTP/1.0 200 Connection established\r\nProxy-Agent: tinyproxy/1.11.1\r\n\r\n" + tunnel + answer)
+    write(t, "established_then_closed.bin", b"HTTP/1.1 200 OK\r\n\r\n" + tunnel)
+    write(t, "auth_required_407.bin", b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm=\"squid\"\r\nContent-Length: 0\r\n\r\n" + tunnel)
+    write(t, "forbidden_403.bin", b"HTTP/1.1 403 Forbidden\r\nContent-Type: text/html\r\nContent-Length: 9\r\n\r\nForbidden" + tunnel)
+    write(t, "bad_gateway_502.bin", b"HTTP/1.1 502 Bad Gateway\r\n\r\n" + tunnel)
+    write(t, "truncated_head.bin", b"HTTP/1.1 200 Conn" + tunnel)
+    write(t, "garbage.bin", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03" + tunnel)
+    write(t, "nothing.bin", b"")
+
+
 def notification_seeds():
     t = "notification"
     headers = j(GO_HEADERS)
@@ -288,6 +305,7 @@ def main():
     request_seeds(endpoints)
     response_seeds()
     http_seeds()
+    proxy_seeds()
     notification_seeds()
     c_abi_seeds(endpoints)
     for d in sorted(CORPUS.iterdir()):

@@ -220,17 +220,61 @@ impl Client {
     }
 
     pub fn new(config: Config) -> Client {
+        let transport = Transport::new(
+            config.connect_timeout,
+            config.timeout,
+            &config.extra_ca_certificates,
+            config.proxy.as_ref(),
+        );
+        Client::with_transport(config, transport)
+    }
+
+    /// A client whose connections are made in memory, reading the answer last given to
+    /// [`crate::fuzzing::script`]: the fuzz targets' way to feed answers in-process.
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    pub fn scripted(config: Config) -> Client {
+        let transport = Transport::scripted(
+            config.connect_timeout,
+            config.timeout,
+            config.proxy.as_ref(),
+        );
+        Client::with_transport(config, transport)
+    }
+
+    /// The answer path alone, for the fuzz targets: `answer` is what the far end sends to a
+    /// request (a proxy's CONNECT answer first when the client has a proxy), read by the
+    /// transport and turned into a response or an error as a call's answer is: status, WeChat
+    /// errors, verification. The request is the education pre-sign's, sent unsigned: signing is
+    /// what the other targets reach, and it would cost each input an RSA signature.
+    #[cfg(feature = "fuzzing")]
+    #[doc(hidden)]
+    pub fn answer_scripted(&self, answer: Vec<u8>) -> Result<Response> {
+        crate::transport::scripted::script(answer);
+        let deadline = Instant::now() + self.timeout;
+        let headers = [
+            ("Accept", "application/json"),
+            ("User-Agent", self.user_agent.as_str()),
+            ("Content-Type", "application/json"),
+        ];
+        let target = "/v3/edu-papay/contracts/presign";
+        let base = &self.base_url;
+        let (sent, _) =
+            self.transport
+                .send(Method::Post, base, target, &headers, Some(b"{}"), deadline);
+        match sent {
+            Ok(answer) => self.accept(answer, base, None, Check::Configured, deadline),
+            Err(f) => Err(tried(f.into_error(), base, None)),
+        }
+    }
+
+    fn with_transport(config: Config, transport: Transport) -> Client {
         let user_agent = match &config.user_agent {
             Some(extra) => format!("{} {extra}", library_user_agent()),
             None => library_user_agent(),
         };
         Client {
-            transport: Transport::new(
-                config.connect_timeout,
-                config.timeout,
-                &config.extra_ca_certificates,
-                config.proxy.as_ref(),
-            ),
+            transport,
             signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
             verifier: RwLock::new(Arc::new(Verifier::new(
                 config.wechatpay_public_key,

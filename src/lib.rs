@@ -26,6 +26,13 @@ pub mod sandbox;
 pub mod schema;
 pub mod signing;
 pub mod tls;
+/// The fuzz targets' in-process transport (the `fuzzing` feature): [`Client::scripted`] makes a
+/// client whose connections read what [`fuzzing::script`] gave them.
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing {
+    pub use crate::transport::scripted::{script, written};
+}
 pub mod transport;
 pub mod url;
 pub mod validation;

@@ -143,6 +143,24 @@ pub struct Transport {
     proxy: Option<String>,
 }
 
+/// ureq's configuration for a client's agent.
+fn agent_config(proxy: Option<&Proxy>) -> AgentConfig {
+    AgentConfig::builder()
+        // WeChat Pay never redirects API calls, and a payment client must not pick up a
+        // proxy from the environment behind its caller's back: only the configured one.
+        .max_redirects(0)
+        .proxy(proxy.map(Proxy::to_ureq))
+        // Non-2xx answers carry WeChat's error body; they are answers, not failures.
+        .http_status_as_error(false)
+        .max_response_header_size(MAX_HEAD_BYTES)
+        .input_buffer_size(2 * MAX_HEAD_BYTES)
+        .output_buffer_size(MAX_HEAD_BYTES)
+        .max_idle_connections(2 * IDLE_PER_HOST)
+        .max_idle_connections_per_host(IDLE_PER_HOST)
+        .max_idle_age(IDLE_AGE)
+        .build()
+}
+
 impl Transport {
     /// `extra_roots` (DER) are trusted for https in addition to the system roots and Mozilla's
     /// (webpki-root-certs). Certificate verification is always on: nothing here or in the
@@ -153,20 +171,7 @@ impl Transport {
         extra_roots: &[Vec<u8>],
         proxy: Option<&Proxy>,
     ) -> Self {
-        let config = AgentConfig::builder()
-            // WeChat Pay never redirects API calls, and a payment client must not pick up a
-            // proxy from the environment behind its caller's back: only the configured one.
-            .max_redirects(0)
-            .proxy(proxy.map(Proxy::to_ureq))
-            // Non-2xx answers carry WeChat's error body; they are answers, not failures.
-            .http_status_as_error(false)
-            .max_response_header_size(MAX_HEAD_BYTES)
-            .input_buffer_size(2 * MAX_HEAD_BYTES)
-            .output_buffer_size(MAX_HEAD_BYTES)
-            .max_idle_connections(2 * IDLE_PER_HOST)
-            .max_idle_connections_per_host(IDLE_PER_HOST)
-            .max_idle_age(IDLE_AGE)
-            .build();
+        let config = agent_config(proxy);
         // The connection phases, each marking its failures (the proxy's tunnel when there is
         // one, TCP, then TLS for https). On top, the head and body of a request leave in one
         // write.
@@ -177,6 +182,21 @@ impl Transport {
                 .chain(Coalescing);
         Transport {
             agent: Agent::with_parts(config, connector, Lookup::default()),
+            connect_timeout,
+            timeout,
+            proxy: proxy.map(Proxy::address),
+        }
+    }
+
+    /// A transport whose connections are made in memory (see [`scripted`]), through `proxy`'s
+    /// CONNECT when one is given: everything above the connection runs as in [`Transport::new`].
+    #[cfg(feature = "fuzzing")]
+    pub fn scripted(connect_timeout: Duration, timeout: Duration, proxy: Option<&Proxy>) -> Self {
+        let connector =
+            ().chain(Phased(Phase::Proxy, ConnectProxyConnector::default()))
+                .chain(scripted::Connect);
+        Transport {
+            agent: Agent::with_parts(agent_config(proxy), connector, Lookup::default()),
             connect_timeout,
             timeout,
             proxy: proxy.map(Proxy::address),
@@ -798,4 +818,96 @@ impl Resolver for Lookup {
 
 fn body_too_large() -> String {
     format!("the answer body is larger than {MAX_BODY_BYTES} bytes; refusing to read it")
+}
+
+/// Connections made in memory, for the fuzz targets (the `fuzzing` feature, never in a build
+/// users get): each reads the bytes last given to [`script`] as everything the far end sends
+/// (a proxy's CONNECT answer and then WeChat Pay's, or WeChat Pay's alone), then the end of the
+/// stream, and keeps what the client wrote for [`written`]. ureq parses those bytes as it parses
+/// a socket's, and everything above it runs as in production, without a socket per input.
+#[cfg(feature = "fuzzing")]
+pub mod scripted {
+    use super::{Buffers, ConnectionDetails, Connector, LazyBuffers, NextTimeout, Socket};
+    use std::cell::RefCell;
+
+    thread_local! {
+        static ANSWER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+        static WRITTEN: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// What the next connection's far end sends; forgets what earlier connections wrote.
+    pub fn script(answer: Vec<u8>) {
+        ANSWER.with(|a| *a.borrow_mut() = answer);
+        WRITTEN.with(|w| w.borrow_mut().clear());
+    }
+
+    /// Everything the client wrote since the last [`script`].
+    pub fn written() -> Vec<u8> {
+        WRITTEN.with(|w| w.borrow().clone())
+    }
+
+    /// Makes a [`Memory`] connection, or passes on the one the chain made (a proxy's tunnel).
+    #[derive(Debug)]
+    pub struct Connect;
+
+    impl<In: Socket> Connector<In> for Connect {
+        type Out = Box<dyn Socket>;
+
+        fn connect(
+            &self,
+            details: &ConnectionDetails,
+            chained: Option<In>,
+        ) -> Result<Option<Self::Out>, ureq::Error> {
+            Ok(Some(match chained {
+                Some(tunnel) => Box::new(tunnel),
+                None => Box::new(Memory {
+                    buffers: LazyBuffers::new(
+                        details.config.input_buffer_size(),
+                        details.config.output_buffer_size(),
+                    ),
+                    answer: ANSWER.with(|a| std::mem::take(&mut *a.borrow_mut())),
+                    at: 0,
+                }),
+            }))
+        }
+    }
+
+    #[derive(Debug)]
+    struct Memory {
+        buffers: LazyBuffers,
+        answer: Vec<u8>,
+        /// How much of `answer` was read.
+        at: usize,
+    }
+
+    impl Socket for Memory {
+        fn buffers(&mut self) -> &mut dyn Buffers {
+            &mut self.buffers
+        }
+
+        fn transmit_output(
+            &mut self,
+            amount: usize,
+            _timeout: NextTimeout,
+        ) -> Result<(), ureq::Error> {
+            let output = &self.buffers.output()[..amount];
+            WRITTEN.with(|w| w.borrow_mut().extend_from_slice(output));
+            Ok(())
+        }
+
+        fn await_input(&mut self, _timeout: NextTimeout) -> Result<bool, ureq::Error> {
+            let rest = &self.answer[self.at..];
+            let room = self.buffers.input_append_buf();
+            let n = rest.len().min(room.len());
+            room[..n].copy_from_slice(&rest[..n]);
+            self.buffers.input_appended(n);
+            self.at += n;
+            Ok(n > 0)
+        }
+
+        /// Never pooled: each call reads its own script.
+        fn is_open(&mut self) -> bool {
+            false
+        }
+    }
 }

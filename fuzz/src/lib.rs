@@ -161,3 +161,81 @@ pub fn split_once<'a>(data: &'a [u8], sep: &[u8]) -> (&'a [u8], &'a [u8]) {
         None => (data, &[]),
     }
 }
+
+/// The endpoint the HTTP answer targets call: its example is a valid request.
+pub const EDU: &str = "v3/edu-papay/contracts/presign";
+
+/// The HTTP answer an `http_answer` input stands for. The first byte holds flags: with bit 0
+/// the rest is the answer as it is; without it, the rest is a head and a body split at the first
+/// blank line (`\r\n\r\n`), and the `Wechatpay-*` headers signed over the body with the Go key
+/// at the current minute are added to the head, as WeChat Pay does, so that the fuzzer reaches
+/// what happens after verification. `None` for an empty input.
+pub fn answer_of(data: &[u8]) -> Option<Vec<u8>> {
+    let (&flags, rest) = data.split_first()?;
+    if flags & 1 == 1 {
+        return Some(rest.to_vec());
+    }
+    let (head, body) = split_once(rest, b"\r\n\r\n");
+    // The minute, well inside the five minutes verification allows, so that a body seen in the
+    // last minute is not signed again: an RSA signature is most of an input's cost.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let timestamp = (now - now % 60).to_string();
+    let nonce = "fuzznonce0123456789abcdefghijklm";
+    thread_local! {
+        static SIGNED: std::cell::RefCell<std::collections::HashMap<(String, Vec<u8>), String>> =
+            std::cell::RefCell::default();
+    }
+    let signature = SIGNED.with(|signed| {
+        let mut signed = signed.borrow_mut();
+        if signed.len() > 4096 {
+            signed.clear();
+        }
+        signed
+            .entry((timestamp.clone(), body.to_vec()))
+            .or_insert_with(|| sign(&timestamp, nonce, body))
+            .clone()
+    });
+    let mut answer = head.to_vec();
+    for (name, value) in [
+        ("Wechatpay-Timestamp", timestamp.clone()),
+        ("Wechatpay-Nonce", nonce.to_owned()),
+        ("Wechatpay-Serial", GO_SERIAL.to_owned()),
+        ("Wechatpay-Signature", signature),
+    ] {
+        answer.extend_from_slice(format!("\r\n{name}: {value}").as_bytes());
+    }
+    answer.extend_from_slice(b"\r\n\r\n");
+    answer.extend_from_slice(body);
+    Some(answer)
+}
+
+/// What a call's result must satisfy whatever the far end sent: a success is a 2xx whose
+/// envelope renders as JSON; an error is well formed (see [`check_error`]), of a kind an answer
+/// can cause, a non-2xx status for an API error; and it says the request may have reached the
+/// server exactly when the request was written (`sent`): not sent means not received, and a
+/// request that went out is never reported as safe to resend.
+pub fn check_answered(result: Result<wxpresign::Response, Error>, sent: bool) {
+    match result {
+        Ok(response) => {
+            assert!(sent, "a success for a request never written: {response:?}");
+            assert!((200..300).contains(&response.status), "{response:?}");
+            let json = response.to_json().to_string();
+            serde_json::from_str::<Value>(&json).expect("an answer renders as JSON");
+        }
+        Err(e) => {
+            check_error(&e);
+            let json = e.to_json();
+            match e.kind() {
+                Kind::Transport | Kind::Verify => {}
+                Kind::Api => {
+                    let status = json["error"]["http_status"].as_u64().expect("http_status");
+                    assert!(!(200..300).contains(&status), "{json}");
+                }
+                other => panic!("unexpected kind {other:?}: {json}"),
+            }
+            assert_eq!(json["error"]["may_have_reached_server"], sent, "{json}");
+        }
+    }
+}
