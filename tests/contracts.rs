@@ -654,6 +654,21 @@ struct Life {
     remark: Option<&'static str>,
 }
 
+/// The calls of a family whose contract is queried at `base/{name}` and terminated by a POST to
+/// `base/{name}/terminate` with `body`, after which the query shows TERMINATED.
+fn by_code(base: &str, name: &str, body: &str) -> [String; 7] {
+    let path = format!("{base}/{name}");
+    [
+        path.clone(),
+        "POST".into(),
+        format!("{path}/terminate"),
+        body.into(),
+        path,
+        "TERMINATED".into(),
+        format!("{base}/NOSUCH1"),
+    ]
+}
+
 const LIVES: &[Life] = &[
     Life {
         endpoint: "v3/global/papay/contracts/app-pre-entrust-sign",
@@ -677,19 +692,11 @@ const LIVES: &[Life] = &[
         endpoint: "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
         changes: |name| json!({ "out_contract_code": name }),
         calls: |name, _| {
-            let path = format!(
-                "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/{name}"
-            );
-            [
-                path.clone(),
-                "POST".into(),
-                format!("{path}/terminate"),
-                r#"{"contract_termination_remark":"用户解约"}"#.into(),
-                path,
-                "TERMINATED".into(),
-                "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code/NOSUCH1"
-                    .into(),
-            ]
+            by_code(
+                "/v3/ecommerce/combine-papay/contracts/plan-id/12535/out-contract-code",
+                name,
+                r#"{"contract_termination_remark":"用户解约"}"#,
+            )
         },
         remark: Some("用户解约"),
     },
@@ -716,16 +723,11 @@ const LIVES: &[Life] = &[
         endpoint: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
         changes: |name| json!({ "out_contract_code": name }),
         calls: |name, _| {
-            let path = format!("/v3/papay/sign/contracts/plan-id/12535/out-contract-code/{name}");
-            [
-                path.clone(),
-                "POST".into(),
-                format!("{path}/terminate"),
-                r#"{"contract_termination_remark":"用户解约"}"#.into(),
-                path,
-                "TERMINATED".into(),
-                "/v3/papay/sign/contracts/plan-id/12535/out-contract-code/NOSUCH1".into(),
-            ]
+            by_code(
+                "/v3/papay/sign/contracts/plan-id/12535/out-contract-code",
+                name,
+                r#"{"contract_termination_remark":"用户解约"}"#,
+            )
         },
         remark: Some("用户解约"),
     },
@@ -751,18 +753,11 @@ const LIVES: &[Life] = &[
         endpoint: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
         changes: |name| json!({ "out_contract_code": name }),
         calls: |name, _| {
-            let path = format!(
-                "/v3/papay/insurance-sign/contracts/plan-id/12535/out-contract-code/{name}"
-            );
-            [
-                path.clone(),
-                "POST".into(),
-                format!("{path}/terminate"),
-                r#"{"contract_termination_remark":"退保"}"#.into(),
-                path,
-                "TERMINATED".into(),
-                "/v3/papay/insurance-sign/contracts/plan-id/12535/out-contract-code/NOSUCH1".into(),
-            ]
+            by_code(
+                "/v3/papay/insurance-sign/contracts/plan-id/12535/out-contract-code",
+                name,
+                r#"{"contract_termination_remark":"退保"}"#,
+            )
         },
         remark: Some("退保"),
     },
@@ -787,19 +782,11 @@ const LIVES: &[Life] = &[
         endpoint: "v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
         changes: |name| json!({ "out_contract_code": name }),
         calls: |name, _| {
-            let path = format!(
-                "/v3/password-exempt-contract/contracts/service-id/12535/out-contract-code/{name}"
-            );
-            [
-                path.clone(),
-                "POST".into(),
-                format!("{path}/terminate"),
-                r#"{"contract_termination_remark":"用户解约"}"#.into(),
-                path,
-                "TERMINATED".into(),
-                "/v3/password-exempt-contract/contracts/service-id/12535/out-contract-code/NOSUCH1"
-                    .into(),
-            ]
+            by_code(
+                "/v3/password-exempt-contract/contracts/service-id/12535/out-contract-code",
+                name,
+                r#"{"contract_termination_remark":"用户解约"}"#,
+            )
         },
         remark: Some("用户解约"),
     },
