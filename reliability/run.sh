@@ -4,7 +4,7 @@
 #   (reliability/faults.sh), the chaos run (reliability/chaos.sh), the C test suite under valgrind memcheck (tests/c_abi.rs) and the
 #   supply-chain check (tests/supply_chain.rs).
 #
-#   reliability/run.sh            the full run (120 s per fuzz target; about 30 minutes)
+#   reliability/run.sh            the full run (120 s per fuzz target; about 35 minutes)
 #   reliability/run.sh --short    what the test suite runs (10 s per fuzz target, fewer calls)
 set -euo pipefail
 cd "$(dirname "$0")/.."
