@@ -204,8 +204,8 @@ impl Transport {
     }
 
     /// Sends `method` to `path` (with its query) under `base` with `headers` and `body` (none:
-    /// no body, and no Content-Length unless the method has content); the attempt ends by `deadline` at the latest. Says too
-    /// whether it opened a connection.
+    /// no body, and no Content-Length unless the method has content); the attempt ends by
+    /// `deadline` at the latest. Says too whether it opened a connection.
     pub fn send(
         &self,
         method: Method,
