@@ -501,3 +501,32 @@ fn each_family_retries_on_the_schedule_its_page_gives() {
         assert_eq!(started["retry_secs"], json!(expected), "{path}");
     }
 }
+
+/// Face pay's notification names the merchant's user and organization, which its pre-sign
+/// request nests in `facepay_user`: FACEPAY.USER_STATE_CHANGE requires out_user_id and
+/// organization_id (https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/offline-brushing.html).
+#[test]
+fn the_face_pay_notification_names_the_nested_user_and_organization() {
+    let fixture = common::sandbox();
+    fixture.sandbox.set_retry_unit_ms(1);
+    let merchant = receiver(vec![200]);
+    let endpoint = wxpresign::endpoints::find("v3/offlineface/contracts/presign").unwrap();
+    let answer = fixture
+        .client()
+        .call(endpoint.path, endpoint.example)
+        .expect("the example succeeds");
+    let id = session_id(&fixture, &answer.data).expect("a session");
+    let started = fixture
+        .sandbox
+        .sign(&id, Some(&merchant.url))
+        .expect("signs");
+    let delivered = merchant.next();
+    let n = fixture
+        .client()
+        .parse_notification(&delivered.signed_headers(), &delivered.body)
+        .expect("verifies and decrypts");
+    assert_eq!(n.event_type, "FACEPAY.USER_STATE_CHANGE");
+    assert_eq!(n.resource["out_user_id"], "20200330tony");
+    assert_eq!(n.resource["organization_id"], "18260256813396");
+    assert_eq!(n.resource["contract_id"], started["contract_id"]);
+}

@@ -16,7 +16,8 @@ use std::sync::Arc;
 /// has nothing for the contract is left out.
 #[derive(Clone, Copy, Debug)]
 pub enum Member {
-    /// The first of these pre-sign request members that is present.
+    /// The first of these pre-sign request members that is present; `a/b` names member `b` of
+    /// object `a`.
     Request(&'static [&'static str]),
     /// The first of these request members, as an integer (a page that takes an amount as text
     /// and answers it as a number).
@@ -577,7 +578,12 @@ impl Contract {
 
     /// The value `source` gives this contract, when it has one.
     fn value(&self, source: &Member, mchid: &str) -> Option<Value> {
-        let first = |names: &[&str]| names.iter().find_map(|n| self.request.get(*n)).cloned();
+        let first = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| self.request.pointer(&format!("/{n}")))
+                .cloned()
+        };
         let terminated = self.terminated.as_ref();
         match source {
             Request(names) => first(names),

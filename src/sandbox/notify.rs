@@ -102,8 +102,11 @@ static EVENTS: &[Event] = &[
         summary: "用户签约状态变更",
         resource: &[
             ("user_id", ContractId),
-            ("out_user_id", Request(&["out_user_id"])),
-            ("organization_id", Request(&["organization_id"])),
+            ("out_user_id", Request(&["facepay_user/out_user_id"])),
+            (
+                "organization_id",
+                Request(&["facepay_user/organization_id"]),
+            ),
             ("mch_id", Mchid),
             ("notify_create_time", SignedTime),
             ("appid", APPID),
