@@ -403,6 +403,15 @@ fn a_direct_deduction_contract_is_queried_and_terminated_by_its_code() {
         contract.get("contract_terminate_info").is_none(),
         "no termination yet: {contract}"
     );
+    // The schedule the pre-sign gave, nothing deducted yet.
+    assert_eq!(
+        contract["deduct_schedule"],
+        json!({
+            "estimated_deduct_date": "2026-12-22",
+            "estimated_deduct_amount": { "total": 1, "currency": "CNY" },
+            "schedule_state": "NO_SCHEDULED",
+        })
+    );
     not_found(
         get(
             &client,

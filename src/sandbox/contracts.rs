@@ -44,6 +44,8 @@ pub enum Member {
     Object(&'static [(&'static str, Member)]),
     /// An object of these members, once terminated.
     Terminated(&'static [(&'static str, Member)]),
+    /// An object of these members, when the request has the member named first.
+    Given(&'static str, &'static [(&'static str, Member)]),
 }
 
 /// What a documented call does.
@@ -123,7 +125,7 @@ pub struct Family {
 }
 
 use Member::{
-    ContractId, ExpiredTime, Fixed, Mchid, Object, OperateTime, PartnerMchid, Request,
+    ContractId, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, PartnerMchid, Request,
     RequestInteger, SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
 };
 
@@ -134,6 +136,23 @@ pub const TERMINATE_INFO: Member = Terminated(&[
     ("contract_terminated_time", TerminatedTime),
     ("contract_termination_remark", TerminationRemark),
 ]);
+
+/// `deduct_schedule` of the scheduled-deduction pages, for a contract signed with one: the date
+/// and amount the pre-sign gave, no deduction scheduled yet ("NO_SCHEDULED").
+pub const DEDUCT_SCHEDULE: Member = Given(
+    "deduct_schedule",
+    &[
+        (
+            "estimated_deduct_date",
+            Request(&["deduct_schedule/estimated_deduct_date"]),
+        ),
+        (
+            "estimated_deduct_amount",
+            Request(&["deduct_schedule/estimated_deduct_amount"]),
+        ),
+        ("schedule_state", Fixed("NO_SCHEDULED")),
+    ],
+);
 
 /// The signed-or-terminated state of the entrusted-deduction pages.
 pub const CONTRACT_STATE: Member = State("SIGNED", "TERMINATED");
@@ -314,6 +333,7 @@ pub static FAMILIES: &[Family] = &[
             ("openid", Request(&["openid"])),
             ("contract_terminate_info", TERMINATE_INFO),
             ("out_user_code", Request(&["out_user_code"])),
+            ("deduct_schedule", DEDUCT_SCHEDULE),
         ],
         not_found: "RESOURCE_NOT_EXISTS",
         terminated: Some(&notify::ENTRUST_TERMINATED),
@@ -354,6 +374,7 @@ pub static FAMILIES: &[Family] = &[
             ("sp_openid", Request(&["sp_openid"])),
             ("sub_openid", Request(&["sub_openid"])),
             ("contract_terminate_info", TERMINATE_INFO),
+            ("deduct_schedule", DEDUCT_SCHEDULE),
         ],
         not_found: "RESOURCE_NOT_EXISTS",
         terminated: Some(&notify::ENTRUST_TERMINATED),
@@ -612,6 +633,10 @@ impl Contract {
             Fixed(v) => Some((*v).into()),
             Object(members) => Some(Value::Object(self.members(members, mchid))),
             Terminated(members) => terminated.map(|_| Value::Object(self.members(members, mchid))),
+            Given(name, members) => self
+                .request
+                .get(*name)
+                .map(|_| Value::Object(self.members(members, mchid))),
         }
     }
 
