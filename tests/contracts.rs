@@ -443,6 +443,11 @@ fn a_direct_deduction_contract_is_queried_and_terminated_by_its_code() {
     let notified = merchant.next(&client);
     assert_eq!(notified.event_type, "ENTRUST.TERMINATE");
     assert_eq!(notified.resource["out_contract_code"], "DIRECT0001");
+    // The notification's page names the amount `amount`.
+    assert_eq!(
+        notified.resource["deduct_schedule"]["estimated_deduct_amount"],
+        json!({ "amount": 1, "currency": "CNY" })
+    );
     assert_eq!(
         notified.resource["contract_terminate_info"]["contract_termination_mode"],
         "MCH_API_TERMINATE"

@@ -12,8 +12,8 @@ use std::time::{Duration, Instant};
 
 use super::contracts::{CONTRACT_STATE, Contract, Member, TERMINATE_INFO};
 use Member::{
-    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, PartnerMchid, Request, SignedTime, State,
-    TerminatedTime, TerminationRemark,
+    ContractId, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, PartnerMchid, Request,
+    SignedTime, State, TerminatedTime, TerminationRemark,
 };
 
 /// The notification one product family sends when a contract is signed or terminated.
@@ -158,7 +158,33 @@ const ENTRUST_RESOURCE: &[(&str, Member)] = &[
     ("contract_expired_time", ExpiredTime),
     ("openid", OPENID),
     ("out_user_code", Request(&["out_user_code"])),
-    ("deduct_schedule", Request(&["deduct_schedule"])),
+    // The pages' notification names the amount `amount` where the request says `total`.
+    (
+        "deduct_schedule",
+        Given(
+            "deduct_schedule",
+            &[
+                (
+                    "estimated_deduct_date",
+                    Request(&["deduct_schedule/estimated_deduct_date"]),
+                ),
+                (
+                    "estimated_deduct_amount",
+                    Object(&[
+                        (
+                            "amount",
+                            Request(&["deduct_schedule/estimated_deduct_amount/total"]),
+                        ),
+                        (
+                            "currency",
+                            Request(&["deduct_schedule/estimated_deduct_amount/currency"]),
+                        ),
+                    ]),
+                ),
+                ("schedule_state", Fixed("NO_SCHEDULED")),
+            ],
+        ),
+    ),
     ("sp_mchid", PartnerMchid),
     ("sp_appid", Request(&["sp_appid"])),
     ("sub_mchid", Request(&["sub_mchid"])),
