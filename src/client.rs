@@ -17,6 +17,7 @@ use crate::url::BaseUrl;
 use crate::validation::{parse_request, validate};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
+use std::cell::RefCell;
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -113,16 +114,17 @@ struct Outgoing<'a> {
     host: Host,
     /// The WeChat Pay key's serial, sent in Wechatpay-Serial.
     serial: Option<&'a str>,
-    check: Check,
+    check: Check<'a>,
 }
 
 /// How a call's answer is verified.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Check {
+#[derive(Clone, Copy, Debug)]
+enum Check<'a> {
     /// With the keys the client holds.
     Configured,
-    /// The platform certificate list: with the certificates it carries.
-    CertificateList,
+    /// The platform certificate list: with the certificates it carries, decrypted and checked
+    /// into this (so that the download reads them from here rather than decrypting again).
+    CertificateList(&'a RefCell<Vec<Downloaded>>),
 }
 
 /// The least time between two downloads of the platform certificates for serials the client
@@ -452,13 +454,14 @@ impl Client {
     }
 
     fn fetch_platform_certificates(&self, deadline: Instant) -> Result<Vec<Downloaded>> {
-        let apiv3_key = self.apiv3_key().ok_or_else(|| {
-            Error::config(
+        if self.apiv3_key().is_none() {
+            return Err(Error::config(
                 "downloading platform certificates needs apiv3_key: WeChat Pay sends them \
                  encrypted with the APIv3 key",
-            )
-        })?;
-        let answer = self.send(
+            ));
+        }
+        let listed = RefCell::new(Vec::new());
+        self.send(
             &Outgoing {
                 endpoint: certificates::PATH.trim_start_matches('/'),
                 method: Method::Get,
@@ -466,11 +469,11 @@ impl Client {
                 body: None,
                 host: Host::Domestic,
                 serial: None,
-                check: Check::CertificateList,
+                check: Check::CertificateList(&listed),
             },
             deadline,
         )?;
-        let downloaded = certificates::decrypt_list(&answer.data, apiv3_key, unix_now())?;
+        let downloaded = listed.into_inner();
         // Read and replaced under one lock, so that two downloads at once add both.
         let mut verifier = self.verifier.write().unwrap_or_else(|p| p.into_inner());
         *verifier =
@@ -613,7 +616,7 @@ impl Client {
         answer: HttpResponse,
         base: &BaseUrl,
         failover: Option<Failover>,
-        check: Check,
+        check: Check<'_>,
         deadline: Instant,
     ) -> Result<Response> {
         match self.verified(answer, check, deadline) {
@@ -633,7 +636,7 @@ impl Client {
     fn verified(
         &self,
         answer: HttpResponse,
-        check: Check,
+        check: Check<'_>,
         deadline: Instant,
     ) -> Result<(u16, Option<String>, Value)> {
         let request_id = answer.header("Request-ID").map(str::to_owned);
@@ -669,15 +672,16 @@ impl Client {
                 parse()?
             }
             // The list carries the certificates that verify it.
-            Check::CertificateList => {
+            Check::CertificateList(listed) => {
                 let data = parse()?;
                 let key = self.apiv3_key().unwrap_or_default();
-                let listed = certificates::decrypt_list(&data, key, unix_now())
+                let decrypted = certificates::decrypt_list(&data, key, unix_now())
                     .map_err(|e| with_request_id(e, &request_id))?;
                 verify(&Verifier::new(
                     None,
-                    listed.into_iter().map(|d| d.certificate).collect(),
+                    decrypted.iter().map(|d| d.certificate.clone()).collect(),
                 ))?;
+                *listed.borrow_mut() = decrypted;
                 data
             }
         };
