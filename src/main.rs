@@ -510,16 +510,9 @@ One contract's life (cross-border entrusted deduction):"
     if status != wxpresign_status::WXPRESIGN_OK {
         return Err(answer.to_string());
     }
-    let prefix = format!("{}/sandbox/sessions/", sandbox.base_url());
-    let session = answer["data"]
-        .as_object()
-        .into_iter()
-        .flat_map(|m| m.values())
-        .filter_map(Value::as_str)
-        .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
-        .find(|v| sandbox.session(v).is_some())
-        .ok_or("no session in the pre-sign answer")?
-        .to_owned();
+    let session = sandbox
+        .session_named(&answer["data"])
+        .ok_or("no session in the pre-sign answer")?;
     println!("  pre-sign: session {session}");
     println!(
         "  the user's signing page: {}/sandbox/sessions/{session} (with `wxpresign sandbox serve DIR` \

@@ -27,17 +27,10 @@ fn signed(
     for (k, v) in changes.as_object().unwrap() {
         request[k] = v.clone();
     }
-    let prefix = format!("{}/sandbox/sessions/", fx.sandbox.base_url());
-    let session = answer
-        .data
-        .as_object()
-        .unwrap()
-        .values()
-        .filter_map(Value::as_str)
-        .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
-        .find(|v| fx.sandbox.session(v).is_some())
-        .expect("the answer names its session")
-        .to_owned();
+    let session = fx
+        .sandbox
+        .session_named(&answer.data)
+        .expect("the answer names its session");
     let started = fx
         .sandbox
         .sign(&session, Some(&merchant.url))

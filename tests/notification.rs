@@ -339,7 +339,7 @@ fn each_family_sends_its_documented_event() {
             .client()
             .call(endpoint.path, &request.to_string())
             .expect("the example succeeds");
-        let Some(id) = session_id(&fixture, &answer.data) else {
+        let Some(id) = fixture.sandbox.session_named(&answer.data) else {
             continue;
         };
         match fixture.sandbox.sign(&id, Some(&merchant.url)) {
@@ -392,18 +392,6 @@ fn each_family_sends_its_documented_event() {
     assert_eq!(event_of("v3/password-exempt-contract/"), None);
 }
 
-/// The session an answer names: a session-id member, or the id at the end of a session URL.
-fn session_id(fixture: &common::Fixture, data: &Value) -> Option<String> {
-    let prefix = format!("{}/sandbox/sessions/", fixture.sandbox.base_url());
-    data.as_object()?
-        .values()
-        .filter_map(Value::as_str)
-        .find_map(|v| {
-            let id = v.strip_prefix(&prefix).unwrap_or(v);
-            fixture.sandbox.session(id).map(|_| id.to_owned())
-        })
-}
-
 #[test]
 fn insurance_notification_goes_to_the_contract_url_not_the_payment_url() {
     let fixture = common::sandbox();
@@ -415,7 +403,10 @@ fn insurance_notification_goes_to_the_contract_url_not_the_payment_url() {
         .client()
         .call(common::INSURANCE, &request.to_string())
         .expect("the pre-sign call succeeds");
-    let id = session_id(&fixture, &answer.data).expect("the answer names its session");
+    let id = fixture
+        .sandbox
+        .session_named(&answer.data)
+        .expect("the answer names its session");
     let started = fixture.sandbox.sign(&id, None).expect("the session signs");
     assert_eq!(started["notify_url"], merchant.url.as_str());
     let delivered = merchant.next();
@@ -444,7 +435,10 @@ fn cross_border_deliveries_follow_their_page_s_schedule_and_give_up_after_nine_r
         .client()
         .call(path, &request.to_string())
         .expect("the pre-sign call succeeds");
-    let id = session_id(&fixture, &answer.data).expect("a session");
+    let id = fixture
+        .sandbox
+        .session_named(&answer.data)
+        .expect("a session");
     fixture.sandbox.sign(&id, None).expect("the session signs");
     let deadline = Instant::now() + Duration::from_secs(30);
     let view = loop {
@@ -492,7 +486,10 @@ fn each_family_retries_on_the_schedule_its_page_gives() {
             .client()
             .call(path, &common::example(path).to_string())
             .expect("the example succeeds");
-        let id = session_id(&fixture, &answer.data).expect("a session");
+        let id = fixture
+            .sandbox
+            .session_named(&answer.data)
+            .expect("a session");
         let started = fixture
             .sandbox
             .sign(&id, Some(&merchant.url))
@@ -515,7 +512,10 @@ fn the_face_pay_notification_names_the_nested_user_and_organization() {
         .client()
         .call(endpoint.path, endpoint.example)
         .expect("the example succeeds");
-    let id = session_id(&fixture, &answer.data).expect("a session");
+    let id = fixture
+        .sandbox
+        .session_named(&answer.data)
+        .expect("a session");
     let started = fixture
         .sandbox
         .sign(&id, Some(&merchant.url))

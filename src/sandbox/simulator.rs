@@ -121,6 +121,18 @@ impl Sandbox {
         self.state.session(id)
     }
 
+    /// The id of the valid session a pre-sign answer's `data` names: a session-id member
+    /// (pre_entrustweb_id, presign_token, session_id), or a session URL ending in the id.
+    pub fn session_named(&self, data: &Value) -> Option<String> {
+        let prefix = format!("{}/sandbox/sessions/", self.base_url());
+        data.as_object()?
+            .values()
+            .filter_map(Value::as_str)
+            .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
+            .find(|id| self.session(id).is_some())
+            .map(str::to_owned)
+    }
+
     /// Completes a session as the user would by signing: delivers the product's signed, encrypted
     /// notification to the request's notify URL (or `notify_url` when given), retrying on WeChat
     /// Pay's schedule until a 2xx answer. Returns the delivery as `GET /sandbox/sessions/{id}`
