@@ -116,7 +116,7 @@ pub fn listing<'a>(
             "effective_time": beijing_rfc3339(certificate.not_before),
             "expire_time": beijing_rfc3339(certificate.not_after),
             "encrypt_certificate": {
-                "algorithm": "AEAD_AES_256_GCM",
+                "algorithm": crate::notification::ALGORITHM,
                 "nonce": nonce,
                 "associated_data": "certificate",
                 "ciphertext": ciphertext,
