@@ -1,7 +1,7 @@
 //! The sandbox's record of what it received: every API request (not the `/sandbox/` routes)
-//! with its method, target, nonce, the value that names it (`out_contract_code`, or the
-//! fault field an endpoint has instead) and the answer it was given or that the connection was
-//! dropped. Read at `GET /sandbox/requests`, oldest first; `serve --record FILE` also appends
+//! with its method, target, nonce, the value that names it (`out_contract_code`, or `user_id` or
+//! `out_user_id` where a request has no contract code) and the answer it was given or that the
+//! connection was dropped. Read at `GET /sandbox/requests`, oldest first; `serve --record FILE` also appends
 //! each as a JSON line. The reliability checks compare what the library reported with it.
 
 use super::Authorization;
@@ -11,7 +11,7 @@ use std::io::Write;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The most requests kept; a longer run keeps its file, not its memory.
+/// The most requests kept; a longer run keeps its file (and its numbering), not its memory.
 const KEPT: usize = 1_000_000;
 
 /// Members that name a request, first found wins.
@@ -33,7 +33,8 @@ pub struct Received {
 
 #[derive(Default)]
 pub struct Record {
-    kept: Mutex<Vec<Received>>,
+    /// How many were received, and the first [`KEPT`] of them.
+    kept: Mutex<(u64, Vec<Received>)>,
     file: Mutex<Option<std::fs::File>>,
 }
 
@@ -65,8 +66,10 @@ impl Record {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let (count, kept) = &mut *kept;
+        *count += 1;
         let received = Received {
-            seq: kept.len() as u64 + 1,
+            seq: *count,
             at_ms,
             method: request.method.clone(),
             target: request.target.clone(),
@@ -86,6 +89,10 @@ impl Record {
 
     /// Everything kept, oldest first.
     pub fn all(&self) -> Vec<Received> {
-        self.kept.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.kept
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .1
+            .clone()
     }
 }
