@@ -387,23 +387,11 @@ impl State {
             );
         }
         if path == "/v3/certificates" && request.method == "GET" {
-            check_headers(request, !request.body.is_empty())?;
-            self.check_signature(
-                "GET",
-                request.header("Authorization"),
-                &request.target,
-                &request.body,
-            )?;
+            self.check_call(request)?;
             return self.certificate_list();
         }
         if let Some((family, call, identified)) = contracts::call_at(&request.method, path) {
-            check_headers(request, !request.body.is_empty())?;
-            self.check_signature(
-                &request.method,
-                request.header("Authorization"),
-                &request.target,
-                &request.body,
-            )?;
+            self.check_call(request)?;
             return self.contract_call(family, call, &identified, request);
         }
         let endpoint = route(request)?;
@@ -477,6 +465,18 @@ impl State {
             Refusal::param_error(&field, shown, issue, "body")
         })?;
         Ok(value)
+    }
+
+    /// The headers and signature of a call other than a pre-sign (a GET, or a call on a
+    /// contract): Content-Type only where there is a body to type.
+    fn check_call(&self, request: &Request) -> std::result::Result<(), Refusal> {
+        check_headers(request, !request.body.is_empty())?;
+        self.check_signature(
+            &request.method,
+            request.header("Authorization"),
+            &request.target,
+            &request.body,
+        )
     }
 
     /// Authorization: scheme, attributes, known merchant and serial, fresh timestamp,
