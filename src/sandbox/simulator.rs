@@ -811,17 +811,16 @@ impl State {
     /// `GET /v3/certificates`: the platform certificates, each encrypted with the APIv3 key. A
     /// merchant in public-key mode has none: 404, and nothing else about it changes.
     fn certificate_list(&self) -> std::result::Result<Reply, Refusal> {
-        let id = &self.identity;
-        if id.mode() != super::Mode::Certificate {
-            return Err(Refusal::new(
-                404,
-                "RESOURCE_NOT_EXISTS",
-                "this merchant verifies with a WeChat Pay public key and has no platform certificates",
-            ));
-        }
-        let listing = id
+        let listing = self
+            .identity
             .certificate_list()
-            .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?
+            .ok_or_else(|| {
+                Refusal::new(
+                    404,
+                    "RESOURCE_NOT_EXISTS",
+                    "this merchant verifies with a WeChat Pay public key and has no platform certificates",
+                )
+            })?
             .map_err(|e| Refusal::new(500, "SYSTEM_ERROR", e.message().to_owned()))?;
         self.signed_answer(listing.to_string().into_bytes(), None)
     }
