@@ -1,18 +1,32 @@
 //! The sandbox's record of what it received: every API request (not the `/sandbox/` routes)
 //! with its method, target, nonce, the value that names it (`out_contract_code`, or `user_id` or
 //! `out_user_id` where a request has no contract code) and the answer it was given or that the
-//! connection was dropped. Read at `GET /sandbox/requests`, oldest first; `serve --record FILE` also appends
-//! each as a JSON line. The reliability checks compare what the library reported with it.
+//! connection was dropped. Read a page at a time at `GET /sandbox/requests`, oldest first;
+//! `serve --record FILE` also appends each as a JSON line. The reliability checks compare what
+//! the library reported with it.
+//!
+//! Anyone can send the sandbox requests, so what it keeps is bounded in bytes: each text is cut
+//! to [`TEXT_KEPT_BYTES`] and the oldest records go once [`BUDGET_BYTES`] is reached.
 
 use super::Authorization;
 use super::http_server::{Reply, Request};
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::io::Write;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The most requests kept; a longer run keeps its file (and its numbering), not its memory.
-const KEPT: usize = 1_000_000;
+/// The longest method, target, nonce or key kept; a longer one is cut there (at a character
+/// boundary) and ends with [`TRUNCATED`].
+pub const TEXT_KEPT_BYTES: usize = 512;
+/// What ends a text that was cut.
+pub const TRUNCATED: &str = "…[truncated]";
+/// The bytes the records kept may take; past it the oldest are dropped (their numbers are not
+/// reused).
+pub const BUDGET_BYTES: usize = 16 * 1024 * 1024;
+/// The records a page holds when the query names no `limit`, and the most it may name.
+pub const PAGE_DEFAULT: usize = 100;
+pub const PAGE_MAX: usize = 1000;
 
 /// Members that name a request, first found wins.
 const KEYS: &[&str] = &["out_contract_code", "user_id", "out_user_id"];
@@ -31,11 +45,49 @@ pub struct Received {
     pub status: Option<u16>,
 }
 
+impl Received {
+    /// What the record counts against its budget for this one.
+    fn bytes(&self) -> usize {
+        std::mem::size_of::<Received>()
+            + self.method.len()
+            + self.target.len()
+            + self.nonce.as_ref().map_or(0, String::len)
+            + self.key.as_ref().map_or(0, String::len)
+    }
+}
+
+/// A page of the record: the requests after a sequence number, and where the next page starts.
+#[derive(Debug, Serialize)]
+pub struct Page {
+    pub requests: Vec<Received>,
+    /// The `after` of the next page; none when this page reaches the newest record.
+    pub next_after: Option<u64>,
+}
+
+#[derive(Default)]
+struct Kept {
+    /// How many were received, dropped ones included.
+    count: u64,
+    records: VecDeque<Received>,
+    bytes: usize,
+}
+
 #[derive(Default)]
 pub struct Record {
-    /// How many were received, and the first [`KEPT`] of them.
-    kept: Mutex<(u64, Vec<Received>)>,
+    kept: Mutex<Kept>,
     file: Mutex<Option<std::fs::File>>,
+}
+
+/// `text` cut to [`TEXT_KEPT_BYTES`], marked when it was.
+fn bounded(text: &str) -> String {
+    if text.len() <= TEXT_KEPT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = TEXT_KEPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}{TRUNCATED}", &text[..end])
 }
 
 impl Record {
@@ -52,12 +104,12 @@ impl Record {
         let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
         let key = body.as_ref().and_then(|b| {
             KEYS.iter()
-                .find_map(|k| b.get(*k).and_then(|v| v.as_str()).map(str::to_owned))
+                .find_map(|k| b.get(*k).and_then(|v| v.as_str()).map(bounded))
         });
         let nonce = request
             .header("Authorization")
             .and_then(|h| Authorization::parse(h).ok())
-            .map(|a| a.nonce_str);
+            .map(|a| bounded(&a.nonce_str));
         let status = match reply {
             Reply::Answer { status, .. } => Some(*status),
             Reply::Drop => None,
@@ -66,13 +118,12 @@ impl Record {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
-        let (count, kept) = &mut *kept;
-        *count += 1;
+        kept.count += 1;
         let received = Received {
-            seq: *count,
+            seq: kept.count,
             at_ms,
-            method: request.method.clone(),
-            target: request.target.clone(),
+            method: bounded(&request.method),
+            target: bounded(&request.target),
             nonce,
             key,
             status,
@@ -82,17 +133,34 @@ impl Record {
                 let _ = writeln!(file, "{line}");
             }
         }
-        if kept.len() < KEPT {
-            kept.push(received);
+        kept.bytes += received.bytes();
+        kept.records.push_back(received);
+        while kept.bytes > BUDGET_BYTES {
+            let Some(oldest) = kept.records.pop_front() else {
+                break;
+            };
+            kept.bytes -= oldest.bytes();
         }
     }
 
     /// Everything kept, oldest first.
     pub fn all(&self) -> Vec<Received> {
-        self.kept
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .1
-            .clone()
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        kept.records.iter().cloned().collect()
+    }
+
+    /// Up to `limit` of the records kept whose number is above `after`, oldest first.
+    pub fn page(&self, after: u64, limit: usize) -> Page {
+        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let start = kept.records.partition_point(|r| r.seq <= after);
+        let requests: Vec<Received> = kept.records.range(start..).take(limit).cloned().collect();
+        let next_after = requests
+            .last()
+            .map(|r| r.seq)
+            .filter(|&seq| seq < kept.count);
+        Page {
+            requests,
+            next_after,
+        }
     }
 }

@@ -143,7 +143,8 @@ impl Sandbox {
             .map_err(|r| Error::config(r.message))
     }
 
-    /// Every API request received so far, oldest first, with how it was answered.
+    /// The API requests the record still keeps (the newest, within its byte budget), oldest
+    /// first, with how they were answered.
     pub fn requests(&self) -> Vec<super::record::Received> {
         self.state.record.all()
     }
@@ -353,9 +354,7 @@ impl State {
             return self.signed_answer(self.counters.to_json().to_string().into_bytes(), None);
         }
         if path == "/sandbox/requests" {
-            let all = serde_json::to_vec(&self.record.all())
-                .map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
-            return self.signed_answer(all, None);
+            return self.requests_page(request);
         }
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
@@ -419,6 +418,32 @@ impl State {
         }
         let answer = self.open_session(endpoint, value);
         self.signed_answer(answer.to_string().into_bytes(), fault)
+    }
+
+    /// `GET /sandbox/requests?after=SEQ&limit=N`: a page of the record, oldest first.
+    fn requests_page(&self, request: &Request) -> std::result::Result<Reply, Refusal> {
+        use super::record::{PAGE_DEFAULT, PAGE_MAX};
+        let query = request.target.split_once('?').map_or("", |(_, q)| q);
+        let members = contracts::query_members(query);
+        let number = |name: &str, default: u64| -> std::result::Result<u64, Refusal> {
+            match members.iter().find(|(n, _)| n == name) {
+                None => Ok(default),
+                Some((_, v)) => v.parse().map_err(|_| {
+                    Refusal::param_error(
+                        name,
+                        v.as_str().into(),
+                        format!("{name} must be a whole number (limit: 1 to {PAGE_MAX})"),
+                        "query",
+                    )
+                }),
+            }
+        };
+        let after = number("after", 0)?;
+        let limit = number("limit", PAGE_DEFAULT as u64)?.clamp(1, PAGE_MAX as u64);
+        let page = self.record.page(after, limit as usize);
+        let body =
+            serde_json::to_vec(&page).map_err(|_| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        self.signed_answer(body, None)
     }
 
     /// Whether this is the first time `value` (a SANDBOXFAILONCE or SANDBOXLIMITEDONCE value) is seen in 10 minutes.

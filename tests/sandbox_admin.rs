@@ -1,0 +1,110 @@
+//! The sandbox's own routes under `/sandbox/` as a program and a browser meet them: the record
+//! of requests stays bounded and pages, rotation keeps a bounded list, state-changing routes
+//! refuse what a cross-site page can send, programs get JSON and browsers pages, personal data
+//! is masked, and `sandbox init` leaves its key files private.
+#![cfg(all(target_os = "linux", feature = "sandbox"))]
+
+mod common;
+
+use serde_json::Value;
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+
+/// One request over its own connection, as written; returns the status, head and body.
+fn raw(fx: &common::Fixture, request: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(fx.sandbox.addr()).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    stream.write_all(request.as_bytes()).expect("writes");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// `GET target` with `Connection: close`.
+fn get(fx: &common::Fixture, target: &str) -> (u16, Value) {
+    let (status, _, body) = raw(
+        fx,
+        &format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    );
+    (status, serde_json::from_str(&body).unwrap_or(Value::Null))
+}
+
+#[test]
+fn the_request_record_truncates_long_targets_drops_the_oldest_past_its_budget_and_pages() {
+    let fx = common::sandbox();
+    // Unauthenticated requests with long targets, pipelined on one connection.
+    let long = format!("/v3/nowhere?{}", "a".repeat(1000));
+    const SENT: usize = 30_000;
+    let mut stream = TcpStream::connect(fx.sandbox.addr()).expect("connects");
+    let request = format!("GET {long} HTTP/1.1\r\nHost: x\r\n\r\n");
+    let reader = {
+        let mut reader = stream.try_clone().expect("clones");
+        std::thread::spawn(move || {
+            let mut sink = [0u8; 65536];
+            let mut total = 0;
+            while let Ok(n) = reader.read(&mut sink) {
+                if n == 0 {
+                    break;
+                }
+                total += n;
+            }
+            total
+        })
+    };
+    for _ in 0..SENT {
+        stream.write_all(request.as_bytes()).expect("writes");
+    }
+    stream
+        .write_all(b"GET /v3/last HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .expect("writes");
+    reader.join().expect("reads every answer");
+
+    let (status, first) = get(&fx, "/sandbox/requests");
+    assert_eq!(status, 200, "{first}");
+    let page = first["requests"].as_array().expect("a page of requests");
+    assert_eq!(page.len(), 100, "the default page");
+    let oldest = page[0]["seq"].as_u64().unwrap();
+    assert!(oldest > 1, "the oldest records were dropped: {oldest}");
+    let target = page[0]["target"].as_str().unwrap();
+    assert!(
+        target.len() < 600,
+        "a target is cut: {} bytes",
+        target.len()
+    );
+    assert!(target.ends_with("…[truncated]"), "{target}");
+    assert!(target.starts_with("/v3/nowhere?aaaa"), "{target}");
+
+    // Paging: the cursor follows on, the last page says there is no more.
+    let next = first["next_after"].as_u64().expect("a cursor");
+    assert_eq!(next, page[99]["seq"].as_u64().unwrap());
+    let (_, second) = get(&fx, &format!("/sandbox/requests?after={next}&limit=5000"));
+    let page = second["requests"].as_array().unwrap();
+    assert_eq!(page.len(), 1000, "the largest page");
+    assert_eq!(page[0]["seq"].as_u64(), Some(next + 1));
+    let total = (SENT + 1) as u64;
+    let (_, last) = get(&fx, &format!("/sandbox/requests?after={}", total - 1));
+    let page = last["requests"].as_array().unwrap();
+    assert_eq!(page.len(), 1);
+    assert_eq!(page[0]["target"], "/v3/last");
+    assert_eq!(page[0]["seq"].as_u64(), Some(total), "numbering goes on");
+    assert!(last["next_after"].is_null(), "{last}");
+    assert_eq!(
+        fx.sandbox.requests().last().map(|r| r.seq),
+        Some(total),
+        "Sandbox::requests() keeps working"
+    );
+
+    let (status, bad) = get(&fx, "/sandbox/requests?limit=ten");
+    assert_eq!(status, 400, "{bad}");
+    assert!(bad["message"].as_str().unwrap().contains("limit"), "{bad}");
+}
