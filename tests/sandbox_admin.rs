@@ -108,3 +108,65 @@ fn the_request_record_truncates_long_targets_drops_the_oldest_past_its_budget_an
     assert_eq!(status, 400, "{bad}");
     assert!(bad["message"].as_str().unwrap().contains("limit"), "{bad}");
 }
+
+/// `POST target` with `headers` (each ending in CRLF) and `body`, over its own connection.
+fn post(fx: &common::Fixture, target: &str, headers: &str, body: &str) -> (u16, String, String) {
+    raw(
+        fx,
+        &format!(
+            "POST {target} HTTP/1.1\r\nHost: {}\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            fx.sandbox.addr(),
+            body.len()
+        ),
+    )
+}
+
+fn certificate_mode() -> common::Fixture {
+    use wxpresign::sandbox::{Identity, Mode, Sandbox};
+    let (identity, merchant_key) = Identity::generate_in(Mode::Certificate).expect("keys");
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port");
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .expect("config");
+    common::Fixture {
+        sandbox,
+        merchant_key,
+        config,
+    }
+}
+
+fn listed_serials(fx: &common::Fixture) -> Vec<String> {
+    let list = fx.sandbox.identity().certificate_list().unwrap().unwrap();
+    list["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["serial_no"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn rotation_keeps_the_newest_three_certificates_and_new_clients_keep_working() {
+    let fx = certificate_mode();
+    let first = fx.sandbox.identity().platform_serial.clone();
+    let mut issued = Vec::new();
+    for _ in 0..5 {
+        let (status, _, body) = post(&fx, "/sandbox/certificates/rotate", "", "");
+        assert_eq!(status, 200, "{body}");
+        let answer: Value = serde_json::from_str(&body).unwrap();
+        issued.push(answer["serial_no"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(
+        listed_serials(&fx),
+        issued[2..],
+        "the newest three, oldest first"
+    );
+    assert!(
+        !listed_serials(&fx).contains(&first),
+        "the first is retired"
+    );
+    fx.client()
+        .call(common::EDU, &common::edu_with_user("after-rotations"))
+        .expect("a new client downloads the list and verifies");
+}

@@ -44,9 +44,20 @@ pub struct Identity {
     pub apiv3_key: Zeroizing<String>,
     /// The platform certificate of `platform_key`, in certificate mode.
     pub platform_certificate: Option<Certificate>,
-    /// The platform keys rotation issued since, oldest first (certificate mode). The newest
-    /// key of all signs; any decrypts what names its serial.
-    rotated: RwLock<Vec<Arc<Platform>>>,
+    /// The platform keys rotation issued since (certificate mode). The newest key of all
+    /// signs; any still held decrypts what names its serial.
+    rotated: RwLock<Rotated>,
+}
+
+/// The platform certificates held at once, the first included: a rotation past it retires
+/// the oldest, so the list a client downloads stays small, as WeChat Pay's does.
+pub const CERTIFICATES_KEPT: usize = 3;
+
+/// What rotation issued, oldest first, and whether the first platform key was retired.
+#[derive(Default)]
+struct Rotated {
+    first_retired: bool,
+    issued: std::collections::VecDeque<Arc<Platform>>,
 }
 
 /// How the sandbox's merchant verifies WeChat Pay: with a WeChat Pay public key (what WeChat
@@ -161,7 +172,7 @@ impl Identity {
             platform_serial,
             apiv3_key,
             platform_certificate,
-            rotated: RwLock::new(Vec::new()),
+            rotated: RwLock::new(Rotated::default()),
         })
     }
 
@@ -173,13 +184,13 @@ impl Identity {
         }
     }
 
-    fn rotated(&self) -> std::sync::RwLockReadGuard<'_, Vec<Arc<Platform>>> {
+    fn rotated(&self) -> std::sync::RwLockReadGuard<'_, Rotated> {
         self.rotated.read().unwrap_or_else(|p| p.into_inner())
     }
 
     /// `f` with the serial and key that sign answers and notifications: the newest.
     pub fn signing<T>(&self, f: impl FnOnce(&str, &PrivateKey) -> T) -> T {
-        match self.rotated().last() {
+        match self.rotated().issued.back() {
             Some(newest) => f(&newest.serial, &newest.key),
             None => f(&self.platform_serial, &self.platform_key),
         }
@@ -187,29 +198,37 @@ impl Identity {
 
     /// `f` with the platform key a `Wechatpay-Serial` names, if the sandbox holds it.
     pub fn decrypting<T>(&self, serial: &str, f: impl FnOnce(&PrivateKey) -> T) -> Option<T> {
-        if self.platform_serial.eq_ignore_ascii_case(serial) {
+        let rotated = self.rotated();
+        if !rotated.first_retired && self.platform_serial.eq_ignore_ascii_case(serial) {
             return Some(f(&self.platform_key));
         }
-        let rotated = self.rotated();
         let platform = rotated
+            .issued
             .iter()
             .find(|p| p.serial.eq_ignore_ascii_case(serial))?;
         Some(f(&platform.key))
     }
 
-    /// The `GET /v3/certificates` answer: every platform certificate, oldest first, each
+    /// The `GET /v3/certificates` answer: every platform certificate held, oldest first, each
     /// encrypted with the APIv3 key. `None` in public-key mode.
     pub fn certificate_list(&self) -> Option<Result<Value>> {
         let first = self.platform_certificate.as_ref()?;
         let rotated = self.rotated();
         let listed = std::iter::once((self.platform_serial.as_str(), first))
-            .chain(rotated.iter().map(|p| (p.serial.as_str(), &p.certificate)));
+            .filter(|_| !rotated.first_retired)
+            .chain(
+                rotated
+                    .issued
+                    .iter()
+                    .map(|p| (p.serial.as_str(), &p.certificate)),
+            );
         Some(certificates::listing(listed, self.apiv3_key.as_bytes()))
     }
 
     /// Certificate mode: issues a new platform key and certificate, which signs from now on;
     /// the older ones stay listed and keep decrypting what names them, as during WeChat Pay's
-    /// own rotations. Returns the new certificate's serial.
+    /// own rotations, up to [`CERTIFICATES_KEPT`] in all: past it the oldest is retired.
+    /// Returns the new certificate's serial.
     pub fn rotate(&self) -> Result<String> {
         if self.mode() != Mode::Certificate {
             return Err(Error::config(
@@ -219,10 +238,16 @@ impl Identity {
         }
         let issued = Arc::new(Platform::issue()?);
         let serial = issued.serial.clone();
-        self.rotated
-            .write()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(issued);
+        let mut rotated = self.rotated.write().unwrap_or_else(|p| p.into_inner());
+        rotated.issued.push_back(issued);
+        let held = rotated.issued.len() + usize::from(!rotated.first_retired);
+        if held > CERTIFICATES_KEPT {
+            if rotated.first_retired {
+                rotated.issued.pop_front();
+            } else {
+                rotated.first_retired = true;
+            }
+        }
         Ok(serial)
     }
 
