@@ -170,3 +170,27 @@ fn rotation_keeps_the_newest_three_certificates_and_new_clients_keep_working() {
         .call(common::EDU, &common::edu_with_user("after-rotations"))
         .expect("a new client downloads the list and verifies");
 }
+
+#[test]
+fn sandbox_init_over_world_readable_files_leaves_them_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let scratch = common::process::Scratch::new("init-permissions");
+    for name in ["client.json", "sandbox.json"] {
+        let path = scratch.0.join(name);
+        std::fs::write(&path, "{}").unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    wxpresign::sandbox::Identity::init_dir(
+        &scratch.0,
+        "127.0.0.1:0",
+        wxpresign::sandbox::Mode::PublicKey,
+    )
+    .expect("written");
+    for name in ["client.json", "sandbox.json"] {
+        let mode = std::fs::metadata(scratch.0.join(name))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "{name} holds a private key");
+    }
+}
