@@ -194,3 +194,109 @@ fn sandbox_init_over_world_readable_files_leaves_them_readable_by_their_owner_on
         assert_eq!(mode & 0o777, 0o600, "{name} holds a private key");
     }
 }
+
+const JSAPI: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
+
+/// A JSAPI pre-sign's session id and its path.
+fn open_session(fx: &common::Fixture) -> (String, String) {
+    let merchant = "http://127.0.0.1:1/nowhere";
+    let answer = common::presign(
+        fx,
+        JSAPI,
+        serde_json::json!({ "contract_notify_url": merchant }),
+    );
+    let url = answer.data["redirect_url"].as_str().expect("a URL");
+    let id = url.rsplit('/').next().unwrap().to_owned();
+    (id.clone(), format!("/sandbox/sessions/{id}"))
+}
+
+const EVIL: &str = "Origin: http://evil.example\r\nSec-Fetch-Site: cross-site\r\n";
+
+#[test]
+fn what_a_cross_site_page_can_send_neither_signs_nor_cancels_a_session() {
+    let fx = common::sandbox();
+    let (id, path) = open_session(&fx);
+    let notify = r#"{"notify_url": "http://evil.example/collect"}"#;
+    // A form or fetch() with mode no-cors: text/plain, form-encoded or no body at all.
+    for (headers, body) in [
+        (format!("{EVIL}Content-Type: text/plain\r\n"), notify),
+        (
+            format!("{EVIL}Content-Type: application/x-www-form-urlencoded\r\n"),
+            "a=1",
+        ),
+        (
+            format!("{EVIL}Content-Type: multipart/form-data; boundary=x\r\n"),
+            "--x--",
+        ),
+        (EVIL.to_owned(), ""),
+        // An older browser that says nothing of where the page came from.
+        ("Content-Type: text/plain\r\n".to_owned(), notify),
+        (
+            "Content-Type: text/plain\r\nOrigin: null\r\n".to_owned(),
+            notify,
+        ),
+    ] {
+        for action in ["sign", "cancel"] {
+            let (status, _, answer) = post(&fx, &format!("{path}/{action}"), &headers, body);
+            assert!(
+                status == 403 || status == 415,
+                "{action} with {headers:?}: {status} {answer}"
+            );
+        }
+    }
+    let session = fx.sandbox.session(&id).expect("still valid");
+    assert!(session.contract_id.is_none() && !session.cancelled);
+
+    // A program's JSON signs, from no page or from the sandbox's own.
+    let own = format!("Origin: http://{}\r\n", fx.sandbox.addr());
+    let json = "Content-Type: application/json\r\n";
+    let (status, _, answer) = post(&fx, &format!("{path}/sign"), &format!("{own}{json}"), "{}");
+    assert_eq!(status, 202, "{answer}");
+}
+
+#[test]
+fn what_a_cross_site_page_can_send_does_not_rotate_certificates() {
+    let fx = certificate_mode();
+    let before = listed_serials(&fx);
+    for headers in [
+        format!("{EVIL}Content-Type: text/plain\r\n"),
+        format!("{EVIL}Content-Type: application/x-www-form-urlencoded\r\n"),
+        EVIL.to_owned(),
+        "Origin: http://evil.example\r\n".to_owned(),
+        "Sec-Fetch-Site: same-site\r\n".to_owned(),
+        "Content-Type: text/plain\r\n".to_owned(),
+        "Content-Type: application/x-www-form-urlencoded\r\n".to_owned(),
+    ] {
+        let (status, _, answer) = post(&fx, "/sandbox/certificates/rotate", &headers, "x=1");
+        assert!(
+            status == 403 || status == 415,
+            "{headers:?}: {status} {answer}"
+        );
+    }
+    assert_eq!(listed_serials(&fx), before, "nothing rotated");
+    let json = "Content-Type: application/json\r\n";
+    let (status, _, answer) = post(&fx, "/sandbox/certificates/rotate", json, "");
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[test]
+fn a_program_posting_a_form_without_the_token_is_told_in_json_that_the_token_is_needed() {
+    let fx = common::sandbox();
+    let (id, path) = open_session(&fx);
+    let form = "Content-Type: application/x-www-form-urlencoded\r\n";
+    let (status, head, answer) = post(&fx, &format!("{path}/sign"), form, "sign=1");
+    assert_eq!(status, 403, "{answer}");
+    assert!(head.contains("application/json"), "{head}");
+    let answer: Value = serde_json::from_str(&answer).expect("JSON");
+    let message = answer["message"].as_str().unwrap();
+    assert!(message.contains("token"), "{message}");
+    assert!(!message.contains("失效"), "the session is valid: {message}");
+
+    // A browser's form is answered with a page.
+    let browser = format!("{form}Accept: text/html,application/xhtml+xml\r\n");
+    let (status, head, page) = post(&fx, &format!("{path}/sign"), &browser, "sign=1");
+    assert_eq!(status, 403);
+    assert!(head.contains("text/html"), "{head}");
+    assert!(page.contains("请从签约页面操作"), "{page}");
+    assert!(fx.sandbox.session(&id).unwrap().contract_id.is_none());
+}

@@ -358,10 +358,10 @@ impl State {
         }
         if let Some(rest) = path.strip_prefix("/sandbox/sessions/") {
             if let Some(id) = rest.strip_suffix("/sign") {
-                return self.admin_sign(request, id);
+                return paged(request, self.admin_sign(request, id));
             }
             if let Some(id) = rest.strip_suffix("/cancel") {
-                return self.cancel_session(request, id);
+                return paged(request, self.cancel_session(request, id));
             }
             return self.show_session(rest, request);
         }
@@ -369,13 +369,8 @@ impl State {
             return self.show_contract(path);
         }
         if path == "/sandbox/certificates/rotate" {
-            if request.method != "POST" {
-                return Err(Refusal::new(
-                    405,
-                    "METHOD_NOT_ALLOWED",
-                    "rotate is POST only",
-                ));
-            }
+            post_only(request, "rotate")?;
+            self.admin_asked(request, None)?;
             let serial = self
                 .identity
                 .rotate()
@@ -636,11 +631,9 @@ impl State {
 
     /// `POST /sandbox/sessions/{id}/sign`, optionally with `{"notify_url": "..."}`.
     fn admin_sign(&self, request: &Request, id: &str) -> std::result::Result<Reply, Refusal> {
-        if request.method != "POST" {
-            return Err(Refusal::new(405, "METHOD_NOT_ALLOWED", "sign is POST only"));
-        }
-        if is_form(request) {
-            return Ok(self.page_sign(request, id));
+        post_only(request, "sign")?;
+        if self.admin_asked(request, Some(id))? == Asked::Form {
+            return self.page_sign(id);
         }
         let body = &request.body;
         let options: Value = if body.iter().all(u8::is_ascii_whitespace) {
@@ -877,13 +870,7 @@ impl State {
         if wants_html(request) {
             return Ok(self.signing_page(id, request));
         }
-        let session = self.session(id).ok_or_else(|| {
-            Refusal::new(
-                404,
-                "RESOURCE_NOT_EXISTS",
-                format!("no valid pre-sign session {id}"),
-            )
-        })?;
+        let session = self.session(id).ok_or_else(|| no_session(id))?;
         let body = json!({
             "session_id": session.id,
             "endpoint": session.endpoint,
@@ -937,16 +924,8 @@ impl State {
     /// The signing page's 同意并签约: the same as signing through the API, notification and
     /// all, then the browser goes where the request says the user returns (or back to the page,
     /// which now shows the result).
-    fn page_sign(&self, request: &Request, id: &str) -> Reply {
-        if let Err(page) = self.check_token(request, id) {
-            return page;
-        }
-        if let Err(refusal) = self.sign_session(id, None) {
-            return html(
-                refusal.status,
-                signing_page::error(&format!("签约未完成: {}", refusal.message)),
-            );
-        }
+    fn page_sign(&self, id: &str) -> std::result::Result<Reply, Refusal> {
+        self.sign_session(id, None)?;
         let page = format!("/sandbox/sessions/{id}");
         let target = self.session(id).map_or(page.clone(), |s| {
             match return_of(s.endpoint, &s.request, None) {
@@ -954,25 +933,14 @@ impl State {
                 _ => page,
             }
         });
-        see_other(&target)
+        Ok(see_other(&target))
     }
 
     /// `POST /sandbox/sessions/{id}/cancel`: the user gives up; WeChat Pay sends nothing. From
     /// the page (with its token) or as JSON.
     fn cancel_session(&self, request: &Request, id: &str) -> std::result::Result<Reply, Refusal> {
-        if request.method != "POST" {
-            return Err(Refusal::new(
-                405,
-                "METHOD_NOT_ALLOWED",
-                "cancel is POST only",
-            ));
-        }
-        let form = is_form(request);
-        if form {
-            if let Err(page) = self.check_token(request, id) {
-                return Ok(page);
-            }
-        }
+        post_only(request, "cancel")?;
+        let form = self.admin_asked(request, Some(id))? == Asked::Form;
         let mut sessions = self
             .sessions
             .lock()
@@ -986,23 +954,60 @@ impl State {
         self.signed_answer(json!({ "cancelled": true }).to_string().into_bytes(), None)
     }
 
-    /// The page's forms post the session's token; anything else is refused with a page.
-    fn check_token(&self, request: &Request, id: &str) -> std::result::Result<(), Reply> {
-        let Some(session) = self.session(id) else {
-            return Err(html(
-                404,
-                signing_page::error("该签约链接不存在或已过期，请回到商户重新发起签约。"),
+    /// Whether a state-changing `/sandbox/` route may act on `request`, and how it was asked.
+    /// A browser sends a cross-site page's form or `fetch` (text/plain, form-encoded, multipart
+    /// or no body) without a CORS preflight, which the sandbox never grants, so such requests
+    /// are refused: anything a browser says came from another site, and any body that is not
+    /// JSON unless it is the signing page's form with the session's token. A program's body-less
+    /// POST passes only where no session is named (rotate).
+    fn admin_asked(
+        &self,
+        request: &Request,
+        session: Option<&str>,
+    ) -> std::result::Result<Asked, Refusal> {
+        if let Some(site) = cross_site(request) {
+            return Err(Refusal::new(
+                403,
+                "CROSS_SITE_REFUSED",
+                format!(
+                    "the sandbox's routes that change state refuse requests from another site \
+                     ({site}): post from a program, or from the sandbox's own page"
+                ),
             ));
-        };
+        }
+        let media = request
+            .header("Content-Type")
+            .and_then(|t| t.split(';').next())
+            .map(|t| t.trim().to_ascii_lowercase());
+        match (media.as_deref(), session) {
+            (Some("application/json"), _) => Ok(Asked::Json),
+            (Some("application/x-www-form-urlencoded"), Some(id)) => {
+                self.check_token(request, id).map(|()| Asked::Form)
+            }
+            (None, None) if request.body.is_empty() => Ok(Asked::Json),
+            _ => Err(Refusal::new(
+                415,
+                "INVALID_REQUEST",
+                "send Content-Type: application/json (the signing page's forms post the \
+                 session's token instead)",
+            )),
+        }
+    }
+
+    /// The page's forms post the session's token, so that a stray request cannot sign.
+    fn check_token(&self, request: &Request, id: &str) -> std::result::Result<(), Refusal> {
+        let session = self.session(id).ok_or_else(|| no_session(id))?;
         let body = std::str::from_utf8(&request.body).unwrap_or_default();
         let given = contracts::query_members(body)
             .into_iter()
             .find(|(name, _)| name == "token")
             .map(|(_, value)| value);
         if given.as_deref() != Some(session.token.as_str()) {
-            return Err(html(
+            return Err(Refusal::new(
                 403,
-                signing_page::error("签约请求无效：请从签约页面操作。"),
+                TOKEN_REQUIRED,
+                "a form post needs the session's token, which the signing page's forms carry; \
+                 a program posts Content-Type: application/json instead",
             ));
         }
         Ok(())
@@ -1202,13 +1207,7 @@ fn unsigned<'a>(
         .map
         .get_mut(id)
         .filter(|s| s.expires > Instant::now())
-        .ok_or_else(|| {
-            Refusal::new(
-                404,
-                "RESOURCE_NOT_EXISTS",
-                format!("no valid pre-sign session {id}"),
-            )
-        })?;
+        .ok_or_else(|| no_session(id))?;
     if session.contract_id.is_some() {
         return Err(Refusal::new(
             409,
@@ -1226,14 +1225,68 @@ fn wants_html(request: &Request) -> bool {
         .is_some_and(|accept| accept.contains("text/html"))
 }
 
-/// Whether a request is a submitted HTML form.
-fn is_form(request: &Request) -> bool {
-    request.header("Content-Type").is_some_and(|t| {
-        t.split(';').next().is_some_and(|t| {
-            t.trim()
-                .eq_ignore_ascii_case("application/x-www-form-urlencoded")
-        })
-    })
+/// How a state-changing `/sandbox/` route was asked: by the signing page's form (with the
+/// session's token) or with JSON (or, for rotate, nothing).
+#[derive(PartialEq)]
+enum Asked {
+    Form,
+    Json,
+}
+
+/// The code of a form refused for its token: a browser is shown the page that says so.
+const TOKEN_REQUIRED: &str = "TOKEN_REQUIRED";
+
+fn post_only(request: &Request, route: &str) -> std::result::Result<(), Refusal> {
+    if request.method == "POST" {
+        return Ok(());
+    }
+    Err(Refusal::new(
+        405,
+        "METHOD_NOT_ALLOWED",
+        format!("{route} is POST only"),
+    ))
+}
+
+fn no_session(id: &str) -> Refusal {
+    Refusal::new(
+        404,
+        "RESOURCE_NOT_EXISTS",
+        format!("no valid pre-sign session {id}"),
+    )
+}
+
+/// What says `request` came from a page of another site: its `Sec-Fetch-Site`, or an
+/// `Origin` that is not this sandbox's own (browsers send one with every POST).
+fn cross_site(request: &Request) -> Option<String> {
+    if let Some(site) = request.header("Sec-Fetch-Site") {
+        if !matches!(site.trim(), "same-origin" | "none") {
+            return Some(format!("Sec-Fetch-Site: {}", site.trim()));
+        }
+    }
+    let origin = request.header("Origin")?;
+    let own = request.header("Host").map(|host| format!("http://{host}"));
+    (own.as_deref() != Some(origin.trim())).then(|| "its Origin is another site's".to_owned())
+}
+
+/// A refusal of a signing-page route, as a page for a browser (`Accept: text/html`) and as
+/// JSON for a program.
+fn paged(
+    request: &Request,
+    result: std::result::Result<Reply, Refusal>,
+) -> std::result::Result<Reply, Refusal> {
+    match result {
+        Err(refusal) if wants_html(request) => {
+            let message = match refusal.code {
+                "RESOURCE_NOT_EXISTS" => {
+                    "该签约链接不存在或已过期，请回到商户重新发起签约。".to_owned()
+                }
+                TOKEN_REQUIRED => "签约请求无效：请从签约页面操作。".to_owned(),
+                _ => format!("签约未完成: {}", refusal.message),
+            };
+            Ok(html(refusal.status, signing_page::error(&message)))
+        }
+        other => other,
+    }
 }
 
 /// Where the user goes after signing, as the request says: its `return_url`, the page that
