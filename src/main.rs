@@ -103,6 +103,10 @@ enum SandboxCommand {
         /// each, as GET /sandbox/requests shows them.
         #[arg(long)]
         record: Option<PathBuf>,
+        /// Show the user's real name and identity numbers in clear in GET
+        /// /sandbox/sessions/{id} and on the signing page, instead of masked (张*, 1****4477).
+        #[arg(long)]
+        show_personal_data: bool,
     },
     /// List the magic values that make the sandbox fail on purpose.
     Faults,
@@ -134,8 +138,9 @@ fn main() -> ExitCode {
                     listen,
                     retry_unit_ms,
                     record,
+                    show_personal_data,
                 },
-        } => serve(&dir, listen, retry_unit_ms, record),
+        } => serve(&dir, listen, retry_unit_ms, record, show_personal_data),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -190,10 +195,12 @@ fn serve(
     listen: Option<String>,
     retry_unit_ms: u64,
     record: Option<PathBuf>,
+    show_personal_data: bool,
 ) -> wxpresign::error::Result<ExitCode> {
     let (identity, default_listen) = Identity::load_dir(dir)?;
     let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
     sandbox.set_retry_unit_ms(retry_unit_ms);
+    sandbox.set_show_personal_data(show_personal_data);
     if let Some(path) = record {
         let file = std::fs::OpenOptions::new()
             .create(true)

@@ -300,3 +300,49 @@ fn a_program_posting_a_form_without_the_token_is_told_in_json_that_the_token_is_
     assert!(page.contains("请从签约页面操作"), "{page}");
     assert!(fx.sandbox.session(&id).unwrap().contract_id.is_none());
 }
+
+/// The session JSON and the signing page of an insurance pre-sign whose insured is 张三
+/// (ID number 110101199003074477, phone-free), as `GET /sandbox/sessions/{id}` answers them.
+fn session_views(fx: &common::Fixture) -> (String, String) {
+    let answer = common::presign(fx, common::INSURANCE, serde_json::json!({}));
+    let id = fx.sandbox.session_named(&answer.data).expect("a session");
+    let path = format!("/sandbox/sessions/{id}");
+    let (_, _, json) = raw(
+        fx,
+        &format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+    );
+    let (_, _, page) = raw(
+        fx,
+        &format!(
+            "GET {path} HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    (json, page)
+}
+
+#[test]
+fn a_sessions_json_and_page_mask_the_real_name_and_id_number_unless_asked_to_show_them() {
+    let fx = common::sandbox();
+    let (json, page) = session_views(&fx);
+    assert!(json.contains("insured_display_name"), "{json}");
+    for view in [&json, &page] {
+        assert!(!view.contains("张三"), "{view}");
+        assert!(!view.contains("110101199003074477"), "{view}");
+    }
+    let session: Value = serde_json::from_str(&json).unwrap();
+    let identity = &session["request"]["real_identity"];
+    assert_eq!(identity["real_name"], "张*");
+    assert_eq!(identity["id_card_number"], "1*************4477");
+
+    assert!(
+        page.contains("张*") && page.contains("1*************4477"),
+        "{page}"
+    );
+
+    fx.sandbox.set_show_personal_data(true);
+    let (json, page) = session_views(&fx);
+    for view in [&json, &page] {
+        assert!(view.contains("张三"), "{view}");
+        assert!(view.contains("110101199003074477"), "{view}");
+    }
+}

@@ -9,6 +9,7 @@ mod decryption;
 mod faults;
 pub mod http_server;
 mod notify;
+mod personal_data;
 pub mod record;
 mod signing_page;
 mod simulator;

@@ -1,9 +1,10 @@
 //! The user's side of a session: the page WeChat shows at a pre-sign's redirect_url (and the
 //! page a mini-program or App would open), server-rendered in Chinese with a little inline CSS,
 //! no JavaScript. Every value from the request is escaped; only the members a user reads on
-//! WeChat's page are shown (never an encrypted field). The two forms post the session's token,
+//! WeChat's page are shown, the user's identity masked. The two forms post the session's token,
 //! so that a link followed by accident cannot sign.
 
+use super::personal_data::find;
 use serde_json::Value;
 use std::fmt::Write;
 
@@ -81,6 +82,22 @@ pub fn page(title: &str, mchid: &str, request: &Value, session_id: &str, state: 
         if let Some(value) = names.iter().find_map(|n| request.get(*n)) {
             row(label, &text_of(value));
         }
+    }
+    // The identity the contract binds, so the user sees whose it is (masked unless the sandbox
+    // was asked to show personal data).
+    if let Some(name) = find(request, &["real_name", "identification_name"]) {
+        row("实名姓名", name);
+    }
+    if let Some(number) = find(
+        request,
+        &[
+            "id_card_number",
+            "identity_id",
+            "cred_id",
+            "identification_number",
+        ],
+    ) {
+        row("证件号码", number);
     }
     if let Some(end) = request.get("policy_end_date").and_then(Value::as_str) {
         row("保障期至", end);

@@ -52,6 +52,9 @@ struct State {
     wrong_key: OnceLock<Option<PrivateKey>>,
     /// Milliseconds one second of WeChat's notification retry schedule lasts.
     retry_unit_ms: AtomicU64,
+    /// Sessions show the user's real name and identity numbers in clear (`serve
+    /// --show-personal-data`) instead of masked.
+    show_personal_data: AtomicBool,
     /// Set when the sandbox stops, so that pending deliveries end.
     stopping: Arc<AtomicBool>,
     /// The server's connection and request counts, for `GET /sandbox/stats`.
@@ -88,6 +91,7 @@ impl Sandbox {
             sessions: Mutex::new(Expiring::default()),
             wrong_key: OnceLock::new(),
             retry_unit_ms: AtomicU64::new(1000),
+            show_personal_data: AtomicBool::new(false),
             stopping: Arc::new(AtomicBool::new(false)),
             counters: server.counters(),
             failed_once: Mutex::new(Expiring::default()),
@@ -163,6 +167,12 @@ impl Sandbox {
     /// one scheduled second lasts `ms` milliseconds. 1000 is the real schedule.
     pub fn set_retry_unit_ms(&self, ms: u64) {
         self.state.retry_unit_ms.store(ms, Ordering::Relaxed);
+    }
+
+    /// Whether sessions show the user's real name and identity numbers in clear rather than
+    /// masked as WeChat Pay masks them (masked unless asked).
+    pub fn set_show_personal_data(&self, show: bool) {
+        self.state.show_personal_data.store(show, Ordering::Relaxed);
     }
 
     /// Stops accepting requests and waits for the ones in hand.
@@ -874,7 +884,7 @@ impl State {
         let body = json!({
             "session_id": session.id,
             "endpoint": session.endpoint,
-            "request": session.request,
+            "request": self.shown_request(&session),
             "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
             "contract_id": session.contract_id,
             "notification": session.delivery.as_deref().map(NotificationDelivery::to_json),
@@ -915,10 +925,21 @@ impl State {
                     .div_ceil(60),
             }
         };
+        let request = self.shown_request(&session);
         html(
             200,
-            signing_page::page(title, &self.identity.mchid, &session.request, id, state),
+            signing_page::page(title, &self.identity.mchid, &request, id, state),
         )
+    }
+
+    /// A session's request as the sandbox shows it: personal data masked unless asked.
+    fn shown_request(&self, session: &Session) -> Value {
+        match endpoints::find(session.endpoint) {
+            Some(endpoint) if !self.show_personal_data.load(Ordering::Relaxed) => {
+                super::personal_data::masked(endpoint.request, &session.request)
+            }
+            _ => session.request.clone(),
+        }
     }
 
     /// The signing page's 同意并签约: the same as signing through the API, notification and
