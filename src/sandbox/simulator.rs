@@ -1284,9 +1284,13 @@ fn cross_site(request: &Request) -> Option<String> {
             return Some(format!("Sec-Fetch-Site: {}", site.trim()));
         }
     }
-    let origin = request.header("Origin")?;
-    let own = request.header("Host").map(|host| format!("http://{host}"));
-    (own.as_deref() != Some(origin.trim())).then(|| "its Origin is another site's".to_owned())
+    let origin = request.header("Origin")?.trim();
+    let own = request
+        .header("Host")
+        .map(|host| format!("http://{}", host.trim()));
+    // Host names are case-insensitive; a browser lower-cases the Origin's, not always the Host.
+    let same = own.is_some_and(|own| own.eq_ignore_ascii_case(origin));
+    (!same).then(|| "its Origin is another site's".to_owned())
 }
 
 /// A refusal of a signing-page route, as a page for a browser (`Accept: text/html`) and as
