@@ -1,7 +1,8 @@
 //! The user's personal data in what the sandbox shows of a session: real names and identity,
 //! bank card and phone numbers arrive encrypted and the sandbox decrypts them, but its session
-//! view and signing page show them masked as WeChat Pay's pages show them (`张*`,
-//! `1*************4477`), unless `serve --show-personal-data` asks for them in clear.
+//! view and signing page show them masked (`张*`, `1*************4477`: the pages publish no
+//! masking rule, so this one keeps little), unless `serve --show-personal-data` asks for them
+//! in clear.
 
 use crate::schema::{Field, Type};
 use serde_json::Value;
