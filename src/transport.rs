@@ -6,7 +6,10 @@
 //! and bounds every phase by setting socket timeouts from the attempt's deadline, so a call
 //! costs no thread, no TCP connect and, over https, no TLS handshake when a connection is
 //! reused. A pooled connection is probed (a non-blocking read) before it is used; one that the
-//! server closed is dropped, never written to. ureq never resends a request by itself.
+//! server closed is dropped, never written to. ureq never resends a request by itself. A
+//! pooled connection belongs to the process that opened it: after `fork()` the child leaves
+//! its parent's connections alone (they are dropped when checked out, without a byte written
+//! or read) and opens its own.
 //!
 //! Whether anything was sent is known exactly: the name lookup ([`Lookup`]) and the two
 //! connection phases (TCP, then TLS) report their failures marked as such ([`Connecting`]), and
@@ -571,6 +574,7 @@ impl<In: Socket> Connector<In> for Coalescing {
             awaiting_head: false,
             idle_limit: IDLE_AGE,
             last_input: Instant::now(),
+            process: std::process::id(),
         }))
     }
 }
@@ -594,6 +598,10 @@ struct Coalesced<T> {
     idle_limit: Duration,
     /// When the server last sent anything on this connection.
     last_input: Instant,
+    /// The process that opened the connection. After `fork()` the child holds copies of its
+    /// parent's pooled connections; were both to speak over one, each could read the answer
+    /// to the other's request, and answer signatures do not bind to a request.
+    process: u32,
 }
 
 impl<T: Socket> Coalesced<T> {
@@ -736,9 +744,13 @@ impl<T: Socket> Socket for Coalesced<T> {
     /// Asked before a pooled connection is reused. ureq itself refuses one with unread bytes in
     /// `buffers`; this adds what only this layer sees: bytes held back, or read below and not
     /// yet moved up (a server that answered more than was asked is not spoken to again), and
-    /// an idle time past what the server's `Keep-Alive: timeout` allows.
+    /// an idle time past what the server's `Keep-Alive: timeout` allows, and a connection that
+    /// another process opened. That one is checked first and dropped untouched: not probed (a
+    /// read could take bytes of the parent's answer), no TLS close_notify, no `shutdown()`;
+    /// dropping closes only this process's copy of the socket.
     fn is_open(&mut self) -> bool {
-        self.held == 0
+        self.process == std::process::id()
+            && self.held == 0
             && self.last_input.elapsed() < self.idle_limit
             && self.inner.buffers().input().is_empty()
             && self.inner.is_open()
