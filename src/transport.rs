@@ -27,7 +27,7 @@ use crate::error::{Delivery, Error, Result};
 use crate::proxy::Proxy;
 use crate::request::Method;
 use crate::tls::{self, Handshake, TlsConnector, is_certificate_error, is_unknown_issuer};
-use crate::url::BaseUrl;
+use crate::url::{Authority, BaseUrl};
 use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read};
@@ -268,7 +268,7 @@ impl Transport {
             None if method.has_content() => self.run(request.body(&[][..]), budget),
             None => self.run(request.body(()), budget),
         };
-        let response = sent.map_err(|e| self.classify(host, e))?;
+        let response = sent.map_err(|e| self.classify(base, e))?;
         self.read_answer(response).map_err(Failure::Other)
     }
 
@@ -346,13 +346,14 @@ impl Transport {
     }
 
     /// See the module documentation for why each error means what it does here.
-    fn classify(&self, host: &str, error: ureq::Error) -> Failure {
+    fn classify(&self, base: &BaseUrl, error: ureq::Error) -> Failure {
+        let host = base.host();
         let other = |what: String, delivery| Failure::Other(Error::transport(what, delivery));
         let not_connected =
             |what: String| Failure::NotConnected(Error::transport(what, Delivery::NotSent));
         let connecting = match error {
             ureq::Error::Other(boxed) => match boxed.downcast::<Connecting>() {
-                Ok(connecting) => return self.not_sent(host, *connecting),
+                Ok(connecting) => return self.not_sent(base, *connecting),
                 Err(boxed) => ureq::Error::Other(boxed),
             },
             e => e,
@@ -397,7 +398,8 @@ impl Transport {
     }
 
     /// A failure to connect: nothing was written.
-    fn not_sent(&self, host: &str, connecting: Connecting) -> Failure {
+    fn not_sent(&self, base: &BaseUrl, connecting: Connecting) -> Failure {
+        let host = base.host();
         let Connecting { phase, error } = connecting;
         let phase = match phase {
             Phase::Proxy => return self.tunnel_failed(host, error),
@@ -418,7 +420,7 @@ impl Transport {
                 Delivery::NotSent,
             )),
             Direct::Tcp => Failure::NotConnected(Error::transport(
-                format!("cannot connect to {host}: {error}"),
+                refused_or_failed(base, &error),
                 Delivery::NotSent,
             )),
             Direct::Tls => {
@@ -825,6 +827,25 @@ impl Resolver for Lookup {
         let mut cache = self.cache.lock().unwrap_or_else(|p| p.into_inner());
         cache.push((host.to_owned(), port, now, addrs.clone()));
         Ok(addrs)
+    }
+}
+
+/// Why a TCP connection to `base` failed, naming the address. A refusal on loopback is nearly
+/// always a server (often the sandbox) not started or listening on another port.
+fn refused_or_failed(base: &BaseUrl, error: &io::Error) -> String {
+    let host = base.host();
+    let address = match host.contains(':') {
+        true => format!("[{host}]:{}", base.port()),
+        false => format!("{host}:{}", base.port()),
+    };
+    let loopback = Authority { host, port: None }.is_loopback();
+    if loopback && error.kind() == io::ErrorKind::ConnectionRefused {
+        format!(
+            "connection refused by {address}: is the server running there (for the sandbox: \
+             `wxpresign sandbox serve DIR`)?"
+        )
+    } else {
+        format!("cannot connect to {address}: {error}")
     }
 }
 

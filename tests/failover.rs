@@ -141,7 +141,7 @@ fn refused_primary_fails_over_to_the_backup() {
     let failover = response.failover.as_ref().expect("a failover is reported");
     assert_eq!(failover.from, primary);
     assert!(
-        failover.reason.contains("cannot connect"),
+        failover.reason.contains("connection refused by 127.0.0.1:"),
         "{}",
         failover.reason
     );

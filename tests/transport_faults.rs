@@ -165,7 +165,46 @@ fn refused_connection_was_not_delivered_and_fails_at_once() {
         .expect("a free port")
         .port();
     let error = observe("connection refused", &format!("http://127.0.0.1:{port}"));
-    assert_outcome(&error, Kind::Transport, false, "cannot connect");
+    assert_outcome(&error, Kind::Transport, false, "connection refused by 127.0.0.1");
+}
+
+/// A port on `ip` that nothing listens on.
+fn closed_port(ip: &str) -> u16 {
+    TcpListener::bind((ip, 0))
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port()
+}
+
+#[test]
+fn refused_connection_to_loopback_names_the_address_and_the_sandbox_command() {
+    let port = closed_port("127.0.0.1");
+    let error = observe("connection refused", &format!("http://localhost:{port}"));
+    assert!(
+        error.message().starts_with(&format!(
+            "connection refused by localhost:{port}: is the server running there (for the \
+             sandbox: `wxpresign sandbox serve DIR`)?"
+        )),
+        "{error}"
+    );
+}
+
+#[test]
+fn refused_connection_to_another_host_names_its_address_and_nothing_of_the_sandbox() {
+    // This machine's own address on the way out: not loopback, and refusing at once.
+    let own = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").and(s.local_addr()))
+        .expect("a route to a non-loopback network")
+        .ip()
+        .to_string();
+    let port = closed_port(&own);
+    let error = observe("connection refused", &format!("https://{own}:{port}"));
+    let message = error.message();
+    assert!(
+        message.starts_with(&format!("cannot connect to {own}:{port}: "))
+            && !message.contains("sandbox"),
+        "{error}"
+    );
 }
 
 #[test]
