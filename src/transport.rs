@@ -32,7 +32,7 @@ use std::cell::Cell;
 use std::fmt;
 use std::io::{self, Read};
 use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use ureq::config::Config as AgentConfig;
 use ureq::http::{HeaderValue, Uri};
@@ -59,7 +59,8 @@ const IDLE_PER_HOST: usize = 8;
 const IDLE_AGE: Duration = Duration::from_secs(7);
 
 /// How long a looked-up host's addresses are used without a new lookup: the JVM's default
-/// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise).
+/// (networkaddress.cache.ttl). A lookup costs a thread (std's cannot be bounded otherwise), and
+/// how many run at once is bounded (see [`RUNNING`]).
 const ADDRESS_TTL: Duration = Duration::from_secs(30);
 
 thread_local! {
@@ -352,6 +353,12 @@ impl Transport {
         let not_connected =
             |what: String| Failure::NotConnected(Error::transport(what, Delivery::NotSent));
         let connecting = match error {
+            ureq::Error::Other(boxed) if boxed.is::<LookupsHang>() => {
+                return not_connected(format!(
+                    "cannot resolve {host}: {MAX_LOOKUPS} name lookups are already hanging in \
+                     this process; check the resolver (/etc/resolv.conf and its DNS servers)"
+                ));
+            }
             ureq::Error::Other(boxed) => match boxed.downcast::<Connecting>() {
                 Ok(connecting) => return self.not_sent(base, *connecting),
                 Err(boxed) => ureq::Error::Other(boxed),
@@ -765,9 +772,10 @@ impl<T: Socket> Socket for Coalesced<T> {
 
 /// Host name lookup for ureq, which looks a name up for every request, pooled connection or
 /// not, and spawns a thread each time to bound it. IP addresses need no lookup; a host's
-/// addresses are kept for [`ADDRESS_TTL`]; a lookup runs on a helper thread, bounded by the
-/// attempt's lookup timeout. Every failure is `HostNotFound` or `Timeout::Resolve`, so that
-/// [`Transport::classify`] knows nothing was sent.
+/// addresses are kept for [`ADDRESS_TTL`]; a lookup runs on a helper thread, shared by the calls
+/// that need the same name and waited for within each attempt's lookup timeout. Every failure
+/// is `HostNotFound`, `Timeout::Resolve` or [`LookupsHang`], so that [`Transport::classify`]
+/// knows nothing was sent.
 #[derive(Debug, Default)]
 struct Lookup {
     cache: Mutex<Vec<(String, u16, Instant, ResolvedSocketAddrs)>>,
@@ -802,22 +810,8 @@ impl Resolver for Lookup {
         }
         drop(cache);
 
-        let name = host.to_owned();
-        let (tx, rx) = mpsc::channel();
-        let lookup = move |name: &str| (name, port).to_socket_addrs().map(Vec::from_iter);
-        let spawned = std::thread::Builder::new()
-            .name("wxpresign-lookup".into())
-            .spawn(move || {
-                let _ = tx.send(lookup(&name));
-            });
-        let found = match spawned {
-            Ok(_) => rx
-                .recv_timeout(*timeout.after)
-                .map_err(|_| ureq::Error::Timeout(Timeout::Resolve))?,
-            // No thread to be had: look up here, unbounded, rather than not at all.
-            Err(_) => lookup(host),
-        };
-        for addr in found.map_err(|_| ureq::Error::HostNotFound)? {
+        let found = look_up(host, port, *timeout.after)?;
+        for addr in found {
             // Past ureq's 16 addresses the rest are left out.
             let _ = addrs.try_push(addr);
         }
@@ -848,6 +842,116 @@ fn refused_or_failed(base: &BaseUrl, error: &io::Error) -> String {
         format!("cannot connect to {address}: {error}")
     }
 }
+
+/// The lookups running on helper threads in this process, each with everyone waiting for it.
+/// A lookup that hangs holds its thread until the resolver gives up (glibc: up to 30 s per try),
+/// which a caller's deadline cannot shorten; so one runs per host name and port, and at most
+/// [`MAX_LOOKUPS`] at once.
+static RUNNING: Mutex<Running> = Mutex::new(Running {
+    process: 0,
+    lookups: Vec::new(),
+});
+
+/// The most lookups running at once in a process. A process calls a few hosts (WeChat Pay's,
+/// its backup, a proxy); more lookups than this running at once means the resolver hangs.
+pub const MAX_LOOKUPS: usize = 8;
+
+struct Running {
+    /// The process the lookups run in. A forked child inherits the list but not the threads:
+    /// it starts afresh rather than wait for lookups nothing will finish.
+    process: u32,
+    lookups: Vec<(String, u16, Arc<Found>)>,
+}
+
+/// A lookup's addresses (`Some(None)`: the name did not resolve), once it ends.
+#[derive(Default)]
+struct Found {
+    addrs: Mutex<Option<Option<Vec<SocketAddr>>>>,
+    ended: Condvar,
+}
+
+/// `host`'s addresses for `port`: from the lookup of the same name already running, or from one
+/// started on a helper thread, waiting `wait` at most.
+fn look_up(
+    host: &str,
+    port: u16,
+    wait: Duration,
+) -> std::result::Result<Vec<SocketAddr>, ureq::Error> {
+    let found = {
+        let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+        if running.process != std::process::id() {
+            *running = Running {
+                process: std::process::id(),
+                lookups: Vec::new(),
+            };
+        }
+        match running
+            .lookups
+            .iter()
+            .find(|(h, p, _)| h == host && *p == port)
+        {
+            Some((.., found)) => Arc::clone(found),
+            None if running.lookups.len() >= MAX_LOOKUPS => {
+                return Err(ureq::Error::Other(Box::new(LookupsHang)));
+            }
+            None => {
+                let found = Arc::new(Found::default());
+                if !start_lookup(host, port, &found) {
+                    // No thread to be had: look up here, unbounded, rather than not at all.
+                    drop(running);
+                    return resolved((host, port).to_socket_addrs().ok().map(Vec::from_iter));
+                }
+                running
+                    .lookups
+                    .push((host.to_owned(), port, Arc::clone(&found)));
+                found
+            }
+        }
+    };
+    let addrs = found.addrs.lock().unwrap_or_else(PoisonError::into_inner);
+    let (addrs, _) = found
+        .ended
+        .wait_timeout_while(addrs, wait, |addrs| addrs.is_none())
+        .unwrap_or_else(PoisonError::into_inner);
+    match addrs.clone() {
+        Some(addrs) => resolved(addrs),
+        None => Err(ureq::Error::Timeout(Timeout::Resolve)),
+    }
+}
+
+/// Starts the thread that looks `host` up, hands its addresses to `found` and leaves [`RUNNING`].
+fn start_lookup(host: &str, port: u16, found: &Arc<Found>) -> bool {
+    let (name, found) = (host.to_owned(), Arc::clone(found));
+    std::thread::Builder::new()
+        .name("wxpresign-lookup".into())
+        .spawn(move || {
+            let addrs = (name.as_str(), port)
+                .to_socket_addrs()
+                .ok()
+                .map(Vec::from_iter);
+            *found.addrs.lock().unwrap_or_else(PoisonError::into_inner) = Some(addrs);
+            found.ended.notify_all();
+            let mut running = RUNNING.lock().unwrap_or_else(PoisonError::into_inner);
+            running.lookups.retain(|(.., f)| !Arc::ptr_eq(f, &found));
+        })
+        .is_ok()
+}
+
+fn resolved(addrs: Option<Vec<SocketAddr>>) -> std::result::Result<Vec<SocketAddr>, ureq::Error> {
+    addrs.ok_or(ureq::Error::HostNotFound)
+}
+
+/// A lookup refused because [`MAX_LOOKUPS`] are running, carried through ureq as `Error::Other`.
+#[derive(Debug)]
+struct LookupsHang;
+
+impl fmt::Display for LookupsHang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{MAX_LOOKUPS} name lookups are running")
+    }
+}
+
+impl std::error::Error for LookupsHang {}
 
 fn body_too_large() -> String {
     format!("the answer body is larger than {MAX_BODY_BYTES} bytes; refusing to read it")
