@@ -38,10 +38,12 @@ fn fork(work: impl FnOnce(&mut File)) -> Child {
         0 => {
             drop(read);
             let mut write = write;
-            work(&mut write);
+            // A panic must not unwind into a copy of the test harness.
+            let worked =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| work(&mut write)));
             let _ = write.flush();
             // No destructors, no test harness: the parent's state is the parent's.
-            unsafe { libc::_exit(0) }
+            unsafe { libc::_exit(if worked.is_ok() { 0 } else { 1 }) }
         }
         pid => Child { pid, report: read },
     }
