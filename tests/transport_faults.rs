@@ -165,7 +165,12 @@ fn refused_connection_was_not_delivered_and_fails_at_once() {
         .expect("a free port")
         .port();
     let error = observe("connection refused", &format!("http://127.0.0.1:{port}"));
-    assert_outcome(&error, Kind::Transport, false, "connection refused by 127.0.0.1");
+    assert_outcome(
+        &error,
+        Kind::Transport,
+        false,
+        "connection refused by 127.0.0.1",
+    );
 }
 
 /// A port on `ip` that nothing listens on.
@@ -179,7 +184,10 @@ fn closed_port(ip: &str) -> u16 {
 #[test]
 fn refused_connection_to_loopback_names_the_address_and_the_sandbox_command() {
     let port = closed_port("127.0.0.1");
-    let error = observe("connection refused", &format!("http://localhost:{port}"));
+    let error = observe(
+        "connection refused by localhost",
+        &format!("http://localhost:{port}"),
+    );
     assert!(
         error.message().starts_with(&format!(
             "connection refused by localhost:{port}: is the server running there (for the \
@@ -198,7 +206,10 @@ fn refused_connection_to_another_host_names_its_address_and_nothing_of_the_sandb
         .ip()
         .to_string();
     let port = closed_port(&own);
-    let error = observe("connection refused", &format!("https://{own}:{port}"));
+    let error = observe(
+        "connection refused by a non-loopback host",
+        &format!("https://{own}:{port}"),
+    );
     let message = error.message();
     assert!(
         message.starts_with(&format!("cannot connect to {own}:{port}: "))
