@@ -140,6 +140,8 @@ impl Failure {
 /// shared by its threads.
 #[derive(Debug)]
 pub struct Transport {
+    /// Never shut down (`Agent::shutdown`): in a forked child, that would cut the connections
+    /// its parent still uses as well, which the pool still lists.
     agent: Agent,
     connect_timeout: Duration,
     timeout: Duration,
