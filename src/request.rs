@@ -93,13 +93,8 @@ impl Target {
             ));
         }
         let path = target.split('?').next().unwrap_or_default();
-        // %2e is a dot too (RFC 3986 section 2.3), and servers resolve it.
-        let dots = |segment: &str| segment.to_ascii_lowercase().replace("%2e", ".");
-        if path
-            .split('/')
-            .any(|s| matches!(dots(s).as_str(), "." | ".."))
-        {
-            return refuse("has a . or .. segment, which no APIv3 path has".to_owned());
+        if let Err(what) = path.split('/').try_for_each(check_segment) {
+            return refuse(what);
         }
         if path.split('/').skip(1).any(str::is_empty) {
             return refuse("has an empty segment (//, or a / at its end)".to_owned());
@@ -114,4 +109,37 @@ impl Target {
             host,
         })
     }
+}
+
+/// Refuses a segment that a server or a proxy before it could resolve to another path than the
+/// one signed: servers decode `%XX` before they resolve `.` and `..`, some take `\` for `/` or
+/// an encoded `/` for a separator, and some drop a `;` parameter first (`..;` is `..` to them).
+fn check_segment(segment: &str) -> std::result::Result<(), String> {
+    let bytes = segment.as_bytes();
+    if let Some(at) = segment.match_indices('%').map(|(at, _)| at).find(|&at| {
+        !bytes
+            .get(at + 1..at + 3)
+            .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit))
+    }) {
+        let escape: String = segment[at..].chars().take(3).collect();
+        return Err(format!(
+            "has an invalid percent escape \"{escape}\": a % is followed by two hexadecimal \
+             digits (RFC 3986), and a % itself is written %25"
+        ));
+    }
+    let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
+    // What a server resolves is the segment without its `;` parameter.
+    let resolved = decoded.split(|&b| b == b';').next().unwrap_or_default();
+    let what = if decoded.contains(&b'/') {
+        "has an encoded / (%2F), which servers may take as a separator: no APIv3 path has one, \
+         so a value holding a / cannot go in the path"
+    } else if decoded.contains(&b'\\') {
+        "has an encoded \\ (%5C), which servers may take as a /: no APIv3 path has one"
+    } else if matches!(resolved, b"." | b"..") {
+        "has a . or .. segment (also percent-encoded, or before a ;), which servers resolve to \
+         another path: no APIv3 path has one"
+    } else {
+        return Ok(());
+    };
+    Err(what.to_owned())
 }

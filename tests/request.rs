@@ -324,6 +324,39 @@ fn paths_that_no_apiv3_call_has_are_refused_before_anything_is_sent() {
     assert_eq!(fx.sandbox.stats()["requests"], 0, "nothing was sent");
 }
 
+/// Servers and the proxies before them decode a segment before they resolve it, and some take
+/// `\` for `/` or drop a `;` parameter, so each of these could reach a path the caller did not
+/// sign for.
+#[test]
+fn encoded_dots_slashes_and_backslashes_are_refused_before_anything_is_sent() {
+    let fx = sandbox();
+    let client = fx.client();
+    let cases: &[(&str, &str)] = &[
+        ("/v3/papay/..%2fcertificates", "an encoded /"),
+        ("/v3/papay/%2E%2E%2Fcertificates", "an encoded /"),
+        (
+            "/v3/papay/contracts%2f..%2f..%2fcertificates",
+            "an encoded /",
+        ),
+        ("/v3/papay/%5c..%5ccertificates", "an encoded \\"),
+        ("/v3/papay/contracts%5C1", "an encoded \\"),
+        ("/v3/papay/..;/certificates", ". or .. segment"),
+        ("/v3/papay/.;x=1/contracts", ". or .. segment"),
+        ("/v3/papay/%2e%2E;/certificates", ". or .. segment"),
+        ("/v3/papay/%2e/contracts", ". or .. segment"),
+        ("/v3/papay/contracts/%zz", "invalid percent escape"),
+        ("/v3/papay/contracts/Ab%2", "invalid percent escape"),
+        ("/v3/papay/contracts/Ab%", "invalid percent escape"),
+    ];
+    for (path, says) in cases {
+        let e = client.request("GET", path, None).unwrap_err();
+        assert_eq!(e.kind(), Kind::Argument, "{path:?}: {e}");
+        assert!(e.message().contains(says), "{path:?}: {}", e.message());
+        assert_eq!(e.to_json()["error"]["may_have_reached_server"], false);
+    }
+    assert_eq!(fx.sandbox.stats()["requests"], 0, "nothing was sent");
+}
+
 #[test]
 fn encrypt_uses_the_key_every_request_names() {
     let fx = sandbox();
