@@ -1,9 +1,12 @@
 //! Any APIv3 call, beyond the endpoints the table models: its method, and its path and query
 //! checked before anything is signed. The path and query are signed and sent exactly as given,
-//! so they must already be percent-encoded; the body is not checked against any schema.
+//! so they must already be percent-encoded; the body is not checked against any schema. A path
+//! that looks like a pre-sign endpoint's without being it is refused, naming the one meant: sent,
+//! it would only come back a 404.
 
-use crate::endpoints::Host;
+use crate::endpoints::{self, Host};
 use crate::error::{Error, Result};
+use percent_encoding::percent_decode_str;
 
 /// The HTTP methods WeChat Pay's APIv3 uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -99,6 +102,18 @@ impl Target {
         if path.split('/').skip(1).any(str::is_empty) {
             return refuse("has an empty segment (//, or a / at its end)".to_owned());
         }
+        if let Some(endpoint) = endpoints::resembled(&percent_decode_str(path).decode_utf8_lossy())
+        {
+            return Err(Error::validation(
+                "",
+                format!(
+                    "path \"{}\" is no pre-sign endpoint but looks like one: did you mean /{}? \
+                     Nothing was sent; a pre-sign goes to its exact path",
+                    path_and_query.escape_debug(),
+                    endpoint.path
+                ),
+            ));
+        }
         let host = if target.starts_with("/v3/global/") {
             Host::Global
         } else {
@@ -127,7 +142,7 @@ fn check_segment(segment: &str) -> std::result::Result<(), String> {
              digits (RFC 3986), and a % itself is written %25"
         ));
     }
-    let decoded: Vec<u8> = percent_encoding::percent_decode_str(segment).collect();
+    let decoded: Vec<u8> = percent_decode_str(segment).collect();
     // What a server resolves is the segment without its `;` parameter.
     let resolved = decoded.split(|&b| b == b';').next().unwrap_or_default();
     let what = if decoded.contains(&b'/') {

@@ -357,6 +357,183 @@ fn encoded_dots_slashes_and_backslashes_are_refused_before_anything_is_sent() {
     assert_eq!(fx.sandbox.stats()["requests"], 0, "nothing was sent");
 }
 
+/// Mistyped pre-sign paths, each with the table path it is refused for: a case or hyphen
+/// that PHP's camelCase chain or a hand-written path gets wrong, a letter left out or swapped,
+/// and a channel the family does not have.
+const LOOKALIKES: &[(&str, &str)] = &[
+    (
+        "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/miniprogram",
+        "/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
+    ),
+    (
+        "/v3/global/papay/contracts/mini-program-pre-entrust-sign",
+        "/v3/global/papay/contracts/miniprogram-pre-entrust-sign",
+    ),
+    (
+        "/v3/edu-papay/contracts/Presign",
+        "/v3/edu-papay/contracts/presign",
+    ),
+    (
+        "/v3/edupapay/contracts/presing",
+        "/v3/edu-papay/contracts/presign",
+    ),
+    (
+        "v3/credit-repayment/partner/contracts/H5-presign?sub_mchid=1900000109",
+        "/v3/credit-repayment/partner/contracts/h5-presign",
+    ),
+    (
+        "/v3/ecommerce/individual-contracts/pre-entrust-sign/miniProgram",
+        "/v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
+    ),
+    (
+        "/v3/papay/insurance-sign/contracts/pre-entrust-sign/h5-web",
+        "/v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
+    ),
+    (
+        "/v3/papay/sign/contracts/pre-entrust-sign/app",
+        "/v3/papay/sign/contracts/pre-entrust-sign",
+    ),
+];
+
+#[test]
+fn a_path_that_looks_like_a_pre_sign_endpoint_is_refused_with_the_one_meant() {
+    let fx = sandbox();
+    let client = fx.client();
+    let body = example(EDU).to_string();
+    for (path, meant) in LOOKALIKES {
+        let e = client.request("POST", path, Some(&body)).unwrap_err();
+        assert_eq!(e.kind(), Kind::Validation, "{path}: {e}");
+        assert!(
+            e.message().contains(&format!("did you mean {meant}?")) && e.message().contains(path),
+            "{path}: {}",
+            e.message()
+        );
+        assert_eq!(e.to_json()["error"]["may_have_reached_server"], false);
+    }
+    assert_eq!(fx.sandbox.stats()["requests"], 0, "nothing was sent");
+}
+
+#[test]
+fn a_lookalike_pre_sign_path_is_refused_through_wxpresign_request() {
+    use std::ffi::{CStr, CString};
+    use wxpresign::ffi;
+    let fx = sandbox();
+    let config = CString::new(fx.config.to_string()).unwrap();
+    let mut client = std::ptr::null_mut();
+    let status =
+        unsafe { ffi::wxpresign_client_new(config.as_ptr(), &mut client, std::ptr::null_mut()) };
+    assert_eq!(status, ffi::wxpresign_status::WXPRESIGN_OK);
+    let (path, meant) = LOOKALIKES[0];
+    let (method, path) = (CString::new("POST").unwrap(), CString::new(path).unwrap());
+    let body = CString::new(example(EDU).to_string()).unwrap();
+    let mut out = std::ptr::null_mut();
+    let status = unsafe {
+        ffi::wxpresign_request(
+            client,
+            method.as_ptr(),
+            path.as_ptr(),
+            body.as_ptr(),
+            &mut out,
+        )
+    };
+    let text = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+    unsafe {
+        ffi::wxpresign_string_free(out);
+        ffi::wxpresign_client_free(client);
+    }
+    assert_eq!(
+        status,
+        ffi::wxpresign_status::WXPRESIGN_ERR_VALIDATION,
+        "{text}"
+    );
+    let error = &serde_json::from_str::<serde_json::Value>(&text).unwrap()["error"];
+    let message = error["message"].as_str().unwrap();
+    assert!(
+        message.contains(&format!("did you mean {meant}?")),
+        "{message}"
+    );
+    assert_eq!(error["may_have_reached_server"], false);
+    assert_eq!(fx.sandbox.stats()["requests"], 0, "nothing was sent");
+}
+
+/// The calls after the pre-sign share their family's leading segments, and other APIv3 calls
+/// are far from the table: all of them are sent.
+#[test]
+fn contract_calls_and_other_paths_beside_the_table_are_sent() {
+    let fx = sandbox();
+    let client = fx.client();
+    let calls = [
+        (
+            "GET",
+            "/v3/papay/sign/contracts/plan-id/12535/out-contract-code/Ab12",
+        ),
+        (
+            "POST",
+            "/v3/papay/sign/contracts/20200811000000000000000000000003/terminate",
+        ),
+        (
+            "GET",
+            "/v3/papay/sign/partner/contracts/plan-id/12535/out-contract-code/P1?sub_mchid=1",
+        ),
+        (
+            "GET",
+            "/v3/papay/insurance-sign/contracts/plan-id/12535/out-contract-code/I1",
+        ),
+        (
+            "GET",
+            "/v3/papay/scheduled-deduct-sign/contracts/2020081100000000000000000001",
+        ),
+        ("POST", "/v3/credit-repayment/partner/contracts/terminate"),
+        ("GET", "/v3/credit-repayment/partner/contracts/CREDIT0001"),
+        (
+            "GET",
+            "/v3/edu-papay/contracts/id/1234?appid=wx8888888888888888",
+        ),
+        ("DELETE", "/v3/edu-papay/contracts/1234"),
+        (
+            "GET",
+            "/v3/edu-papay/user/oUpF8uMuAJOM2pxb1Q/contracts?plan_id=1",
+        ),
+        (
+            "POST",
+            "/v3/eduschoolpay/contracts/2045011120563805041758214605/terminate",
+        ),
+        (
+            "GET",
+            "/v3/offlineface/contracts/2045011120563805041758214605",
+        ),
+        (
+            "GET",
+            "/v3/global/papay/contracts/out-contract-code/G1?appid=wx8888888888888888",
+        ),
+        (
+            "POST",
+            "/v3/global/papay/contracts/2045011120563805041758214605/terminate",
+        ),
+        (
+            "GET",
+            "/v3/password-exempt-contract/contracts/service-id/1/out-contract-code/P1",
+        ),
+        (
+            "GET",
+            "/v3/ecommerce/individual-contracts/out-contract-code/APPLYMENT_0001",
+        ),
+        (
+            "GET",
+            "/v3/ecommerce/combine-papay/contracts/plan-id/1/out-contract-code/E1",
+        ),
+        ("GET", "/v3/certificates"),
+        ("POST", "/v3/pay/transactions/jsapi"),
+        ("GET", "/v3/papay/contracts"),
+    ];
+    for (method, path) in calls {
+        let body = (method != "GET").then_some("{}");
+        let e = client.request(method, path, body).unwrap_err();
+        assert_eq!(e.kind(), Kind::Api, "{method} {path}: {e}");
+    }
+    assert_eq!(fx.sandbox.stats()["requests"], calls.len());
+}
+
 #[test]
 fn encrypt_uses_the_key_every_request_names() {
     let fx = sandbox();

@@ -127,6 +127,82 @@ pub fn find(path: &str) -> Option<&'static Endpoint> {
     all().find(|e| e.path == path)
 }
 
+/// The endpoint that `path` (percent-decoded, without its query; a leading "/" accepted) looks
+/// like without being it, for the generic call to refuse a mistyped pre-sign instead of sending
+/// it: a path that differs from a table path in case, hyphens or underscores alone (PHP's chain
+/// spells miniProgram mini-program, and the cross-border paths miniprogram), that is within two
+/// edits of one, or that names a pre-sign (a segment holding presign or pre-entrust-sign) under
+/// the leading segments of a table path's own. The calls after the pre-sign share those leading
+/// segments but name no pre-sign, so they are not taken for one.
+pub fn resembled(path: &str) -> Option<&'static Endpoint> {
+    let path = path.strip_prefix('/').unwrap_or(path);
+    if find(path).is_some() {
+        return None;
+    }
+    let given: Vec<String> = path.split('/').map(loose).collect();
+    let joined = given.join("/");
+    all()
+        .filter_map(|e| {
+            let table: Vec<String> = e.path.split('/').map(loose).collect();
+            let under_prefix = table
+                .iter()
+                .position(|s| names_presign(s))
+                .is_some_and(|at| {
+                    given.len() > at && given[..at] == table[..at] && names_presign(&given[at])
+                });
+            let table = table.join("/");
+            let near = joined.len().abs_diff(table.len()) <= 2;
+            if !near && !under_prefix {
+                return None;
+            }
+            // Beyond the table path's length the distance only grows: cut there, so that a
+            // long path costs no more than a short one.
+            let compared = &joined.as_bytes()[..joined.len().min(table.len() + 3)];
+            let distance = edit_distance(compared, table.as_bytes());
+            (near && distance <= 2 || under_prefix).then_some((distance, e))
+        })
+        .min_by_key(|&(distance, _)| distance)
+        .map(|(_, e)| e)
+}
+
+/// A segment as compared for resemblance: lowercase, without `-` and `_`.
+fn loose(segment: &str) -> String {
+    segment
+        .chars()
+        .filter(|c| !matches!(c, '-' | '_'))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+fn names_presign(loose_segment: &str) -> bool {
+    loose_segment.contains("presign") || loose_segment.contains("preentrustsign")
+}
+
+/// The optimal string alignment distance (Damerau-Levenshtein with each substring edited once):
+/// insertions, deletions, substitutions and swaps of neighbours.
+fn edit_distance(a: &[u8], b: &[u8]) -> usize {
+    // Three rows of the table: two back (for swaps), one back, and the current one.
+    let mut before: Vec<usize> = vec![0; b.len() + 1];
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    let mut current = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        current[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (previous[j] + 1)
+                .min(current[j - 1] + 1)
+                .min(previous[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(before[j - 2] + 1);
+            }
+            current[j] = best;
+        }
+        std::mem::swap(&mut before, &mut previous);
+        std::mem::swap(&mut previous, &mut current);
+    }
+    previous[b.len()]
+}
+
 /// The table as JSON, for `wxpresign_endpoints` and `wxpresign endpoints`.
 pub fn describe_all() -> Value {
     Value::Array(all().map(Endpoint::describe).collect())
