@@ -7,10 +7,13 @@ namespace Wxpresign\Tests;
 use Wxpresign\ApiException;
 use Wxpresign\ArgumentException;
 use Wxpresign\Client;
+use Wxpresign\ValidationException;
 
 /** Any APIv3 call: get(), post() and the rest on a chain, with wechatpay-php's options. */
 final class RequestTest extends SandboxTestCase
 {
+    private const SCHEDULED_MINI_PROGRAM = 'v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program';
+
     private string $records = '';
 
     private ?BuiltInServer $server = null;
@@ -23,12 +26,12 @@ final class RequestTest extends SandboxTestCase
         }
     }
 
-    /** A client whose base_url is a server recording what it receives. */
+    /** A client whose base_url and global_base_url are a server recording what it receives. */
     private function recorded(): Client
     {
         $this->records = (string) tempnam(sys_get_temp_dir(), 'wxpresign-php-records-');
         $this->server = new BuiltInServer(__DIR__ . '/fixtures/recorder.php', ['RECORD_FILE' => $this->records]);
-        return self::client(['base_url' => $this->server->url()]);
+        return self::client(['base_url' => $this->server->url(), 'global_base_url' => $this->server->url()]);
     }
 
     /** @return list<array{method: string, target: string, body: string}> */
@@ -104,6 +107,35 @@ final class RequestTest extends SandboxTestCase
             }
         }
         self::assertSame([], $this->seen(), 'nothing was sent');
+    }
+
+    public function testAMistypedPreSignChainIsRefusedWithThePathMeantAndNotSent(): void
+    {
+        $client = $this->recorded();
+        $request = ['json' => self::example(self::SCHEDULED_MINI_PROGRAM)];
+        $mistyped = [
+            '/v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program' =>
+                fn () => $client->v3->papay->scheduledDeductSign->contracts->preEntrustSign->miniprogram->post($request),
+            '/v3/global/papay/contracts/miniprogram-pre-entrust-sign' =>
+                fn () => $client->v3->global->papay->contracts->miniProgramPreEntrustSign->post($request),
+        ];
+        foreach ($mistyped as $meant => $call) {
+            try {
+                $call();
+                self::fail("a chain meaning {$meant} was sent");
+            } catch (ValidationException $e) {
+                self::assertStringContainsString("did you mean {$meant}?", $e->getMessage());
+                self::assertFalse($e->mayHaveReachedServer());
+            }
+        }
+        self::assertSame([], $this->seen(), 'nothing was sent');
+        // The path meant is the endpoint's, and reaches the server.
+        try {
+            $client->v3->papay->scheduledDeductSign->contracts->preEntrustSign->miniProgram->post($request);
+            self::fail('the recorder answers 404');
+        } catch (ApiException) {
+        }
+        self::assertSame(['/' . self::SCHEDULED_MINI_PROGRAM], array_column($this->seen(), 'target'));
     }
 
     public function testAPublicKeyMerchantHasNoPlatformCertificates(): void
