@@ -2,7 +2,7 @@
 //! few names and arbitrary bytes, the rest is the path and query. A path is accepted only when it
 //! is one the server receives exactly as given: starting /v3/, printable ASCII without space, `#`
 //! or backslash, no dot or empty segment (with %2e decoded); anything else is an argument error
-//! naming the path, never a panic.
+//! naming the path (a validation error for one that looks like a pre-sign path), never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -42,7 +42,10 @@ fuzz_target!(|data: &[u8]| {
         }
         Err(e) => {
             check_error(&e);
-            assert_eq!(e.kind(), Kind::Argument, "{}", e.to_json());
+            // A path that looks like a pre-sign endpoint's is refused as a validation error.
+            let lookalike =
+                e.kind() == Kind::Validation && e.message().contains("did you mean /v3/");
+            assert!(e.kind() == Kind::Argument || lookalike, "{}", e.to_json());
             assert!(e.message().starts_with("path \""), "{}", e.message());
         }
     }
