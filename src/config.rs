@@ -164,25 +164,42 @@ impl fmt::Debug for Config {
     }
 }
 
-fn read_file(path: &str, key: &str) -> Result<Zeroizing<String>> {
-    // A PEM pasted where a path belongs would otherwise be quoted back in the error.
+/// Reads the file a `*_file` member names; `member` is its JSON Pointer. Messages never quote
+/// the path: a key pasted where a path belongs (PEM on one line, a base64 body, the APIv3 key)
+/// would be shown back.
+fn read_file(path: &str, member: &str) -> Result<Zeroizing<String>> {
+    let refuse = |problem: String| Error::config(format!("{member} {problem}")).at_field(member);
     if path.contains('\n') || path.contains("-----BEGIN") {
-        let inline = key.strip_suffix("_file").unwrap_or(key);
-        return Err(Error::config(format!(
-            "{key} holds PEM text, not a path: give the text in {inline}, or the file's path here"
+        let inline = member.trim_end_matches(|c: char| c == '/' || c.is_ascii_digit());
+        let inline = inline.strip_suffix("_file").unwrap_or(inline);
+        return Err(refuse(format!(
+            "holds PEM text, not a path: give the text in {inline}, or the file's path here"
         )));
     }
-    let cannot = |e: std::io::Error| Error::config(format!("{key}: cannot read \"{path}\": {e}"));
+    let cannot = |e: std::io::Error| {
+        refuse(format!(
+            "names a file that cannot be read ({e}): give the path of the PEM file; the path \
+             is not repeated here, as a key pasted in its place would be"
+        ))
+    };
     // Checked before opening: reading a device (/dev/zero) would not end until memory does, and
     // opening a FIFO or reading a terminal would block the caller.
     let metadata = std::fs::metadata(path).map_err(cannot)?;
     if !metadata.is_file() {
-        return Err(Error::config(format!(
-            "{key}: \"{path}\" is not a regular file: give the path of the PEM file"
-        )));
+        return Err(refuse(
+            "names a file that is not a regular file (a directory, device or FIFO): give the \
+             path of the PEM file"
+                .into(),
+        ));
     }
+    let too_large = || {
+        refuse(format!(
+            "names a file larger than {} KiB: a PEM key or certificate is a few kilobytes",
+            MAX_FILE_BYTES / 1024
+        ))
+    };
     if metadata.len() > MAX_FILE_BYTES {
-        return Err(too_large(key, path));
+        return Err(too_large());
     }
     let file = std::fs::File::open(path).map_err(cannot)?;
     // Sized once, so that no reallocation leaves a copy of a key behind; capped again while
@@ -192,16 +209,9 @@ fn read_file(path: &str, key: &str) -> Result<Zeroizing<String>> {
         .read_to_string(&mut text)
         .map_err(cannot)?;
     if text.len() as u64 > MAX_FILE_BYTES {
-        return Err(too_large(key, path));
+        return Err(too_large());
     }
     Ok(text)
-}
-
-fn too_large(key: &str, path: &str) -> Error {
-    Error::config(format!(
-        "{key}: \"{path}\" is larger than {} KiB: a PEM key or certificate is a few kilobytes",
-        MAX_FILE_BYTES / 1024
-    ))
 }
 
 fn required(value: Option<String>, key: &str, hint: &str) -> Result<String> {
@@ -258,7 +268,7 @@ fn inline_or_file(
             "give {inline_key} or {file_key}, not both"
         ))),
         (Some(text), None) => Ok(Some(text)),
-        (None, Some(path)) => read_file(&path, file_key).map(Some),
+        (None, Some(path)) => read_file(&path, &format!("/{file_key}")).map(Some),
         (None, None) => Ok(None),
     }
 }
@@ -433,26 +443,37 @@ fn platform_certificates(
             &format!("platform_certificates[{i}]"),
         )?);
     }
-    for path in files.unwrap_or_default() {
-        let pem = read_file(&path, "platform_certificate_files")?;
+    for (i, path) in files.unwrap_or_default().iter().enumerate() {
+        let member = format!("/platform_certificate_files/{i}");
+        let pem = read_file(path, &member)?;
         certificates.push(PlatformCertificate::from_pem(
             &pem,
-            &format!("platform certificate \"{path}\""),
+            &format!("the file of {member}"),
         )?);
     }
     Ok(certificates)
 }
 
-/// The APIv3 key (notifications only): 32 characters when given.
+/// The APIv3 key (notifications only): 32 characters when given. Never quoted, not even in
+/// part: a key copied with a space or line end is still the key.
 fn apiv3_key(key: Option<Zeroizing<String>>) -> Result<Option<Zeroizing<Vec<u8>>>> {
-    match key {
-        None => Ok(None),
-        Some(key) if key.len() == 32 => Ok(Some(Zeroizing::new(key.as_bytes().to_vec()))),
-        Some(key) => Err(Error::config(format!(
-            "apiv3_key must be the 32-character APIv3 key as set in the merchant platform (got {} bytes)",
-            key.len()
-        ))),
+    let Some(key) = key else {
+        return Ok(None);
+    };
+    if key.len() == 32 {
+        return Ok(Some(Zeroizing::new(key.as_bytes().to_vec())));
     }
+    let advice = if key.trim().len() == 32 {
+        "it has white space before or after it: remove it"
+    } else {
+        "copy it again from the merchant platform (Account Center, API security)"
+    };
+    Err(Error::config(format!(
+        "/apiv3_key must be the 32-character APIv3 key as set in the merchant platform, not {} \
+         characters: {advice}",
+        key.chars().count()
+    ))
+    .at_field("/apiv3_key"))
 }
 
 /// `base_url`, `global_base_url` and the backup (WeChat Pay's own for the default base URL),
@@ -491,8 +512,8 @@ fn extra_ca_certificates(pem: Option<&str>, file: Option<&str>) -> Result<Vec<Ve
         certificates.extend(ca_certificates(pem, "extra_ca_pem")?);
     }
     if let Some(path) = file {
-        let pem = read_file(path, "extra_ca_file")?;
-        certificates.extend(ca_certificates(&pem, &format!("extra_ca_file \"{path}\""))?);
+        let pem = read_file(path, "/extra_ca_file")?;
+        certificates.extend(ca_certificates(&pem, "the file of /extra_ca_file")?);
     }
     Ok(certificates)
 }

@@ -445,14 +445,16 @@ fn private_key_both_inline_and_as_file_is_refused() {
 }
 
 #[test]
-fn unreadable_private_key_file_is_a_config_error_naming_the_path() {
+fn unreadable_private_key_file_is_a_config_error_naming_the_member_not_the_path() {
     let config = with(
         without(minimal(), "merchant_private_key"),
         "merchant_private_key_file",
         json!("/nonexistent/apiclient_key.pem"),
     );
     let error = refused(&config);
-    assert_message_names(&error, "/nonexistent/apiclient_key.pem");
+    assert_message_names(&error, "/merchant_private_key_file");
+    assert!(!error.message().contains("apiclient_key.pem"), "{error}");
+    assert_eq!(error.field(), Some("/merchant_private_key_file"));
 }
 
 #[test]

@@ -114,7 +114,7 @@ fn a_key_file_naming_dev_zero_is_refused_as_not_a_regular_file() {
         "merchant_private_key_file": "/dev/zero",
     })));
     assert!(
-        message.contains("\"/dev/zero\" is not a regular file"),
+        message.contains("/merchant_private_key_file names a file that is not a regular file"),
         "{message}"
     );
 }

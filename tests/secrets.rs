@@ -290,3 +290,75 @@ fn secrets_are_held_in_types_that_wipe_themselves() {
     wipes_on_drop(raw.merchant_private_key.as_ref().expect("inline"));
     wipes_on_drop(raw.apiv3_key.as_ref().expect("configured"));
 }
+
+/// Fails when `text` holds any 8-character run of `secret`.
+fn assert_no_run_of(text: &str, secret: &str, context: &str) {
+    let chars: Vec<char> = secret.chars().collect();
+    for run in chars.windows(8) {
+        let run: String = run.iter().collect();
+        assert!(!text.contains(&run), "{context} shows \"{run}\": {text}");
+    }
+}
+
+fn assert_error_has_no_run_of(error: &Error, secret: &str, context: &str) {
+    for shown in [
+        error.message().to_owned(),
+        format!("{error:?}"),
+        error.to_json().to_string(),
+    ] {
+        assert_no_run_of(&shown, secret, context);
+    }
+}
+
+#[test]
+fn a_private_key_pasted_on_one_line_into_a_file_member_is_refused_without_showing_it() {
+    let pem = &secrets().private_pem;
+    let body: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect::<Vec<_>>()
+        .concat();
+    let one_line = pem.lines().collect::<Vec<_>>().concat();
+    let spaced = pem.lines().collect::<Vec<_>>().join(" ");
+    for member in [
+        "merchant_private_key_file",
+        "wechatpay_public_key_file",
+        "extra_ca_file",
+        "platform_certificate_files",
+    ] {
+        for (form, text) in [
+            ("body", &body),
+            ("one line", &one_line),
+            ("spaced", &spaced),
+        ] {
+            let value = match member {
+                "platform_certificate_files" => json!([text]),
+                _ => json!(text),
+            };
+            let inline = member.replace("_files", "s").replace("_file", "");
+            let config = changed(&[(member, value), (&inline, Value::Null)]);
+            let context = format!("the key's {form} in {member}");
+            let error = refused(&config, &context);
+            assert!(error.message().contains(member), "{context}: {error}");
+            assert_error_has_no_run_of(&error, &body, &context);
+        }
+    }
+}
+
+#[test]
+fn an_apiv3_key_with_a_suffix_is_refused_without_showing_it() {
+    for suffix in [" ", "  ", "\n", "x", "\r\n", "1234567890"] {
+        let key = format!("{APIV3_KEY}{suffix}");
+        let context = format!("the APIv3 key followed by {suffix:?}");
+        let error = refused(&changed(&[("apiv3_key", json!(key))]), &context);
+        assert!(error.message().contains("/apiv3_key"), "{context}: {error}");
+        assert_error_has_no_run_of(&error, APIV3_KEY, &context);
+        // The same key, pasted with its suffix into a member that takes a path.
+        let config = changed(&[
+            ("merchant_private_key", Value::Null),
+            ("merchant_private_key_file", json!(key)),
+        ]);
+        let error = refused(&config, &format!("{context}, as a path"));
+        assert_error_has_no_run_of(&error, APIV3_KEY, &context);
+    }
+}

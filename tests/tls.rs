@@ -322,15 +322,12 @@ fn extra_ca_pem_that_is_not_a_certificate_is_a_config_error_naming_it() {
 }
 
 #[test]
-fn unreadable_extra_ca_file_is_a_config_error_naming_the_path() {
+fn unreadable_extra_ca_file_is_a_config_error_naming_the_member_not_the_path() {
     let fx = sandbox();
     let mut config = fx.config.clone();
     config["extra_ca_file"] = json!("/nonexistent/proxy-ca.pem");
     let error = wxpresign::Client::from_json(&config.to_string()).expect_err("no such file");
     assert_eq!(error.kind(), Kind::Config);
     assert!(error.message().contains("extra_ca_file"), "{error}");
-    assert!(
-        error.message().contains("/nonexistent/proxy-ca.pem"),
-        "{error}"
-    );
+    assert!(!error.message().contains("proxy-ca.pem"), "{error}");
 }

@@ -373,8 +373,8 @@ def _config_bytes(config: object) -> bytes:
 
 def _read_config(path: Union[str, "os.PathLike[str]"]) -> bytes:
     name = os.fsdecode(os.fspath(path))
-    # A str that is neither a path nor JSON text may still be secret: never echo it.
-    shown = name if len(name) < 1024 and "\n" not in name else "(the str given as config)"
+    # The str given may be a key pasted in place of a path, on one line or short: never echo it.
+    shown = "the configuration file given as config"
     if "\0" in name:
         raise ArgumentError.here("the config path contains a NUL character")
     try:
@@ -382,7 +382,7 @@ def _read_config(path: Union[str, "os.PathLike[str]"]) -> bytes:
             data = f.read()
     except (OSError, ValueError) as e:
         reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
-        raise ConfigError.here(f"cannot read the configuration file {shown}: {reason}") from None
+        raise ConfigError.here(f"cannot read {shown}: {reason}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -396,7 +396,7 @@ def _read_config(path: Union[str, "os.PathLike[str]"]) -> bytes:
         ) from None
     if not isinstance(parsed, dict):
         raise ConfigError.here(f"{shown}: must hold a JSON object, not {type(parsed).__name__}")
-    return _c_string(text, f"the configuration file {shown}")
+    return _c_string(text, shown)
 
 
 def _success(status: int, text: Optional[bytes], shape: type = dict) -> Any:
