@@ -59,7 +59,8 @@ typedef enum wxpresign_status {
 } wxpresign_status;
 
 /**
- * How much is logged, from least to most. Values are fixed.
+ * How much is logged, from least to most: the values wxpresign_config_log takes. Values are
+ * fixed; any other is refused.
  */
 typedef enum wxpresign_log_level {
   /**
@@ -139,11 +140,11 @@ void wxpresign_client_free(struct wxpresign_client *client);
  * redacted from the heads), no body, no encrypted value, no notification.
  * The callback is called on the thread that made the call, possibly many at once; it must
  * return quickly, must not call into libwxpresign, and event_json is valid only during the call.
- * `user` is passed back as given and never dereferenced. Thread-safe; returns WXPRESIGN_OK.
+ * `user` is passed back as given and never dereferenced. `level` is one of the
+ * wxpresign_log_level constants (0, 2, 3, 4); any other value returns WXPRESIGN_ERR_ARGUMENT
+ * and leaves the hook as it was. Thread-safe; returns WXPRESIGN_OK otherwise.
  */
-enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback,
-                                           void *user,
-                                           enum wxpresign_log_level level);
+enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback, void *user, int level);
 
 /**
  * Frees a string returned by libwxpresign. NULL is a no-op.

@@ -8,7 +8,7 @@ use crate::encryption::{encrypt_fields, encrypt_value};
 use crate::endpoints::{self, Endpoint, Host};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
-use crate::log::{self, wxpresign_log_level as Level};
+use crate::log::{self, Level};
 use crate::notification::{self, Notification};
 use crate::request::{Method, Target};
 use crate::signing::{Signer, nonce, unix_now};
@@ -80,7 +80,7 @@ impl Trace {
         if let Some(handshake) = connection.tls() {
             attempt["tls"] = handshake.as_str().into();
         }
-        log::emit(Level::WXPRESIGN_LOG_DEBUG, || {
+        log::emit(Level::Debug, || {
             let mut event = attempt.clone();
             event["event"] = "attempt".into();
             event["request_head"] = log::redacted_head(request_head.iter().copied());
@@ -696,8 +696,8 @@ fn no_key() -> Error {
 /// The call's event for the log hook: info when it succeeded, warn when it failed.
 fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Response, &Error>) {
     let level = match outcome {
-        Ok(_) => Level::WXPRESIGN_LOG_INFO,
-        Err(_) => Level::WXPRESIGN_LOG_WARN,
+        Ok(_) => Level::Info,
+        Err(_) => Level::Warn,
     };
     log::emit(level, || {
         let attempts = trace["attempts"].as_array().map_or(0, Vec::len);

@@ -7,85 +7,68 @@
 //! the library's own locks are released.
 
 use serde_json::Value;
-use std::ffi::{CString, c_char, c_void};
-use std::sync::RwLock;
+use std::sync::{Arc, RwLock};
 
-/// How much is logged, from least to most. Values are fixed.
-#[repr(C)]
+/// How much is logged, from least to most; the C constants are in `ffi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-#[allow(non_camel_case_types)]
-pub enum wxpresign_log_level {
-    /// Nothing: the hook is off.
-    WXPRESIGN_LOG_OFF = 0,
+pub enum Level {
     /// Calls that failed.
-    WXPRESIGN_LOG_WARN = 2,
+    Warn,
     /// Every call.
-    WXPRESIGN_LOG_INFO = 3,
+    Info,
     /// Every call and every attempt, with the request's and answer's heads.
-    WXPRESIGN_LOG_DEBUG = 4,
+    Debug,
 }
 
-/// The log callback (NULL for none): `user` as given, the event's level, and the event as
-/// NUL-terminated JSON valid only during the call.
-#[allow(non_camel_case_types)]
-pub type wxpresign_log_callback =
-    Option<extern "C" fn(user: *mut c_void, level: wxpresign_log_level, event_json: *const c_char)>;
+impl Level {
+    /// The event's `level` member.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Warn => "warn",
+            Level::Info => "info",
+            Level::Debug => "debug",
+        }
+    }
+}
 
-type Callback = extern "C" fn(*mut c_void, wxpresign_log_level, *const c_char);
+/// Where events go: each event's level and its JSON text, on the thread that made the call.
+pub type Sink = Box<dyn Fn(Level, &str) + Send + Sync>;
 
-#[derive(Clone, Copy)]
+#[derive(Clone)]
 struct Hook {
-    callback: Callback,
-    /// The user pointer, kept as an address: the library never dereferences it.
-    user: usize,
-    level: wxpresign_log_level,
+    sink: Arc<dyn Fn(Level, &str) + Send + Sync>,
+    level: Level,
 }
 
 static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
 
-/// Installs `callback` at `level`, or removes the hook (`callback` None or level OFF).
-pub fn configure(callback: wxpresign_log_callback, user: usize, level: wxpresign_log_level) {
-    let hook = callback
-        .filter(|_| level != wxpresign_log_level::WXPRESIGN_LOG_OFF)
-        .map(|callback| Hook {
-            callback,
-            user,
-            level,
-        });
+/// Sends events up to `level` to `sink`, or removes the hook (`None`).
+pub fn configure(hook: Option<(Sink, Level)>) {
+    let hook = hook.map(|(sink, level)| Hook {
+        sink: Arc::from(sink),
+        level,
+    });
     *HOOK.write().unwrap_or_else(|p| p.into_inner()) = hook;
 }
 
 /// Whether events of `level` are wanted.
-pub fn enabled(level: wxpresign_log_level) -> bool {
+pub fn enabled(level: Level) -> bool {
     current().is_some_and(|h| level <= h.level)
 }
 
 fn current() -> Option<Hook> {
-    *HOOK.read().unwrap_or_else(|p| p.into_inner())
+    HOOK.read().unwrap_or_else(|p| p.into_inner()).clone()
 }
 
-/// Hands the event `make` builds to the hook, when `level` is on.
-pub fn emit(level: wxpresign_log_level, make: impl FnOnce() -> Value) {
+/// Hands the event `make` builds to the hook, when `level` is on; the hook is cloned out of
+/// its lock first, so a sink that takes long holds no other thread.
+pub fn emit(level: Level, make: impl FnOnce() -> Value) {
     let Some(hook) = current().filter(|h| level <= h.level) else {
         return;
     };
     let mut event = make();
-    event["level"] = level_name(level).into();
-    let Ok(text) = CString::new(event.to_string()) else {
-        return;
-    };
-    // The callback and user pointer are the caller's, given to wxpresign_config_log, whose
-    // contract is that the callback may be called so from any thread.
-    (hook.callback)(hook.user as *mut c_void, level, text.as_ptr());
-}
-
-fn level_name(level: wxpresign_log_level) -> &'static str {
-    match level {
-        wxpresign_log_level::WXPRESIGN_LOG_OFF => "off",
-        wxpresign_log_level::WXPRESIGN_LOG_WARN => "warn",
-        wxpresign_log_level::WXPRESIGN_LOG_INFO => "info",
-        wxpresign_log_level::WXPRESIGN_LOG_DEBUG => "debug",
-    }
+    event["level"] = level.name().into();
+    (hook.sink)(level, &event.to_string());
 }
 
 /// An HTTP head for a debug event, with the signatures redacted: the `signature="..."` of an

@@ -1,17 +1,18 @@
 //! The process-wide log hook (`wxpresign_config_log`): one event per call and, at DEBUG, per
 //! attempt, from 8 threads at once; the levels; and no secret in any event: every event is
 //! searched for the merchant key, the APIv3 key, the request's signature, the answer's
-//! signature and every value of the requests (encrypted fields' plaintext among them). One test,
-//! as the hook is the process's.
+//! signature and every value of the requests (encrypted fields' plaintext among them). One test
+//! sets the hook in this process, as the hook is the process's; a level outside the constants is
+//! tested from a C program, in its own.
 
 mod common;
 
 use common::{EDU, INSURANCE, edu_with_user, example, sandbox};
 use serde_json::Value;
-use std::ffi::{CStr, c_char, c_void};
+use std::ffi::{CStr, c_char, c_int, c_void};
 use std::sync::Mutex;
 use wxpresign::ffi::wxpresign_config_log;
-use wxpresign::log::wxpresign_log_level as Level;
+use wxpresign::ffi::wxpresign_log_level as Level;
 
 static EVENTS: Mutex<Vec<(Level, String)>> = Mutex::new(Vec::new());
 
@@ -50,7 +51,7 @@ fn events_per_call_and_attempt_from_many_threads_with_no_secret() {
     let client = fx.client();
     let user = 0x5eed as *mut c_void;
     assert_eq!(
-        wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_DEBUG) as i32,
+        wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_DEBUG as c_int) as i32,
         0
     );
 
@@ -153,14 +154,46 @@ fn events_per_call_and_attempt_from_many_threads_with_no_secret() {
     }
 
     // INFO: calls only. OFF: nothing.
-    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_INFO);
+    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_INFO as c_int);
     client.call(EDU, &edu_with_user("log-info")).unwrap();
     let events = taken();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].0, Level::WXPRESIGN_LOG_INFO);
-    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_OFF);
+    wxpresign_config_log(Some(collect), user, Level::WXPRESIGN_LOG_OFF as c_int);
     client.call(EDU, &edu_with_user("log-off")).unwrap();
-    wxpresign_config_log(None, std::ptr::null_mut(), Level::WXPRESIGN_LOG_DEBUG);
+    wxpresign_config_log(
+        None,
+        std::ptr::null_mut(),
+        Level::WXPRESIGN_LOG_DEBUG as c_int,
+    );
     client.call(EDU, &edu_with_user("log-none")).unwrap();
     assert!(taken().is_empty());
+}
+
+/// A C program (tests/c/log_level.c) sets a level outside the named constants: it is refused
+/// with WXPRESIGN_ERR_ARGUMENT and the hook keeps logging at the level it had. In its own
+/// process, as the hook is the process's.
+#[test]
+fn a_level_outside_the_constants_is_refused_from_c_and_the_level_stays() {
+    use common::process::{Scratch, compile_c, run, shared_library};
+    let dir = std::env::temp_dir().join(format!("wxpresign-log-level-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("a scratch directory");
+    let _scratch = Scratch(dir.clone());
+    let (identity, merchant_key) = wxpresign::sandbox::Identity::generate().expect("keys");
+    let mut config = identity
+        .client_config(&merchant_key, "http://127.0.0.1:1")
+        .expect("a configuration");
+    config["connect_timeout_ms"] = 2000.into();
+    let config_path = dir.join("config.json");
+    std::fs::write(&config_path, config.to_string()).expect("written");
+
+    let lib_dir = shared_library(&dir);
+    let program = dir.join("log_level");
+    compile_c("tests/c/log_level.c", &program, &lib_dir, &[]);
+    let mut command = std::process::Command::new(&program);
+    command.arg(&config_path).arg(example(EDU).to_string());
+    let (status, output, _) = run(command, std::time::Duration::from_secs(60));
+    println!("{output}");
+    assert!(status.success(), "log_level failed ({status}):\n{output}");
 }

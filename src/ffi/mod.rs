@@ -7,12 +7,12 @@
 use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
-use crate::log::{self, wxpresign_log_callback, wxpresign_log_level};
+use crate::log::{self, Level};
 use crate::notification;
 use crate::registry;
 use libc::c_char;
 use serde_json::Value;
-use std::ffi::{CStr, CString};
+use std::ffi::{CStr, CString, c_int, c_void};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::ptr;
 use std::sync::Arc;
@@ -280,6 +280,51 @@ pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
     }
 }
 
+/// How much is logged, from least to most: the values wxpresign_config_log takes. Values are
+/// fixed; any other is refused.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum wxpresign_log_level {
+    /// Nothing: the hook is off.
+    WXPRESIGN_LOG_OFF = 0,
+    /// Calls that failed.
+    WXPRESIGN_LOG_WARN = 2,
+    /// Every call.
+    WXPRESIGN_LOG_INFO = 3,
+    /// Every call and every attempt, with the request's and answer's heads.
+    WXPRESIGN_LOG_DEBUG = 4,
+}
+
+impl From<Level> for wxpresign_log_level {
+    fn from(level: Level) -> Self {
+        match level {
+            Level::Warn => wxpresign_log_level::WXPRESIGN_LOG_WARN,
+            Level::Info => wxpresign_log_level::WXPRESIGN_LOG_INFO,
+            Level::Debug => wxpresign_log_level::WXPRESIGN_LOG_DEBUG,
+        }
+    }
+}
+
+/// The log callback (NULL for none): `user` as given, the event's level, and the event as
+/// NUL-terminated JSON valid only during the call.
+pub type wxpresign_log_callback =
+    Option<extern "C" fn(user: *mut c_void, level: wxpresign_log_level, event_json: *const c_char)>;
+
+/// The level a C caller gave, checked here: a value outside the enum must not reach Rust as one.
+/// `None` is WXPRESIGN_LOG_OFF.
+fn log_level(level: c_int) -> Result<Option<Level>, Error> {
+    match level {
+        0 => Ok(None),
+        2 => Ok(Some(Level::Warn)),
+        3 => Ok(Some(Level::Info)),
+        4 => Ok(Some(Level::Debug)),
+        other => Err(Error::argument(format!(
+            "level {other} is not a log level: give WXPRESIGN_LOG_OFF (0), WXPRESIGN_LOG_WARN (2), \
+             WXPRESIGN_LOG_INFO (3) or WXPRESIGN_LOG_DEBUG (4)"
+        ))),
+    }
+}
+
 /// Installs the process-wide log hook (SQLite's SQLITE_CONFIG_LOG, for libwxpresign): from
 /// now on `callback(user, level, event_json)` receives one JSON event per call (INFO, or WARN
 /// when the call failed: endpoint, method, path, status, WeChat code, Request-ID, elapsed_ms,
@@ -289,15 +334,29 @@ pub unsafe extern "C" fn wxpresign_client_free(client: *mut wxpresign_client) {
 /// redacted from the heads), no body, no encrypted value, no notification.
 /// The callback is called on the thread that made the call, possibly many at once; it must
 /// return quickly, must not call into libwxpresign, and event_json is valid only during the call.
-/// `user` is passed back as given and never dereferenced. Thread-safe; returns WXPRESIGN_OK.
+/// `user` is passed back as given and never dereferenced. `level` is one of the
+/// wxpresign_log_level constants (0, 2, 3, 4); any other value returns WXPRESIGN_ERR_ARGUMENT
+/// and leaves the hook as it was. Thread-safe; returns WXPRESIGN_OK otherwise.
 #[unsafe(no_mangle)]
 pub extern "C" fn wxpresign_config_log(
     callback: wxpresign_log_callback,
-    user: *mut std::ffi::c_void,
-    level: wxpresign_log_level,
+    user: *mut c_void,
+    level: c_int,
 ) -> wxpresign_status {
+    let user = user as usize;
     match panic_boundary(|| {
-        log::configure(callback, user as usize, level);
+        let hook = log_level(level)?.zip(callback).map(|(level, callback)| {
+            let sink: log::Sink = Box::new(move |level, event| {
+                // serde_json escapes U+0000, so an event has no interior NUL.
+                if let Ok(text) = CString::new(event) {
+                    // The caller's callback and pointer, whose contract is that it may be
+                    // called so from any thread.
+                    callback(user as *mut c_void, level.into(), text.as_ptr());
+                }
+            });
+            (sink, level)
+        });
+        log::configure(hook);
         Ok(())
     }) {
         Ok(()) => wxpresign_status::WXPRESIGN_OK,

@@ -35,9 +35,7 @@ enum wxpresign_status wxpresign_client_shared(const char *config_json,
 
 void wxpresign_client_free(struct wxpresign_client *client);
 
-enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback,
-                                           void *user,
-                                           enum wxpresign_log_level level);
+enum wxpresign_status wxpresign_config_log(wxpresign_log_callback callback, void *user, int level);
 
 void wxpresign_string_free(char *s);
 
