@@ -411,10 +411,14 @@ fn wechatpay_public_key(
     match (id, pem) {
         (Some(id), Some(pem)) => {
             let id = id.trim().to_owned();
-            if !id.starts_with("PUB_KEY_ID_") {
+            // It is sent as the Wechatpay-Serial header: anything else fails only at call time.
+            let digits = id.strip_prefix("PUB_KEY_ID_").unwrap_or_default();
+            if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return Err(Error::config(
-                    "wechatpay_public_key_id must start with PUB_KEY_ID_ (merchant platform, API security)",
-                ));
+                    "/wechatpay_public_key_id must be PUB_KEY_ID_ followed by digits, as the \
+                     merchant platform shows it (API security, WeChat Pay public key)",
+                )
+                .at_field("/wechatpay_public_key_id"));
             }
             Ok(Some((
                 id,

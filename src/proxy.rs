@@ -6,12 +6,16 @@
 //! environment is read only when the configuration says `"proxy": "environment"`.
 
 use crate::error::{Error, Result};
-use crate::url::Authority;
+use crate::url::{Authority, printable_ascii};
 use std::fmt;
 use zeroize::Zeroizing;
 
 /// The value of `proxy` that reads the proxy from the environment.
 pub const FROM_ENVIRONMENT: &str = "environment";
+
+/// What a proxy URL with a space, control or non-ASCII character should be instead.
+const PRINTABLE: &str =
+    "give http://[user:password@]host:port, with the user and password percent-encoded";
 
 /// A proxy the configuration names.
 #[derive(Clone)]
@@ -67,7 +71,10 @@ impl Proxy {
                 Ok(None)
             }
             Some(FROM_ENVIRONMENT) => from_environment(no_proxy, https),
-            Some(url) => parse(url, "proxy", no_proxy).map(Some),
+            Some(url) => {
+                printable_ascii(url, "/proxy", PRINTABLE)?;
+                parse(url, "proxy", no_proxy).map(Some)
+            }
         }
     }
 
@@ -200,6 +207,7 @@ fn from_environment(mut no_proxy: Vec<String>, https: bool) -> Result<Option<Pro
             break;
         }
     }
+    printable_ascii(url.trim(), name, PRINTABLE)?;
     // curl and most tools accept a bare host:port in these variables.
     let url = if url.contains("://") {
         url

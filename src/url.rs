@@ -56,33 +56,42 @@ pub struct BaseUrl {
 impl BaseUrl {
     /// Checks `url` as the configuration member `key`; a trailing `/` is dropped.
     pub fn parse(url: &str, key: &str) -> Result<BaseUrl> {
+        let member = format!("/{key}");
+        let refuse =
+            |problem: String| Error::config(format!("{member} {problem}")).at_field(&member);
         let url = url.trim().trim_end_matches('/');
+        printable_ascii(
+            url,
+            &member,
+            "give https://host[:port], an internationalized host in its ASCII (xn--) form",
+        )?;
         // Without "://" the value is not quoted: it may be a key pasted into the wrong member
-        // (keys and PEM bodies never contain "://").
+        // (keys and PEM bodies never contain "://"); nor with "@", which may hold a password.
+        let shown = if url.contains('@') {
+            String::new()
+        } else {
+            format!(" \"{url}\"")
+        };
         let (scheme, rest) = url
             .split_once("://")
-            .ok_or_else(|| Error::config(format!("{key} must start with https://")))?;
-        let authority = (!rest.contains(['/', '?', '#', '@', ' ']))
+            .ok_or_else(|| refuse("must start with https://".into()))?;
+        let authority = (!rest.contains(['/', '?', '#', '@']))
             .then(|| Authority::parse(rest))
             .flatten()
             .ok_or_else(|| {
-                Error::config(format!(
-                    "{key} \"{url}\" must be scheme://host[:port] with no path (port 1-65535)"
+                refuse(format!(
+                    "{shown} must be scheme://host[:port] with no path or user (port 1-65535)"
                 ))
             })?;
         let port = match scheme {
             "https" => authority.port.unwrap_or(443),
             "http" if authority.is_loopback() => authority.port.unwrap_or(80),
             "http" => {
-                return Err(Error::config(format!(
-                    "{key} \"{url}\": plain http is allowed only to loopback hosts; WeChat Pay requires https"
+                return Err(refuse(format!(
+                    "{shown}: plain http is allowed only to loopback hosts; WeChat Pay requires https"
                 )));
             }
-            _ => {
-                return Err(Error::config(format!(
-                    "{key} \"{url}\" must start with https://"
-                )));
-            }
+            _ => return Err(refuse(format!("{shown} must start with https://"))),
         };
         Ok(BaseUrl {
             text: url.to_owned(),
@@ -121,6 +130,30 @@ impl fmt::Display for BaseUrl {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.text)
     }
+}
+
+/// Refuses a space, a control character or a non-ASCII character in `value`, a URL of the
+/// configuration member `member`: a host or URL with one fails only when a call is made, and CR
+/// or LF would end the header it is written into. The value is never quoted (it may hold a
+/// password); `advice` says what to give instead.
+pub fn printable_ascii(value: &str, member: &str, advice: &str) -> Result<()> {
+    let Some((at, c)) = value
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii_graphic())
+    else {
+        return Ok(());
+    };
+    let what = if c.is_ascii() || c.is_whitespace() || c.is_control() {
+        "a space or control character"
+    } else {
+        "a character that is not ASCII"
+    };
+    Err(Error::config(format!(
+        "{member} holds {what} (character {}): {advice}",
+        at + 1
+    ))
+    .at_field(member))
 }
 
 #[cfg(test)]

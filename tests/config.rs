@@ -772,3 +772,41 @@ fn base_url_with_a_broken_authority_is_refused_when_the_client_is_made() {
         );
     }
 }
+
+#[test]
+fn a_public_key_id_that_is_not_pub_key_id_and_digits_is_refused_when_read() {
+    for id in [
+        "PUB_KEY_ID_0114232134912410000000000000\r\nX-Injected: 1",
+        "PUB_KEY_ID_01142321349124１０",
+        "PUB_KEY_ID_0114232134912410000000000000é",
+        "PUB_KEY_ID_ 0114232134912410000000000000",
+        "PUB_KEY_ID_01142321349124\t10",
+        "PUB_KEY_ID_",
+    ] {
+        let error = refused(&with(minimal(), "wechatpay_public_key_id", json!(id)));
+        assert_message_names(&error, "/wechatpay_public_key_id");
+        assert_message_names(&error, "PUB_KEY_ID_ followed by digits");
+        assert_eq!(error.field(), Some("/wechatpay_public_key_id"), "{id:?}");
+    }
+}
+
+#[test]
+fn a_base_url_with_a_control_character_space_or_non_ascii_host_is_refused_when_read() {
+    for member in ["base_url", "backup_base_url", "global_base_url"] {
+        for url in [
+            "https://api.mch\r\n.weixin.qq.com",
+            "https://api.mch.weixin.qq.com\r\nX-Injected: 1",
+            "https://api.mch\t.weixin.qq.com",
+            "https://api.mch\u{7f}.weixin.qq.com",
+            "https://api.mch\u{0}.weixin.qq.com",
+            "http://127.0.0.1\n:8080",
+            "https://api\u{a0}.mch.weixin.qq.com",
+            "https://支付.example",
+        ] {
+            let error = refused(&with(minimal(), member, json!(url)));
+            let pointer = format!("/{member}");
+            assert_message_names(&error, &pointer);
+            assert_eq!(error.field(), Some(pointer.as_str()), "{url:?}");
+        }
+    }
+}

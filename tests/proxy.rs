@@ -166,6 +166,30 @@ fn no_proxy_hosts_bypass_the_proxy() {
 }
 
 #[test]
+fn a_proxy_url_with_a_control_character_or_space_is_refused_without_quoting_it() {
+    let fx = sandbox();
+    for proxy in [
+        format!("http://{USER}:{PASSWORD}@proxy\r\n.internal:3128"),
+        format!("http://{USER}:{PASSWORD}\r\n@proxy.internal:3128"),
+        format!("http://{USER}:{PASSWORD}@proxy.internal:3128\r\nX-Injected: 1"),
+        format!("http://{USER}:{PASSWORD}@proxy\t.internal:3128"),
+        format!("http://{USER}:{PASSWORD}@proxy\u{7f}.internal:3128"),
+        format!("http://{USER}:{PASSWORD}@proxy.internal\u{0}:3128"),
+    ] {
+        let mut config = fx.config.clone();
+        config["proxy"] = proxy.clone().into();
+        let e = Client::from_json(&config.to_string()).expect_err("refused");
+        assert_eq!(e.kind(), Kind::Config, "{proxy:?}: {e}");
+        assert!(e.message().contains("/proxy"), "{proxy:?}: {e}");
+        assert!(
+            e.message().contains("space or control character"),
+            "{proxy:?}: {e}"
+        );
+        assert!(!e.message().contains(PASSWORD), "{e}");
+    }
+}
+
+#[test]
 fn an_unreachable_proxy_is_a_transport_error_naming_it() {
     let fx = sandbox();
     let mut config = fx.config.clone();
