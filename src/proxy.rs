@@ -24,9 +24,8 @@ pub struct Proxy {
     port: u16,
     /// User and password of `Proxy-Authorization: Basic`, percent-decoded.
     credentials: Option<(Zeroizing<String>, Zeroizing<String>)>,
-    /// Hosts that bypass the proxy: `example.com` that host, `.example.com` its subdomains,
-    /// `*` every host. Lower case.
-    no_proxy: Vec<String>,
+    /// Hosts that bypass the proxy.
+    no_proxy: NoProxy,
     /// Where it was configured, for messages: `proxy`, or the environment variable.
     source: String,
     /// The same as ureq takes it, built when the configuration is read.
@@ -57,10 +56,11 @@ impl Proxy {
         no_proxy: Option<&[String]>,
         https: bool,
     ) -> Result<Option<Proxy>> {
-        let no_proxy = match no_proxy {
-            Some(entries) => host_patterns(entries.iter().map(String::as_str), "no_proxy")?,
-            None => Vec::new(),
-        };
+        let mut bypass = NoProxy::default();
+        if let Some(entries) = no_proxy {
+            bypass.extend(entries.iter().map(String::as_str), "no_proxy")?;
+        }
+        let no_proxy = bypass;
         match proxy.map(str::trim) {
             None | Some("") => {
                 if !no_proxy.is_empty() {
@@ -91,6 +91,12 @@ impl Proxy {
     pub(crate) fn to_ureq(&self) -> ureq::Proxy {
         self.ureq.clone()
     }
+
+    /// ureq's proxy for a connection to `host` on `port`, or `None` when a `no_proxy` entry
+    /// names that host on that port (ureq matches the entries without a port itself).
+    pub(crate) fn to_ureq_for(&self, host: &str, port: u16) -> Option<ureq::Proxy> {
+        (!self.no_proxy.names_on_port(host, port)).then(|| self.ureq.clone())
+    }
 }
 
 /// ureq's proxy for these parts, or a config error naming `source` (never quoting credentials).
@@ -98,7 +104,7 @@ fn ureq_proxy(
     host: &str,
     port: u16,
     credentials: Option<&(Zeroizing<String>, Zeroizing<String>)>,
-    no_proxy: &[String],
+    no_proxy: &NoProxy,
     source: &str,
 ) -> Result<ureq::Proxy> {
     let host = if host.contains(':') {
@@ -113,7 +119,7 @@ fn ureq_proxy(
     if let Some((user, password)) = credentials {
         builder = builder.username(user).password(password);
     }
-    for pattern in no_proxy {
+    for pattern in &no_proxy.hosts {
         builder = builder.no_proxy(pattern);
     }
     builder.build().map_err(|_| {
@@ -124,7 +130,7 @@ fn ureq_proxy(
 }
 
 /// `http://[user:password@]host:port[/]`. Messages never quote the value: it may hold a password.
-fn parse(url: &str, source: &str, no_proxy: Vec<String>) -> Result<Proxy> {
+fn parse(url: &str, source: &str, no_proxy: NoProxy) -> Result<Proxy> {
     let shape = || {
         Error::config(format!(
             "{source} must be http://[user:password@]host:port (an HTTP proxy that tunnels with \
@@ -186,7 +192,7 @@ fn parse(url: &str, source: &str, no_proxy: Vec<String>) -> Result<Proxy> {
     })
 }
 
-fn from_environment(mut no_proxy: Vec<String>, https: bool) -> Result<Option<Proxy>> {
+fn from_environment(mut no_proxy: NoProxy, https: bool) -> Result<Option<Proxy>> {
     let names: &[&str] = if https {
         &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
     } else {
@@ -203,7 +209,7 @@ fn from_environment(mut no_proxy: Vec<String>, https: bool) -> Result<Option<Pro
     for name in ["NO_PROXY", "no_proxy"] {
         if let Ok(list) = std::env::var(name) {
             let entries = list.split(',').map(str::trim).filter(|e| !e.is_empty());
-            no_proxy.extend(host_patterns(entries, name)?);
+            no_proxy.extend(entries, name)?;
             break;
         }
     }
@@ -217,24 +223,123 @@ fn from_environment(mut no_proxy: Vec<String>, https: bool) -> Result<Option<Pro
     parse(url.trim(), name, no_proxy).map(Some)
 }
 
-/// Checks each `no_proxy` entry: a host name or address, `.suffix`, or `*`.
-fn host_patterns<'a>(entries: impl Iterator<Item = &'a str>, source: &str) -> Result<Vec<String>> {
-    entries
-        .map(|entry| {
-            let host = entry.strip_prefix('.').unwrap_or(entry);
-            let valid = entry == "*"
-                || (!host.is_empty()
-                    && host
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b)));
-            if valid {
-                Ok(entry.to_ascii_lowercase())
-            } else {
-                Err(Error::config(format!(
+/// The hosts that bypass the proxy, lower case: `example.com` that host, `.example.com` its
+/// subdomains, `*` every host; each on any port, or, written `host:port` (`[v6-address]:port`),
+/// on that port only, as curl reads `NO_PROXY`.
+#[derive(Clone, Debug, Default)]
+struct NoProxy {
+    /// Entries without a port, which ureq matches.
+    hosts: Vec<String>,
+    /// Entries with a port: the host (without the brackets of an IPv6 address) and the port.
+    on_port: Vec<(String, u16)>,
+}
+
+impl NoProxy {
+    fn is_empty(&self) -> bool {
+        self.hosts.is_empty() && self.on_port.is_empty()
+    }
+
+    /// Checks and adds each entry of `source` (the member or variable, for messages).
+    fn extend<'a>(&mut self, entries: impl Iterator<Item = &'a str>, source: &str) -> Result<()> {
+        for entry in entries {
+            let refuse = || {
+                Error::config(format!(
                     "{source} entry \"{entry}\" must be a host name or address (api.example.com), \
-                     a suffix (.example.com) or * (no scheme, port or path)"
-                )))
+                     a suffix (.example.com) or *, optionally with a port (host:8443, \
+                     [::1]:8443); no scheme or path"
+                ))
+            };
+            let lower = entry.to_ascii_lowercase();
+            // A bare IPv6 address holds colons but no port.
+            let bracketed = lower.starts_with('[');
+            let with_port =
+                bracketed || (lower.contains(':') && lower.parse::<std::net::Ipv6Addr>().is_err());
+            if !with_port {
+                valid_host(&lower).then_some(()).ok_or_else(refuse)?;
+                self.hosts.push(lower);
+                continue;
             }
+            match Authority::parse(&lower) {
+                Some(Authority {
+                    host,
+                    port: Some(port),
+                }) if host != "*" && valid_host(host) && (bracketed || !host.contains(':')) => {
+                    self.on_port.push((host.to_owned(), port))
+                }
+                Some(Authority { host, port: None }) if valid_host(host) => {
+                    self.hosts.push(format!("[{host}]"))
+                }
+                _ => return Err(refuse()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether an entry with a port names `host` on `port`.
+    fn names_on_port(&self, host: &str, port: u16) -> bool {
+        let host = host.to_ascii_lowercase();
+        self.on_port.iter().any(|(pattern, p)| {
+            *p == port
+                && match pattern.strip_prefix('.') {
+                    Some(_) => host.ends_with(pattern.as_str()),
+                    None => host == *pattern,
+                }
         })
-        .collect()
+    }
+}
+
+/// `*`, or a host name or address, or `.suffix`, in the characters a host can have.
+fn valid_host(host: &str) -> bool {
+    let name = host.strip_prefix('.').unwrap_or(host);
+    host == "*"
+        || (!name.is_empty()
+            && name
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-.:".contains(&b)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::NoProxy;
+
+    fn no_proxy(entries: &[&str]) -> NoProxy {
+        let mut list = NoProxy::default();
+        list.extend(entries.iter().copied(), "no_proxy")
+            .expect("valid entries");
+        list
+    }
+
+    #[test]
+    fn an_entry_with_a_port_names_its_host_on_that_port_only() {
+        let list = no_proxy(&["Sandbox.Local:8787", "127.0.0.1:8787", "[::1]:8787"]);
+        for (host, port) in [("sandbox.local", 8787), ("SANDBOX.local", 8787)] {
+            assert!(list.names_on_port(host, port), "{host}:{port}");
+        }
+        assert!(list.names_on_port("127.0.0.1", 8787));
+        assert!(list.names_on_port("::1", 8787));
+        for (host, port) in [("sandbox.local", 443), ("::1", 443), ("127.0.0.2", 8787)] {
+            assert!(!list.names_on_port(host, port), "{host}:{port}");
+        }
+        let suffix = no_proxy(&[".weixin.qq.com:443"]);
+        assert!(suffix.names_on_port("api.mch.weixin.qq.com", 443));
+        assert!(!suffix.names_on_port("api.mch.weixin.qq.com", 8443));
+    }
+
+    #[test]
+    fn ipv6_addresses_without_a_port_stay_port_less_and_bad_ports_are_refused() {
+        let list = no_proxy(&["::1", "2001:db8:0:0:0:0:0:1", "[::2]"]);
+        assert!(list.on_port.is_empty(), "{list:?}");
+        assert_eq!(list.hosts.len(), 3);
+        for bad in [
+            "host:0",
+            "host:99999",
+            "*:443",
+            "a:b:443",
+            "https://host",
+            "host:8787/",
+        ] {
+            let mut list = NoProxy::default();
+            assert!(list.extend([bad].into_iter(), "no_proxy").is_err(), "{bad}");
+        }
+    }
 }

@@ -145,8 +145,8 @@ pub struct Transport {
     agent: Agent,
     connect_timeout: Duration,
     timeout: Duration,
-    /// The proxy's `host:port`, for messages.
-    proxy: Option<String>,
+    /// The proxy, for the `no_proxy` entries with a port and for messages.
+    proxy: Option<Proxy>,
 }
 
 /// ureq's configuration for a client's agent.
@@ -190,7 +190,7 @@ impl Transport {
             agent: Agent::with_parts(config, connector, Lookup::default()),
             connect_timeout,
             timeout,
-            proxy: proxy.map(Proxy::address),
+            proxy: proxy.cloned(),
         }
     }
 
@@ -205,7 +205,7 @@ impl Transport {
             agent: Agent::with_parts(agent_config(proxy), connector, Lookup::default()),
             connect_timeout,
             timeout,
-            proxy: proxy.map(Proxy::address),
+            proxy: proxy.cloned(),
         }
     }
 
@@ -267,18 +267,19 @@ impl Transport {
             request = request.header(*name, value);
         }
         let sent = match body {
-            Some(body) => self.run(request.body(body), budget),
-            None if method.has_content() => self.run(request.body(&[][..]), budget),
-            None => self.run(request.body(()), budget),
+            Some(body) => self.run(request.body(body), base, budget),
+            None if method.has_content() => self.run(request.body(&[][..]), base, budget),
+            None => self.run(request.body(()), base, budget),
         };
         let response = sent.map_err(|e| self.classify(base, e))?;
         self.read_answer(response).map_err(Failure::Other)
     }
 
-    /// Runs a request within `budget`.
+    /// Runs a request to `base` within `budget`.
     fn run(
         &self,
         request: ureq::http::Result<ureq::http::Request<impl AsSendBody>>,
+        base: &BaseUrl,
         budget: Duration,
     ) -> std::result::Result<ureq::http::Response<ureq::Body>, ureq::Error> {
         let request = self
@@ -290,6 +291,11 @@ impl Transport {
             .timeout_global(Some(budget))
             .timeout_resolve(Some(self.connect_timeout.min(budget)))
             .timeout_connect(Some(self.connect_timeout.min(budget)))
+            .proxy(
+                self.proxy
+                    .as_ref()
+                    .and_then(|p| p.to_ureq_for(base.host(), base.port())),
+            )
             .build();
         self.agent.run(request)
     }
@@ -458,7 +464,8 @@ impl Transport {
     /// The CONNECT tunnel through the proxy failed: nothing reached the host. ureq's message
     /// for an answer other than 200 is "proxy server responded CODE/REASON".
     fn tunnel_failed(&self, host: &str, error: ureq::Error) -> Failure {
-        let proxy = format!("the proxy {}", self.proxy.as_deref().unwrap_or("(unknown)"));
+        let address = self.proxy.as_ref().map(Proxy::address);
+        let proxy = format!("the proxy {}", address.as_deref().unwrap_or("(unknown)"));
         let not_sent = |what: String| Failure::Other(Error::transport(what, Delivery::NotSent));
         match error {
             // Connecting to the proxy itself (the inner phases of the tunnel's own connection).

@@ -190,6 +190,24 @@ fn a_proxy_url_with_a_control_character_or_space_is_refused_without_quoting_it()
 }
 
 #[test]
+fn a_no_proxy_entry_with_a_port_bypasses_the_proxy_on_that_port_only() {
+    let fx = sandbox();
+    let port = fx.sandbox.addr().port();
+    let mut config = fx.config.clone();
+    config["proxy"] = format!("http://127.0.0.1:{}", closed_port()).into();
+    config["no_proxy"] = json!([format!("127.0.0.1:{port}")]);
+    assert_eq!(call(&client(&config)).expect("a direct call").status, 200);
+    config["no_proxy"] = json!([format!(".0.0.1:{port}")]);
+    assert_eq!(
+        call(&client(&config)).expect("a suffix on the port").status,
+        200
+    );
+    // Another port: the call goes to the proxy, which nothing answers.
+    config["no_proxy"] = json!([format!("127.0.0.1:{}", port.wrapping_add(1).max(1))]);
+    not_sent(call(&client(&config)), "cannot connect to the proxy");
+}
+
+#[test]
 fn an_unreachable_proxy_is_a_transport_error_naming_it() {
     let fx = sandbox();
     let mut config = fx.config.clone();
