@@ -238,20 +238,9 @@ fn call(
     config: &std::path::Path,
     data: Option<String>,
 ) -> wxpresign::error::Result<ExitCode> {
-    let config = std::fs::read_to_string(config)
-        .map_err(|e| wxpresign::Error::config(format!("cannot read {}: {e}", config.display())))?;
-    let request = match data {
-        Some(d) => d,
-        None => {
-            let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).map_err(|e| {
-                wxpresign::Error::argument(format!("cannot read the request from stdin: {e}"))
-            })?;
-            s
-        }
-    };
-    let (status, answer) = match CClient::new(&config) {
-        Ok(client) => client.call(endpoint, &request),
+    // The configuration first: a bad one is reported without waiting for a request on stdin.
+    let (status, answer) = match read_config(config).and_then(|config| CClient::new(&config)) {
+        Ok(client) => client.call(endpoint, &request_text(data)?),
         Err(failure) => failure,
     };
     println!("{answer}");
@@ -262,15 +251,25 @@ fn call(
     })
 }
 
+/// The request given with --data, or else read from stdin.
+fn request_text(data: Option<String>) -> wxpresign::error::Result<String> {
+    if let Some(data) = data {
+        return Ok(data);
+    }
+    let mut s = String::new();
+    std::io::stdin().read_to_string(&mut s).map_err(|e| {
+        wxpresign::Error::argument(format!("cannot read the request from stdin: {e}"))
+    })?;
+    Ok(s)
+}
+
 /// `certificates download`: through wxpresign_platform_certificates_download, each certificate
 /// written as PEM, named by its serial as wechatpay-php's CertificateDownloader names them.
 fn download_certificates(
     config: &std::path::Path,
     out: &std::path::Path,
 ) -> wxpresign::error::Result<ExitCode> {
-    let config = std::fs::read_to_string(config)
-        .map_err(|e| wxpresign::Error::config(format!("cannot read {}: {e}", config.display())))?;
-    let (status, answer) = match CClient::new(&config) {
+    let (status, answer) = match read_config(config).and_then(|config| CClient::new(&config)) {
         Ok(client) => client.download_certificates(),
         Err(failure) => failure,
     };
@@ -301,6 +300,22 @@ fn download_certificates(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The text of the configuration file, or the config status and error JSON that every other
+/// failure of the command prints, so a script reads them all alike.
+fn read_config(path: &std::path::Path) -> Result<String, (wxpresign_status, String)> {
+    std::fs::read_to_string(path).map_err(|e| {
+        (
+            wxpresign_status::WXPRESIGN_ERR_CONFIG,
+            wxpresign::Error::config(format!(
+                "cannot read the configuration file {}: {e}",
+                path.display()
+            ))
+            .to_json()
+            .to_string(),
+        )
+    })
 }
 
 /// The status and error JSON of an argument the C ABI cannot carry, in the library's own error

@@ -222,3 +222,46 @@ fn call_with_a_broken_config_exits_with_the_config_status() {
     );
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The error JSON the command printed on `stream`, with the config status.
+fn config_error_json(out: &std::process::Output, stream: &[u8]) -> Value {
+    let text = String::from_utf8_lossy(stream);
+    assert_eq!(out.status.code(), Some(2), "{text}");
+    let error: Value = serde_json::from_str(text.trim()).expect("the error JSON");
+    assert_eq!(error["error"]["kind"], "config", "{error}");
+    assert_eq!(error["error"]["retryable"], false, "{error}");
+    assert_eq!(error["error"]["may_have_reached_server"], false, "{error}");
+    error
+}
+
+#[test]
+fn a_config_file_that_cannot_be_read_is_the_error_json_with_the_config_status() {
+    let dir = temp_dir("unreadable-config");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let not_utf8 = dir.join("latin1.json");
+    std::fs::write(&not_utf8, b"{\"mchid\":\"\xe9\"}").expect("write");
+    for config in [dir.join("missing.json"), not_utf8, dir.clone()] {
+        let out = Command::new(BIN)
+            .args(["call", "v3/edu-papay/contracts/presign", "--config"])
+            .arg(&config)
+            .args(["--data", "{}"])
+            .output()
+            .expect("runs");
+        let error = config_error_json(&out, &out.stdout);
+        assert!(
+            error["error"]["message"]
+                .as_str()
+                .is_some_and(|m| m.contains(&config.display().to_string())),
+            "{error}"
+        );
+        let out = Command::new(BIN)
+            .args(["certificates", "download", "--config"])
+            .arg(&config)
+            .arg("--out")
+            .arg(dir.join("certs"))
+            .output()
+            .expect("runs");
+        config_error_json(&out, &out.stderr);
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
