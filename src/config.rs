@@ -85,13 +85,15 @@ fn retry(raw: Option<RetryJson>) -> Result<Retry> {
     if !(1..=10).contains(&max_attempts) {
         return Err(Error::config(format!(
             "retry.max_attempts must be 1 to 10 (the first attempt included; 1: no retry), not {max_attempts}"
-        )));
+        ))
+        .at_field("/retry/max_attempts"));
     }
     let backoff_ms = raw.backoff_ms.unwrap_or(100);
     if backoff_ms > 60_000 {
         return Err(Error::config(format!(
             "retry.backoff_ms must be 0 to 60000, not {backoff_ms}"
-        )));
+        ))
+        .at_field("/retry/backoff_ms"));
     }
     Ok(Retry {
         max_attempts,
@@ -214,15 +216,21 @@ fn read_file(path: &str, member: &str) -> Result<Zeroizing<String>> {
     Ok(text)
 }
 
+/// A config error about the member at `pointer` (a JSON Pointer), which the message names and
+/// the error carries as its field. `problem` never quotes a value that could be a secret.
+fn invalid(pointer: &str, problem: &str) -> Error {
+    Error::config(format!("{pointer} {problem}")).at_field(pointer)
+}
+
 fn required(value: Option<String>, key: &str, hint: &str) -> Result<String> {
     match value {
         Some(v) if !v.trim().is_empty() => Ok(v.trim().to_owned()),
-        _ => Err(Error::config(format!("{key} is required: {hint}"))),
+        _ => Err(invalid(&format!("/{key}"), &format!("is required: {hint}"))),
     }
 }
 
-/// Errors about unreadable files quote the path; a path member holding the APIv3 key (pasted
-/// into the wrong member) must not be quoted back.
+/// The APIv3 key in a member that takes a path, named as such: a clearer message than the
+/// file's, which cannot be read.
 fn no_apiv3_key_as_path(raw: &ConfigJson) -> Result<()> {
     let Some(key) = raw
         .apiv3_key
@@ -248,9 +256,10 @@ fn no_apiv3_key_as_path(raw: &ConfigJson) -> Result<()> {
         .chain(listed);
     for (member, path) in paths {
         if path.trim() == key {
-            return Err(Error::config(format!(
-                "{member} holds the apiv3_key, not a file path"
-            )));
+            return Err(invalid(
+                &format!("/{member}"),
+                "holds the apiv3_key, not a file path",
+            ));
         }
     }
     Ok(())
@@ -264,9 +273,10 @@ fn inline_or_file(
     file_key: &str,
 ) -> Result<Option<Zeroizing<String>>> {
     match (inline, file) {
-        (Some(_), Some(_)) => Err(Error::config(format!(
-            "give {inline_key} or {file_key}, not both"
-        ))),
+        (Some(_), Some(_)) => Err(invalid(
+            &format!("/{file_key}"),
+            &format!("is given with /{inline_key}: give one of them, not both"),
+        )),
         (Some(text), None) => Ok(Some(text)),
         (None, Some(path)) => read_file(&path, &format!("/{file_key}")).map(Some),
         (None, None) => Ok(None),
@@ -311,9 +321,10 @@ impl Config {
         }
         let apiv3_key = apiv3_key(raw.apiv3_key)?;
         if download_platform_certificates && apiv3_key.is_none() {
-            return Err(Error::config(
-                "download_platform_certificates needs apiv3_key: WeChat Pay sends the platform \
-                 certificates encrypted with the APIv3 key",
+            return Err(invalid(
+                "/download_platform_certificates",
+                "needs /apiv3_key: WeChat Pay sends the platform certificates encrypted with the \
+                 APIv3 key",
             ));
         }
         let (base_url, global_base_url, backup_base_url) = base_urls(
@@ -363,8 +374,9 @@ fn identity(mchid: Option<String>, serial: Option<String>) -> Result<(String, St
     )?;
     if !mchid.bytes().all(|b| b.is_ascii_digit()) {
         // Not quoted: a key pasted into the wrong member would be shown.
-        return Err(Error::config(
-            "mchid must contain digits only: the merchant id (for service providers, sp_mchid)",
+        return Err(invalid(
+            "/mchid",
+            "must contain digits only: the merchant id (for service providers, sp_mchid)",
         ));
     }
     let serial = required(
@@ -373,8 +385,9 @@ fn identity(mchid: Option<String>, serial: Option<String>) -> Result<(String, St
         "the serial number of the merchant API certificate (apiclient_cert.pem)",
     )?;
     if !serial.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::config(
-            "merchant_serial_no must be the hexadecimal serial of the merchant API certificate, not a PUB_KEY_ID",
+        return Err(invalid(
+            "/merchant_serial_no",
+            "must be the hexadecimal serial of the merchant API certificate, not a PUB_KEY_ID",
         ));
     }
     Ok((mchid, serial))
@@ -389,11 +402,13 @@ fn merchant_key(inline: Option<Zeroizing<String>>, file: Option<String>) -> Resu
         "merchant_private_key_file",
     )?
     .ok_or_else(|| {
-        Error::config(
-            "merchant_private_key or merchant_private_key_file is required (apiclient_key.pem)",
+        invalid(
+            "/merchant_private_key",
+            "or /merchant_private_key_file is required (apiclient_key.pem)",
         )
     })?;
-    PrivateKey::from_pem(&pem, "merchant_private_key")
+    PrivateKey::from_pem(&pem, "/merchant_private_key")
+        .map_err(|e| e.at_field("/merchant_private_key"))
 }
 
 /// Public-key mode: the `PUB_KEY_ID_...` and its key, both or neither.
@@ -414,22 +429,25 @@ fn wechatpay_public_key(
             // It is sent as the Wechatpay-Serial header: anything else fails only at call time.
             let digits = id.strip_prefix("PUB_KEY_ID_").unwrap_or_default();
             if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
-                return Err(Error::config(
-                    "/wechatpay_public_key_id must be PUB_KEY_ID_ followed by digits, as the \
-                     merchant platform shows it (API security, WeChat Pay public key)",
-                )
-                .at_field("/wechatpay_public_key_id"));
+                return Err(invalid(
+                    "/wechatpay_public_key_id",
+                    "must be PUB_KEY_ID_ followed by digits, as the merchant platform shows it \
+                     (API security, WeChat Pay public key)",
+                ));
             }
             Ok(Some((
                 id,
-                PublicKey::from_pem(&pem, "wechatpay_public_key")?,
+                PublicKey::from_pem(&pem, "/wechatpay_public_key")
+                    .map_err(|e| e.at_field("/wechatpay_public_key"))?,
             )))
         }
-        (None, Some(_)) => Err(Error::config(
-            "wechatpay_public_key needs wechatpay_public_key_id (PUB_KEY_ID_...)",
+        (None, Some(_)) => Err(invalid(
+            "/wechatpay_public_key_id",
+            "is required with /wechatpay_public_key (PUB_KEY_ID_ followed by digits)",
         )),
-        (Some(_), None) => Err(Error::config(
-            "wechatpay_public_key_id needs wechatpay_public_key or wechatpay_public_key_file",
+        (Some(_), None) => Err(invalid(
+            "/wechatpay_public_key_id",
+            "needs /wechatpay_public_key or /wechatpay_public_key_file",
         )),
         (None, None) => Ok(None),
     }
@@ -442,18 +460,17 @@ fn platform_certificates(
 ) -> Result<Vec<PlatformCertificate>> {
     let mut certificates = Vec::new();
     for (i, pem) in inline.unwrap_or_default().iter().enumerate() {
-        certificates.push(PlatformCertificate::from_pem(
-            pem,
-            &format!("platform_certificates[{i}]"),
-        )?);
+        let member = format!("/platform_certificates/{i}");
+        certificates
+            .push(PlatformCertificate::from_pem(pem, &member).map_err(|e| e.at_field(&member))?);
     }
     for (i, path) in files.unwrap_or_default().iter().enumerate() {
         let member = format!("/platform_certificate_files/{i}");
         let pem = read_file(path, &member)?;
-        certificates.push(PlatformCertificate::from_pem(
-            &pem,
-            &format!("the file of {member}"),
-        )?);
+        certificates.push(
+            PlatformCertificate::from_pem(&pem, &format!("the file of {member}"))
+                .map_err(|e| e.at_field(&member))?,
+        );
     }
     Ok(certificates)
 }
@@ -494,10 +511,13 @@ fn base_urls(
         Some(url) => {
             let url = BaseUrl::parse(url, "backup_base_url")?;
             if url.same_as(&base) {
-                return Err(Error::config(format!(
-                    "backup_base_url is the same as base_url ({url}): give another host \
-                     (WeChat Pay's is {DEFAULT_BACKUP_BASE_URL}) or leave it out"
-                )));
+                return Err(invalid(
+                    "/backup_base_url",
+                    &format!(
+                        "is the same as /base_url ({url}): give another host (WeChat Pay's is \
+                         {DEFAULT_BACKUP_BASE_URL}) or leave it out"
+                    ),
+                ));
             }
             Some(url)
         }
@@ -513,11 +533,13 @@ fn base_urls(
 fn extra_ca_certificates(pem: Option<&str>, file: Option<&str>) -> Result<Vec<Vec<u8>>> {
     let mut certificates = Vec::new();
     if let Some(pem) = pem {
-        certificates.extend(ca_certificates(pem, "extra_ca_pem")?);
+        let found = ca_certificates(pem, "/extra_ca_pem");
+        certificates.extend(found.map_err(|e| e.at_field("/extra_ca_pem"))?);
     }
     if let Some(path) = file {
         let pem = read_file(path, "/extra_ca_file")?;
-        certificates.extend(ca_certificates(&pem, "the file of /extra_ca_file")?);
+        let found = ca_certificates(&pem, "the file of /extra_ca_file");
+        certificates.extend(found.map_err(|e| e.at_field("/extra_ca_file"))?);
     }
     Ok(certificates)
 }
@@ -528,9 +550,10 @@ fn timeouts(connect_ms: Option<u64>, total_ms: Option<u64>) -> Result<(Duration,
     let total_ms = total_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
     for (key, ms) in [("connect_timeout_ms", connect_ms), ("timeout_ms", total_ms)] {
         if !(1..=600_000).contains(&ms) {
-            return Err(Error::config(format!(
-                "{key} must be between 1 and 600000 milliseconds (got {ms})"
-            )));
+            return Err(invalid(
+                &format!("/{key}"),
+                &format!("must be between 1 and 600000 milliseconds (got {ms})"),
+            ));
         }
     }
     Ok((
@@ -543,7 +566,7 @@ fn timeouts(connect_ms: Option<u64>, total_ms: Option<u64>) -> Result<(Duration,
 fn user_agent(ua: Option<String>) -> Result<Option<String>> {
     match ua {
         Some(ua) if ua.chars().any(|c| c.is_control() || !c.is_ascii()) => {
-            Err(Error::config("user_agent must be printable ASCII"))
+            Err(invalid("/user_agent", "must be printable ASCII"))
         }
         other => Ok(other.filter(|ua| !ua.trim().is_empty())),
     }

@@ -241,12 +241,14 @@ impl NoProxy {
 
     /// Checks and adds each entry of `source` (the member or variable, for messages).
     fn extend<'a>(&mut self, entries: impl Iterator<Item = &'a str>, source: &str) -> Result<()> {
-        for entry in entries {
+        for (i, entry) in entries.enumerate() {
+            // Not quoted: a key pasted into the wrong member would be shown.
             let refuse = || {
                 Error::config(format!(
-                    "{source} entry \"{entry}\" must be a host name or address (api.example.com), \
-                     a suffix (.example.com) or *, optionally with a port (host:8443, \
-                     [::1]:8443); no scheme or path"
+                    "{source} entry {} must be a host name or address (api.example.com), a \
+                     suffix (.example.com) or *, optionally with a port (host:8443, \
+                     [::1]:8443); no scheme or path",
+                    i + 1
                 ))
             };
             let lower = entry.to_ascii_lowercase();

@@ -362,3 +362,19 @@ fn an_apiv3_key_with_a_suffix_is_refused_without_showing_it() {
         assert_error_has_no_run_of(&error, APIV3_KEY, &context);
     }
 }
+
+#[test]
+fn a_private_key_pasted_into_no_proxy_is_refused_without_showing_it() {
+    let body: String = secrets()
+        .private_pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .collect();
+    let config = changed(&[
+        ("proxy", json!("http://127.0.0.1:3128")),
+        ("no_proxy", json!([body])),
+    ]);
+    let error = refused(&config, "no_proxy");
+    assert!(error.message().contains("no_proxy entry 1"), "{error}");
+    assert_error_has_no_run_of(&error, &body, "a key in no_proxy");
+}
