@@ -170,10 +170,14 @@ impl fmt::Debug for Config {
 /// the path: a key pasted where a path belongs (PEM on one line, a base64 body, the APIv3 key)
 /// would be shown back.
 fn read_file(path: &str, member: &str) -> Result<Zeroizing<String>> {
-    let refuse = |problem: String| Error::config(format!("{member} {problem}")).at_field(member);
+    let refuse = |problem: String| invalid(member, &problem);
     if path.contains('\n') || path.contains("-----BEGIN") {
-        let inline = member.trim_end_matches(|c: char| c == '/' || c.is_ascii_digit());
-        let inline = inline.strip_suffix("_file").unwrap_or(inline);
+        let inline = match member.split('/').nth(1).unwrap_or_default() {
+            "platform_certificate_files" => "/platform_certificates",
+            "extra_ca_file" => "/extra_ca_pem",
+            "wechatpay_public_key_file" => "/wechatpay_public_key",
+            _ => "/merchant_private_key",
+        };
         return Err(refuse(format!(
             "holds PEM text, not a path: give the text in {inline}, or the file's path here"
         )));

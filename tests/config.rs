@@ -810,3 +810,29 @@ fn a_base_url_with_a_control_character_space_or_non_ascii_host_is_refused_when_r
         }
     }
 }
+
+#[test]
+fn pem_text_in_a_file_member_points_to_the_member_that_takes_the_text() {
+    let pem = keys().wechatpay_public_pem.clone();
+    for (member, value, inline) in [
+        (
+            "platform_certificate_files",
+            json!([pem]),
+            "/platform_certificates",
+        ),
+        ("extra_ca_file", json!(pem), "/extra_ca_pem"),
+        (
+            "merchant_private_key_file",
+            json!(pem),
+            "/merchant_private_key",
+        ),
+    ] {
+        let mut config = with(minimal(), member, value);
+        if member == "merchant_private_key_file" {
+            config = without(config, "merchant_private_key");
+        }
+        let error = refused(&config);
+        assert_message_names(&error, "holds PEM text, not a path");
+        assert_message_names(&error, &format!("give the text in {inline},"));
+    }
+}
