@@ -439,7 +439,17 @@ impl Client {
         if let Some(downloads) = &self.downloads {
             let _only_one = downloads.lock().unwrap_or_else(|p| p.into_inner());
             if keyed(self.verifier()).is_none() {
-                self.fetch_platform_certificates(deadline)?;
+                self.fetch_platform_certificates(deadline)
+                    .map_err(|cause| {
+                        Error::not_sent_because(
+                            format!(
+                                "the request was not sent: it needs WeChat Pay's platform \
+                             certificates, and downloading them failed ({})",
+                                cause.message()
+                            ),
+                            &cause,
+                        )
+                    })?;
             }
         }
         keyed(self.verifier()).ok_or_else(no_key)
@@ -619,6 +629,7 @@ impl Client {
         check: Check<'_>,
         deadline: Instant,
     ) -> Result<Response> {
+        let status = answer.status;
         match self.verified(answer, check, deadline) {
             Ok((status, request_id, data)) => Ok(Response {
                 status,
@@ -628,6 +639,9 @@ impl Client {
                 failover,
                 trace: Value::Null,
             }),
+            Err(e) if e.kind() == Kind::Verify => {
+                Err(tried(e.with_http_status(status), base, failover.as_ref()))
+            }
             Err(e) => Err(tried(e, base, failover.as_ref())),
         }
     }
@@ -666,7 +680,11 @@ impl Client {
             // The signature first: a body is read only once it is known to be WeChat Pay's.
             Check::Configured => {
                 if let Some(serial) = &headers.serial {
-                    self.learn_serial(serial, deadline)?;
+                    // The call's outcome is its own answer's: a download that fails here
+                    // leaves an answer that cannot be trusted, not a request never sent.
+                    self.learn_serial(serial, deadline).map_err(|cause| {
+                        with_request_id(unverifiable(serial, &cause), &request_id)
+                    })?;
                 }
                 verify(&self.verifier())?;
                 parse()?
@@ -687,6 +705,18 @@ impl Client {
         };
         Ok((answer.status, request_id, data))
     }
+}
+
+/// WeChat Pay answered, under a serial the client could not learn because the certificate
+/// download, `cause`, failed.
+fn unverifiable(serial: &str, cause: &Error) -> Error {
+    Error::verify(format!(
+        "WeChat Pay answered, signed under Wechatpay-Serial {serial}, which this client does not \
+         hold yet, and downloading the platform certificates to learn it failed ({}): the \
+         request may have taken effect, so query it before sending it again",
+        cause.message()
+    ))
+    .with_cause(cause)
 }
 
 fn no_key() -> Error {

@@ -95,6 +95,11 @@ pub struct Error {
     answer: Option<Value>,
     /// For a call: its attempts and elapsed time (see `client::Trace`).
     trace: Option<Value>,
+    /// The HTTP status of the 2xx answer a verify error is about.
+    http_status: Option<u16>,
+    /// The error JSON of another request the call needed (a platform certificate download)
+    /// that failed, when that failure decided this error.
+    cause: Option<Value>,
 }
 
 impl Error {
@@ -112,6 +117,8 @@ impl Error {
             failover: None,
             answer: None,
             trace: None,
+            http_status: None,
+            cause: None,
         }
     }
 
@@ -158,6 +165,20 @@ impl Error {
         Error::new(Kind::Verify, message, Delivery::Received)
     }
 
+    /// The call was not sent because a request it needed first, `cause` (the platform
+    /// certificate download), failed. It keeps the cause's kind and retryability, but never
+    /// says `api`: WeChat Pay did not answer this call, so the cause's status and Request-ID stay
+    /// in the cause.
+    pub fn not_sent_because(message: impl Into<String>, cause: &Error) -> Self {
+        let kind = match cause.kind {
+            Kind::Api => Kind::Transport,
+            kind => kind,
+        };
+        let mut e = Error::new(kind, message, Delivery::NotSent).with_cause(cause);
+        e.retryable = cause.retryable;
+        e
+    }
+
     pub fn crypto(message: impl Into<String>) -> Self {
         Error::new(Kind::Crypto, message, Delivery::NotSent)
     }
@@ -187,6 +208,21 @@ impl Error {
     /// The HTTP answer to send back for a notification that failed to parse.
     pub fn with_answer(mut self, answer: Value) -> Self {
         self.answer = Some(answer);
+        self
+    }
+
+    /// Names `cause`, the failed request that decided this error, as `cause` in the error JSON:
+    /// its own members (kind, message, status, Request-ID, trace), which hold no secret.
+    pub fn with_cause(mut self, cause: &Error) -> Self {
+        self.cause = Some(cause.to_json()["error"].take());
+        self
+    }
+
+    /// The HTTP status of the answer a verify error is about.
+    pub fn with_http_status(mut self, status: u16) -> Self {
+        if self.api.is_none() {
+            self.http_status = Some(status);
+        }
         self
     }
 
@@ -256,6 +292,19 @@ impl Error {
         self.answer.as_ref()
     }
 
+    /// The error JSON of the failed request that decided this error, if any.
+    pub fn cause(&self) -> Option<&Value> {
+        self.cause.as_ref()
+    }
+
+    /// The HTTP status of the answer, for api errors and for verify errors of an answer.
+    pub fn http_status(&self) -> Option<u16> {
+        self.api
+            .as_ref()
+            .map(|a| a.http_status)
+            .or(self.http_status)
+    }
+
     /// `{"error":{"kind":..,"message":..,"retryable":..,"may_have_reached_server":..,...}}`
     pub fn to_json(&self) -> Value {
         let mut body = Map::new();
@@ -279,8 +328,13 @@ impl Error {
             if let Some(excerpt) = &api.body {
                 put("body", excerpt.clone().into());
             }
-        } else if let Some(id) = &self.request_id {
-            put("request_id", id.clone().into());
+        } else {
+            if let Some(status) = self.http_status {
+                put("http_status", status.into());
+            }
+            if let Some(id) = &self.request_id {
+                put("request_id", id.clone().into());
+            }
         }
         if let Some(base) = &self.base_url {
             put("base_url", base.clone().into());
@@ -293,6 +347,9 @@ impl Error {
         }
         if let Some(trace) = &self.trace {
             put("trace", trace.clone());
+        }
+        if let Some(cause) = &self.cause {
+            put("cause", cause.clone());
         }
         put("retryable", self.retryable.into());
         put(

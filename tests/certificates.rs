@@ -6,10 +6,17 @@
 #![cfg(feature = "sandbox")]
 
 mod common;
+#[path = "common/tls_relay.rs"]
+#[allow(dead_code)]
+mod tls_relay;
 
 use common::process::Scratch;
 use common::{EDU, edu_with_user};
+use serde_json::{Value, json};
+use std::io::Write;
+use std::net::{SocketAddr, TcpListener};
 use std::process::Command;
+use tls_relay::read_message;
 use wxpresign::Kind;
 use wxpresign::sandbox::{Identity, Mode, Sandbox};
 
@@ -306,4 +313,141 @@ fn a_certificate_listed_under_another_serial_or_not_valid_now_is_refused() {
         e.message().contains(&platform.serial),
         "names the certificate: {e}"
     );
+}
+
+/// Relays one request from a connection `listener` accepts to `upstream`, and its answer
+/// back; the certificate list after the first is answered 503 instead when `lists_fail`.
+fn relay_one(listener: &TcpListener, upstream: SocketAddr, lists: &mut usize, lists_fail: bool) {
+    let Ok((mut client, _)) = listener.accept() else {
+        return;
+    };
+    let Ok(Some(request)) = read_message(&mut client) else {
+        return;
+    };
+    if request.starts_with(b"GET /v3/certificates") {
+        *lists += 1;
+        if lists_fail && *lists > 1 {
+            let _ = client.write_all(
+                b"HTTP/1.1 503 Service Unavailable\r\nRequest-ID: list-503\r\n\
+                  Content-Length: 0\r\n\r\n",
+            );
+            return;
+        }
+    }
+    let mut server = std::net::TcpStream::connect(upstream).unwrap();
+    server.write_all(&request).unwrap();
+    let answer = read_message(&mut server).unwrap().unwrap();
+    let _ = client.write_all(&answer);
+}
+
+/// A relay on loopback to `upstream`, each request on a connection of its own: when
+/// `requests` is given, it forwards that many and then refuses connections (WeChat Pay out of
+/// reach); otherwise it forwards all, but answers every certificate list after the first 503.
+fn relay(upstream: &str, requests: Option<usize>) -> String {
+    let upstream: SocketAddr = upstream.trim_start_matches("http://").parse().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut lists = 0;
+        for _ in 0..requests.unwrap_or(usize::MAX) {
+            relay_one(&listener, upstream, &mut lists, requests.is_none());
+        }
+    });
+    url
+}
+
+/// The POSTs the sandbox received.
+fn posts(s: &CertificateMode) -> usize {
+    let all = s.sandbox.requests();
+    all.iter().filter(|r| r.method == "POST").count()
+}
+
+/// A certificate-mode client that went through `base_url`, with `changes`.
+fn client_at(s: &CertificateMode, base_url: &str, changes: Value) -> wxpresign::Client {
+    let mut config = s.config.clone();
+    config["base_url"] = base_url.into();
+    for (k, v) in changes.as_object().unwrap() {
+        config[k] = v.clone();
+    }
+    wxpresign::Client::from_json(&config.to_string()).unwrap()
+}
+
+#[test]
+fn an_answer_under_a_rotated_serial_whose_download_cannot_be_sent_says_wechat_pay_answered() {
+    let s = certificate_mode();
+    // The first call's list and pre-sign, then the second call's pre-sign; nothing after.
+    let client = client_at(&s, &relay(s.sandbox.base_url(), Some(3)), json!({}));
+    client
+        .call(EDU, &edu_with_user("unreachable-1"))
+        .expect("verified");
+    s.sandbox.identity().rotate().unwrap();
+    let e = client
+        .call(EDU, &edu_with_user("unreachable-2"))
+        .unwrap_err();
+    let error = &e.to_json()["error"];
+    assert_eq!(error["kind"], "verify", "{error}");
+    assert_eq!(error["may_have_reached_server"], true, "{error}");
+    assert_eq!(error["retryable"], false, "{error}");
+    assert_eq!(error["http_status"], 200, "{error}");
+    let presign = s.sandbox.requests().pop().unwrap();
+    assert_eq!(presign.method, "POST", "the last request WeChat Pay saw");
+    assert!(error["request_id"].is_string(), "{error}");
+    assert_eq!(error["cause"]["kind"], "transport", "{error}");
+    assert_eq!(error["cause"]["may_have_reached_server"], false, "{error}");
+    assert_eq!(
+        error["trace"]["attempts"][0]["outcome"], "answered 200",
+        "{error}"
+    );
+}
+
+#[test]
+fn a_failed_download_after_an_answer_is_not_retried_so_the_call_reaches_wechat_pay_once() {
+    let s = certificate_mode();
+    let retrying = json!({ "retry": { "max_attempts": 3, "backoff_ms": 1 } });
+    let client = client_at(&s, &relay(s.sandbox.base_url(), None), retrying);
+    client
+        .call(EDU, &edu_with_user("once-1"))
+        .expect("verified");
+    s.sandbox.identity().rotate().unwrap();
+    let before = posts(&s);
+    let e = client.call(EDU, &edu_with_user("once-2")).unwrap_err();
+    let error = &e.to_json()["error"];
+    assert_eq!(posts(&s), before + 1, "the pre-sign was sent once: {error}");
+    assert_eq!(error["kind"], "verify", "{error}");
+    assert_ne!(error["request_id"], "list-503", "the call's own: {error}");
+    assert_eq!(error["cause"]["http_status"], 503, "{error}");
+    assert_eq!(error["cause"]["request_id"], "list-503", "{error}");
+}
+
+#[test]
+fn a_download_answering_500_before_the_first_call_reports_the_call_not_sent() {
+    let s = certificate_mode();
+    // Every request answered 500, with a Request-ID: WeChat Pay failing the certificate list.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let mut stream = stream.unwrap();
+            if read_message(&mut stream).ok().flatten().is_some() {
+                let body = r#"{"code":"SYSTEM_ERROR","message":"system error"}"#;
+                let answer = format!(
+                    "HTTP/1.1 500 Internal Server Error\r\nRequest-ID: list-500\r\n\
+                     Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+                    body.len()
+                );
+                let _ = stream.write_all(answer.as_bytes());
+            }
+        }
+    });
+    let e = client_at(&s, &base, json!({}))
+        .call(EDU, &edu_with_user("list-fails"))
+        .unwrap_err();
+    let error = &e.to_json()["error"];
+    assert_eq!(error["may_have_reached_server"], false, "{error}");
+    assert_ne!(error["kind"], "api", "the pre-sign got no answer: {error}");
+    assert_eq!(error.get("request_id"), None, "{error}");
+    assert_eq!(error.get("http_status"), None, "{error}");
+    assert_eq!(error["cause"]["kind"], "api", "{error}");
+    assert_eq!(error["cause"]["http_status"], 500, "{error}");
+    assert_eq!(error["cause"]["request_id"], "list-500", "{error}");
 }
