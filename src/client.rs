@@ -310,7 +310,7 @@ impl Client {
     /// raw bytes (never a re-serialised copy: the signature covers the exact bytes).
     pub fn parse_notification(&self, headers: &SignedHeaders, body: &[u8]) -> Result<Notification> {
         if let Some(serial) = &headers.serial {
-            self.learn_serial(serial, Instant::now() + self.timeout)?;
+            self.learn_notification_serial(serial)?;
         }
         notification::parse(
             &self.verifier(),
@@ -509,6 +509,17 @@ impl Client {
         }
         *last = Some(Instant::now());
         self.fetch_platform_certificates(deadline).map(|_| ())
+    }
+
+    /// Whether a certificate download could teach this client `serial`: it downloads its
+    /// platform certificates, and the serial is not a public key's (those are never listed).
+    pub(crate) fn could_learn(&self, serial: &str) -> bool {
+        self.downloads.is_some() && !serial.starts_with("PUB_KEY_ID_") && !self.knows_serial(serial)
+    }
+
+    /// A notification's `serial` learned as an answer's is, within this client's timeout.
+    pub(crate) fn learn_notification_serial(&self, serial: &str) -> Result<()> {
+        self.learn_serial(serial, Instant::now() + self.timeout)
     }
 
     /// Sends a request, with retries as `retry` allows, by `deadline`.

@@ -2,15 +2,17 @@
 //! share the URL, each notification is verified and decrypted by the client whose WeChat Pay key
 //! its Wechatpay-Serial names and says whose it is, and a third merchant's notification gets the
 //! documented 401 answer. Notifications are sealed and signed as WeChat Pay does (the sandbox's
-//! own `Outgoing` and `signature_headers`).
+//! own `Outgoing` and `signature_headers`). Merchants in certificate mode learn the serial of a
+//! notification none of them holds yet (before their first download, after a rotation).
 
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};
 use wxpresign::ffi::{
     wxpresign_client, wxpresign_client_free, wxpresign_client_new,
-    wxpresign_notification_parse_any, wxpresign_string_free,
+    wxpresign_notification_parse_any, wxpresign_platform_certificates_download,
+    wxpresign_string_free,
 };
-use wxpresign::sandbox::{Identity, Outgoing};
+use wxpresign::sandbox::{Identity, Mode, Outgoing, Sandbox};
 
 struct Merchant {
     identity: Identity,
@@ -29,13 +31,44 @@ fn merchant() -> Merchant {
     let config = identity
         .client_config(&key, "https://api.mch.weixin.qq.com")
         .unwrap();
+    Merchant {
+        identity,
+        client: client_new(&config),
+    }
+}
+
+fn client_new(config: &Value) -> *mut wxpresign_client {
     let config = CString::new(config.to_string()).unwrap();
     let mut client = std::ptr::null_mut();
     // SAFETY: valid pointers; a NUL-terminated configuration.
     let status =
         unsafe { wxpresign_client_new(config.as_ptr(), &mut client, std::ptr::null_mut()) };
     assert_eq!(status as i32, 0);
-    Merchant { identity, client }
+    client
+}
+
+/// A merchant in certificate mode, with its WeChat Pay (a sandbox) to download from.
+struct CertificateMerchant {
+    sandbox: Sandbox,
+    client: *mut wxpresign_client,
+}
+
+impl Drop for CertificateMerchant {
+    fn drop(&mut self) {
+        // SAFETY: made by wxpresign_client_new, freed once.
+        unsafe { wxpresign_client_free(self.client) };
+    }
+}
+
+fn certificate_merchant() -> CertificateMerchant {
+    let (identity, key) = Identity::generate_in(Mode::Certificate).unwrap();
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").unwrap();
+    let config = sandbox
+        .identity()
+        .client_config(&key, sandbox.base_url())
+        .unwrap();
+    let client = client_new(&config);
+    CertificateMerchant { sandbox, client }
 }
 
 /// A signing notification from `from`'s WeChat Pay: its headers as JSON, and its body.
@@ -129,4 +162,42 @@ fn a_third_merchants_notification_gets_the_401_answer() {
     let (status, parsed) = parse_any(&[], &headers, &body);
     assert_eq!(status, 1);
     assert_eq!(parsed["error"]["answer"]["status"], 400, "{parsed}");
+}
+
+#[test]
+fn merchants_in_certificate_mode_learn_the_serial_of_a_notification_none_holds_yet() {
+    // Before either client downloaded anything.
+    let (a, b) = (certificate_merchant(), certificate_merchant());
+    let (headers, body) = notification(b.sandbox.identity(), "contract-of-b");
+    let (status, parsed) = parse_any(&[a.client, b.client], &headers, &body);
+    assert_eq!(status, 0, "{parsed}");
+    assert_eq!(
+        parsed["mchid"],
+        b.sandbox.identity().mchid.as_str(),
+        "{parsed}"
+    );
+    assert_eq!(parsed["client"], 1, "{parsed}");
+
+    // After a rotation, for clients that hold the certificates of before it.
+    let (a, b) = (certificate_merchant(), certificate_merchant());
+    for m in [&a, &b] {
+        let mut out = std::ptr::null_mut();
+        // SAFETY: a valid handle; the library's string, freed once.
+        let status = unsafe { wxpresign_platform_certificates_download(m.client, &mut out) };
+        unsafe { wxpresign_string_free(out) };
+        assert_eq!(status as i32, 0);
+    }
+    a.sandbox.identity().rotate().unwrap();
+    let (headers, body) = notification(a.sandbox.identity(), "contract-of-a");
+    let (status, parsed) = parse_any(&[a.client, b.client], &headers, &body);
+    assert_eq!(status, 0, "{parsed}");
+    assert_eq!(
+        parsed["mchid"],
+        a.sandbox.identity().mchid.as_str(),
+        "{parsed}"
+    );
+    assert_eq!(
+        parsed["resource"]["contract_id"], "contract-of-a",
+        "{parsed}"
+    );
 }
