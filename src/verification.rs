@@ -184,8 +184,18 @@ impl Verifier {
             &response_message(&timestamp, &nonce, body),
             &signature_bytes,
         ) {
+            // A handler most often breaks a notification's signature by handing over the body
+            // its framework parsed and re-encoded.
+            let advice = match what {
+                "notification" => {
+                    "; pass the raw request body bytes as received, unparsed (a framework that \
+                     parses and re-encodes the JSON changes its spacing or key order, and the \
+                     signature covers the exact bytes)"
+                }
+                _ => "",
+            };
             return Err(Error::verify(format!(
-                "the signature does not match the body for key {serial}: the {what} was altered, or signed with another key"
+                "the signature does not match the body for key {serial}: the {what} was altered, or signed with another key{advice}"
             )));
         }
         Ok(())

@@ -530,3 +530,43 @@ fn the_face_pay_notification_names_the_nested_user_and_organization() {
     assert_eq!(n.resource["organization_id"], "18260256813396");
     assert_eq!(n.resource["contract_id"], started["contract_id"]);
 }
+
+/// A client for a fresh merchant, and a signing notification its WeChat Pay sealed and signed:
+/// headers and body as delivered.
+fn merchant_and_notification() -> (wxpresign::Client, SignedHeaders, Vec<u8>) {
+    let (identity, key) = wxpresign::sandbox::Identity::generate().unwrap();
+    let config = identity
+        .client_config(&key, "https://api.mch.weixin.qq.com")
+        .unwrap();
+    let client = wxpresign::Client::from_json(&config.to_string()).unwrap();
+    let resource =
+        json!({ "mchid": identity.mchid, "contract_id": "c-1", "contract_state": "SIGNED" });
+    let body = wxpresign::sandbox::Outgoing {
+        id: "EV-2026120600000001",
+        create_time: "2026-12-06T12:00:00+08:00",
+        event_type: "ENTRUST.SIGN",
+        summary: "签约成功",
+        original_type: "papay",
+        resource: &resource,
+    }
+    .seal(identity.apiv3_key.as_bytes(), "r3pl4yN0nce1")
+    .unwrap();
+    let headers = identity.signature_headers(body.as_bytes()).unwrap();
+    let headers = SignedHeaders::from_pairs(headers.iter().map(|(n, v)| (*n, v.as_str()))).unwrap();
+    (client, headers, body.into_bytes())
+}
+
+#[test]
+fn a_re_serialized_body_is_refused_with_the_advice_to_pass_the_raw_bytes() {
+    let (client, headers, body) = merchant_and_notification();
+    let parsed: Value = serde_json::from_slice(&body).unwrap();
+    let re_encoded = serde_json::to_vec_pretty(&parsed).unwrap();
+    let e = client
+        .parse_notification(&headers, &re_encoded)
+        .unwrap_err();
+    assert!(
+        e.message()
+            .contains("pass the raw request body bytes as received"),
+        "{e}"
+    );
+}
