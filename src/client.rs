@@ -15,7 +15,7 @@ use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
 use crate::url::BaseUrl;
 use crate::validation::{parse_request, validate};
-use crate::verification::{SignedHeaders, Verifier};
+use crate::verification::{MAX_CLOCK_SKEW_SECS, Recent, SignedHeaders, Verifier};
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, RwLock};
@@ -182,6 +182,11 @@ pub struct Client {
     allow_unknown_fields: bool,
     apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
     retry: Retry,
+    /// The answers accepted lately, by Wechatpay-Timestamp and -Nonce: an answer is for one
+    /// request, so the same one again is a replay.
+    answers: Recent,
+    /// The ids of the notifications parsed lately, to tell a handler it saw one before.
+    notifications: Recent,
 }
 
 impl std::fmt::Debug for Client {
@@ -293,6 +298,8 @@ impl Client {
             allow_unknown_fields: config.allow_unknown_fields,
             apiv3_key: config.apiv3_key,
             retry: config.retry,
+            answers: Recent::default(),
+            notifications: Recent::default(),
         }
     }
 
@@ -312,13 +319,12 @@ impl Client {
         if let Some(serial) = &headers.serial {
             self.learn_notification_serial(serial)?;
         }
-        notification::parse(
-            &self.verifier(),
-            self.apiv3_key(),
-            headers,
-            body,
-            unix_now(),
-        )
+        let now = unix_now();
+        let mut parsed =
+            notification::parse(&self.verifier(), self.apiv3_key(), headers, body, now)?;
+        let window = MAX_CLOCK_SKEW_SECS;
+        parsed.seen_before = !self.notifications.first_time(&parsed.id, now + window, now);
+        Ok(parsed)
     }
 
     /// The merchant id this client signs as.
@@ -714,7 +720,35 @@ impl Client {
                 data
             }
         };
+        self.first_answer(&headers)
+            .map_err(|e| with_request_id(e, &request_id))?;
         Ok((answer.status, request_id, data))
+    }
+}
+
+impl Client {
+    /// Refuses a verified answer this client accepted already: WeChat Pay signs each answer
+    /// with a fresh nonce, so the same timestamp and nonce again is a captured answer replayed
+    /// to another request, within the window its timestamp is accepted in.
+    fn first_answer(&self, headers: &SignedHeaders) -> Result<()> {
+        let (Some(timestamp), Some(nonce)) = (&headers.timestamp, &headers.nonce) else {
+            return Ok(());
+        };
+        let until = timestamp
+            .parse::<u64>()
+            .unwrap_or(0)
+            .saturating_add(MAX_CLOCK_SKEW_SECS);
+        if self
+            .answers
+            .first_time(&format!("{timestamp} {nonce}"), until, unix_now())
+        {
+            return Ok(());
+        }
+        Err(Error::verify(
+            "the answer repeats one this client accepted already (the same Wechatpay-Timestamp \
+             and Wechatpay-Nonce): a replayed answer, not WeChat Pay's answer to this request; \
+             query the request to learn its outcome",
+        ))
     }
 }
 

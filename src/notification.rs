@@ -24,10 +24,14 @@ pub struct Notification {
     pub summary: String,
     /// The decrypted resource (for signing results: contract_id, contract_state, ...).
     pub resource: Value,
+    /// Whether the client that parsed it parsed a notification with the same `id` within the
+    /// last 5 minutes: WeChat Pay delivers again until answered, so this is no error, but the
+    /// handler must not act twice.
+    pub seen_before: bool,
 }
 
 impl Notification {
-    /// `{"id","create_time","event_type","resource_type","summary","resource"}`.
+    /// `{"id","create_time","event_type","resource_type","summary","resource","seen_before"}`.
     pub fn to_json(&self) -> Value {
         json!({
             "id": self.id,
@@ -36,6 +40,7 @@ impl Notification {
             "resource_type": self.resource_type,
             "summary": self.summary,
             "resource": self.resource,
+            "seen_before": self.seen_before,
         })
     }
 }
@@ -274,6 +279,7 @@ pub fn parse(
         resource_type: optional("/resource_type")?,
         summary: optional("/summary")?,
         resource,
+        seen_before: false,
     })
 }
 

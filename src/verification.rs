@@ -6,6 +6,8 @@ use crate::keys::{PlatformCertificate, PublicKey, same_serial};
 use crate::signing::{SCHEME, response_message};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
+use std::collections::{HashSet, VecDeque};
+use std::sync::Mutex;
 
 /// How far a WeChat Pay timestamp may be from the local clock, as every official SDK uses.
 pub const MAX_CLOCK_SKEW_SECS: u64 = 300;
@@ -199,5 +201,64 @@ impl Verifier {
             )));
         }
         Ok(())
+    }
+}
+
+/// What a client saw within the last [`MAX_CLOCK_SKEW_SECS`] or so (the nonces of the answers it
+/// accepted, the ids of the notifications it parsed), so that it knows the same one again.
+/// Bounded: past [`Recent::CAPACITY`] entries the oldest is forgotten.
+#[derive(Debug, Default)]
+pub struct Recent {
+    /// Each key with the Unix second it may be forgotten at, in the order they were seen; and
+    /// the keys, to look them up.
+    seen: Mutex<(VecDeque<(u64, String)>, HashSet<String>)>,
+}
+
+impl Recent {
+    /// The most keys held: a client accepting 50 answers a second for the whole window.
+    pub const CAPACITY: usize = 16 * 1024;
+
+    /// Notes `key`, to be remembered until the Unix second `until`; whether it is the first
+    /// time it was seen (not already held at `now`).
+    pub fn first_time(&self, key: &str, until: u64, now: u64) -> bool {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let (order, keys) = &mut *seen;
+        while let Some((expires, _)) = order.front() {
+            if *expires > now && order.len() < Self::CAPACITY {
+                break;
+            }
+            if let Some((_, old)) = order.pop_front() {
+                keys.remove(&old);
+            }
+        }
+        if keys.contains(key) {
+            return false;
+        }
+        order.push_back((until, key.to_owned()));
+        keys.insert(key.to_owned());
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Recent;
+
+    #[test]
+    fn a_key_is_known_again_until_it_expires() {
+        let recent = Recent::default();
+        assert!(recent.first_time("1700000000 nonce", 1700000300, 1700000000));
+        assert!(!recent.first_time("1700000000 nonce", 1700000300, 1700000299));
+        assert!(recent.first_time("1700000000 nonce", 1700000600, 1700000300));
+    }
+
+    #[test]
+    fn past_its_capacity_the_oldest_key_is_forgotten() {
+        let recent = Recent::default();
+        for i in 0..=Recent::CAPACITY {
+            assert!(recent.first_time(&i.to_string(), u64::MAX, 0));
+        }
+        assert!(!recent.first_time(&Recent::CAPACITY.to_string(), u64::MAX, 0));
+        assert!(recent.first_time("0", u64::MAX, 0), "the oldest was forgotten");
     }
 }

@@ -2,10 +2,14 @@
 //! failure path a caller must be able to tell apart.
 
 mod common;
+#[path = "common/tls_relay.rs"]
+#[allow(dead_code)]
+mod tls_relay;
 
 use common::{EDU, INSURANCE, edu_with_user, example, sandbox};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
+use tls_relay::read_message;
 use wxpresign::Kind;
 use wxpresign::endpoints;
 
@@ -337,4 +341,40 @@ fn one_client_serves_many_threads() {
             });
         }
     });
+}
+
+/// A loopback server that forwards the first request it reads to `upstream` and answers every
+/// later one with the answer it got then: an attacker replaying a captured WeChat Pay answer.
+fn replaying(upstream: std::net::SocketAddr) -> String {
+    use std::io::Write;
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        let mut captured: Option<Vec<u8>> = None;
+        for client in listener.incoming() {
+            let mut client = client.unwrap();
+            while let Ok(Some(request)) = read_message(&mut client) {
+                let answer = captured.get_or_insert_with(|| {
+                    let mut server = std::net::TcpStream::connect(upstream).unwrap();
+                    server.write_all(&request).unwrap();
+                    read_message(&mut server).unwrap().unwrap()
+                });
+                let _ = client.write_all(answer);
+            }
+        }
+    });
+    url
+}
+
+#[test]
+fn an_answer_replayed_to_a_later_request_is_refused() {
+    let fx = sandbox();
+    let client = fx.client_with(json!({ "base_url": replaying(fx.sandbox.addr()) }));
+    client
+        .call(EDU, &edu_with_user("replayed-1"))
+        .expect("the first answer is WeChat Pay's own");
+    let e = client.call(EDU, &edu_with_user("replayed-2")).unwrap_err();
+    assert_eq!(e.kind(), Kind::Verify, "{e}");
+    assert!(e.message().contains("replayed"), "{e}");
+    assert_eq!(e.to_json()["error"]["may_have_reached_server"], true);
 }

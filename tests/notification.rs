@@ -557,6 +557,32 @@ fn merchant_and_notification() -> (wxpresign::Client, SignedHeaders, Vec<u8>) {
 }
 
 #[test]
+fn a_notification_parsed_again_is_accepted_and_says_it_was_seen_before() {
+    let (client, headers, body) = merchant_and_notification();
+    let first = client.parse_notification(&headers, &body).unwrap();
+    assert_eq!(
+        first.to_json()["seen_before"],
+        false,
+        "{:?}",
+        first.to_json()
+    );
+    let again = client.parse_notification(&headers, &body).unwrap();
+    assert_eq!(
+        again.to_json()["seen_before"],
+        true,
+        "{:?}",
+        again.to_json()
+    );
+    assert_eq!(again.resource, first.resource);
+    // Another merchant's client (another process, say) has not seen it.
+    let (other, _, _) = merchant_and_notification();
+    assert!(
+        other.parse_notification(&headers, &body).is_err(),
+        "not its key"
+    );
+}
+
+#[test]
 fn a_re_serialized_body_is_refused_with_the_advice_to_pass_the_raw_bytes() {
     let (client, headers, body) = merchant_and_notification();
     let parsed: Value = serde_json::from_slice(&body).unwrap();

@@ -501,9 +501,11 @@ pub unsafe extern "C" fn wxpresign_platform_certificates_download(
 /// Verifies and decrypts a notification WeChat Pay posted to the merchant (e.g. ENTRUST.SIGN).
 /// `headers_json` is a JSON object of the request's HTTP headers (name → value, names
 /// case-insensitive); `body`/`body_len` are the raw body bytes exactly as received. Writes to *out
-/// {"id","create_time","event_type","resource_type","summary","resource":{...},"answer":{...}} or
-/// an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP answer to send back
-/// ({"status","headers","body"}). Free *out with wxpresign_string_free. Thread-safe.
+/// {"id","create_time","event_type","resource_type","summary","resource":{...},"seen_before",
+/// "answer":{...}} or an error {"error":{...,"answer":{...}}}; in both, "answer" is the HTTP
+/// answer to send back ({"status","headers","body"}). "seen_before" is true when this client
+/// parsed a notification with the same id in the last 5 minutes (a redelivery: act on it once).
+/// Free *out with wxpresign_string_free. Thread-safe.
 /// Pointers are NULL or valid; headers_json is NUL-terminated; body holds body_len bytes.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_notification_parse(
