@@ -259,6 +259,9 @@ mod tests {
             assert!(recent.first_time(&i.to_string(), u64::MAX, 0));
         }
         assert!(!recent.first_time(&Recent::CAPACITY.to_string(), u64::MAX, 0));
-        assert!(recent.first_time("0", u64::MAX, 0), "the oldest was forgotten");
+        assert!(
+            recent.first_time("0", u64::MAX, 0),
+            "the oldest was forgotten"
+        );
     }
 }

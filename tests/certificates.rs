@@ -439,10 +439,11 @@ fn a_download_answering_500_before_the_first_call_reports_the_call_not_sent() {
             }
         }
     });
-    let e = client_at(&s, &base, json!({}))
-        .call(EDU, &edu_with_user("list-fails"))
-        .unwrap_err();
-    let error = &e.to_json()["error"];
+    let mut config = s.config.clone();
+    config["base_url"] = base.into();
+    let (status, envelope) = call_from_c(&config, EDU, &edu_with_user("list-fails"));
+    assert_eq!(status, 4, "transport: the call was not sent: {envelope}");
+    let error = &envelope["error"];
     assert_eq!(error["may_have_reached_server"], false, "{error}");
     assert_ne!(error["kind"], "api", "the pre-sign got no answer: {error}");
     assert_eq!(error.get("request_id"), None, "{error}");
@@ -450,4 +451,26 @@ fn a_download_answering_500_before_the_first_call_reports_the_call_not_sent() {
     assert_eq!(error["cause"]["kind"], "api", "{error}");
     assert_eq!(error["cause"]["http_status"], 500, "{error}");
     assert_eq!(error["cause"]["request_id"], "list-500", "{error}");
+}
+
+/// `path` called with `request` through the C ABI by a client made from `config`: the status
+/// and the JSON written to *out.
+fn call_from_c(config: &Value, path: &str, request: &str) -> (i32, Value) {
+    use std::ffi::{CStr, CString};
+    use wxpresign::ffi::*;
+    let config = CString::new(config.to_string()).unwrap();
+    let (path, request) = (CString::new(path).unwrap(), CString::new(request).unwrap());
+    let mut client = std::ptr::null_mut();
+    let mut out = std::ptr::null_mut();
+    // SAFETY: NUL-terminated strings and valid out-pointers; the client and the string are the
+    // library's, each freed once.
+    unsafe {
+        let made = wxpresign_client_new(config.as_ptr(), &mut client, std::ptr::null_mut());
+        assert_eq!(made as i32, 0);
+        let status = wxpresign_call(client, path.as_ptr(), request.as_ptr(), &mut out);
+        let text = CStr::from_ptr(out).to_string_lossy().into_owned();
+        wxpresign_string_free(out);
+        wxpresign_client_free(client);
+        (status as i32, serde_json::from_str(&text).unwrap())
+    }
 }
