@@ -449,8 +449,8 @@ impl Client {
                     .map_err(|cause| {
                         Error::not_sent_because(
                             format!(
-                                "the request was not sent: it needs WeChat Pay's platform \
-                             certificates, and downloading them failed ({})",
+                                "nothing was sent: WeChat Pay's platform certificates are needed \
+                             first, and downloading them failed ({})",
                                 cause.message()
                             ),
                             &cause,
