@@ -201,3 +201,31 @@ fn merchants_in_certificate_mode_learn_the_serial_of_a_notification_none_holds_y
         "{parsed}"
     );
 }
+
+#[test]
+fn a_download_that_fails_while_learning_a_serial_is_the_errors_cause() {
+    let (identity, key) = Identity::generate_in(Mode::Certificate).unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let config = identity
+        .client_config(&key, &format!("http://{closed}"))
+        .unwrap();
+    let unreachable = client_new(&config);
+    let (headers, body) = notification(&identity, "contract-unreachable");
+    let (status, parsed) = parse_any(&[unreachable], &headers, &body);
+    // SAFETY: made by wxpresign_client_new, freed once.
+    unsafe { wxpresign_client_free(unreachable) };
+    assert_eq!(status, 6, "{parsed}");
+    let error = &parsed["error"];
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("downloading the platform certificates failed"),
+        "{error}"
+    );
+    assert_eq!(error["cause"]["kind"], "transport", "{error}");
+    assert_eq!(error["answer"]["status"], 401, "{error}");
+}
