@@ -328,7 +328,7 @@ fn relay_one(listener: &TcpListener, upstream: SocketAddr, lists: &mut usize, li
         *lists += 1;
         if lists_fail && *lists > 1 {
             let _ = client.write_all(
-                b"HTTP/1.1 503 Service Unavailable\r\nRequest-ID: list-503\r\n\
+                b"HTTP/1.1 503 Service Unavailable\r\nRequest-ID: list-503\r\nConnection: close\r\n\
                   Content-Length: 0\r\n\r\n",
             );
             return;
@@ -337,7 +337,19 @@ fn relay_one(listener: &TcpListener, upstream: SocketAddr, lists: &mut usize, li
     let mut server = std::net::TcpStream::connect(upstream).unwrap();
     server.write_all(&request).unwrap();
     let answer = read_message(&mut server).unwrap().unwrap();
-    let _ = client.write_all(&answer);
+    let _ = client.write_all(&closing(&answer));
+}
+
+/// `answer` with `Connection: close`, so that the client never reuses a connection the relay
+/// is about to close.
+fn closing(answer: &[u8]) -> Vec<u8> {
+    let line_end = answer.windows(2).position(|w| w == b"\r\n").unwrap() + 2;
+    [
+        &answer[..line_end],
+        b"Connection: close\r\n",
+        &answer[line_end..],
+    ]
+    .concat()
 }
 
 /// A relay on loopback to `upstream`, each request on a connection of its own: when
@@ -431,7 +443,7 @@ fn a_download_answering_500_before_the_first_call_reports_the_call_not_sent() {
             if read_message(&mut stream).ok().flatten().is_some() {
                 let body = r#"{"code":"SYSTEM_ERROR","message":"system error"}"#;
                 let answer = format!(
-                    "HTTP/1.1 500 Internal Server Error\r\nRequest-ID: list-500\r\n\
+                    "HTTP/1.1 500 Internal Server Error\r\nRequest-ID: list-500\r\nConnection: close\r\n\
                      Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
                     body.len()
                 );
