@@ -349,18 +349,21 @@ fn replaying(upstream: std::net::SocketAddr) -> String {
     use std::io::Write;
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
+    let captured = std::sync::Arc::new(std::sync::Mutex::new(None::<Vec<u8>>));
     std::thread::spawn(move || {
-        let mut captured: Option<Vec<u8>> = None;
         for client in listener.incoming() {
-            let mut client = client.unwrap();
-            while let Ok(Some(request)) = read_message(&mut client) {
-                let answer = captured.get_or_insert_with(|| {
-                    let mut server = std::net::TcpStream::connect(upstream).unwrap();
-                    server.write_all(&request).unwrap();
-                    read_message(&mut server).unwrap().unwrap()
-                });
-                let _ = client.write_all(answer);
-            }
+            let (mut client, captured) = (client.unwrap(), captured.clone());
+            std::thread::spawn(move || {
+                while let Ok(Some(request)) = read_message(&mut client) {
+                    let mut captured = captured.lock().unwrap();
+                    let answer = captured.get_or_insert_with(|| {
+                        let mut server = std::net::TcpStream::connect(upstream).unwrap();
+                        server.write_all(&request).unwrap();
+                        read_message(&mut server).unwrap().unwrap()
+                    });
+                    let _ = client.write_all(answer);
+                }
+            });
         }
     });
     url
