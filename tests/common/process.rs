@@ -270,3 +270,86 @@ pub fn process_usage() -> (usize, usize, u64) {
         .unwrap_or(0);
     (count("/proc/self/fd"), count("/proc/self/task"), rss)
 }
+
+/// A child started in a process group of its own, with everything it starts in turn (PHP-FPM's
+/// workers, chromedriver's Chromium). On drop the whole group gets `stop` (SIGKILL 10 s later if
+/// anything is left), the child is reaped, and the test fails if a member of the group is still
+/// running: nothing a test starts outlives it.
+pub struct Group {
+    child: Child,
+    stop: libc::c_int,
+}
+
+impl Group {
+    /// Spawns `command` as the leader of a new process group, stopped on drop with `stop`
+    /// (SIGTERM for most programs, SIGQUIT for PHP-FPM's graceful stop).
+    pub fn spawn(mut command: Command, stop: libc::c_int) -> std::io::Result<Group> {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+        let child = command.spawn()?;
+        Ok(Group { child, stop })
+    }
+
+    pub fn id(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// The child itself, e.g. to take its piped stdout or see whether it exited.
+    pub fn child(&mut self) -> &mut Child {
+        &mut self.child
+    }
+}
+
+/// The running (not zombie) processes of process group `group`, as "PID NAME", from /proc.
+pub fn group_members(group: u32) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    entries
+        .flatten()
+        .filter_map(|entry| {
+            let pid: u32 = entry.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(entry.path().join("stat")).ok()?;
+            // The name, in parentheses, may hold spaces: the fields that follow come after its ')'.
+            let (head, rest) = stat.rsplit_once(')')?;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let running = fields.first().is_some_and(|state| *state != "Z");
+            let in_group = fields.get(2).and_then(|g| g.parse::<u32>().ok()) == Some(group);
+            let name = head.split_once('(').map_or("", |(_, n)| n);
+            (running && in_group).then(|| format!("{pid} {name}"))
+        })
+        .collect()
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        let group = self.child.id();
+        let pgid = group as libc::pid_t;
+        // SAFETY: kill(2) on the process group this guard created.
+        unsafe { libc::kill(-pgid, self.stop) };
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let mut killed = false;
+        loop {
+            let reaped = !matches!(self.child.try_wait(), Ok(None));
+            if reaped && group_members(group).is_empty() {
+                break;
+            }
+            if Instant::now() > deadline && !killed {
+                // SAFETY: as above.
+                unsafe { libc::kill(-pgid, libc::SIGKILL) };
+                killed = true;
+            } else if Instant::now() > deadline + Duration::from_secs(5) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let left = group_members(group);
+        if (killed || !left.is_empty()) && !std::thread::panicking() {
+            panic!(
+                "process group {group} did not stop within 10 s of signal {} and was killed; \
+                 still running: {left:?}",
+                self.stop
+            );
+        }
+    }
+}
