@@ -114,8 +114,11 @@ enum wxpresign_status wxpresign_client_new(const char *config_json,
  * identical and every file it names has the same contents (a rotated key file gets a new
  * client). Each handle is freed with wxpresign_client_free; the process keeps the client for
  * 5 minutes after it was last asked for, at most 32 clients. Thread-safe. After fork(), the
- * child gets clients of its own, never the parent's connections. A separate function, so
- * that wxpresign_client_new always gives a client of the caller's own.
+ * child gets clients of its own, never the parent's connections. The shared library stays
+ * loaded once a process has opened it (linked with -z nodelete), so that a dlclose, such as
+ * PHP's FFI makes at the end of every request without preloading, does not take the shared
+ * clients, their connections and their memory with it. A separate function, so that
+ * wxpresign_client_new always gives a client of the caller's own.
  * Pointers are NULL or valid; config_json is NUL-terminated.
  */
 enum wxpresign_status wxpresign_client_shared(const char *config_json,
