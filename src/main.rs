@@ -667,5 +667,11 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
         "\nall {} endpoints answered and verified",
         endpoints::all().count()
     );
+    // The demo's sandbox is gone with it: the next step is one that stays, for the user's code.
+    println!(
+        "\nNext, a sandbox of your own for your code to call (DIR/client.json configures the \
+         library):\n  wxpresign sandbox init DIR     (from a checkout: cargo run --release -- \
+         sandbox init DIR)\n  wxpresign sandbox serve DIR\nMore in docs/sandbox.md."
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -194,6 +194,18 @@ fn demo_runs_every_endpoint_and_shows_failures() {
         "{life}"
     );
     assert_eq!(life.matches("answered: HTTP 200").count(), 2, "{life}");
+    // It ends with what to do next: a sandbox of one's own, and where it is described.
+    let next = text
+        .split("endpoints answered and verified")
+        .nth(1)
+        .unwrap_or_default();
+    assert!(
+        next.contains("wxpresign sandbox init DIR")
+            && next.contains("wxpresign sandbox serve DIR")
+            && next.contains("docs/sandbox.md"),
+        "the demo ends without its next step:
+{next}"
+    );
 }
 
 #[test]
