@@ -1,5 +1,8 @@
 //! The `wxpresign` command as a user runs it: init a sandbox, serve it, call it, stop it.
 
+mod common;
+
+use common::process::Group;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -77,13 +80,14 @@ fn init_serve_call_and_stop_a_sandbox() {
         assert_eq!(mode & 0o777, 0o600, "key files are private to their owner");
     }
 
-    let mut server = Command::new(BIN)
+    let mut serve = Command::new(BIN);
+    serve
         .args(["sandbox", "serve"])
         .arg(&dir)
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("spawns");
-    let mut lines = BufReader::new(server.stdout.take().expect("stdout")).lines();
+        .stdout(Stdio::piped());
+    let mut server = Group::spawn(serve, libc::SIGTERM).expect("spawns");
+    let stdout = server.child().stdout.take().expect("stdout");
+    let mut lines = BufReader::new(stdout).lines();
     let first = lines.next().and_then(Result::ok).unwrap_or_default();
     assert_eq!(first, format!("listening on http://{listen}"));
 
@@ -125,7 +129,7 @@ fn init_serve_call_and_stop_a_sandbox() {
     // SIGTERM stops the server cleanly.
     // SAFETY: plain kill(2) on our own child.
     unsafe { libc::kill(server.id() as libc::pid_t, libc::SIGTERM) };
-    let status = server.wait().expect("server exits");
+    let status = server.child().wait().expect("server exits");
     assert!(status.success(), "exit status {status}");
     assert_eq!(
         lines.next().and_then(Result::ok).as_deref(),

@@ -211,8 +211,14 @@ fn usage(pid: u64, library: &str) -> (usize, u64, bool) {
 /// kept their clients and connections (the sandbox's count) and their descriptors and memory
 /// (/proc, from after WARM_UP requests to the end). Prints the mean time of a request, as PHP
 /// measured it from the script's first line to its answer (loading included), and as the client
-/// saw it (the FastCGI or HTTP client's start included).
-fn serve_many(fx: &Fixture, app: &App, what: &str, library: &str, request: impl Fn() -> String) {
+/// saw it (the FastCGI or HTTP client's start included). Returns the processes that answered.
+fn serve_many(
+    fx: &Fixture,
+    app: &App,
+    what: &str,
+    library: &str,
+    request: impl Fn() -> String,
+) -> Vec<u64> {
     let mut warm: BTreeMap<u64, (usize, u64, bool)> = BTreeMap::new();
     let mut timed = Duration::ZERO;
     let mut in_php = 0;
@@ -250,6 +256,7 @@ fn serve_many(fx: &Fixture, app: &App, what: &str, library: &str, request: impl 
          than there are workers: {stats}"
     );
     assert!(warm.len() <= WORKERS, "{warm:?}");
+    let pids = warm.keys().copied().collect();
     for (pid, before) in warm {
         let after = usage(pid, "libwxpresign");
         println!("{what}: worker {pid} fds, RSS KiB, library mapped: {before:?} -> {after:?}");
@@ -262,6 +269,27 @@ fn serve_many(fx: &Fixture, app: &App, what: &str, library: &str, request: impl 
             "{what}: worker {pid} grew from {before:?} to {after:?} (fds, RSS KiB)"
         );
     }
+    pids
+}
+
+/// Stops `server` as its guard does, and checks that none of the processes that answered
+/// (PHP-FPM's workers, not only its master) is left running.
+fn stop(server: Group, pids: &[u64]) {
+    drop(server);
+    let running: Vec<&u64> = pids
+        .iter()
+        .filter(|pid| {
+            std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|stat| {
+                !stat
+                    .rsplit_once(')')
+                    .is_some_and(|(_, s)| s.trim_start().starts_with('Z'))
+            })
+        })
+        .collect();
+    assert!(
+        running.is_empty(),
+        "still running after the test stopped them: {running:?}"
+    );
 }
 
 #[test]
@@ -276,7 +304,7 @@ fn fpm_workers_keep_their_clients_and_connections_between_requests() {
         .arg(&app.library);
     let (status, output, _) = run(write_header, Duration::from_secs(30));
     assert!(status.success(), "wxpresign-ffi-header failed:\n{output}");
-    let (_fpm, socket) = app.fpm(&[
+    let (fpm, socket) = app.fpm(&[
         "ffi.enable=preload".to_owned(),
         format!("ffi.preload={}", header.display()),
         "opcache.enable=1".to_owned(),
@@ -287,25 +315,27 @@ fn fpm_workers_keep_their_clients_and_connections_between_requests() {
         "opcache.preload_user=www-data".to_owned(),
     ]);
     let script = app.script();
-    serve_many(
+    let pids = serve_many(
         &fx,
         &app,
         "PHP-FPM, preloaded",
         "FFI scope WXPRESIGN",
         || fastcgi(&socket, &script),
     );
+    stop(fpm, &pids);
 }
 
 #[test]
 fn fpm_workers_keep_their_connections_without_preloading() {
     let fx = sandbox();
     let app = App::new("php-fpm-cdef", &fx, false);
-    let (_fpm, socket) = app.fpm(&["ffi.enable=1".to_owned()]);
+    let (fpm, socket) = app.fpm(&["ffi.enable=1".to_owned()]);
     let script = app.script();
     let library = app.library.display().to_string();
-    serve_many(&fx, &app, "PHP-FPM, not preloaded", &library, || {
+    let pids = serve_many(&fx, &app, "PHP-FPM, not preloaded", &library, || {
         fastcgi(&socket, &script)
     });
+    stop(fpm, &pids);
 }
 
 #[test]
@@ -324,7 +354,7 @@ fn php_builtin_server_keeps_its_connection_without_preloading() {
         .arg(app.dir())
         .stdout(Stdio::null())
         .stderr(std::fs::File::create(app.dir().join("server.log")).unwrap());
-    let _server = Group::spawn(command, libc::SIGTERM).expect("php runs");
+    let server = Group::spawn(command, libc::SIGTERM).expect("php runs");
     let started = Instant::now();
     while TcpStream::connect(("127.0.0.1", port)).is_err() {
         assert!(
@@ -335,7 +365,8 @@ fn php_builtin_server_keeps_its_connection_without_preloading() {
         std::thread::sleep(Duration::from_millis(50));
     }
     let library = app.library.display().to_string();
-    serve_many(&fx, &app, "php -S, not preloaded", &library, || {
+    let pids = serve_many(&fx, &app, "php -S, not preloaded", &library, || {
         http_get(port)
     });
+    stop(server, &pids);
 }

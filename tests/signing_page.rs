@@ -8,9 +8,10 @@
 
 mod common;
 
+use common::process::Group;
 use serde_json::{Value, json};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpresign::sandbox::http_server::{HttpServer, Reply};
@@ -20,7 +21,7 @@ const CROSS_BORDER_JSAPI: &str = "v3/global/papay/contracts/jsapi-pre-entrust-si
 
 /// chromedriver with one headless Chromium session, both stopped on drop.
 struct Browser {
-    driver: Child,
+    driver: Option<Group>,
     base: String,
     session: String,
     agent: ureq::Agent,
@@ -33,11 +34,12 @@ impl Browser {
             .local_addr()
             .unwrap()
             .port();
-        let driver = Command::new("chromedriver")
+        let mut command = Command::new("chromedriver");
+        command
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+            .stderr(Stdio::null());
+        let driver = Group::spawn(command, libc::SIGTERM)
             .expect("chromedriver runs (tests/setup.sh installs chromium-driver)");
         let agent: ureq::Agent = ureq::config::Config::builder()
             .http_status_as_error(false)
@@ -53,7 +55,7 @@ impl Browser {
         let profile =
             std::env::temp_dir().join(format!("wxpresign-chromium-{}", std::process::id()));
         let mut browser = Browser {
-            driver,
+            driver: Some(driver),
             base,
             session: String::new(),
             agent,
@@ -185,8 +187,8 @@ impl Drop for Browser {
         if !self.session.is_empty() {
             let _ = self.send("DELETE", &format!("/session/{}", self.session), json!({}));
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+        // chromedriver and every Chromium process it started.
+        drop(self.driver.take());
     }
 }
 

@@ -115,7 +115,8 @@ pub fn run(mut command: Command, deadline: Duration) -> (ExitStatus, String, Dur
 /// `wxpresign sandbox init` + `wxpresign sandbox serve` on a free loopback port, stopped on drop.
 pub struct Served {
     pub dir: Scratch,
-    child: Child,
+    // Dropped before `dir`, so the server stops before its directory is removed.
+    _child: Group,
     pub base_url: String,
 }
 
@@ -141,13 +142,14 @@ impl Served {
             "{}",
             String::from_utf8_lossy(&init.stderr)
         );
-        let mut child = Command::new(bin)
+        let mut serve = Command::new(bin);
+        serve
             .args(["sandbox", "serve"])
             .arg(&dir)
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("wxpresign sandbox serve starts");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout is piped")).lines();
+            .stdout(Stdio::piped());
+        let mut child = Group::spawn(serve, libc::SIGTERM).expect("wxpresign sandbox serve starts");
+        let stdout = child.child().stdout.take().expect("stdout is piped");
+        let mut lines = BufReader::new(stdout).lines();
         let first = lines.next().and_then(Result::ok).unwrap_or_default();
         assert_eq!(
             first,
@@ -158,7 +160,7 @@ impl Served {
         std::thread::spawn(move || for _ in lines {});
         Served {
             dir: Scratch(dir),
-            child,
+            _child: child,
             base_url: format!("http://{listen}"),
         }
     }
@@ -166,13 +168,6 @@ impl Served {
     /// DIR/client.json: the library configuration that works against this sandbox.
     pub fn config_path(&self) -> PathBuf {
         self.dir.0.join("client.json")
-    }
-}
-
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -2,14 +2,15 @@
 //! loopback port for one test and stopped on drop. CONNECT is allowed to every port (no
 //! ConnectPort line), so the plain-http sandbox can be reached through it as a WeChat Pay host.
 
+use crate::common::process::Group;
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 pub struct Tinyproxy {
-    child: Child,
+    child: Option<Group>,
     pub port: u16,
     dir: PathBuf,
 }
@@ -34,13 +35,14 @@ impl Tinyproxy {
             config.push_str(&format!("BasicAuth {user} {password}\n"));
         }
         std::fs::write(dir.join("tinyproxy.conf"), config).unwrap();
-        let child = Command::new("tinyproxy")
+        let mut command = Command::new("tinyproxy");
+        command
             .arg("-d")
             .arg("-c")
             .arg(dir.join("tinyproxy.conf"))
             .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
+            .stderr(Stdio::null());
+        let child = Group::spawn(command, libc::SIGTERM)
             .expect("tinyproxy runs: apt-get install tinyproxy (`make test` installs it)");
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
@@ -50,7 +52,11 @@ impl Tinyproxy {
             );
             std::thread::sleep(Duration::from_millis(20));
         }
-        Tinyproxy { child, port, dir }
+        Tinyproxy {
+            child: Some(child),
+            port,
+            dir,
+        }
     }
 
     /// `http://[user:password@]127.0.0.1:PORT`.
@@ -78,8 +84,8 @@ impl Tinyproxy {
 
 impl Drop for Tinyproxy {
     fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        // Stopped (and checked to be gone) before its directory is removed.
+        drop(self.child.take());
         if !std::thread::panicking() {
             let _ = std::fs::remove_dir_all(&self.dir);
         }
