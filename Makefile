@@ -11,6 +11,8 @@
 #                                          # target/dist (see "Release archive" below)
 #   make test                              # installs what the tests need (tests/setup.sh), then
 #                                          # runs them all: the README's test command
+#   make test-quick                        # the core tests alone, for day-to-day work
+#                                          # (docs/testing.md)
 #
 # The installed wxpresign.pc carries no rpath. A program linked against a prefix the system
 # loader does not search (not /usr/local or /usr) finds the library at run time with
@@ -70,7 +72,7 @@ endif
 # Below the prefix, the .pc file says ${prefix}/...: pkg-config --define-prefix can relocate it.
 pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
-.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test dist
+.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test test-quick dist
 
 all: build
 
@@ -81,6 +83,14 @@ setup:
 
 test: setup
 	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS)
+
+# The library's core against the in-process sandbox, in a few minutes instead of the whole
+# suite's 15 to 25: unit tests, published vectors, validation, configuration, requests, the
+# conformance cases, calls, notifications, the sandbox, the header and the command. Needs the
+# Rust toolchain, a C compiler and openssl, no setup; docs/testing.md.
+QUICK_TESTS ?= validation config vectors request conformance client notification sandbox header cli
+test-quick:
+	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS) --lib $(addprefix --test ,$(QUICK_TESTS))
 
 build:
 	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) --lib $(CARGOFLAGS)
