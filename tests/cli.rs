@@ -207,8 +207,7 @@ fn demo_runs_every_endpoint_and_shows_failures() {
         next.contains("wxpresign sandbox init DIR")
             && next.contains("wxpresign sandbox serve DIR")
             && next.contains("docs/sandbox.md"),
-        "the demo ends without its next step:
-{next}"
+        "the demo ends without its next step:\n{next}"
     );
 }
 

@@ -114,9 +114,9 @@ pub fn run(mut command: Command, deadline: Duration) -> (ExitStatus, String, Dur
 
 /// `wxpresign sandbox init` + `wxpresign sandbox serve` on a free loopback port, stopped on drop.
 pub struct Served {
-    pub dir: Scratch,
-    // Dropped before `dir`, so the server stops before its directory is removed.
+    // Declared, so dropped, before `dir`: the server stops before its directory is removed.
     _child: Group,
+    pub dir: Scratch,
     pub base_url: String,
 }
 
