@@ -339,11 +339,15 @@ impl Client {
 
     /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.
     pub fn call(&self, path: &str, request: &str) -> Result<Response> {
-        let endpoint = endpoints::find(path).ok_or_else(|| {
-            Error::argument(format!(
+        let endpoint = endpoints::find(path).ok_or_else(|| match endpoints::resembled(path) {
+            Some(meant) => Error::argument(format!(
+                "unknown endpoint \"{path}\": did you mean {}?",
+                meant.path
+            )),
+            None => Error::argument(format!(
                 "unknown endpoint \"{path}\": `wxpresign endpoints` lists the {} known paths",
                 endpoints::all().count()
-            ))
+            )),
         })?;
         self.call_endpoint(endpoint, parse_request(request)?)
     }

@@ -112,6 +112,25 @@ fn unknown_endpoint_is_an_argument_error() {
 }
 
 #[test]
+fn a_mistyped_endpoint_names_the_endpoint_meant() {
+    let fx = sandbox();
+    let err = fx
+        .client()
+        .call(
+            "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/miniprogram",
+            "{}",
+        )
+        .expect_err("no such endpoint");
+    assert_eq!(err.kind(), Kind::Argument);
+    assert!(
+        err.message().contains(
+            "did you mean v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program?"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
 fn unparsable_request_is_an_argument_error() {
     let fx = sandbox();
     let err = fx.client().call(EDU, "{\"appid\":").expect_err("bad JSON");
