@@ -150,6 +150,19 @@ class Exception extends \RuntimeException
     }
 
     /**
+     * The failure behind this one, with the same members: a certificate download that failed
+     * while the call checked WeChat Pay's answer (then this is a verify error: WeChat Pay
+     * answered), or before the call was sent. Null when there is none.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function getCause(): ?array
+    {
+        $cause = $this->error['cause'] ?? null;
+        return is_array($cause) ? $cause : null;
+    }
+
+    /**
      * The whole error, as the library wrote it.
      *
      * @return array<string, mixed>

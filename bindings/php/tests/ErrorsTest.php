@@ -5,6 +5,7 @@ declare(strict_types=1);
 namespace Wxpresign\Tests;
 
 use Wxpresign\ApiException;
+use Wxpresign\Client;
 use Wxpresign\ArgumentException;
 use Wxpresign\ConfigException;
 use Wxpresign\CryptoException;
@@ -109,6 +110,32 @@ final class ErrorsTest extends SandboxTestCase
             self::assertSame(4, $e->getStatusCode());
             self::assertTrue($e->isRetryable());
             self::assertFalse($e->mayHaveReachedServer());
+        }
+    }
+
+    public function testACertificateDownloadThatFailsBeforeTheFirstCallIsItsCause(): void
+    {
+        // No WeChat Pay key yet: the platform certificates are downloaded before the first call.
+        $config = array_filter(
+            self::config(),
+            static fn (string $member): bool => !str_starts_with($member, 'wechatpay_public_key'),
+            ARRAY_FILTER_USE_KEY,
+        );
+        $client = new Client(array_merge($config, [
+            'base_url' => 'http://127.0.0.1:1',
+            'global_base_url' => 'http://127.0.0.1:1',
+            'download_platform_certificates' => true,
+            'connect_timeout_ms' => 2000,
+            'timeout_ms' => 2000,
+        ]));
+
+        try {
+            $client[self::EDU]->post(['json' => self::example(self::EDU)]);
+            self::fail('a closed port answered');
+        } catch (TransportException $e) {
+            self::assertFalse($e->mayHaveReachedServer());
+            self::assertSame('transport', $e->getCause()['kind'] ?? null);
+            self::assertStringContainsString('127.0.0.1:1', (string) ($e->getCause()['message'] ?? ''));
         }
     }
 

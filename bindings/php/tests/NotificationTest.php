@@ -29,6 +29,19 @@ final class NotificationTest extends SandboxTestCase
         self::assertSame(['status' => 200, 'headers' => [], 'body' => ''], $parsed['answer']);
     }
 
+    public function testANotificationParsedAgainIsMarkedSeenBefore(): void
+    {
+        $notification = self::signed();
+        // Clients of one configuration are one client in a process: this one is its own.
+        $client = self::client(['timeout_ms' => 4321]);
+
+        $first = $client->parseNotification($notification->headers, $notification->body);
+        $again = $client->parseNotification($notification->headers, $notification->body);
+
+        self::assertSame([false, true], [$first['seen_before'], $again['seen_before']]);
+        self::assertSame(200, $again['answer']['status']);
+    }
+
     /** A client whose WeChat Pay key is another merchant's (the official pages' example key). */
     private static function anotherMerchant(): Client
     {

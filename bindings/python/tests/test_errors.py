@@ -87,6 +87,29 @@ def test_a_refused_connection_raises_transport_error_that_never_reached_the_serv
     assert e.may_have_reached_server is False and e.retryable
 
 
+def test_a_certificate_download_that_fails_before_the_first_call_is_its_cause(
+    config: Dict[str, Any],
+) -> None:
+    # No WeChat Pay key yet: the platform certificates are downloaded before the first call.
+    unreachable = {
+        k: v for k, v in config.items() if not k.startswith("wechatpay_public_key")
+    }
+    unreachable.update(
+        base_url="http://127.0.0.1:1",
+        global_base_url="http://127.0.0.1:1",
+        download_platform_certificates=True,
+        connect_timeout_ms=2000,
+        timeout_ms=2000,
+    )
+    with wxpresign.Client(unreachable) as client:
+        with pytest.raises(wxpresign.TransportError) as raised:
+            client.edu_papay(example(EDU))
+    e = raised.value
+    assert e.may_have_reached_server is False
+    assert e.cause is not None and e.cause["kind"] == "transport"
+    assert "127.0.0.1:1" in e.cause["message"]
+
+
 def test_a_configuration_without_mchid_raises_config_error(config: Dict[str, Any]) -> None:
     incomplete = {k: v for k, v in config.items() if k != "mchid"}
     with pytest.raises(wxpresign.ConfigError) as raised:

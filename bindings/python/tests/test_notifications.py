@@ -112,6 +112,17 @@ def test_parse_notification_takes_header_names_in_any_case(
     assert client.parse_notification(lower, body)["event_type"] == "ENTRUST.SIGNING"
 
 
+def test_a_notification_parsed_again_is_marked_seen_before(
+    config_path: Path, delivered: List[Received]
+) -> None:
+    headers, body, _ = delivered[0]
+    with wxpresign.Client(config_path) as fresh:
+        first = fresh.parse_notification(headers, body)
+        again = fresh.parse_notification(headers, body)
+    assert (first["seen_before"], again["seen_before"]) == (False, True)
+    assert again["answer"]["status"] == 200
+
+
 class PairHeaders:
     """Headers as werkzeug keeps them: items() yields pairs, a name may repeat; no Mapping."""
 

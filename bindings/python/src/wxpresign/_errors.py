@@ -30,6 +30,7 @@ class Error(Exception):
     retryable: bool
     may_have_reached_server: bool
     answer: Optional[Answer]
+    cause: Optional[Dict[str, Any]]
     error: Dict[str, Any]
 
     def __init__(self, error: Mapping[str, Any], status: Optional[int] = None) -> None:
@@ -49,6 +50,8 @@ class Error(Exception):
         self.may_have_reached_server = error.get("may_have_reached_server") is not False
         answer = error.get("answer")
         self.answer = cast(Answer, dict(answer)) if isinstance(answer, Mapping) else None
+        cause = error.get("cause")
+        self.cause = dict(cause) if isinstance(cause, Mapping) else None
         super().__init__(self._describe())
 
     def _describe(self) -> str:

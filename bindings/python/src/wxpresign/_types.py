@@ -62,6 +62,7 @@ class _Notification(TypedDict):
     resource_type: str
     summary: str
     resource: Dict[str, Any]
+    seen_before: bool
     answer: Answer
 
 
