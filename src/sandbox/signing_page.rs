@@ -65,6 +65,19 @@ const SHOWN: &[(&str, &[&str])] = &[
 
 /// A page of the flow: the product's title, the merchant, the contract, and the state's part.
 pub fn page(title: &str, mchid: &str, request: &Value, session_id: &str, state: State) -> String {
+    document(
+        title,
+        &format!(
+            "<h1>{}</h1><table>{}</table>{}",
+            escape(title),
+            contract_rows(mchid, request),
+            state_part(session_id, state)
+        ),
+    )
+}
+
+/// The table's rows: the merchant, then what the request says of the contract.
+fn contract_rows(mchid: &str, request: &Value) -> String {
     let mut rows = String::new();
     let mut row = |label: &str, value: &str| {
         let _ = write!(
@@ -124,8 +137,13 @@ pub fn page(title: &str, mchid: &str, request: &Value, session_id: &str, state: 
             ),
         );
     }
+    rows
+}
+
+/// What the page offers in `state`: the buttons while open, then the outcome.
+fn state_part(session_id: &str, state: State) -> String {
     let action = format!("/sandbox/sessions/{}", escape(session_id));
-    let body = match state {
+    match state {
         State::Open {
             token,
             minutes_left,
@@ -162,11 +180,7 @@ pub fn page(title: &str, mchid: &str, request: &Value, session_id: &str, state: 
             "<p class=\"done\" id=\"result\">已取消签约</p><p class=\"hint\">商户不会收到签约通知。</p>"
                 .to_owned()
         }
-    };
-    document(
-        title,
-        &format!("<h1>{}</h1><table>{rows}</table>{body}", escape(title)),
-    )
+    }
 }
 
 /// WeChat's error page, for a session that is unknown or expired.
