@@ -10,7 +10,7 @@ mod support;
 
 use criterion::{Criterion, Throughput, criterion_group};
 use std::hint::black_box;
-use wxpresign::sandbox::{Identity, Sandbox};
+use wxpresign_sandbox::{Identity, Sandbox};
 
 const EDU: &str = "v3/edu-papay/contracts/presign";
 const INSURANCE: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi";

@@ -30,7 +30,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tls_relay::relay;
-use wxpresign::sandbox::{Identity, Sandbox};
+use wxpresign_sandbox::{Identity, Sandbox};
 
 const EDU: &str = "v3/edu-papay/contracts/presign";
 const GET: &[u8] = b"GET /v3/bench HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";

@@ -15,10 +15,10 @@ use serde_json::json;
 use std::hint::black_box;
 use wxpresign::keys::PrivateKey;
 use wxpresign::notification;
-use wxpresign::sandbox::Outgoing;
 use wxpresign::signing::{Signer, response_message};
 use wxpresign::validation::{parse_request, validate};
 use wxpresign::verification::{SignedHeaders, Verifier};
+use wxpresign_sandbox::Outgoing;
 
 const MERCHANT_KEY: &str = include_str!("../tests/data/apache_httpclient_test_private_key.pem");
 const PLATFORM_KEY: &str = include_str!("../tests/data/go_test_private_key.pem");

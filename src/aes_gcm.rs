@@ -56,9 +56,8 @@ pub fn decrypt(
     Ok(plaintext.to_vec())
 }
 
-/// AES-GCM encryption, the inverse of [`decrypt`]: Base64 of ciphertext and tag (the
-/// sandbox seals notifications with it).
-#[cfg(feature = "sandbox")]
+/// AES-GCM encryption, the inverse of [`decrypt`]: Base64 of ciphertext and tag (how WeChat
+/// Pay seals notifications and certificate lists; the sandbox does it the same way).
 pub fn encrypt(key: &[u8], nonce: &str, associated_data: &str, plaintext: &[u8]) -> Result<String> {
     let key = gcm_key(key)?;
     let nonce = gcm_nonce(nonce)?;

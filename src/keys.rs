@@ -3,13 +3,11 @@
 
 use crate::error::{Error, Result};
 use aws_lc_rs::encoding::AsDer;
-#[cfg(feature = "sandbox")]
 use aws_lc_rs::rsa::OaepPrivateDecryptingKey;
 use aws_lc_rs::rsa::{KeyPair, OaepPublicEncryptingKey, PublicEncryptingKey};
 use aws_lc_rs::signature::{ParsedPublicKey, RSA_PKCS1_2048_8192_SHA256};
 use std::fmt;
 use std::sync::Arc;
-#[cfg(feature = "sandbox")]
 use std::sync::OnceLock;
 use x509_cert::der::{Decode, Encode, pem};
 use zeroize::Zeroizing;
@@ -40,8 +38,7 @@ fn decode_pem(text: &str, what: &str) -> Result<(String, Zeroizing<Vec<u8>>)> {
 /// wipes it when freed; the PEM and DER copies made while loading are wiped on drop.
 pub struct PrivateKey {
     pair: KeyPair,
-    /// The same key for RSA-OAEP decryption, parsed on first use (only the sandbox decrypts).
-    #[cfg(feature = "sandbox")]
+    /// The same key for RSA-OAEP decryption, parsed on first use (a client never decrypts).
     decryptor: OnceLock<Option<OaepPrivateDecryptingKey>>,
 }
 
@@ -71,13 +68,12 @@ impl PrivateKey {
     fn wrap(pair: KeyPair) -> Self {
         PrivateKey {
             pair,
-            #[cfg(feature = "sandbox")]
             decryptor: OnceLock::new(),
         }
     }
 
-    /// Generates a fresh RSA-2048 key (used by the sandbox).
-    #[cfg(feature = "sandbox")]
+    /// Generates a fresh RSA-2048 key, for tests and local sandboxes (a merchant's key comes from
+    /// WeChat Pay's merchant platform).
     pub fn generate() -> Result<Self> {
         KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048)
             .map(PrivateKey::wrap)
@@ -125,8 +121,7 @@ impl PrivateKey {
     }
 
     /// RSA-OAEP (SHA-1, MGF1-SHA-1) decryption, the inverse of [`PublicKey::encrypt_oaep`]
-    /// (used by the sandbox, which decrypts what merchants encrypt).
-    #[cfg(feature = "sandbox")]
+    /// (what WeChat Pay does with the fields a merchant encrypts; the sandbox uses it).
     pub fn decrypt_oaep(&self, ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>> {
         use aws_lc_rs::rsa::{OAEP_SHA1_MGF1SHA1, PrivateDecryptingKey};
         let key = self

@@ -21,8 +21,6 @@ pub mod notification;
 pub mod proxy;
 pub mod registry;
 pub mod request;
-#[cfg(feature = "sandbox")]
-pub mod sandbox;
 pub mod schema;
 pub mod signing;
 pub mod tls;

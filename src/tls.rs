@@ -166,9 +166,10 @@ impl Transport for TlsSocket {
     }
 }
 
-/// The TLS set-up for the sandbox's outgoing HTTP client (its notification deliveries), with
-/// the same provider and roots as the library's connections.
-pub(crate) fn tls_config() -> TlsConfig {
+/// ureq's TLS set-up with the provider (aws-lc-rs) and trusted roots of the library's own
+/// connections, for a program that makes other HTTPS requests the same way (the sandbox's
+/// notification deliveries). The roots are read once per process.
+pub fn tls_config() -> TlsConfig {
     let roots = default_root_ders()
         .iter()
         .map(|der| Certificate::from_der(der.as_ref()).to_owned())

@@ -2,13 +2,13 @@
 //! `cargo test` builds, runs it against an in-process sandbox, and runs it again under valgrind
 //! when valgrind is installed (definite and indirect leaks and memory errors fail the test) and
 //! built with AddressSanitizer and UndefinedBehaviorSanitizer.
-#![cfg(all(unix, feature = "sandbox"))]
+#![cfg(unix)]
 
 use serde_json::Value;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 use wxpresign::endpoints;
-use wxpresign::sandbox::{Identity, Sandbox};
+use wxpresign_sandbox::{Identity, Sandbox};
 
 mod common;
 use common::process::{Scratch, compile_c, run, shared_library};

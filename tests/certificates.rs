@@ -3,7 +3,6 @@
 //! with the APIv3 key, and downloads again (once, not from every thread, not more often than
 //! its interval) when a rotated certificate signs; `wxpresign certificates download` writes them
 //! as openssl reads them. A merchant in public-key mode never asks for them.
-#![cfg(feature = "sandbox")]
 
 mod common;
 #[path = "common/tls_relay.rs"]
@@ -15,10 +14,9 @@ use common::{EDU, edu_with_user};
 use serde_json::{Value, json};
 use std::io::Write;
 use std::net::{SocketAddr, TcpListener};
-use std::process::Command;
 use tls_relay::read_message;
 use wxpresign::Kind;
-use wxpresign::sandbox::{Identity, Mode, Sandbox};
+use wxpresign_sandbox::{Identity, Mode, Sandbox};
 
 struct CertificateMode {
     sandbox: Sandbox,
@@ -175,39 +173,6 @@ fn download_without_an_apiv3_key_is_a_config_error_naming_it() {
 }
 
 #[test]
-fn the_cli_writes_each_certificate_as_pem_named_by_its_serial() {
-    let s = certificate_mode();
-    let scratch = Scratch::new("certificates-cli");
-    let config = scratch.0.join("client.json");
-    std::fs::write(&config, s.config.to_string()).unwrap();
-    let out_dir = scratch.0.join("certs");
-    let out = Command::new(env!("CARGO_BIN_EXE_wxpresign"))
-        .args(["certificates", "download", "--config"])
-        .arg(&config)
-        .arg("--out")
-        .arg(&out_dir)
-        .output()
-        .expect("runs");
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let serial = &s.sandbox.identity().platform_serial;
-    let file = out_dir.join(format!("wechatpay_{serial}.pem"));
-    assert!(file.is_file(), "{}", String::from_utf8_lossy(&out.stdout));
-    // openssl reads it, and finds the serial it is named by.
-    let x509 = Command::new("openssl")
-        .args(["x509", "-noout", "-serial", "-in"])
-        .arg(&file)
-        .output()
-        .expect("openssl is installed (tests/setup.sh installs it)");
-    let text = String::from_utf8_lossy(&x509.stdout);
-    assert_eq!(text.trim(), format!("serial={serial}"), "{text}");
-}
-
-#[test]
 fn the_rotate_route_rotates_in_certificate_mode_only() {
     let post = |base: &str| {
         let agent: ureq::Agent = ureq::config::Config::builder()
@@ -282,7 +247,7 @@ fn list_of(pem: &str, serial_no: &str, key: &[u8]) -> serde_json::Value {
 fn a_certificate_listed_under_another_serial_or_not_valid_now_is_refused() {
     use wxpresign::certificates::decrypt_list;
     let key = b"0123456789abcdef0123456789abcdef";
-    let platform = wxpresign::sandbox::certificates::Platform::issue().unwrap();
+    let platform = wxpresign_sandbox::certificates::Platform::issue().unwrap();
     let pem = &platform.certificate.pem;
     let now = platform.certificate.not_before + 3600;
     let listed = decrypt_list(&list_of(pem, &platform.serial, key), key, now).expect("valid");

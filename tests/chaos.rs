@@ -14,7 +14,7 @@
 //!
 //! WXPRESIGN_CHAOS_CALLS sets the number of calls (default 1200 here; reliability/chaos.sh runs
 //! 10,000 for docs/reliability.md), WXPRESIGN_CHAOS_SEED the random seed (printed).
-#![cfg(all(target_os = "linux", feature = "sandbox"))]
+#![cfg(target_os = "linux")]
 
 mod common;
 #[path = "common/tls_relay.rs"]

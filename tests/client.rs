@@ -314,7 +314,7 @@ fn a_slow_answer_within_the_timeout_succeeds() {
 #[test]
 fn certificate_mode_verifies_answers_signed_under_a_certificate_serial() {
     use wxpresign::keys::PrivateKey;
-    use wxpresign::sandbox::{Identity, Sandbox};
+    use wxpresign_sandbox::{Identity, Sandbox};
     // The Go SDK's test key and its self-signed certificate D7CE59D1F522D701 (valid to 2031).
     let platform_key = PrivateKey::from_pem(include_str!("data/go_test_private_key.pem"), "go key")
         .expect("vector key");

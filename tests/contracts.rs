@@ -3,7 +3,6 @@
 //! verified; a contract that is not there is WeChat Pay's 404; the cross-border termination
 //! sends its PAPAY.TERMINATE notification. The paths and members below are written from the
 //! official pages cited beside each family, not from the sandbox's table.
-#![cfg(feature = "sandbox")]
 
 mod common;
 

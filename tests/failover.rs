@@ -396,7 +396,7 @@ fn sandbox_config() -> &'static Value {
     static CONFIG: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
     CONFIG.get_or_init(|| {
         let (identity, merchant_key) =
-            wxpresign::sandbox::Identity::generate().expect("key generation works");
+            wxpresign_sandbox::Identity::generate().expect("key generation works");
         identity
             .client_config(&merchant_key, "http://127.0.0.1:1")
             .expect("config renders")

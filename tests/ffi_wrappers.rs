@@ -11,9 +11,9 @@ use common::process::{Scratch, shared_library};
 use std::ffi::{CStr, CString, c_char, c_void};
 use std::sync::{Arc, Mutex};
 use wxpresign::endpoints::{self, Endpoint};
-use wxpresign::sandbox::Identity;
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::schema::{Field, Type};
+use wxpresign_sandbox::Identity;
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
 
 const GENERATED: &str = "src/ffi/endpoint_functions.rs";
 const GENERATED_C: &str = "tests/c/endpoints.h";

@@ -180,7 +180,7 @@ fn a_level_outside_the_constants_is_refused_from_c_and_the_level_stays() {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("a scratch directory");
     let _scratch = Scratch(dir.clone());
-    let (identity, merchant_key) = wxpresign::sandbox::Identity::generate().expect("keys");
+    let (identity, merchant_key) = wxpresign_sandbox::Identity::generate().expect("keys");
     let mut config = identity
         .client_config(&merchant_key, "http://127.0.0.1:1")
         .expect("a configuration");

@@ -12,7 +12,7 @@ use wxpresign::ffi::{
     wxpresign_notification_parse_any, wxpresign_platform_certificates_download,
     wxpresign_string_free,
 };
-use wxpresign::sandbox::{Identity, Mode, Outgoing, Sandbox};
+use wxpresign_sandbox::{Identity, Mode, Outgoing, Sandbox};
 
 struct Merchant {
     identity: Identity,

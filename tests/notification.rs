@@ -1,7 +1,6 @@
 //! Signing-result notifications end to end: the sandbox signs a session and posts WeChat Pay's
 //! encrypted, signed notification to a real HTTP endpoint, which parses it with the library
 //! (Rust API and C ABI) and answers; the sandbox retries on WeChat's schedule until a 2xx.
-#![cfg(feature = "sandbox")]
 
 mod common;
 
@@ -11,8 +10,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 use wxpresign::ffi;
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
 use wxpresign::verification::SignedHeaders;
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
 
 const PARTNER_MINI_PROGRAM: &str =
     "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program";
@@ -534,14 +533,14 @@ fn the_face_pay_notification_names_the_nested_user_and_organization() {
 /// A client for a fresh merchant, and a signing notification its WeChat Pay sealed and signed:
 /// headers and body as delivered.
 fn merchant_and_notification() -> (wxpresign::Client, SignedHeaders, Vec<u8>) {
-    let (identity, key) = wxpresign::sandbox::Identity::generate().unwrap();
+    let (identity, key) = wxpresign_sandbox::Identity::generate().unwrap();
     let config = identity
         .client_config(&key, "https://api.mch.weixin.qq.com")
         .unwrap();
     let client = wxpresign::Client::from_json(&config.to_string()).unwrap();
     let resource =
         json!({ "mchid": identity.mchid, "contract_id": "c-1", "contract_state": "SIGNED" });
-    let body = wxpresign::sandbox::Outgoing {
+    let body = wxpresign_sandbox::Outgoing {
         id: "EV-2026120600000001",
         create_time: "2026-12-06T12:00:00+08:00",
         event_type: "ENTRUST.SIGN",

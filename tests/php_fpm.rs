@@ -10,7 +10,7 @@
 //! library stays mapped only because it is linked with `-z nodelete` (build.rs). Each test
 //! prints the mean time of a request, for docs/performance.md. Needs php-fpm and libfcgi-bin
 //! (`make test` installs them); runs as root.
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 mod common;
 

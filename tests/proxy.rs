@@ -262,48 +262,6 @@ fn a_silent_proxy_times_out_within_connect_timeout_ms() {
 }
 
 #[test]
-fn the_environment_is_read_only_when_the_configuration_says_so() {
-    let fx = sandbox();
-    let proxy = Tinyproxy::start("environment", None);
-    let dir = std::env::temp_dir().join(format!("wxpresign-proxy-env-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let run = |config: &Value, http_proxy: &str| {
-        let path = dir.join("client.json");
-        std::fs::write(&path, config.to_string()).unwrap();
-        let output = std::process::Command::new(env!("CARGO_BIN_EXE_wxpresign"))
-            .args(["call", "--config"])
-            .arg(&path)
-            .arg(EDU)
-            .args(["--data", &example(EDU).to_string()])
-            .env("http_proxy", http_proxy)
-            .env_remove("ALL_PROXY")
-            .env_remove("all_proxy")
-            .env("NO_PROXY", "api.mch.weixin.qq.com")
-            .output()
-            .unwrap();
-        (
-            output.status.success(),
-            String::from_utf8_lossy(&output.stdout).into_owned(),
-        )
-    };
-    // Not asked: a proxy in the environment that would fail is ignored.
-    let dead = format!("127.0.0.1:{}", closed_port());
-    let (ok, out) = run(&fx.config, &dead);
-    assert!(ok, "{out}");
-    // Asked: http_proxy (a bare host:port, as curl accepts) is used.
-    let mut config = fx.config.clone();
-    config["proxy"] = "environment".into();
-    let (ok, out) = run(&config, &format!("127.0.0.1:{}", proxy.port));
-    assert!(ok, "{out}");
-    assert_eq!(
-        proxy.connects().len(),
-        1,
-        "the call did not go through the proxy"
-    );
-    let _ = std::fs::remove_dir_all(&dir);
-}
-
-#[test]
 fn proxy_configuration_errors_say_what_is_wrong_without_quoting_credentials() {
     let fx = sandbox();
     for (proxy, no_proxy, says) in [

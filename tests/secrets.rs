@@ -24,7 +24,7 @@ fn secrets() -> &'static Secrets {
     static SECRETS: OnceLock<Secrets> = OnceLock::new();
     SECRETS.get_or_init(|| {
         let (identity, merchant_key) =
-            wxpresign::sandbox::Identity::generate().expect("key generation works");
+            wxpresign_sandbox::Identity::generate().expect("key generation works");
         let mut config = identity
             .client_config(&merchant_key, "http://127.0.0.1:1")
             .expect("config renders");

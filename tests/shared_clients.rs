@@ -81,7 +81,7 @@ fn a_rewritten_key_file_gets_a_new_client() {
     assert!(Arc::ptr_eq(&first, &registry::shared(&config).unwrap()));
     // Other contents (another key, as after a rotation): a new client, which reads the new
     // file; this one is not WeChat Pay's key, so its answers fail verification.
-    let (other, other_merchant) = wxpresign::sandbox::Identity::generate().unwrap();
+    let (other, other_merchant) = wxpresign_sandbox::Identity::generate().unwrap();
     let other_config = other
         .client_config(&other_merchant, fx.sandbox.base_url())
         .unwrap();

@@ -13,8 +13,8 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use wxpresign::keys::PrivateKey;
-use wxpresign::sandbox::Identity;
 use wxpresign::{Client, Error, Kind};
+use wxpresign_sandbox::Identity;
 
 mod common;
 use common::{EDU, example};

@@ -7,9 +7,9 @@ use base64::engine::general_purpose::STANDARD;
 use wxpresign::Kind;
 use wxpresign::keys::{PlatformCertificate, PrivateKey, PublicKey};
 use wxpresign::notification::{self, Answer, Notification};
-use wxpresign::sandbox::Authorization;
 use wxpresign::signing::{self, SCHEME, Signer};
 use wxpresign::verification::{SignedHeaders, Verifier};
+use wxpresign_sandbox::Authorization;
 
 // ---------------------------------------------------------------------------------------------
 // Fixtures.

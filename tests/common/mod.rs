@@ -5,7 +5,7 @@ pub mod process;
 
 use serde_json::Value;
 use wxpresign::keys::PrivateKey;
-use wxpresign::sandbox::{Identity, Sandbox};
+use wxpresign_sandbox::{Identity, Sandbox};
 
 pub struct Fixture {
     pub sandbox: Sandbox,
@@ -75,11 +75,11 @@ pub type Delivered = (Vec<(String, String)>, Vec<u8>);
 pub struct NotifyEndpoint {
     pub url: String,
     received: std::sync::mpsc::Receiver<Delivered>,
-    _server: wxpresign::sandbox::http_server::HttpServer,
+    _server: wxpresign_sandbox::http_server::HttpServer,
 }
 
 pub fn notify_endpoint() -> NotifyEndpoint {
-    use wxpresign::sandbox::http_server::{HttpServer, Reply};
+    use wxpresign_sandbox::http_server::{HttpServer, Reply};
     let (tx, rx) = std::sync::mpsc::channel();
     let server = HttpServer::bind("127.0.0.1:0", move |request| {
         let _ = tx.send((request.headers, request.body));

@@ -1,10 +1,23 @@
-//! Child processes of the tests: the shared library for foreign programs, scratch directories,
-//! commands with a deadline, and `wxpresign sandbox serve` as a user starts it.
+//! Child processes of the tests: the shared library for foreign programs, scratch directories
+//! and commands with a deadline.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
+
+/// The repository: the library's directory, which holds the sandbox crate's (sandbox/), whose
+/// tests share these helpers.
+pub fn repository() -> &'static Path {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    if env!("CARGO_PKG_NAME") == "wxpresign" {
+        manifest
+    } else {
+        manifest
+            .parent()
+            .expect("the sandbox crate is a directory of the repository")
+    }
+}
 
 /// A scratch directory removed on drop (kept when the test fails, for a look).
 pub struct Scratch(pub PathBuf);
@@ -112,65 +125,6 @@ pub fn run(mut command: Command, deadline: Duration) -> (ExitStatus, String, Dur
     (status, output, elapsed)
 }
 
-/// `wxpresign sandbox init` + `wxpresign sandbox serve` on a free loopback port, stopped on drop.
-pub struct Served {
-    // Declared, so dropped, before `dir`: the server stops before its directory is removed.
-    _child: Group,
-    pub dir: Scratch,
-    pub base_url: String,
-}
-
-impl Served {
-    /// Initialises a sandbox in a fresh scratch directory named after `name` and serves it.
-    pub fn start(name: &str) -> Served {
-        let bin = env!("CARGO_BIN_EXE_wxpresign");
-        let dir = std::env::temp_dir().join(format!("wxpresign-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map(|a| a.port())
-            .expect("a free loopback port");
-        let listen = format!("127.0.0.1:{port}");
-        let init = Command::new(bin)
-            .args(["sandbox", "init"])
-            .arg(&dir)
-            .args(["--listen", &listen])
-            .output()
-            .expect("wxpresign runs");
-        assert!(
-            init.status.success(),
-            "{}",
-            String::from_utf8_lossy(&init.stderr)
-        );
-        let mut serve = Command::new(bin);
-        serve
-            .args(["sandbox", "serve"])
-            .arg(&dir)
-            .stdout(Stdio::piped());
-        let mut child = Group::spawn(serve, libc::SIGTERM).expect("wxpresign sandbox serve starts");
-        let stdout = child.child().stdout.take().expect("stdout is piped");
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().and_then(Result::ok).unwrap_or_default();
-        assert_eq!(
-            first,
-            format!("listening on http://{listen}"),
-            "the sandbox did not start"
-        );
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Served {
-            dir: Scratch(dir),
-            _child: child,
-            base_url: format!("http://{listen}"),
-        }
-    }
-
-    /// DIR/client.json: the library configuration that works against this sandbox.
-    pub fn config_path(&self) -> PathBuf {
-        self.dir.0.join("client.json")
-    }
-}
-
 /// A fresh virtual environment in `dir` with `wheel` installed from the file alone (no index);
 /// returns its interpreter. Uses $PYTHON, else python3, to create it.
 pub fn venv_with(dir: &Path, wheel: &Path) -> PathBuf {
@@ -229,7 +183,7 @@ pub fn python_calls_the_sandbox(interpreter: &Path, config: &Path, cwd: &Path) -
 /// the shared library in `lib_dir` into `program`, with `flags` added; fails the test with the
 /// compiler's output if it does not compile.
 pub fn compile_c(source: &str, program: &Path, lib_dir: &Path, flags: &[&str]) {
-    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = repository();
     let cc = std::env::var("CC").unwrap_or_else(|_| "cc".to_owned());
     let mut compile = Command::new(&cc);
     compile

@@ -1,5 +1,6 @@
 //! The sandbox is as strict as WeChat Pay: hand-built requests that break one rule each.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::{EDU, Fixture, INSURANCE, example, sandbox};

@@ -8,10 +8,10 @@
 
 use super::notify::beijing_rfc3339;
 use super::random_hex;
-use crate::error::{Error, Result};
-use crate::keys::PrivateKey;
-use crate::signing::unix_now;
 use serde_json::{Value, json};
+use wxpresign::error::{Error, Result};
+use wxpresign::keys::PrivateKey;
+use wxpresign::signing::unix_now;
 
 /// How long an issued certificate is valid: five years, as WeChat Pay's are.
 const VALIDITY_SECS: u64 = 5 * 365 * 86_400;
@@ -33,7 +33,7 @@ pub struct Certificate {
 impl Certificate {
     /// A certificate read back from `sandbox.json`.
     pub fn from_pem(pem: String, what: &str) -> Result<Certificate> {
-        let parsed = crate::keys::PlatformCertificate::from_pem(&pem, what)?;
+        let parsed = wxpresign::keys::PlatformCertificate::from_pem(&pem, what)?;
         Ok(Certificate {
             pem,
             not_before: parsed.not_before,
@@ -109,14 +109,18 @@ pub fn listing<'a>(
     let mut data = Vec::new();
     for (serial, certificate) in listed {
         let nonce = random_hex(6).to_lowercase();
-        let ciphertext =
-            crate::aes_gcm::encrypt(apiv3_key, &nonce, "certificate", certificate.pem.as_bytes())?;
+        let ciphertext = wxpresign::aes_gcm::encrypt(
+            apiv3_key,
+            &nonce,
+            "certificate",
+            certificate.pem.as_bytes(),
+        )?;
         data.push(json!({
             "serial_no": serial,
             "effective_time": beijing_rfc3339(certificate.not_before),
             "expire_time": beijing_rfc3339(certificate.not_after),
             "encrypt_certificate": {
-                "algorithm": crate::notification::ALGORITHM,
+                "algorithm": wxpresign::notification::ALGORITHM,
                 "nonce": nonce,
                 "associated_data": "certificate",
                 "ciphertext": ciphertext,

@@ -1,12 +1,11 @@
 //! The sandbox's HTTP/1.1 server over raw sockets: persistent connections, their limits, and
 //! the framing it accepts and refuses. The handler here echoes what the server handed it, so
 //! each test sees exactly what a request turned into.
-#![cfg(feature = "sandbox")]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
 
 /// Answers 200 with `METHOD TARGET BODY`; drops /drop unanswered and answers /slow after 300 ms.
 fn echo_server() -> HttpServer {

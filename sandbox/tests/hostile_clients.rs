@@ -2,8 +2,9 @@
 //! once, requests dribbled a byte at a time (slowloris), oversized heads and bodies, garbage
 //! bytes. It stays up, its threads stay bounded, it keeps serving well-behaved clients (or
 //! answers 503 while saturated) and serves them all again once the hostile ones leave.
-#![cfg(all(target_os = "linux", feature = "sandbox"))]
+#![cfg(target_os = "linux")]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::{EDU, edu_with_user};

@@ -2,8 +2,9 @@
 //! of requests stays bounded and pages, rotation keeps a bounded list, state-changing routes
 //! refuse what a cross-site page can send, programs get JSON and browsers pages, personal data
 //! is masked, and `sandbox init` leaves its key files private.
-#![cfg(all(target_os = "linux", feature = "sandbox"))]
+#![cfg(target_os = "linux")]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use serde_json::Value;
@@ -122,7 +123,7 @@ fn post(fx: &common::Fixture, target: &str, headers: &str, body: &str) -> (u16, 
 }
 
 fn certificate_mode() -> common::Fixture {
-    use wxpresign::sandbox::{Identity, Mode, Sandbox};
+    use wxpresign_sandbox::{Identity, Mode, Sandbox};
     let (identity, merchant_key) = Identity::generate_in(Mode::Certificate).expect("keys");
     let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port");
     let config = sandbox
@@ -180,10 +181,10 @@ fn sandbox_init_over_world_readable_files_leaves_them_readable_by_their_owner_on
         std::fs::write(&path, "{}").unwrap();
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).unwrap();
     }
-    wxpresign::sandbox::Identity::init_dir(
+    wxpresign_sandbox::Identity::init_dir(
         &scratch.0,
         "127.0.0.1:0",
-        wxpresign::sandbox::Mode::PublicKey,
+        wxpresign_sandbox::Mode::PublicKey,
     )
     .expect("written");
     for name in ["client.json", "sandbox.json"] {

@@ -2,13 +2,13 @@
 //! per product family, and its delivery with WeChat's retry schedule.
 
 use super::{Identity, random_hex};
-use crate::notification::ALGORITHM;
-use crate::schema::{Format, Type};
-use crate::signing::unix_now;
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use wxpresign::notification::ALGORITHM;
+use wxpresign::schema::{Format, Type};
+use wxpresign::signing::unix_now;
 
 use super::contracts::{CONTRACT_STATE, Contract, Member, TERMINATE_INFO};
 use Member::{
@@ -351,7 +351,7 @@ pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 /// The notify URL of a pre-sign request: its first top-level notify-URL member. Schemas list the
 /// contract's URL first (and require it where a payment URL such as insurance's
 /// `transaction_notify_url` may follow).
-pub fn notify_url(fields: &[crate::schema::Field], request: &Value) -> Option<String> {
+pub fn notify_url(fields: &[wxpresign::schema::Field], request: &Value) -> Option<String> {
     fields
         .iter()
         .filter(|f| {
@@ -454,7 +454,7 @@ pub struct Dispatch<'a> {
 }
 
 impl Dispatch<'_> {
-    pub fn start(self) -> crate::error::Result<Arc<NotificationDelivery>> {
+    pub fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
         let now = unix_now();
         let contract_id = self.contract.id.clone();
         let resource = Value::Object(
@@ -583,7 +583,7 @@ fn delivery_agent() -> &'static ureq::Agent {
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_global(Some(ANSWER_TIMEOUT))
-            .tls_config(crate::tls::tls_config())
+            .tls_config(wxpresign::tls::tls_config())
             .build()
             .new_agent()
     })
@@ -625,10 +625,14 @@ pub struct Outgoing<'a> {
 
 impl Outgoing<'_> {
     /// The body as WeChat Pay sends it: the resource JSON encrypted under `apiv3_key`.
-    pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> crate::error::Result<String> {
+    pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> wxpresign::error::Result<String> {
         let plaintext = self.resource.to_string();
-        let ciphertext =
-            crate::aes_gcm::encrypt(apiv3_key, nonce, self.original_type, plaintext.as_bytes())?;
+        let ciphertext = wxpresign::aes_gcm::encrypt(
+            apiv3_key,
+            nonce,
+            self.original_type,
+            plaintext.as_bytes(),
+        )?;
         let mut envelope = Map::new();
         envelope.insert("id".into(), self.id.into());
         envelope.insert("create_time".into(), self.create_time.into());

@@ -7,12 +7,6 @@ use super::http_server::{Counters, HttpServer, Reply, Request};
 use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::signing_page;
 use super::{Fault, Identity, random_hex};
-use crate::endpoints::{self, AnswerMember, Endpoint};
-use crate::error::{Error, Result};
-use crate::keys::{PrivateKey, same_serial};
-use crate::signing::{nonce, request_message, response_message, unix_now};
-use crate::validation::{parse_request, validate};
-use crate::verification::MAX_CLOCK_SKEW_SECS;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::{Map, Value, json};
@@ -21,6 +15,12 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
+use wxpresign::endpoints::{self, AnswerMember, Endpoint};
+use wxpresign::error::{Error, Result};
+use wxpresign::keys::{PrivateKey, same_serial};
+use wxpresign::signing::{nonce, request_message, response_message, unix_now};
+use wxpresign::validation::{parse_request, validate};
+use wxpresign::verification::MAX_CLOCK_SKEW_SECS;
 
 /// The largest request body the sandbox accepts.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
@@ -478,7 +478,7 @@ impl State {
         if endpoint.needs_serial() {
             self.decrypt(endpoint, request.header("Wechatpay-Serial"), &mut value)?;
         }
-        let undefined = crate::schema::undefined_members(endpoint.request, &value);
+        let undefined = wxpresign::schema::undefined_members(endpoint.request, &value);
         if !undefined.is_empty() {
             return Err(Refusal::undefined_members(undefined));
         }
@@ -486,12 +486,13 @@ impl State {
             let field = e.field().unwrap_or("").to_owned();
             let issue = e.issue().unwrap_or(e.message()).to_owned();
             // Encrypted values are personal data: never echoed.
-            let shown =
-                if crate::schema::field_at(endpoint.request, &field).is_some_and(|f| f.encrypted) {
-                    Value::Null
-                } else {
-                    value.pointer(&field).cloned().unwrap_or(Value::Null)
-                };
+            let shown = if wxpresign::schema::field_at(endpoint.request, &field)
+                .is_some_and(|f| f.encrypted)
+            {
+                Value::Null
+            } else {
+                value.pointer(&field).cloned().unwrap_or(Value::Null)
+            };
             Refusal::param_error(&field, shown, issue, "body")
         })?;
         Ok(value)
@@ -1095,7 +1096,7 @@ impl State {
             ("Wechatpay-Serial", serial),
             (
                 "Wechatpay-Signature-Type",
-                crate::signing::SCHEME.to_owned(),
+                wxpresign::signing::SCHEME.to_owned(),
             ),
         ];
         if fault != Some(Fault::Unsigned) {

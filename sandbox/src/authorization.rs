@@ -1,7 +1,7 @@
 //! Reading a request's `Authorization` header, as WeChat Pay's servers do (the library only
-//! writes it, in `crate::signing`).
+//! writes it, in `wxpresign::signing`).
 
-use crate::signing::SCHEME;
+use wxpresign::signing::SCHEME;
 
 /// The five attributes of a WECHATPAY2-SHA256-RSA2048 `Authorization` header.
 #[derive(Debug, Default, PartialEq, Eq)]

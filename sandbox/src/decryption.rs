@@ -1,11 +1,11 @@
 //! Decrypting a request's sensitive fields, as WeChat Pay's servers do with their private key.
 
-use crate::schema::{Field, Type};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
+use wxpresign::schema::{Field, Type};
 
-/// The inverse of `crate::encryption::encrypt_fields`: decrypts every encrypted field with `decrypt`, reporting the
+/// The inverse of `wxpresign::encryption::encrypt_fields`: decrypts every encrypted field with `decrypt`, reporting the
 /// first field whose ciphertext does not decrypt by its JSON Pointer.
 pub fn decrypt_fields(
     fields: &[Field],
@@ -17,7 +17,7 @@ pub fn decrypt_fields(
         return Ok(());
     };
     for field in fields {
-        let here = crate::schema::pointer_push(pointer, field.name);
+        let here = wxpresign::schema::pointer_push(pointer, field.name);
         let Some(value) = members.get_mut(field.name) else {
             continue;
         };
@@ -38,7 +38,7 @@ pub fn decrypt_fields(
                     decrypt_fields(
                         inner,
                         item,
-                        &crate::schema::pointer_push(&here, &i.to_string()),
+                        &wxpresign::schema::pointer_push(&here, &i.to_string()),
                         decrypt,
                     )?;
                 }

@@ -4,21 +4,24 @@
 //! the docs give), the Python wheel in a fresh venv, the PHP package with its bundled library,
 //! and the `wxpresign` command. Needs make, tar, sha256sum, pkg-config, cc, php and python3 with
 //! venv (`make test` installs them), and the package index for the wheel's build requirements.
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-use common::process::{Scratch, Served, python_calls_the_sandbox, run, venv_with};
+mod served;
+use common::process::{Scratch, python_calls_the_sandbox, run, venv_with};
+use served::Served;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const SONAME: &str = concat!("libwxpresign.so.", env!("CARGO_PKG_VERSION_MAJOR"));
 
 fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::process::repository()
 }
 
 fn host_triple() -> String {

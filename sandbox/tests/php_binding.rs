@@ -3,7 +3,7 @@
 //! its FFI header (generated from src/ffi/ and checked by tests/header.rs); and its composer.json,
 //! as Composer validates it. Needs the Debian packages php-cli, phpunit and composer (`make test`
 //! installs them).
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -11,8 +11,11 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-use common::process::{Scratch, Served, run, shared_library};
+mod served;
+use common::process::{Scratch, run, shared_library};
+use served::Served;
 
 const PHP_HEADER: &str = "bindings/php/include/wxpresign.h";
 
@@ -21,7 +24,7 @@ const PHP_HEADER: &str = "bindings/php/include/wxpresign.h";
 static PHP: Mutex<()> = Mutex::new(());
 
 fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::process::repository()
 }
 
 /// Fails with what to install when `tool` does not run.

@@ -4,8 +4,9 @@
 //! and verifies the notification; 取消 sends none; a return_url is followed; an unknown session
 //! shows the error page; a display account that is markup is shown as text. A screenshot of the
 //! page is written to target/tmp/signing-page.png for a person to look at.
-#![cfg(all(target_os = "linux", feature = "sandbox"))]
+#![cfg(target_os = "linux")]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use common::process::Group;
@@ -14,7 +15,7 @@ use std::net::TcpListener;
 use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
 
 const JSAPI: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
 const CROSS_BORDER_JSAPI: &str = "v3/global/papay/contracts/jsapi-pre-entrust-sign";

@@ -2,21 +2,24 @@
 //! `cargo test` just built), then bindings/c/example.c and memory.c built through pkg-config by
 //! bindings/c/Makefile, and run against `wxpresign sandbox serve`. Needs make and pkg-config
 //! (.ci/run installs them).
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-use common::process::{Scratch, Served, run, shared_library};
+mod served;
+use common::process::{Scratch, run, shared_library};
+use served::Served;
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 const SONAME: &str = concat!("libwxpresign.so.", env!("CARGO_PKG_VERSION_MAJOR"));
 
 fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::process::repository()
 }
 
 /// A `make install DESTDIR=<scratch>/stage PREFIX=/usr` of the libraries this `cargo test` built.
@@ -330,8 +333,8 @@ fn the_built_library_exports_the_recorded_abi() {
 /// configuration, the headers as a JSON object and the raw body, each written to a file in `dir`.
 fn captured_notification(dir: &Path) -> [PathBuf; 3] {
     use std::sync::mpsc;
-    use wxpresign::sandbox::http_server::{HttpServer, Reply};
-    use wxpresign::sandbox::{Identity, Sandbox};
+    use wxpresign_sandbox::http_server::{HttpServer, Reply};
+    use wxpresign_sandbox::{Identity, Sandbox};
 
     let (identity, merchant_key) = Identity::generate().unwrap();
     let sandbox = Sandbox::start(identity, "127.0.0.1:0").unwrap();

@@ -4,11 +4,14 @@
 //! mix with periodic faults, and each minute prints a row: calls/s, errors by kind, RSS, file
 //! descriptors and threads. At the end RSS, fds and threads must be flat: each within a small
 //! bound of its value after the first minute.
-#![cfg(all(target_os = "linux", feature = "sandbox"))]
+#![cfg(target_os = "linux")]
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
+mod served;
 
-use common::process::{Served, process_usage};
+use common::process::process_usage;
+use served::Served;
 use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};

@@ -1,11 +1,18 @@
-//! The `wxpresign` command as a user runs it: init a sandbox, serve it, call it, stop it.
+//! The `wxpresign` command as a user runs it: init a sandbox, serve it, call it, stop it;
+//! download certificates; call through the proxy of the environment.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
+#[path = "../../tests/common/tinyproxy.rs"]
+#[allow(dead_code)]
+mod tinyproxy;
 
-use common::process::Group;
+use common::process::{Group, Scratch};
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
+use tinyproxy::Tinyproxy;
+use wxpresign_sandbox::{Identity, Mode, Sandbox};
 
 const BIN: &str = env!("CARGO_BIN_EXE_wxpresign");
 
@@ -278,5 +285,85 @@ fn a_config_file_that_cannot_be_read_is_the_error_json_with_the_config_status() 
             .expect("runs");
         config_error_json(&out, &out.stderr);
     }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_cli_writes_each_certificate_as_pem_named_by_its_serial() {
+    let (identity, merchant_key) = Identity::generate_in(Mode::Certificate).expect("keys");
+    let sandbox = Sandbox::start(identity, "127.0.0.1:0").expect("a loopback port");
+    let client_config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .expect("config");
+    let scratch = Scratch::new("certificates-cli");
+    let config = scratch.0.join("client.json");
+    std::fs::write(&config, client_config.to_string()).unwrap();
+    let out_dir = scratch.0.join("certs");
+    let out = Command::new(BIN)
+        .args(["certificates", "download", "--config"])
+        .arg(&config)
+        .arg("--out")
+        .arg(&out_dir)
+        .output()
+        .expect("runs");
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let serial = &sandbox.identity().platform_serial;
+    let file = out_dir.join(format!("wechatpay_{serial}.pem"));
+    assert!(file.is_file(), "{}", String::from_utf8_lossy(&out.stdout));
+    // openssl reads it, and finds the serial it is named by.
+    let x509 = Command::new("openssl")
+        .args(["x509", "-noout", "-serial", "-in"])
+        .arg(&file)
+        .output()
+        .expect("openssl is installed (tests/setup.sh installs it)");
+    let text = String::from_utf8_lossy(&x509.stdout);
+    assert_eq!(text.trim(), format!("serial={serial}"), "{text}");
+}
+
+#[test]
+fn the_environment_is_read_only_when_the_configuration_says_so() {
+    let fx = common::sandbox();
+    let proxy = Tinyproxy::start("environment", None);
+    let dir = std::env::temp_dir().join(format!("wxpresign-proxy-env-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let run = |config: &Value, http_proxy: &str| {
+        let path = dir.join("client.json");
+        std::fs::write(&path, config.to_string()).unwrap();
+        let output = Command::new(BIN)
+            .args(["call", "--config"])
+            .arg(&path)
+            .arg(common::EDU)
+            .args(["--data", &common::example(common::EDU).to_string()])
+            .env("http_proxy", http_proxy)
+            .env_remove("ALL_PROXY")
+            .env_remove("all_proxy")
+            .env("NO_PROXY", "api.mch.weixin.qq.com")
+            .output()
+            .unwrap();
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+        )
+    };
+    // Not asked: a proxy in the environment that would fail is ignored.
+    let dead = format!("127.0.0.1:{}", free_port());
+    let (ok, out) = run(&fx.config, &dead);
+    assert!(ok, "{out}");
+    // Asked: http_proxy (a bare host:port, as curl accepts) is used.
+    let mut config = fx.config.clone();
+    config["proxy"] = "environment".into();
+    let (ok, out) = run(&config, &format!("127.0.0.1:{}", proxy.port));
+    assert!(ok, "{out}");
+    assert_eq!(
+        proxy.connects().len(),
+        1,
+        "the call did not go through the proxy"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }

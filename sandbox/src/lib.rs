@@ -19,13 +19,13 @@ pub use faults::Fault;
 pub use notify::{CROSS_BORDER_RETRY_SECS, Outgoing, RETRY_SCHEDULE_SECS, beijing_rfc3339};
 pub use simulator::{Sandbox, Session};
 
-use crate::error::{Error, Result};
-use crate::keys::{PrivateKey, PublicKey};
 use certificates::{Certificate, Platform};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::path::Path;
 use std::sync::{Arc, RwLock};
+use wxpresign::error::{Error, Result};
+use wxpresign::keys::{PrivateKey, PublicKey};
 
 use zeroize::Zeroizing;
 
@@ -102,8 +102,8 @@ impl Identity {
     /// The `Wechatpay-*` headers of `body`, signed now with the newest platform key, as WeChat
     /// Pay signs its answers and notifications.
     pub fn signature_headers(&self, body: &[u8]) -> Result<Vec<(&'static str, String)>> {
-        use crate::signing::{SCHEME, nonce, response_message, unix_now};
         use base64::Engine;
+        use wxpresign::signing::{SCHEME, nonce, response_message, unix_now};
         let timestamp = unix_now().to_string();
         let nonce = nonce()?;
         let message = response_message(&timestamp, &nonce, body);

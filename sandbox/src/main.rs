@@ -10,8 +10,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
-use wxpresign::sandbox::http_server::{HttpServer, Reply};
-use wxpresign::sandbox::{DEFAULT_LISTEN, Fault, Identity, Mode, Sandbox};
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
+use wxpresign_sandbox::{DEFAULT_LISTEN, Fault, Identity, Mode, Sandbox};
 
 #[derive(Parser)]
 #[command(

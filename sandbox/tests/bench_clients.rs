@@ -6,20 +6,23 @@
 //! the wechatpay-php peer says what it needs when it has no SDK, and
 //! bench/probe_cost.c prices its system calls. Needs cc, php (FFI), python3 and openssl (.ci/run
 //! installs them).
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-use common::process::{Scratch, Served, run, shared_library};
+mod served;
+use common::process::{Scratch, run, shared_library};
+use served::Served;
 
 const CALLS: u64 = 3;
 
 fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::process::repository()
 }
 
 /// Runs a benchmark client and returns the JSON line it ends with, after checking that it made

@@ -4,8 +4,8 @@
 //! masking rule, so this one keeps little), unless `serve --show-personal-data` asks for them
 //! in clear.
 
-use crate::schema::{Field, Type};
 use serde_json::Value;
+use wxpresign::schema::{Field, Type};
 
 /// Members that hold personal data even where they are not sent encrypted (face pay's user).
 const PERSONAL: &[&str] = &[

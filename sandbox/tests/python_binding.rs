@@ -3,20 +3,23 @@
 //! (library included) installed into a fresh venv, the 10,000-call memory check, and the
 //! committed endpoint module checked against the table. Needs python3 with pytest and venv, and
 //! the package index for the wheel's build requirements (`make test` installs pytest).
-#![cfg(all(target_os = "linux", feature = "cli"))]
+#![cfg(target_os = "linux")]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
-use common::process::{Scratch, Served, python_calls_the_sandbox, run, shared_library, venv_with};
+mod served;
+use common::process::{Scratch, python_calls_the_sandbox, run, shared_library, venv_with};
+use served::Served;
 
 const REGENERATE: &str =
     "cargo run -q -- endpoints --json | python3 bindings/python/generate.py --json -";
 
 fn manifest() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    common::process::repository()
 }
 
 fn package() -> PathBuf {
