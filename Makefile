@@ -1,10 +1,11 @@
 # libwxpresign for C users: the shared library under its soname, the static library, the header
 # and a pkg-config file (bindings/c/wxpresign.pc.in).
 #
-#   make                                   # cargo build --release --lib
+#   make                                   # the library alone: cargo build --release -p wxpresign --lib
 #   sudo make install                      # under /usr/local; `make uninstall` removes it all
 #   make install PREFIX=/usr DESTDIR=/tmp/stage   # staged, for packaging
-#   make install-cli                       # the wxpresign command too
+#   make install-cli                       # the wxpresign command too (demo, sandbox, call,
+#                                          # endpoints), from the sandbox crate (sandbox/)
 #   make install LIBRARY=path/libwxpresign.so STATICLIB=path/libwxpresign.a
 #                                          # installs these as they are, without running cargo
 #   make dist                              # the release archive of this platform, under
@@ -81,6 +82,8 @@ all: build
 setup:
 	bash '$(SRCDIR)/tests/setup.sh'
 
+# Every test of the workspace: the library's (tests/) and the sandbox's (sandbox/tests/), both
+# default members.
 test: setup
 	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS)
 
@@ -92,11 +95,14 @@ QUICK_TESTS ?= validation config vectors request conformance client notification
 test-quick:
 	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS) --lib $(addprefix --test ,$(QUICK_TESTS))
 
+# The library of the root crate only: -p, since the workspace's default members include the
+# sandbox crate, whose code users never get in the library.
 build:
-	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) --lib $(CARGOFLAGS)
+	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) -p wxpresign --lib $(CARGOFLAGS)
 
+# The wxpresign command is the sandbox crate's program.
 build-cli:
-	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) --bin wxpresign $(CARGOFLAGS)
+	$(CARGO) build --manifest-path '$(SRCDIR)/Cargo.toml' $(PROFILE_FLAG) -p wxpresign-sandbox --bin wxpresign $(CARGOFLAGS)
 
 install: $(INSTALL_NEEDS)
 	@test -n '$(VERSION)' || { echo 'no [package] version in $(SRCDIR)/Cargo.toml' >&2; exit 1; }
