@@ -53,8 +53,9 @@ MAJOR := $(firstword $(subst ., ,$(VERSION)))
 REALNAME := libwxpresign.so.$(VERSION)
 SONAME := libwxpresign.so.$(MAJOR)
 
-# Given LIBRARY= on the command line, install takes the built files as they are (tests/c_package.rs
-# does, from inside `cargo test`, where cargo cannot run again); likewise CLI= for install-cli.
+# Given LIBRARY= on the command line, install takes the built files as they are
+# (sandbox/tests/c_package.rs does, from inside `cargo test`, where cargo cannot run again);
+# likewise CLI= for install-cli.
 ifneq ($(origin LIBRARY),command line)
 LIBRARY := $(CARGO_TARGET_DIR)/$(PROFILE_DIR)/libwxpresign.so
 STATICLIB ?= $(CARGO_TARGET_DIR)/$(PROFILE_DIR)/libwxpresign.a

@@ -6,7 +6,8 @@ fn main() {
     // ---- Soname: cargo gives a Linux cdylib none, so a program linked against it would record
     // the bare libwxpresign.so. libwxpresign.so.<major> (.so.0 for every 0.x release) names the
     // ABI, which only grows within a major version; `make install` (Makefile) installs
-    // libwxpresign.so.<version> with the .so.<major> and .so links. Checked by tests/c_package.rs.
+    // libwxpresign.so.<version> with the .so.<major> and .so links. Checked by
+    // sandbox/tests/c_package.rs.
     let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
     if matches!(
         os.as_str(),

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# The soak run of docs/reliability.md: tests/soak.rs for MINUTES (default 30), against a sandbox
-# served by the wxpresign command, printing a row each minute (calls/s, errors by kind, RSS, fds,
-# threads) and failing unless RSS, fds and threads stay flat.
+# The soak run of docs/reliability.md: sandbox/tests/soak.rs for MINUTES (default 30), against a
+# sandbox served by the wxpresign command, printing a row each minute (calls/s, errors by kind,
+# RSS, fds, threads) and failing unless RSS, fds and threads stay flat.
 #
 #   reliability/soak.sh [MINUTES]
 set -euo pipefail

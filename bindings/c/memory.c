@@ -3,7 +3,8 @@
  * Prints VmRSS after WARMUP calls and after CALLS, and the peak VmHWM, in kB. Every 100th call
  * also takes the error path (a request refused before sending) and builds and frees a client.
  * Two threads keep both the client and the sandbox busy on a 2-core machine.
- * tests/c_package.rs runs it against the sandbox and fails if the RSS grows by 5 MB or more. */
+ * sandbox/tests/c_package.rs runs it against the sandbox and fails if the RSS grows by 5 MB or
+ * more. */
 #define _POSIX_C_SOURCE 200809L
 #include <pthread.h>
 #include <stdatomic.h>

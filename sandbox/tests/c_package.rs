@@ -34,8 +34,8 @@ impl Installed {
             let found = Command::new(tool).arg("--version").output();
             assert!(
                 found.is_ok_and(|o| o.status.success()),
-                "{tool} is needed by tests/c_package.rs: apt-get install make pkg-config binutils \
-                 (.ci/run installs them)"
+                "{tool} is needed by sandbox/tests/c_package.rs: apt-get install make pkg-config \
+                 binutils (.ci/run installs them)"
             );
         }
         let scratch = Scratch::new(name);

@@ -32,8 +32,8 @@ fn require_tool(tool: &str) {
     let found = Command::new(tool).arg("--version").output();
     assert!(
         found.is_ok_and(|o| o.status.success()),
-        "`{tool}` is needed by tests/php_binding.rs: apt-get install php-cli phpunit composer \
-         (`make test` installs them)"
+        "`{tool}` is needed by sandbox/tests/php_binding.rs: apt-get install php-cli phpunit \
+         composer (`make test` installs them)"
     );
 }
 

@@ -8,7 +8,7 @@ use PHPUnit\Framework\TestCase;
 use Wxpresign\Client;
 
 /**
- * Tests against the sandbox tests/php_binding.rs serves: WXPRESIGN_TEST_CONFIG is its
+ * Tests against the sandbox sandbox/tests/php_binding.rs serves: WXPRESIGN_TEST_CONFIG is its
  * client.json (sandbox.json, beside it, holds the platform key that signs notifications), and
  * WXPRESIGN_LIBRARY the libwxpresign that `cargo test` built.
  */

@@ -1,7 +1,7 @@
 """Fixtures: a sandbox's configuration (WXPRESIGN_TEST_CONFIG), a client on it, and the table.
 
-tests/python_binding.rs runs this suite against `wxpresign sandbox serve`, with WXPRESIGN_LIBRARY
-naming the freshly built library. By hand:
+sandbox/tests/python_binding.rs runs this suite against `wxpresign sandbox serve`, with
+WXPRESIGN_LIBRARY naming the freshly built library. By hand:
 
     cargo run -q -- sandbox init /tmp/sb && cargo run -q -- sandbox serve /tmp/sb &
     WXPRESIGN_LIBRARY=target/debug/libwxpresign.so WXPRESIGN_TEST_CONFIG=/tmp/sb/client.json \\
