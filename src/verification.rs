@@ -223,16 +223,20 @@ impl Recent {
     pub fn first_time(&self, key: &str, until: u64, now: u64) -> bool {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         let (order, keys) = &mut *seen;
-        while let Some((expires, _)) = order.front() {
-            if *expires > now && order.len() < Self::CAPACITY {
-                break;
-            }
+        while order.front().is_some_and(|(expires, _)| *expires <= now) {
             if let Some((_, old)) = order.pop_front() {
                 keys.remove(&old);
             }
         }
         if keys.contains(key) {
             return false;
+        }
+        // Room for the new key is made only once it is known to be new, so that all of the last
+        // CAPACITY keys are still looked up.
+        if order.len() >= Self::CAPACITY {
+            if let Some((_, old)) = order.pop_front() {
+                keys.remove(&old);
+            }
         }
         order.push_back((until, key.to_owned()));
         keys.insert(key.to_owned());
@@ -250,6 +254,18 @@ mod tests {
         assert!(recent.first_time("1700000000 nonce", 1700000300, 1700000000));
         assert!(!recent.first_time("1700000000 nonce", 1700000300, 1700000299));
         assert!(recent.first_time("1700000000 nonce", 1700000600, 1700000300));
+    }
+
+    #[test]
+    fn it_holds_as_many_keys_as_its_capacity() {
+        let recent = Recent::default();
+        for i in 0..Recent::CAPACITY {
+            assert!(recent.first_time(&i.to_string(), u64::MAX, 0));
+        }
+        assert!(
+            !recent.first_time("0", u64::MAX, 0),
+            "the oldest of CAPACITY keys is still known"
+        );
     }
 
     #[test]
