@@ -280,29 +280,29 @@ fn a_certificate_listed_under_another_serial_or_not_valid_now_is_refused() {
     );
 }
 
-/// Relays one request from a connection `listener` accepts to `upstream`, and its answer
-/// back; the certificate list after the first is answered 503 instead when `lists_fail`.
-fn relay_one(listener: &TcpListener, upstream: SocketAddr, lists: &mut usize, lists_fail: bool) {
-    let Ok((mut client, _)) = listener.accept() else {
-        return;
-    };
-    let Ok(Some(request)) = read_message(&mut client) else {
-        return;
-    };
+/// Reads one request from a connection `listener` accepts and relays it to `upstream`: the
+/// connection and the answer to give back on it (for the certificate list after the first, a
+/// 503 instead when `lists_fail`).
+fn relay_one(
+    listener: &TcpListener,
+    upstream: SocketAddr,
+    lists: &mut usize,
+    lists_fail: bool,
+) -> Option<(std::net::TcpStream, Vec<u8>)> {
+    let (mut client, _) = listener.accept().ok()?;
+    let request = read_message(&mut client).ok()??;
     if request.starts_with(b"GET /v3/certificates") {
         *lists += 1;
         if lists_fail && *lists > 1 {
-            let _ = client.write_all(
-                b"HTTP/1.1 503 Service Unavailable\r\nRequest-ID: list-503\r\nConnection: close\r\n\
-                  Content-Length: 0\r\n\r\n",
-            );
-            return;
+            let refusal = b"HTTP/1.1 503 Service Unavailable\r\nRequest-ID: list-503\r\n\
+                            Connection: close\r\nContent-Length: 0\r\n\r\n";
+            return Some((client, refusal.to_vec()));
         }
     }
     let mut server = std::net::TcpStream::connect(upstream).unwrap();
     server.write_all(&request).unwrap();
     let answer = read_message(&mut server).unwrap().unwrap();
-    let _ = client.write_all(&closing(&answer));
+    Some((client, closing(&answer)))
 }
 
 /// `answer` with `Connection: close`, so that the client never reuses a connection the relay
@@ -326,8 +326,20 @@ fn relay(upstream: &str, requests: Option<usize>) -> String {
     let url = format!("http://{}", listener.local_addr().unwrap());
     std::thread::spawn(move || {
         let mut lists = 0;
-        for _ in 0..requests.unwrap_or(usize::MAX) {
-            relay_one(&listener, upstream, &mut lists, requests.is_none());
+        for left in (0..requests.unwrap_or(usize::MAX)).rev() {
+            let Some((mut client, answer)) =
+                relay_one(&listener, upstream, &mut lists, requests.is_none())
+            else {
+                continue;
+            };
+            if left == 0 {
+                // Closed before the last answer leaves, so that the client's next connection is
+                // refused, never accepted into the backlog and then reset.
+                drop(listener);
+                let _ = client.write_all(&answer);
+                return;
+            }
+            let _ = client.write_all(&answer);
         }
     });
     url
