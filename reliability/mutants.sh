@@ -41,7 +41,7 @@ select_module() {
       binaries="validation vectors encrypted_fields_in_arrays client" ;;
     certificates)
       file=src/certificates.rs
-      binaries="certificates platform_certificate_validity" ;;
+      binaries="certificates platform_certificate_validity certificate_download_answer" ;;
     verification)
       file=src/verification.rs
       binaries="lib vectors signed_headers replay_window notification certificates many_merchants client" ;;
