@@ -5,7 +5,7 @@
 # mutant that is not equivalent must make a test fail; the figures are in docs/reliability.md.
 # Each module's mutants run only the test binaries that exercise it.
 #
-#   reliability/mutants.sh                        every module (about 50 minutes on two cores)
+#   reliability/mutants.sh                        every module (about 45 minutes on two cores)
 #   reliability/mutants.sh signing certificates   some modules
 #
 # Run outside CI, as it is slow. Mutants are applied to this source tree in place and restored
