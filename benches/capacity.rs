@@ -12,7 +12,7 @@
 mod support;
 
 use serde_json::Value;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -87,19 +87,7 @@ fn raise_fd_limit() {
 }
 
 fn start_sandbox() -> (Child, SocketAddr, String) {
-    let exe = std::env::current_exe().expect("the benchmark binary has a path");
-    let mut child = Command::new(exe)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the sandbox process starts");
-    let mut line = String::new();
-    let stdout = child.stdout.take().expect("piped");
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the sandbox says where it listens");
-    let hello: Value = serde_json::from_str(&line).expect("a JSON line");
+    let (child, hello) = support::serve_in_child();
     let addr = hello["addr"]
         .as_str()
         .and_then(|a| a.parse().ok())

@@ -24,9 +24,9 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, Serve
 use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig};
 use rustls::{StreamOwned, crypto::aws_lc_rs};
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tls_relay::relay;
@@ -172,19 +172,8 @@ impl Drop for Server {
 }
 
 fn measure(calls: u32) {
-    let exe = std::env::current_exe().expect("the benchmark binary has a path");
-    let mut child = Command::new(exe)
-        .arg("serve")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the server process starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("piped"))
-        .read_line(&mut line)
-        .expect("the server says where it listens");
+    let (child, hello) = support::serve_in_child();
     let server = Server(child);
-    let hello: Value = serde_json::from_str(&line).expect("a JSON line");
     let text = |name: &str| hello[name].as_str().expect("a string member").to_owned();
     let front: SocketAddr = text("front").parse().expect("an address");
     let sandbox: SocketAddr = text("sandbox").parse().expect("an address");
