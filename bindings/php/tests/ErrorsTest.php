@@ -93,14 +93,23 @@ final class ErrorsTest extends SandboxTestCase
         }
     }
 
-    public function testAnUnreachableServerIsATransportError(): void
+    /**
+     * @param array<string, mixed> $config
+     * @return array<string, mixed> $config with every host a closed port on loopback
+     */
+    private static function unreachable(array $config): array
     {
-        $client = self::client([
+        return array_merge($config, [
             'base_url' => 'http://127.0.0.1:1',
             'global_base_url' => 'http://127.0.0.1:1',
             'connect_timeout_ms' => 2000,
             'timeout_ms' => 2000,
         ]);
+    }
+
+    public function testAnUnreachableServerIsATransportError(): void
+    {
+        $client = new Client(self::unreachable(self::config()));
 
         try {
             $client[self::EDU]->post(['json' => self::example(self::EDU)]);
@@ -121,13 +130,7 @@ final class ErrorsTest extends SandboxTestCase
             static fn (string $member): bool => !str_starts_with($member, 'wechatpay_public_key'),
             ARRAY_FILTER_USE_KEY,
         );
-        $client = new Client(array_merge($config, [
-            'base_url' => 'http://127.0.0.1:1',
-            'global_base_url' => 'http://127.0.0.1:1',
-            'download_platform_certificates' => true,
-            'connect_timeout_ms' => 2000,
-            'timeout_ms' => 2000,
-        ]));
+        $client = new Client(self::unreachable(array_merge($config, ['download_platform_certificates' => true])));
 
         try {
             $client[self::EDU]->post(['json' => self::example(self::EDU)]);

@@ -69,17 +69,22 @@ def test_a_wrongly_signed_answer_raises_verify_error(client: wxpresign.Client) -
     assert e.may_have_reached_server and not e.retryable
 
 
-def test_a_refused_connection_raises_transport_error_that_never_reached_the_server(
-    config: Dict[str, Any],
-) -> None:
-    unreachable = dict(
+def unreachable(config: Dict[str, Any], **changes: Any) -> Dict[str, Any]:
+    """``config`` with every host a closed port on loopback, and ``changes``."""
+    return dict(
         config,
         base_url="http://127.0.0.1:1",
         global_base_url="http://127.0.0.1:1",
         connect_timeout_ms=2000,
         timeout_ms=2000,
+        **changes,
     )
-    with wxpresign.Client(unreachable) as client:
+
+
+def test_a_refused_connection_raises_transport_error_that_never_reached_the_server(
+    config: Dict[str, Any],
+) -> None:
+    with wxpresign.Client(unreachable(config)) as client:
         with pytest.raises(wxpresign.TransportError) as raised:
             client.edu_papay(example(EDU))
     e = raised.value
@@ -91,17 +96,8 @@ def test_a_certificate_download_that_fails_before_the_first_call_is_its_cause(
     config: Dict[str, Any],
 ) -> None:
     # No WeChat Pay key yet: the platform certificates are downloaded before the first call.
-    unreachable = {
-        k: v for k, v in config.items() if not k.startswith("wechatpay_public_key")
-    }
-    unreachable.update(
-        base_url="http://127.0.0.1:1",
-        global_base_url="http://127.0.0.1:1",
-        download_platform_certificates=True,
-        connect_timeout_ms=2000,
-        timeout_ms=2000,
-    )
-    with wxpresign.Client(unreachable) as client:
+    keyless = {k: v for k, v in config.items() if not k.startswith("wechatpay_public_key")}
+    with wxpresign.Client(unreachable(keyless, download_platform_certificates=True)) as client:
         with pytest.raises(wxpresign.TransportError) as raised:
             client.edu_papay(example(EDU))
     e = raised.value
