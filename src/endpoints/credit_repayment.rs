@@ -23,7 +23,9 @@ const REPAYMENT_TRADE: &[Field] = &[
 ];
 
 /// Pages 4016125804 (App) and 4016779565 (H5): plan_id, out_contract_code (digits and letters)
-/// and display_name string(64); repayment_day 选填 on both; real_identity 选填 on the App page.
+/// and display_name string(64); repayment_day 选填 on both; real_identity 选填 on the App page;
+/// sub_appid "选填 string(32) 【子商户AppID】" (4016125804; the H5 page gives no length, and the
+/// same member of the same product is held to the same length).
 const PRESIGN: &[Field] = &[
     string("appid").max(32).required(),
     string("plan_id").max(64).required(),
@@ -36,7 +38,7 @@ const PRESIGN: &[Field] = &[
     integer("repayment_day").positive(),
     string("repayment_amount_limit").required(),
     string("sub_mchid").max(32),
-    string("sub_appid"),
+    string("sub_appid").max(32),
 ];
 
 const APP_PRESIGN: &[Field] = compose!(

@@ -14,8 +14,11 @@ const COMBINE_PAPAY: &[Field] = &[
     string("notify_url").notify_url().required(),
 ];
 
-const COMBINE_PAPAY_APP: &[Field] =
-    compose!(COMBINE_PAPAY, &[boolean("return_app"), string("attach")]);
+/// The App page alone takes `attach`, "选填 string(255) 【商户数据包】".
+const COMBINE_PAPAY_APP: &[Field] = compose!(
+    COMBINE_PAPAY,
+    &[boolean("return_app"), string("attach").max(255)]
+);
 
 const COMBINE_PAPAY_ANSWER: &[(&str, AnswerMember)] = &[
     ("pre_entrustweb_id", AnswerMember::SessionId),
