@@ -1,7 +1,7 @@
 //! 自动还款 (credit-card and loan auto-repayment, partner): the user's identity is sent encrypted.
 
 use super::common::JUMP_CONTROL;
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Charset, Field, integer, object, string};
 
@@ -64,6 +64,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "APP预签约自动还款协议 (auto-repayment, partner, App)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016125804"],
         host: Host::Domestic,
+        family: Family::CreditRepayment,
         request: APP_PRESIGN,
         rules: &[],
         answer: &[("presign_token", AnswerMember::SessionId)],
@@ -76,6 +77,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "H5预签约自动还款协议 (auto-repayment, partner, H5)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016779565"],
         host: Host::Domestic,
+        family: Family::CreditRepayment,
         request: H5_PRESIGN,
         rules: &[],
         answer: &[("redirect_url", AnswerMember::SessionUrl)],

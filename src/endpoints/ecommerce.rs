@@ -1,6 +1,6 @@
 //! 收付通 (e-commerce platforms): combined entrusted payment (合单代扣) and individual payee contracts (个人收款).
 
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Charset, Field, boolean, integer, string};
 
@@ -59,6 +59,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "APP方式预签约 (e-commerce combined entrusted payment, App)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4012881608"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: COMBINE_PAPAY_APP,
         rules: &[],
         answer: COMBINE_PAPAY_ANSWER,
@@ -71,6 +72,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "小程序方式预签约 (e-commerce combined entrusted payment, mini program)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4017177322"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: COMBINE_PAPAY,
         rules: &[],
         answer: COMBINE_PAPAY_ANSWER,
@@ -83,6 +85,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "APP场景预签约 (e-commerce individual payee, App)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4015851472"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: INDIVIDUAL_APP,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -95,6 +98,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "小程序场景预签约 (e-commerce individual payee, mini program)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4020023636"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: INDIVIDUAL_MINI_PROGRAM,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -107,6 +111,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "APP场景预签约（需要实名验证） (e-commerce individual payee, real-name verified, App)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4020083765"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: INDIVIDUAL_REAL_NAME_APP,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -119,6 +124,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "小程序场景预签约（需要实名验证） (e-commerce individual payee, real-name verified, mini program)",
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4020023723"],
         host: Host::Domestic,
+        family: Family::Ecommerce,
         request: INDIVIDUAL_REAL_NAME_MINI_PROGRAM,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],

@@ -1,6 +1,6 @@
 //! 教育续费通 (education renewal) and 校园轻松付 (campus easy pay).
 
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 
 use crate::schema::{Charset, Field, Rule, When, boolean, object, required_when, string};
 
@@ -72,6 +72,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/education-fee-payment/contracts/pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::Education,
         request: EDU_PAPAY,
         rules: &[],
         answer: &[("presign_token", AnswerMember::SessionId)],
@@ -87,6 +88,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::Education,
         request: EDU_SCHOOL_PAY,
         rules: EDU_SCHOOL_PAY_RULES,
         answer: &[("presign_token", AnswerMember::SessionId)],

@@ -3,7 +3,7 @@
 //! One path serves both modes: direct merchants send `appid` ("仅适用于直连模式"), institutions
 //! send `sp_appid` and `sub_mchid` ("仅适用于机构模式"); [`MODES`] states it as rules.
 
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{
     Field, Format, Rule, When, any_of, forbidden_when, integer, required_when, string,
@@ -89,6 +89,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml",
         ],
         host: Host::Global,
+        family: Family::Global,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
         answer: &[("session_id", AnswerMember::SessionId)],
@@ -104,6 +105,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml",
         ],
         host: Host::Global,
+        family: Family::Global,
         request: H5,
         rules: MODES,
         answer: &[("sign_url", AnswerMember::SessionUrl)],
@@ -119,6 +121,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_15.shtml",
         ],
         host: Host::Global,
+        family: Family::Global,
         request: JSAPI,
         rules: MODES,
         answer: &[("sign_url", AnswerMember::SessionUrl)],
@@ -134,6 +137,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_1.shtml",
         ],
         host: Host::Global,
+        family: Family::Global,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
         answer: &[("session_id", AnswerMember::SessionId)],
@@ -149,6 +153,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml",
         ],
         host: Host::Global,
+        family: Family::Global,
         request: WEB,
         rules: MODES,
         // `show_code_url` (OA, updated 2025-04-01), not SKIT's older `sign_url` (spec §8 item 5).

@@ -4,7 +4,7 @@ use super::common::{
     AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID,
     SIGN_MP_PATH,
 };
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{
     Field, Rule, any_of, boolean, integer, not_both_true, object, object_array, string,
@@ -93,6 +93,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/jsapi-sign-and-create-transaction.html",
         ],
         host: Host::Domestic,
+        family: Family::Insurance,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -108,6 +109,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html",
         ],
         host: Host::Domestic,
+        family: Family::Insurance,
         request: INSURANCE_APP,
         rules: OUTSIDE_WECHAT_RULES,
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -124,6 +126,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/h5-sign-and-create-transaction.html",
         ],
         host: Host::Domestic,
+        family: Family::Insurance,
         request: INSURANCE_H5,
         rules: OUTSIDE_WECHAT_RULES,
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -140,6 +143,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/mimi-program-sign-and-create-transaction.html",
         ],
         host: Host::Domestic,
+        family: Family::Insurance,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
         answer: &[

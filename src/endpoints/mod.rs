@@ -37,6 +37,29 @@ pub enum Host {
     Global,
 }
 
+/// The product family an endpoint belongs to: one variant per module of this table. Whatever
+/// acts per family (the sandbox's contracts and notifications) matches on it exhaustively, so a
+/// new family is a compile error wherever its behaviour is still missing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Family {
+    /// 委托代扣 · 预约扣费类型签约, and the generic `papay/sign` (scheduled_deduct.rs).
+    ScheduledDeduct,
+    /// 委托代扣 · 保险业, insurance (insurance.rs).
+    Insurance,
+    /// 免密支付, password-free payment contracts (password_exempt.rs).
+    PasswordExempt,
+    /// 收付通: combined entrusted payment and individual payee contracts (ecommerce.rs).
+    Ecommerce,
+    /// 自动还款, credit-card and loan auto-repayment (credit_repayment.rs).
+    CreditRepayment,
+    /// 教育续费通 and 校园轻松付 (education.rs).
+    Education,
+    /// 刷脸支付, offline face-pay card binding (offline_face.rs).
+    OfflineFace,
+    /// 跨境/全球 委托代扣, cross-border entrusted payment (global.rs).
+    Global,
+}
+
 /// Where a member of the sandbox's answer comes from.
 #[derive(Clone, Copy, Debug)]
 pub enum AnswerMember {
@@ -61,6 +84,8 @@ pub struct Endpoint {
     /// The official pages (pay.weixin.qq.com) that every rule of the schema comes from.
     pub docs: &'static [&'static str],
     pub host: Host,
+    /// The product family, as the module it is listed in.
+    pub family: Family,
     pub request: &'static [Field],
     /// Rules between members of the request (JSON Pointers from its root).
     pub rules: &'static [Rule],

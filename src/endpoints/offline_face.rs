@@ -1,6 +1,6 @@
 //! 刷脸支付 (offline face-pay one-click card binding).
 
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::schema::{Field, object, string};
 
 const IDENTIFICATION: &[Field] = &[
@@ -37,6 +37,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
     title: "预签约接口 (offline face pay, one-click card binding)",
     docs: &["https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html"],
     host: Host::Domestic,
+    family: Family::OfflineFace,
     request: OFFLINEFACE_PRESIGN,
     rules: &[],
     answer: &[("presign_token", AnswerMember::SessionId)],

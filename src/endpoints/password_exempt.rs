@@ -1,7 +1,7 @@
 //! 免密支付 (password-free payment contracts): service provider, normal, clearing institution (qs) and e-commerce modes.
 
 use super::common::{OUT_CONTRACT_CODE, SIGN_MP_APPID};
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Field, Rule, any_of, integer, string};
 
@@ -65,6 +65,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: SERVICE_PROVIDER_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[
@@ -85,6 +86,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-mini-program-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: SERVICE_PROVIDER_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -108,6 +110,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-mini-program-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -130,6 +133,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/sign/normal-pay-redirect-sign-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[
@@ -149,6 +153,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-mini-program-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: QS_MINI_PROGRAM,
         rules: QS_RULES,
         answer: &[
@@ -171,6 +176,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/qs-pay-redirect-sign-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: QS_PAY_REDIRECT_SIGN,
         rules: QS_RULES,
         answer: &[
@@ -190,6 +196,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-mini-program-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -212,6 +219,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/ec-pay-redirect-sign-pre-entrust-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::PasswordExempt,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &[

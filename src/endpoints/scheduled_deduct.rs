@@ -3,7 +3,7 @@
 use super::common::{
     DEDUCT_SCHEDULE, JUMP_CONTROL, OUT_CONTRACT_CODE, SIGN_MP_APPID, SIGN_MP_PATH,
 };
-use super::{AnswerMember, Endpoint, Host};
+use super::{AnswerMember, Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Field, Format, Rule, any_of, boolean, integer, object, string};
 
@@ -108,6 +108,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-jsapi-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -123,6 +124,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-mini-program-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
         answer: &[
@@ -142,6 +144,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-app-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -157,6 +160,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-h5-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT_H5,
         rules: &[],
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -172,6 +176,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
@@ -187,6 +192,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-h5-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT_H5,
         rules: &[],
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -202,6 +208,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/jsapi-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
         answer: &[("redirect_url", AnswerMember::SessionUrl)],
@@ -217,6 +224,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
             "https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/mini-program-scheduled-deduct-pre-sign.html",
         ],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
         answer: &[
@@ -233,6 +241,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "代扣预签约 (direct, App or QR code)",
         docs: &["https://pay.weixin.qq.com/doc/v3/merchant/4012978414"],
         host: Host::Domestic,
+        family: Family::ScheduledDeduct,
         request: PAPAY_SIGN,
         rules: &[],
         answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
