@@ -267,7 +267,8 @@ fn each_endpoint_selects_sandbox_faults_through_its_fault_field() {
     for path in paths.iter().chain(GLOBAL) {
         let endpoint = endpoints::find(path).expect("known endpoint");
         let mut request = example(path);
-        request[endpoint.fault_field] = json!("SANDBOXSERVICEUNAVAILABLE");
+        let field = wxpresign_sandbox::fault_field(endpoint).expect("a sandbox fault field");
+        request[field] = json!("SANDBOXSERVICEUNAVAILABLE");
         let err = client
             .call(path, &request.to_string())
             .expect_err("fault selected");

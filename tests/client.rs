@@ -28,7 +28,7 @@ fn every_endpoint_answers_with_a_verified_envelope() {
             "{}: Request-ID {request_id}",
             endpoint.path
         );
-        for (name, _) in endpoint.answer {
+        for name in endpoint.answer {
             assert!(
                 response.data.get(*name).is_some(),
                 "{}: answer lacks {name}: {}",

@@ -117,7 +117,7 @@ fn render_c() -> String {
         "/* Generated from the endpoint table by tests/ffi_wrappers.rs: do not edit. */\n",
     );
     for e in endpoints::all() {
-        let answer = e.answer.first().map_or("", |(name, _)| *name);
+        let answer = e.answer.first().copied().unwrap_or("");
         out.push_str(&format!("ENDPOINT({}, \"{answer}\"),\n", e.c_function()));
     }
     out

@@ -6,7 +6,7 @@
 //! (https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu,
 //! https://pay.weixin.qq.com/wiki/doc/api_external/en/apis/chapter3_2_8.shtml).
 
-use super::notify::beijing_rfc3339;
+use super::delivery::beijing_rfc3339;
 use super::random_hex;
 use serde_json::{Value, json};
 use wxpresign::error::{Error, Result};

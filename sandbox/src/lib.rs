@@ -6,17 +6,19 @@ mod authorization;
 pub mod certificates;
 pub mod contracts;
 mod decryption;
+mod delivery;
+pub mod families;
 mod faults;
 pub mod http_server;
-mod notify;
 mod personal_data;
 pub mod record;
 mod signing_page;
 mod simulator;
 
 pub use authorization::Authorization;
+pub use delivery::{Outgoing, beijing_rfc3339};
+pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};
 pub use faults::Fault;
-pub use notify::{CROSS_BORDER_RETRY_SECS, Outgoing, RETRY_SCHEDULE_SECS, beijing_rfc3339};
 pub use simulator::{Sandbox, Session};
 
 use certificates::{Certificate, Platform};

@@ -1,10 +1,11 @@
 //! The sandbox's HTTP side: request checks in WeChat Pay's order, signed answers, sessions.
 
 use super::Authorization;
-use super::contracts::{self, Act, Call, Contract, Family};
+use super::contracts::{self, Contract};
 use super::decryption::decrypt_fields;
+use super::delivery::{Dispatch, NotificationDelivery, notify_url};
+use super::families::{self, Act, Call, ContractKind, Source};
 use super::http_server::{Counters, HttpServer, Reply, Request};
-use super::notify::{Dispatch, NotificationDelivery, event_for, notify_url};
 use super::signing_page;
 use super::{Fault, Identity, random_hex};
 use base64::Engine;
@@ -15,7 +16,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use wxpresign::endpoints::{self, AnswerMember, Endpoint};
+use wxpresign::endpoints::{self, Endpoint};
 use wxpresign::error::{Error, Result};
 use wxpresign::keys::{PrivateKey, same_serial};
 use wxpresign::signing::{nonce, request_message, response_message, unix_now};
@@ -408,7 +409,9 @@ impl State {
             &request.body,
         )?;
         let value = self.checked_request(endpoint, request, text)?;
-        let fault_value = value.get(endpoint.fault_field).and_then(Value::as_str);
+        let presign = families::presign(endpoint)
+            .ok_or_else(|| Refusal::new(500, "SYSTEM_ERROR", "系统错误"))?;
+        let fault_value = value.get(presign.fault_field).and_then(Value::as_str);
         let fault = fault_value.and_then(Fault::from_value);
         let first_time = fault.and_then(Fault::first_time_only);
         if let (Some(first_time), Some(key)) = (first_time, fault_value) {
@@ -421,7 +424,7 @@ impl State {
         if let Some(outcome) = fault.and_then(fault_before_answer) {
             return outcome;
         }
-        let answer = self.open_session(endpoint, value);
+        let answer = self.open_session(endpoint, presign, value);
         self.signed_answer(answer.to_string().into_bytes(), fault)
     }
 
@@ -600,25 +603,28 @@ impl State {
     }
 
     /// Remembers a session and builds the endpoint's answer from its table entry.
-    fn open_session(&self, endpoint: &'static Endpoint, request: Value) -> Value {
+    fn open_session(
+        &self,
+        endpoint: &'static Endpoint,
+        presign: &'static families::Presign,
+        request: Value,
+    ) -> Value {
         let id = format!(
             "{}{}",
-            session_prefix(endpoint),
+            presign.session_prefix(),
             random_hex(12).to_lowercase()
         );
         let mut answer = Map::new();
-        for (name, reply) in endpoint.answer {
-            let value = match reply {
-                AnswerMember::Echo(field) => match request.get(*field) {
+        for (name, source) in presign.answer {
+            let value = match source {
+                Source::Echo(field) => match request.get(*field) {
                     Some(v) => v.clone(),
                     None => continue,
                 },
-                AnswerMember::Mchid => self.identity.mchid.clone().into(),
-                AnswerMember::SessionId => id.clone().into(),
-                AnswerMember::SessionUrl => {
-                    format!("{}/sandbox/sessions/{id}", self.base_url).into()
-                }
-                AnswerMember::Fixed(v) => (*v).into(),
+                Source::Mchid => self.identity.mchid.clone().into(),
+                Source::SessionId => id.clone().into(),
+                Source::SessionUrl => format!("{}/sandbox/sessions/{id}", self.base_url).into(),
+                Source::Fixed(v) => (*v).into(),
             };
             answer.insert((*name).to_owned(), value);
         }
@@ -626,7 +632,7 @@ impl State {
             id: id.clone(),
             endpoint: endpoint.path,
             request,
-            expires: Instant::now() + Duration::from_secs(u64::from(endpoint.session_minutes) * 60),
+            expires: Instant::now() + Duration::from_secs(u64::from(presign.session_minutes) * 60),
             contract_id: None,
             delivery: None,
             token: random_hex(16).to_lowercase(),
@@ -705,7 +711,7 @@ impl State {
             notify_url: url,
             termination: None,
         };
-        let view = match event_for(endpoint.path) {
+        let view = match families::presign(endpoint).and_then(|p| p.signed) {
             Some(event) => {
                 let url = contract.notify_url.clone().ok_or_else(|| {
                     Refusal::new(
@@ -747,7 +753,7 @@ impl State {
     /// schedule.
     fn notify(
         &self,
-        event: &'static super::notify::Event,
+        event: &'static families::Event,
         contract: &Contract,
         url: String,
     ) -> std::result::Result<Arc<NotificationDelivery>, Refusal> {
@@ -767,17 +773,17 @@ impl State {
     /// found by those members, then queried, listed or terminated.
     fn contract_call(
         &self,
-        family: &'static Family,
+        kind: &'static ContractKind,
         call: &'static Call,
         identified: &[(&'static str, String)],
         request: &Request,
     ) -> std::result::Result<Reply, Refusal> {
-        let named = Naming::read(family, call, identified, request)?;
+        let named = Naming::read(kind, call, identified, request)?;
         let mchid = self.identity.mchid.as_str();
         let not_found = || {
             Refusal::new(
                 404,
-                family.not_found,
+                kind.not_found,
                 "签约协议不存在: no contract here matches the path and query",
             )
         };
@@ -790,7 +796,7 @@ impl State {
                 held.iter()
                     .find(|c| named.identifies(c, mchid))
                     .ok_or_else(not_found)?
-                    .view(family, mchid),
+                    .view(kind, mchid),
             ),
             Act::List { links } => {
                 let status = named.queried(contracts::LIST_STATUS);
@@ -800,7 +806,7 @@ impl State {
                         named.identifies(c, mchid)
                             && contracts::listed(status, c.terminated.is_some())
                     })
-                    .map(|c| c.view(family, mchid))
+                    .map(|c| c.view(kind, mchid))
                     .collect();
                 if listed.is_empty() {
                     return Err(not_found());
@@ -824,10 +830,10 @@ impl State {
                     ));
                 }
                 contract.terminated = Some((unix_now(), remark));
-                if let (Some(event), Some(url)) = (family.terminated, contract.notify_url.clone()) {
+                if let (Some(event), Some(url)) = (kind.terminated, contract.notify_url.clone()) {
                     contract.termination = Some(self.notify(event, contract, url)?);
                 }
-                answer.render(contract.view(family, mchid))
+                answer.render(contract.view(kind, mchid))
             }
         };
         drop(held);
@@ -1113,7 +1119,7 @@ impl State {
 /// What a call on a contract names: its path's `{name}` segments, its query and its JSON body,
 /// with the members its page requires present.
 struct Naming<'a> {
-    family: &'static Family,
+    kind: &'static ContractKind,
     call: &'static Call,
     identified: &'a [(&'static str, String)],
     query: Vec<(String, String)>,
@@ -1122,7 +1128,7 @@ struct Naming<'a> {
 
 impl<'a> Naming<'a> {
     fn read(
-        family: &'static Family,
+        kind: &'static ContractKind,
         call: &'static Call,
         identified: &'a [(&'static str, String)],
         request: &Request,
@@ -1136,7 +1142,7 @@ impl<'a> Naming<'a> {
             })?
         };
         let named = Naming {
-            family,
+            kind,
             call,
             identified,
             query,
@@ -1181,16 +1187,16 @@ impl<'a> Naming<'a> {
         }
     }
 
-    /// Whether `contract` is the family's and has every member the call names (a list's
+    /// Whether `contract` is the kind's and has every member the call names (a list's
     /// status filters, it is not matched).
     fn identifies(&self, contract: &Contract, mchid: &str) -> bool {
-        let family = self.family;
+        let kind = self.kind;
         let listing = matches!(self.call.act, Act::List { .. });
-        contract.family().is_some_and(|f| std::ptr::eq(f, family))
+        contract.kind().is_some_and(|k| std::ptr::eq(k, kind))
             && self
                 .identified
                 .iter()
-                .all(|(n, v)| contract.has(family, n, v, mchid))
+                .all(|(n, v)| contract.has(kind, n, v, mchid))
             && self
                 .call
                 .query
@@ -1198,11 +1204,11 @@ impl<'a> Naming<'a> {
                 .filter(|n| !(listing && **n == contracts::LIST_STATUS))
                 .all(|n| {
                     self.queried(n)
-                        .is_some_and(|v| contract.has(family, n, v, mchid))
+                        .is_some_and(|v| contract.has(kind, n, v, mchid))
                 })
             && self.call.body.iter().all(|n| {
                 self.in_body(n)
-                    .is_some_and(|v| contract.has(family, n, &v, mchid))
+                    .is_some_and(|v| contract.has(kind, n, &v, mchid))
             })
     }
 
@@ -1324,11 +1330,7 @@ fn return_of<'a>(
     referrer: Option<&'a str>,
 ) -> signing_page::Return<'a> {
     use signing_page::Return;
-    let opened_in_app = endpoints::find(endpoint).is_some_and(|e| {
-        !e.answer
-            .iter()
-            .any(|(_, member)| matches!(member, AnswerMember::SessionUrl))
-    });
+    let opened_in_app = families::presign_at(endpoint).is_some_and(|p| !p.answers_url());
     if let Some(url) = request.get("return_url").and_then(Value::as_str) {
         return Return::Url(url);
     }
@@ -1361,19 +1363,6 @@ fn see_other(location: &str) -> Reply {
         status: 303,
         body: Vec::new(),
         headers: vec![("Location", location.to_owned())],
-    }
-}
-
-/// Session ids look like the product's: `presign_...` tokens, `wx...` entrust ids.
-fn session_prefix(endpoint: &Endpoint) -> &'static str {
-    if endpoint
-        .answer
-        .iter()
-        .any(|(name, _)| name.contains("token"))
-    {
-        "presign_"
-    } else {
-        "wxpe"
     }
 }
 

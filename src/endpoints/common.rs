@@ -1,6 +1,5 @@
 //! Schema pieces and answer values shared by several families.
 
-use super::AnswerMember;
 use crate::schema::{Charset, Field, integer, object, object_array, string};
 
 /// string(32), "只能是数字、大小写字母的组合": the contract code of the entrusted-payment,
@@ -40,10 +39,6 @@ pub(super) const POLICY_PERIOD: &[Field] = &[
     object("estimated_deduct_amount", AMOUNT).required(),
     object("policy_coverage_detail", POLICY_COVERAGE_DETAIL),
 ];
-
-/// The AppID and path of WeChat's signing mini program, as the answers name them.
-pub(super) const SIGN_MP_APPID: AnswerMember = AnswerMember::Fixed("wxbd687630cd02ce1d");
-pub(super) const SIGN_MP_PATH: AnswerMember = AnswerMember::Fixed("pages/index/index");
 
 /// Where WeChat returns after signing in the H5 scene.
 pub(super) const JUMP_CONTROL: &[Field] = &[string("jump_appid")];

@@ -1,7 +1,7 @@
 //! 自动还款 (credit-card and loan auto-repayment, partner): the user's identity is sent encrypted.
 
 use super::common::JUMP_CONTROL;
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Charset, Field, integer, object, string};
 
@@ -67,9 +67,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::CreditRepayment,
         request: APP_PRESIGN,
         rules: &[],
-        answer: &[("presign_token", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["presign_token"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":"123","out_contract_code":"100001229","display_name":"*明","contract_notify_url":"https://yourapp.com/notify","repayment_day":1,"repayment_amount_limit":"10000","sub_mchid":"1000000109","real_identity":{"identity_type":"REAL_IDENTITY_TYPE_ID_CARD","identity_id":"110101199003074477","real_name":"张三"}}"#,
     },
     Endpoint {
@@ -80,9 +78,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::CreditRepayment,
         request: H5_PRESIGN,
         rules: &[],
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":"123","out_contract_code":"100001230","display_name":"*明","contract_notify_url":"https://yourapp.com/notify","repayment_day":1,"repayment_amount_limit":"10000","sub_mchid":"1000000109","real_identity":{"identity_type":"REAL_IDENTITY_TYPE_ID_CARD","identity_id":"110101199003074477","real_name":"张三"},"trade_info":{"out_trade_no":"1217752501201407033233368018","deduct_amount":10000,"description":"信贷还款","notify_url":"https://yourapp.com/notify"}}"#,
     },
 ];

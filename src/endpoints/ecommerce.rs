@@ -1,6 +1,6 @@
 //! 收付通 (e-commerce platforms): combined entrusted payment (合单代扣) and individual payee contracts (个人收款).
 
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Charset, Field, boolean, integer, string};
 
@@ -20,12 +20,8 @@ const COMBINE_PAPAY_APP: &[Field] = compose!(
     &[boolean("return_app"), string("attach").max(255)]
 );
 
-const COMBINE_PAPAY_ANSWER: &[(&str, AnswerMember)] = &[
-    ("pre_entrustweb_id", AnswerMember::SessionId),
-    ("mchid", AnswerMember::Mchid),
-    ("plan_id", AnswerMember::Echo("plan_id")),
-    ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-];
+const COMBINE_PAPAY_ANSWER: &[&str] =
+    &["pre_entrustweb_id", "mchid", "plan_id", "out_contract_code"];
 
 /// Pages 4015851472, 4020023636, 4020083765, 4020023723: out_contract_code string(128),
 /// "仅允许包含英文半角的数字、字母、连接线-和下划线_".
@@ -63,8 +59,6 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: COMBINE_PAPAY_APP,
         rules: &[],
         answer: COMBINE_PAPAY_ANSWER,
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100023","contract_display_account":"微信代扣用户A","notify_url":"https://yourapp.com/notify","return_app":true,"attach":"example_attach"}"#,
     },
     Endpoint {
@@ -76,8 +70,6 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: COMBINE_PAPAY,
         rules: &[],
         answer: COMBINE_PAPAY_ANSWER,
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100024","contract_display_account":"微信代扣用户A","notify_url":"https://yourapp.com/notify"}"#,
     },
     Endpoint {
@@ -88,9 +80,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Ecommerce,
         request: INDIVIDUAL_APP,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000025"}"#,
     },
     Endpoint {
@@ -101,9 +91,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Ecommerce,
         request: INDIVIDUAL_MINI_PROGRAM,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000026","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -114,9 +102,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Ecommerce,
         request: INDIVIDUAL_REAL_NAME_APP,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000027","real_name":"张三","cred_type":"ID_CARD","cred_id":"110101199003074477"}"#,
     },
     Endpoint {
@@ -127,9 +113,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Ecommerce,
         request: INDIVIDUAL_REAL_NAME_MINI_PROGRAM,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567h23787","out_contract_code":"APPLYMENT_00000000028","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","real_name":"张三","cred_type":"ID_CARD","cred_id":"110101199003074477"}"#,
     },
 ];

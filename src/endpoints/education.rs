@@ -1,6 +1,6 @@
 //! 教育续费通 (education renewal) and 校园轻松付 (campus easy pay).
 
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::{Endpoint, Family, Host};
 
 use crate::schema::{Charset, Field, Rule, When, boolean, object, required_when, string};
 
@@ -75,9 +75,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Education,
         request: EDU_PAPAY,
         rules: &[],
-        answer: &[("presign_token", AnswerMember::SessionId)],
-        fault_field: "user_id",
-        session_minutes: 10,
+        answer: &["presign_token"],
         example: r#"{"appid":"wx8888888888888888","openid":"oUpF8uMuAJOM2pxb1Q","plan_id":"101164396123311331","user_id":"20200330tony","period_start_date":"2026-12-19","trade_scene":"EDUCATION_PERIOD"}"#,
     },
     Endpoint {
@@ -91,9 +89,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Education,
         request: EDU_SCHOOL_PAY,
         rules: EDU_SCHOOL_PAY_RULES,
-        answer: &[("presign_token", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
+        answer: &["presign_token"],
         example: r#"{"appid":"wx8888888888888888","openid":"oUpF8uMuAJOM2pxb1Q","plan_id":"101164396123311331","user_id":"20200330tony","school_id":"18260256813396","out_contract_code":"20190806125346","contract_mode":"LIMIT_BANK_CARD","identity":{"real_name":"张三","credential_type":"IDENTITY_CARD","id_card_number":"110101199003074477"},"bank_card":{"bank_card_no":"6222021234567890123","valid_thru":"08/28","phone":"13800138000","bank_type":"CMC"}}"#,
     },
 ];

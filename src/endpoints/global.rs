@@ -3,7 +3,7 @@
 //! One path serves both modes: direct merchants send `appid` ("仅适用于直连模式"), institutions
 //! send `sp_appid` and `sub_mchid` ("仅适用于机构模式"); [`MODES`] states it as rules.
 
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{
     Field, Format, Rule, When, any_of, forbidden_when, integer, required_when, string,
@@ -92,9 +92,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Global,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
-        answer: &[("session_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["session_id"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":123,"out_contract_code":"100001233","user_display_name":"张三","success_notify_url":"https://yourapp.com/notify","openid":"ouFhd5X9s9WteC3eWRjXV3lea123","user_client_ip":"119.145.83.6","expired_time":"2026-12-20T13:29:35+08:00"}"#,
     },
     Endpoint {
@@ -108,9 +106,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Global,
         request: H5,
         rules: MODES,
-        answer: &[("sign_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["sign_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":123,"out_contract_code":"100001234","user_display_name":"张三","success_notify_url":"https://yourapp.com/notify","user_client_ip":"119.145.83.6","expired_time":"2026-12-20T13:29:35+08:00","return_url":"https://yourapp.com/signed"}"#,
     },
     Endpoint {
@@ -124,9 +120,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Global,
         request: JSAPI,
         rules: MODES,
-        answer: &[("sign_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["sign_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":123,"out_contract_code":"100001235","user_display_name":"张三","success_notify_url":"https://yourapp.com/notify","openid":"ouFhd5X9s9WteC3eWRjXV3lea123","return_url":"https://yourapp.com/signed","expired_time":"2026-12-20T13:29:35+08:00"}"#,
     },
     Endpoint {
@@ -140,9 +134,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Global,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
-        answer: &[("session_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["session_id"],
         example: r#"{"sp_appid":"wx8888888888888888","sp_mchid":"3200000001","sub_mchid":"1230000109","sub_appid":"wxcbda96de0b165484","plan_id":123,"out_contract_code":"100001236","user_display_name":"张三","success_notify_url":"https://yourapp.com/notify","openid":"ouFhd5X9s9WteC3eWRjXV3lea123","user_client_ip":"119.145.83.6","expired_time":"2026-12-20T13:29:35+08:00"}"#,
     },
     Endpoint {
@@ -157,9 +149,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: WEB,
         rules: MODES,
         // `show_code_url` (OA, updated 2025-04-01), not SKIT's older `sign_url` (spec §8 item 5).
-        answer: &[("show_code_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["show_code_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":123,"out_contract_code":"100001237","user_display_name":"张三","success_notify_url":"https://yourapp.com/notify","expired_time":"2026-12-20T13:29:35+08:00","return_url":"https://yourapp.com/signed"}"#,
     },
 ];

@@ -1,10 +1,7 @@
 //! 委托代扣 · 保险业 (insurance): every scene; the insured's real identity is sent encrypted.
 
-use super::common::{
-    AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY, SIGN_MP_APPID,
-    SIGN_MP_PATH,
-};
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::common::{AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY};
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{
     Field, Rule, any_of, boolean, integer, not_both_true, object, object_array, string,
@@ -96,9 +93,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Insurance,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100003","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
     },
     Endpoint {
@@ -112,9 +107,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Insurance,
         request: INSURANCE_APP,
         rules: OUTSIDE_WECHAT_RULES,
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100013","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
     },
     Endpoint {
@@ -129,9 +122,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Insurance,
         request: INSURANCE_H5,
         rules: OUTSIDE_WECHAT_RULES,
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100014","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"},"policy_coverage_detail":{"policy_amount":"50000","policy_clauses":[{"clause_name":"意外身故及伤残","clause_quota":"50000"}]}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
     },
     Endpoint {
@@ -146,13 +137,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::Insurance,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
-        answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("redirect_appid", SIGN_MP_APPID),
-            ("redirect_path", SIGN_MP_PATH),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id", "redirect_appid", "redirect_path"],
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100015","insured_display_name":"*明","contract_notify_url":"https://yourapp.com/notify","policy_start_date":"2026-12-01","policy_end_date":"2027-11-30","policy_periods":[{"policy_period_id":1,"estimated_deduct_date":"2026-12-01","estimated_deduct_amount":{"total":2990,"currency":"CNY"},"policy_coverage_detail":{"policy_amount":"50000","policy_clauses":[{"clause_name":"意外身故及伤残","clause_quota":"50000"}]}}],"can_auto_insure":true,"can_auto_reinsure":false,"real_identity":{"real_name":"张三","id_card_number":"110101199003074477","identity_type":"ID_CARD"}}"#,
     },
 ];

@@ -60,21 +60,6 @@ pub enum Family {
     Global,
 }
 
-/// Where a member of the sandbox's answer comes from.
-#[derive(Clone, Copy, Debug)]
-pub enum AnswerMember {
-    /// The request member of that name, when present.
-    Echo(&'static str),
-    /// The merchant id of the caller.
-    Mchid,
-    /// A fresh pre-sign session id (pre_entrustweb_id, presign_token, session_id).
-    SessionId,
-    /// A URL that opens the pre-sign session.
-    SessionUrl,
-    /// A fixed value, such as the AppID of WeChat's signing mini program.
-    Fixed(&'static str),
-}
-
 /// One pre-sign endpoint.
 #[derive(Debug)]
 pub struct Endpoint {
@@ -89,12 +74,8 @@ pub struct Endpoint {
     pub request: &'static [Field],
     /// Rules between members of the request (JSON Pointers from its root).
     pub rules: &'static [Rule],
-    /// The members of a successful answer, in order.
-    pub answer: &'static [(&'static str, AnswerMember)],
-    /// The request member whose magic values select a sandbox fault.
-    pub fault_field: &'static str,
-    /// How long WeChat keeps the pre-sign session, in minutes.
-    pub session_minutes: u32,
+    /// The names of a successful answer's members, in the page's order.
+    pub answer: &'static [&'static str],
     /// A valid request, as the caller writes it (encrypted fields in plaintext).
     pub example: &'static str,
 }
@@ -135,7 +116,7 @@ impl Endpoint {
             "needs_wechatpay_serial": self.needs_serial(),
             "request": self.request.iter().map(Field::describe).collect::<Vec<_>>(),
             "rules": self.rules.iter().map(Rule::describe).collect::<Vec<_>>(),
-            "answer": self.answer.iter().map(|(name, _)| *name).collect::<Vec<_>>(),
+            "answer": self.answer,
             "example": serde_json::from_str::<Value>(self.example).unwrap_or(Value::Null),
         })
     }

@@ -1,6 +1,6 @@
 //! 刷脸支付 (offline face-pay one-click card binding).
 
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::{Endpoint, Family, Host};
 use crate::schema::{Field, object, string};
 
 const IDENTIFICATION: &[Field] = &[
@@ -40,9 +40,6 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
     family: Family::OfflineFace,
     request: OFFLINEFACE_PRESIGN,
     rules: &[],
-    answer: &[("presign_token", AnswerMember::SessionId)],
-    // The merchant's own id, `facepay_user.out_user_id`, is nested; the sandbox reads top-level members.
-    fault_field: "business_name",
-    session_minutes: 10,
+    answer: &["presign_token"],
     example: r#"{"business_name":"K12","facepay_user":{"out_user_id":"20200330tony","identification_name":"张三","organization_id":"18260256813396","identification":{"identification_type":"IDCARD","identification_number":"110101199003074477"},"phone":"13800138000"},"limit_bank_card":{"bank_card_number":"6222021234567890123","identification_name":"张三","identification":{"identification_type":"IDCARD","identification_number":"110101199003074477"},"valid_thru":"08/28","bank_type":"CMC","phone":"13800138000"},"contract_mode":"LIMIT_BANK_CARD"}"#,
 }];

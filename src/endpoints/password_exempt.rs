@@ -1,12 +1,9 @@
 //! 免密支付 (password-free payment contracts): service provider, normal, clearing institution (qs) and e-commerce modes.
 
-use super::common::{OUT_CONTRACT_CODE, SIGN_MP_APPID};
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::common::OUT_CONTRACT_CODE;
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Field, Rule, any_of, integer, string};
-
-/// The password-free page of WeChat's signing mini program, as the answers name it.
-const SIGN_MP_PATH: AnswerMember = AnswerMember::Fixed("pages/PwdExemptContract/index");
 
 /// The members of every mode (pages 4012471272, 4012471269, 4012472870, 4012472874, 4012471282,
 /// 4012471286, 4013369177, 4013369191): out_contract_code string(32) of digits and letters,
@@ -68,14 +65,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::PasswordExempt,
         request: SERVICE_PROVIDER_PAY_REDIRECT_SIGN,
         rules: &[],
-        answer: &[
-            ("mchid", AnswerMember::Mchid),
-            ("sub_mchid", AnswerMember::Echo("sub_mchid")),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
+        answer: &["mchid", "sub_mchid", "service_id", "out_contract_code"],
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","service_id":12535,"out_contract_code":"wxwtdk20200910100002","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","prepay_id":"wx201410272009395522657a690389285100"}"#,
     },
     Endpoint {
@@ -90,16 +80,14 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: SERVICE_PROVIDER_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("mchid", AnswerMember::Mchid),
-            ("sub_mchid", AnswerMember::Echo("sub_mchid")),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-            ("sign_mp_appid", SIGN_MP_APPID),
-            ("sign_mp_path", SIGN_MP_PATH),
+            "pre_entrustweb_id",
+            "mchid",
+            "sub_mchid",
+            "service_id",
+            "out_contract_code",
+            "sign_mp_appid",
+            "sign_mp_path",
         ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","service_id":12535,"out_contract_code":"wxwtdk20200910100016","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A"}"#,
     },
     Endpoint {
@@ -114,15 +102,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-            ("sign_mp_appid", SIGN_MP_APPID),
-            ("sign_mp_path", SIGN_MP_PATH),
+            "pre_entrustweb_id",
+            "mchid",
+            "service_id",
+            "out_contract_code",
+            "sign_mp_appid",
+            "sign_mp_path",
         ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"appid":"wxd678efh567hg6787","service_id":12535,"out_contract_code":"wxwtdk20200910100017","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -136,13 +122,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::PasswordExempt,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
-        answer: &[
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
+        answer: &["mchid", "service_id", "out_contract_code"],
         example: r#"{"appid":"wxd678efh567hg6787","service_id":12535,"out_contract_code":"wxwtdk20200910100018","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","prepay_id":"wx201410272009395522657a690389285100","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -157,15 +137,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: QS_MINI_PROGRAM,
         rules: QS_RULES,
         answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-            ("sign_mp_appid", SIGN_MP_APPID),
-            ("sign_mp_path", SIGN_MP_PATH),
+            "pre_entrustweb_id",
+            "mchid",
+            "service_id",
+            "out_contract_code",
+            "sign_mp_appid",
+            "sign_mp_path",
         ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"appid":"wxd678efh567hg6787","sub_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","service_id":12535,"out_contract_code":"wxwtdk20200910100019","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -179,13 +157,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::PasswordExempt,
         request: QS_PAY_REDIRECT_SIGN,
         rules: QS_RULES,
-        answer: &[
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
+        answer: &["mchid", "service_id", "out_contract_code"],
         example: r#"{"appid":"wxd678efh567hg6787","sub_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","service_id":12535,"out_contract_code":"wxwtdk20200910100020","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","prepay_id":"wx201410272009395522657a690389285100","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -200,15 +172,13 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-            ("sign_mp_appid", SIGN_MP_APPID),
-            ("sign_mp_path", SIGN_MP_PATH),
+            "pre_entrustweb_id",
+            "mchid",
+            "service_id",
+            "out_contract_code",
+            "sign_mp_appid",
+            "sign_mp_path",
         ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
         example: r#"{"appid":"wxd678efh567hg6787","service_id":12535,"out_contract_code":"wxwtdk20200910100021","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
     Endpoint {
@@ -222,13 +192,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::PasswordExempt,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
-        answer: &[
-            ("mchid", AnswerMember::Mchid),
-            ("service_id", AnswerMember::Echo("service_id")),
-            ("out_contract_code", AnswerMember::Echo("out_contract_code")),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 120,
+        answer: &["mchid", "service_id", "out_contract_code"],
         example: r#"{"appid":"wxd678efh567hg6787","service_id":12535,"out_contract_code":"wxwtdk20200910100022","notify_url":"https://yourapp.com/notify","contract_display_account":"微信代扣用户A","prepay_id":"wx201410272009395522657a690389285100","openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"}"#,
     },
 ];

@@ -1,9 +1,7 @@
 //! 委托代扣 · 预约扣费类型签约 (scheduled deduction), direct and partner, every scene, and the generic `papay/sign`.
 
-use super::common::{
-    DEDUCT_SCHEDULE, JUMP_CONTROL, OUT_CONTRACT_CODE, SIGN_MP_APPID, SIGN_MP_PATH,
-};
-use super::{AnswerMember, Endpoint, Family, Host};
+use super::common::{DEDUCT_SCHEDULE, JUMP_CONTROL, OUT_CONTRACT_CODE};
+use super::{Endpoint, Family, Host};
 use crate::compose;
 use crate::schema::{Field, Format, Rule, any_of, boolean, integer, object, string};
 
@@ -111,9 +109,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","sub_openid":"oUpF8uMuAJO_M2pxb1Q9zNjWeS6o","plan_id":12535,"out_contract_code":"wxwtdk20200910100000","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
     },
     Endpoint {
@@ -127,13 +123,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: PARTNER_IN_WECHAT,
-        answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("redirect_appid", SIGN_MP_APPID),
-            ("redirect_path", SIGN_MP_PATH),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id", "redirect_appid", "redirect_path"],
         example: r#"{"sp_appid":"wxd678efh567hg6787","sp_openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","sub_mchid":"1900000109","plan_id":12535,"out_contract_code":"wxwtdk20200910100001","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1500,"currency":"CNY"},"description":"会员月费"}}"#,
     },
     Endpoint {
@@ -147,9 +137,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100006","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
     },
     Endpoint {
@@ -163,9 +151,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: PARTNER_SCHEDULED_DEDUCT_H5,
         rules: &[],
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"sp_appid":"wxd678efh567hg6787","sub_mchid":"1900000109","sub_appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100007","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
     },
     Endpoint {
@@ -179,9 +165,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100008","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
     },
     Endpoint {
@@ -195,9 +179,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT_H5,
         rules: &[],
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100009","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"},"jump_control":{"jump_appid":"wxd678efh567hg6787"}}"#,
     },
     Endpoint {
@@ -211,9 +193,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
-        answer: &[("redirect_url", AnswerMember::SessionUrl)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["redirect_url"],
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100010","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
     },
     Endpoint {
@@ -227,13 +207,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: DIRECT_SCHEDULED_DEDUCT,
         rules: DIRECT_IN_WECHAT,
-        answer: &[
-            ("pre_entrustweb_id", AnswerMember::SessionId),
-            ("redirect_appid", SIGN_MP_APPID),
-            ("redirect_path", SIGN_MP_PATH),
-        ],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id", "redirect_appid", "redirect_path"],
         example: r#"{"appid":"wxd678efh567hg6787","openid":"oYobu0MVnQfWpSMOYJz2AHPG_gQw","plan_id":12535,"out_contract_code":"wxwtdk20200910100011","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","deduct_schedule":{"estimated_deduct_date":"2026-12-22","estimated_deduct_amount":{"total":1,"currency":"CNY"},"description":"小乔-碎云皮肤（微信83区沧海之耀）"}}"#,
     },
     Endpoint {
@@ -244,9 +218,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         family: Family::ScheduledDeduct,
         request: PAPAY_SIGN,
         rules: &[],
-        answer: &[("pre_entrustweb_id", AnswerMember::SessionId)],
-        fault_field: "out_contract_code",
-        session_minutes: 10,
+        answer: &["pre_entrustweb_id"],
         example: r#"{"sign_scene":"SIGN_SCENE_APP","appid":"wxd678efh567hg6787","plan_id":12535,"out_contract_code":"wxwtdk20200910100012","contract_display_account":"微信代扣用户A","contract_notify_url":"https://yourapp.com/notify","out_user_code":"用户A","device_info":{"device_type":"DEVICE_TYPE_PHONE","device_os":"iOS 17.5.1","device_id":"6F9619FF8B86D011B42D00C04FC964FF","device_running_as_root":false,"device_ip":"119.145.83.6","weixin_installed":true,"weixin_version":"8.0.50","days_since_first_login":"DAYS_SINCE_FIRST_LOGIN_MORE_THEN_180_DAYS"}}"#,
     },
 ];

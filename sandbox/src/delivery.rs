@@ -1,0 +1,322 @@
+//! Notification delivery: a family's event about a contract, sealed and signed as WeChat Pay
+//! sends it, posted to the merchant on the event's retry schedule.
+
+use super::{Identity, random_hex};
+use serde_json::{Map, Value, json};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
+use wxpresign::notification::ALGORITHM;
+use wxpresign::schema::{Format, Type};
+use wxpresign::signing::unix_now;
+
+use crate::contracts::Contract;
+use crate::families::Event;
+
+/// How long a merchant has to answer one delivery.
+pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The notify URL of a pre-sign request: its first top-level notify-URL member. Schemas list the
+/// contract's URL first (and require it where a payment URL such as insurance's
+/// `transaction_notify_url` may follow).
+pub fn notify_url(fields: &[wxpresign::schema::Field], request: &Value) -> Option<String> {
+    fields
+        .iter()
+        .filter(|f| {
+            matches!(
+                f.ty,
+                Type::String {
+                    format: Format::NotifyUrl,
+                    ..
+                }
+            )
+        })
+        .find_map(|f| request.get(f.name).and_then(Value::as_str))
+        .map(str::to_owned)
+}
+
+/// One try at delivering a notification.
+#[derive(Clone, Debug)]
+pub struct Attempt {
+    /// Milliseconds after the session was signed.
+    pub after_ms: u64,
+    /// The merchant's HTTP status, when it answered.
+    pub status: Option<u16>,
+    pub error: Option<String>,
+}
+
+/// The progress of one notification, shared between the delivery thread and the session view.
+#[derive(Debug)]
+pub struct NotificationDelivery {
+    pub id: String,
+    pub event_type: &'static str,
+    pub notify_url: String,
+    pub contract_id: String,
+    /// The waits before each retry, in schedule seconds, as the product's page gives them.
+    pub retry_secs: &'static [u64],
+    pub attempts: Mutex<Vec<Attempt>>,
+    /// "pending", "delivered" or "gave_up".
+    pub state: Mutex<&'static str>,
+}
+
+impl NotificationDelivery {
+    pub fn to_json(&self) -> Value {
+        // The state first: it changes after the last attempt is recorded, so a final state is
+        // never shown with its last attempt missing.
+        let state = self.state.lock().map(|s| *s).unwrap_or("pending");
+        let attempts: Vec<Value> = self
+            .attempts
+            .lock()
+            .map(|a| {
+                a.iter()
+                    .map(
+                        |t| json!({ "after_ms": t.after_ms, "status": t.status, "error": t.error }),
+                    )
+                    .collect()
+            })
+            .unwrap_or_default();
+        json!({
+            "id": self.id,
+            "event_type": self.event_type,
+            "notify_url": self.notify_url,
+            "contract_id": self.contract_id,
+            "retry_secs": self.retry_secs,
+            "state": state,
+            "attempts": attempts,
+        })
+    }
+}
+
+/// Beijing time (UTC+8) as RFC 3339, the format of WeChat Pay's timestamps.
+pub fn beijing_rfc3339(unix: u64) -> String {
+    let local = unix + 8 * 3600;
+    let (days, secs) = (local / 86_400, local % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}+08:00",
+        secs / 3600,
+        secs / 60 % 60,
+        secs % 60
+    )
+}
+
+/// Builds the signed notification about a contract and delivers it in the background.
+pub struct Dispatch<'a> {
+    pub identity: Arc<Identity>,
+    /// The contract the notification is about, as it is when the event happens.
+    pub contract: &'a Contract,
+    pub event: &'static Event,
+    pub notify_url: String,
+    /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
+    pub retry_unit_ms: u64,
+    pub stopping: Arc<AtomicBool>,
+}
+
+impl Dispatch<'_> {
+    pub fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
+        let now = unix_now();
+        let contract_id = self.contract.id.clone();
+        let resource = Value::Object(
+            self.contract
+                .members(self.event.resource, &self.identity.mchid),
+        );
+        let id = uuid_like();
+        let body = Outgoing {
+            id: &id,
+            create_time: &beijing_rfc3339(now),
+            event_type: self.event.event_type,
+            summary: self.event.summary,
+            original_type: self.event.original_type,
+            resource: &resource,
+        }
+        .seal(self.identity.apiv3_key.as_bytes(), &random_alnum(12))?;
+
+        let delivery = Arc::new(NotificationDelivery {
+            id,
+            event_type: self.event.event_type,
+            notify_url: self.notify_url,
+            contract_id,
+            retry_secs: self.event.retry_secs,
+            attempts: Mutex::new(Vec::new()),
+            state: Mutex::new("pending"),
+        });
+        let worker = Worker {
+            delivery: Arc::clone(&delivery),
+            body,
+            identity: Arc::clone(&self.identity),
+            retry_secs: self.event.retry_secs,
+            retry_unit_ms: self.retry_unit_ms,
+            stopping: self.stopping,
+        };
+        std::thread::spawn(move || worker.run());
+        Ok(delivery)
+    }
+}
+
+struct Worker {
+    delivery: Arc<NotificationDelivery>,
+    body: String,
+    identity: Arc<Identity>,
+    retry_secs: &'static [u64],
+    retry_unit_ms: u64,
+    stopping: Arc<AtomicBool>,
+}
+
+impl Worker {
+    fn run(self) {
+        let started = Instant::now();
+        let waits = std::iter::once(0).chain(self.retry_secs.iter().copied());
+        for wait in waits {
+            if !self.sleep(Duration::from_millis(
+                wait.saturating_mul(self.retry_unit_ms),
+            )) {
+                return;
+            }
+            let (status, error) = match self.post() {
+                Ok(status) => (Some(status), None),
+                Err(e) => (None, Some(e)),
+            };
+            if let Ok(mut attempts) = self.delivery.attempts.lock() {
+                attempts.push(Attempt {
+                    after_ms: started.elapsed().as_millis() as u64,
+                    status,
+                    error,
+                });
+            }
+            if status.is_some_and(|s| (200..300).contains(&s)) {
+                self.set_state("delivered");
+                return;
+            }
+        }
+        self.set_state("gave_up");
+    }
+
+    fn set_state(&self, state: &'static str) {
+        if let Ok(mut s) = self.delivery.state.lock() {
+            *s = state;
+        }
+    }
+
+    /// Sleeps `d` in short steps; false when the sandbox stops meanwhile.
+    fn sleep(&self, d: Duration) -> bool {
+        let until = Instant::now() + d;
+        while Instant::now() < until {
+            if self.stopping.load(Ordering::Relaxed) {
+                return false;
+            }
+            std::thread::sleep((until - Instant::now()).min(Duration::from_millis(20)));
+        }
+        !self.stopping.load(Ordering::Relaxed)
+    }
+
+    /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do).
+    fn post(&self) -> Result<u16, String> {
+        let signed = self
+            .identity
+            .signature_headers(self.body.as_bytes())
+            .map_err(|e| e.to_string())?;
+        let mut request = delivery_agent()
+            .post(&self.delivery.notify_url)
+            // Each try on a connection of its own, as a delivery from outside would arrive.
+            .header("Connection", "close")
+            .header("Content-Type", "application/json")
+            .header("User-Agent", "Mozilla/4.0")
+            .header("Request-ID", format!("08{}-0", random_hex(20)));
+        for (name, value) in signed {
+            request = request.header(name, value);
+        }
+        let response = request
+            .send(self.body.as_bytes())
+            .map_err(|e| e.to_string())?;
+        Ok(response.status().as_u16())
+    }
+}
+
+/// The HTTP client deliveries go out on: WeChat posts straight to the merchant, so no proxy
+/// from the environment and no redirects; any status is an answer to record.
+fn delivery_agent() -> &'static ureq::Agent {
+    static AGENT: OnceLock<ureq::Agent> = OnceLock::new();
+    AGENT.get_or_init(|| {
+        ureq::config::Config::builder()
+            .proxy(None)
+            .max_redirects(0)
+            .http_status_as_error(false)
+            .timeout_global(Some(ANSWER_TIMEOUT))
+            .tls_config(wxpresign::tls::tls_config())
+            .build()
+            .new_agent()
+    })
+}
+
+fn random_alnum(n: usize) -> String {
+    const CHARS: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    let mut buf = vec![0u8; n];
+    let _ = aws_lc_rs::rand::fill(&mut buf);
+    buf.iter()
+        .map(|b| char::from(CHARS[usize::from(*b) % CHARS.len()]))
+        .collect()
+}
+
+/// A random id shaped like WeChat's notification ids (8-4-4-4-12 lower-case hex).
+fn uuid_like() -> String {
+    let h = random_hex(16).to_lowercase();
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..]
+    )
+}
+
+/// A notification to send, as the sandbox does (and tests of merchant endpoints can).
+#[derive(Clone, Copy, Debug)]
+pub struct Outgoing<'a> {
+    pub id: &'a str,
+    pub create_time: &'a str,
+    pub event_type: &'a str,
+    pub summary: &'a str,
+    /// `resource.original_type`, also used as the associated data.
+    pub original_type: &'a str,
+    pub resource: &'a Value,
+}
+
+impl Outgoing<'_> {
+    /// The body as WeChat Pay sends it: the resource JSON encrypted under `apiv3_key`.
+    pub fn seal(&self, apiv3_key: &[u8], nonce: &str) -> wxpresign::error::Result<String> {
+        let plaintext = self.resource.to_string();
+        let ciphertext = wxpresign::aes_gcm::encrypt(
+            apiv3_key,
+            nonce,
+            self.original_type,
+            plaintext.as_bytes(),
+        )?;
+        let mut envelope = Map::new();
+        envelope.insert("id".into(), self.id.into());
+        envelope.insert("create_time".into(), self.create_time.into());
+        envelope.insert("resource_type".into(), "encrypt-resource".into());
+        envelope.insert("event_type".into(), self.event_type.into());
+        envelope.insert("summary".into(), self.summary.into());
+        envelope.insert(
+            "resource".into(),
+            json!({
+                "original_type": self.original_type,
+                "algorithm": ALGORITHM,
+                "ciphertext": ciphertext,
+                "associated_data": self.original_type,
+                "nonce": nonce,
+            }),
+        );
+        Ok(Value::Object(envelope).to_string())
+    }
+}

@@ -1,0 +1,127 @@
+//! 自动还款 (credit-card and loan auto-repayment) in the sandbox: its contracts,
+//! CREDIT_REPAYMENT.SIGN_CONTRACT and CREDIT_REPAYMENT.TERMINATE_CONTRACT.
+
+use super::Member::{
+    ContractId, Mchid, Request, RequestInteger, SignedTime, State, TerminatedTime,
+    TerminationRemark,
+};
+use super::{
+    APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, RETRY_SCHEDULE_SECS, Source,
+    entry, query, terminate,
+};
+
+pub(super) static BEHAVIOUR: Behaviour = Behaviour {
+    presigns: &[
+        entry(
+            "v3/credit-repayment/partner/contracts/app-presign",
+            &[("presign_token", Source::SessionId)],
+            10,
+            Some(&CONTRACTS),
+            Some(&SIGNED),
+        ),
+        entry(
+            "v3/credit-repayment/partner/contracts/h5-presign",
+            &[("redirect_url", Source::SessionUrl)],
+            10,
+            Some(&CONTRACTS),
+            Some(&SIGNED),
+        ),
+    ],
+};
+
+static CONTRACTS: ContractKind = ContractKind {
+    calls: &[
+        query(
+            "/v3/credit-repayment/partner/contracts/{out_contract_code}",
+            &[],
+            "https://pay.weixin.qq.com/doc/v3/partner/4016125810",
+        ),
+        terminate(
+            "/v3/credit-repayment/partner/contracts/terminate",
+            &["out_contract_code"],
+            "contract_termination_remark",
+            Answer::Wrapped("contract_info"),
+            "https://pay.weixin.qq.com/doc/v3/partner/4016125830",
+        ),
+    ],
+    members: &[
+        ("contract_id", ContractId),
+        ("plan_id", Request(&["plan_id"])),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("display_name", Request(&["display_name"])),
+        (
+            "contract_state",
+            State("CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED"),
+        ),
+        ("contract_signed_time", SignedTime),
+        ("contract_terminated_time", TerminatedTime),
+        (
+            "contract_terminated_mode",
+            State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
+        ),
+        ("contract_termination_remark", TerminationRemark),
+        ("repayment_day", Request(&["repayment_day"])),
+        ("openid", Request(&["openid"])),
+        ("appid", Request(&["appid"])),
+        (
+            "repayment_amount_limit",
+            RequestInteger(&["repayment_amount_limit"]),
+        ),
+    ],
+    not_found: "RESOURCE_NOT_EXISTS",
+    terminated: Some(&TERMINATED),
+};
+
+/// Credit repayment's termination: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒 ...
+/// 最大发送次数(15次)", 14 retries (https://pay.weixin.qq.com/doc/v3/partner/4016790583).
+const TERMINATION_RETRY_SECS: [u64; 14] = [
+    10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300,
+];
+
+static SIGNED: Event = Event {
+    retry_secs: &RETRY_SCHEDULE_SECS,
+    event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",
+    original_type: "credit_repayment",
+    summary: "签约成功",
+    resource: RESOURCE,
+};
+
+/// Credit repayment's termination (the page below), on its own schedule.
+static TERMINATED: Event = Event {
+    retry_secs: &TERMINATION_RETRY_SECS,
+    event_type: "CREDIT_REPAYMENT.TERMINATE_CONTRACT",
+    original_type: "credit_repayment",
+    summary: "解约成功",
+    resource: RESOURCE,
+};
+
+/// Credit repayment's contract, signed (CREDIT_REPAYMENT.SIGN_CONTRACT) or terminated
+/// (CREDIT_REPAYMENT.TERMINATE_CONTRACT, https://pay.weixin.qq.com/doc/v3/partner/4016790583).
+const RESOURCE: &[(&str, Member)] = &[
+    ("sp_mchid", Mchid),
+    ("contract_id", ContractId),
+    ("plan_id", Request(&["plan_id"])),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    (
+        "display_name",
+        Request(&["display_name", "contract_display_account"]),
+    ),
+    (
+        "contract_state",
+        State("CONTRACT_STATE_EFFECTIVE", "CONTRACT_STATE_TERMINATED"),
+    ),
+    ("contract_signed_time", SignedTime),
+    ("contract_terminated_time", TerminatedTime),
+    (
+        "contract_terminated_mode",
+        State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
+    ),
+    ("contract_termination_remark", TerminationRemark),
+    ("repayment_day", Request(&["repayment_day"])),
+    (
+        "repayment_amount_limit",
+        Request(&["repayment_amount_limit"]),
+    ),
+    ("appid", APPID),
+    ("openid", OPENID),
+];

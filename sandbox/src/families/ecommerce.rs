@@ -1,0 +1,146 @@
+//! 收付通 (e-commerce platforms) in the sandbox: combined entrusted payment, with its contracts
+//! and ECOMMERCE_ENTRUST notifications, and individual payee authorizations, which send none.
+
+use super::Member::{
+    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State,
+};
+use super::{
+    APPID, Answer, Behaviour, CONTRACT_STATE, ContractKind, Event, OPENID, Presign, Source,
+    TERMINATE_INFO, entry, query, terminate,
+};
+
+pub(super) static BEHAVIOUR: Behaviour = Behaviour {
+    presigns: &[
+        combine("v3/ecommerce/combine-papay/contracts/pre-entrust-sign"),
+        combine("v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program"),
+        individual("v3/ecommerce/individual-contracts/pre-entrust-sign/app"),
+        individual("v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program"),
+        individual(
+            "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
+        ),
+        individual(
+            "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+        ),
+    ],
+};
+
+const fn combine(path: &'static str) -> Presign {
+    entry(
+        path,
+        &[
+            ("pre_entrustweb_id", Source::SessionId),
+            ("mchid", Source::Mchid),
+            ("plan_id", Source::Echo("plan_id")),
+            ("out_contract_code", Source::Echo("out_contract_code")),
+        ],
+        120,
+        Some(&COMBINE_PAPAY),
+        Some(&SIGNED),
+    )
+}
+
+const fn individual(path: &'static str) -> Presign {
+    entry(
+        path,
+        &[("pre_entrustweb_id", Source::SessionId)],
+        10,
+        Some(&INDIVIDUAL),
+        None,
+    )
+}
+
+static COMBINE_PAPAY: ContractKind = ContractKind {
+    calls: &[
+        query(
+            "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+            &[],
+            "https://pay.weixin.qq.com/doc/v3/partner/4012884060",
+        ),
+        terminate(
+            "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+            &[],
+            "contract_termination_remark",
+            Answer::Members(&["mchid", "plan_id", "out_contract_code"]),
+            "https://pay.weixin.qq.com/doc/v3/partner/4012884072",
+        ),
+    ],
+    members: &[
+        ("mchid", Mchid),
+        ("contract_id", ContractId),
+        ("appid", Request(&["appid"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        (
+            "contract_display_account",
+            Request(&["contract_display_account"]),
+        ),
+        ("contract_state", CONTRACT_STATE),
+        ("contract_signed_time", SignedTime),
+        ("contract_expired_time", ExpiredTime),
+        ("contract_terminate_info", TERMINATE_INFO),
+        ("openid", Request(&["openid"])),
+    ],
+    not_found: "RESOURCE_NOT_EXISTS",
+    terminated: Some(&TERMINATED),
+};
+
+/// Individual payees: the authorization the user signed, by the platform's application number.
+/// Its real-name result (an access token) is not modelled.
+static INDIVIDUAL: ContractKind = ContractKind {
+    calls: &[query(
+        "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
+        &["appid"],
+        "https://pay.weixin.qq.com/doc/v3/partner/4015851492",
+    )],
+    members: &[
+        ("individual_auth_id", ContractId),
+        ("signed_time", SignedTime),
+        ("auth_state", State("AUTHORIZED", "UNAUTHORIZED")),
+        ("individual_openid", Request(&["openid"])),
+    ],
+    not_found: "RESOURCE_NOT_EXISTS",
+    terminated: None,
+};
+
+/// Combined deduction: "0/10/10/10/30/30/30/300/.../300(单位:秒)", the first delivery at once
+/// and 29 retries (https://pay.weixin.qq.com/doc/v3/partner/4012881605).
+const COMBINE_PAPAY_RETRY_SECS: [u64; 29] = [
+    10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300, 300,
+    300, 300, 300, 300, 300, 300, 300, 300, 300,
+];
+
+static SIGNED: Event = Event {
+    retry_secs: &COMBINE_PAPAY_RETRY_SECS,
+    event_type: "ECOMMERCE_ENTRUST.SIGN",
+    original_type: "ecommerce_entrust",
+    summary: "签约成功",
+    resource: &[
+        ("mchid", Mchid),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("appid", APPID),
+        ("openid", OPENID),
+        ("contract_expired_time", ExpiredTime),
+        ("operate_time", OperateTime),
+        ("attach", Request(&["attach"])),
+    ],
+};
+
+/// The combined deduction's termination: ECOMMERCE_ENTRUST.TERMINATE,
+/// https://pay.weixin.qq.com/doc/v3/partner/4012881605 (the signing page's schedule).
+static TERMINATED: Event = Event {
+    retry_secs: &COMBINE_PAPAY_RETRY_SECS,
+    event_type: "ECOMMERCE_ENTRUST.TERMINATE",
+    original_type: "ecommerce_entrust",
+    summary: "解约成功",
+    resource: &[
+        ("mchid", Mchid),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("appid", APPID),
+        ("openid", OPENID),
+        ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
+        ("operate_time", OperateTime),
+        ("attach", Request(&["attach"])),
+    ],
+};

@@ -1,0 +1,104 @@
+//! 委托代扣 · 保险业 (insurance) in the sandbox: its contracts, INSURANCE_ENTRUST.SIGN and
+//! INSURANCE_ENTRUST.TERMINATE.
+
+use super::Member::{ContractId, ExpiredTime, Mchid, Request, SignedTime};
+use super::{
+    APPID, Answer, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS, Event, Member,
+    OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID, SIGN_MP_PATH, Source, TERMINATE_INFO,
+    entry, query, terminate,
+};
+
+pub(super) static BEHAVIOUR: Behaviour = Behaviour {
+    presigns: &[
+        insurance(
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+            &[("redirect_url", Source::SessionUrl)],
+        ),
+        insurance(
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
+            &[("pre_entrustweb_id", Source::SessionId)],
+        ),
+        insurance(
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
+            &[("redirect_url", Source::SessionUrl)],
+        ),
+        insurance(
+            "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
+            &[
+                ("pre_entrustweb_id", Source::SessionId),
+                ("redirect_appid", SIGN_MP_APPID),
+                ("redirect_path", SIGN_MP_PATH),
+            ],
+        ),
+    ],
+};
+
+const fn insurance(path: &'static str, answer: &'static [(&'static str, Source)]) -> Presign {
+    entry(path, answer, 10, Some(&CONTRACTS), Some(&SIGNED))
+}
+
+static CONTRACTS: ContractKind = ContractKind {
+    calls: &[
+        query(
+            "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+            &[],
+            "https://pay.weixin.qq.com/doc/v3/merchant/4016724540",
+        ),
+        terminate(
+            "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
+            &[],
+            "contract_termination_remark",
+            Answer::Contract,
+            "https://pay.weixin.qq.com/doc/v3/merchant/4016724542",
+        ),
+    ],
+    members: &[
+        ("mchid", Mchid),
+        ("contract_id", ContractId),
+        ("appid", Request(&["appid"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("insured_display_name", Request(&["insured_display_name"])),
+        ("contract_state", CONTRACT_STATE),
+        ("contract_signed_time", SignedTime),
+        ("contract_expired_time", ExpiredTime),
+        ("contract_terminate_info", TERMINATE_INFO),
+        ("openid", Request(&["openid"])),
+        ("out_user_code", Request(&["out_user_code"])),
+    ],
+    not_found: "RESOURCE_NOT_EXISTS",
+    terminated: Some(&TERMINATED),
+};
+
+static SIGNED: Event = Event {
+    retry_secs: ENTRUSTED_RETRY_SECS,
+    event_type: "INSURANCE_ENTRUST.SIGN",
+    original_type: "insurance_entrust",
+    summary: "签约成功",
+    resource: RESOURCE,
+};
+
+/// The insurance termination (the page below).
+static TERMINATED: Event = Event {
+    retry_secs: &RETRY_SCHEDULE_SECS,
+    event_type: "INSURANCE_ENTRUST.TERMINATE",
+    original_type: "insurance_entrust",
+    summary: "解约成功",
+    resource: RESOURCE,
+};
+
+/// Insurance's contract, signed (INSURANCE_ENTRUST.SIGN) or terminated
+/// (INSURANCE_ENTRUST.TERMINATE, https://pay.weixin.qq.com/doc/v3/merchant/4012289466).
+const RESOURCE: &[(&str, Member)] = &[
+    ("mchid", Mchid),
+    ("contract_id", ContractId),
+    ("appid", APPID),
+    ("plan_id", Request(&["plan_id"])),
+    ("out_contract_code", Request(&["out_contract_code"])),
+    ("insured_display_name", Request(&["insured_display_name"])),
+    ("contract_state", CONTRACT_STATE),
+    ("contract_signed_time", SignedTime),
+    ("contract_expired_time", ExpiredTime),
+    ("openid", OPENID),
+    ("contract_terminate_info", TERMINATE_INFO),
+];
