@@ -3,14 +3,131 @@
 
 use crate::beijing_rfc3339;
 use crate::delivery::NotificationDelivery;
-use crate::families::{self, Call, ContractKind, Member};
+use crate::families::{self, Act, Call, ContractKind, Member};
+use crate::http_server::Request as HttpRequest;
+use crate::refusal::{Answered, Refusal, lock};
+use crate::server::State as Served;
+use crate::signer;
 use serde_json::{Map, Value, json};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, MutexGuard};
+use wxpresign::signing::unix_now;
 
 use Member::{
     ContractId, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, PartnerMchid, Request,
     RequestInteger, SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
 };
+
+/// The contracts signed sessions became, oldest first.
+#[derive(Default)]
+pub(crate) struct Contracts {
+    held: Mutex<Vec<Contract>>,
+}
+
+impl Contracts {
+    pub fn add(&self, contract: Contract) {
+        lock(&self.held).push(contract);
+    }
+
+    /// A contract by id, as it is now.
+    pub fn get(&self, id: &str) -> Option<Contract> {
+        lock(&self.held).iter().find(|c| c.id == id).cloned()
+    }
+
+    fn all(&self) -> MutexGuard<'_, Vec<Contract>> {
+        lock(&self.held)
+    }
+}
+
+/// A call a family's page documents on a contract: the gateway's checks, what it names
+/// checked, the contract found by those members, then queried, listed or terminated.
+pub(crate) fn call(
+    state: &Served,
+    kind: &'static ContractKind,
+    call: &'static Call,
+    identified: &[(&'static str, String)],
+    request: &HttpRequest,
+) -> Answered {
+    state.gateway.call(request)?;
+    let named = Naming::read(kind, call, identified, request)?;
+    let mchid = state.identity.mchid.as_str();
+    let mut held = state.contracts.all();
+    let answer = match call.act {
+        Act::Query => Some(
+            held.iter()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?
+                .view(kind, mchid),
+        ),
+        Act::List { links } => Some(list(
+            &named,
+            &held,
+            mchid,
+            links.then_some(&request.target),
+        )?),
+        Act::Terminate { remark, answer } => {
+            let contract = held
+                .iter_mut()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?;
+            let remark = remark.map(|name| named.remark(name)).transpose()?;
+            terminate(state, kind, contract, remark)?;
+            answer.render(contract.view(kind, mchid))
+        }
+    };
+    drop(held);
+    match answer {
+        Some(answer) => signer::ok(&state.identity, &answer),
+        None => signer::answer(&state.identity, 204, Vec::new(), None),
+    }
+}
+
+fn not_found(kind: &ContractKind) -> Refusal {
+    Refusal::new(
+        404,
+        kind.not_found,
+        "签约协议不存在: no contract here matches the path and query",
+    )
+}
+
+/// A list call's answer: the contracts it names, filtered by the status it asks for.
+fn list(
+    named: &Naming,
+    held: &[Contract],
+    mchid: &str,
+    links_self: Option<&String>,
+) -> Result<Value, Refusal> {
+    let status = named.queried(LIST_STATUS);
+    let listed: Vec<Value> = held
+        .iter()
+        .filter(|c| named.identifies(c, mchid) && listed(status, c.terminated.is_some()))
+        .map(|c| c.view(named.kind, mchid))
+        .collect();
+    if listed.is_empty() {
+        return Err(not_found(named.kind));
+    }
+    Ok(list_answer(listed, links_self.map(String::as_str)))
+}
+
+/// Terminates `contract` now, with the kind's termination notification where it has one.
+fn terminate(
+    state: &Served,
+    kind: &ContractKind,
+    contract: &mut Contract,
+    remark: Option<String>,
+) -> Result<(), Refusal> {
+    if contract.terminated.is_some() {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "the contract is already terminated",
+        ));
+    }
+    contract.terminated = Some((unix_now(), remark));
+    if let (Some(event), Some(url)) = (kind.terminated, contract.notify_url.clone()) {
+        contract.termination = Some(state.notifier.send(event, contract, url)?);
+    }
+    Ok(())
+}
 
 /// A contract the sandbox holds: what the user signed, and whether it still holds.
 #[derive(Clone, Debug)]
@@ -197,4 +314,114 @@ pub fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
         answer["links"] = json!({ "self": target });
     }
     answer
+}
+
+/// What a call on a contract names: its path's `{name}` segments, its query and its JSON body,
+/// with the members its page requires present.
+struct Naming<'a> {
+    kind: &'static ContractKind,
+    call: &'static Call,
+    identified: &'a [(&'static str, String)],
+    query: Vec<(String, String)>,
+    body: Value,
+}
+
+impl<'a> Naming<'a> {
+    fn read(
+        kind: &'static ContractKind,
+        call: &'static Call,
+        identified: &'a [(&'static str, String)],
+        request: &HttpRequest,
+    ) -> Result<Self, Refusal> {
+        let query = query_members(request.target.split_once('?').map_or("", |(_, q)| q));
+        let body: Value = if request.body.is_empty() {
+            json!({})
+        } else {
+            serde_json::from_slice(&request.body).map_err(|e| {
+                Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
+            })?
+        };
+        let named = Naming {
+            kind,
+            call,
+            identified,
+            query,
+            body,
+        };
+        for name in call.query {
+            if named.queried(name).is_none() {
+                return Err(Refusal::param_error(
+                    name,
+                    Value::Null,
+                    format!("{name} is required in the query ({})", call.page),
+                    "query",
+                ));
+            }
+        }
+        for name in call.body {
+            if named.in_body(name).is_none() {
+                return Err(Refusal::param_error(
+                    name,
+                    named.body.get(name).cloned().unwrap_or(Value::Null),
+                    format!("{name} is required in the body ({})", call.page),
+                    "body",
+                ));
+            }
+        }
+        Ok(named)
+    }
+
+    fn queried(&self, name: &str) -> Option<&str> {
+        self.query
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A body member that names a contract, as text (a plan id may be a number).
+    fn in_body(&self, name: &str) -> Option<String> {
+        match self.body.get(name) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        }
+    }
+
+    /// Whether `contract` is the kind's and has every member the call names (a list's
+    /// status filters, it is not matched).
+    fn identifies(&self, contract: &Contract, mchid: &str) -> bool {
+        let kind = self.kind;
+        let listing = matches!(self.call.act, Act::List { .. });
+        contract.kind().is_some_and(|k| std::ptr::eq(k, kind))
+            && self
+                .identified
+                .iter()
+                .all(|(n, v)| contract.has(kind, n, v, mchid))
+            && self
+                .call
+                .query
+                .iter()
+                .filter(|n| !(listing && **n == LIST_STATUS))
+                .all(|n| {
+                    self.queried(n)
+                        .is_some_and(|v| contract.has(kind, n, v, mchid))
+                })
+            && self.call.body.iter().all(|n| {
+                self.in_body(n)
+                    .is_some_and(|v| contract.has(kind, n, &v, mchid))
+            })
+    }
+
+    /// The termination remark the page requires in body member `name`.
+    fn remark(&self, name: &str) -> Result<String, Refusal> {
+        match self.body.get(name).and_then(Value::as_str) {
+            Some(text) if !text.is_empty() => Ok(text.to_owned()),
+            _ => Err(Refusal::param_error(
+                name,
+                self.body.get(name).cloned().unwrap_or(Value::Null),
+                format!("{name} is required ({})", self.call.page),
+                "body",
+            )),
+        }
+    }
 }

@@ -2,8 +2,9 @@
 //! sends it, posted to the merchant on the event's retry schedule.
 
 use super::{Identity, random_hex};
+use crate::refusal::Refusal;
 use serde_json::{Map, Value, json};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 use wxpresign::notification::ALGORITHM;
@@ -109,20 +110,58 @@ pub fn beijing_rfc3339(unix: u64) -> String {
     )
 }
 
-/// Builds the signed notification about a contract and delivers it in the background.
-pub struct Dispatch<'a> {
-    pub identity: Arc<Identity>,
-    /// The contract the notification is about, as it is when the event happens.
-    pub contract: &'a Contract,
-    pub event: &'static Event,
-    pub notify_url: String,
+/// What sends notifications: the identity that signs them, the pace of the retry schedule, and
+/// whether the sandbox is stopping (pending deliveries end then).
+pub(crate) struct Notifier {
+    identity: Arc<Identity>,
     /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
-    pub retry_unit_ms: u64,
+    pub retry_unit_ms: AtomicU64,
     pub stopping: Arc<AtomicBool>,
 }
 
+impl Notifier {
+    pub fn new(identity: Arc<Identity>) -> Notifier {
+        Notifier {
+            identity,
+            retry_unit_ms: AtomicU64::new(1000),
+            stopping: Arc::new(AtomicBool::new(false)),
+        }
+    }
+
+    /// Sends `event` about `contract` (as it is now) to `url`, in the background, on the
+    /// event's retry schedule.
+    pub fn send(
+        &self,
+        event: &'static Event,
+        contract: &Contract,
+        url: String,
+    ) -> Result<Arc<NotificationDelivery>, Refusal> {
+        Dispatch {
+            identity: Arc::clone(&self.identity),
+            contract,
+            event,
+            notify_url: url,
+            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
+            stopping: Arc::clone(&self.stopping),
+        }
+        .start()
+        .map_err(|e| Refusal::failed(&e))
+    }
+}
+
+/// Builds the signed notification about a contract and delivers it in the background.
+struct Dispatch<'a> {
+    identity: Arc<Identity>,
+    /// The contract the notification is about, as it is when the event happens.
+    contract: &'a Contract,
+    event: &'static Event,
+    notify_url: String,
+    retry_unit_ms: u64,
+    stopping: Arc<AtomicBool>,
+}
+
 impl Dispatch<'_> {
-    pub fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
+    fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
         let now = unix_now();
         let contract_id = self.contract.id.clone();
         let resource = Value::Object(

@@ -4,7 +4,12 @@
 //! letters and digits only, so a fault value is one WeChat Pay itself would accept in any
 //! contract code ("只能是数字、大小写字母的组合").
 
-use std::time::Duration;
+use crate::expiring::Expiring;
+use crate::http_server::Reply;
+use crate::refusal::{Answered, Refusal, lock};
+use std::ops::ControlFlow;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// One way the sandbox can misbehave. The table in [`Fault::ALL`] is the documentation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -125,5 +130,69 @@ impl Fault {
             .iter()
             .find(|(name, _)| rest.starts_with(name))
             .map(|(_, fault)| *fault)
+    }
+}
+
+/// How long a SANDBOXFAILONCE or SANDBOXLIMITEDONCE value is remembered as failed.
+const REMEMBERED: Duration = Duration::from_secs(600);
+
+/// The faults of a request's fault field, and the values that already failed once, with when.
+#[derive(Default)]
+pub(crate) struct Faults {
+    failed_once: Mutex<Expiring<String, Instant>>,
+}
+
+impl Faults {
+    /// What the fault `value` selects does before any answer is made: `Break` with the answer
+    /// that ends the request there (an error, a gateway page, a dropped connection), else
+    /// `Continue` with the fault that bends the answer, after any delay it asks for.
+    pub fn before_answer(&self, value: Option<&str>) -> ControlFlow<Answered, Option<Fault>> {
+        let fault = value.and_then(Fault::from_value);
+        let first_time = fault.and_then(Fault::first_time_only);
+        if let (Some(first_time), Some(value)) = (first_time, value) {
+            if let Some(outcome) = ended_by(first_time).filter(|_| self.first_failure(value)) {
+                return ControlFlow::Break(outcome);
+            }
+        }
+        match fault.and_then(ended_by) {
+            Some(outcome) => ControlFlow::Break(outcome),
+            None => ControlFlow::Continue(fault),
+        }
+    }
+
+    /// Whether this is the first time `value` is seen in 10 minutes.
+    fn first_failure(&self, value: &str) -> bool {
+        let mut seen = lock(&self.failed_once);
+        seen.prune(|at| at.elapsed() < REMEMBERED);
+        match seen.map.get(value) {
+            Some(at) if at.elapsed() < REMEMBERED => false,
+            _ => {
+                seen.map.insert(value.to_owned(), Instant::now());
+                true
+            }
+        }
+    }
+}
+
+/// The answer a fault gives instead of the real one, if it does; a delay is served here, and
+/// the answer goes on.
+fn ended_by(fault: Fault) -> Option<Answered> {
+    match fault {
+        Fault::SystemError => Some(Err(Refusal::internal())),
+        Fault::FrequencyLimited => Some(Err(Refusal::new(429, "FREQUENCY_LIMITED", "频率超限"))),
+        Fault::ServiceUnavailable => {
+            Some(Err(Refusal::new(503, "SERVICE_UNAVAILABLE", "服务不可用")))
+        }
+        Fault::BadGateway => Some(Ok(Reply::Answer {
+            status: 502,
+            body: b"<html><body><h1>502 Bad Gateway</h1></body></html>".to_vec(),
+            headers: vec![("Content-Type", "text/html".to_owned())],
+        })),
+        Fault::Drop => Some(Ok(Reply::Drop)),
+        Fault::Slow(delay) => {
+            std::thread::sleep(delay);
+            None
+        }
+        _ => None,
     }
 }

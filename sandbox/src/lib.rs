@@ -2,24 +2,33 @@
 //! it checks signatures, headers, encodings and the endpoint schema, answers with signed JSON
 //! and injects faults on demand. It reuses the library's own protocol code throughout.
 
+mod admin;
 mod authorization;
 pub mod certificates;
-pub mod contracts;
+mod contracts;
 mod decryption;
 mod delivery;
-pub mod families;
+mod expiring;
+mod families;
 mod faults;
+mod gateway;
 pub mod http_server;
 mod personal_data;
 pub mod record;
+mod refusal;
+mod routes;
+mod server;
+mod sessions;
+mod signer;
 mod signing_page;
-mod simulator;
 
 pub use authorization::Authorization;
-pub use delivery::{Outgoing, beijing_rfc3339};
+pub use contracts::Contract;
+pub use delivery::{Attempt, NotificationDelivery, Outgoing, beijing_rfc3339};
 pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};
 pub use faults::Fault;
-pub use simulator::{Sandbox, Session};
+pub use server::Sandbox;
+pub use sessions::Session;
 
 use certificates::{Certificate, Platform};
 use serde::{Deserialize, Serialize};
@@ -104,24 +113,7 @@ impl Identity {
     /// The `Wechatpay-*` headers of `body`, signed now with the newest platform key, as WeChat
     /// Pay signs its answers and notifications.
     pub fn signature_headers(&self, body: &[u8]) -> Result<Vec<(&'static str, String)>> {
-        use base64::Engine;
-        use wxpresign::signing::{SCHEME, nonce, response_message, unix_now};
-        let timestamp = unix_now().to_string();
-        let nonce = nonce()?;
-        let message = response_message(&timestamp, &nonce, body);
-        let (serial, signature) = self.signing(|serial, key| {
-            Ok::<_, Error>((serial.to_owned(), key.sign_sha256(&message)?))
-        })?;
-        Ok(vec![
-            ("Wechatpay-Timestamp", timestamp),
-            ("Wechatpay-Nonce", nonce),
-            ("Wechatpay-Serial", serial),
-            (
-                "Wechatpay-Signature",
-                base64::engine::general_purpose::STANDARD.encode(signature),
-            ),
-            ("Wechatpay-Signature-Type", SCHEME.to_owned()),
-        ])
+        signer::signature_headers(self, body, None)
     }
 
     /// A fresh merchant and platform in public-key mode: new RSA-2048 keys, ids and an APIv3 key.

@@ -5,8 +5,16 @@
 //! so that a link followed by accident cannot sign.
 
 use super::personal_data::find;
+use crate::admin::TOKEN_REQUIRED;
+use crate::families;
+use crate::http_server::{Reply, Request};
+use crate::refusal::Answered;
+use crate::server::State as Served;
+use crate::sessions::{self, Session};
 use serde_json::Value;
 use std::fmt::Write;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
 
 /// What the page shows for the session's state.
 pub enum State<'a> {
@@ -228,4 +236,136 @@ fn money(amount: &Value) -> String {
         Some(other) => other.to_owned(),
     };
     format!("{}.{:02} {unit}", total / 100, total % 100)
+}
+
+// The page's routes.
+
+/// The signing page in the session's state: open, signed or cancelled.
+pub(crate) fn show(state: &Served, id: &str, request: &Request) -> Reply {
+    let Some(session) = state.sessions.get(id) else {
+        return html(
+            404,
+            error("该签约链接不存在或已过期，请回到商户重新发起签约。"),
+        );
+    };
+    // The table's titles add the product in English after " (": the page shows WeChat's.
+    let title = wxpresign::endpoints::find(session.endpoint)
+        .and_then(|e| e.title.split(" (").next())
+        .unwrap_or("签约");
+    let shown = if session.cancelled {
+        State::Cancelled
+    } else if session.contract_id.is_some() {
+        State::Signed {
+            returns: return_of(
+                session.endpoint,
+                &session.request,
+                request.header("Referer"),
+            ),
+        }
+    } else {
+        State::Open {
+            token: &session.token,
+            minutes_left: session
+                .expires
+                .saturating_duration_since(Instant::now())
+                .as_secs()
+                .div_ceil(60),
+        }
+    };
+    let request = shown_request(state, &session);
+    html(200, page(title, &state.identity.mchid, &request, id, shown))
+}
+
+/// A session's request as the sandbox shows it: personal data masked unless asked.
+pub(crate) fn shown_request(state: &Served, session: &Session) -> Value {
+    match wxpresign::endpoints::find(session.endpoint) {
+        Some(endpoint) if !state.show_personal_data.load(Ordering::Relaxed) => {
+            crate::personal_data::masked(endpoint.request, &session.request)
+        }
+        _ => session.request.clone(),
+    }
+}
+
+/// The signing page's 同意并签约: the same as signing through the API, notification and
+/// all, then the browser goes where the request says the user returns (or back to the page,
+/// which now shows the result).
+pub(crate) fn sign(state: &Served, id: &str) -> Answered {
+    sessions::sign(state, id, None)?;
+    let page = format!("/sandbox/sessions/{id}");
+    let target = state.sessions.get(id).map_or(page.clone(), |s| {
+        match return_of(s.endpoint, &s.request, None) {
+            Return::Url(url) => url.to_owned(),
+            _ => page,
+        }
+    });
+    Ok(see_other(&target))
+}
+
+/// Whether a request comes from a browser that wants a page.
+pub(crate) fn wants_html(request: &Request) -> bool {
+    request
+        .header("Accept")
+        .is_some_and(|accept| accept.contains("text/html"))
+}
+
+/// A refusal of a signing-page route, as a page for a browser (`Accept: text/html`) and as
+/// JSON for a program.
+pub(crate) fn paged(request: &Request, result: Answered) -> Answered {
+    match result {
+        Err(refusal) if wants_html(request) => {
+            let message = match refusal.code {
+                "RESOURCE_NOT_EXISTS" => {
+                    "该签约链接不存在或已过期，请回到商户重新发起签约。".to_owned()
+                }
+                TOKEN_REQUIRED => "签约请求无效：请从签约页面操作。".to_owned(),
+                _ => format!("签约未完成: {}", refusal.message),
+            };
+            Ok(html(refusal.status, error(&message)))
+        }
+        other => other,
+    }
+}
+
+/// Where the user goes after signing, as the request says: its `return_url`, the page that
+/// opened the signing page (`return_web`), the app (`return_app`, and the sessions of endpoints
+/// whose answer is no URL: a mini-program or App opens them), or nowhere.
+pub(crate) fn return_of<'a>(
+    endpoint: &str,
+    request: &'a Value,
+    referrer: Option<&'a str>,
+) -> Return<'a> {
+    let opened_in_app = families::presign_at(endpoint).is_some_and(|p| !p.answers_url());
+    if let Some(url) = request.get("return_url").and_then(Value::as_str) {
+        return Return::Url(url);
+    }
+    if request.get("return_web").and_then(Value::as_bool) == Some(true) {
+        return Return::Referrer(referrer);
+    }
+    if opened_in_app
+        || request.get("return_app").and_then(Value::as_bool) == Some(true)
+        || request.get("return_appid").is_some()
+    {
+        return Return::App;
+    }
+    Return::Stay
+}
+
+pub(crate) fn html(status: u16, page: String) -> Reply {
+    Reply::Answer {
+        status,
+        body: page.into_bytes(),
+        headers: vec![
+            ("Content-Type", "text/html; charset=utf-8".to_owned()),
+            ("Cache-Control", "no-store".to_owned()),
+        ],
+    }
+}
+
+/// Post/Redirect/Get: the browser asks for `location` next.
+pub(crate) fn see_other(location: &str) -> Reply {
+    Reply::Answer {
+        status: 303,
+        body: Vec::new(),
+        headers: vec![("Location", location.to_owned())],
+    }
 }

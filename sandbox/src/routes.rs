@@ -1,0 +1,107 @@
+//! The route table: which handler answers a method and path. The sandbox's own routes are
+//! listed here; then come the calls each family's file documents on its contracts
+//! (`families/<family>.rs`, [`ContractKind::calls`](crate::families::ContractKind)), then the
+//! pre-sign endpoints of the library's table. Errors become answers in one place, here.
+
+use crate::admin;
+use crate::contracts;
+use crate::http_server::{Reply, Request};
+use crate::refusal::{Answered, Refusal};
+use crate::server::State;
+use crate::sessions;
+use crate::signer;
+use wxpresign::endpoints::{self, Endpoint};
+
+/// A handler: the shared state, the request, and the `{id}` its path gave (empty for none).
+type Handler = fn(&State, &Request, &str) -> Answered;
+
+/// One route: a method (`None`: any, the handler refuses what it does not take) and a path,
+/// where `{id}` stands for the rest of the path up to the literal text after it.
+struct Route {
+    method: Option<&'static str>,
+    path: &'static str,
+    handler: Handler,
+}
+
+/// The sandbox's own routes. A session's routes come before the session: `{id}` takes what
+/// its path leaves, slashes included, as an id no session has.
+static ROUTES: &[Route] = &[
+    route(None, "/sandbox/stats", admin::stats),
+    route(None, "/sandbox/requests", admin::requests),
+    route(None, "/sandbox/sessions/{id}/sign", admin::sign),
+    route(None, "/sandbox/sessions/{id}/cancel", admin::cancel),
+    route(None, "/sandbox/sessions/{id}", admin::show_session),
+    route(None, "/sandbox/contracts/{id}", admin::show_contract),
+    route(None, "/sandbox/certificates/rotate", admin::rotate),
+    route(Some("GET"), "/v3/certificates", certificate_list),
+];
+
+const fn route(method: Option<&'static str>, path: &'static str, handler: Handler) -> Route {
+    Route {
+        method,
+        path,
+        handler,
+    }
+}
+
+/// The answer to `request`, recorded.
+pub(crate) fn handle(state: &State, request: Request) -> Reply {
+    let reply = answer(state, &request).unwrap_or_else(Refusal::into_reply);
+    state.record.note(&request, &reply);
+    reply
+}
+
+fn answer(state: &State, request: &Request) -> Answered {
+    let path = request.path();
+    for route in ROUTES {
+        if route.method.is_some_and(|m| m != request.method) {
+            continue;
+        }
+        if let Some(id) = captured(route.path, path) {
+            return (route.handler)(state, request, id);
+        }
+    }
+    if let Some((kind, call, identified)) = contracts::call_at(&request.method, path) {
+        return contracts::call(state, kind, call, &identified, request);
+    }
+    sessions::presign(state, presign_endpoint(request)?, request)
+}
+
+/// What `template`'s `{id}` is in `path`, or "" for a template without one; `None` when the
+/// path is not the template's.
+fn captured<'a>(template: &str, path: &'a str) -> Option<&'a str> {
+    match template.split_once("{id}") {
+        None => (template == path).then_some(""),
+        Some((before, after)) => path.strip_prefix(before)?.strip_suffix(after),
+    }
+}
+
+/// The pre-sign endpoint a request's path names: 404 for none, 405 for a method other than POST.
+fn presign_endpoint(request: &Request) -> Result<&'static Endpoint, Refusal> {
+    let path = request.path();
+    let endpoint = endpoints::find(path)
+        .filter(|_| path.starts_with('/'))
+        .ok_or_else(|| Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}")))?;
+    if request.method != "POST" {
+        return Err(Refusal::post_only(endpoint.path));
+    }
+    Ok(endpoint)
+}
+
+/// `GET /v3/certificates`: the platform certificates, each encrypted with the APIv3 key. A
+/// merchant in public-key mode has none: 404, and nothing else about it changes.
+fn certificate_list(state: &State, request: &Request, _: &str) -> Answered {
+    state.gateway.call(request)?;
+    let listing = state
+        .identity
+        .certificate_list()
+        .ok_or_else(|| {
+            Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                "this merchant verifies with a WeChat Pay public key and has no platform certificates",
+            )
+        })?
+        .map_err(|e| Refusal::failed(&e))?;
+    signer::ok(&state.identity, &listing)
+}

@@ -1,0 +1,159 @@
+//! The running sandbox: the state its handlers share, passed to each explicitly, and the
+//! [`Sandbox`] handle that starts, inspects and stops it.
+
+use crate::contracts::{Contract, Contracts};
+use crate::delivery::Notifier;
+use crate::faults::Faults;
+use crate::gateway::Gateway;
+use crate::http_server::{Counters, HttpServer, Reply};
+use crate::record::{Received, Record};
+use crate::sessions::{self, Session, Sessions};
+use crate::{Identity, routes};
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+use wxpresign::error::{Error, Result};
+
+/// What the handlers share.
+pub(crate) struct State {
+    pub identity: Arc<Identity>,
+    pub base_url: String,
+    pub gateway: Gateway,
+    pub sessions: Sessions,
+    pub contracts: Contracts,
+    pub faults: Faults,
+    pub notifier: Notifier,
+    /// Sessions show the user's real name and identity numbers in clear (`serve
+    /// --show-personal-data`) instead of masked.
+    pub show_personal_data: AtomicBool,
+    /// The server's connection and request counts, for `GET /sandbox/stats`.
+    pub counters: Arc<Counters>,
+    /// What the sandbox received, for `GET /sandbox/requests`.
+    pub record: Record,
+}
+
+/// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
+pub struct Sandbox {
+    state: Arc<State>,
+    server: HttpServer,
+}
+
+impl Sandbox {
+    /// Listens on `listen` (port 0 picks a free port) and serves in background threads.
+    pub fn start(identity: Identity, listen: &str) -> Result<Sandbox> {
+        // The address is known only once bound; the handler reads it from the state.
+        let state_slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
+        let slot = Arc::clone(&state_slot);
+        let server = HttpServer::bind(listen, move |request| match slot.get() {
+            Some(state) => routes::handle(state, request),
+            None => Reply::new(503, Vec::new(), Vec::new()),
+        })
+        .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
+        let identity = Arc::new(identity);
+        let state = Arc::new(State {
+            base_url: format!("http://{}", server.addr()),
+            gateway: Gateway::new(Arc::clone(&identity)),
+            sessions: Sessions::default(),
+            contracts: Contracts::default(),
+            faults: Faults::default(),
+            notifier: Notifier::new(Arc::clone(&identity)),
+            show_personal_data: AtomicBool::new(false),
+            counters: server.counters(),
+            record: Record::default(),
+            identity,
+        });
+        let _ = state_slot.set(Arc::clone(&state));
+        Ok(Sandbox { state, server })
+    }
+
+    pub fn addr(&self) -> SocketAddr {
+        self.server.addr()
+    }
+
+    /// `http://HOST:PORT`, the `base_url` clients use.
+    pub fn base_url(&self) -> &str {
+        &self.state.base_url
+    }
+
+    pub fn identity(&self) -> &Identity {
+        &self.state.identity
+    }
+
+    /// Connections accepted and open, and requests served, as `GET /sandbox/stats` shows them.
+    pub fn stats(&self) -> Value {
+        self.state.counters.to_json()
+    }
+
+    /// A session by id, while it is valid.
+    pub fn session(&self, id: &str) -> Option<Session> {
+        self.state.sessions.get(id)
+    }
+
+    /// The id of the valid session a pre-sign answer's `data` names: a session-id member
+    /// (pre_entrustweb_id, presign_token, session_id), or a session URL ending in the id.
+    pub fn session_named(&self, data: &Value) -> Option<String> {
+        let prefix = format!("{}/sandbox/sessions/", self.base_url());
+        data.as_object()?
+            .values()
+            .filter_map(Value::as_str)
+            .map(|v| v.strip_prefix(&prefix).unwrap_or(v))
+            .find(|id| self.session(id).is_some())
+            .map(str::to_owned)
+    }
+
+    /// Completes a session as the user would by signing: delivers the product's signed, encrypted
+    /// notification to the request's notify URL (or `notify_url` when given), retrying on WeChat
+    /// Pay's schedule until a 2xx answer. Returns the delivery as `GET /sandbox/sessions/{id}`
+    /// shows it.
+    pub fn sign(&self, session_id: &str, notify_url: Option<&str>) -> Result<Value> {
+        sessions::sign(&self.state, session_id, notify_url).map_err(|r| Error::config(r.message))
+    }
+
+    /// The API requests the record still keeps (the newest, within its byte budget), oldest
+    /// first, with how they were answered.
+    pub fn requests(&self) -> Vec<Received> {
+        self.state.record.all()
+    }
+
+    /// Also appends each received request to `file`, one JSON line each.
+    pub fn record_to(&self, file: std::fs::File) {
+        self.state.record.write_to(file);
+    }
+
+    /// A contract a signed session became, by id: its state and its notifications.
+    pub fn contract(&self, contract_id: &str) -> Option<Contract> {
+        self.state.contracts.get(contract_id)
+    }
+
+    /// Compresses WeChat's notification retry schedule (15 s, 15 s, 30 s, 3 min, ... over 24 h):
+    /// one scheduled second lasts `ms` milliseconds. 1000 is the real schedule.
+    pub fn set_retry_unit_ms(&self, ms: u64) {
+        self.state
+            .notifier
+            .retry_unit_ms
+            .store(ms, Ordering::Relaxed);
+    }
+
+    /// Whether sessions show the user's real name and identity numbers in clear rather than
+    /// masked as WeChat Pay masks them (masked unless asked).
+    pub fn set_show_personal_data(&self, show: bool) {
+        self.state.show_personal_data.store(show, Ordering::Relaxed);
+    }
+
+    /// Stops accepting requests and waits for the ones in hand.
+    pub fn shutdown(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.state.notifier.stopping.store(true, Ordering::Relaxed);
+        self.server.shutdown();
+    }
+}
+
+impl Drop for Sandbox {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
