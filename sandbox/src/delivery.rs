@@ -2,7 +2,7 @@
 //! sends it, posted to the merchant on the event's retry schedule.
 
 use super::{Identity, random_hex};
-use crate::refusal::Refusal;
+use crate::refusal::{Refusal, lock};
 use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
@@ -64,18 +64,11 @@ impl NotificationDelivery {
     pub fn to_json(&self) -> Value {
         // The state first: it changes after the last attempt is recorded, so a final state is
         // never shown with its last attempt missing.
-        let state = self.state.lock().map(|s| *s).unwrap_or("pending");
-        let attempts: Vec<Value> = self
-            .attempts
-            .lock()
-            .map(|a| {
-                a.iter()
-                    .map(
-                        |t| json!({ "after_ms": t.after_ms, "status": t.status, "error": t.error }),
-                    )
-                    .collect()
-            })
-            .unwrap_or_default();
+        let state = *lock(&self.state);
+        let attempts: Vec<Value> = lock(&self.attempts)
+            .iter()
+            .map(|t| json!({ "after_ms": t.after_ms, "status": t.status, "error": t.error }))
+            .collect();
         json!({
             "id": self.id,
             "event_type": self.event_type,
@@ -224,13 +217,11 @@ impl Worker {
                 Ok(status) => (Some(status), None),
                 Err(e) => (None, Some(e)),
             };
-            if let Ok(mut attempts) = self.delivery.attempts.lock() {
-                attempts.push(Attempt {
-                    after_ms: started.elapsed().as_millis() as u64,
-                    status,
-                    error,
-                });
-            }
+            lock(&self.delivery.attempts).push(Attempt {
+                after_ms: started.elapsed().as_millis() as u64,
+                status,
+                error,
+            });
             if status.is_some_and(|s| (200..300).contains(&s)) {
                 self.set_state("delivered");
                 return;
@@ -240,9 +231,7 @@ impl Worker {
     }
 
     fn set_state(&self, state: &'static str) {
-        if let Ok(mut s) = self.delivery.state.lock() {
-            *s = state;
-        }
+        *lock(&self.delivery.state) = state;
     }
 
     /// Sleeps `d` in short steps; false when the sandbox stops meanwhile.

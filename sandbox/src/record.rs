@@ -10,6 +10,7 @@
 
 use super::Authorization;
 use super::http_server::{Reply, Request};
+use super::refusal::lock;
 use serde::Serialize;
 use std::collections::VecDeque;
 use std::io::Write;
@@ -93,7 +94,7 @@ fn bounded(text: &str) -> String {
 impl Record {
     /// Also append each request to `file` as a JSON line.
     pub fn write_to(&self, file: std::fs::File) {
-        *self.file.lock().unwrap_or_else(|p| p.into_inner()) = Some(file);
+        *lock(&self.file) = Some(file);
     }
 
     /// Notes `request` and how it was answered.
@@ -117,7 +118,7 @@ impl Record {
         let at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
-        let mut kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let mut kept = lock(&self.kept);
         kept.count += 1;
         let received = Received {
             seq: kept.count,
@@ -128,7 +129,7 @@ impl Record {
             key,
             status,
         };
-        if let Some(file) = self.file.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+        if let Some(file) = lock(&self.file).as_mut() {
             if let Ok(line) = serde_json::to_string(&received) {
                 let _ = writeln!(file, "{line}");
             }
@@ -145,13 +146,13 @@ impl Record {
 
     /// Everything kept, oldest first.
     pub fn all(&self) -> Vec<Received> {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = lock(&self.kept);
         kept.records.iter().cloned().collect()
     }
 
     /// Up to `limit` of the records kept whose number is above `after`, oldest first.
     pub fn page(&self, after: u64, limit: usize) -> Page {
-        let kept = self.kept.lock().unwrap_or_else(|p| p.into_inner());
+        let kept = lock(&self.kept);
         let start = kept.records.partition_point(|r| r.seq <= after);
         let requests: Vec<Received> = kept.records.range(start..).take(limit).cloned().collect();
         let next_after = requests
