@@ -149,7 +149,7 @@ pub struct Contract {
 
 impl Contract {
     /// The kind of contract it is, as its pre-sign endpoint's family says.
-    pub fn kind(&self) -> Option<&'static ContractKind> {
+    pub(crate) fn kind(&self) -> Option<&'static ContractKind> {
         families::presign_at(self.endpoint)?.contracts
     }
 
@@ -197,7 +197,11 @@ impl Contract {
     }
 
     /// `members` as this contract has them, in their order.
-    pub fn members(&self, members: &[(&'static str, Member)], mchid: &str) -> Map<String, Value> {
+    pub(crate) fn members(
+        &self,
+        members: &[(&'static str, Member)],
+        mchid: &str,
+    ) -> Map<String, Value> {
         members
             .iter()
             .filter_map(|(name, source)| Some(((*name).to_owned(), self.value(source, mchid)?)))
@@ -205,7 +209,7 @@ impl Contract {
     }
 
     /// The answer to a query: the family's members the contract has.
-    pub fn view(&self, kind: &ContractKind, mchid: &str) -> Value {
+    pub(crate) fn view(&self, kind: &ContractKind, mchid: &str) -> Value {
         Value::Object(self.members(kind.members, mchid))
     }
 
@@ -213,7 +217,7 @@ impl Contract {
     /// or in one of its objects, else in the pre-sign request (a page's answer need not repeat
     /// what its path names). Numbers and strings compare by their text: a plan id is a number in
     /// some requests and always text in a path.
-    pub fn has(&self, kind: &ContractKind, name: &str, value: &str, mchid: &str) -> bool {
+    pub(crate) fn has(&self, kind: &ContractKind, name: &str, value: &str, mchid: &str) -> bool {
         fn find<'a>(members: &'a [(&'static str, Member)], name: &str) -> Option<&'a Member> {
             members.iter().find_map(|(n, source)| match source {
                 _ if *n == name => Some(source),
@@ -234,10 +238,10 @@ impl Contract {
 }
 
 /// The values a path gives its `{name}` segments, by name.
-pub type Identified = Vec<(&'static str, String)>;
+pub(crate) type Identified = Vec<(&'static str, String)>;
 
 /// The documented call `method path` is, with the values of its `{name}` segments.
-pub fn call_at(
+pub(crate) fn call_at(
     method: &str,
     path: &str,
 ) -> Option<(&'static ContractKind, &'static Call, Identified)> {
@@ -278,7 +282,7 @@ fn percent_decoded(segment: &str) -> Option<String> {
 }
 
 /// A query string's members, decoded.
-pub fn query_members(query: &str) -> Vec<(String, String)> {
+pub(crate) fn query_members(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
@@ -293,11 +297,11 @@ pub fn query_members(query: &str) -> Vec<(String, String)> {
 }
 
 /// The member a list call filters by, `ADD`, `DELETE` or `ALL`.
-pub const LIST_STATUS: &str = "contract_status";
+const LIST_STATUS: &str = "contract_status";
 
 /// Whether a list call filtering by `status` (ADD when absent) lists a contract that is
 /// `terminated` or not.
-pub fn listed(status: Option<&str>, terminated: bool) -> bool {
+fn listed(status: Option<&str>, terminated: bool) -> bool {
     match status.unwrap_or("ADD") {
         "ALL" => true,
         "DELETE" => terminated,
@@ -307,7 +311,7 @@ pub fn listed(status: Option<&str>, terminated: bool) -> bool {
 
 /// The answer to a list call: `contracts` in the page's envelope, with `links.self` where the
 /// page has it.
-pub fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
+fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
     let total = contracts.len();
     let mut answer = json!({ "data": contracts, "total_count": total, "offset": 0, "limit": 20 });
     if let Some(target) = links_self {

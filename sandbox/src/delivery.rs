@@ -15,12 +15,12 @@ use crate::contracts::Contract;
 use crate::families::Event;
 
 /// How long a merchant has to answer one delivery.
-pub const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The notify URL of a pre-sign request: its first top-level notify-URL member. Schemas list the
 /// contract's URL first (and require it where a payment URL such as insurance's
 /// `transaction_notify_url` may follow).
-pub fn notify_url(fields: &[wxpresign::schema::Field], request: &Value) -> Option<String> {
+pub(crate) fn notify_url(fields: &[wxpresign::schema::Field], request: &Value) -> Option<String> {
     fields
         .iter()
         .filter(|f| {

@@ -74,7 +74,7 @@ static CONTRACTS: ContractKind = ContractKind {
 };
 
 /// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒":
-/// https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml
+/// <https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml>
 pub const CROSS_BORDER_RETRY_SECS: [u64; 9] = [15, 15, 30, 180, 1800, 1800, 1800, 1800, 3600];
 
 static SIGNED: Event = Event {
