@@ -429,3 +429,30 @@ impl<'a> Naming<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each documented call is found by its own method and path alone: no two families' calls
+    /// take the same request, so the order they are tried in never decides the answer.
+    #[test]
+    fn every_contract_call_is_found_by_its_method_and_path_alone() {
+        for kind in families::contract_kinds() {
+            for call in kind.calls {
+                let path: String = call
+                    .path
+                    .split('/')
+                    .map(|s| if s.starts_with('{') { "x" } else { s })
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let taking: Vec<&str> = families::contract_kinds()
+                    .flat_map(|k| k.calls.iter())
+                    .filter(|c| c.method == call.method && captures(c.path, &path).is_some())
+                    .map(|c| c.path)
+                    .collect();
+                assert_eq!(taking, [call.path], "{} {path}", call.method);
+            }
+        }
+    }
+}
