@@ -225,3 +225,81 @@ fn sha256(bytes: &[u8]) -> Digest32 {
         .try_into()
         .expect("SHA-256 is 32 bytes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    const KEY_A: &str = include_str!("../tests/data/official_doc_test_private_key.pem");
+    const KEY_B: &str = include_str!("../tests/data/go_test_private_key.pem");
+    const PUBLIC_KEY: &str = include_str!(
+        "../tests/data/official_doc_wechatpay_public_key_PUB_KEY_ID_0000000000000024101100397200000006.pem"
+    );
+    const CERT_A: &str = include_str!("../tests/data/go_test_cert_D7CE59D1F522D701.pem");
+    const CERT_B: &str = include_str!("../tests/data/go_test_cert_F5765756002FDD77.pem");
+
+    /// A configuration in public-key mode, inline, that the test gives one `*_file` member.
+    fn configuration(tag: &str) -> Value {
+        json!({
+            "mchid": "1900000001",
+            "merchant_serial_no": "5157F09EFDC096DE15EBE81A47057A7232F1B8E1",
+            "merchant_private_key": KEY_A,
+            "wechatpay_public_key_id": "PUB_KEY_ID_0000000000000024101100397200000006",
+            "wechatpay_public_key": PUBLIC_KEY,
+            "base_url": "http://127.0.0.1:9",
+            "user_agent": format!("registry-test/{tag}"),
+        })
+    }
+
+    #[test]
+    fn every_file_member_that_is_rewritten_gets_a_new_client() {
+        let dir = std::env::temp_dir().join(format!("wxpresign-registry-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Each member that names a file: the configuration without its inline twin, and two
+        // contents the member accepts.
+        let members: [(&str, Option<&str>, &str, &str); 4] = [
+            (
+                "merchant_private_key_file",
+                Some("merchant_private_key"),
+                KEY_A,
+                KEY_B,
+            ),
+            (
+                "wechatpay_public_key_file",
+                Some("wechatpay_public_key"),
+                PUBLIC_KEY,
+                CERT_A,
+            ),
+            ("platform_certificate_files", None, CERT_A, CERT_B),
+            ("extra_ca_file", None, CERT_A, CERT_B),
+        ];
+        for (member, inline, first, rotated) in members {
+            let file = dir.join(member);
+            std::fs::write(&file, first).unwrap();
+            let mut config = configuration(member);
+            if let Some(inline) = inline {
+                config.as_object_mut().unwrap().remove(inline);
+            }
+            let path = file.to_str().unwrap();
+            config[member] = match member {
+                "platform_certificate_files" => json!([path]),
+                _ => json!(path),
+            };
+            let config = config.to_string();
+            let held = shared(&config).unwrap_or_else(|e| panic!("{member}: {e}"));
+            std::fs::write(&file, first).unwrap();
+            assert!(
+                Arc::ptr_eq(&held, &shared(&config).unwrap()),
+                "{member}: the same contents got another client"
+            );
+            std::fs::write(&file, rotated).unwrap();
+            let after = shared(&config);
+            assert!(
+                !after.is_ok_and(|c| Arc::ptr_eq(&held, &c)),
+                "{member}: the rotated file kept the old client"
+            );
+        }
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
