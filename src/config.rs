@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
-use crate::proxy::Proxy;
+use crate::proxy::{FROM_ENVIRONMENT, Proxy};
 use crate::url::BaseUrl;
 use serde::Deserialize;
 use std::fmt;
@@ -19,6 +19,53 @@ const DEFAULT_CONNECT_TIMEOUT_MS: u64 = 10_000;
 const DEFAULT_TIMEOUT_MS: u64 = 30_000;
 /// The most of a `*_file` the library reads: keys and certificates are a few kilobytes.
 const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// A SHA-256 digest.
+type Digest = [u8; 32];
+
+/// What a configuration read besides its own text, recorded as it was read: each file a
+/// `*_file` member named, with a digest of the contents read, and, with `"proxy":
+/// "environment"`, a digest of the proxy variables. A shared client is the same configuration's
+/// only while [`Sources::unchanged`] holds: a rotated key file means another client.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Sources {
+    /// Path and SHA-256 of each file read, in the order read.
+    files: Vec<(String, Digest)>,
+    /// SHA-256 of the proxy variables, when the configuration reads them.
+    environment: Option<Digest>,
+}
+
+impl Sources {
+    /// Whether every file read still holds what was read, and the proxy variables (when read)
+    /// have the same values. A file that cannot be read now counts as changed.
+    pub fn unchanged(&self) -> bool {
+        let files = self
+            .files
+            .iter()
+            .all(|(path, read)| file_digest(path).as_ref() == Some(read));
+        let environment = self
+            .environment
+            .is_none_or(|read| read == crate::proxy::environment_digest());
+        files && environment
+    }
+}
+
+/// SHA-256 of a regular file's contents, when it can be read and is not over the size limit.
+fn file_digest(path: &str) -> Option<Digest> {
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > MAX_FILE_BYTES {
+        return None;
+    }
+    let contents = Zeroizing::new(std::fs::read(path).ok()?);
+    Some(sha256(&contents))
+}
+
+fn sha256(bytes: &[u8]) -> Digest {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, bytes);
+    let mut out = [0; 32];
+    out.copy_from_slice(digest.as_ref());
+    out
+}
 
 /// The configuration JSON exactly as written by the caller. Secret members are wiped on drop.
 #[derive(Deserialize, Default)]
@@ -128,6 +175,9 @@ pub struct Config {
     /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
     pub proxy: Option<Proxy>,
     pub retry: Retry,
+    /// The files and variables this configuration was read from, for telling whether it still
+    /// means the same.
+    pub sources: Sources,
 }
 
 impl fmt::Debug for Config {
@@ -169,7 +219,8 @@ impl fmt::Debug for Config {
 /// Reads the file a `*_file` member names; `member` is its JSON Pointer. Messages never quote
 /// the path: a key pasted where a path belongs (PEM on one line, a base64 body, the APIv3 key)
 /// would be shown back.
-fn read_file(path: &str, member: &str) -> Result<Zeroizing<String>> {
+/// What was read is recorded in `sources`.
+fn read_file(path: &str, member: &str, sources: &mut Sources) -> Result<Zeroizing<String>> {
     let refuse = |problem: String| invalid(member, &problem);
     if path.contains('\n') || path.contains("-----BEGIN") {
         let inline = match member.split('/').nth(1).unwrap_or_default() {
@@ -217,6 +268,9 @@ fn read_file(path: &str, member: &str) -> Result<Zeroizing<String>> {
     if text.len() as u64 > MAX_FILE_BYTES {
         return Err(too_large());
     }
+    sources
+        .files
+        .push((path.to_owned(), sha256(text.as_bytes())));
     Ok(text)
 }
 
@@ -275,6 +329,7 @@ fn inline_or_file(
     file: Option<String>,
     inline_key: &str,
     file_key: &str,
+    sources: &mut Sources,
 ) -> Result<Option<Zeroizing<String>>> {
     match (inline, file) {
         (Some(_), Some(_)) => Err(invalid(
@@ -282,7 +337,7 @@ fn inline_or_file(
             &format!("is given with /{inline_key}: give one of them, not both"),
         )),
         (Some(text), None) => Ok(Some(text)),
-        (None, Some(path)) => read_file(&path, &format!("/{file_key}")).map(Some),
+        (None, Some(path)) => read_file(&path, &format!("/{file_key}"), sources).map(Some),
         (None, None) => Ok(None),
     }
 }
@@ -304,15 +359,24 @@ impl Config {
     /// Checks each section of `raw` in turn; the first problem is the error.
     pub fn from_raw(raw: ConfigJson) -> Result<Config> {
         no_apiv3_key_as_path(&raw)?;
+        let mut sources = Sources::default();
         let (mchid, merchant_serial_no) = identity(raw.mchid, raw.merchant_serial_no)?;
-        let merchant_key = merchant_key(raw.merchant_private_key, raw.merchant_private_key_file)?;
+        let merchant_key = merchant_key(
+            raw.merchant_private_key,
+            raw.merchant_private_key_file,
+            &mut sources,
+        )?;
         let wechatpay_public_key = wechatpay_public_key(
             raw.wechatpay_public_key_id,
             raw.wechatpay_public_key,
             raw.wechatpay_public_key_file,
+            &mut sources,
         )?;
-        let platform_certificates =
-            platform_certificates(raw.platform_certificates, raw.platform_certificate_files)?;
+        let platform_certificates = platform_certificates(
+            raw.platform_certificates,
+            raw.platform_certificate_files,
+            &mut sources,
+        )?;
         let download_platform_certificates = raw.download_platform_certificates.unwrap_or(false);
         if wechatpay_public_key.is_none()
             && platform_certificates.is_empty()
@@ -337,14 +401,18 @@ impl Config {
             raw.backup_base_url.as_deref(),
             raw.backup_failover.unwrap_or(true),
         )?;
-        let extra_ca_certificates =
-            extra_ca_certificates(raw.extra_ca_pem.as_deref(), raw.extra_ca_file.as_deref())?;
+        let extra_ca_certificates = extra_ca_certificates(
+            raw.extra_ca_pem.as_deref(),
+            raw.extra_ca_file.as_deref(),
+            &mut sources,
+        )?;
         let (connect_timeout, timeout) = timeouts(raw.connect_timeout_ms, raw.timeout_ms)?;
         let user_agent = user_agent(raw.user_agent)?;
-        let proxy = Proxy::from_config(
+        let proxy = proxy(
             raw.proxy.as_deref().map(String::as_str),
             raw.no_proxy.as_deref(),
             base_url.is_https(),
+            &mut sources,
         )?;
         let retry = retry(raw.retry)?;
         Ok(Config {
@@ -365,6 +433,7 @@ impl Config {
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
             proxy,
             retry,
+            sources,
         })
     }
 }
@@ -398,12 +467,17 @@ fn identity(mchid: Option<String>, serial: Option<String>) -> Result<(String, St
 }
 
 /// The merchant's private key, inline or from its file.
-fn merchant_key(inline: Option<Zeroizing<String>>, file: Option<String>) -> Result<PrivateKey> {
+fn merchant_key(
+    inline: Option<Zeroizing<String>>,
+    file: Option<String>,
+    sources: &mut Sources,
+) -> Result<PrivateKey> {
     let pem = inline_or_file(
         inline,
         file,
         "merchant_private_key",
         "merchant_private_key_file",
+        sources,
     )?
     .ok_or_else(|| {
         invalid(
@@ -420,12 +494,14 @@ fn wechatpay_public_key(
     id: Option<String>,
     inline: Option<String>,
     file: Option<String>,
+    sources: &mut Sources,
 ) -> Result<Option<(String, PublicKey)>> {
     let pem = inline_or_file(
         inline.map(Zeroizing::new),
         file,
         "wechatpay_public_key",
         "wechatpay_public_key_file",
+        sources,
     )?;
     match (id, pem) {
         (Some(id), Some(pem)) => {
@@ -461,6 +537,7 @@ fn wechatpay_public_key(
 fn platform_certificates(
     inline: Option<Vec<String>>,
     files: Option<Vec<String>>,
+    sources: &mut Sources,
 ) -> Result<Vec<PlatformCertificate>> {
     let mut certificates = Vec::new();
     for (i, pem) in inline.unwrap_or_default().iter().enumerate() {
@@ -470,7 +547,7 @@ fn platform_certificates(
     }
     for (i, path) in files.unwrap_or_default().iter().enumerate() {
         let member = format!("/platform_certificate_files/{i}");
-        let pem = read_file(path, &member)?;
+        let pem = read_file(path, &member, sources)?;
         certificates.push(
             PlatformCertificate::from_pem(&pem, &format!("the file of {member}"))
                 .map_err(|e| e.at_field(&member))?,
@@ -534,14 +611,18 @@ fn base_urls(
 }
 
 /// Extra trusted CA certificates (for TLS-inspecting proxies), inline and from a file.
-fn extra_ca_certificates(pem: Option<&str>, file: Option<&str>) -> Result<Vec<Vec<u8>>> {
+fn extra_ca_certificates(
+    pem: Option<&str>,
+    file: Option<&str>,
+    sources: &mut Sources,
+) -> Result<Vec<Vec<u8>>> {
     let mut certificates = Vec::new();
     if let Some(pem) = pem {
         let found = ca_certificates(pem, "/extra_ca_pem");
         certificates.extend(found.map_err(|e| e.at_field("/extra_ca_pem"))?);
     }
     if let Some(path) = file {
-        let pem = read_file(path, "/extra_ca_file")?;
+        let pem = read_file(path, "/extra_ca_file", sources)?;
         let found = ca_certificates(&pem, "the file of /extra_ca_file");
         certificates.extend(found.map_err(|e| e.at_field("/extra_ca_file"))?);
     }
@@ -564,6 +645,20 @@ fn timeouts(connect_ms: Option<u64>, total_ms: Option<u64>) -> Result<(Duration,
         Duration::from_millis(connect_ms),
         Duration::from_millis(total_ms),
     ))
+}
+
+/// `proxy` and `no_proxy`; with `"proxy": "environment"`, the variables are recorded in
+/// `sources` before they are read, so that one changed in between means a new client later.
+fn proxy(
+    proxy: Option<&str>,
+    no_proxy: Option<&[String]>,
+    https: bool,
+    sources: &mut Sources,
+) -> Result<Option<Proxy>> {
+    if proxy.map(str::trim) == Some(FROM_ENVIRONMENT) {
+        sources.environment = Some(crate::proxy::environment_digest());
+    }
+    Proxy::from_config(proxy, no_proxy, https)
 }
 
 /// A caller's own User-Agent: printable ASCII; blank means the library's.

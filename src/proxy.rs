@@ -192,11 +192,38 @@ fn parse(url: &str, source: &str, no_proxy: NoProxy) -> Result<Proxy> {
     })
 }
 
+/// The variables `"environment"` reads for an https base URL, the first set one winning.
+const HTTPS_VARIABLES: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+/// The same for a plain-http base URL (lower case only, as curl reads it).
+const HTTP_VARIABLES: [&str; 3] = ["http_proxy", "ALL_PROXY", "all_proxy"];
+/// The hosts that bypass the proxy, the first set one winning.
+const NO_PROXY_VARIABLES: [&str; 2] = ["NO_PROXY", "no_proxy"];
+
+/// SHA-256 of every variable `"environment"` may read, set or not: what a shared client
+/// compares to tell whether the environment still means the same proxy.
+pub(crate) fn environment_digest() -> [u8; 32] {
+    let mut hasher = aws_lc_rs::digest::Context::new(&aws_lc_rs::digest::SHA256);
+    let names = HTTPS_VARIABLES.iter().chain(&HTTP_VARIABLES);
+    for name in names.chain(&NO_PROXY_VARIABLES) {
+        match std::env::var_os(name) {
+            Some(value) => {
+                hasher.update(&[1]);
+                hasher.update(value.as_encoded_bytes());
+                hasher.update(&[0]);
+            }
+            None => hasher.update(&[2]),
+        }
+    }
+    let mut out = [0; 32];
+    out.copy_from_slice(hasher.finish().as_ref());
+    out
+}
+
 fn from_environment(mut no_proxy: NoProxy, https: bool) -> Result<Option<Proxy>> {
     let names: &[&str] = if https {
-        &["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
+        &HTTPS_VARIABLES
     } else {
-        &["http_proxy", "ALL_PROXY", "all_proxy"]
+        &HTTP_VARIABLES
     };
     let Some((name, url)) = names.iter().find_map(|name| {
         std::env::var(name)
@@ -206,7 +233,7 @@ fn from_environment(mut no_proxy: NoProxy, https: bool) -> Result<Option<Proxy>>
     }) else {
         return Ok(None);
     };
-    for name in ["NO_PROXY", "no_proxy"] {
+    for name in NO_PROXY_VARIABLES {
         if let Ok(list) = std::env::var(name) {
             let entries = list.split(',').map(str::trim).filter(|e| !e.is_empty());
             no_proxy.extend(entries, name)?;

@@ -13,10 +13,9 @@
 //! connections belong to the parent) and builds its own.
 
 use crate::client::Client;
-use crate::config::ConfigJson;
+use crate::config::{Config, Sources};
 use crate::error::Result;
-use crate::proxy::FROM_ENVIRONMENT;
-use aws_lc_rs::digest::{Context, SHA256, digest};
+use aws_lc_rs::digest::{SHA256, digest};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
@@ -27,65 +26,15 @@ pub const KEEP_UNUSED: Duration = Duration::from_secs(300);
 /// The most clients held at once (one per merchant configuration a process serves).
 pub const MAX_HELD: usize = 32;
 
-/// The most of a named file read to tell whether it changed: the configuration's own limit.
-const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// The environment variables `"proxy": "environment"` reads.
-const PROXY_VARIABLES: [&str; 7] = [
-    "HTTPS_PROXY",
-    "https_proxy",
-    "http_proxy",
-    "ALL_PROXY",
-    "all_proxy",
-    "NO_PROXY",
-    "no_proxy",
-];
-
 type Digest32 = [u8; 32];
 
 struct Held {
     /// SHA-256 of the configuration text.
     config: Digest32,
-    /// What else made the client: the files it names and the proxy variables it reads.
-    inputs: Inputs,
+    /// What else made the client: the files it named and the proxy variables it read.
+    sources: Sources,
     client: Arc<Client>,
     last_asked: Instant,
-}
-
-/// What a configuration reads besides its text, and what those were when its client was made.
-struct Inputs {
-    /// The files it names (`*_file`).
-    files: Vec<String>,
-    /// Whether it reads the proxy variables (`"proxy": "environment"`).
-    reads_environment: bool,
-    /// The files' contents (None: unreadable) and the variables' values, as SHA-256.
-    digests: Vec<Option<Digest32>>,
-}
-
-impl Inputs {
-    fn of(raw: Option<&ConfigJson>) -> Inputs {
-        let files = raw.map(file_members).unwrap_or_default();
-        let reads_environment =
-            raw.is_some_and(|r| r.proxy.as_deref().map(|p| p.trim()) == Some(FROM_ENVIRONMENT));
-        let mut inputs = Inputs {
-            files,
-            reads_environment,
-            digests: Vec::new(),
-        };
-        inputs.digests = inputs.current();
-        inputs
-    }
-
-    /// The digests as the files and variables are now.
-    fn current(&self) -> Vec<Option<Digest32>> {
-        let files = self.files.iter().map(|path| file_digest(path));
-        let environment = self.reads_environment.then(|| Some(environment_digest()));
-        files.chain(environment).collect()
-    }
-
-    fn unchanged(&self) -> bool {
-        self.current() == self.digests
-    }
 }
 
 struct Registry {
@@ -122,7 +71,7 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
             .held
             .retain(|h| Arc::strong_count(&h.client) > 1 || now - h.last_asked < KEEP_UNUSED);
         if let Some(at) = registry.held.iter().position(|h| h.config == digest) {
-            if registry.held[at].inputs.unchanged() {
+            if registry.held[at].sources.unchanged() {
                 let held = &mut registry.held[at];
                 held.last_asked = now;
                 return Ok(held.client.clone());
@@ -132,17 +81,17 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
         }
     }
 
-    // Built outside the lock: other configurations are served meanwhile. The inputs are read
-    // before the client, so that a file changing in between makes the next call build anew.
-    let raw: Option<ConfigJson> = serde_json::from_str(config).ok();
-    let inputs = Inputs::of(raw.as_ref());
-    let client = Arc::new(Client::from_json(config)?);
+    // Built outside the lock: other configurations are served meanwhile. The sources are what
+    // the configuration read, so a file changing meanwhile makes the next call build anew.
+    let parsed = Config::from_json(config)?;
+    let sources = parsed.sources.clone();
+    let client = Arc::new(Client::new(parsed));
 
     let mut registry = registry();
     if let Some(held) = registry
         .held
         .iter_mut()
-        .find(|h| h.config == digest && h.inputs.digests == inputs.digests)
+        .find(|h| h.config == digest && h.sources == sources)
     {
         // Another thread made the same client meanwhile: one is kept.
         held.last_asked = now;
@@ -164,7 +113,7 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
     }
     registry.held.push(Held {
         config: digest,
-        inputs,
+        sources,
         client: client.clone(),
         last_asked: now,
     });
@@ -174,49 +123,6 @@ pub fn shared(config: &str) -> Result<Arc<Client>> {
 /// How many clients the process holds (in use or kept for reuse).
 pub fn held() -> usize {
     registry().held.len()
-}
-
-/// The paths of the files a configuration names.
-fn file_members(raw: &ConfigJson) -> Vec<String> {
-    let single = [
-        &raw.merchant_private_key_file,
-        &raw.wechatpay_public_key_file,
-        &raw.extra_ca_file,
-    ];
-    single
-        .into_iter()
-        .flatten()
-        .chain(raw.platform_certificate_files.iter().flatten())
-        .cloned()
-        .collect()
-}
-
-fn file_digest(path: &str) -> Option<Digest32> {
-    let metadata = std::fs::metadata(path).ok()?;
-    if !metadata.is_file() || metadata.len() > MAX_FILE_BYTES {
-        return None;
-    }
-    let contents = zeroize::Zeroizing::new(std::fs::read(path).ok()?);
-    Some(sha256(&contents))
-}
-
-fn environment_digest() -> Digest32 {
-    let mut hasher = Context::new(&SHA256);
-    for name in PROXY_VARIABLES {
-        match std::env::var_os(name) {
-            Some(value) => {
-                hasher.update(&[1]);
-                hasher.update(value.as_encoded_bytes());
-                hasher.update(&[0]);
-            }
-            None => hasher.update(&[2]),
-        }
-    }
-    hasher
-        .finish()
-        .as_ref()
-        .try_into()
-        .expect("SHA-256 is 32 bytes")
 }
 
 fn sha256(bytes: &[u8]) -> Digest32 {
