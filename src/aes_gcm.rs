@@ -6,6 +6,10 @@ use aws_lc_rs::aead::{AES_128_GCM, AES_256_GCM, Aad, LessSafeKey, NONCE_LEN, Non
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
+/// The name WeChat Pay gives this encryption (`algorithm`) in notification resources and in
+/// the platform certificate list: the only one APIv3 uses.
+pub const ALGORITHM: &str = "AEAD_AES_256_GCM";
+
 fn gcm_key(key: &[u8]) -> Result<LessSafeKey> {
     // 32-byte keys are the APIv3 key (AES-256). 16-byte keys run AES-128-GCM, which is what
     // wechatpay-go does with its 16-byte test keys; configurations only accept 32 bytes.

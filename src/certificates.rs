@@ -57,10 +57,10 @@ pub fn decrypt_list(body: &Value, apiv3_key: &[u8], now: u64) -> Result<Vec<Down
             };
             let serial_no = text("/serial_no")?;
             let algorithm = text("/encrypt_certificate/algorithm")?;
-            if algorithm != crate::notification::ALGORITHM {
+            if algorithm != crate::aes_gcm::ALGORITHM {
                 return Err(invalid(format!(
                     "encrypts /data/{i} with {algorithm}; only {} is known",
-                    crate::notification::ALGORITHM
+                    crate::aes_gcm::ALGORITHM
                 )));
             }
             let plain = crate::aes_gcm::decrypt(

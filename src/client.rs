@@ -5,7 +5,7 @@
 use crate::certificates::{self, Downloaded};
 use crate::config::{Config, Retry};
 use crate::encryption::{encrypt_fields, encrypt_value};
-use crate::endpoints::{self, Endpoint, Host};
+use crate::endpoints::{self, Endpoint};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
 use crate::log::{self, Level};
@@ -13,7 +13,7 @@ use crate::notification::{self, Notification};
 use crate::request::{Method, Target};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
-use crate::url::BaseUrl;
+use crate::url::{BaseUrl, Host};
 use crate::validation::{parse_request, validate};
 use crate::verification::{MAX_CLOCK_SKEW_SECS, Recent, SignedHeaders, Verifier};
 use serde_json::{Value, json};

@@ -91,8 +91,6 @@ pub struct Error {
     base_url: Option<String>,
     /// `{from, reason}` when the call moved to the backup host.
     failover: Option<Value>,
-    /// For a notification that failed to parse: the HTTP answer to send back.
-    answer: Option<Value>,
     /// For a call: its attempts and elapsed time (see `client::Trace`).
     trace: Option<Value>,
     /// The HTTP status of the 2xx answer a verify error is about.
@@ -115,7 +113,6 @@ impl Error {
             request_id: None,
             base_url: None,
             failover: None,
-            answer: None,
             trace: None,
             http_status: None,
             cause: None,
@@ -205,12 +202,6 @@ impl Error {
         self
     }
 
-    /// The HTTP answer to send back for a notification that failed to parse.
-    pub fn with_answer(mut self, answer: Value) -> Self {
-        self.answer = Some(answer);
-        self
-    }
-
     /// Names `cause`, the failed request that decided this error, as `cause` in the error JSON:
     /// its own members (kind, message, status, Request-ID, trace), which hold no secret.
     pub fn with_cause(mut self, cause: &Error) -> Self {
@@ -288,10 +279,6 @@ impl Error {
         self.failover.as_ref()
     }
 
-    pub fn answer(&self) -> Option<&Value> {
-        self.answer.as_ref()
-    }
-
     /// The error JSON of the failed request that decided this error, if any.
     pub fn cause(&self) -> Option<&Value> {
         self.cause.as_ref()
@@ -341,9 +328,6 @@ impl Error {
         }
         if let Some(failover) = &self.failover {
             put("failover", failover.clone());
-        }
-        if let Some(answer) = &self.answer {
-            put("answer", answer.clone());
         }
         if let Some(trace) = &self.trace {
             put("trace", trace.clone());

@@ -17,6 +17,7 @@ pub mod ffi;
 pub mod json_pointer;
 pub mod keys;
 pub mod log;
+pub mod merchants;
 pub mod notification;
 pub mod proxy;
 pub mod registry;

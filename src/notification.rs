@@ -2,14 +2,10 @@
 //! signature verification over the raw body, AES-256-GCM decryption of the resource with the
 //! APIv3 key, and the HTTP answer the merchant must send back.
 
-use crate::aes_gcm::decrypt;
-use crate::client::Client;
+use crate::aes_gcm::{ALGORITHM, decrypt};
 use crate::error::{Error, Kind, Result};
 use crate::verification::{SignedHeaders, Verifier};
 use serde_json::{Value, json};
-
-/// The only resource algorithm WeChat Pay uses for APIv3 notifications.
-pub const ALGORITHM: &str = "AEAD_AES_256_GCM";
 
 /// The largest notification body accepted; WeChat's are a few kilobytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -84,109 +80,6 @@ impl Answer {
             json!({ "Content-Type": "application/json" })
         };
         json!({ "status": self.status, "headers": headers, "body": self.body })
-    }
-}
-
-/// The JSON the C ABI hands out for a parse: the notification with `"answer"`, or the error with
-/// its `"answer"` among its members, so the caller always has the HTTP answer to send back.
-pub fn with_answer(parsed: Result<Notification>) -> Result<Value> {
-    match parsed {
-        Ok(n) => {
-            let mut value = n.to_json();
-            value["answer"] = Answer::success().to_json();
-            Ok(value)
-        }
-        Err(e) => {
-            let answer = Answer::failure(&e).to_json();
-            Err(e.with_answer(answer))
-        }
-    }
-}
-
-/// For one notify URL serving several merchants: the client among `clients` whose WeChat Pay key
-/// (public key or platform certificate) is the one `Wechatpay-Serial` names, with its index.
-/// Every merchant's WeChat Pay key is its own, so the serial says whose notification it is.
-/// When none holds it yet, the clients that download their certificates try to learn it first.
-pub fn client_for<'a>(
-    clients: &[&'a Client],
-    headers: &SignedHeaders,
-) -> Result<(usize, &'a Client)> {
-    let serial = headers.serial.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| {
-        Error::verify(
-            "the notification has no Wechatpay-Serial header: an unsigned notification must be treated as forged",
-        )
-    })?;
-    let holder = || clients.iter().position(|c| c.knows_serial(serial));
-    let mut failed = Vec::new();
-    if holder().is_none() {
-        failed = learn_serial(clients, serial);
-    }
-    let at = holder().ok_or_else(|| {
-        let e = Error::verify(format!(
-            "Wechatpay-Serial {serial} names the key of none of the {} merchants given{}: \
-             the notification is for another merchant, or forged",
-            clients.len(),
-            match failed.first() {
-                Some(e) => format!(
-                    ", and downloading the platform certificates failed for {} of them ({})",
-                    failed.len(),
-                    e.message()
-                ),
-                None => String::new(),
-            }
-        ));
-        match failed.first() {
-            Some(cause) => e.with_cause(cause),
-            None => e,
-        }
-    })?;
-    Ok((at, clients[at]))
-}
-
-/// Lets every client that downloads its platform certificates learn `serial` (before its first
-/// download, or after a rotation), each within its own bounds (at most one download per
-/// [`crate::client::REFETCH_INTERVAL`], never two at once) and all at the same time, so that
-/// the wait is at most the longest of their timeouts. The downloads that failed.
-fn learn_serial(clients: &[&Client], serial: &str) -> Vec<Error> {
-    let learning = clients.iter().filter(|c| c.could_learn(serial));
-    std::thread::scope(|scope| {
-        let started: Vec<_> = learning
-            .map(|client| {
-                let learn = move || client.learn_notification_serial(serial);
-                // A thread that cannot be started: this one learns instead.
-                std::thread::Builder::new()
-                    .spawn_scoped(scope, learn)
-                    .map_err(|_| learn())
-            })
-            .collect();
-        started
-            .into_iter()
-            .filter_map(|thread| match thread {
-                Ok(handle) => match handle.join() {
-                    Ok(learned) => learned.err(),
-                    Err(_) => Some(Error::internal("a platform certificate download panicked")),
-                },
-                Err(learned) => learned.err(),
-            })
-            .collect()
-    })
-}
-
-/// For one notify URL serving several merchants: the notification verified and decrypted by
-/// the client among `clients` that holds the key its Wechatpay-Serial names ([`client_for`]),
-/// as JSON with `answer`, `mchid` (that client's merchant) and `client` (its index). An error
-/// carries its `answer` too.
-pub fn parse_any(clients: &[&Client], headers: &SignedHeaders, body: &[u8]) -> Result<Value> {
-    let parsed = client_for(clients, headers)
-        .and_then(|(at, client)| Ok((at, client, client.parse_notification(headers, body)?)));
-    match parsed {
-        Ok((at, client, notification)) => {
-            let mut value = with_answer(Ok(notification))?;
-            value["mchid"] = client.mchid().into();
-            value["client"] = at.into();
-            Ok(value)
-        }
-        Err(e) => with_answer(Err(e)),
     }
 }
 

@@ -4,8 +4,9 @@
 //! that looks like a pre-sign endpoint's without being it is refused, naming the one meant: sent,
 //! it would only come back a 404.
 
-use crate::endpoints::{self, Host};
+use crate::endpoints;
 use crate::error::{Error, Result};
+use crate::url::Host;
 use percent_encoding::percent_decode_str;
 
 /// The HTTP methods WeChat Pay's APIv3 uses.

@@ -5,6 +5,15 @@
 use crate::error::{Error, Result};
 use std::fmt;
 
+/// Which WeChat Pay host serves an endpoint, and so which configured base URL a call goes to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// api.mch.weixin.qq.com (config `base_url`).
+    Domestic,
+    /// apihk.mch.weixin.qq.com, cross-border (config `global_base_url`).
+    Global,
+}
+
 /// `host[:port]` or `[v6-address][:port]`, with a port of 1 to 65535 when one is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Authority<'a> {

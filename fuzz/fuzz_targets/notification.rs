@@ -12,7 +12,8 @@
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 use wxpresign::Kind;
-use wxpresign::notification::{self, ALGORITHM, Answer};
+use wxpresign::aes_gcm::ALGORITHM;
+use wxpresign::notification::{self, Answer};
 use wxpresign::verification::SignedHeaders;
 use wxpresign_fuzz::{
     GO_APIV3_KEY, GO_NOW, GO_SERIAL, JAVA_APIV3_KEY, OFFICIAL_NOW, check_error, sign, split_once,

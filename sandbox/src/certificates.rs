@@ -120,7 +120,7 @@ pub fn listing<'a>(
             "effective_time": beijing_rfc3339(certificate.not_before),
             "expire_time": beijing_rfc3339(certificate.not_after),
             "encrypt_certificate": {
-                "algorithm": wxpresign::notification::ALGORITHM,
+                "algorithm": wxpresign::aes_gcm::ALGORITHM,
                 "nonce": nonce,
                 "associated_data": "certificate",
                 "ciphertext": ciphertext,

@@ -7,7 +7,7 @@ use serde_json::{Map, Value, json};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::{Duration, Instant};
-use wxpresign::notification::ALGORITHM;
+use wxpresign::aes_gcm::ALGORITHM;
 use wxpresign::schema::{Format, Type};
 use wxpresign::signing::unix_now;
 

@@ -28,14 +28,7 @@ static FAMILIES: &[&[Endpoint]] = &[
 use crate::schema::{Field, Rule, has_encrypted};
 use serde_json::{Value, json};
 
-/// Which WeChat Pay host serves an endpoint.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Host {
-    /// api.mch.weixin.qq.com (config `base_url`).
-    Domestic,
-    /// apihk.mch.weixin.qq.com, cross-border (config `global_base_url`).
-    Global,
-}
+pub use crate::url::Host;
 
 /// The product family an endpoint belongs to: one variant per module of this table. Whatever
 /// acts per family (the sandbox's contracts and notifications) matches on it exhaustively, so a

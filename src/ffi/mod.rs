@@ -4,6 +4,8 @@
 // Each function documents its pointer contract in its first lines, where C users read it.
 #![allow(non_camel_case_types, clippy::missing_safety_doc)]
 
+mod envelope;
+
 use crate::client::Client;
 use crate::endpoints;
 use crate::error::{Error, Kind};
@@ -138,6 +140,19 @@ unsafe fn respond_text(
     out: *mut *mut c_char,
     body: impl FnOnce() -> Result<String, Error>,
 ) -> wxpresign_status {
+    unsafe { respond_rendered(out, body, Error::to_json) }
+}
+
+/// As [`respond_text`], with errors rendered by `error_json` (a notification's carries the HTTP
+/// answer to send back).
+///
+/// # Safety
+/// `out` is NULL or valid for one pointer write.
+unsafe fn respond_rendered(
+    out: *mut *mut c_char,
+    body: impl FnOnce() -> Result<String, Error>,
+    error_json: impl FnOnce(&Error) -> Value,
+) -> wxpresign_status {
     if out.is_null() {
         return wxpresign_status::WXPRESIGN_ERR_ARGUMENT;
     }
@@ -150,7 +165,7 @@ unsafe fn respond_text(
     };
     let (status, text) = match result {
         Ok(text) => (wxpresign_status::WXPRESIGN_OK, text),
-        Err(e) => (e.kind().into(), e.to_json().to_string()),
+        Err(e) => (e.kind().into(), error_json(&e).to_string()),
     };
     // SAFETY: checked non-NULL above; valid for writes by the caller's contract.
     unsafe { *out = hand_out(text) };
@@ -518,17 +533,15 @@ pub unsafe extern "C" fn wxpresign_notification_parse(
     body_len: usize,
     out: *mut *mut c_char,
 ) -> wxpresign_status {
-    unsafe {
-        respond(out, || {
-            notification::with_answer((|| {
-                let client = borrow_client(client)?;
-                let headers =
-                    notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
-                let body = borrow_bytes(body, body_len, "body")?;
-                client.parse_notification(&headers, body)
-            })())
-        })
-    }
+    let parsed = || {
+        let client = unsafe { borrow_client(client)? };
+        let headers =
+            notification::headers_from_json(unsafe { borrow_str(headers_json, "headers_json")? })?;
+        let body = unsafe { borrow_bytes(body, body_len, "body")? };
+        let parsed = client.parse_notification(&headers, body)?;
+        Ok(envelope::notification(parsed).to_string())
+    };
+    unsafe { respond_rendered(out, parsed, envelope::error) }
 }
 
 /// Like wxpresign_notification_parse, for one notify URL that serves several merchants:
@@ -548,29 +561,22 @@ pub unsafe extern "C" fn wxpresign_notification_parse_any(
     body_len: usize,
     out: *mut *mut c_char,
 ) -> wxpresign_status {
-    unsafe {
-        respond(out, || {
-            let arguments = (|| {
-                if clients.is_null() || client_count == 0 {
-                    return Err(Error::argument("clients is NULL or client_count is 0"));
-                }
-                // SAFETY: client_count pointers by the caller's contract.
-                let handles = std::slice::from_raw_parts(clients, client_count);
-                let clients = handles
-                    .iter()
-                    .map(|&c| borrow_client(c))
-                    .collect::<Result<Vec<&Client>, Error>>()?;
-                let headers =
-                    notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
-                Ok((clients, headers, borrow_bytes(body, body_len, "body")?))
-            })();
-            match arguments {
-                Ok((clients, headers, body)) => notification::parse_any(&clients, &headers, body),
-                // Bad arguments carry the answer to send back too, as every other error does.
-                Err(e) => notification::with_answer(Err(e)),
-            }
-        })
-    }
+    let parsed = || unsafe {
+        if clients.is_null() || client_count == 0 {
+            return Err(Error::argument("clients is NULL or client_count is 0"));
+        }
+        // SAFETY: client_count pointers by the caller's contract.
+        let handles = std::slice::from_raw_parts(clients, client_count);
+        let clients = handles
+            .iter()
+            .map(|&c| borrow_client(c))
+            .collect::<Result<Vec<&Client>, Error>>()?;
+        let headers = notification::headers_from_json(borrow_str(headers_json, "headers_json")?)?;
+        let body = borrow_bytes(body, body_len, "body")?;
+        Ok(envelope::parse_any(&clients, &headers, body)?.to_string())
+    };
+    // Bad arguments carry the answer to send back too, as every other error does.
+    unsafe { respond_rendered(out, parsed, envelope::error) }
 }
 
 // ---------------------------------------------------------------------------------------------
