@@ -58,15 +58,13 @@ fn client_creation(c: &mut Criterion) {
     group.bench_function("configuration alone (keys parsed)", |b| {
         b.iter(|| wxpresign::config::Config::from_json(black_box(&config)).expect("valid"))
     });
+    // What the client adds to a parsed configuration: its transport (the TLS trust set-up).
     group.bench_function("transport alone (TLS trust)", |b| {
-        b.iter(|| {
-            wxpresign::transport::Transport::new(
-                std::time::Duration::from_secs(10),
-                std::time::Duration::from_secs(30),
-                &[],
-                None,
-            )
-        })
+        b.iter_batched(
+            || wxpresign::config::Config::from_json(&config).expect("valid"),
+            wxpresign::Client::new,
+            criterion::BatchSize::SmallInput,
+        )
     });
     let held = wxpresign::registry::shared(&config).expect("valid");
     group.bench_function("held client (wxpresign_client_shared)", |b| {

@@ -6,25 +6,27 @@
 //! let answer = client.call("v3/edu-papay/contracts/presign", r#"{"appid":"wx8888888888888888"}"#);
 //! ```
 
+#![warn(missing_docs, unreachable_pub)]
+
 pub mod aes_gcm;
 pub mod certificates;
-pub mod client;
+mod client;
 pub mod config;
 pub mod encryption;
 pub mod endpoints;
 pub mod error;
 pub mod ffi;
-pub mod json_pointer;
+mod json_pointer;
 pub mod keys;
-pub mod log;
-pub mod merchants;
+mod log;
+mod merchants;
 pub mod notification;
-pub mod proxy;
+mod proxy;
 pub mod registry;
 pub mod request;
 pub mod schema;
 pub mod signing;
-pub mod tls;
+mod tls;
 /// The fuzz targets' in-process transport (the `fuzzing` feature): [`Client::scripted`] makes a
 /// client whose connections read what [`fuzzing::script`] gave them.
 #[cfg(feature = "fuzzing")]
@@ -32,11 +34,14 @@ pub mod tls;
 pub mod fuzzing {
     pub use crate::transport::scripted::{script, written};
 }
-pub mod transport;
+mod transport;
 pub mod url;
 pub mod validation;
 pub mod verification;
 
-pub use client::{Client, Response};
+pub use client::{Client, Failover, REFETCH_INTERVAL, Response, library_user_agent};
 pub use error::{Error, Kind};
+pub use merchants::client_for;
 pub use notification::{Answer, Notification};
+pub use tls::trusted_roots;
+pub use transport::MAX_LOOKUPS;

@@ -9,7 +9,6 @@ use rustls::{ClientConfig, ClientConnection, HandshakeKind, RootCertStore, Strea
 use std::cell::Cell;
 use std::io::{self, Read, Write};
 use std::sync::{Arc, OnceLock};
-use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
 use ureq::unversioned::transport::time::{Duration as Budget, Instant as Clock};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, Either, LazyBuffers, NextTimeout, Transport,
@@ -166,19 +165,11 @@ impl Transport for TlsSocket {
     }
 }
 
-/// ureq's TLS set-up with the provider (aws-lc-rs) and trusted roots of the library's own
-/// connections, for a program that makes other HTTPS requests the same way (the sandbox's
-/// notification deliveries). The roots are read once per process.
-pub fn tls_config() -> TlsConfig {
-    let roots = default_root_ders()
-        .iter()
-        .map(|der| Certificate::from_der(der.as_ref()).to_owned())
-        .collect();
-    TlsConfig::builder()
-        .provider(TlsProvider::Rustls)
-        .unversioned_rustls_crypto_provider(Arc::clone(crypto_provider()))
-        .root_certs(RootCerts::Specific(Arc::new(roots)))
-        .build()
+/// The certificates the library trusts besides a configuration's extra CAs (the system's, then
+/// Mozilla's), as DER, read once per process: for a program that makes other HTTPS requests
+/// and should trust what the library trusts (the sandbox's notification deliveries).
+pub fn trusted_roots() -> impl Iterator<Item = &'static [u8]> {
+    default_root_ders().iter().map(|der| der.as_ref())
 }
 
 /// The system's roots and Mozilla's, read once per process (reading the system's store costs

@@ -14,7 +14,7 @@ use serde_json::json;
 use std::net::UdpSocket;
 use std::process::Command;
 use std::time::{Duration, Instant};
-use wxpresign::transport::MAX_LOOKUPS;
+use wxpresign::MAX_LOOKUPS;
 
 /// Set in the run inside the namespaces.
 const INSIDE: &str = "WXPRESIGN_SILENT_DNS";

@@ -279,10 +279,25 @@ fn delivery_agent() -> &'static ureq::Agent {
             .max_redirects(0)
             .http_status_as_error(false)
             .timeout_global(Some(ANSWER_TIMEOUT))
-            .tls_config(wxpresign::tls::tls_config())
+            .tls_config(tls_config())
             .build()
             .new_agent()
     })
+}
+
+/// TLS as the library's own connections have it: rustls on aws-lc-rs, trusting the roots the
+/// library trusts.
+fn tls_config() -> ureq::tls::TlsConfig {
+    use ureq::tls::{Certificate, RootCerts, TlsConfig, TlsProvider};
+    let roots = wxpresign::trusted_roots()
+        .map(|der| Certificate::from_der(der).to_owned())
+        .collect();
+    let provider = rustls::crypto::aws_lc_rs::default_provider();
+    TlsConfig::builder()
+        .provider(TlsProvider::Rustls)
+        .unversioned_rustls_crypto_provider(std::sync::Arc::new(provider))
+        .root_certs(RootCerts::Specific(std::sync::Arc::new(roots)))
+        .build()
 }
 
 fn random_alnum(n: usize) -> String {
