@@ -43,7 +43,7 @@ pub struct Response {
 /// connection whose handshake finished: `resumed` when it resumed a TLS session of an earlier
 /// connection to the host, `full` otherwise.
 #[derive(Debug)]
-pub struct Trace {
+pub(crate) struct Trace {
     started: Instant,
     attempts: Vec<Value>,
 }
@@ -94,7 +94,7 @@ impl Trace {
         self.attempts.push(attempt);
     }
 
-    pub fn to_json(&self) -> Value {
+    pub(crate) fn to_json(&self) -> Value {
         json!({ "attempts": self.attempts, "elapsed_ms": millis(self.started.elapsed()) })
     }
 }
@@ -211,7 +211,7 @@ impl std::fmt::Debug for Client {
 }
 
 /// The library's own User-Agent; WeChat Pay may refuse requests without one.
-pub fn library_user_agent() -> String {
+pub(crate) fn library_user_agent() -> String {
     format!(
         "wxpresign/{} ({} {}) Rust",
         env!("CARGO_PKG_VERSION"),
@@ -353,7 +353,11 @@ impl Client {
     }
 
     /// Calls `endpoint` with an already parsed request.
-    pub fn call_endpoint(&self, endpoint: &Endpoint, mut request: Value) -> Result<Response> {
+    pub(crate) fn call_endpoint(
+        &self,
+        endpoint: &Endpoint,
+        mut request: Value,
+    ) -> Result<Response> {
         // timeout_ms bounds the whole call, a move to the backup host included.
         let deadline = Instant::now() + self.timeout;
         validate(

@@ -28,7 +28,7 @@ type Digest = [u8; 32];
 /// "environment"`, a digest of the proxy variables. A shared client is the same configuration's
 /// only while [`Sources::unchanged`] holds: a rotated key file means another client.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Sources {
+pub(crate) struct Sources {
     /// Path and SHA-256 of each file read, in the order read.
     files: Vec<(String, Digest)>,
     /// SHA-256 of the proxy variables, when the configuration reads them.
@@ -38,7 +38,7 @@ pub struct Sources {
 impl Sources {
     /// Whether every file read still holds what was read, and the proxy variables (when read)
     /// have the same values. A file that cannot be read now counts as changed.
-    pub fn unchanged(&self) -> bool {
+    pub(crate) fn unchanged(&self) -> bool {
         let files = self
             .files
             .iter()
@@ -177,7 +177,7 @@ pub struct Config {
     pub retry: Retry,
     /// The files and variables this configuration was read from, for telling whether it still
     /// means the same.
-    pub sources: Sources,
+    pub(crate) sources: Sources,
 }
 
 impl fmt::Debug for Config {
@@ -357,7 +357,7 @@ impl Config {
     }
 
     /// Checks each section of `raw` in turn; the first problem is the error.
-    pub fn from_raw(raw: ConfigJson) -> Result<Config> {
+    pub(crate) fn from_raw(raw: ConfigJson) -> Result<Config> {
         no_apiv3_key_as_path(&raw)?;
         let mut sources = Sources::default();
         let (mchid, merchant_serial_no) = identity(raw.mchid, raw.merchant_serial_no)?;

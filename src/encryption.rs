@@ -36,6 +36,6 @@ pub fn encrypt_fields(fields: &[Field], request: &mut Value, key: &PublicKey) ->
 }
 
 /// One value as WeChat Pay takes an encrypted field: Base64 RSA-OAEP ciphertext under `key`.
-pub fn encrypt_value(plain: &str, key: &PublicKey) -> Result<String> {
+pub(crate) fn encrypt_value(plain: &str, key: &PublicKey) -> Result<String> {
     Ok(STANDARD.encode(key.encrypt_oaep(plain.as_bytes())?))
 }

@@ -141,7 +141,7 @@ impl Error {
     }
 
     /// A transport failure; `delivery` says how far the request got.
-    pub fn transport(message: impl Into<String>, delivery: Delivery) -> Self {
+    pub(crate) fn transport(message: impl Into<String>, delivery: Delivery) -> Self {
         let mut e = Error::new(Kind::Transport, message, delivery);
         // Nothing was processed, or the outcome is unknown: in both cases the documented
         // remedy is to resend with identical parameters (same out_contract_code).
@@ -150,7 +150,7 @@ impl Error {
     }
 
     /// A non-2xx answer from WeChat Pay.
-    pub fn api(answer: ApiAnswer, message: impl Into<String>) -> Self {
+    pub(crate) fn api(answer: ApiAnswer, message: impl Into<String>) -> Self {
         let mut e = Error::new(Kind::Api, message, Delivery::Received);
         e.retryable = answer.http_status == 429 || answer.http_status >= 500;
         e.api = Some(answer);
@@ -166,7 +166,7 @@ impl Error {
     /// certificate download), failed. It keeps the cause's kind and retryability, but never
     /// says `api`: WeChat Pay did not answer this call, so the cause's status and Request-ID stay
     /// in the cause.
-    pub fn not_sent_because(message: impl Into<String>, cause: &Error) -> Self {
+    pub(crate) fn not_sent_because(message: impl Into<String>, cause: &Error) -> Self {
         let kind = match cause.kind {
             Kind::Api => Kind::Transport,
             kind => kind,
@@ -185,18 +185,18 @@ impl Error {
     }
 
     /// Names the member (a JSON Pointer, or a header) the error is about.
-    pub fn at_field(mut self, field: &str) -> Self {
+    pub(crate) fn at_field(mut self, field: &str) -> Self {
         self.field = Some(field.to_owned());
         self
     }
 
-    pub fn with_request_id(mut self, id: &str) -> Self {
+    pub(crate) fn with_request_id(mut self, id: &str) -> Self {
         self.request_id = Some(id.to_owned());
         self
     }
 
     /// The base URL the call went to last, and the failover (`{from, reason}`) if it moved.
-    pub fn tried(mut self, base_url: &str, failover: Option<Value>) -> Self {
+    pub(crate) fn tried(mut self, base_url: &str, failover: Option<Value>) -> Self {
         self.base_url = Some(base_url.to_owned());
         self.failover = failover;
         self
@@ -204,13 +204,13 @@ impl Error {
 
     /// Names `cause`, the failed request that decided this error, as `cause` in the error JSON:
     /// its own members (kind, message, status, Request-ID, trace), which hold no secret.
-    pub fn with_cause(mut self, cause: &Error) -> Self {
+    pub(crate) fn with_cause(mut self, cause: &Error) -> Self {
         self.cause = Some(cause.to_json()["error"].take());
         self
     }
 
     /// The HTTP status of the answer a verify error is about.
-    pub fn with_http_status(mut self, status: u16) -> Self {
+    pub(crate) fn with_http_status(mut self, status: u16) -> Self {
         if self.api.is_none() {
             self.http_status = Some(status);
         }
@@ -218,14 +218,14 @@ impl Error {
     }
 
     /// The call's trace, shown as `trace` in the error JSON.
-    pub fn with_trace(mut self, trace: Value) -> Self {
+    pub(crate) fn with_trace(mut self, trace: Value) -> Self {
         self.trace = Some(trace);
         self
     }
 
     /// Marks that an earlier attempt of the same call may have reached WeChat Pay, so that
     /// this error (of the last attempt) never says less.
-    pub fn reached_earlier(mut self, earlier: Delivery) -> Self {
+    pub(crate) fn reached_earlier(mut self, earlier: Delivery) -> Self {
         if earlier != Delivery::NotSent && self.delivery == Delivery::NotSent {
             self.delivery = earlier;
         }

@@ -5,7 +5,7 @@ use crate::error::{Error, Result};
 use serde_json::Value;
 
 /// The member of `json` at `pointer`: a string without its quotes, any other value as JSON text.
-pub fn member_text(json: &str, pointer: &str) -> Result<String> {
+pub(crate) fn member_text(json: &str, pointer: &str) -> Result<String> {
     let value: Value = serde_json::from_str(json)
         .map_err(|e| Error::argument(format!("json is not valid JSON: {e}")))?;
     if !(pointer.is_empty() || pointer.starts_with('/')) {

@@ -39,7 +39,7 @@ pub mod url;
 pub mod validation;
 pub mod verification;
 
-pub use client::{Client, Failover, REFETCH_INTERVAL, Response, library_user_agent};
+pub use client::{Client, Failover, REFETCH_INTERVAL, Response};
 pub use error::{Error, Kind};
 pub use merchants::client_for;
 pub use notification::{Answer, Notification};

@@ -32,7 +32,7 @@ impl Level {
 }
 
 /// Where events go: each event's level and its JSON text, on the thread that made the call.
-pub type Sink = Box<dyn Fn(Level, &str) + Send + Sync>;
+pub(crate) type Sink = Box<dyn Fn(Level, &str) + Send + Sync>;
 
 #[derive(Clone)]
 struct Hook {
@@ -43,17 +43,12 @@ struct Hook {
 static HOOK: RwLock<Option<Hook>> = RwLock::new(None);
 
 /// Sends events up to `level` to `sink`, or removes the hook (`None`).
-pub fn configure(hook: Option<(Sink, Level)>) {
+pub(crate) fn configure(hook: Option<(Sink, Level)>) {
     let hook = hook.map(|(sink, level)| Hook {
         sink: Arc::from(sink),
         level,
     });
     *HOOK.write().unwrap_or_else(|p| p.into_inner()) = hook;
-}
-
-/// Whether events of `level` are wanted.
-pub fn enabled(level: Level) -> bool {
-    current().is_some_and(|h| level <= h.level)
 }
 
 fn current() -> Option<Hook> {
@@ -62,7 +57,7 @@ fn current() -> Option<Hook> {
 
 /// Hands the event `make` builds to the hook, when `level` is on; the hook is cloned out of
 /// its lock first, so a sink that takes long holds no other thread.
-pub fn emit(level: Level, make: impl FnOnce() -> Value) {
+pub(crate) fn emit(level: Level, make: impl FnOnce() -> Value) {
     let Some(hook) = current().filter(|h| level <= h.level) else {
         return;
     };
@@ -73,7 +68,7 @@ pub fn emit(level: Level, make: impl FnOnce() -> Value) {
 
 /// An HTTP head for a debug event, with the signatures redacted: the `signature="..."` of an
 /// Authorization header and Wechatpay-Signature's value.
-pub fn redacted_head<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
+pub(crate) fn redacted_head<'a>(headers: impl Iterator<Item = (&'a str, &'a str)>) -> Value {
     let redacted = headers
         .map(|(name, value)| {
             let shown = if name.eq_ignore_ascii_case("Wechatpay-Signature") {

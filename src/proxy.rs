@@ -11,7 +11,7 @@ use std::fmt;
 use zeroize::Zeroizing;
 
 /// The value of `proxy` that reads the proxy from the environment.
-pub const FROM_ENVIRONMENT: &str = "environment";
+pub(crate) const FROM_ENVIRONMENT: &str = "environment";
 
 /// What a proxy URL with a space, control or non-ASCII character should be instead.
 const PRINTABLE: &str =

@@ -46,7 +46,7 @@ impl Method {
     /// Whether the method gives enclosed content a meaning: POST, PUT and PATCH. Sent without
     /// a body they still say `Content-Length: 0` (RFC 9110 section 8.6), as servers in front of
     /// WeChat Pay's bodiless POSTs (a termination that takes no member) require.
-    pub fn has_content(self) -> bool {
+    pub(crate) fn has_content(self) -> bool {
         matches!(self, Method::Post | Method::Put | Method::Patch)
     }
 

@@ -32,7 +32,7 @@ pub enum Charset {
 }
 
 impl Charset {
-    pub fn allows(self, c: char) -> bool {
+    pub(crate) fn allows(self, c: char) -> bool {
         match self {
             Charset::Any => true,
             Charset::Alphanumeric => c.is_ascii_alphanumeric(),
@@ -43,7 +43,7 @@ impl Charset {
     }
 
     /// The set as a regular expression, for `wxpresign endpoints --json` and the bindings.
-    pub fn pattern(self) -> Option<&'static str> {
+    pub(crate) fn pattern(self) -> Option<&'static str> {
         match self {
             Charset::Any => None,
             Charset::Alphanumeric => Some("^[0-9A-Za-z]+$"),
@@ -52,7 +52,7 @@ impl Charset {
     }
 
     /// What an error says the value may contain.
-    pub fn describe(self) -> &'static str {
+    pub(crate) fn describe(self) -> &'static str {
         match self {
             Charset::Any => "any characters",
             Charset::Alphanumeric => {
@@ -223,7 +223,7 @@ impl Field {
     }
 
     /// A JSON description of the field, for `wxpresign endpoints` and the bindings.
-    pub fn describe(&self) -> Value {
+    pub(crate) fn describe(&self) -> Value {
         let mut v = json!({ "name": self.name, "required": self.required });
         if self.encrypted {
             v["encrypted"] = true.into();
@@ -325,7 +325,7 @@ pub enum When {
 }
 
 impl When {
-    pub fn holds(self, request: &Value) -> bool {
+    pub(crate) fn holds(self, request: &Value) -> bool {
         let is = |member: &str, values: &[&str]| {
             request
                 .pointer(member)
@@ -390,7 +390,7 @@ pub const fn not_both_true(a: &'static str, b: &'static str, says: &'static str)
 
 impl Rule {
     /// The member a broken rule is reported at, or None when `request` keeps the rule.
-    pub fn violation(&self, request: &Value) -> Option<&'static str> {
+    pub(crate) fn violation(&self, request: &Value) -> Option<&'static str> {
         let present = |m: &str| request.pointer(m).is_some();
         match self.check {
             Check::AnyOf(members) => (!members.iter().any(|m| present(m)))
@@ -410,7 +410,7 @@ impl Rule {
     }
 
     /// A JSON description of the rule, for `wxpresign endpoints --json` and the bindings.
-    pub fn describe(&self) -> Value {
+    pub(crate) fn describe(&self) -> Value {
         let (kind, members, when) = match self.check {
             Check::AnyOf(members) => ("any_of", members.to_vec(), When::Always),
             Check::Required { members, when } => ("required", members.to_vec(), when),

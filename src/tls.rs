@@ -17,7 +17,7 @@ use ureq::unversioned::transport::{
 
 /// How a new connection's TLS began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Handshake {
+pub(crate) enum Handshake {
     /// A full handshake: the server's certificate chain was sent and verified.
     Full,
     /// A session of an earlier connection to the same host was resumed: one round trip less,
@@ -26,7 +26,7 @@ pub enum Handshake {
 }
 
 impl Handshake {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Handshake::Full => "full",
             Handshake::Resumed => "resumed",
@@ -59,7 +59,7 @@ pub(crate) struct TlsConnector {
 
 impl TlsConnector {
     /// `extra_roots` (DER) are trusted in addition to the system roots and Mozilla's.
-    pub fn new(extra_roots: &[Vec<u8>]) -> TlsConnector {
+    pub(crate) fn new(extra_roots: &[Vec<u8>]) -> TlsConnector {
         let mut roots = RootCertStore::empty();
         roots.extend(default_roots().roots.iter().cloned());
         // Each extra root was parsed when the configuration was read.

@@ -44,7 +44,7 @@ use ureq::unversioned::transport::{
 use ureq::{Agent, AsSendBody, Timeout};
 
 /// The most of an answer body the library reads; pre-sign answers are a few hundred bytes.
-pub const MAX_BODY_BYTES: u64 = 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: u64 = 1024 * 1024;
 
 /// The most of an answer head (status line and headers) the library reads.
 const MAX_HEAD_BYTES: usize = 16 * 1024;
@@ -72,13 +72,13 @@ thread_local! {
 /// Whether an attempt used a connection kept from an earlier call or opened one, and for a new
 /// https connection, how its TLS began.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Connection {
+pub(crate) enum Connection {
     Reused,
     New { tls: Option<Handshake> },
 }
 
 impl Connection {
-    pub fn as_str(self) -> &'static str {
+    pub(crate) fn as_str(self) -> &'static str {
         match self {
             Connection::Reused => "reused",
             Connection::New { .. } => "new",
@@ -86,7 +86,7 @@ impl Connection {
     }
 
     /// The TLS handshake of a new https connection (none when the handshake did not finish).
-    pub fn tls(self) -> Option<Handshake> {
+    pub(crate) fn tls(self) -> Option<Handshake> {
         match self {
             Connection::Reused => None,
             Connection::New { tls } => tls,
@@ -96,7 +96,7 @@ impl Connection {
 
 /// An HTTP answer with its raw body (signatures cover the exact bytes).
 #[derive(Debug)]
-pub struct HttpResponse {
+pub(crate) struct HttpResponse {
     pub status: u16,
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
@@ -104,7 +104,7 @@ pub struct HttpResponse {
 
 impl HttpResponse {
     /// The first value of a header, by case-insensitive name.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    pub(crate) fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -114,7 +114,7 @@ impl HttpResponse {
 
 /// A failed attempt, by how far it got.
 #[derive(Debug)]
-pub enum Failure {
+pub(crate) enum Failure {
     /// The host name did not resolve or no connection was made: nothing was sent, so the
     /// same request may go to another host.
     NotConnected(Error),
@@ -123,13 +123,13 @@ pub enum Failure {
 }
 
 impl Failure {
-    pub fn error(&self) -> &Error {
+    pub(crate) fn error(&self) -> &Error {
         match self {
             Failure::NotConnected(e) | Failure::Other(e) => e,
         }
     }
 
-    pub fn into_error(self) -> Error {
+    pub(crate) fn into_error(self) -> Error {
         match self {
             Failure::NotConnected(e) | Failure::Other(e) => e,
         }
@@ -139,7 +139,7 @@ impl Failure {
 /// A configured HTTP client with its connection pool, built once per library client and
 /// shared by its threads.
 #[derive(Debug)]
-pub struct Transport {
+pub(crate) struct Transport {
     /// Never shut down (`Agent::shutdown`): in a forked child, that would cut the connections
     /// its parent still uses as well, which the pool still lists.
     agent: Agent,
@@ -171,7 +171,7 @@ impl Transport {
     /// `extra_roots` (DER) are trusted for https in addition to the system roots and Mozilla's
     /// (webpki-root-certs). Certificate verification is always on: nothing here or in the
     /// configuration turns it off. Connections go through `proxy` when one is given.
-    pub fn new(
+    pub(crate) fn new(
         connect_timeout: Duration,
         timeout: Duration,
         extra_roots: &[Vec<u8>],
@@ -212,7 +212,7 @@ impl Transport {
     /// Sends `method` to `path` (with its query) under `base` with `headers` and `body` (none:
     /// no body, and no Content-Length unless the method has content); the attempt ends by
     /// `deadline` at the latest. Says too whether it opened a connection.
-    pub fn send(
+    pub(crate) fn send(
         &self,
         method: Method,
         base: &BaseUrl,

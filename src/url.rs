@@ -45,7 +45,7 @@ impl<'a> Authority<'a> {
     }
 
     /// `localhost`, `127.x.x.x` or `::1`.
-    pub fn is_loopback(&self) -> bool {
+    pub(crate) fn is_loopback(&self) -> bool {
         self.host.eq_ignore_ascii_case("localhost")
             || self
                 .host
@@ -120,7 +120,7 @@ impl BaseUrl {
     }
 
     /// Whether the scheme is https (plain http is only ever a loopback sandbox).
-    pub fn is_https(&self) -> bool {
+    pub(crate) fn is_https(&self) -> bool {
         self.text.starts_with("https://")
     }
 
@@ -130,7 +130,7 @@ impl BaseUrl {
     }
 
     /// The same URL, compared without regard to case (host names are case-insensitive).
-    pub fn same_as(&self, other: &BaseUrl) -> bool {
+    pub(crate) fn same_as(&self, other: &BaseUrl) -> bool {
         self.text.eq_ignore_ascii_case(&other.text)
     }
 }
@@ -145,7 +145,7 @@ impl fmt::Display for BaseUrl {
 /// configuration member `member`: a host or URL with one fails only when a call is made, and CR
 /// or LF would end the header it is written into. The value is never quoted (it may hold a
 /// password); `advice` says what to give instead.
-pub fn printable_ascii(value: &str, member: &str, advice: &str) -> Result<()> {
+pub(crate) fn printable_ascii(value: &str, member: &str, advice: &str) -> Result<()> {
     let Some((at, c)) = value
         .chars()
         .enumerate()

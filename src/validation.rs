@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 /// The longest plaintext RSA-OAEP with SHA-1 can encrypt under a 2048-bit key: the modulus
 /// (256 bytes) less two hashes (20 bytes each) and two bytes (RFC 8017 section 7.1.1).
-pub const MAX_ENCRYPTED_BYTES: usize = 2048 / 8 - 2 * 20 - 2;
+pub(crate) const MAX_ENCRYPTED_BYTES: usize = 2048 / 8 - 2 * 20 - 2;
 
 /// Validates `request` against `fields` and then the `rules` between its members. Unknown
 /// members are errors unless `allow_unknown`.
@@ -237,7 +237,7 @@ fn abbreviate(s: &str) -> String {
 }
 
 /// `yyyy-MM-dd` naming a day that exists.
-pub fn is_date(s: &str) -> bool {
+pub(crate) fn is_date(s: &str) -> bool {
     date_day(s).is_some()
 }
 

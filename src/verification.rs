@@ -13,7 +13,7 @@ use std::sync::Mutex;
 pub const MAX_CLOCK_SKEW_SECS: u64 = 300;
 
 /// The signature prefix of WeChat Pay's probes, which must fail verification.
-pub const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+pub(crate) const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
 
 /// The `Wechatpay-*` headers of a signed answer or notification.
 #[derive(Clone, Debug, Default)]
@@ -80,7 +80,7 @@ impl Verifier {
 
     /// This verifier with `added` certificates too (a certificate it holds already is kept
     /// once).
-    pub fn with_certificates(
+    pub(crate) fn with_certificates(
         &self,
         added: impl IntoIterator<Item = PlatformCertificate>,
     ) -> Verifier {
@@ -216,7 +216,7 @@ pub struct Recent {
 
 impl Recent {
     /// The most keys held: a client accepting 50 answers a second for the whole window.
-    pub const CAPACITY: usize = 16 * 1024;
+    pub(crate) const CAPACITY: usize = 16 * 1024;
 
     /// Notes `key`, to be remembered until the Unix second `until`; whether it is the first
     /// time it was seen (not already held at `now`).
