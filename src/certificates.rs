@@ -3,7 +3,7 @@
 //! "certificate") and checked: an X.509 certificate whose serial is the one it is listed under,
 //! with an RSA key, valid now. The list's answer is verified with the certificates it carries
 //! (there is no other key to verify the first download with), as the official SDKs' downloaders
-//! do. Format: https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu
+//! do. Format: <https://wechatpay-api.gitbook.io/wechatpay-api-v3/jie-kou-wen-dang/ping-tai-zheng-shu>
 
 use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, same_serial};
@@ -15,11 +15,15 @@ pub const PATH: &str = "/v3/certificates";
 /// One certificate of the list, decrypted and checked.
 #[derive(Clone, Debug)]
 pub struct Downloaded {
+    /// The certificate's serial number, as the list gives it.
     pub serial_no: String,
+    /// When it takes effect, as the list gives it (RFC 3339).
     pub effective_time: String,
+    /// When it expires, as the list gives it (RFC 3339).
     pub expire_time: String,
     /// The certificate as PEM, as WeChat Pay encrypted it.
     pub pem: String,
+    /// The certificate parsed: serial, validity and public key.
     pub certificate: PlatformCertificate,
 }
 

@@ -24,7 +24,9 @@ use std::time::{Duration, Instant};
 /// A verified 2xx answer.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Response {
+    /// The HTTP status (2xx).
     pub status: u16,
+    /// WeChat Pay's `Request-ID`, which its support asks for.
     pub request_id: Option<String>,
     /// The answer body as JSON (`null` for an empty body).
     pub data: Value,
@@ -32,7 +34,8 @@ pub struct Response {
     pub base_url: String,
     /// Set when the call moved to the backup host.
     pub failover: Option<Failover>,
-    /// What the call did on the wire: see [`Trace`].
+    /// What the call did on the wire, as JSON: each attempt (host, connection, TLS handshake,
+    /// outcome, time) and the time in all.
     pub trace: Value,
 }
 
@@ -135,6 +138,7 @@ pub const REFETCH_INTERVAL: Duration = Duration::from_secs(300);
 /// A call that moved to `backup_base_url` because nothing could be sent to `from`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Failover {
+    /// The base URL that could not be reached.
     pub from: String,
     /// Why: the DNS or connect failure on `from`.
     pub reason: String,
@@ -226,6 +230,7 @@ impl Client {
         Ok(Client::new(Config::from_json(config)?))
     }
 
+    /// A client from a checked configuration; it sets up TLS trust and opens no connection.
     pub fn new(config: Config) -> Client {
         let transport = Transport::new(
             config.connect_timeout,

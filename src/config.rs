@@ -11,7 +11,9 @@ use std::io::Read;
 use std::time::Duration;
 use zeroize::Zeroizing;
 
+/// WeChat Pay's domestic API host, the default `base_url`.
 pub const DEFAULT_BASE_URL: &str = "https://api.mch.weixin.qq.com";
+/// WeChat Pay's cross-border API host, the default `global_base_url`.
 pub const DEFAULT_GLOBAL_BASE_URL: &str = "https://apihk.mch.weixin.qq.com";
 /// WeChat Pay's documented backup domain for api.mch.weixin.qq.com.
 pub const DEFAULT_BACKUP_BASE_URL: &str = "https://api2.mch.weixin.qq.com";
@@ -71,30 +73,53 @@ fn sha256(bytes: &[u8]) -> Digest {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigJson {
+    /// `mchid`: the merchant id (for service providers, `sp_mchid`).
     pub mchid: Option<String>,
+    /// `merchant_serial_no`: the serial of the merchant API certificate.
     pub merchant_serial_no: Option<String>,
+    /// `merchant_private_key`: the merchant's private key as PEM.
     pub merchant_private_key: Option<Zeroizing<String>>,
+    /// `merchant_private_key_file`: the path of that PEM file.
     pub merchant_private_key_file: Option<String>,
+    /// `wechatpay_public_key_id`: `PUB_KEY_ID_` and digits (public-key mode).
     pub wechatpay_public_key_id: Option<String>,
+    /// `wechatpay_public_key`: WeChat Pay's public key as PEM.
     pub wechatpay_public_key: Option<String>,
+    /// `wechatpay_public_key_file`: the path of that PEM file.
     pub wechatpay_public_key_file: Option<String>,
+    /// `platform_certificates`: platform certificates as PEM (certificate mode).
     pub platform_certificates: Option<Vec<String>>,
+    /// `platform_certificate_files`: the paths of platform certificate PEM files.
     pub platform_certificate_files: Option<Vec<String>>,
+    /// `download_platform_certificates`: fetch the platform certificates from WeChat Pay.
     pub download_platform_certificates: Option<bool>,
+    /// `apiv3_key`: the 32-character APIv3 key (notifications, certificate downloads).
     pub apiv3_key: Option<Zeroizing<String>>,
+    /// `base_url`: the domestic API host.
     pub base_url: Option<String>,
+    /// `global_base_url`: the cross-border API host.
     pub global_base_url: Option<String>,
+    /// `backup_base_url`: where a call goes when `base_url` cannot be reached.
     pub backup_base_url: Option<String>,
+    /// `backup_failover`: whether calls move to the backup host (default true).
     pub backup_failover: Option<bool>,
+    /// `extra_ca_file`: the path of extra trusted CA certificates (PEM).
     pub extra_ca_file: Option<String>,
+    /// `extra_ca_pem`: extra trusted CA certificates as PEM.
     pub extra_ca_pem: Option<String>,
+    /// `connect_timeout_ms`: the bound on making a connection.
     pub connect_timeout_ms: Option<u64>,
+    /// `timeout_ms`: the bound on a whole call.
     pub timeout_ms: Option<u64>,
+    /// `user_agent`: appended to the library's User-Agent.
     pub user_agent: Option<String>,
+    /// `allow_unknown_fields`: pass request members the schema does not know.
     pub allow_unknown_fields: Option<bool>,
     /// `http://[user:password@]host:port` or `"environment"`; may hold a password.
     pub proxy: Option<Zeroizing<String>>,
+    /// `no_proxy`: the hosts reached without the proxy.
     pub no_proxy: Option<Vec<String>>,
+    /// `retry`: when a call is tried again.
     pub retry: Option<RetryJson>,
 }
 
@@ -102,7 +127,9 @@ pub struct ConfigJson {
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct RetryJson {
+    /// `retry.max_attempts`: attempts in all, 1 to 10.
     pub max_attempts: Option<u32>,
+    /// `retry.backoff_ms`: the wait before the second attempt.
     pub backoff_ms: Option<u64>,
 }
 
@@ -150,8 +177,11 @@ fn retry(raw: Option<RetryJson>) -> Result<Retry> {
 
 /// A validated configuration with its keys parsed. Debug output never shows key material.
 pub struct Config {
+    /// The merchant id the client signs as.
     pub mchid: String,
+    /// The serial of the merchant API certificate, sent in every Authorization header.
     pub merchant_serial_no: String,
+    /// The merchant's private key, which signs requests.
     pub merchant_key: PrivateKey,
     /// The WeChat Pay public key and its `PUB_KEY_ID_...`, in public-key mode.
     pub wechatpay_public_key: Option<(String, PublicKey)>,
@@ -160,20 +190,28 @@ pub struct Config {
     /// Certificate mode: the client downloads the platform certificates (`GET /v3/certificates`)
     /// when it first needs one, and again when WeChat Pay names a serial it does not hold.
     pub download_platform_certificates: bool,
+    /// The APIv3 key, when configured: notifications and certificate downloads need it.
     pub apiv3_key: Option<Zeroizing<Vec<u8>>>,
+    /// Where domestic endpoints are called.
     pub base_url: BaseUrl,
+    /// Where cross-border endpoints are called.
     pub global_base_url: BaseUrl,
     /// Where a `base_url` call goes when no connection to `base_url` could be made (nothing was
     /// sent); `None` when there is no backup or `backup_failover` is false.
     pub backup_base_url: Option<BaseUrl>,
     /// DER certificates trusted for https in addition to the system roots (`extra_ca_*`).
     pub extra_ca_certificates: Vec<Vec<u8>>,
+    /// The bound on making a connection.
     pub connect_timeout: Duration,
+    /// The bound on a whole call, retries included.
     pub timeout: Duration,
+    /// The caller's addition to the library's User-Agent.
     pub user_agent: Option<String>,
+    /// Whether request members the schema does not know are passed on rather than refused.
     pub allow_unknown_fields: bool,
     /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
     pub proxy: Option<Proxy>,
+    /// When a call is tried again.
     pub retry: Retry,
     /// The files and variables this configuration was read from, for telling whether it still
     /// means the same.

@@ -63,6 +63,7 @@ impl Delivery {
 /// WeChat Pay's non-2xx answer, as an api error carries it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ApiAnswer {
+    /// The HTTP status WeChat Pay answered.
     pub http_status: u16,
     /// WeChat's `code`, when the body had one.
     pub code: Option<String>,
@@ -119,10 +120,12 @@ impl Error {
         }
     }
 
+    /// The caller passed something unusable (NULL, not UTF-8, not JSON).
     pub fn argument(message: impl Into<String>) -> Self {
         Error::new(Kind::Argument, message, Delivery::NotSent)
     }
 
+    /// The configuration is wrong; `message` names the member and what it needs.
     pub fn config(message: impl Into<String>) -> Self {
         Error::new(Kind::Config, message, Delivery::NotSent)
     }
@@ -176,10 +179,12 @@ impl Error {
         e
     }
 
+    /// Encryption or decryption failed.
     pub fn crypto(message: impl Into<String>) -> Self {
         Error::new(Kind::Crypto, message, Delivery::NotSent)
     }
 
+    /// A bug of the library's own.
     pub fn internal(message: impl Into<String>) -> Self {
         Error::new(Kind::Internal, message, Delivery::Unknown)
     }
@@ -232,22 +237,27 @@ impl Error {
         self
     }
 
+    /// The call's attempts and elapsed time, for errors of a call.
     pub fn trace(&self) -> Option<&Value> {
         self.trace.as_ref()
     }
 
+    /// What kind of failure this is.
     pub fn kind(&self) -> Kind {
         self.kind
     }
 
+    /// What went wrong and what to do; never key material.
     pub fn message(&self) -> &str {
         &self.message
     }
 
+    /// Whether the request may have reached WeChat Pay.
     pub fn delivery(&self) -> Delivery {
         self.delivery
     }
 
+    /// Whether trying the same request again may succeed.
     pub fn retryable(&self) -> bool {
         self.retryable
     }
@@ -267,14 +277,17 @@ impl Error {
         self.api.as_ref()
     }
 
+    /// WeChat Pay's `Request-ID`, when an answer gave one.
     pub fn request_id(&self) -> Option<&str> {
         self.request_id.as_deref()
     }
 
+    /// The base URL the call went to last.
     pub fn base_url(&self) -> Option<&str> {
         self.base_url.as_deref()
     }
 
+    /// `{from, reason}` when the call moved to the backup host.
     pub fn failover(&self) -> Option<&Value> {
         self.failover.as_ref()
     }
@@ -352,4 +365,5 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// The library's result: a value or an [`Error`].
 pub type Result<T> = std::result::Result<T, Error>;

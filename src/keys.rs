@@ -248,10 +248,12 @@ pub struct PlatformCertificate {
     pub not_before: u64,
     /// Seconds since the Unix epoch of notAfter.
     pub not_after: u64,
+    /// The certificate's public key, which verifies WeChat Pay's signatures.
     pub key: PublicKey,
 }
 
 impl PlatformCertificate {
+    /// Parses a PEM certificate; `what` names where it came from in messages.
     pub fn from_pem(text: &str, what: &str) -> Result<Self> {
         let (label, der) = decode_pem(text, what)?;
         if label != "CERTIFICATE" {

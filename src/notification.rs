@@ -13,10 +13,15 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// A verified, decrypted notification.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notification {
+    /// WeChat Pay's id of the notification (the same on each redelivery).
     pub id: String,
+    /// When WeChat Pay created it (RFC 3339).
     pub create_time: String,
+    /// What happened, e.g. `ENTRUST.SIGN`.
     pub event_type: String,
+    /// The resource's type, e.g. `encrypt-resource`.
     pub resource_type: String,
+    /// WeChat Pay's short description.
     pub summary: String,
     /// The decrypted resource (for signing results: contract_id, contract_state, ...).
     pub resource: Value,
@@ -44,6 +49,7 @@ impl Notification {
 /// The HTTP answer the merchant's endpoint must send back to WeChat Pay.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
+    /// The HTTP status to answer with.
     pub status: u16,
     /// Empty on success; `{"code":"FAIL","message":...}` otherwise.
     pub body: String,

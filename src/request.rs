@@ -12,10 +12,15 @@ use percent_encoding::percent_decode_str;
 /// The HTTP methods WeChat Pay's APIv3 uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Method {
+    /// `GET`
     Get,
+    /// `POST`
     Post,
+    /// `PUT`
     Put,
+    /// `PATCH`
     Patch,
+    /// `DELETE`
     Delete,
 }
 
@@ -63,7 +68,9 @@ impl Method {
 /// sent, and the host that serves it (`/v3/global/...` is cross-border, on `global_base_url`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
+    /// The path and query from the leading `/`, as signed and sent.
     pub path_and_query: String,
+    /// The host that serves the path.
     pub host: Host,
 }
 

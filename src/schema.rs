@@ -8,9 +8,11 @@ use serde_json::{Value, json};
 /// The shape of a string value beyond its length.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
+    /// Any text.
     Text,
     /// `yyyy-MM-dd`, a real calendar date whose day of the month is at most `max_day`.
     Date {
+        /// The largest day of the month allowed.
         max_day: u8,
     },
     /// An RFC 3339 date-time with an offset, `2026-12-22T10:34:56+08:00`.
@@ -24,6 +26,7 @@ pub enum Format {
 /// The characters a string may be made of, as WeChat Pay's pages state them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Charset {
+    /// Any character.
     Any,
     /// "只能是数字、大小写字母的组合": ASCII digits and letters.
     Alphanumeric,
@@ -68,17 +71,25 @@ impl Charset {
 /// The type of a field's value.
 #[derive(Clone, Copy, Debug)]
 pub enum Type {
+    /// A JSON string.
     String {
+        /// At most this many characters (before encryption).
         max_chars: Option<usize>,
+        /// Its shape beyond its length.
         format: Format,
+        /// The values allowed, when the page lists them; empty means any.
         choices: &'static [&'static str],
+        /// The characters it may be made of.
         charset: Charset,
     },
     /// A JSON integer; `positive` for amounts and identifiers.
     Integer {
+        /// Whether it must be greater than zero.
         positive: bool,
     },
+    /// A JSON boolean.
     Boolean,
+    /// A JSON object with these members.
     Object(&'static [Field]),
     /// A non-empty array whose items are objects.
     ObjectArray(&'static [Field]),
@@ -87,8 +98,11 @@ pub enum Type {
 /// One member of a JSON object.
 #[derive(Clone, Copy, Debug)]
 pub struct Field {
+    /// The member's name.
     pub name: &'static str,
+    /// The type of its value.
     pub ty: Type,
+    /// Whether the request must have it.
     pub required: bool,
     /// Sent RSA-OAEP encrypted: the caller passes plaintext, the library encrypts it.
     pub encrypted: bool,
@@ -119,6 +133,7 @@ pub const fn integer(name: &'static str) -> Field {
     }
 }
 
+/// An optional boolean member.
 pub const fn boolean(name: &'static str) -> Field {
     Field {
         name,
@@ -128,6 +143,7 @@ pub const fn boolean(name: &'static str) -> Field {
     }
 }
 
+/// An optional object member with these fields.
 pub const fn object(name: &'static str, fields: &'static [Field]) -> Field {
     Field {
         name,
@@ -137,6 +153,7 @@ pub const fn object(name: &'static str, fields: &'static [Field]) -> Field {
     }
 }
 
+/// An optional member that is a non-empty array of objects with these fields.
 pub const fn object_array(name: &'static str, fields: &'static [Field]) -> Field {
     Field {
         name,
@@ -147,11 +164,13 @@ pub const fn object_array(name: &'static str, fields: &'static [Field]) -> Field
 }
 
 impl Field {
+    /// The member is required.
     pub const fn required(mut self) -> Self {
         self.required = true;
         self
     }
 
+    /// The member is sent RSA-OAEP encrypted.
     pub const fn encrypted(mut self) -> Self {
         self.encrypted = true;
         self
@@ -168,6 +187,7 @@ impl Field {
         self
     }
 
+    /// The string has this shape.
     pub const fn format(mut self, f: Format) -> Self {
         if let Type::String { ref mut format, .. } = self.ty {
             *format = f;
@@ -175,6 +195,7 @@ impl Field {
         self
     }
 
+    /// A `yyyy-MM-dd` calendar date.
     pub const fn date(self) -> Self {
         self.format(Format::Date { max_day: 31 })
     }
@@ -184,10 +205,12 @@ impl Field {
         self.format(Format::Date { max_day })
     }
 
+    /// An RFC 3339 date-time with an offset.
     pub const fn date_time(self) -> Self {
         self.format(Format::DateTime)
     }
 
+    /// A notify URL: absolute https, no query, at most 256 characters.
     pub const fn notify_url(self) -> Self {
         self.format(Format::NotifyUrl).max(256)
     }
@@ -291,7 +314,9 @@ impl Field {
 /// words an error gives the caller.
 #[derive(Clone, Copy, Debug)]
 pub struct Rule {
+    /// What is checked.
     pub check: Check,
+    /// What WeChat Pay requires, in the words an error gives the caller.
     pub says: &'static str,
 }
 
@@ -302,12 +327,16 @@ pub enum Check {
     AnyOf(&'static [&'static str]),
     /// Every one of `members` is present when `when` holds.
     Required {
+        /// The members, by JSON Pointer.
         members: &'static [&'static str],
+        /// When they are required.
         when: When,
     },
     /// None of `members` is present when `when` holds.
     Forbidden {
+        /// The members, by JSON Pointer.
         members: &'static [&'static str],
+        /// When they are forbidden.
         when: When,
     },
     /// The two booleans are not both true.
@@ -317,6 +346,7 @@ pub enum Check {
 /// The condition under which a rule applies.
 #[derive(Clone, Copy, Debug)]
 pub enum When {
+    /// In every request.
     Always,
     /// The member is present.
     Present(&'static str),
@@ -427,7 +457,7 @@ impl Rule {
 }
 
 /// The fields of several parts, in order: schemas share their common members this way.
-/// `N` must be the parts' total length; [`compose!`] computes it.
+/// `N` must be the parts' total length; `compose!` computes it.
 pub const fn join<const N: usize>(parts: &[&[Field]]) -> [Field; N] {
     let mut out = [string(""); N];
     let mut n = 0;

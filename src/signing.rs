@@ -81,10 +81,12 @@ pub struct Signer {
 }
 
 impl Signer {
+    /// The merchant id this signer signs as.
     pub fn mchid(&self) -> &str {
         &self.mchid
     }
 
+    /// A signer for merchant `mchid` whose API certificate has serial `serial_no`.
     pub fn new(mchid: String, serial_no: String, key: PrivateKey) -> Self {
         Signer {
             mchid,

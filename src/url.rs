@@ -19,6 +19,7 @@ pub enum Host {
 pub struct Authority<'a> {
     /// Without the brackets of an IPv6 address.
     pub host: &'a str,
+    /// The port, when one is given.
     pub port: Option<u16>,
 }
 

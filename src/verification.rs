@@ -18,11 +18,17 @@ pub(crate) const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
 /// The `Wechatpay-*` headers of a signed answer or notification.
 #[derive(Clone, Debug, Default)]
 pub struct SignedHeaders {
+    /// `Wechatpay-Timestamp`.
     pub timestamp: Option<String>,
+    /// `Wechatpay-Nonce`.
     pub nonce: Option<String>,
+    /// `Wechatpay-Serial`: the serial or `PUB_KEY_ID_...` of the key that signed.
     pub serial: Option<String>,
+    /// `Wechatpay-Signature`.
     pub signature: Option<String>,
+    /// `Wechatpay-Signature-Type`.
     pub signature_type: Option<String>,
+    /// `Request-ID`.
     pub request_id: Option<String>,
 }
 
@@ -66,6 +72,7 @@ pub struct Verifier {
 }
 
 impl Verifier {
+    /// WeChat Pay's keys: its public key with its id, and platform certificates (the newest first in use).
     pub fn new(
         public_key: Option<(String, PublicKey)>,
         mut certificates: Vec<PlatformCertificate>,
@@ -206,7 +213,7 @@ impl Verifier {
 
 /// What a client saw within the last [`MAX_CLOCK_SKEW_SECS`] or so (the nonces of the answers it
 /// accepted, the ids of the notifications it parsed), so that it knows the same one again.
-/// Bounded: past [`Recent::CAPACITY`] entries the oldest is forgotten.
+/// Bounded: past 16,384 entries the oldest is forgotten.
 #[derive(Debug, Default)]
 pub struct Recent {
     /// Each key with the Unix second it may be forgotten at, in the order they were seen; and

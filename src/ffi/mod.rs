@@ -583,6 +583,8 @@ pub unsafe extern "C" fn wxpresign_notification_parse_any(
 // One function per endpoint, generated from the table (tests/ffi_wrappers.rs writes the file, so
 // rustfmt leaves it as generated).
 
+// The pages' addresses are written bare, as the C header shows them.
+#[allow(rustdoc::bare_urls)]
 #[rustfmt::skip]
 mod endpoint_functions;
 pub use endpoint_functions::*;
