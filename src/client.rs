@@ -169,7 +169,25 @@ impl Response {
 }
 
 /// A WeChat Pay APIv3 client for one merchant. Immutable after creation, so `&Client` may be
-/// shared across threads.
+/// shared across threads; make one per merchant configuration and keep it, since it holds the
+/// parsed keys, the kept-alive connections and the TLS sessions ([`crate::registry::shared`]
+/// keeps one per configuration for programs that cannot).
+///
+/// ```no_run
+/// use wxpresign::{Client, Kind};
+///
+/// let client = Client::from_json(&std::fs::read_to_string("client.json")?)?;
+/// let request = r#"{"appid":"wx8888888888888888","openid":"o-user","plan_id":"p1",
+///     "user_id":"u1","period_start_date":"2026-01-01","trade_scene":"EDUCATION_PERIOD"}"#;
+/// match client.call("v3/edu-papay/contracts/presign", request) {
+///     Ok(answer) => println!("presign_token {}", answer.data["presign_token"]),
+///     // Nothing was sent: the field and what WeChat Pay requires of it.
+///     Err(e) if e.kind() == Kind::Validation => eprintln!("{:?}: {}", e.field(), e.message()),
+///     Err(e) if e.retryable() => eprintln!("try again later: {e}"),
+///     Err(e) => eprintln!("{e}"),
+/// }
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 pub struct Client {
     signer: Signer,
     /// WeChat Pay's keys; replaced, never changed, when platform certificates are downloaded.

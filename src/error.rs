@@ -76,6 +76,16 @@ pub struct ApiAnswer {
 /// An error with everything the caller needs to act on it. Messages never contain key material.
 /// The members beyond kind and message are typed, each present where its kind has it, and
 /// [`Error::to_json`] is the one place that renders them.
+///
+/// ```
+/// use wxpresign::{Client, Kind};
+///
+/// let e = Client::from_json(r#"{"mchid": "1900000001x"}"#).unwrap_err();
+/// assert_eq!(e.kind(), Kind::Config);
+/// assert_eq!(e.field(), Some("/mchid"));
+/// assert!(e.message().contains("digits only"));
+/// assert!(!e.retryable());
+/// ```
 #[derive(Clone, Debug)]
 pub struct Error {
     kind: Kind,

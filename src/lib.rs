@@ -1,10 +1,19 @@
 //! libwxpresign: a blocking client for the WeChat Pay APIv3 pre-sign (预签约) endpoints, with a
-//! C ABI (`ffi`) over a plain Rust core usable directly from Rust.
+//! C ABI ([`ffi`]) over a plain Rust core usable directly from Rust.
 //!
 //! ```no_run
-//! let client = wxpresign::Client::from_json(&std::fs::read_to_string("client.json").unwrap()).unwrap();
+//! let client = wxpresign::Client::from_json(&std::fs::read_to_string("client.json")?)?;
 //! let answer = client.call("v3/edu-papay/contracts/presign", r#"{"appid":"wx8888888888888888"}"#);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
+//!
+//! A [`Client`] calls; an [`Error`] says what went wrong and whether the request may have reached
+//! WeChat Pay; a [`Notification`] is what WeChat Pay posts back, and an [`Answer`] what to reply.
+//! The public modules are the protocol's parts, for programs that take part in it themselves
+//! (the sandbox, which plays WeChat Pay, uses them): [`config`], [`endpoints`] and [`schema`]
+//! (the endpoint table), [`validation`], [`encryption`] and [`aes_gcm`], [`signing`] and
+//! [`verification`], [`keys`], [`certificates`], [`request`], [`url`], [`registry`] (clients
+//! shared within a process). Transport, TLS, proxies and the log hook are internal.
 
 #![warn(missing_docs, unreachable_pub)]
 

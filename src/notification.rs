@@ -11,6 +11,32 @@ use serde_json::{Value, json};
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// A verified, decrypted notification.
+///
+/// A notify URL's handler verifies and decrypts the body with the merchant's client, acts on
+/// the notification once, and sends back the [`Answer`] either way:
+///
+/// ```no_run
+/// use wxpresign::verification::SignedHeaders;
+/// use wxpresign::{Answer, Client};
+///
+/// fn handle(client: &Client, headers: &[(&str, &str)], body: &[u8]) -> Answer {
+///     let parsed = SignedHeaders::from_pairs(headers.iter().copied())
+///         .and_then(|headers| client.parse_notification(&headers, body));
+///     match parsed {
+///         // A redelivery of one already acted on.
+///         Ok(notification) if notification.seen_before => Answer::success(),
+///         Ok(notification) => {
+///             println!("{}: {}", notification.event_type, notification.resource["contract_id"]);
+///             Answer::success()
+///         }
+///         // The details stay in the merchant's log; WeChat Pay delivers again.
+///         Err(e) => {
+///             eprintln!("notification refused: {e}");
+///             Answer::failure(&e)
+///         }
+///     }
+/// }
+/// ```
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notification {
     /// WeChat Pay's id of the notification (the same on each redelivery).
@@ -46,7 +72,16 @@ impl Notification {
     }
 }
 
-/// The HTTP answer the merchant's endpoint must send back to WeChat Pay.
+/// The HTTP answer the merchant's endpoint must send back to WeChat Pay (see [`Notification`]).
+///
+/// ```
+/// use wxpresign::{Answer, Error};
+///
+/// assert_eq!(Answer::success().status, 200);
+/// let forged = Answer::failure(&Error::argument("headers_json is not valid JSON"));
+/// assert_eq!(forged.status, 400);
+/// assert!(forged.body.contains("FAIL"));
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answer {
     /// The HTTP status to answer with.
