@@ -113,7 +113,7 @@ impl Answer {
         }
     }
 
-    /// `{"status":..,"headers":{..},"body":".."}`, as the C ABI hands it out.
+    /// `{"status":..,"headers":{..},"body":".."}`: the answer with the headers it needs.
     pub fn to_json(&self) -> Value {
         let headers = if self.body.is_empty() {
             json!({})
