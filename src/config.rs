@@ -210,7 +210,7 @@ pub struct Config {
     /// Whether request members the schema does not know are passed on rather than refused.
     pub allow_unknown_fields: bool,
     /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
-    pub proxy: Option<Proxy>,
+    pub(crate) proxy: Option<Proxy>,
     /// When a call is tried again.
     pub retry: Retry,
     /// The files and variables this configuration was read from, for telling whether it still

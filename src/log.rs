@@ -11,7 +11,7 @@ use std::sync::{Arc, RwLock};
 
 /// How much is logged, from least to most; the C constants are in `ffi`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Level {
+pub(crate) enum Level {
     /// Calls that failed.
     Warn,
     /// Every call.

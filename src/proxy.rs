@@ -19,7 +19,7 @@ const PRINTABLE: &str =
 
 /// A proxy the configuration names.
 #[derive(Clone)]
-pub struct Proxy {
+pub(crate) struct Proxy {
     host: String,
     port: u16,
     /// User and password of `Proxy-Authorization: Basic`, percent-decoded.
@@ -51,7 +51,7 @@ impl Proxy {
     /// which environment variable `"environment"` reads: HTTPS_PROXY (or https_proxy) for
     /// https base URLs, http_proxy for the plain-http sandbox (lower case only, as curl reads
     /// it: a web server may set HTTP_PROXY from a request's `Proxy:` header); then ALL_PROXY.
-    pub fn from_config(
+    pub(crate) fn from_config(
         proxy: Option<&str>,
         no_proxy: Option<&[String]>,
         https: bool,
@@ -79,7 +79,7 @@ impl Proxy {
     }
 
     /// `host:port`, as messages name the proxy.
-    pub fn address(&self) -> String {
+    pub(crate) fn address(&self) -> String {
         if self.host.contains(':') {
             format!("[{}]:{}", self.host, self.port)
         } else {
