@@ -498,7 +498,7 @@ macro_rules! compose {
 }
 
 /// True when any field in `fields`, at any depth, is encrypted.
-pub fn has_encrypted(fields: &[Field]) -> bool {
+pub(crate) fn has_encrypted(fields: &[Field]) -> bool {
     fields.iter().any(|f| {
         f.encrypted
             || match f.ty {
