@@ -208,4 +208,27 @@ mod tests {
         }
         let _ = std::fs::remove_dir_all(&dir);
     }
+
+    #[test]
+    fn a_changed_proxy_variable_gets_a_new_client_when_the_configuration_reads_them() {
+        let mut config = configuration("environment");
+        config["proxy"] = "environment".into();
+        let config = config.to_string();
+        let held = shared(&config).unwrap();
+        assert!(Arc::ptr_eq(&held, &shared(&config).unwrap()));
+        // No other test of this binary reads the proxy variables.
+        let before = std::env::var_os("no_proxy");
+        let mut changed = before.clone().unwrap_or_default();
+        changed.push(",registry-test.example");
+        unsafe { std::env::set_var("no_proxy", &changed) };
+        let after = shared(&config);
+        match before {
+            Some(value) => unsafe { std::env::set_var("no_proxy", value) },
+            None => unsafe { std::env::remove_var("no_proxy") },
+        }
+        assert!(
+            !Arc::ptr_eq(&held, &after.unwrap()),
+            "a changed no_proxy kept the old client"
+        );
+    }
 }
