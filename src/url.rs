@@ -1,5 +1,5 @@
 //! URLs, parsed once: a [`BaseUrl`] is checked when the configuration is read and then carries
-//! its host and port to the transport; [`Authority`] is the one parser of `host[:port]`, which
+//! its host and port to the transport; `Authority` is the one parser of `host[:port]`, which
 //! validation also uses to tell a loopback notify URL.
 
 use crate::error::{Error, Result};
@@ -16,16 +16,16 @@ pub enum Host {
 
 /// `host[:port]` or `[v6-address][:port]`, with a port of 1 to 65535 when one is given.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Authority<'a> {
+pub(crate) struct Authority<'a> {
     /// Without the brackets of an IPv6 address.
-    pub host: &'a str,
+    pub(crate) host: &'a str,
     /// The port, when one is given.
-    pub port: Option<u16>,
+    pub(crate) port: Option<u16>,
 }
 
 impl<'a> Authority<'a> {
     /// None when the authority is malformed or its port is not 1-65535.
-    pub fn parse(authority: &'a str) -> Option<Authority<'a>> {
+    pub(crate) fn parse(authority: &'a str) -> Option<Authority<'a>> {
         let (host, port) = if let Some(rest) = authority.strip_prefix('[') {
             let (host, after) = rest.split_once(']')?;
             match after {
@@ -65,7 +65,7 @@ pub struct BaseUrl {
 
 impl BaseUrl {
     /// Checks `url` as the configuration member `key`; a trailing `/` is dropped.
-    pub fn parse(url: &str, key: &str) -> Result<BaseUrl> {
+    pub(crate) fn parse(url: &str, key: &str) -> Result<BaseUrl> {
         let member = format!("/{key}");
         let refuse =
             |problem: String| Error::config(format!("{member} {problem}")).at_field(&member);
