@@ -10,7 +10,7 @@ use crate::keys::{PlatformCertificate, same_serial};
 use serde_json::Value;
 
 /// The path of the platform certificate list.
-pub const PATH: &str = "/v3/certificates";
+pub(crate) const PATH: &str = "/v3/certificates";
 
 /// One certificate of the list, decrypted and checked.
 #[derive(Clone, Debug)]

@@ -175,7 +175,7 @@ impl PublicKey {
     }
 
     /// From DER, either SubjectPublicKeyInfo or PKCS#1 RSAPublicKey.
-    pub fn from_der(der: &[u8], what: &str) -> Result<Self> {
+    pub(crate) fn from_der(der: &[u8], what: &str) -> Result<Self> {
         let key = aws_lc_rs::rsa::PublicKey::from_der(der)
             .map_err(|e| Error::config(format!("{what} is not a usable RSA public key: {e}")))?;
         let spki_der = key
