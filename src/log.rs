@@ -22,7 +22,7 @@ pub(crate) enum Level {
 
 impl Level {
     /// The event's `level` member.
-    pub fn name(self) -> &'static str {
+    pub(crate) fn name(self) -> &'static str {
         match self {
             Level::Warn => "warn",
             Level::Info => "info",

@@ -58,12 +58,15 @@ pub enum Family {
 pub struct Endpoint {
     /// The API path without the leading slash, e.g. `v3/edu-papay/contracts/presign`.
     pub path: &'static str,
+    /// The page's title, with the scene in English, e.g. `APP签约 (cross-border, App)`.
     pub title: &'static str,
     /// The official pages (pay.weixin.qq.com) that every rule of the schema comes from.
     pub docs: &'static [&'static str],
+    /// Which WeChat Pay host serves it, and so which base URL of the configuration it goes to.
     pub host: Host,
     /// The product family, as the module it is listed in.
     pub family: Family,
+    /// The request body's members: types, lengths, required and encrypted members.
     pub request: &'static [Field],
     /// Rules between members of the request (JSON Pointers from its root).
     pub rules: &'static [Rule],
