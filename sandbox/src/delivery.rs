@@ -15,7 +15,7 @@ use crate::contracts::Contract;
 use crate::families::Event;
 
 /// How long a merchant has to answer one delivery.
-const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const ANSWER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// The notify URL of a pre-sign request: its first top-level notify-URL member. Schemas list the
 /// contract's URL first (and require it where a payment URL such as insurance's
@@ -155,22 +155,13 @@ struct Dispatch<'a> {
 
 impl Dispatch<'_> {
     fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
-        let now = unix_now();
         let contract_id = self.contract.id.clone();
-        let resource = Value::Object(
-            self.contract
-                .members(self.event.resource, &self.identity.mchid),
-        );
-        let id = uuid_like();
-        let body = Outgoing {
-            id: &id,
-            create_time: &beijing_rfc3339(now),
-            event_type: self.event.event_type,
-            summary: self.event.summary,
-            original_type: self.event.original_type,
-            resource: &resource,
-        }
-        .seal(self.identity.apiv3_key.as_bytes(), &random_alnum(12))?;
+        let (id, body) = sealed(
+            self.event,
+            self.contract,
+            &self.identity.mchid,
+            self.identity.apiv3_key.as_bytes(),
+        )?;
 
         let delivery = Arc::new(NotificationDelivery {
             id,
@@ -252,21 +243,61 @@ impl Worker {
             .identity
             .signature_headers(self.body.as_bytes())
             .map_err(|e| e.to_string())?;
-        let mut request = delivery_agent()
-            .post(&self.delivery.notify_url)
-            // Each try on a connection of its own, as a delivery from outside would arrive.
-            .header("Connection", "close")
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "Mozilla/4.0")
-            .header("Request-ID", format!("08{}-0", random_hex(20)));
-        for (name, value) in signed {
-            request = request.header(name, value);
-        }
-        let response = request
-            .send(self.body.as_bytes())
-            .map_err(|e| e.to_string())?;
-        Ok(response.status().as_u16())
+        post(&self.delivery.notify_url, &self.body, &signed).map(|(status, _)| status)
     }
+}
+
+/// `event` about `contract` (as it is now) for merchant `mchid`, sealed under `apiv3_key` as
+/// WeChat Pay sends it: the notification's id and its body.
+pub(crate) fn sealed(
+    event: &Event,
+    contract: &Contract,
+    mchid: &str,
+    apiv3_key: &[u8],
+) -> wxpresign::error::Result<(String, String)> {
+    let resource = Value::Object(contract.members(event.resource, mchid));
+    let id = uuid_like();
+    let body = Outgoing {
+        id: &id,
+        create_time: &beijing_rfc3339(unix_now()),
+        event_type: event.event_type,
+        summary: event.summary,
+        original_type: event.original_type,
+        resource: &resource,
+    }
+    .seal(apiv3_key, &random_alnum(12))?;
+    Ok((id, body))
+}
+
+/// The most of a merchant's answer body kept: enough for any `{"code","message"}`.
+const ANSWER_BODY_MAX: u64 = 64 * 1024;
+
+/// One try at delivering `body` to `url` with `signed` (the `Wechatpay-*` headers): the
+/// merchant's status and answer body (cut at 64 KiB, empty when unreadable), or why there was
+/// no answer.
+pub(crate) fn post(
+    url: &str,
+    body: &str,
+    signed: &[(&'static str, String)],
+) -> Result<(u16, String), String> {
+    let mut request = delivery_agent()
+        .post(url)
+        // Each try on a connection of its own, as a delivery from outside would arrive.
+        .header("Connection", "close")
+        .header("Content-Type", "application/json")
+        .header("User-Agent", "Mozilla/4.0")
+        .header("Request-ID", format!("08{}-0", random_hex(20)));
+    for (name, value) in signed {
+        request = request.header(*name, value.as_str());
+    }
+    let mut response = request.send(body.as_bytes()).map_err(|e| e.to_string())?;
+    let answer = response
+        .body_mut()
+        .with_config()
+        .limit(ANSWER_BODY_MAX)
+        .read_to_string()
+        .unwrap_or_default();
+    Ok((response.status().as_u16(), answer))
 }
 
 /// The HTTP client deliveries go out on: WeChat posts straight to the merchant, so no proxy

@@ -13,6 +13,7 @@ mod families;
 mod faults;
 mod gateway;
 pub mod http_server;
+pub mod notify_test;
 mod personal_data;
 pub mod record;
 mod refusal;
@@ -21,6 +22,7 @@ mod server;
 mod sessions;
 mod signer;
 mod signing_page;
+mod trigger;
 
 pub use authorization::Authorization;
 pub use contracts::Contract;

@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
 use wxpresign_sandbox::http_server::{HttpServer, Reply};
+use wxpresign_sandbox::notify_test::{FAMILIES, Family, Plan, family_named};
 use wxpresign_sandbox::{DEFAULT_LISTEN, Fault, Identity, Mode, Sandbox};
 
 #[derive(Parser)]
@@ -48,6 +49,25 @@ enum Command {
     Certificates {
         #[command(subcommand)]
         command: CertificatesCommand,
+    },
+    /// Play WeChat Pay against your notify URL: each event type of the families, a retry of
+    /// each, and hostile notifications it must refuse; graded, exit status 0 only when all pass.
+    NotifyTest {
+        /// Your handler's URL (the only place anything is sent), e.g. http://127.0.0.1:8000/notify.
+        url: String,
+        /// The sandbox directory whose client.json configures your handler.
+        #[arg(long)]
+        sandbox: PathBuf,
+        /// The merchant to play WeChat Pay for: the sandbox's own (the default).
+        #[arg(long)]
+        merchant: Option<String>,
+        /// A family whose event types are sent (repeatable; all when absent): scheduled_deduct,
+        /// insurance, password_exempt, ecommerce, credit_repayment, education, offline_face, global.
+        #[arg(long = "family", value_parser = family_named)]
+        families: Vec<Family>,
+        /// Print {"checks":[...]} instead of the table.
+        #[arg(long)]
+        json: bool,
     },
     /// List every endpoint with its C function and whether it needs Wechatpay-Serial.
     Endpoints {
@@ -157,6 +177,13 @@ fn main() -> ExitCode {
         Command::Certificates {
             command: CertificatesCommand::Download { config, out },
         } => download_certificates(&config, &out),
+        Command::NotifyTest {
+            url,
+            sandbox,
+            merchant,
+            families,
+            json,
+        } => notify_test(&url, &sandbox, merchant.as_deref(), families, json),
         Command::Endpoints { json } => {
             if json {
                 println!("{:#}", wxpresign::endpoints::describe_all());
@@ -181,6 +208,60 @@ fn main() -> ExitCode {
     result.unwrap_or_else(|e| {
         eprintln!("wxpresign: {e}");
         ExitCode::from(e.kind() as u8)
+    })
+}
+
+/// A usage error: the message, and exit status 2 as clap gives its own.
+fn usage(message: &str) -> wxpresign::error::Result<ExitCode> {
+    eprintln!("wxpresign: {message}");
+    Ok(ExitCode::from(2))
+}
+
+/// `notify-test`: the checks against `url`, as a table or JSON; 0 when all pass, 1 otherwise.
+fn notify_test(
+    url: &str,
+    dir: &std::path::Path,
+    merchant: Option<&str>,
+    families: Vec<Family>,
+    json: bool,
+) -> wxpresign::error::Result<ExitCode> {
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return usage(&format!(
+            "{url:?} is not an http:// or https:// URL: give your handler's notify URL"
+        ));
+    }
+    let (identity, _) = match Identity::load_dir(dir) {
+        Ok(loaded) => loaded,
+        Err(e) => return usage(e.message()),
+    };
+    if let Some(merchant) = merchant.filter(|m| *m != identity.mchid) {
+        return usage(&format!(
+            "--merchant {merchant}: {} serves merchant {} only (sandboxes with several \
+             merchants are not supported yet)",
+            dir.display(),
+            identity.mchid
+        ));
+    }
+    let families = if families.is_empty() {
+        FAMILIES.to_vec()
+    } else {
+        families
+    };
+    let plan = Plan { url, families };
+    let report = match plan.run(&identity) {
+        Ok(report) => report,
+        Err(e) if e.kind() == wxpresign::Kind::Config => return usage(e.message()),
+        Err(e) => return Err(e),
+    };
+    if json {
+        println!("{:#}", report.to_json());
+    } else {
+        print!("{}", report.table());
+    }
+    Ok(if report.all_passed() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     })
 }
 

@@ -19,11 +19,22 @@ pub(crate) fn signature_headers(
     body: &[u8],
     fault: Option<Fault>,
 ) -> Result<Vec<(&'static str, String)>> {
-    let timestamp = match fault {
+    let now = match fault {
         Some(Fault::Stale) => unix_now() - 600,
         _ => unix_now(),
-    }
-    .to_string();
+    };
+    signature_headers_at(identity, body, now, fault)
+}
+
+/// [`signature_headers`] with `timestamp` as Wechatpay-Timestamp: a handler's test sends
+/// notifications from the future as well as the past.
+pub(crate) fn signature_headers_at(
+    identity: &Identity,
+    body: &[u8],
+    timestamp: u64,
+    fault: Option<Fault>,
+) -> Result<Vec<(&'static str, String)>> {
+    let timestamp = timestamp.to_string();
     let nonce = nonce()?;
     let message = response_message(&timestamp, &nonce, body);
     // The serial and the key of one platform, read together: a rotation may come between.

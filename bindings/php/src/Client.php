@@ -217,18 +217,23 @@ final class Client implements \ArrayAccess
      * PSR-7 request's getHeaders() give them, $body the raw request body (php://input).
      * Returns id, create_time, event_type, resource_type, summary, the decrypted resource and
      * 'answer' (['status' => 200, 'headers' => [], 'body' => '']) to send back. On failure the
-     * exception's getAnswer() is the answer to send back.
+     * exception's getAnswer() is the answer to send back, always: 4xx or 5xx with the body
+     * {"code":"FAIL","message":...} WeChat Pay asks for.
      *
      * @param array<string, string|list<string>> $headers
      * @return array<string, mixed>
      */
     public function parseNotification(mixed $headers, mixed $body): array
     {
-        if (!is_string($body)) {
-            throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
-                . get_debug_type($body));
+        try {
+            if (!is_string($body)) {
+                throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
+                    . get_debug_type($body));
+            }
+            return $this->library->parseNotification($this->handle(), Request::headers($headers), $body);
+        } catch (Exception $e) {
+            throw $e->withNotificationAnswer();
         }
-        return $this->library->parseNotification($this->handle(), Request::headers($headers), $body);
     }
 
     /**
@@ -242,17 +247,21 @@ final class Client implements \ArrayAccess
      */
     public static function parseNotificationFor(array $clients, mixed $headers, mixed $body): array
     {
-        if ($clients === [] || array_filter($clients, static fn ($c) => !$c instanceof self) !== []) {
-            throw Exception::local('argument', '$clients must be a non-empty array of Wxpresign\\Client');
+        try {
+            if ($clients === [] || array_filter($clients, static fn ($c) => !$c instanceof self) !== []) {
+                throw Exception::local('argument', '$clients must be a non-empty array of Wxpresign\\Client');
+            }
+            if (!is_string($body)) {
+                throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
+                    . get_debug_type($body));
+            }
+            $keys = array_keys($clients);
+            $first = $clients[$keys[0]];
+            $handles = array_map(static fn (self $c): CData => $c->handle(), array_values($clients));
+            $parsed = $first->library->parseNotificationAny($handles, Request::headers($headers), $body);
+        } catch (Exception $e) {
+            throw $e->withNotificationAnswer();
         }
-        if (!is_string($body)) {
-            throw Exception::local('argument', 'the notification body must be a string (the raw request body), got '
-                . get_debug_type($body));
-        }
-        $keys = array_keys($clients);
-        $first = $clients[$keys[0]];
-        $handles = array_map(static fn (self $c): CData => $c->handle(), array_values($clients));
-        $parsed = $first->library->parseNotificationAny($handles, Request::headers($headers), $body);
         $parsed['client'] = $keys[$parsed['client']];
         return $parsed;
     }

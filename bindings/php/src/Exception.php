@@ -76,6 +76,21 @@ class Exception extends \RuntimeException
         return new (self::CLASSES[$kind])($error, self::STATUS[$kind], $previous);
     }
 
+    /**
+     * @internal Client: an error parsing a notification always carries the answer to send back.
+     * One found before the library saw the notification (a mistake in the call) answers 500
+     * with WeChat Pay's failure body, so that WeChat Pay retries once the handler is fixed.
+     */
+    public function withNotificationAnswer(): static
+    {
+        $this->error['answer'] ??= [
+            'status' => 500,
+            'headers' => ['Content-Type' => 'application/json'],
+            'body' => '{"code":"FAIL","message":"notification could not be processed"}',
+        ];
+        return $this;
+    }
+
     /** "argument", "config", "validation", "transport", "api", "verify", "crypto" or "internal". */
     public function getKind(): string
     {

@@ -241,6 +241,20 @@ final class BadInputTest extends SandboxTestCase
         self::client()->parseNotification([], null);
     }
 
+    public function testAMistakenNotificationCallStillHasTheFailureAnswerToSend(): void
+    {
+        // A mistake of the handler's own: 500 with WeChat Pay's failure body, so that WeChat
+        // Pay retries once the handler is fixed.
+        try {
+            self::client()->parseNotification([], null);
+            self::fail('a null body was accepted');
+        } catch (ArgumentException $e) {
+            $answer = $e->getAnswer();
+            self::assertSame(500, $answer['status'] ?? null);
+            self::assertSame('FAIL', json_decode($answer['body'], true)['code'] ?? null);
+        }
+    }
+
     public function testNotificationHeadersThatAreNotAnArrayAreAnArgumentError(): void
     {
         $this->expectException(ArgumentException::class);

@@ -201,8 +201,13 @@ def test_the_wsgi_example_answers_a_forged_notification_with_401(
 def test_bad_notification_arguments_are_argument_errors(
     client: wxpresign.Client, headers: Any, body: Any
 ) -> None:
-    with pytest.raises(wxpresign.ArgumentError):
+    with pytest.raises(wxpresign.ArgumentError) as raised:
         client.parse_notification(headers, body)
+    # Even a mistake of the handler's own has the answer to send: 500 with WeChat Pay's failure
+    # body, so that WeChat Pay retries once the handler is fixed.
+    answer = raised.value.answer
+    assert answer is not None and answer["status"] == 500
+    assert json.loads(answer["body"])["code"] == "FAIL"
 
 
 def test_a_body_that_is_not_utf8_is_refused_with_an_answer(

@@ -14,7 +14,7 @@ from ._endpoints import EndpointMethods
 from ._errors import ArgumentError, ConfigError, Error, InternalError, from_library
 from . import _log
 from ._library import Library, LibraryError, load
-from ._types import Envelope, Notification, Request
+from ._types import Answer, Envelope, Notification, Request
 
 Config = Union[Mapping[str, Any], str, "os.PathLike[str]"]
 
@@ -160,22 +160,24 @@ class Client(EndpointMethods):
         ``headers`` are the HTTP request's headers, names in any case (a Mapping, or any object
         with ``items()`` such as werkzeug's Headers); ``body`` is the raw request body. Returns
         the notification with ``resource`` decrypted and ``answer``, the HTTP answer to send
-        back. On failure the exception's ``answer`` is the answer to send.
+        back. On failure the exception's ``answer`` is the answer to send, always: 4xx or 5xx
+        with ``{"code":"FAIL","message":...}``.
         """
-        headers_bytes, data = _notification_arguments(headers, body)
-        parse = self._library.notification_parse
-        if parse is None:
-            raise LibraryError(
-                f"{self._library.path} has no wxpresign_notification_parse: notifications need "
-                "a newer libwxpresign"
-            )
-        with self._borrow() as handle:
-            out = ctypes.c_void_p()
-            try:
-                status = parse(handle, headers_bytes, data, len(data), ctypes.byref(out))
-            finally:
-                text = self._library.take_string(out)
-        return cast(Notification, _success(status, text))
+        with _answered():
+            headers_bytes, data = _notification_arguments(headers, body)
+            parse = self._library.notification_parse
+            if parse is None:
+                raise LibraryError(
+                    f"{self._library.path} has no wxpresign_notification_parse: notifications "
+                    "need a newer libwxpresign"
+                )
+            with self._borrow() as handle:
+                out = ctypes.c_void_p()
+                try:
+                    status = parse(handle, headers_bytes, data, len(data), ctypes.byref(out))
+                finally:
+                    text = self._library.take_string(out)
+            return cast(Notification, _success(status, text))
 
     def close(self) -> None:
         """Frees the C client once the calls in flight return. Idempotent."""
@@ -231,24 +233,50 @@ def parse_notification(
     result also holds ``mchid``, that client's merchant, and ``client``, its index in
     ``clients``. A notification for none of them raises VerifyError whose ``answer`` is 401.
     """
-    if not clients or not all(isinstance(c, Client) for c in clients):
-        raise ArgumentError.here("clients must be a non-empty sequence of wxpresign.Client")
-    headers_bytes, data = _notification_arguments(headers, body)
-    library = clients[0]._library
-    parse = library.notification_parse_any
-    if parse is None:
-        raise LibraryError(
-            f"{library.path} has no wxpresign_notification_parse_any: it needs a newer libwxpresign"
-        )
-    with contextlib.ExitStack() as borrowed:
-        handles = [borrowed.enter_context(c._borrow()) for c in clients]
-        array = (ctypes.c_void_p * len(handles))(*handles)
-        out = ctypes.c_void_p()
-        try:
-            status = parse(array, len(handles), headers_bytes, data, len(data), ctypes.byref(out))
-        finally:
-            text = library.take_string(out)
-    return cast(Notification, _success(status, text))
+    with _answered():
+        if not clients or not all(isinstance(c, Client) for c in clients):
+            raise ArgumentError.here("clients must be a non-empty sequence of wxpresign.Client")
+        headers_bytes, data = _notification_arguments(headers, body)
+        library = clients[0]._library
+        parse = library.notification_parse_any
+        if parse is None:
+            raise LibraryError(
+                f"{library.path} has no wxpresign_notification_parse_any: it needs a newer "
+                "libwxpresign"
+            )
+        with contextlib.ExitStack() as borrowed:
+            handles = [borrowed.enter_context(c._borrow()) for c in clients]
+            array = (ctypes.c_void_p * len(handles))(*handles)
+            out = ctypes.c_void_p()
+            try:
+                status = parse(
+                    array, len(handles), headers_bytes, data, len(data), ctypes.byref(out)
+                )
+            finally:
+                text = library.take_string(out)
+        return cast(Notification, _success(status, text))
+
+
+def _unhandled() -> Answer:
+    """The answer to a notification the handler could not take for a reason of its own (a
+    mistake in the call, the library missing): 500 and WeChat Pay's failure body, so that WeChat
+    Pay retries it."""
+    return {
+        "status": 500,
+        "headers": {"Content-Type": "application/json"},
+        "body": '{"code":"FAIL","message":"notification could not be processed"}',
+    }
+
+
+@contextlib.contextmanager
+def _answered() -> Iterator[None]:
+    """Gives every Error raised while parsing a notification the answer to send back."""
+    try:
+        yield
+    except Error as e:
+        if e.answer is None:
+            e.answer = _unhandled()
+        raise
 
 
 def _notification_arguments(headers: Mapping[str, str], body: bytes) -> Tuple[bytes, bytes]:
