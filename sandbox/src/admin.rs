@@ -146,7 +146,7 @@ pub(crate) fn rotate(state: &State, request: &Request, _: &str) -> Answered {
 /// How a state-changing route was asked: by the signing page's form (with the session's
 /// token) or with JSON (or, for rotate, nothing).
 #[derive(PartialEq)]
-enum Asked {
+pub(crate) enum Asked {
     Form,
     Json,
 }
@@ -154,7 +154,7 @@ enum Asked {
 /// The code of a form refused for its token: a browser is shown the page that says so.
 pub(crate) const TOKEN_REQUIRED: &str = "TOKEN_REQUIRED";
 
-fn post_only(request: &Request, route: &str) -> Result<(), Refusal> {
+pub(crate) fn post_only(request: &Request, route: &str) -> Result<(), Refusal> {
     match request.method.as_str() {
         "POST" => Ok(()),
         _ => Err(Refusal::post_only(route)),
@@ -167,7 +167,11 @@ fn post_only(request: &Request, route: &str) -> Result<(), Refusal> {
 /// browser says came from another site, and any body that is not JSON unless it is the signing
 /// page's form with the session's token. A program's body-less POST passes only where no
 /// session is named (rotate).
-fn asked(state: &State, request: &Request, session: Option<&str>) -> Result<Asked, Refusal> {
+pub(crate) fn asked(
+    state: &State,
+    request: &Request,
+    session: Option<&str>,
+) -> Result<Asked, Refusal> {
     if let Some(site) = cross_site(request) {
         return Err(Refusal::new(
             403,

@@ -10,6 +10,7 @@ use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::sessions;
 use crate::signer;
+use crate::trigger;
 use wxpresign::endpoints::{self, Endpoint};
 
 /// A handler: the shared state, the request, and the `{id}` its path gave (empty for none).
@@ -33,6 +34,7 @@ static ROUTES: &[Route] = &[
     route(None, "/sandbox/sessions/{id}", admin::show_session),
     route(None, "/sandbox/contracts/{id}", admin::show_contract),
     route(None, "/sandbox/certificates/rotate", admin::rotate),
+    route(None, "/sandbox/notifications/trigger", trigger::trigger),
     route(Some("GET"), "/v3/certificates", certificate_list),
 ];
 

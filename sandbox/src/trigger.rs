@@ -1,10 +1,20 @@
-//! Notifications on demand: each family's events, by name, about a contract of the family made
-//! up for the merchant. `notify-test` builds its notifications here, so that it sends what the
-//! sandbox sends for that family.
+//! Notifications on demand. `POST /sandbox/notifications/trigger` sends one notification of a
+//! family's event type (about a session, a contract, or one made up for the merchant) to a
+//! given URL now, and answers with the delivery and the handler's own answer: what a merchant's
+//! integration tests call the way `stripe trigger` is used. `notify-test` builds its
+//! notifications here too, so both send what the sandbox sends for that family.
 
+use crate::admin::{asked, post_only};
 use crate::contracts::Contract;
+use crate::delivery::{post, sealed};
 use crate::families::{self, Event};
+use crate::http_server::Request;
 use crate::random_hex;
+use crate::refusal::{Answered, Refusal};
+use crate::server::State;
+use crate::signer;
+use serde_json::{Map, Value, json};
+use std::time::Instant;
 use wxpresign::endpoints::{self, Family};
 use wxpresign::signing::unix_now;
 
@@ -106,4 +116,285 @@ pub(crate) fn as_told(mut contract: Contract, family: Family, event: &Event) -> 
         contract.terminated = None;
     }
     contract
+}
+
+/// The members the trigger route takes.
+const MEMBERS: &[&str] = &[
+    "event_type",
+    "notify_url",
+    "session_id",
+    "contract_id",
+    "family",
+];
+
+/// `POST /sandbox/notifications/trigger`, JSON only.
+pub(crate) fn trigger(state: &State, request: &Request, _: &str) -> Answered {
+    post_only(request, "notifications/trigger")?;
+    asked(state, request, None)?;
+    let asked: Value = serde_json::from_slice(&request.body).map_err(|e| {
+        Refusal::new(
+            400,
+            "PARAM_ERROR",
+            format!(
+                "the body is not JSON ({e}): send {{\"event_type\": ..., \"notify_url\": ...}}"
+            ),
+        )
+    })?;
+    let asked = asked.as_object().ok_or_else(|| {
+        Refusal::new(
+            400,
+            "PARAM_ERROR",
+            "the body must be a JSON object: {\"event_type\": ..., \"notify_url\": ...}",
+        )
+    })?;
+    if let Some(name) = asked.keys().find(|k| !MEMBERS.contains(&k.as_str())) {
+        return Err(Refusal::param_error(
+            &format!("/{name}"),
+            Value::Null,
+            format!(
+                "is not a member of a trigger: one of {}",
+                MEMBERS.join(", ")
+            ),
+            "body",
+        ));
+    }
+    let about = About::read(state, asked)?;
+    let event = event(about.family, text(asked, "event_type")?)?;
+    let url = notify_url(asked, about.notify_url.as_deref())?;
+    let contract = match about.contract {
+        Some(contract) => contract,
+        None => made_up(about.family, event).ok_or_else(Refusal::internal)?,
+    };
+    let contract = as_told(contract, about.family, event);
+    let delivery = deliver(state, about.family, event, &contract, &url)?;
+    signer::ok(&state.identity, &delivery)
+}
+
+/// What the notification is about: the family, and the session's or contract's contract (none:
+/// one made up), and the notify URL it has.
+struct About {
+    family: Family,
+    contract: Option<Contract>,
+    notify_url: Option<String>,
+}
+
+impl About {
+    fn read(state: &State, asked: &Map<String, Value>) -> Result<About, Refusal> {
+        let session = optional_text(asked, "session_id")?;
+        let contract = optional_text(asked, "contract_id")?;
+        let named = optional_text(asked, "family")?
+            .map(|name| {
+                family_named(name)
+                    .map_err(|issue| Refusal::param_error("/family", name.into(), issue, "body"))
+            })
+            .transpose()?;
+        let about = match (session, contract) {
+            (Some(_), Some(_)) => {
+                return Err(Refusal::param_error(
+                    "/contract_id",
+                    Value::Null,
+                    "name a session_id or a contract_id, not both",
+                    "body",
+                ));
+            }
+            (Some(id), None) => About::session(state, id)?,
+            (None, Some(id)) => About::contract(state, id)?,
+            (None, None) => About {
+                family: named.ok_or_else(|| {
+                    Refusal::param_error(
+                        "/family",
+                        Value::Null,
+                        format!(
+                            "is required for a notification made up for the merchant (or name \
+                             a session_id or contract_id): one of {}",
+                            family_names()
+                        ),
+                        "body",
+                    )
+                })?,
+                contract: None,
+                notify_url: None,
+            },
+        };
+        match named {
+            Some(family) if family != about.family => Err(Refusal::param_error(
+                "/family",
+                family_name(family).into(),
+                format!(
+                    "the session or contract named is of family {}",
+                    family_name(about.family)
+                ),
+                "body",
+            )),
+            _ => Ok(about),
+        }
+    }
+
+    /// A session's signed contract, else the contract it would become (not kept).
+    fn session(state: &State, id: &str) -> Result<About, Refusal> {
+        let session = state
+            .sessions
+            .get(id)
+            .ok_or_else(|| not_held("/session_id", id, "no valid pre-sign session"))?;
+        if let Some(contract) = session.contract_id.as_deref() {
+            return About::contract(state, contract);
+        }
+        let endpoint = endpoints::find(session.endpoint).ok_or_else(Refusal::internal)?;
+        let notify_url = crate::delivery::notify_url(endpoint.request, &session.request);
+        Ok(About {
+            family: endpoint.family,
+            contract: Some(Contract {
+                id: format!("2026{}", random_hex(12)),
+                endpoint: session.endpoint,
+                request: session.request,
+                signed_at: unix_now(),
+                terminated: None,
+                notify_url: notify_url.clone(),
+                termination: None,
+            }),
+            notify_url,
+        })
+    }
+
+    fn contract(state: &State, id: &str) -> Result<About, Refusal> {
+        let contract = state
+            .contracts
+            .get(id)
+            .ok_or_else(|| not_held("/contract_id", id, "no contract"))?;
+        let endpoint = endpoints::find(contract.endpoint).ok_or_else(Refusal::internal)?;
+        Ok(About {
+            family: endpoint.family,
+            notify_url: contract.notify_url.clone(),
+            contract: Some(contract),
+        })
+    }
+}
+
+/// 404 for a session or contract the sandbox does not hold, naming the member that named it.
+fn not_held(pointer: &str, id: &str, what: &str) -> Refusal {
+    Refusal {
+        detail: Some(json!({ "field": pointer, "value": id, "location": "body" })),
+        ..Refusal::new(
+            404,
+            "RESOURCE_NOT_EXISTS",
+            format!("{pointer}: {what} {id} in this sandbox"),
+        )
+    }
+}
+
+/// The family's event of type `event_type`, or a refusal listing the family's event types.
+fn event(family: Family, event_type: &str) -> Result<&'static Event, Refusal> {
+    let events = events(family);
+    if let Some(event) = events.iter().find(|e| e.event_type == event_type) {
+        return Ok(event);
+    }
+    let issue = if events.is_empty() {
+        format!(
+            "family {} has no notification WeChat Pay publishes a payload for",
+            family_name(family)
+        )
+    } else {
+        format!(
+            "is not an event type of family {}: one of {}",
+            family_name(family),
+            event_types(family).join(", ")
+        )
+    };
+    Err(Refusal::param_error(
+        "/event_type",
+        event_type.into(),
+        issue,
+        "body",
+    ))
+}
+
+/// The URL to send to: the one given, else the session's or contract's.
+fn notify_url(asked: &Map<String, Value>, held: Option<&str>) -> Result<String, Refusal> {
+    let url = match optional_text(asked, "notify_url")? {
+        Some(url) => url,
+        None => held.ok_or_else(|| {
+            Refusal::param_error(
+                "/notify_url",
+                Value::Null,
+                "is required: the handler's URL (http:// or https://); the session or contract \
+                 named has none",
+                "body",
+            )
+        })?,
+    };
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(Refusal::param_error(
+            "/notify_url",
+            Value::Null,
+            "must be an http:// or https:// URL",
+            "body",
+        ));
+    }
+    Ok(url.to_owned())
+}
+
+/// The string member `name`, required.
+fn text<'a>(asked: &'a Map<String, Value>, name: &str) -> Result<&'a str, Refusal> {
+    optional_text(asked, name)?.ok_or_else(|| {
+        Refusal::param_error(&format!("/{name}"), Value::Null, "is required", "body")
+    })
+}
+
+/// The string member `name`, when present.
+fn optional_text<'a>(
+    asked: &'a Map<String, Value>,
+    name: &str,
+) -> Result<Option<&'a str>, Refusal> {
+    match asked.get(name) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(s)),
+        Some(other) => Err(Refusal::param_error(
+            &format!("/{name}"),
+            other.clone(),
+            "must be a string",
+            "body",
+        )),
+    }
+}
+
+/// Seals and signs `event` about `contract`, sends it to `url` once, now, and tells how it went.
+fn deliver(
+    state: &State,
+    family: Family,
+    event: &'static Event,
+    contract: &Contract,
+    url: &str,
+) -> Result<Value, Refusal> {
+    let identity = &state.identity;
+    let (id, body) = sealed(
+        event,
+        contract,
+        &identity.mchid,
+        identity.apiv3_key.as_bytes(),
+    )
+    .map_err(|e| Refusal::failed(&e))?;
+    let signed = identity
+        .signature_headers(body.as_bytes())
+        .map_err(|e| Refusal::failed(&e))?;
+    let started = Instant::now();
+    let sent = post(url, &body, &signed);
+    let elapsed_ms = started.elapsed().as_millis() as u64;
+    let (state, answer, error) = match sent {
+        Ok((status, body)) if (200..300).contains(&status) => {
+            ("delivered", json!({ "status": status, "body": body }), None)
+        }
+        Ok((status, body)) => ("refused", json!({ "status": status, "body": body }), None),
+        Err(e) => ("no_answer", Value::Null, Some(e)),
+    };
+    Ok(json!({
+        "id": id,
+        "event_type": event.event_type,
+        "family": family_name(family),
+        "contract_id": contract.id,
+        "notify_url": url,
+        "state": state,
+        "elapsed_ms": elapsed_ms,
+        "answer": answer,
+        "error": error,
+    }))
 }
