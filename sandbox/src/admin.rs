@@ -143,6 +143,12 @@ pub(crate) fn rotate(state: &State, request: &Request, _: &str) -> Answered {
     signer::ok(&state.identity, &json!({ "serial_no": serial }))
 }
 
+/// For state-changing routes elsewhere that take JSON only: the cross-site refusals of
+/// [`asked`].
+pub(crate) fn json_only(state: &State, request: &Request) -> Result<(), Refusal> {
+    asked(state, request, None).map(|_| ())
+}
+
 /// How a state-changing route was asked: by the signing page's form (with the session's
 /// token) or with JSON (or, for rotate, nothing).
 #[derive(PartialEq)]

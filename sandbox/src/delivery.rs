@@ -44,6 +44,8 @@ pub struct Attempt {
     /// The merchant's HTTP status, when it answered.
     pub status: Option<u16>,
     pub error: Option<String>,
+    /// The attempt was a signature probe (`WECHATPAY/SIGNTEST/`).
+    pub probe: bool,
 }
 
 /// The progress of one notification, shared between the delivery thread and the session view.
@@ -58,6 +60,8 @@ pub struct NotificationDelivery {
     pub attempts: Mutex<Vec<Attempt>>,
     /// "pending", "delivered" or "gave_up".
     pub state: Mutex<&'static str>,
+    /// The merchant answered a probe attempt 2xx: it accepted a notification it should refuse.
+    pub probe_accepted: AtomicBool,
 }
 
 impl NotificationDelivery {
@@ -67,7 +71,14 @@ impl NotificationDelivery {
         let state = *lock(&self.state);
         let attempts: Vec<Value> = lock(&self.attempts)
             .iter()
-            .map(|t| json!({ "after_ms": t.after_ms, "status": t.status, "error": t.error }))
+            .map(|t| {
+                json!({
+                    "after_ms": t.after_ms,
+                    "status": t.status,
+                    "error": t.error,
+                    "probe": t.probe,
+                })
+            })
             .collect();
         json!({
             "id": self.id,
@@ -77,6 +88,7 @@ impl NotificationDelivery {
             "retry_secs": self.retry_secs,
             "state": state,
             "attempts": attempts,
+            "probe_accepted": self.probe_accepted.load(Ordering::Relaxed),
         })
     }
 }
@@ -122,12 +134,33 @@ impl Notifier {
     }
 
     /// Sends `event` about `contract` (as it is now) to `url`, in the background, on the
-    /// event's retry schedule.
+    /// event's retry schedule; its first attempt a probe at the merchant's share.
     pub fn send(
         &self,
         event: &'static Event,
         contract: &Contract,
         url: String,
+    ) -> Result<Arc<NotificationDelivery>, Refusal> {
+        let probe = self.identity.behaviours.notification_is_probe();
+        self.dispatch(event, contract, url, probe)
+    }
+
+    /// As [`Notifier::send`], its first attempt a probe.
+    pub fn send_probe(
+        &self,
+        event: &'static Event,
+        contract: &Contract,
+        url: String,
+    ) -> Result<Arc<NotificationDelivery>, Refusal> {
+        self.dispatch(event, contract, url, true)
+    }
+
+    fn dispatch(
+        &self,
+        event: &'static Event,
+        contract: &Contract,
+        url: String,
+        probe: bool,
     ) -> Result<Arc<NotificationDelivery>, Refusal> {
         Dispatch {
             identity: Arc::clone(&self.identity),
@@ -136,6 +169,7 @@ impl Notifier {
             notify_url: url,
             retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
             stopping: Arc::clone(&self.stopping),
+            probe,
         }
         .start()
         .map_err(|e| Refusal::failed(&e))
@@ -151,6 +185,7 @@ struct Dispatch<'a> {
     notify_url: String,
     retry_unit_ms: u64,
     stopping: Arc<AtomicBool>,
+    probe: bool,
 }
 
 impl Dispatch<'_> {
@@ -171,6 +206,7 @@ impl Dispatch<'_> {
             retry_secs: self.event.retry_secs,
             attempts: Mutex::new(Vec::new()),
             state: Mutex::new("pending"),
+            probe_accepted: AtomicBool::new(false),
         });
         let worker = Worker {
             delivery: Arc::clone(&delivery),
@@ -179,6 +215,7 @@ impl Dispatch<'_> {
             retry_secs: self.event.retry_secs,
             retry_unit_ms: self.retry_unit_ms,
             stopping: self.stopping,
+            probe: self.probe,
         };
         std::thread::spawn(move || worker.run());
         Ok(delivery)
@@ -192,19 +229,22 @@ struct Worker {
     retry_secs: &'static [u64],
     retry_unit_ms: u64,
     stopping: Arc<AtomicBool>,
+    /// The first attempt is a signature probe.
+    probe: bool,
 }
 
 impl Worker {
     fn run(self) {
         let started = Instant::now();
         let waits = std::iter::once(0).chain(self.retry_secs.iter().copied());
-        for wait in waits {
+        for (n, wait) in waits.enumerate() {
             if !self.sleep(Duration::from_millis(
                 wait.saturating_mul(self.retry_unit_ms),
             )) {
                 return;
             }
-            let (status, error) = match self.post() {
+            let probe = self.probe && n == 0;
+            let (status, error) = match self.post(probe) {
                 Ok(status) => (Some(status), None),
                 Err(e) => (None, Some(e)),
             };
@@ -212,8 +252,19 @@ impl Worker {
                 after_ms: started.elapsed().as_millis() as u64,
                 status,
                 error,
+                probe,
             });
-            if status.is_some_and(|s| (200..300).contains(&s)) {
+            let accepted = status.is_some_and(|s| (200..300).contains(&s));
+            if probe {
+                // WeChat Pay re-sends a refused probe correctly signed; an accepted one is
+                // what the probe exists to catch, and the real notification still follows.
+                self.identity.behaviours.count_probe(accepted);
+                self.delivery
+                    .probe_accepted
+                    .store(accepted, Ordering::Relaxed);
+                continue;
+            }
+            if accepted {
                 self.set_state("delivered");
                 return;
             }
@@ -237,12 +288,12 @@ impl Worker {
         !self.stopping.load(Ordering::Relaxed)
     }
 
-    /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do).
-    fn post(&self) -> Result<u16, String> {
-        let signed = self
-            .identity
-            .signature_headers(self.body.as_bytes())
-            .map_err(|e| e.to_string())?;
+    /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do),
+    /// or a probe.
+    fn post(&self, probe: bool) -> Result<u16, String> {
+        let signed =
+            crate::behaviours::notification_headers(&self.identity, self.body.as_bytes(), probe)
+                .map_err(|e| e.to_string())?;
         post(&self.delivery.notify_url, &self.body, &signed).map(|(status, _)| status)
     }
 }

@@ -134,6 +134,7 @@ impl Gateway {
             };
             Refusal::param_error(&field, shown, issue, "body")
         })?;
+        crate::behaviours::check_notify_urls(&self.identity, endpoint.request, &value)?;
         Ok(value)
     }
 

@@ -4,6 +4,7 @@
 
 mod admin;
 mod authorization;
+mod behaviours;
 pub mod certificates;
 mod contracts;
 mod decryption;
@@ -13,8 +14,10 @@ mod families;
 mod faults;
 mod gateway;
 pub mod http_server;
+mod migration;
 pub mod notify_test;
 mod personal_data;
+mod rate_limit;
 pub mod record;
 mod refusal;
 mod routes;
@@ -32,7 +35,9 @@ pub use faults::Fault;
 pub use server::Sandbox;
 pub use sessions::Session;
 
+use behaviours::Behaviours;
 use certificates::{Certificate, Platform};
+use migration::PublicKeyPair;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use std::path::Path;
@@ -61,6 +66,11 @@ pub struct Identity {
     /// The platform keys rotation issued since (certificate mode). The newest key of all
     /// signs; any still held decrypts what names its serial.
     rotated: RwLock<Rotated>,
+    /// The WeChat Pay public key of a merchant changing to it from its certificate
+    /// (migration mode).
+    pub(crate) public_key_pair: Option<PublicKeyPair>,
+    /// What the merchant set of WeChat Pay's behaviours over time.
+    pub(crate) behaviours: Behaviours,
 }
 
 /// The platform certificates held at once, the first included: a rotation past it retires
@@ -80,6 +90,9 @@ struct Rotated {
 pub enum Mode {
     PublicKey,
     Certificate,
+    /// Both a platform certificate and a WeChat Pay public key: the merchant changing from the
+    /// one to the other (`key_migration` in the merchant's behaviours).
+    Migration,
 }
 
 /// The server's half of a sandbox directory (`DIR/sandbox.json`).
@@ -96,6 +109,11 @@ struct IdentityFile {
     platform_certificate: Option<String>,
     apiv3_key: Zeroizing<String>,
     listen: String,
+    /// The public key's id and private key, in migration mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wechatpay_public_key_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    wechatpay_public_key_private: Option<Zeroizing<String>>,
 }
 
 /// Random upper-case hex of `bytes` bytes.
@@ -130,11 +148,18 @@ impl Identity {
         let mut apiv3 = [0u8; 16];
         let _ = aws_lc_rs::rand::fill(&mut apiv3);
         let (serial, certificate) = match mode {
-            Mode::PublicKey => (format!("PUB_KEY_ID_01{}", random_digits(26)), None),
-            Mode::Certificate => {
+            Mode::PublicKey => (public_key_id(), None),
+            Mode::Certificate | Mode::Migration => {
                 let (serial, certificate) = certificates::certify(&platform_key)?;
                 (serial, Some(certificate.pem))
             }
+        };
+        let public_key_pair = match mode {
+            Mode::Migration => Some(PublicKeyPair {
+                id: public_key_id(),
+                key: PrivateKey::generate()?,
+            }),
+            _ => None,
         };
         let identity = Identity::new(
             format!("19{}", random_digits(8)),
@@ -144,6 +169,7 @@ impl Identity {
             serial,
             certificate,
             Zeroizing::new(apiv3.iter().map(|b| format!("{b:02x}")).collect()),
+            public_key_pair,
         )?;
         Ok((identity, merchant_key))
     }
@@ -157,6 +183,7 @@ impl Identity {
         platform_serial: String,
         certificate: Option<String>,
         apiv3_key: Zeroizing<String>,
+        public_key_pair: Option<PublicKeyPair>,
     ) -> Result<Identity> {
         let platform_certificate = certificate
             .map(|pem| Certificate::from_pem(pem, "platform_certificate"))
@@ -168,17 +195,27 @@ impl Identity {
             platform_key,
             platform_serial,
             apiv3_key,
+            behaviours: Behaviours::new(
+                platform_certificate.is_some() && public_key_pair.is_some(),
+            ),
             platform_certificate,
             rotated: RwLock::new(Rotated::default()),
+            public_key_pair,
         })
     }
 
-    /// Certificate mode or public-key mode.
+    /// Certificate mode, public-key mode, or both (migration).
     pub fn mode(&self) -> Mode {
-        match self.platform_certificate {
-            Some(_) => Mode::Certificate,
-            None => Mode::PublicKey,
+        match (&self.platform_certificate, &self.public_key_pair) {
+            (Some(_), Some(_)) => Mode::Migration,
+            (Some(_), None) => Mode::Certificate,
+            (None, _) => Mode::PublicKey,
         }
+    }
+
+    /// The `PUB_KEY_ID_...` of the public key a merchant in migration mode changes to.
+    pub fn public_key_id(&self) -> Option<&str> {
+        self.public_key_pair.as_ref().map(|p| p.id.as_str())
     }
 
     fn rotated(&self) -> std::sync::RwLockReadGuard<'_, Rotated> {
@@ -195,6 +232,15 @@ impl Identity {
 
     /// `f` with the platform key a `Wechatpay-Serial` names, if the sandbox holds it.
     pub fn decrypting<T>(&self, serial: &str, f: impl FnOnce(&PrivateKey) -> T) -> Option<T> {
+        // Before the merchant starts the change the public key is not in force: "一定要开启公钥
+        // 切换后,公钥才会生效".
+        if let Some(pair) = self
+            .public_key_pair
+            .as_ref()
+            .filter(|p| p.id == serial.trim() && self.behaviours.migration().public_key_decrypts())
+        {
+            return Some(f(&pair.key));
+        }
         let rotated = self.rotated();
         if !rotated.first_retired && self.platform_serial.eq_ignore_ascii_case(serial) {
             return Some(f(&self.platform_key));
@@ -266,6 +312,18 @@ impl Identity {
                 config["wechatpay_public_key"] = self.platform_key.public_key()?.to_pem()?.into();
             }
             Mode::Certificate => config["download_platform_certificates"] = true.into(),
+            Mode::Migration => {
+                let pair = self.public_key_pair.as_ref().ok_or_else(|| {
+                    Error::internal("a merchant in migration mode holds a public key")
+                })?;
+                config["wechatpay_public_key_id"] = pair.id.as_str().into();
+                config["wechatpay_public_key"] = pair.key.public_key()?.to_pem()?.into();
+                config["platform_certificates"] = self
+                    .platform_certificate
+                    .iter()
+                    .map(|c| Value::from(c.pem.as_str()))
+                    .collect();
+            }
         }
         Ok(config)
     }
@@ -289,6 +347,12 @@ impl Identity {
                 .map(|c| c.pem.clone()),
             apiv3_key: identity.apiv3_key.clone(),
             listen: listen.to_owned(),
+            wechatpay_public_key_id: identity.public_key_id().map(str::to_owned),
+            wechatpay_public_key_private: identity
+                .public_key_pair
+                .as_ref()
+                .map(|p| p.key.to_pkcs8_pem())
+                .transpose()?,
         };
         write_private(&dir.join("client.json"), &pretty(&client)).map_err(io)?;
         write_private(&dir.join("sandbox.json"), &pretty(&server)).map_err(io)?;
@@ -314,8 +378,33 @@ impl Identity {
             file.platform_serial,
             file.platform_certificate,
             file.apiv3_key,
+            public_key_pair(
+                file.wechatpay_public_key_id,
+                file.wechatpay_public_key_private,
+            )?,
         )?;
         Ok((identity, file.listen))
+    }
+}
+
+fn public_key_id() -> String {
+    format!("PUB_KEY_ID_01{}", random_digits(26))
+}
+
+/// The public key of DIR/sandbox.json in migration mode: its id and key together, or neither.
+fn public_key_pair(
+    id: Option<String>,
+    pem: Option<Zeroizing<String>>,
+) -> Result<Option<PublicKeyPair>> {
+    match (id, pem) {
+        (None, None) => Ok(None),
+        (Some(id), Some(pem)) => Ok(Some(PublicKeyPair {
+            id,
+            key: PrivateKey::from_pem(&pem, "wechatpay_public_key_private")?,
+        })),
+        _ => Err(Error::config(
+            "sandbox.json: wechatpay_public_key_id and wechatpay_public_key_private go together",
+        )),
     }
 }
 

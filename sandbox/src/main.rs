@@ -95,6 +95,9 @@ enum CertificatesCommand {
 enum InitMode {
     PublicKey,
     Certificate,
+    /// Both a platform certificate and a WeChat Pay public key, for the change from one to
+    /// the other (PATCH /sandbox/merchants/{mchid}/behaviours starts it).
+    Migration,
 }
 
 #[derive(Subcommand)]
@@ -105,7 +108,8 @@ enum SandboxCommand {
         #[arg(long, default_value = DEFAULT_LISTEN)]
         listen: String,
         /// How the merchant verifies WeChat Pay: a WeChat Pay public key (what new merchants
-        /// get), or platform certificates the client downloads from GET /v3/certificates.
+        /// get), platform certificates the client downloads from GET /v3/certificates, or both
+        /// (migration: client.json carries the certificate and the public key).
         #[arg(long, value_enum, default_value_t = InitMode::PublicKey)]
         mode: InitMode,
     },
@@ -144,6 +148,7 @@ fn main() -> ExitCode {
             match mode {
                 InitMode::PublicKey => Mode::PublicKey,
                 InitMode::Certificate => Mode::Certificate,
+                InitMode::Migration => Mode::Migration,
             },
         )
         .map(|()| {

@@ -124,7 +124,7 @@ impl Refusal {
         match self.code {
             "SIGN_ERROR" => "268443699",
             "PARAM_ERROR" | "INVALID_REQUEST" => "268435461",
-            "FREQUENCY_LIMITED" => "268447840",
+            "FREQUENCY_LIMITED" | "RATELIMIT_EXCEEDED" => "268447840",
             _ => "268435456",
         }
     }

@@ -4,6 +4,7 @@
 //! pre-sign endpoints of the library's table. Errors become answers in one place, here.
 
 use crate::admin;
+use crate::behaviours;
 use crate::contracts;
 use crate::http_server::{Reply, Request};
 use crate::refusal::{Answered, Refusal};
@@ -35,6 +36,16 @@ static ROUTES: &[Route] = &[
     route(None, "/sandbox/contracts/{id}", admin::show_contract),
     route(None, "/sandbox/certificates/rotate", admin::rotate),
     route(None, "/sandbox/notifications/trigger", trigger::trigger),
+    route(
+        None,
+        "/sandbox/merchants/{id}/behaviours",
+        behaviours::settings_route,
+    ),
+    route(
+        None,
+        "/sandbox/merchants/{id}/probe-notification",
+        behaviours::probe_notification,
+    ),
     route(Some("GET"), "/v3/certificates", certificate_list),
 ];
 
@@ -48,7 +59,10 @@ const fn route(method: Option<&'static str>, path: &'static str, handler: Handle
 
 /// The answer to `request`, recorded.
 pub(crate) fn handle(state: &State, request: Request) -> Reply {
-    let reply = answer(state, &request).unwrap_or_else(Refusal::into_reply);
+    let reply = behaviours::admit(&state.identity, &request)
+        .and_then(|()| answer(state, &request))
+        .unwrap_or_else(Refusal::into_reply);
+    let reply = behaviours::bend_answer(&state.identity, &request, reply);
     state.record.note(&request, &reply);
     reply
 }
