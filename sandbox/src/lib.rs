@@ -253,9 +253,12 @@ impl Identity {
     }
 
     /// The `GET /v3/certificates` answer: every platform certificate held, oldest first, each
-    /// encrypted with the APIv3 key. `None` in public-key mode.
+    /// encrypted with the APIv3 key. `None` in public-key mode, and once a change to the public
+    /// key is completed.
     pub fn certificate_list(&self) -> Option<Result<Value>> {
-        let first = self.platform_certificate.as_ref()?;
+        // 作废平台证书: once the change is completed the merchant has no certificate left.
+        let completed = self.behaviours.migration().state == migration::State::Completed;
+        let first = self.platform_certificate.as_ref().filter(|_| !completed)?;
         let rotated = self.rotated();
         let listed = std::iter::once((self.platform_serial.as_str(), first))
             .filter(|_| !rotated.first_retired)

@@ -270,6 +270,29 @@ fn notify_test(
     })
 }
 
+/// DIR/behaviours.json, when present: the merchant's behaviours from the start, in the shape
+/// PATCH /sandbox/merchants/{mchid}/behaviours takes.
+fn apply_behaviours_file(
+    sandbox: &Sandbox,
+    path: &std::path::Path,
+) -> wxpresign::error::Result<()> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => {
+            return Err(wxpresign::Error::config(format!(
+                "cannot read {}: {e}",
+                path.display()
+            )));
+        }
+    };
+    let patch: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|e| wxpresign::Error::config(format!("{}: {e}", path.display())))?;
+    sandbox
+        .set_behaviours(&patch)
+        .map_err(|e| wxpresign::Error::config(format!("{}: {}", path.display(), e.message())))
+}
+
 static STOP: AtomicBool = AtomicBool::new(false);
 
 extern "C" fn request_stop(_signal: libc::c_int) {
@@ -287,6 +310,7 @@ fn serve(
     let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
     sandbox.set_retry_unit_ms(retry_unit_ms);
     sandbox.set_show_personal_data(show_personal_data);
+    apply_behaviours_file(&sandbox, &dir.join("behaviours.json"))?;
     if let Some(path) = record {
         let file = std::fs::OpenOptions::new()
             .create(true)

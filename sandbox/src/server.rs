@@ -141,6 +141,22 @@ impl Sandbox {
         self.state.show_personal_data.store(show, Ordering::Relaxed);
     }
 
+    /// The merchant's behaviours, as `GET /sandbox/merchants/{mchid}/behaviours` shows them.
+    pub fn behaviours(&self) -> Value {
+        let identity = &self.state.identity;
+        identity.behaviours.to_json(identity)
+    }
+
+    /// Merges `patch` into the merchant's behaviours, as `PATCH
+    /// /sandbox/merchants/{mchid}/behaviours` does; nothing changes on an error.
+    pub fn set_behaviours(&self, patch: &Value) -> Result<()> {
+        self.state
+            .identity
+            .behaviours
+            .patch(patch)
+            .map_err(|r| Error::config(r.message))
+    }
+
     /// Stops accepting requests and waits for the ones in hand.
     pub fn shutdown(mut self) {
         self.stop();

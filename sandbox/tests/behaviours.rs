@@ -574,3 +574,56 @@ fn sandbox_init_in_migration_mode_writes_a_client_json_with_both_keys_that_works
     assert_eq!(identity.mode(), Mode::Migration);
     assert!(wxpresign::Client::from_json(&text).is_ok());
 }
+
+#[test]
+fn a_stopped_change_answers_with_the_certificate_and_a_completed_one_with_the_public_key() {
+    let fx = fixture_in(Mode::Migration);
+    let (public, certificate) = both_keys(&fx);
+    let public_id = fx.config["wechatpay_public_key_id"]
+        .as_str()
+        .expect("an id")
+        .to_owned();
+    let target = format!("/{EDU}");
+    let body = example(EDU).to_string();
+    let presign_naming = |serial: &str| {
+        let mut headers = signed_headers(&fx, "POST", &target, body.as_bytes());
+        headers.push(("Wechatpay-Serial", serial.to_owned()));
+        send(&fx, "POST", &target, &headers, body.as_bytes())
+    };
+
+    set(&fx, json!({ "key_migration": { "state": "started" } }));
+    set(&fx, json!({ "key_migration": { "state": "stopped" } }));
+    let stopped = presign_naming(&public_id);
+    set(&fx, json!({ "key_migration": { "state": "completed" } }));
+    let completed = presign_naming("");
+
+    assert!(verifies(&certificate, &stopped));
+    assert_eq!(completed.header("Wechatpay-Serial"), public_id);
+    assert!(verifies(&public, &completed));
+    assert_eq!(certificates_naming(&fx, &public_id).status, 404);
+}
+
+#[test]
+fn settings_given_at_start_are_checked_as_a_patch_is() {
+    let fx = common::sandbox();
+
+    let error = fx
+        .sandbox
+        .set_behaviours(&json!({ "rate_limit": { "code": "SLOW_DOWN" } }))
+        .expect_err("an unknown code is refused");
+    fx.sandbox
+        .set_behaviours(
+            &json!({ "rate_limit": { "requests_per_second": 10, "code": "FREQUENCY_LIMITED" } }),
+        )
+        .expect("a valid patch");
+
+    assert!(
+        error.message().contains("/rate_limit/code"),
+        "{}",
+        error.message()
+    );
+    assert_eq!(
+        fx.sandbox.behaviours()["rate_limit"]["code"],
+        "FREQUENCY_LIMITED"
+    );
+}
