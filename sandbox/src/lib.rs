@@ -276,6 +276,13 @@ impl Identity {
     /// own rotations, up to [`CERTIFICATES_KEPT`] in all: past it the oldest is retired.
     /// Returns the new certificate's serial.
     pub fn rotate(&self) -> Result<String> {
+        if self.mode() == Mode::Migration {
+            // "【平台证书切换微信支付公钥】的流程不能和【灰度更换新平台证书】的流程同时进行".
+            return Err(Error::config(
+                "this merchant is changing to a WeChat Pay public key: certificates are not \
+                 rotated during the change",
+            ));
+        }
         if self.mode() != Mode::Certificate {
             return Err(Error::config(
                 "this sandbox is in public-key mode: only certificate mode (`sandbox init \

@@ -627,3 +627,19 @@ fn settings_given_at_start_are_checked_as_a_patch_is() {
         "FREQUENCY_LIMITED"
     );
 }
+
+#[test]
+fn a_merchant_changing_to_the_public_key_does_not_rotate_certificates() {
+    let fx = fixture_in(Mode::Migration);
+    let headers = [("Content-Type", "application/json".to_owned())];
+
+    let answer = send(&fx, "POST", "/sandbox/certificates/rotate", &headers, b"{}");
+
+    assert_eq!(answer.status, 409);
+    assert!(
+        answer.json()["message"]
+            .as_str()
+            .unwrap_or("")
+            .contains("changing")
+    );
+}
