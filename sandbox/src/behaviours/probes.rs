@@ -102,6 +102,16 @@ fn changed_headers(
     };
     let (timestamp, nonce) = (get("Wechatpay-Timestamp")?, get("Wechatpay-Nonce")?);
     let (serial, signed) = (get("Wechatpay-Serial")?, get("Wechatpay-Signature")?);
+    let requested = request.header("Wechatpay-Serial");
+    let migration = identity.behaviours.migration();
+    let public_key = identity
+        .public_key_pair
+        .as_ref()
+        .filter(|pair| migration.answers_with_public_key(requested, &pair.id));
+    let probe = identity.behaviours.answer_is_probe();
+    if public_key.is_none() && !probe {
+        return None;
+    }
     let honest = identity.signing(|s, key| {
         let decoded = STANDARD.decode(signed).ok()?;
         let message = response_message(timestamp, nonce, body);
@@ -111,19 +121,14 @@ fn changed_headers(
     if honest != Some(true) {
         return None;
     }
-    let mut serial = serial.to_owned();
-    let mut signed = signed.to_owned();
-    let requested = request.header("Wechatpay-Serial");
-    let migration = identity.behaviours.migration();
-    if let Some(pair) = identity
-        .public_key_pair
-        .as_ref()
-        .filter(|pair| migration.answers_with_public_key(requested, &pair.id))
-    {
-        serial = pair.id.clone();
-        signed = signature(&pair.key, timestamp, nonce, body).ok()?;
-    }
-    if identity.behaviours.answer_is_probe() {
+    let (serial, mut signed) = match public_key {
+        Some(pair) => (
+            pair.id.clone(),
+            signature(&pair.key, timestamp, nonce, body).ok()?,
+        ),
+        None => (serial.to_owned(), signed.to_owned()),
+    };
+    if probe {
         signed = probe_of(&signed);
     }
     let changed = headers
