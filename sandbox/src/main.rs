@@ -113,7 +113,9 @@ enum SandboxCommand {
         #[arg(long, value_enum, default_value_t = InitMode::PublicKey)]
         mode: InitMode,
     },
-    /// Serve the pre-sign endpoints until SIGINT or SIGTERM.
+    /// Serve the pre-sign endpoints until SIGINT or SIGTERM. DIR/behaviours.json, when
+    /// present, sets the merchant's behaviours (probes, key migration, rate limit, http notify
+    /// URLs) as PATCH /sandbox/merchants/{mchid}/behaviours does.
     Serve {
         dir: PathBuf,
         /// Overrides the address given to `sandbox init`.

@@ -547,6 +547,22 @@ fn an_http_notify_url_is_refused_naming_the_field_unless_http_on_loopback_is_all
 }
 
 #[test]
+fn an_http_notify_url_off_loopback_is_refused_naming_the_field_whatever_the_setting() {
+    let fx = common::sandbox();
+    let mut request = example(PARTNER_MINI_PROGRAM);
+    request["contract_notify_url"] = "http://merchant.example.com/notify".into();
+    let target = format!("/{PARTNER_MINI_PROGRAM}");
+    let body = request.to_string();
+    let headers = signed_headers(&fx, "POST", &target, body.as_bytes());
+
+    let refused = send(&fx, "POST", &target, &headers, body.as_bytes());
+
+    assert_eq!(refused.status, 400);
+    assert_eq!(refused.json()["code"], "PARAM_ERROR");
+    assert_eq!(refused.json()["detail"]["field"], "/contract_notify_url");
+}
+
+#[test]
 fn sandbox_init_in_migration_mode_writes_a_client_json_with_both_keys_that_works() {
     let dir = std::env::temp_dir().join(format!("wxpresign-migration-{}", std::process::id()));
     let status = std::process::Command::new(env!("CARGO_BIN_EXE_wxpresign"))
@@ -641,5 +657,37 @@ fn a_merchant_changing_to_the_public_key_does_not_rotate_certificates() {
             .as_str()
             .unwrap_or("")
             .contains("changing")
+    );
+}
+
+#[test]
+fn sandbox_serve_reads_the_behaviours_file_in_its_directory_and_refuses_a_wrong_one() {
+    let dir = std::env::temp_dir().join(format!("wxpresign-behaviours-{}", std::process::id()));
+    let bin = env!("CARGO_BIN_EXE_wxpresign");
+    let init = std::process::Command::new(bin)
+        .args(["sandbox", "init"])
+        .arg(&dir)
+        .output()
+        .expect("init runs");
+    assert!(init.status.success());
+    std::fs::write(
+        dir.join("behaviours.json"),
+        r#"{"probes": {"answers": 1.5}}"#,
+    )
+    .expect("writes");
+
+    let serve = std::process::Command::new(bin)
+        .args(["sandbox", "serve"])
+        .arg(&dir)
+        .args(["--listen", "127.0.0.1:0"])
+        .output()
+        .expect("serve runs");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let stderr = String::from_utf8_lossy(&serve.stderr);
+    assert!(!serve.status.success());
+    assert!(
+        stderr.contains("behaviours.json") && stderr.contains("/probes/answers"),
+        "{stderr}"
     );
 }
