@@ -691,3 +691,28 @@ fn sandbox_serve_reads_the_behaviours_file_in_its_directory_and_refuses_a_wrong_
         "{stderr}"
     );
 }
+
+#[test]
+fn the_same_seed_gives_the_same_probes() {
+    let fx = common::sandbox();
+    let target = format!("/{EDU}");
+    let body = example(EDU).to_string();
+    let probes = || -> Vec<bool> {
+        set(&fx, json!({ "probes": { "answers": 0.5, "seed": 2026 } }));
+        (0..12)
+            .map(|_| {
+                let headers = signed_headers(&fx, "POST", &target, body.as_bytes());
+                let answer = send(&fx, "POST", &target, &headers, body.as_bytes());
+                answer
+                    .header("Wechatpay-Signature")
+                    .starts_with("WECHATPAY/SIGNTEST/")
+            })
+            .collect()
+    };
+
+    let first = probes();
+    let second = probes();
+
+    assert_eq!(first, second);
+    assert!(first.contains(&true) && first.contains(&false), "{first:?}");
+}

@@ -14,6 +14,8 @@ type Rate = (Option<f64>, Option<f64>);
 struct Others {
     rate: Option<Rate>,
     code: Option<crate::rate_limit::LimitCode>,
+    /// A seed given, even the one in force: the draws start again from it.
+    reseed: Option<u64>,
 }
 
 impl Behaviours {
@@ -26,7 +28,7 @@ impl Behaviours {
         for (name, member) in object(patch, "")? {
             let at = format!("/{name}");
             match name.as_str() {
-                "probes" => probes(&mut next, member, &at)?,
+                "probes" => probes(&mut next, &mut others, member, &at)?,
                 "key_migration" => key_migration(&mut next, member, &at)?,
                 "rate_limit" => {
                     rate_limit(&mut others, (bucket.per_second, bucket.burst), member, &at)?
@@ -35,10 +37,8 @@ impl Behaviours {
                 _ => return Err(not_settable(&at)),
             }
         }
-        if next.seed != settings.seed {
-            if let Some(seed) = next.seed {
-                *lock(&self.draws) = seed;
-            }
+        if let Some(seed) = others.reseed {
+            *lock(&self.draws) = seed;
         }
         *settings = next;
         if let Some((per_second, burst)) = others.rate {
@@ -51,7 +51,12 @@ impl Behaviours {
     }
 }
 
-fn probes(next: &mut Settings, member: &Value, at: &str) -> Result<(), Refusal> {
+fn probes(
+    next: &mut Settings,
+    others: &mut Others,
+    member: &Value,
+    at: &str,
+) -> Result<(), Refusal> {
     for (name, value) in object(member, at)? {
         let at = format!("{at}/{name}");
         match name.as_str() {
@@ -64,7 +69,8 @@ fn probes(next: &mut Settings, member: &Value, at: &str) -> Result<(), Refusal> 
                         v => Some(v.as_u64().ok_or_else(|| {
                             bad(&at, v, "must be a whole number from 0 up, or null")
                         })?),
-                    }
+                    };
+                others.reseed = next.seed;
             }
             _ => return Err(not_settable(&at)),
         }
