@@ -716,3 +716,28 @@ fn the_same_seed_gives_the_same_probes() {
     assert_eq!(first, second);
     assert!(first.contains(&true) && first.contains(&false), "{first:?}");
 }
+
+#[test]
+fn encrypted_fields_for_the_public_key_are_refused_before_the_start_and_taken_after_it() {
+    let fx = fixture_in(Mode::Migration);
+    let endpoint = wxpresign::endpoints::all()
+        .find(|e| e.needs_serial())
+        .expect("an endpoint with encrypted fields");
+    // The library names the public key when it holds one, as a merchant that deployed both.
+    let call = || fx.client().call(endpoint.path, endpoint.example);
+
+    let before = call().expect_err("the public key is not in force yet");
+    set(&fx, json!({ "key_migration": { "state": "started" } }));
+    let after = call();
+
+    assert!(
+        before.message().contains("Wechatpay-Serial"),
+        "{}",
+        before.message()
+    );
+    assert!(
+        after.is_ok(),
+        "{:?}",
+        after.err().map(|e| e.message().to_owned())
+    );
+}
