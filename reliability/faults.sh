@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reruns the transport rows of docs/reliability.md and prints them as Markdown:
-# byte-level faults (tests/transport_faults.rs), backup-domain failover (tests/failover.rs),
-# TLS (tests/tls.rs) and concurrency, through the Rust API and through the C ABI natively and
-# under valgrind's helgrind (tests/concurrency.rs).
+# byte-level faults (tests/it/transport_faults.rs), backup-domain failover (tests/it/failover.rs),
+# TLS (tests/it/tls.rs) and concurrency, through the Rust API and through the C ABI natively and
+# under valgrind's helgrind (tests/it/concurrency.rs).
 #
 #   reliability/faults.sh           the full run (8 x 500 Rust calls, 8 x 100 C, 8 x 6 helgrind)
 #   reliability/faults.sh --short   fewer calls, for CI (8 x 50, 8 x 20, 8 x 2)
@@ -26,8 +26,8 @@ log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
 # One test at a time, so that no test's timing is inflated by another's.
-if ! cargo test --test transport_faults --test failover --test tls --test concurrency \
-    -- --nocapture --test-threads=1 >"$log" 2>&1; then
+if ! cargo test -p wxpresign --test it -- --nocapture --test-threads=1 \
+    transport_faults:: failover:: tls:: concurrency:: >"$log" 2>&1; then
   cat "$log"
   echo "faults.sh: a test failed (output above)" >&2
   exit 1
@@ -37,25 +37,25 @@ fi
 # before them on the same line); this keeps the rows and drops the group prefix.
 rows() { grep -oE "\| $1: .*" "$log" | sed -E "s/^\| $1: /| /" | sort || true; }
 
-echo "Transport faults (timeout_ms 1500, connect_timeout_ms 1000; tests/transport_faults.rs)"
+echo "Transport faults (timeout_ms 1500, connect_timeout_ms 1000; tests/it/transport_faults.rs)"
 echo
 echo "| fault | status | may_have_reached_server | elapsed | message |"
 echo "|---|---|---|---|---|"
 rows fault
 echo
-echo "Backup-domain failover (loopback stand-ins for api and api2; tests/failover.rs)"
+echo "Backup-domain failover (loopback stand-ins for api and api2; tests/it/failover.rs)"
 echo
 echo "| case | status | answered / tried last | failed over | may_have_reached_server | elapsed |"
 echo "|---|---|---|---|---|---|"
 rows failover
 echo
-echo "TLS (rustls front with a throwaway rcgen CA before the sandbox; tests/tls.rs)"
+echo "TLS (rustls front with a throwaway rcgen CA before the sandbox; tests/it/tls.rs)"
 echo
 echo "| case | status | may_have_reached_server | message |"
 echo "|---|---|---|---|"
 rows TLS
 echo
-echo "Concurrency (one shared client; tests/concurrency.rs, tests/c/threads.c)"
+echo "Concurrency (one shared client; tests/it/concurrency.rs, tests/c/threads.c)"
 echo
 echo "| run | result | | |"
 echo "|---|---|---|---|"

@@ -3,7 +3,7 @@
 # field encryption, the platform certificate list's checks, answer and notification
 # verification, notification parsing, and the transport's "not sent" classification. Every
 # mutant that is not equivalent must make a test fail; the figures are in docs/reliability.md.
-# Each module's mutants run only the test binaries that exercise it.
+# Each module's mutants run only the tests that exercise it.
 #
 #   reliability/mutants.sh                        every module (about 45 minutes on two cores)
 #   reliability/mutants.sh signing certificates   some modules
@@ -24,33 +24,34 @@ transport_functions='Transport::(classify|not_sent|tunnel_failed)|Phased<C>.*::c
 # The mutants left missed on purpose, with the reason in docs/reliability.md: equivalent ones.
 known_missed='replace < with <= in <impl Socket for Coalesced<T>>::is_open$'
 
-# Sets file, pattern (empty: every mutant of the file) and binaries for module $1. `lib` is the
-# library's unit tests.
+# Sets file, pattern (empty: every mutant of the file) and the tests for module $1: `lib` is the
+# library's unit tests, a name with a file tests/<name>.rs is that test binary, and any other
+# name is a module of the integration tests' binary (tests/it/<name>.rs).
 select_module() {
   pattern=""
   case "$1" in
     signing)
       file=src/signing.rs
-      binaries="vectors nonce_randomness request_clock request many_merchants" ;;
+      tests="vectors nonce_randomness request_clock request many_merchants" ;;
     aes_gcm)
       file=src/aes_gcm.rs
-      binaries="vectors certificates notification" ;;
+      tests="vectors certificates notification" ;;
     encryption)
       file=src/encryption.rs
-      binaries="validation vectors encrypted_fields_in_arrays client" ;;
+      tests="validation vectors encrypted_fields_in_arrays client" ;;
     certificates)
       file=src/certificates.rs
-      binaries="certificates platform_certificate_validity certificate_download_answer" ;;
+      tests="certificates platform_certificate_validity certificate_download_answer" ;;
     verification)
       file=src/verification.rs
-      binaries="lib vectors signed_headers replay_window notification certificates many_merchants client" ;;
+      tests="lib vectors signed_headers replay_window notification certificates many_merchants client" ;;
     notification)
       file=src/notification.rs
-      binaries="vectors notification many_merchants notification_envelope notification_headers_json" ;;
+      tests="vectors notification many_merchants notification_envelope notification_headers_json" ;;
     transport)
       file=src/transport.rs
       pattern=$transport_functions
-      binaries="transport_faults failover proxy tls lookups fork closed_without_an_answer" ;;
+      tests="transport_faults failover proxy tls lookups fork closed_without_an_answer" ;;
     *) echo "unknown module $1" >&2; return 2 ;;
   esac
 }
@@ -65,10 +66,24 @@ for module in "${modules[@]}"; do
   select_module "$module"
   args=(--file "$file")
   if [ -n "$pattern" ]; then args+=(--re "$pattern"); fi
-  # As cargo arguments (-C), not test arguments, so that the build links only these binaries.
-  for binary in $binaries; do
-    if [ "$binary" = lib ]; then args+=(-C --lib); else args+=(-C "--test=$binary"); fi
+  # As cargo test's arguments (-C), so that only these binaries run; tests/it runs only the
+  # modules named, as every other module of it is skipped by its name (`--skip module::`, which
+  # also skips a unit test of lib in a module of that name).
+  chosen=""
+  for test in $tests; do
+    if [ "$test" = lib ]; then args+=(-C --lib)
+    elif [ -f "tests/$test.rs" ]; then args+=(-C "--test=$test")
+    else chosen+=" $test "; fi
   done
+  if [ -n "$chosen" ]; then
+    args+=(-C --test=it --cargo-test-arg=--)
+    for source in tests/it/*.rs; do
+      name=$(basename "$source" .rs)
+      if [ "$name" != main ] && [[ "$chosen" != *" $name "* ]]; then
+        args+=("--cargo-test-arg=--skip" "--cargo-test-arg=$name::")
+      fi
+    done
+  fi
   mkdir -p "target/mutants/$module"
   echo "## $module"
   start=$(date +%s)

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Reruns every figure of docs/reliability.md:
 #   fuzzing (reliability/fuzz.sh), transport faults, failover, TLS and concurrency
-#   (reliability/faults.sh), the chaos run (reliability/chaos.sh), the C test suite under valgrind memcheck (tests/c_abi.rs) and the
-#   supply-chain check (tests/supply_chain.rs).
+#   (reliability/faults.sh), the chaos run (reliability/chaos.sh), the C test suite under valgrind memcheck (tests/it/c_abi.rs) and the
+#   supply-chain check (tests/it/supply_chain.rs).
 #
 #   reliability/run.sh            the full run (120 s per fuzz target; about 35 minutes)
 #   reliability/run.sh --short    what the test suite runs (10 s per fuzz target, fewer calls)
@@ -29,8 +29,8 @@ echo "## Chaos: not sent means not received"
 if [ "${1:-}" = "--short" ]; then reliability/chaos.sh 1200; else reliability/chaos.sh 10000; fi
 echo
 echo "## valgrind memcheck of the C test suite"
-cargo test --test c_abi -- --nocapture 2>&1 |
+cargo test -p wxpresign --test it -- --nocapture c_abi:: 2>&1 |
   grep -E "passed, [0-9]+ failed|definitely lost|indirectly lost|ERROR SUMMARY|total heap usage" || true
 echo
 echo "## Supply chain"
-cargo test --test supply_chain -- --nocapture 2>&1 | grep -E "NOTE|ok|FAILED|test result" || true
+cargo test -p wxpresign --test it -- --nocapture supply_chain:: 2>&1 | grep -E "NOTE|ok|FAILED|test result" || true

@@ -14,6 +14,10 @@
 //!
 //! WXPRESIGN_CHAOS_CALLS sets the number of calls (default 1200 here; reliability/chaos.sh runs
 //! 10,000 for docs/reliability.md), WXPRESIGN_CHAOS_SEED the random seed (printed).
+//!
+//! A test binary of its own, not a module of tests/it: it compares the process's file
+//! descriptors, threads and RSS before and after, which other tests running beside it in one
+//! process would change.
 #![cfg(target_os = "linux")]
 
 mod common;

@@ -3,6 +3,11 @@
 //! the connections it opened itself. The sandbox runs in the parent; the children only call it,
 //! and report what they got through a pipe for the parent to check against the sandbox's
 //! sessions.
+//!
+//! A test binary of its own, not a module of tests/it: a child copies only the forking thread,
+//! so a lock that another test's thread held at the fork (a client's, the sandbox's, stdout's)
+//! stays held in the child forever. Here only these tests run, and FORKING keeps their forks
+//! apart from their own calls.
 
 mod common;
 

@@ -4,6 +4,9 @@
 //! signature and every value of the requests (encrypted fields' plaintext among them). One test
 //! sets the hook in this process, as the hook is the process's; a level outside the constants is
 //! tested from a C program, in its own.
+//!
+//! A test binary of its own, not a module of tests/it: the hook set here would receive every
+//! other test's events in the same process, and the tests count the events they caused.
 
 mod common;
 

@@ -5,6 +5,10 @@
 //! A DNS server that never answers makes lookups hang: each test runs itself again in new user,
 //! mount and network namespaces (`unshare`), where /etc/resolv.conf names 127.0.0.1, and there
 //! the test binds port 53 and reads no query.
+//!
+//! A test binary of its own, not a module of tests/it: the cap on hanging lookups is the
+//! process's, the tests count the process's threads, and each runs this binary again by its test
+//! name inside the namespaces.
 
 mod common;
 

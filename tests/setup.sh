@@ -26,8 +26,8 @@ packages=(
   "chromium|chromium|the sandbox's signing page is tested in a real browser"
   "chromium-driver|chromedriver|the browser test drives Chromium through WebDriver"
 )
-CARGO_DENY=0.20.2   # tests/supply_chain.rs: licenses, bans, sources
-CARGO_FUZZ=0.13.2   # tests/fuzz_smoke.rs: every fuzz target for a few seconds
+CARGO_DENY=0.20.2   # tests/it/supply_chain.rs: licenses, bans, sources
+CARGO_FUZZ=0.13.2   # tests/it/fuzz_smoke.rs: every fuzz target for a few seconds
 
 missing=()
 for entry in "${packages[@]}"; do

@@ -2,6 +2,10 @@
 //! the same configuration gets the same client and its kept-alive connection, counted by the
 //! sandbox's own `GET /sandbox/stats`; a rewritten key file or another configuration gets
 //! another client; the registry stays bounded; a forked child never gets the parent's client.
+//!
+//! A test binary of its own, not a module of tests/it: the registry is the process's (its bound
+//! is counted over every client any test shares), and one test forks, which is only safe where
+//! no other test's thread may hold a lock at that moment.
 
 mod common;
 

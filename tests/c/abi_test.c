@@ -1,6 +1,6 @@
 /*
  * A C program that exercises libwxpresign through its public header only, as a C user would.
- * Driven by tests/c_abi.rs, which starts a sandbox and writes the files this program reads.
+ * Driven by tests/it/c_abi.rs, which starts a sandbox and writes the files this program reads.
  *
  * usage: abi_test CONFIG.json UNREACHABLE_CONFIG.json REQUEST_DIR
  *   CONFIG.json              a client configuration for the running sandbox

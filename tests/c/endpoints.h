@@ -1,4 +1,4 @@
-/* Generated from the endpoint table by tests/ffi_wrappers.rs: do not edit. */
+/* Generated from the endpoint table by tests/it/ffi_wrappers.rs: do not edit. */
 ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_jsapi, "redirect_url"),
 ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_mini_program, "pre_entrustweb_id"),
 ENDPOINT(wxpresign_papay_scheduled_deduct_sign_partner_app, "pre_entrustweb_id"),

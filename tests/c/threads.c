@@ -1,7 +1,7 @@
 /*
  * One client shared by 8 threads, through the C ABI: every call must succeed and every answer
  * that echoes out_contract_code must echo the value its own request carried. Driven by
- * tests/concurrency.rs natively and under valgrind's helgrind.
+ * tests/it/concurrency.rs natively and under valgrind's helgrind.
  *
  * Usage: threads CONFIG.json CALLS_PER_THREAD
  * Prints "threads: N of M calls succeeded, E of F echoes matched"; exits 0 when all did.

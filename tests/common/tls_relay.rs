@@ -1,4 +1,4 @@
-//! A TLS-terminating relay in front of a plain-HTTP server (the sandbox), for tests/tls.rs and
+//! A TLS-terminating relay in front of a plain-HTTP server (the sandbox), for tests/it/tls.rs and
 //! benches/https.rs: each TLS connection gets one plain connection upstream, and its requests
 //! are forwarded and their answers relayed one at a time while the client keeps it open.
 

@@ -7,7 +7,7 @@
 //! WXPRESIGN_C_THREAD_CALLS for the C program run natively (default 100) and
 //! WXPRESIGN_HELGRIND_CALLS for it under helgrind (default 6).
 
-mod common;
+use crate::common;
 
 use common::{EDU, INSURANCE, example, sandbox};
 use serde_json::Value;

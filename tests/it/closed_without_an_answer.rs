@@ -4,7 +4,7 @@
 //! answer, so the merchant queries the contract before trying again instead of looking for a
 //! network fault.
 
-mod common;
+use crate::common;
 
 use common::{EDU, edu_with_user, sandbox};
 use wxpresign::Kind;

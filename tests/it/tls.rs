@@ -4,11 +4,9 @@
 //! sandbox, so a successful call is a real, verified sandbox answer over HTTPS. A client's new
 //! connections resume the TLS sessions of its earlier ones, and the trace says so.
 
-mod common;
-#[path = "common/tinyproxy.rs"]
-mod tinyproxy;
-#[path = "common/tls_relay.rs"]
-mod tls_relay;
+use crate::common;
+use crate::tinyproxy;
+use crate::tls_relay;
 
 use common::{EDU, edu_with_user, example, sandbox};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};

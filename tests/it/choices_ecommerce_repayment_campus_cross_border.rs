@@ -1,7 +1,7 @@
 //! Endpoints 23 to 37 (e-commerce, credit repayment, campus easy pay, face pay, cross-border):
 //! the choices made where the sources disagree (spec §8), host routing and encrypted fields.
 
-mod common;
+use crate::common;
 
 use common::{example, sandbox};
 use serde_json::{Value, json};

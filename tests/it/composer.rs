@@ -5,7 +5,7 @@
 //! installs them).
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use common::process::{Scratch, run, shared_library};
 use common::{EDU, example, sandbox};

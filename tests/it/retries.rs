@@ -5,7 +5,7 @@
 //! SANDBOXFAILONCE and SANDBOXLIMITEDONCE faults fail the first request with a value (500, 429)
 //! and answer the next.
 
-mod common;
+use crate::common;
 
 use common::{EDU, edu_with_user, sandbox};
 use serde_json::{Value, json};

@@ -2,7 +2,7 @@
 //! families disagree (../shared/spec/presign-endpoints.md §8), and the enums a caller could
 //! spell wrong, each checked through the library against the sandbox.
 
-mod common;
+use crate::common;
 
 use common::{Fixture, example, sandbox};
 use serde_json::{Value, json};

@@ -3,7 +3,7 @@
 //! (`reliability/fuzz.sh 120`). It builds the fuzz crate in fuzz/target, apart from this build.
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use common::process::run;
 use std::process::Command;

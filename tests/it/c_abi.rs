@@ -10,7 +10,7 @@ use std::time::Duration;
 use wxpresign::endpoints;
 use wxpresign_sandbox::{Identity, Sandbox};
 
-mod common;
+use crate::common;
 use common::process::{Scratch, compile_c, run, shared_library};
 
 const C_SOURCE: &str = "tests/c/abi_test.c";
@@ -26,7 +26,7 @@ fn valgrind_available() -> bool {
 
 #[test]
 fn c_program_exercises_the_c_abi() {
-    // The C program's ENDPOINTS come from tests/c/endpoints.h, which tests/ffi_wrappers.rs
+    // The C program's ENDPOINTS come from tests/c/endpoints.h, which tests/it/ffi_wrappers.rs
     // keeps equal to the table.
     let dir = std::env::temp_dir().join(format!("wxpresign-c-abi-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);

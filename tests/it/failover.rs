@@ -7,7 +7,7 @@
 //! `| failover: case | status | host that answered or was tried last | failed over |
 //! may_have_reached_server | elapsed |`.
 
-mod common;
+use crate::common;
 
 use common::{EDU, example, sandbox};
 use serde_json::{Value, json};

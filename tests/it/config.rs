@@ -10,9 +10,9 @@ use wxpresign::keys::PrivateKey;
 use wxpresign::{Client, Error, Kind};
 
 /// §6.1 of the protocol spec: the wechatpay-go test key (PKCS#8) and its signature over "source".
-const GO_PRIVATE_KEY: &str = include_str!("data/go_test_private_key.pem");
+const GO_PRIVATE_KEY: &str = include_str!("../data/go_test_private_key.pem");
 const GO_SOURCE_SIGNATURE: &str = "BKyAfU4iMCuvXMXS0Wzam3V/cnxZ+JaqigPM5OhljS2iOT95OO6Fsuml2JkFANJU9K6q9bLlDhPXuoVz+pp4hAm6pHU4ld815U4jsKu1RkyaII+1CYBUYC8TK0XtJ8FwUXXz8vZHh58rrAVN1XwNyvD1vfpxrMT4SL536GLwvpUHlCqIMzoZUguLli/K8V29QiOhuH6IEqLNJn8e9b3nwNcQ7be3CzYGpDAKBfDGPCqCv8Rw5zndhlffk2FEA70G4hvMwe51qMN/RAJbknXG23bSlObuTCN7Ndj1aJGH6/L+hdwfLpUtJm4QYVazzW7DFD27EpSQEqA8bX9+8m1rLg==";
-const GO_CERT_D7CE59D1F522D701: &str = include_str!("data/go_test_cert_D7CE59D1F522D701.pem");
+const GO_CERT_D7CE59D1F522D701: &str = include_str!("../data/go_test_cert_D7CE59D1F522D701.pem");
 
 const PUB_KEY_ID: &str = "PUB_KEY_ID_0000000000000024101100397200000006";
 const APIV3_KEY: &str = "a7cde1ZJB1kG2e7VfTs3jQzaWizur8Gb";

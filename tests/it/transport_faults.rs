@@ -16,7 +16,7 @@ use wxpresign::keys::PrivateKey;
 use wxpresign::{Client, Error, Kind};
 use wxpresign_sandbox::Identity;
 
-mod common;
+use crate::common;
 use common::{EDU, example};
 
 const TIMEOUT_MS: u64 = 1500;

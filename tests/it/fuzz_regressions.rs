@@ -17,9 +17,9 @@ use std::path::PathBuf;
 use wxpresign::Kind;
 use wxpresign::config::Config;
 
-const GO_PRIVATE_KEY: &str = include_str!("data/go_test_private_key.pem");
+const GO_PRIVATE_KEY: &str = include_str!("../data/go_test_private_key.pem");
 const OFFICIAL_PUBLIC_KEY: &str = include_str!(
-    "data/official_doc_wechatpay_public_key_PUB_KEY_ID_0000000000000024101100397200000006.pem"
+    "../data/official_doc_wechatpay_public_key_PUB_KEY_ID_0000000000000024101100397200000006.pem"
 );
 
 fn config_with(changes: Value) -> Value {

@@ -2,7 +2,7 @@
 //! timestamp is more than five minutes off its own clock, so the header must carry the current
 //! Unix time, read here from the system clock and from what went over a real socket.
 
-mod common;
+use crate::common;
 
 use common::{EDU, edu_with_user, notify_endpoint, sandbox};
 use serde_json::json;

@@ -1,6 +1,6 @@
 //! Secrets: the merchant private key and the APIv3 key never show in Debug, Display or error
 //! output of a client or configuration, whichever member they were (mis)placed in, and through
-//! the C ABI too; and they are held in types that wipe themselves. tests/config.rs covers
+//! the C ABI too; and they are held in types that wipe themselves. tests/it/config.rs covers
 //! malformed keys in their own members; this file covers keys pasted into every other member,
 //! the members added for TLS and failover, and the C ABI.
 

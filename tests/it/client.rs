@@ -1,10 +1,8 @@
 //! The library against the sandbox over real loopback sockets: every endpoint, and every
 //! failure path a caller must be able to tell apart.
 
-mod common;
-#[path = "common/tls_relay.rs"]
-#[allow(dead_code)]
-mod tls_relay;
+use crate::common;
+use crate::tls_relay;
 
 use common::{EDU, INSURANCE, edu_with_user, example, sandbox};
 use serde_json::{Value, json};
@@ -316,8 +314,9 @@ fn certificate_mode_verifies_answers_signed_under_a_certificate_serial() {
     use wxpresign::keys::PrivateKey;
     use wxpresign_sandbox::{Identity, Sandbox};
     // The Go SDK's test key and its self-signed certificate D7CE59D1F522D701 (valid to 2031).
-    let platform_key = PrivateKey::from_pem(include_str!("data/go_test_private_key.pem"), "go key")
-        .expect("vector key");
+    let platform_key =
+        PrivateKey::from_pem(include_str!("../data/go_test_private_key.pem"), "go key")
+            .expect("vector key");
     let (mut identity, merchant_key) = Identity::generate().expect("keys");
     identity.platform_key = platform_key;
     identity.platform_serial = "D7CE59D1F522D701".into();
@@ -331,7 +330,7 @@ fn certificate_mode_verifies_answers_signed_under_a_certificate_serial() {
     object.remove("wechatpay_public_key");
     object.insert(
         "platform_certificates".into(),
-        json!([include_str!("data/go_test_cert_D7CE59D1F522D701.pem")]),
+        json!([include_str!("../data/go_test_cert_D7CE59D1F522D701.pem")]),
     );
     let client =
         wxpresign::Client::from_json(&config.to_string()).expect("certificate-mode config");

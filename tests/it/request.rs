@@ -3,7 +3,7 @@
 //! to; its answer verified as an endpoint's is; and its path refused before anything is sent
 //! when it is not one WeChat Pay could serve.
 
-mod common;
+use crate::common;
 
 use base64::Engine;
 use common::{EDU, example, sandbox};

@@ -1,6 +1,6 @@
 //! A downloaded platform certificate is trusted exactly within its validity period: from its
 //! notBefore second through its notAfter second, both included, as RFC 5280 §4.1.2.5 reads it.
-//! A second before it, the list is refused as WeChat Pay's fault (tests/certificates.rs has the
+//! A second before it, the list is refused as WeChat Pay's fault (tests/it/certificates.rs has the
 //! second after).
 
 use wxpresign::Kind;

@@ -4,7 +4,7 @@
 use wxpresign::endpoints;
 use wxpresign::ffi::wxpresign_status;
 
-const HEADER: &str = include_str!("../include/wxpresign.h");
+const HEADER: &str = include_str!("../../include/wxpresign.h");
 
 /// True when `name` is declared as a function: the name directly followed by `(`.
 fn declares_function(name: &str) -> bool {
@@ -60,7 +60,7 @@ fn assert_committed(header: &str, config: &str) {
     assert!(
         committed == fresh,
         "{header} differs from what cbindgen generates from src/ffi/; rewrite it with\n  \
-         WXPRESIGN_BLESS=1 cargo test --test header"
+         WXPRESIGN_BLESS=1 cargo test --test it -- header::"
     );
 }
 

@@ -12,7 +12,7 @@
 //! (`make test` installs them); runs as root.
 #![cfg(target_os = "linux")]
 
-mod common;
+use crate::common;
 
 use common::process::{Group, Scratch, run, shared_library};
 use common::{EDU, Fixture, example, sandbox};

@@ -646,8 +646,8 @@ fn seed_endpoints_have_the_documented_c_function_names() {
     }
 }
 
-/// The C names are ABI; the committed header (checked for drift by tests/header.rs) is their
-/// record, and tests/ffi_wrappers.rs ties each exported function to its table row.
+/// The C names are ABI; the committed header (checked for drift by tests/it/header.rs) is their
+/// record, and tests/it/ffi_wrappers.rs ties each exported function to its table row.
 #[test]
 fn the_table_holds_the_37_specified_endpoints() {
     assert_eq!(endpoints::all().count(), 37);

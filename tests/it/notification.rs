@@ -2,7 +2,7 @@
 //! encrypted, signed notification to a real HTTP endpoint, which parses it with the library
 //! (Rust API and C ABI) and answers; the sandbox retries on WeChat's schedule until a 2xx.
 
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use std::ffi::{CStr, CString};

@@ -6,7 +6,7 @@
 //! - signed by hand (aws-lc-rs directly, not the library's signer) and sent straight to the
 //!   sandbox: 200, or 400 PARAM_ERROR naming the same field.
 
-mod common;
+use crate::common;
 
 use aws_lc_rs::rand::SystemRandom;
 use aws_lc_rs::rsa::{KeyPair, OAEP_SHA1_MGF1SHA1, OaepPublicEncryptingKey, PublicEncryptingKey};

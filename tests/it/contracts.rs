@@ -4,7 +4,7 @@
 //! sends its PAPAY.TERMINATE notification. The paths and members below are written from the
 //! official pages cited beside each family, not from the sandbox's table.
 
-mod common;
+use crate::common;
 
 use common::process::{Scratch, compile_c, run, shared_library};
 use common::{NotifyEndpoint, notify_endpoint};

@@ -3,11 +3,10 @@
 //! byte-level fakes (403, closing during CONNECT, silence), each a transport error that says
 //! nothing was sent; the backup-domain move through the proxy; the environment read only when
 //! asked; and the credentials in no message and no Debug output. HTTPS through the proxy is in
-//! tests/tls.rs. Needs tinyproxy (`make test` installs it).
+//! tests/it/tls.rs. Needs tinyproxy (`make test` installs it).
 
-mod common;
-#[path = "common/tinyproxy.rs"]
-mod tinyproxy;
+use crate::common;
+use crate::tinyproxy;
 
 use common::{EDU, example, sandbox};
 use serde_json::{Value, json};

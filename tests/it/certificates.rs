@@ -4,10 +4,8 @@
 //! its interval) when a rotated certificate signs; `wxpresign certificates download` writes them
 //! as openssl reads them. A merchant in public-key mode never asks for them.
 
-mod common;
-#[path = "common/tls_relay.rs"]
-#[allow(dead_code)]
-mod tls_relay;
+use crate::common;
+use crate::tls_relay;
 
 use common::process::Scratch;
 use common::{EDU, edu_with_user};

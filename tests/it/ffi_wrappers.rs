@@ -2,10 +2,10 @@
 //! what `render` writes (tests/c/endpoints.h, the C test's list, what `render_c` writes), and
 //! each exported function reaches its own table row's path.
 //!
-//! After changing the table: `WXPRESIGN_BLESS=1 cargo test --test ffi_wrappers` rewrites the
-//! file (cbindgen then regenerates the header on the next build).
+//! After changing the table: `WXPRESIGN_BLESS=1 cargo test --test it -- ffi_wrappers::` rewrites
+//! the file (cbindgen then regenerates the header on the next build).
 
-mod common;
+use crate::common;
 
 use common::process::{Scratch, shared_library};
 use std::ffi::{CStr, CString, c_char, c_void};
@@ -114,7 +114,7 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
 /// The C test's list of endpoint functions, each with the answer member that matters.
 fn render_c() -> String {
     let mut out = String::from(
-        "/* Generated from the endpoint table by tests/ffi_wrappers.rs: do not edit. */\n",
+        "/* Generated from the endpoint table by tests/it/ffi_wrappers.rs: do not edit. */\n",
     );
     for e in endpoints::all() {
         let answer = e.answer.first().copied().unwrap_or("");
@@ -133,7 +133,7 @@ fn check_generated(relative: &str, fresh: &str) {
     assert!(
         committed == fresh,
         "{relative} differs from what the endpoint table generates; rewrite it with\n  \
-         WXPRESIGN_BLESS=1 cargo test --test ffi_wrappers"
+         WXPRESIGN_BLESS=1 cargo test --test it -- ffi_wrappers::"
     );
 }
 

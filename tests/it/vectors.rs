@@ -15,19 +15,19 @@ use wxpresign_sandbox::Authorization;
 // Fixtures.
 
 /// §6.7: the test private key published in the official APIv3 documentation.
-const OFFICIAL_DOC_PRIVATE_KEY: &str = include_str!("data/official_doc_test_private_key.pem");
+const OFFICIAL_DOC_PRIVATE_KEY: &str = include_str!("../data/official_doc_test_private_key.pem");
 /// §6.8: the WeChat Pay public key of the official response-verification example.
 const OFFICIAL_DOC_WECHATPAY_PUBLIC_KEY: &str = include_str!(
-    "data/official_doc_wechatpay_public_key_PUB_KEY_ID_0000000000000024101100397200000006.pem"
+    "../data/official_doc_wechatpay_public_key_PUB_KEY_ID_0000000000000024101100397200000006.pem"
 );
 /// §6.1: the wechatpay-go test key.
-const GO_PRIVATE_KEY: &str = include_str!("data/go_test_private_key.pem");
+const GO_PRIVATE_KEY: &str = include_str!("../data/go_test_private_key.pem");
 /// §6.2: the wechatpay-go callback certificate (same key as §6.1).
-const GO_CERT_D7CE59D1F522D701: &str = include_str!("data/go_test_cert_D7CE59D1F522D701.pem");
+const GO_CERT_D7CE59D1F522D701: &str = include_str!("../data/go_test_cert_D7CE59D1F522D701.pem");
 /// §6.1: another self-signed certificate over the same Go key.
-const GO_CERT_F5765756002FDD77: &str = include_str!("data/go_test_cert_F5765756002FDD77.pem");
+const GO_CERT_F5765756002FDD77: &str = include_str!("../data/go_test_cert_F5765756002FDD77.pem");
 /// §6.6: the wechatpay-apache-httpclient RSA-OAEP test key.
-const APACHE_PRIVATE_KEY: &str = include_str!("data/apache_httpclient_test_private_key.pem");
+const APACHE_PRIVATE_KEY: &str = include_str!("../data/apache_httpclient_test_private_key.pem");
 
 // §6.7 official request-signing example.
 const DOC_MCHID: &str = "1900007291";
