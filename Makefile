@@ -89,12 +89,15 @@ test: setup
 	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS)
 
 # The library's core against the in-process sandbox, in a few minutes instead of the whole
-# suite's 15 to 25: unit tests, published vectors, validation, configuration, requests, the
-# conformance cases, calls, notifications, the sandbox, the header and the command. Needs the
-# Rust toolchain, a C compiler and openssl, no setup; docs/testing.md.
+# suite's: unit tests, published vectors, validation, configuration, requests, the conformance
+# cases, calls, notifications, the sandbox, the header and the command. Needs the Rust
+# toolchain, a C compiler and openssl, no setup; docs/testing.md. QUICK_TESTS are modules of the
+# crates' integration test binaries (tests/it/ and sandbox/tests/it/), run by name: the unit
+# tests run apart, as the names would filter them too.
 QUICK_TESTS ?= validation config vectors request conformance client notification sandbox header cli
 test-quick:
-	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS) --lib $(addprefix --test ,$(QUICK_TESTS))
+	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS) --lib && \
+	    $(CARGO) test $(CARGOFLAGS) --test it -- $(addsuffix ::,$(QUICK_TESTS))
 
 # The library of the root crate only: -p, since the workspace's default members include the
 # sandbox crate, whose code users never get in the library.

@@ -1,7 +1,10 @@
 //! The sandbox under hostile clients: a thousand idle connections, requests dribbled a byte at a
 //! time (slowloris), oversized heads and bodies, garbage bytes. It stays up, its threads stay
 //! bounded, it keeps serving well-behaved clients and serves them all again once the hostile
-//! ones leave. tests/connection_limit.rs refuses connections past its bound.
+//! ones leave. tests/it/connection_limit.rs refuses connections past its bound.
+//!
+//! A test binary of its own, not a module of tests/it: it raises the process's descriptor limit
+//! and counts the process's threads, which other tests running beside it would change.
 #![cfg(target_os = "linux")]
 
 #[path = "../../tests/common/mod.rs"]

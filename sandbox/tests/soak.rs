@@ -4,6 +4,9 @@
 //! mix with periodic faults, and each minute prints a row: calls/s, errors by kind, RSS, file
 //! descriptors and threads. At the end RSS, fds and threads must be flat: each within a small
 //! bound of its value after the first minute.
+//!
+//! A test binary of its own, not a module of tests/it: it measures the whole process (RSS, file
+//! descriptors, threads), so nothing else may run in it.
 #![cfg(target_os = "linux")]
 
 #[path = "../../tests/common/mod.rs"]

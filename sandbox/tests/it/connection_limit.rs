@@ -3,8 +3,7 @@
 //! reserve of 256, and answers each connection beyond them 503 with JSON that says so.
 #![cfg(target_os = "linux")]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::process::{Group, Scratch};
 use serde_json::Value;

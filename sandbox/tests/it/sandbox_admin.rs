@@ -4,8 +4,7 @@
 //! is masked, and `sandbox init` leaves its key files private.
 #![cfg(target_os = "linux")]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use serde_json::Value;
 use std::io::{Read, Write};

@@ -11,9 +11,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-mod served;
+use crate::common;
+use crate::served;
 use common::process::{Scratch, python_calls_the_sandbox, run, venv_with};
 use served::Served;
 
@@ -81,7 +80,9 @@ fn make_dist_builds_an_archive_whose_parts_work_where_it_is_unpacked() {
         .arg(format!("DISTDIR={}", distdir.display()))
         .env("PIP_DISABLE_PIP_VERSION_CHECK", "1")
         .env("PIP_ROOT_USER_ACTION", "ignore");
+    let wheel_build = crate::one_wheel_build_at_a_time();
     let (status, output, elapsed) = run(make, Duration::from_secs(1200));
+    drop(wheel_build);
     println!("--- make dist ({elapsed:.1?}) ---\n{output}");
     assert!(status.success(), "make dist failed ({status})");
 

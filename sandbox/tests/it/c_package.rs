@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-mod served;
+use crate::common;
+use crate::served;
 use common::process::{Scratch, run, shared_library};
 use served::Served;
 
@@ -34,7 +33,7 @@ impl Installed {
             let found = Command::new(tool).arg("--version").output();
             assert!(
                 found.is_ok_and(|o| o.status.success()),
-                "{tool} is needed by sandbox/tests/c_package.rs: apt-get install make pkg-config \
+                "{tool} is needed by sandbox/tests/it/c_package.rs: apt-get install make pkg-config \
                  binutils (.ci/run installs them)"
             );
         }
@@ -299,7 +298,8 @@ fn abi_of(library: &Path) -> String {
 
 /// The ABI only grows: include/wxpresign.abi records the soname and every exported function. A
 /// symbol that disappears, or a changed soname, fails; a new symbol must be added to the file in
-/// the same commit (`WXPRESIGN_BLESS=1 cargo test --test c_package abi` rewrites it).
+/// the same commit (`WXPRESIGN_BLESS=1 cargo test -p wxpresign-sandbox --test it -- recorded_abi`
+/// rewrites it).
 #[test]
 fn the_built_library_exports_the_recorded_abi() {
     let scratch = Scratch::new("c-package-abi");
@@ -325,7 +325,7 @@ fn the_built_library_exports_the_recorded_abi() {
     assert!(
         new.is_empty(),
         "the library exports {new:?}, which include/wxpresign.abi does not record: add them \
-         (WXPRESIGN_BLESS=1 cargo test --test c_package abi)"
+         (WXPRESIGN_BLESS=1 cargo test -p wxpresign-sandbox --test it -- recorded_abi)"
     );
 }
 

@@ -1,11 +1,8 @@
 //! The `wxpresign` command as a user runs it: init a sandbox, serve it, call it, stop it;
 //! download certificates; call through the proxy of the environment.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-#[path = "../../tests/common/tinyproxy.rs"]
-#[allow(dead_code)]
-mod tinyproxy;
+use crate::common;
+use crate::tinyproxy;
 
 use common::process::{Group, Scratch};
 use serde_json::Value;

@@ -13,9 +13,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-mod served;
+use crate::common;
+use crate::served;
 use common::process::{Scratch, run, shared_library};
 use served::Served;
 
@@ -101,6 +100,8 @@ fn compare_clients_call_the_sandbox_and_the_report_tabulates_them() {
         .arg(&config)
         .arg(CALLS.to_string())
         .env("PYTHONPATH", manifest().join("bindings/python/src"))
+        // No __pycache__ in the checkout, which python_binding checks while these run.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .env("WXPRESIGN_LIBRARY", &library);
 
     // The lines bench/compare collects, one round each; the process figures stand in for what

@@ -1,7 +1,6 @@
 //! The sandbox is as strict as WeChat Pay: hand-built requests that break one rule each.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{EDU, Fixture, INSURANCE, example, sandbox};
 use serde_json::Value;

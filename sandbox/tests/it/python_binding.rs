@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-mod served;
+use crate::common;
+use crate::served;
 use common::process::{Scratch, python_calls_the_sandbox, run, shared_library, venv_with};
 use served::Served;
 
@@ -110,6 +109,7 @@ fn committed_endpoint_module_matches_the_table() {
 fn pip_builds_a_platform_wheel_carrying_the_library_that_works_in_a_fresh_venv() {
     let served = Served::start("python-wheel");
     let scratch = Scratch::new("python-wheel-scratch");
+    let wheel_build = crate::one_wheel_build_at_a_time();
     let before = untracked_files();
 
     // What a user types: pip builds the wheel in an isolated environment (setuptools and
@@ -134,7 +134,7 @@ fn pip_builds_a_platform_wheel_carrying_the_library_that_works_in_a_fresh_venv()
     let wheel = format!("wxpresign-{}-{tag}.whl", env!("CARGO_PKG_VERSION"));
     assert_eq!(
         built,
-        [wheel.clone()],
+        std::slice::from_ref(&wheel),
         "one wheel tagged for this platform ({tag}) was expected"
     );
     assert_eq!(
@@ -142,6 +142,7 @@ fn pip_builds_a_platform_wheel_carrying_the_library_that_works_in_a_fresh_venv()
         before,
         "building the wheel left files in the checkout"
     );
+    drop(wheel_build);
 
     // No WXPRESIGN_LIBRARY, no library installed on the system: the wheel's own.
     let venv = scratch.0.join("venv");

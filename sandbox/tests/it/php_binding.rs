@@ -1,6 +1,6 @@
 //! The PHP binding (bindings/php) from PHP: its PHPUnit suite and its 10,000-call memory check,
 //! run with `php` against `wxpresign sandbox serve` and the libwxpresign this `cargo test` built;
-//! its FFI header (generated from src/ffi/ and checked by tests/header.rs); and its composer.json,
+//! its FFI header (generated from src/ffi/ and checked by tests/it/header.rs); and its composer.json,
 //! as Composer validates it. Needs the Debian packages php-cli, phpunit and composer (`make test`
 //! installs them).
 #![cfg(target_os = "linux")]
@@ -11,9 +11,8 @@ use std::process::Command;
 use std::sync::Mutex;
 use std::time::Duration;
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
-mod served;
+use crate::common;
+use crate::served;
 use common::process::{Scratch, run, shared_library};
 use served::Served;
 
@@ -32,7 +31,7 @@ fn require_tool(tool: &str) {
     let found = Command::new(tool).arg("--version").output();
     assert!(
         found.is_ok_and(|o| o.status.success()),
-        "`{tool}` is needed by sandbox/tests/php_binding.rs: apt-get install php-cli phpunit \
+        "`{tool}` is needed by sandbox/tests/it/php_binding.rs: apt-get install php-cli phpunit \
          composer (`make test` installs them)"
     );
 }

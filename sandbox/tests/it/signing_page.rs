@@ -6,8 +6,7 @@
 //! page is written to target/tmp/signing-page.png for a person to look at.
 #![cfg(target_os = "linux")]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::process::Group;
 use serde_json::{Value, json};
