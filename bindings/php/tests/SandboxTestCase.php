@@ -23,7 +23,7 @@ abstract class SandboxTestCase extends TestCase
     {
         $path = getenv('WXPRESIGN_TEST_CONFIG');
         if (!is_string($path) || !is_file($path)) {
-            self::fail('WXPRESIGN_TEST_CONFIG must name a sandbox client.json: run `cargo test --test php_binding`');
+            self::fail('WXPRESIGN_TEST_CONFIG must name a sandbox client.json: run `cargo test --test it -- php_binding::`');
         }
         return $path;
     }

@@ -28,7 +28,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not os.environ.get("WXPRESIGN_TEST_CONFIG"):
         raise pytest.UsageError(
             "set WXPRESIGN_TEST_CONFIG to a running sandbox's client.json (see "
-            "bindings/python/tests/conftest.py), or run `cargo test --test python_binding`"
+            "bindings/python/tests/conftest.py), or run `cargo test --test it -- python_binding::`"
         )
 
 
