@@ -26,14 +26,17 @@ fn one_wheel_build_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
+mod behaviours;
 mod bench_clients;
 mod c_package;
 mod cli;
 mod connection_limit;
 mod dist;
+mod notify_test;
 mod php_binding;
 mod python_binding;
 mod sandbox;
 mod sandbox_admin;
 mod sandbox_http;
 mod signing_page;
+mod trigger;

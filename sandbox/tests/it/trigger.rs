@@ -3,8 +3,7 @@
 //! with the delivery and the handler's own answer; bad requests named by their member.
 #![cfg(target_os = "linux")]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use serde_json::{Value, json};
 use std::io::{Read, Write};

@@ -2,8 +2,7 @@
 //! `/sandbox/merchants/{mchid}/behaviours`: signature probes, the change from platform
 //! certificate to public key, the request rate, and http notify URLs.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{EDU, Fixture, example};
 use serde_json::{Value, json};

@@ -4,8 +4,7 @@
 //! named for their flaw. Needs php-cli (with FFI and OpenSSL), python3 and a C compiler.
 #![cfg(target_os = "linux")]
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::process::{Group, Scratch, compile_c, repository, shared_library};
 use serde_json::Value;
