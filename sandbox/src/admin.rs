@@ -9,7 +9,8 @@ use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::sessions::{self, no_session};
 use crate::signer;
-use crate::signing_page::{self, paged, see_other, wants_html};
+use crate::html::{see_other, wants_html};
+use crate::signing_page::{self, paged};
 use serde_json::{Value, json};
 use std::time::Instant;
 

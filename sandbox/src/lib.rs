@@ -13,6 +13,7 @@ mod expiring;
 mod families;
 mod faults;
 mod gateway;
+mod html;
 pub mod http_server;
 mod migration;
 pub mod notify_test;

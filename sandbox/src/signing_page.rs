@@ -7,6 +7,7 @@
 use super::personal_data::find;
 use crate::admin::TOKEN_REQUIRED;
 use crate::families;
+use crate::html::{self, Width, escape, html, see_other, wants_html};
 use crate::http_server::{Reply, Request};
 use crate::refusal::Answered;
 use crate::server::State as Served;
@@ -36,22 +37,6 @@ pub enum Return<'a> {
     App,
     /// WeChat's own result page: the request names no way back.
     Stay,
-}
-
-/// `text` safe inside HTML text and double-quoted attributes.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// The request members a user reads on WeChat's signing page, with their labels, first match
@@ -203,23 +188,8 @@ pub fn error(message: &str) -> String {
 }
 
 fn document(title: &str, content: &str) -> String {
-    format!(
-        "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{}</title><style>{STYLE}</style></head><body><main>\
-         <div class=\"brand\">微信支付 · 沙箱</div>{content}</main></body></html>",
-        escape(title)
-    )
+    html::document("zh-CN", title, Width::Phone, content)
 }
-
-const STYLE: &str = "body{margin:0;background:#ededed;font:16px/1.5 -apple-system,'PingFang SC',\
-'Noto Sans CJK SC',sans-serif;color:#111}main{max-width:420px;margin:0 auto;padding:24px 16px}\
-.brand{color:#07c160;font-weight:600;margin-bottom:8px}h1{font-size:20px;margin:8px 0 16px}\
-table{width:100%;background:#fff;border-radius:8px;border-collapse:collapse}th,td{padding:10px 12px;\
-text-align:left;border-bottom:1px solid #f0f0f0;vertical-align:top}th{color:#888;font-weight:400;\
-width:7em}.hint{color:#888;font-size:14px}form{margin:12px 0}button{width:100%;padding:12px;\
-font-size:17px;border:0;border-radius:8px;background:#fff;color:#111}button.primary{background:#07c160;\
-color:#fff}.done{font-size:20px;color:#07c160;text-align:center;margin:24px 0}";
 
 /// A JSON value as the page shows it: strings as they are, anything else as JSON.
 fn text_of(value: &Value) -> String {
@@ -278,11 +248,17 @@ pub(crate) fn show(state: &Served, id: &str, request: &Request) -> Reply {
 
 /// A session's request as the sandbox shows it: personal data masked unless asked.
 pub(crate) fn shown_request(state: &Served, session: &Session) -> Value {
-    match wxpresign::endpoints::find(session.endpoint) {
+    shown(state, session.endpoint, &session.request)
+}
+
+/// A pre-sign request of `endpoint` (a session's, or the contract's it became) as the sandbox
+/// shows it: personal data masked unless asked.
+pub(crate) fn shown(state: &Served, endpoint: &str, request: &Value) -> Value {
+    match wxpresign::endpoints::find(endpoint) {
         Some(endpoint) if !state.show_personal_data.load(Ordering::Relaxed) => {
-            crate::personal_data::masked(endpoint.request, &session.request)
+            crate::personal_data::masked(endpoint.request, request)
         }
-        _ => session.request.clone(),
+        _ => request.clone(),
     }
 }
 
@@ -299,13 +275,6 @@ pub(crate) fn sign(state: &Served, id: &str) -> Answered {
         }
     });
     Ok(see_other(&target))
-}
-
-/// Whether a request comes from a browser that wants a page.
-pub(crate) fn wants_html(request: &Request) -> bool {
-    request
-        .header("Accept")
-        .is_some_and(|accept| accept.contains("text/html"))
 }
 
 /// A refusal of a signing-page route, as a page for a browser (`Accept: text/html`) and as
@@ -348,24 +317,4 @@ pub(crate) fn return_of<'a>(
         return Return::App;
     }
     Return::Stay
-}
-
-pub(crate) fn html(status: u16, page: String) -> Reply {
-    Reply::Answer {
-        status,
-        body: page.into_bytes(),
-        headers: vec![
-            ("Content-Type", "text/html; charset=utf-8".to_owned()),
-            ("Cache-Control", "no-store".to_owned()),
-        ],
-    }
-}
-
-/// Post/Redirect/Get: the browser asks for `location` next.
-pub(crate) fn see_other(location: &str) -> Reply {
-    Reply::Answer {
-        status: 303,
-        body: Vec::new(),
-        headers: vec![("Location", location.to_owned())],
-    }
 }

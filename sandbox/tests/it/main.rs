@@ -9,6 +9,8 @@
 
 #[path = "../../../tests/common/mod.rs"]
 mod common;
+#[path = "../served/browser.rs"]
+mod browser;
 #[path = "../served/mod.rs"]
 mod served;
 // Only cli uses it, and not all of it.
