@@ -3,13 +3,14 @@
 //! guarded against requests a browser sends from another site.
 
 use crate::contracts::query_members;
+use crate::dashboard;
 use crate::delivery::NotificationDelivery;
+use crate::html::{see_other, wants_html};
 use crate::http_server::{Reply, Request};
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::sessions::{self, no_session};
 use crate::signer;
-use crate::html::{see_other, wants_html};
 use crate::signing_page::{self, paged};
 use serde_json::{Value, json};
 use std::time::Instant;
@@ -19,7 +20,8 @@ pub(crate) fn stats(state: &State, _: &Request, _: &str) -> Answered {
     signer::ok(&state.identity, &state.counters.to_json())
 }
 
-/// `GET /sandbox/requests?after=SEQ&limit=N`: a page of the record, oldest first.
+/// `GET /sandbox/requests?after=SEQ&limit=N`: a page of the record, oldest first; for a
+/// browser (Accept: text/html) as a page.
 pub(crate) fn requests(state: &State, request: &Request, _: &str) -> Answered {
     use crate::record::{PAGE_DEFAULT, PAGE_MAX};
     let query = request.target.split_once('?').map_or("", |(_, q)| q);
@@ -39,6 +41,9 @@ pub(crate) fn requests(state: &State, request: &Request, _: &str) -> Answered {
     };
     let after = number("after", 0)?;
     let limit = number("limit", PAGE_DEFAULT as u64)?.clamp(1, PAGE_MAX as u64);
+    if wants_html(request) {
+        return Ok(dashboard::requests(state, after, limit as usize));
+    }
     let page = state.record.page(after, limit as usize);
     let body = serde_json::to_vec(&page).map_err(|_| Refusal::internal())?;
     signer::answer(&state.identity, 200, body, None)
@@ -50,6 +55,11 @@ pub(crate) fn show_session(state: &State, request: &Request, id: &str) -> Answer
     if wants_html(request) {
         return Ok(signing_page::show(state, id, request));
     }
+    session_json(state, id)
+}
+
+/// The session as JSON, as `GET /sandbox/sessions/{id}` answers a program.
+pub(crate) fn session_json(state: &State, id: &str) -> Answered {
     let session = state.sessions.get(id).ok_or_else(|| no_session(id))?;
     let body = json!({
         "session_id": session.id,
@@ -117,8 +127,11 @@ fn cancel_asked(state: &State, request: &Request, id: &str) -> Answered {
 }
 
 /// `GET /sandbox/contracts/{contract_id}`: a contract as the sandbox holds it, with its
-/// notifications.
-pub(crate) fn show_contract(state: &State, _: &Request, id: &str) -> Answered {
+/// notifications; for a browser (Accept: text/html) its page.
+pub(crate) fn show_contract(state: &State, request: &Request, id: &str) -> Answered {
+    if wants_html(request) {
+        return Ok(dashboard::contract(state, id));
+    }
     let contract = state
         .contracts
         .get(id)

@@ -7,6 +7,7 @@ mod authorization;
 mod behaviours;
 pub mod certificates;
 mod contracts;
+mod dashboard;
 mod decryption;
 mod delivery;
 mod expiring;

@@ -30,7 +30,7 @@ pub const PAGE_DEFAULT: usize = 100;
 pub const PAGE_MAX: usize = 1000;
 
 /// Members that name a request, first found wins.
-const KEYS: &[&str] = &["out_contract_code", "user_id", "out_user_id"];
+pub(crate) const KEYS: &[&str] = &["out_contract_code", "user_id", "out_user_id"];
 
 /// One received request.
 #[derive(Clone, Debug, Serialize)]
@@ -148,6 +148,12 @@ impl Record {
     pub fn all(&self) -> Vec<Received> {
         let kept = lock(&self.kept);
         kept.records.iter().cloned().collect()
+    }
+
+    /// The newest `limit` records kept, newest first.
+    pub fn latest(&self, limit: usize) -> Vec<Received> {
+        let kept = lock(&self.kept);
+        kept.records.iter().rev().take(limit).cloned().collect()
     }
 
     /// Up to `limit` of the records kept whose number is above `after`, oldest first.

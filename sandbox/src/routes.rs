@@ -6,6 +6,7 @@
 use crate::admin;
 use crate::behaviours;
 use crate::contracts;
+use crate::dashboard;
 use crate::http_server::{Reply, Request};
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
@@ -28,10 +29,16 @@ struct Route {
 /// The sandbox's own routes. A session's routes come before the session: `{id}` takes what
 /// its path leaves, slashes included, as an id no session has.
 static ROUTES: &[Route] = &[
+    route(Some("GET"), "/sandbox/", dashboard::overview),
     route(None, "/sandbox/stats", admin::stats),
     route(None, "/sandbox/requests", admin::requests),
     route(None, "/sandbox/sessions/{id}/sign", admin::sign),
     route(None, "/sandbox/sessions/{id}/cancel", admin::cancel),
+    route(
+        Some("GET"),
+        "/sandbox/sessions/{id}/detail",
+        dashboard::session,
+    ),
     route(None, "/sandbox/sessions/{id}", admin::show_session),
     route(None, "/sandbox/contracts/{id}", admin::show_contract),
     route(None, "/sandbox/certificates/rotate", admin::rotate),

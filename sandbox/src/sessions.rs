@@ -50,6 +50,27 @@ impl Sessions {
             .cloned()
     }
 
+    /// The newest `limit` valid sessions, newest first, and how many are valid: what the
+    /// sandbox's overview lists.
+    pub fn newest(&self, limit: usize) -> (Vec<Session>, usize) {
+        let held = lock(&self.held);
+        let now = Instant::now();
+        let mut valid: Vec<&Session> = held.map.values().filter(|s| s.expires > now).collect();
+        let count = valid.len();
+        valid.sort_by_key(|s| std::cmp::Reverse(opened(s)));
+        (valid.into_iter().take(limit).cloned().collect(), count)
+    }
+
+    /// The valid session that became contract `contract_id`, if it is still held.
+    pub fn signed_into(&self, contract_id: &str) -> Option<Session> {
+        let now = Instant::now();
+        lock(&self.held)
+            .map
+            .values()
+            .find(|s| s.expires > now && s.contract_id.as_deref() == Some(contract_id))
+            .cloned()
+    }
+
     fn insert(&self, session: Session) {
         let mut held = lock(&self.held);
         let now = Instant::now();
@@ -63,6 +84,15 @@ impl Sessions {
         unsigned(&mut held, id)?.cancelled = true;
         Ok(())
     }
+}
+
+/// When `session` was opened: its expiry less its family's lifetime.
+fn opened(session: &Session) -> Instant {
+    let minutes = families::presign_at(session.endpoint).map_or(0, |p| p.session_minutes);
+    session
+        .expires
+        .checked_sub(Duration::from_secs(u64::from(minutes) * 60))
+        .unwrap_or(session.expires)
 }
 
 /// A pre-sign: the gateway's checks, then the fault its fault field asks for, or a new session
