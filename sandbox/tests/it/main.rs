@@ -7,10 +7,10 @@
 //! threads, descriptors and memory) are binaries beside this directory, sandbox/tests/*.rs, each
 //! saying why at its top.
 
-#[path = "../../../tests/common/mod.rs"]
-mod common;
 #[path = "../served/browser.rs"]
 mod browser;
+#[path = "../../../tests/common/mod.rs"]
+mod common;
 #[path = "../served/mod.rs"]
 mod served;
 // Only cli uses it, and not all of it.
@@ -33,6 +33,7 @@ mod bench_clients;
 mod c_package;
 mod cli;
 mod connection_limit;
+mod dashboard;
 mod dist;
 mod notify_test;
 mod php_binding;
