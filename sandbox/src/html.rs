@@ -14,7 +14,7 @@ pub(crate) enum Width {
 }
 
 /// `text` safe inside HTML text and double-quoted attributes.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -52,16 +52,21 @@ fn merchant_section(state: &State, merchant: &Merchant) -> String {
         crate::Mode::Certificate => "platform certificate",
         crate::Mode::Migration => "changing from platform certificate to public key",
     };
+    // The sessions the contracts were signed in, which the newest sessions may not include.
+    let signed_in: Vec<Option<Session>> = contracts
+        .shown
+        .iter()
+        .map(|c| read::session_of(state, &c.id))
+        .collect();
     let mut sent: Vec<Delivery> = Vec::new();
-    for contract in &contracts.shown {
+    for (contract, session) in contracts.shown.iter().zip(&signed_in) {
         if let Some(d) = &contract.termination {
             sent.push(Delivery::termination(&contract.id, d));
         }
-        let signing = sessions
-            .shown
-            .iter()
-            .find(|s| s.contract_id.as_deref() == Some(contract.id.as_str()));
-        if let Some((session, d)) = signing.and_then(|s| Some((s, s.delivery.as_ref()?))) {
+        if let Some((session, d)) = session
+            .as_ref()
+            .and_then(|s| Some((s, s.delivery.as_ref()?)))
+        {
             sent.push(Delivery::signing(session, d));
         }
     }
@@ -255,9 +260,9 @@ fn not_found(message: &str) -> Reply {
     html(404, page("Not found", &content))
 }
 
-/// A session as the tables name it: its key and display account, masked as the page shows.
-fn names(state: &State, session_or_contract: (&str, &Value)) -> String {
-    let (endpoint, request) = session_or_contract;
+/// What names a session or contract in the tables: its request's key and display account,
+/// masked as the pages show them.
+fn names(state: &State, endpoint: &str, request: &Value) -> String {
     let shown = shown(state, endpoint, request);
     let key = key_of(&shown).map(escape).unwrap_or_default();
     let account = crate::personal_data::find(

@@ -33,10 +33,9 @@ pub(super) fn merchants(state: &State) -> Vec<Merchant> {
     }]
 }
 
-/// The newest `limit` valid sessions of merchant `mchid`, newest first.
-pub(super) fn sessions(state: &State, mchid: &str, limit: usize) -> Listed<Session> {
-    // One merchant holds every session today.
-    let _ = mchid;
+/// The newest `limit` valid sessions of merchant `_mchid`, newest first (the one merchant
+/// holds them all today).
+pub(super) fn sessions(state: &State, _mchid: &str, limit: usize) -> Listed<Session> {
     let (shown, count) = state.sessions.newest(limit);
     Listed { shown, count }
 }
@@ -51,9 +50,9 @@ pub(super) fn session_of(state: &State, contract_id: &str) -> Option<Session> {
     state.sessions.signed_into(contract_id)
 }
 
-/// The newest `limit` contracts of merchant `mchid`, newest first.
-pub(super) fn contracts(state: &State, mchid: &str, limit: usize) -> Listed<Contract> {
-    let _ = mchid;
+/// The newest `limit` contracts of merchant `_mchid`, newest first (the one merchant holds
+/// them all today).
+pub(super) fn contracts(state: &State, _mchid: &str, limit: usize) -> Listed<Contract> {
     let (shown, count) = state.contracts.newest(limit);
     Listed { shown, count }
 }

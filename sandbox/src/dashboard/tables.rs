@@ -91,7 +91,7 @@ pub(super) fn sessions(state: &State, shown: &[Session]) -> String {
             id = escape(&s.id),
             link = session_link(s),
             endpoint = escape(s.endpoint),
-            names = names(state, (s.endpoint, &s.request)),
+            names = names(state, s.endpoint, &s.request),
             state = session_state(s),
         );
     }
@@ -119,7 +119,7 @@ pub(super) fn contracts(state: &State, shown: &[Contract]) -> String {
             id = escape(&c.id),
             link = contract_link(&c.id),
             endpoint = escape(c.endpoint),
-            names = names(state, (c.endpoint, &c.request)),
+            names = names(state, c.endpoint, &c.request),
             state = contract_state(c),
             signed = crate::beijing_rfc3339(c.signed_at),
         );
