@@ -15,7 +15,7 @@ use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
 use crate::url::{BaseUrl, Host};
 use crate::validation::{parse_request, validate};
-use crate::verification::{MAX_CLOCK_SKEW_SECS, Recent, SignedHeaders, Verifier};
+use crate::verification::{self, MAX_CLOCK_SKEW_SECS, Recent, SignedHeaders, Verifier};
 use serde_json::{Value, json};
 use std::cell::RefCell;
 use std::sync::{Arc, Mutex, RwLock};
@@ -339,6 +339,7 @@ impl Client {
     /// Verifies and decrypts a notification WeChat Pay posted: `headers` as received, `body` the
     /// raw bytes (never a re-serialised copy: the signature covers the exact bytes).
     pub fn parse_notification(&self, headers: &SignedHeaders, body: &[u8]) -> Result<Notification> {
+        verification::not_a_probe(headers, "notification")?;
         if let Some(serial) = &headers.serial {
             self.learn_notification_serial(serial)?;
         }
@@ -727,6 +728,8 @@ impl Client {
         let data = match check {
             // The signature first: a body is read only once it is known to be WeChat Pay's.
             Check::Configured => {
+                verification::not_a_probe(&headers, "answer")
+                    .map_err(|e| with_request_id(e, &request_id))?;
                 if let Some(serial) = &headers.serial {
                     // The call's outcome is its own answer's: a download that fails here
                     // leaves an answer that cannot be trusted, not a request never sent.
@@ -799,10 +802,12 @@ fn no_key() -> Error {
     Error::config("no WeChat Pay public key or platform certificate is configured")
 }
 
-/// The call's event for the log hook: info when it succeeded, warn when it failed.
+/// The call's event for the log hook: info when it succeeded or met a signature probe (WeChat
+/// Pay's routine check, nothing to alarm anyone), warn when it failed otherwise.
 fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Response, &Error>) {
     let level = match outcome {
         Ok(_) => Level::Info,
+        Err(e) if e.is_probe() => Level::Info,
         Err(_) => Level::Warn,
     };
     log::emit(level, || {
@@ -837,6 +842,9 @@ fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Respons
                     "message": e.message(),
                     "may_have_reached_server": e.delivery() != Delivery::NotSent,
                 });
+                if e.is_probe() {
+                    event["error"]["probe"] = true.into();
+                }
             }
         }
         event

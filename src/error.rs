@@ -109,6 +109,8 @@ pub struct Error {
     /// The error JSON of another request the call needed (a platform certificate download)
     /// that failed, when that failure decided this error.
     cause: Option<Value>,
+    /// A verify error whose signature is WeChat Pay's probe (`WECHATPAY/SIGNTEST/`).
+    probe: bool,
 }
 
 impl Error {
@@ -127,6 +129,7 @@ impl Error {
             trace: None,
             http_status: None,
             cause: None,
+            probe: false,
         }
     }
 
@@ -173,6 +176,16 @@ impl Error {
     /// A 2xx answer that cannot be trusted.
     pub fn verify(message: impl Into<String>) -> Self {
         Error::new(Kind::Verify, message, Delivery::Received)
+    }
+
+    /// A signature probe (`WECHATPAY/SIGNTEST/`): WeChat Pay checking that the merchant
+    /// verifies. A verify error like any other (nothing is accepted, a notification is answered
+    /// 401 and sent again correctly signed), flagged so that logs and callers can stay calm.
+    /// Anyone can write the prefix, so the flag never makes anything trusted.
+    pub fn probe(message: impl Into<String>) -> Self {
+        let mut e = Error::new(Kind::Verify, message, Delivery::Received);
+        e.probe = true;
+        e
     }
 
     /// The call was not sent because a request it needed first, `cause` (the platform
@@ -307,6 +320,12 @@ impl Error {
         self.cause.as_ref()
     }
 
+    /// Whether this verify error is about a WeChat Pay signature probe (`WECHATPAY/SIGNTEST/`):
+    /// `"probe": true` in the error JSON.
+    pub fn is_probe(&self) -> bool {
+        self.probe
+    }
+
     /// The HTTP status of the answer, for api errors and for verify errors of an answer.
     pub fn http_status(&self) -> Option<u16> {
         self.api
@@ -357,6 +376,9 @@ impl Error {
         }
         if let Some(cause) = &self.cause {
             put("cause", cause.clone());
+        }
+        if self.probe {
+            put("probe", true.into());
         }
         put("retryable", self.retryable.into());
         put(

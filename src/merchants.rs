@@ -14,6 +14,7 @@ pub fn client_for<'a>(
     clients: &[&'a Client],
     headers: &SignedHeaders,
 ) -> Result<(usize, &'a Client)> {
+    crate::verification::not_a_probe(headers, "notification")?;
     let serial = headers.serial.as_deref().filter(|s| !s.is_empty()).ok_or_else(|| {
         Error::verify(
             "the notification has no Wechatpay-Serial header: an unsigned notification must be treated as forged",

@@ -139,6 +139,7 @@ impl Verifier {
     }
 
     fn check(&self, h: &SignedHeaders, body: &[u8], now: u64, what: &str) -> Result<()> {
+        not_a_probe(h, what)?;
         let need = |value: &Option<String>, name: &str| -> Result<String> {
             match value {
                 Some(v) if !v.is_empty() => Ok(v.clone()),
@@ -180,14 +181,10 @@ impl Verifier {
         })?;
 
         let signature_bytes = STANDARD.decode(signature.as_bytes()).map_err(|_| {
-            if signature.starts_with(PROBE_PREFIX) {
-                Error::verify("the signature is a WeChat Pay probe (WECHATPAY/SIGNTEST/); it must fail verification")
-            } else {
-                Error::verify(
-                    "Wechatpay-Signature is not valid Base64, so the answer cannot be verified: \
-                     it was altered on the way (a proxy rewriting headers?) or did not come from WeChat Pay",
-                )
-            }
+            Error::verify(
+                "Wechatpay-Signature is not valid Base64, so the answer cannot be verified: \
+                 it was altered on the way (a proxy rewriting headers?) or did not come from WeChat Pay",
+            )
         })?;
         if !key.verify_sha256(
             &response_message(&timestamp, &nonce, body),
@@ -209,6 +206,34 @@ impl Verifier {
         }
         Ok(())
     }
+}
+
+/// Refuses a signature probe before anything else is checked. A probe keeps every other header
+/// as WeChat Pay sends it, but is reported as a probe whatever else is wrong with it (an old
+/// timestamp, a serial not yet known, text that is not Base64), so that it is never mistaken for
+/// an attack and never makes a client download certificates.
+pub(crate) fn not_a_probe(h: &SignedHeaders, what: &str) -> Result<()> {
+    match &h.signature {
+        Some(s) if s.starts_with(PROBE_PREFIX) => Err(probe(what)),
+        _ => Ok(()),
+    }
+}
+
+/// The error for a probe signature on an answer or a notification (`what`). WeChat Pay: "在验签
+/// 失败的情况下,商户系统应返回失败(即应答 4xx 或 5xx 的状态码),等待微信支付携带正确签名重新发送通知回调"
+/// (https://pay.weixin.qq.com/docs/partner/development/practices/notification-considerations.html).
+fn probe(what: &str) -> Error {
+    let advice = match what {
+        "notification" => "answer it 401 (not 2xx) and WeChat Pay sends it again correctly signed",
+        _ => {
+            "WeChat Pay received and processed the request, so query it (or send it again with \
+             the same parameters) to learn its outcome"
+        }
+    };
+    Error::probe(format!(
+        "WeChat Pay signature probe (Wechatpay-Signature starts with {PROBE_PREFIX}): the {what} \
+         fails verification by design, not an attack; {advice}"
+    ))
 }
 
 /// What a client saw within the last [`MAX_CLOCK_SKEW_SECS`] or so (the nonces of the answers it

@@ -38,6 +38,7 @@ mod notification_envelope;
 mod notification_headers_json;
 mod php_fpm;
 mod platform_certificate_validity;
+mod probes;
 mod proxy;
 mod replay_window;
 mod request;

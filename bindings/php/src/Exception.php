@@ -153,6 +153,15 @@ class Exception extends \RuntimeException
     }
 
     /**
+     * True for a WeChat Pay signature probe (a signature starting WECHATPAY/SIGNTEST/): a verify
+     * error all the same, answered 401, logged calmly.
+     */
+    public function isProbe(): bool
+    {
+        return ($this->error['probe'] ?? false) === true;
+    }
+
+    /**
      * Notifications: the HTTP answer to send back to WeChat Pay, ['status' => 401, 'headers' =>
      * [...], 'body' => '...'], or null for errors that are not about a notification.
      *

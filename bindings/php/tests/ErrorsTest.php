@@ -90,6 +90,17 @@ final class ErrorsTest extends SandboxTestCase
             self::assertSame('verify', $e->getKind());
             self::assertSame(6, $e->getStatusCode());
             self::assertTrue($e->mayHaveReachedServer());
+            self::assertFalse($e->isProbe());
+        }
+    }
+
+    public function testAProbeAnswerIsAVerifyErrorFlaggedAsAProbe(): void
+    {
+        try {
+            self::client()[self::EDU]->post(['json' => self::eduWithUser('SANDBOXPROBE')]);
+            self::fail('a probe answer was accepted');
+        } catch (VerifyException $e) {
+            self::assertTrue($e->isProbe());
         }
     }
 

@@ -67,6 +67,15 @@ def test_a_wrongly_signed_answer_raises_verify_error(client: wxpresign.Client) -
     e = raised.value
     assert (e.kind, e.status) == ("verify", 6)
     assert e.may_have_reached_server and not e.retryable
+    assert e.probe is False
+
+
+def test_a_probe_answer_raises_verify_error_flagged_as_a_probe(client: wxpresign.Client) -> None:
+    request = example(PARTNER_JSAPI)
+    request["out_contract_code"] = "SANDBOXPROBE"
+    with pytest.raises(wxpresign.VerifyError) as raised:
+        client.papay_scheduled_deduct_sign_partner_jsapi(request)
+    assert raised.value.probe is True
 
 
 def unreachable(config: Dict[str, Any], **changes: Any) -> Dict[str, Any]:

@@ -29,6 +29,7 @@ class Error(Exception):
     request_id: Optional[str]
     retryable: bool
     may_have_reached_server: bool
+    probe: bool
     answer: Optional[Answer]
     cause: Optional[Dict[str, Any]]
     error: Dict[str, Any]
@@ -48,6 +49,8 @@ class Error(Exception):
         self.retryable = error.get("retryable") is True
         # Unknown means "assume it may have": the safe answer for a retry decision.
         self.may_have_reached_server = error.get("may_have_reached_server") is not False
+        # A WeChat Pay signature probe (WECHATPAY/SIGNTEST/): a VerifyError all the same.
+        self.probe = error.get("probe") is True
         answer = error.get("answer")
         self.answer = cast(Answer, dict(answer)) if isinstance(answer, Mapping) else None
         cause = error.get("cause")
