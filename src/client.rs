@@ -14,7 +14,7 @@ use crate::request::{Method, Target};
 use crate::signing::{Signer, nonce, unix_now};
 use crate::transport::{Connection, Failure, HttpResponse, Transport};
 use crate::url::{BaseUrl, Host};
-use crate::validation::{parse_request, validate};
+use crate::validation::{self, parse_request};
 use crate::verification::{self, MAX_CLOCK_SKEW_SECS, Recent, SignedHeaders, Verifier};
 use serde_json::{Value, json};
 use std::cell::RefCell;
@@ -202,6 +202,7 @@ pub struct Client {
     timeout: Duration,
     user_agent: String,
     allow_unknown_fields: bool,
+    allow_http_notify_loopback: bool,
     apiv3_key: Option<zeroize::Zeroizing<Vec<u8>>>,
     retry: Retry,
     /// The answers accepted lately, by Wechatpay-Timestamp and -Nonce: an answer is for one
@@ -226,6 +227,10 @@ impl std::fmt::Debug for Client {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .field(
+                "allow_http_notify_loopback",
+                &self.allow_http_notify_loopback,
+            )
             .field("retry", &self.retry)
             .field("apiv3_key", &self.apiv3_key.as_ref().map(|_| "<redacted>"))
             .finish_non_exhaustive()
@@ -319,6 +324,7 @@ impl Client {
             timeout: config.timeout,
             user_agent,
             allow_unknown_fields: config.allow_unknown_fields,
+            allow_http_notify_loopback: config.allow_http_notify_loopback,
             apiv3_key: config.apiv3_key,
             retry: config.retry,
             answers: Recent::default(),
@@ -384,12 +390,11 @@ impl Client {
     ) -> Result<Response> {
         // timeout_ms bounds the whole call, a move to the backup host included.
         let deadline = Instant::now() + self.timeout;
-        validate(
-            endpoint.request,
-            endpoint.rules,
-            &request,
-            self.allow_unknown_fields,
-        )?;
+        let options = validation::Options {
+            allow_unknown: self.allow_unknown_fields,
+            allow_http_notify_loopback: self.allow_http_notify_loopback,
+        };
+        validation::validate_with(endpoint.request, endpoint.rules, &request, options)?;
         let verifier = self.keyed_verifier(deadline)?;
         let (serial, key) = verifier.preferred().ok_or_else(no_key)?;
         if endpoint.needs_serial() {

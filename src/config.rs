@@ -115,6 +115,9 @@ pub struct ConfigJson {
     pub user_agent: Option<String>,
     /// `allow_unknown_fields`: pass request members the schema does not know.
     pub allow_unknown_fields: Option<bool>,
+    /// `allow_http_notify_loopback`: accept notify URLs on loopback hosts (default: whether
+    /// `base_url` is on loopback).
+    pub allow_http_notify_loopback: Option<bool>,
     /// `http://[user:password@]host:port` or `"environment"`; may hold a password.
     pub proxy: Option<Zeroizing<String>>,
     /// `no_proxy`: the hosts reached without the proxy.
@@ -209,6 +212,9 @@ pub struct Config {
     pub user_agent: Option<String>,
     /// Whether request members the schema does not know are passed on rather than refused.
     pub allow_unknown_fields: bool,
+    /// Whether notify URLs on loopback hosts (localhost, 127.0.0.0/8, ::1) are accepted, in http
+    /// too: for local tests against a sandbox, never for WeChat Pay, which cannot reach them.
+    pub allow_http_notify_loopback: bool,
     /// The outbound proxy of every host not in its `no_proxy`; `None` for direct connections.
     pub(crate) proxy: Option<Proxy>,
     /// When a call is tried again.
@@ -248,6 +254,10 @@ impl fmt::Debug for Config {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("allow_unknown_fields", &self.allow_unknown_fields)
+            .field(
+                "allow_http_notify_loopback",
+                &self.allow_http_notify_loopback,
+            )
             .field("proxy", &self.proxy)
             .field("retry", &self.retry)
             .finish()
@@ -453,6 +463,10 @@ impl Config {
             &mut sources,
         )?;
         let retry = retry(raw.retry)?;
+        // A sandbox on loopback posts notifications to the test's own loopback server.
+        let allow_http_notify_loopback = raw
+            .allow_http_notify_loopback
+            .unwrap_or_else(|| base_url.is_loopback());
         Ok(Config {
             mchid,
             merchant_serial_no,
@@ -469,6 +483,7 @@ impl Config {
             timeout,
             user_agent,
             allow_unknown_fields: raw.allow_unknown_fields.unwrap_or(false),
+            allow_http_notify_loopback,
             proxy,
             retry,
             sources,

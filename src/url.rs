@@ -121,6 +121,14 @@ impl BaseUrl {
     }
 
     /// Whether the scheme is https (plain http is only ever a loopback sandbox).
+    pub(crate) fn is_loopback(&self) -> bool {
+        Authority {
+            host: &self.host,
+            port: None,
+        }
+        .is_loopback()
+    }
+
     pub(crate) fn is_https(&self) -> bool {
         self.text.starts_with("https://")
     }

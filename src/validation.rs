@@ -10,13 +10,39 @@ use serde_json::{Map, Value};
 /// (256 bytes) less two hashes (20 bytes each) and two bytes (RFC 8017 section 7.1.1).
 pub(crate) const MAX_ENCRYPTED_BYTES: usize = 2048 / 8 - 2 * 20 - 2;
 
+/// What a validation lets through beyond the schema.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Options {
+    /// Request members the schema does not know pass (`allow_unknown_fields`).
+    pub allow_unknown: bool,
+    /// Notify URLs on loopback hosts (localhost, 127.0.0.0/8, ::1) pass, in http too, for
+    /// local tests (`allow_http_notify_loopback`); WeChat Pay itself refuses them.
+    pub allow_http_notify_loopback: bool,
+}
+
 /// Validates `request` against `fields` and then the `rules` between its members. Unknown
-/// members are errors unless `allow_unknown`.
+/// members are errors unless `allow_unknown`; notify URLs on loopback hosts pass, in http too
+/// (what a local WeChat Pay such as the sandbox accepts; see [`validate_with`]).
 pub fn validate(
     fields: &[Field],
     rules: &[Rule],
     request: &Value,
     allow_unknown: bool,
+) -> Result<()> {
+    let options = Options {
+        allow_unknown,
+        allow_http_notify_loopback: true,
+    };
+    validate_with(fields, rules, request, options)
+}
+
+/// Validates `request` against `fields` and then the `rules` between its members, letting
+/// through what `options` allow.
+pub fn validate_with(
+    fields: &[Field],
+    rules: &[Rule],
+    request: &Value,
+    options: Options,
 ) -> Result<()> {
     let Value::Object(members) = request else {
         return Err(Error::validation(
@@ -27,7 +53,7 @@ pub fn validate(
             ),
         ));
     };
-    check_object(fields, members, "", allow_unknown)?;
+    check_object(fields, members, "", options)?;
     check_charset(request, "")?;
     match rules
         .iter()
@@ -53,7 +79,7 @@ fn check_object(
     fields: &[Field],
     members: &Map<String, Value>,
     pointer: &str,
-    allow_unknown: bool,
+    options: Options,
 ) -> Result<()> {
     for field in fields {
         let here = pointer_push(pointer, field.name);
@@ -62,10 +88,10 @@ fn check_object(
                 return Err(Error::validation(&here, "required field is missing"));
             }
             None => {}
-            Some(value) => check_value(field, value, &here, allow_unknown)?,
+            Some(value) => check_value(field, value, &here, options)?,
         }
     }
-    if !allow_unknown {
+    if !options.allow_unknown {
         if let Some(name) = members
             .keys()
             .find(|k| !fields.iter().any(|f| f.name == k.as_str()))
@@ -83,7 +109,7 @@ fn check_object(
     Ok(())
 }
 
-fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) -> Result<()> {
+fn check_value(field: &Field, value: &Value, here: &str, options: Options) -> Result<()> {
     let wrong_type = |expected: &str| {
         Error::validation(
             here,
@@ -91,7 +117,7 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
         )
     };
     match (field.ty, value) {
-        (Type::String { .. }, Value::String(s)) => check_string(field, s, here),
+        (Type::String { .. }, Value::String(s)) => check_string(field, s, here, options),
         (Type::String { .. }, _) => Err(wrong_type("a string")),
         (Type::Integer { positive }, Value::Number(n)) => {
             let Some(i) = n
@@ -116,7 +142,7 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
         (Type::Boolean, Value::Bool(_)) => Ok(()),
         (Type::Boolean, _) => Err(wrong_type("true or false")),
         (Type::Object(fields), Value::Object(members)) => {
-            check_object(fields, members, here, allow_unknown)
+            check_object(fields, members, here, options)
         }
         (Type::Object(_), _) => Err(wrong_type("an object")),
         (Type::ObjectArray(fields), Value::Array(items)) => {
@@ -131,7 +157,7 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
                         format!("must be an object, not {}", type_name(item)),
                     ));
                 };
-                check_object(fields, members, &at, allow_unknown)?;
+                check_object(fields, members, &at, options)?;
             }
             Ok(())
         }
@@ -139,7 +165,7 @@ fn check_value(field: &Field, value: &Value, here: &str, allow_unknown: bool) ->
     }
 }
 
-fn check_string(field: &Field, s: &str, here: &str) -> Result<()> {
+fn check_string(field: &Field, s: &str, here: &str, options: Options) -> Result<()> {
     let Type::String {
         max_chars,
         format,
@@ -195,11 +221,17 @@ fn check_string(field: &Field, s: &str, here: &str) -> Result<()> {
             format!("may contain {}{c}", charset.describe()),
         ));
     }
-    check_format(s, format, here, &shown)
+    check_format(s, format, here, &shown, options)
 }
 
 /// The shape `format` asks of `s`; `shown` quotes the value in an error (or not, if secret).
-fn check_format(s: &str, format: Format, here: &str, shown: &dyn Fn(&str) -> String) -> Result<()> {
+fn check_format(
+    s: &str,
+    format: Format,
+    here: &str,
+    shown: &dyn Fn(&str) -> String,
+    options: Options,
+) -> Result<()> {
     match format {
         Format::Text => Ok(()),
         Format::Date { max_day } => match date_day(s) {
@@ -224,7 +256,9 @@ fn check_format(s: &str, format: Format, here: &str, shown: &dyn Fn(&str) -> Str
                 shown(s)
             ),
         )),
-        Format::Url | Format::NotifyUrl => check_url(s, format == Format::NotifyUrl)
+        Format::Url => check_url(s, None)
+            .map_err(|issue| Error::validation(here, format!("{issue}{}", shown(s)))),
+        Format::NotifyUrl => check_url(s, Some(options.allow_http_notify_loopback))
             .map_err(|issue| Error::validation(here, format!("{issue}{}", shown(s)))),
     }
 }
@@ -314,8 +348,14 @@ pub fn is_rfc3339(s: &str) -> bool {
     is_date(date) && time_ok(time) && zone_ok
 }
 
-/// An absolute URL; notification URLs must be https (http only to loopback) and carry no query.
-fn check_url(s: &str, notify: bool) -> std::result::Result<(), String> {
+/// An absolute URL. A notify URL (`notify` holding whether loopback hosts are allowed) must be
+/// https on a host WeChat Pay can reach, and carry no query: "通知URL必须为HTTPS … 不能携带参数"
+/// (the pre-sign pages), "不能填写localhost、127.0.0.1、192.168.x.x等本地或内网IP"
+/// (https://pay.weixin.qq.com/docs/partner/development/practices/notification-considerations.html).
+/// Private-network hosts pass: merchants on a leased line use them.
+fn check_url(s: &str, notify: Option<bool>) -> std::result::Result<(), String> {
+    let allow_loopback = notify.unwrap_or(true);
+    let notify = notify.is_some();
     let (scheme, rest) = s
         .split_once("://")
         .ok_or("must be an absolute URL starting with https://")?;
@@ -323,9 +363,17 @@ fn check_url(s: &str, notify: bool) -> std::result::Result<(), String> {
     if authority.is_empty() || s.contains(char::is_whitespace) {
         return Err("must be an absolute URL with a host".into());
     }
+    let loopback = Authority::parse(authority).is_some_and(|a| a.is_loopback());
+    if notify && loopback && !allow_loopback {
+        return Err(
+            "must be on a host WeChat Pay can reach, not localhost or a loopback address \
+             (allow_http_notify_loopback allows them for local tests)"
+                .into(),
+        );
+    }
     match scheme {
         "https" => {}
-        "http" if !notify || Authority::parse(authority).is_some_and(|a| a.is_loopback()) => {}
+        "http" if !notify || loopback => {}
         _ if notify => {
             return Err(
                 "must be an https URL (WeChat Pay calls only https notification URLs)".into(),

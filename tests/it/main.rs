@@ -36,6 +36,7 @@ mod nonce_randomness;
 mod notification;
 mod notification_envelope;
 mod notification_headers_json;
+mod notify_url_loopback;
 mod php_fpm;
 mod platform_certificate_validity;
 mod probes;
