@@ -584,7 +584,7 @@ impl Client {
                     return Ok(response);
                 }
                 Err(e) => {
-                    let wait = self.backoff(attempt);
+                    let wait = self.backoff(attempt, rate_limited(&e));
                     let again = attempt < self.retry.max_attempts
                         && worth_retrying(&e)
                         && Instant::now() + wait < deadline;
@@ -661,17 +661,24 @@ impl Client {
 
     /// The wait before attempt `attempt + 1`: `backoff`, doubled for each attempt since the
     /// first, then scaled by a random factor of 0.5 to 1 so that clients do not retry in step.
-    fn backoff(&self, attempt: u32) -> Duration {
+    /// After a 429 it is at least a second (1 to 2 s): WeChat Pay's quotas are per second, so a
+    /// retry within the same second would only be refused again.
+    fn backoff(&self, attempt: u32, rate_limited: bool) -> Duration {
         let doubled = self
             .retry
             .backoff
             .saturating_mul(1 << (attempt - 1).min(16));
+        let floor = if rate_limited {
+            2 * RATE_WINDOW
+        } else {
+            Duration::ZERO
+        };
         let mut byte = [0u8; 1];
         let jitter = match aws_lc_rs::rand::fill(&mut byte) {
             Ok(()) => 0.5 + f64::from(byte[0]) / 510.0,
             Err(_) => 0.75,
         };
-        doubled.mul_f64(jitter)
+        doubled.max(floor).mul_f64(jitter)
     }
 
     /// Turns an HTTP answer from `base` into a verified response or an API error.
@@ -856,6 +863,14 @@ fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Respons
     });
 }
 
+/// The window WeChat Pay's rate limits count requests in ("商户维度600QPS": per second).
+const RATE_WINDOW: Duration = Duration::from_secs(1);
+
+/// Whether `e` is WeChat Pay's 429: the request was refused for the rate, not processed.
+fn rate_limited(e: &Error) -> bool {
+    e.api_answer().is_some_and(|a| a.http_status == 429)
+}
+
 /// The failures a retry may mend, as `retry` allows: nothing was sent (the request never reached
 /// WeChat Pay, so sending it is safe), or WeChat Pay answered 429 or 5xx (it treats a request
 /// with the same out_contract_code as the same request). Never a 4xx, a verification failure,
@@ -887,15 +902,23 @@ fn api_error(answer: &HttpResponse, request_id: Option<String>) -> Error {
     let parsed: Option<Value> = serde_json::from_slice(&answer.body).ok();
     let member = |name: &str| parsed.as_ref().and_then(|v| v.get(name)).cloned();
     let code = member("code").and_then(|c| c.as_str().map(str::to_owned));
-    let message = member("message")
-        .and_then(|m| m.as_str().map(str::to_owned))
-        .unwrap_or_else(|| match answer.status {
-            429 => "rate limited by WeChat Pay: slow down and retry later".to_owned(),
+    let wechat = member("message").and_then(|m| m.as_str().map(str::to_owned));
+    let message = match (answer.status, wechat) {
+        // WeChat Pay's staff: "超频率一般是429,超频率正常是不会处理成功的,先查询确认出资情况再根据状态进行业务流转"
+        // (https://developers.weixin.qq.com/community/pay/doc/00082c33108b60f232c2013986bc00).
+        (429, wechat) => format!(
+            "{}rate limited by WeChat Pay (HTTP 429): the request was not processed; slow down \
+             and send it again later with the same parameters (query it first if in doubt)",
+            wechat.map(|m| format!("{m}: ")).unwrap_or_default()
+        ),
+        (_, Some(wechat)) => wechat,
+        (status, None) => match status {
             s if s >= 500 => {
                 format!("WeChat Pay answered HTTP {s}: retry with the same parameters")
             }
             s => format!("WeChat Pay answered HTTP {s}"),
-        });
+        },
+    };
     // A gateway's HTML page: keep a readable excerpt for the logs.
     let body = (parsed.is_none() && !answer.body.is_empty()).then(|| {
         String::from_utf8_lossy(&answer.body)

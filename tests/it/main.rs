@@ -41,6 +41,7 @@ mod php_fpm;
 mod platform_certificate_validity;
 mod probes;
 mod proxy;
+mod rate_limit;
 mod replay_window;
 mod request;
 mod request_clock;
