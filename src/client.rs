@@ -311,10 +311,10 @@ impl Client {
         Client {
             transport,
             signer: Signer::new(config.mchid, config.merchant_serial_no, config.merchant_key),
-            verifier: RwLock::new(Arc::new(Verifier::new(
-                config.wechatpay_public_key,
-                config.platform_certificates,
-            ))),
+            verifier: RwLock::new(Arc::new(
+                Verifier::new(config.wechatpay_public_key, config.platform_certificates)
+                    .naming(config.wechatpay_serial),
+            )),
             downloads: config
                 .download_platform_certificates
                 .then(|| Mutex::new(None)),

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::keys::{PlatformCertificate, PrivateKey, PublicKey};
 use crate::proxy::{FROM_ENVIRONMENT, Proxy};
 use crate::url::BaseUrl;
+use crate::verification::WechatpaySerial;
 use serde::Deserialize;
 use std::fmt;
 use std::io::Read;
@@ -115,6 +116,8 @@ pub struct ConfigJson {
     pub user_agent: Option<String>,
     /// `allow_unknown_fields`: pass request members the schema does not know.
     pub allow_unknown_fields: Option<bool>,
+    /// `wechatpay_serial`: `"public_key"` or `"certificate"`, the key requests name.
+    pub wechatpay_serial: Option<String>,
     /// `allow_http_notify_loopback`: accept notify URLs on loopback hosts (default: whether
     /// `base_url` is on loopback).
     pub allow_http_notify_loopback: Option<bool>,
@@ -212,6 +215,9 @@ pub struct Config {
     pub user_agent: Option<String>,
     /// Whether request members the schema does not know are passed on rather than refused.
     pub allow_unknown_fields: bool,
+    /// The key requests name in `Wechatpay-Serial` and encrypt fields with, when both kinds
+    /// are configured.
+    pub wechatpay_serial: WechatpaySerial,
     /// Whether notify URLs on loopback hosts (localhost, 127.0.0.0/8, ::1) are accepted, in http
     /// too: for local tests against a sandbox, never for WeChat Pay, which cannot reach them.
     pub allow_http_notify_loopback: bool,
@@ -426,15 +432,11 @@ impl Config {
             &mut sources,
         )?;
         let download_platform_certificates = raw.download_platform_certificates.unwrap_or(false);
-        if wechatpay_public_key.is_none()
-            && platform_certificates.is_empty()
-            && !download_platform_certificates
-        {
-            return Err(Error::config(
-                "no key to verify WeChat Pay answers: set wechatpay_public_key_id with wechatpay_public_key(_file), \
-                 or platform_certificates (or platform_certificate_files), or download_platform_certificates: true",
-            ));
-        }
+        let wechatpay_serial = wechatpay_serial(
+            raw.wechatpay_serial.as_deref(),
+            wechatpay_public_key.is_some(),
+            !platform_certificates.is_empty() || download_platform_certificates,
+        )?;
         let apiv3_key = apiv3_key(raw.apiv3_key)?;
         if download_platform_certificates && apiv3_key.is_none() {
             return Err(invalid(
@@ -464,9 +466,8 @@ impl Config {
         )?;
         let retry = retry(raw.retry)?;
         // A sandbox on loopback posts notifications to the test's own loopback server.
-        let allow_http_notify_loopback = raw
-            .allow_http_notify_loopback
-            .unwrap_or_else(|| base_url.is_loopback());
+        let allow_http_notify_loopback =
+            (raw.allow_http_notify_loopback).unwrap_or_else(|| base_url.is_loopback());
         Ok(Config {
             mchid,
             merchant_serial_no,
@@ -474,6 +475,7 @@ impl Config {
             wechatpay_public_key,
             platform_certificates,
             download_platform_certificates,
+            wechatpay_serial,
             apiv3_key,
             base_url,
             global_base_url,
@@ -488,6 +490,39 @@ impl Config {
             retry,
             sources,
         })
+    }
+}
+
+/// Which configured key requests name (`wechatpay_serial`), once some key is configured at all.
+fn wechatpay_serial(
+    named: Option<&str>,
+    public_key: bool,
+    certificates: bool,
+) -> Result<WechatpaySerial> {
+    if !public_key && !certificates {
+        return Err(Error::config(
+            "no key to verify WeChat Pay answers: set wechatpay_public_key_id with wechatpay_public_key(_file), \
+             or platform_certificates (or platform_certificate_files), or download_platform_certificates: true",
+        ));
+    }
+    match named {
+        None => Ok(WechatpaySerial::PublicKey),
+        Some("public_key") if public_key => Ok(WechatpaySerial::PublicKey),
+        Some("certificate") if certificates => Ok(WechatpaySerial::Certificate),
+        Some("public_key") => Err(invalid(
+            "/wechatpay_serial",
+            "is \"public_key\" but no WeChat Pay public key is configured: set \
+             wechatpay_public_key_id with wechatpay_public_key(_file)",
+        )),
+        Some("certificate") => Err(invalid(
+            "/wechatpay_serial",
+            "is \"certificate\" but no platform certificate is configured: set \
+             platform_certificates (or platform_certificate_files) or download_platform_certificates",
+        )),
+        Some(_) => Err(invalid(
+            "/wechatpay_serial",
+            "must be \"public_key\" or \"certificate\"",
+        )),
     }
 }
 

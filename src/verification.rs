@@ -64,11 +64,26 @@ impl SignedHeaders {
     }
 }
 
+/// Which of WeChat Pay's keys requests name in `Wechatpay-Serial` (and encrypt fields with)
+/// when both a public key and platform certificates are configured: during the change from
+/// certificate to public key, WeChat Pay signs an answer with the key its request names
+/// ("应答场景是跟商户请求时的wechatpay-serial保持一致"), and refuses a public key id before the merchant
+/// starts the change.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum WechatpaySerial {
+    /// The public key when configured, else the newest certificate (`"public_key"`).
+    #[default]
+    PublicKey,
+    /// The newest platform certificate (`"certificate"`).
+    Certificate,
+}
+
 /// The keys WeChat Pay signs with, by serial: `PUB_KEY_ID_...` or platform certificate serials.
 #[derive(Debug)]
 pub struct Verifier {
     public_key: Option<(String, PublicKey)>,
     certificates: Vec<PlatformCertificate>,
+    names: WechatpaySerial,
 }
 
 impl Verifier {
@@ -82,7 +97,14 @@ impl Verifier {
         Verifier {
             public_key,
             certificates,
+            names: WechatpaySerial::default(),
         }
+    }
+
+    /// This verifier, naming `names` in requests.
+    pub fn naming(mut self, names: WechatpaySerial) -> Verifier {
+        self.names = names;
+        self
     }
 
     /// This verifier with `added` certificates too (a certificate it holds already is kept
@@ -100,13 +122,15 @@ impl Verifier {
                 certificates.push(certificate);
             }
         }
-        Verifier::new(self.public_key.clone(), certificates)
+        Verifier::new(self.public_key.clone(), certificates).naming(self.names)
     }
 
     /// The serial to send as `Wechatpay-Serial` and the key to encrypt sensitive fields with:
-    /// the public key when configured (WeChat's recommendation), else the newest certificate.
+    /// the public key when configured (WeChat's recommendation), else the newest certificate;
+    /// the newest certificate only, when it names [`WechatpaySerial::Certificate`] (none until
+    /// one is held or downloaded).
     pub fn preferred(&self) -> Option<(&str, &PublicKey)> {
-        if let Some((id, key)) = &self.public_key {
+        if let (Some((id, key)), WechatpaySerial::PublicKey) = (&self.public_key, self.names) {
             return Some((id, key));
         }
         self.certificates

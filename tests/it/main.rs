@@ -31,6 +31,7 @@ mod ffi_wrappers;
 mod fuzz_regressions;
 mod fuzz_smoke;
 mod header;
+mod key_migration;
 mod many_merchants;
 mod nonce_randomness;
 mod notification;
