@@ -814,15 +814,19 @@ fn no_key() -> Error {
     Error::config("no WeChat Pay public key or platform certificate is configured")
 }
 
-/// The call's event for the log hook: info when it succeeded or met a signature probe (WeChat
-/// Pay's routine check, nothing to alarm anyone), warn when it failed otherwise.
-fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Response, &Error>) {
-    let level = match outcome {
+/// The level of a call's event: info when it succeeded or met a signature probe (WeChat Pay's
+/// routine check, nothing to alarm anyone), warn when it failed otherwise.
+fn call_level(outcome: std::result::Result<&Response, &Error>) -> Level {
+    match outcome {
         Ok(_) => Level::Info,
         Err(e) if e.is_probe() => Level::Info,
         Err(_) => Level::Warn,
-    };
-    log::emit(level, || {
+    }
+}
+
+/// The call's event for the log hook, at [`call_level`].
+fn log_call(out: &Outgoing, trace: &Value, outcome: std::result::Result<&Response, &Error>) {
+    log::emit(call_level(outcome), || {
         let attempts = trace["attempts"].as_array().map_or(0, Vec::len);
         let mut event = json!({
             "event": "call",
@@ -936,5 +940,18 @@ fn api_error(answer: &HttpResponse, request_id: Option<String>) -> Error {
     match request_id {
         Some(id) => error.with_request_id(&id),
         None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::call_level;
+    use crate::error::Error;
+    use crate::log::Level;
+
+    #[test]
+    fn a_signature_probe_is_logged_at_info_and_other_verify_errors_at_warn() {
+        assert_eq!(call_level(Err(&Error::probe("probe"))), Level::Info);
+        assert_eq!(call_level(Err(&Error::verify("forged"))), Level::Warn);
     }
 }
