@@ -158,3 +158,20 @@ fn wechatpay_serial_must_be_public_key_or_certificate() {
 
     assert_eq!(error.field(), Some("/wechatpay_serial"));
 }
+
+#[test]
+fn after_the_change_is_stopped_a_client_naming_the_public_key_still_verifies_answers() {
+    let fx = migrating();
+    fx.sandbox
+        .set_behaviours(&json!({ "key_migration": { "state": "started" } }))
+        .expect("started");
+    fx.sandbox
+        .set_behaviours(&json!({ "key_migration": { "state": "stopped" } }))
+        .expect("stopped");
+
+    let answer = fx
+        .client()
+        .call(common::EDU, &example(common::EDU).to_string());
+
+    assert!(answer.is_ok(), "{:?}", answer.err().map(|e| e.to_string()));
+}
