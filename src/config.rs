@@ -400,12 +400,18 @@ impl Config {
     /// Parses and checks a configuration document.
     pub fn from_json(text: &str) -> Result<Config> {
         let raw: ConfigJson = serde_json::from_str(text).map_err(|e| {
-            // serde names the unknown key, but quotes a mistyped string value, which may be a
-            // key pasted into the wrong member: keep only its type.
-            Error::config(format!(
+            let mut error = Error::config(format!(
                 "configuration JSON: {}",
                 without_string_values(&e.to_string())
-            ))
+            ));
+            if let Some(member) = mistyped_member(text) {
+                error = Error::config(format!(
+                    "configuration member {member}: {}",
+                    without_string_values(&without_position(&e.to_string()))
+                ))
+                .at_field(&format!("/{member}"));
+            }
+            error
         })?;
         Config::from_raw(raw)
     }
@@ -800,6 +806,34 @@ fn ca_certificates(pem: &str, what: &str) -> Result<Vec<Vec<u8>>> {
 
 /// Replaces each `string "..."` (serde's description of an unexpected string value, Debug-escaped)
 /// by `a string`.
+/// The top-level member of `text` whose value is not of its type, when the document is a JSON
+/// object: serde's error gives a line and column, not the member, so each member is read alone.
+fn mistyped_member(text: &str) -> Option<String> {
+    let Ok(serde_json::Value::Object(members)) = serde_json::from_str(text) else {
+        return None;
+    };
+    members.into_iter().find_map(|(name, value)| {
+        let alone = serde_json::Value::Object([(name.clone(), value)].into_iter().collect());
+        let known = ConfigJson::deserialize(&alone);
+        // An unknown member is named by serde itself.
+        known
+            .err()
+            .filter(|e| !e.to_string().starts_with("unknown field"))
+            .map(|_| name)
+    })
+}
+
+/// serde's message without its " at line L column C", which means nothing once the member is
+/// named.
+fn without_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_owned(),
+        None => message.to_owned(),
+    }
+}
+
+/// serde's message with each quoted string value replaced by "a string": a mistyped string may
+/// be a key pasted into the wrong member.
 fn without_string_values(message: &str) -> String {
     const OPEN: &str = "string \"";
     let mut out = String::with_capacity(message.len());

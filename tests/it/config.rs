@@ -836,3 +836,22 @@ fn pem_text_in_a_file_member_points_to_the_member_that_takes_the_text() {
         assert_message_names(&error, &format!("give the text in {inline},"));
     }
 }
+
+#[test]
+fn a_member_of_the_wrong_type_is_named_by_its_pointer() {
+    for (member, value) in [
+        ("allow_http_notify_loopback", json!("yes")),
+        ("download_platform_certificates", json!(1)),
+        ("timeout_ms", json!("5000")),
+        ("retry", json!([])),
+    ] {
+        let error = refused(&with(minimal(), member, value));
+        assert_eq!(error.kind(), Kind::Config, "{member}");
+        assert_eq!(
+            error.field(),
+            Some(format!("/{member}").as_str()),
+            "{member}: {error}"
+        );
+        assert_message_names(&error, member);
+    }
+}
