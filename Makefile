@@ -74,7 +74,7 @@ endif
 # Below the prefix, the .pc file says ${prefix}/...: pkg-config --define-prefix can relocate it.
 pc_path = $(patsubst $(PREFIX)/%,$${prefix}/%,$(1))
 
-.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test test-quick dist
+.PHONY: all build build-cli install install-cli uninstall uninstall-cli print-version setup test test-quick check dist
 
 all: build
 
@@ -84,9 +84,16 @@ setup:
 	bash '$(SRCDIR)/tests/setup.sh'
 
 # Every test of the workspace: the library's (tests/) and the sandbox's (sandbox/tests/), both
-# default members.
+# default members; then the checks of how the code is kept.
 test: setup
 	cd '$(SRCDIR)' && $(CARGO) test $(CARGOFLAGS)
+	$(MAKE) -C '$(SRCDIR)' check
+
+# The library's API documentation builds without a warning (every public item documented, no
+# broken link), and no function of src/ or sandbox/src/ is longer than 80 lines.
+check:
+	cd '$(SRCDIR)' && RUSTDOCFLAGS="-D warnings" $(CARGO) doc --no-deps -p wxpresign $(CARGOFLAGS)
+	cd '$(SRCDIR)' && python3 tests/long_functions.py src sandbox/src
 
 # The library's core against the in-process sandbox, in a few minutes instead of the whole
 # suite's: unit tests, published vectors, validation, configuration, requests, the conformance
