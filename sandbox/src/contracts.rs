@@ -3,14 +3,16 @@
 
 use crate::beijing_rfc3339;
 use crate::delivery::NotificationDelivery;
-use crate::families::{self, Act, Call, ContractKind, Member};
+use crate::families::{self, Act, Bound, Call, ContractKind, Member, Params};
 use crate::http_server::Request as HttpRequest;
 use crate::refusal::{Answered, Refusal, lock};
 use crate::server::State as Served;
 use crate::signer;
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex, MutexGuard};
+use wxpresign::schema::{Field, Rule, Type};
 use wxpresign::signing::unix_now;
+use wxpresign::validation::validate;
 
 use Member::{
     ContractId, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, PartnerMchid, Request,
@@ -327,6 +329,90 @@ fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
     answer
 }
 
+/// The request against its page's description, path first, then query, then body: the first
+/// member that breaks it is refused with `400 PARAM_ERROR` naming it and where it was.
+fn check_params(
+    params: &Params,
+    identified: &[(&'static str, String)],
+    query: &[(String, String)],
+    body: &Value,
+) -> Result<(), Refusal> {
+    let path: Vec<(String, String)> = identified
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), value.clone()))
+        .collect();
+    check_part(
+        params.path,
+        &[],
+        &[],
+        &text_object(params.path, &path),
+        "path",
+    )?;
+    let query = text_object(params.query, query);
+    check_part(params.query, &[], params.bounds, &query, "query")?;
+    if params.describes_body() {
+        let undefined = wxpresign::schema::undefined_members(params.body, body);
+        if !undefined.is_empty() {
+            return Err(Refusal::undefined_members(undefined));
+        }
+    }
+    check_part(params.body, params.rules, params.bounds, body, "body")
+}
+
+/// One part of the request against its fields, rules and the bounds on its members.
+fn check_part(
+    fields: &[Field],
+    rules: &[Rule],
+    bounds: &[Bound],
+    part: &Value,
+    location: &str,
+) -> Result<(), Refusal> {
+    // Members outside the fields are the caller's business here: the body's are refused before.
+    validate(fields, rules, part, true).map_err(|e| {
+        let field = e.field().unwrap_or("").to_owned();
+        let shown = part.pointer(&field).cloned().unwrap_or(Value::Null);
+        Refusal::param_error(&field, shown, e.issue().unwrap_or(e.message()), location)
+    })?;
+    for bound in bounds {
+        let Some(value) = part.pointer(bound.member) else {
+            continue;
+        };
+        if !value
+            .as_i64()
+            .is_some_and(|n| (bound.min..=bound.max).contains(&n))
+        {
+            return Err(Refusal::param_error(
+                bound.member,
+                value.clone(),
+                format!("must be an integer from {} to {}", bound.min, bound.max),
+                location,
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// A path's segments or a query as a JSON object: a member its fields type as an integer becomes
+/// one when its text is a decimal integer, so that the schema checks it as the page types it.
+fn text_object(fields: &[Field], query: &[(String, String)]) -> Value {
+    let integer = |name: &str| {
+        fields
+            .iter()
+            .any(|f| f.name == name && matches!(f.ty, Type::Integer { .. }))
+    };
+    let members: Map<String, Value> = query
+        .iter()
+        .map(|(name, text)| {
+            let value = match text.parse::<i64>() {
+                Ok(n) if integer(name) => n.into(),
+                _ => text.as_str().into(),
+            };
+            (name.clone(), value)
+        })
+        .collect();
+    Value::Object(members)
+}
+
 /// What a call on a contract names: its path's `{name}` segments, its query and its JSON body,
 /// with the members its page requires present.
 struct Naming<'a> {
@@ -352,6 +438,7 @@ impl<'a> Naming<'a> {
                 Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}"))
             })?
         };
+        check_params(&call.params, identified, &query, &body)?;
         let named = Naming {
             kind,
             call,
@@ -440,6 +527,81 @@ impl<'a> Naming<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the checks of the call `method path` say of `query` and `body`: `Ok`, or the
+    /// refusal's status, code, member and where it was.
+    fn checked(method: &str, target: &str, body: Value) -> Result<(), (u16, String, Value)> {
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let (_, call, identified) = call_at(method, path).expect("a documented call");
+        check_params(&call.params, &identified, &query_members(query), &body).map_err(|r| {
+            let detail = r.detail.unwrap_or(Value::Null);
+            let at = json!([detail["field"], detail["location"]]);
+            (r.status, r.code.to_owned(), at)
+        })
+    }
+
+    const TERMINATE: &str = "/v3/papay/sign/contracts/plan-id/12535/out-contract-code";
+
+    #[test]
+    fn an_out_contract_code_of_33_characters_in_the_path_is_refused_naming_it() {
+        let code = "a".repeat(33);
+        let refused = checked(
+            "POST",
+            &format!("{TERMINATE}/{code}/terminate"),
+            json!({ "contract_termination_remark": "用户解约" }),
+        );
+        let at = json!(["/out_contract_code", "path"]);
+        assert_eq!(refused, Err((400, "PARAM_ERROR".to_owned(), at)));
+    }
+
+    #[test]
+    fn a_plan_id_that_is_not_an_integer_in_the_path_is_refused_naming_it() {
+        let refused = checked(
+            "GET",
+            "/v3/papay/insurance-sign/contracts/plan-id/12x/out-contract-code/c1",
+            json!({}),
+        );
+        let at = json!(["/plan_id", "path"]);
+        assert_eq!(refused, Err((400, "PARAM_ERROR".to_owned(), at)));
+    }
+
+    #[test]
+    fn a_termination_remark_of_257_characters_is_refused_naming_it() {
+        let refused = checked(
+            "POST",
+            &format!("{TERMINATE}/c1/terminate"),
+            json!({ "contract_termination_remark": "解".repeat(257) }),
+        );
+        let at = json!(["/contract_termination_remark", "body"]);
+        assert_eq!(refused, Err((400, "PARAM_ERROR".to_owned(), at)));
+    }
+
+    #[test]
+    fn a_body_member_the_page_does_not_define_is_refused() {
+        let refused = checked(
+            "POST",
+            &format!("{TERMINATE}/c1/terminate"),
+            json!({ "contract_termination_remark": "用户解约", "reason": "x" }),
+        );
+        assert_eq!(
+            refused,
+            Err((400, "PARAM_ERROR".to_owned(), json!([null, null])))
+        );
+    }
+
+    #[test]
+    fn a_partner_query_without_sub_mchid_is_refused_naming_it() {
+        let path = "/v3/papay/sign/partner/contracts/plan-id/1/out-contract-code/c1";
+        let at = json!(["/sub_mchid", "query"]);
+        assert_eq!(
+            checked("GET", path, json!({})),
+            Err((400, "PARAM_ERROR".to_owned(), at))
+        );
+        assert_eq!(
+            checked("GET", &format!("{path}?sub_mchid=1900000109"), json!({})),
+            Ok(())
+        );
+    }
 
     /// Each documented call is found by its own method and path alone: no two families' calls
     /// take the same request, so the order they are tried in never decides the answer.

@@ -35,6 +35,7 @@ static EDU_PAPAY: ContractKind = ContractKind {
             query: &["appid", "plan_id"],
             body: &[],
             act: Act::List { links: false },
+            params: super::Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012489548",
         },
         query(
@@ -51,6 +52,7 @@ static EDU_PAPAY: ContractKind = ContractKind {
                 remark: None,
                 answer: Answer::NoContent,
             },
+            params: super::Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012465374",
         },
     ],
@@ -89,6 +91,7 @@ static SCHOOL_PAY: ContractKind = ContractKind {
             query: &["plan_id", "contract_status"],
             body: &[],
             act: Act::List { links: true },
+            params: super::Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012468993",
         },
         Call {
@@ -100,6 +103,7 @@ static SCHOOL_PAY: ContractKind = ContractKind {
                 remark: None,
                 answer: Answer::NoContent,
             },
+            params: super::Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012469025",
         },
     ],

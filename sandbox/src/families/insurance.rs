@@ -3,9 +3,9 @@
 
 use super::Member::{ContractId, ExpiredTime, Mchid, Request, SignedTime};
 use super::{
-    APPID, Answer, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS, Event, Member,
-    OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID, SIGN_MP_PATH, Source, TERMINATE_INFO,
-    entry, query, terminate,
+    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS,
+    Event, Member, OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID, SIGN_MP_PATH, Source,
+    TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
@@ -43,14 +43,17 @@ static CONTRACTS: ContractKind = ContractKind {
             "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/merchant/4016724540",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE),
         terminate(
             "/v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
             &[],
             "contract_termination_remark",
             Answer::Contract,
             "https://pay.weixin.qq.com/doc/v3/merchant/4016724542",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE)
+        .body_params(&[TERMINATION_REMARK], &[]),
     ],
     members: &[
         ("mchid", Mchid),

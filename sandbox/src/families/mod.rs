@@ -18,6 +18,7 @@ mod scheduled_deduct;
 pub use global::CROSS_BORDER_RETRY_SECS;
 use serde_json::{Value, json};
 use wxpresign::endpoints::{self, Endpoint, Family};
+use wxpresign::schema::{Field, Rule, integer, string};
 
 /// What one family does in the sandbox.
 pub(crate) struct Behaviour {
@@ -239,6 +240,79 @@ pub struct Call {
     pub body: &'static [&'static str],
     pub act: Act,
     pub page: &'static str,
+    /// What its request may hold, as its page's tables describe it.
+    pub params: Params,
+}
+
+/// A call's request as its page describes it, in the library's schema language: the path's
+/// `{name}` segments, the query and the JSON body. The sandbox checks it before anything else
+/// and refuses a request that breaks it with `400 PARAM_ERROR` naming the member, as WeChat Pay
+/// does. A call whose page has not been transcribed checks nothing ([`Params::NONE`]).
+#[derive(Clone, Copy, Debug)]
+pub struct Params {
+    /// The path's `{name}` segments, each a string.
+    pub path: &'static [Field],
+    /// The query's members; an integer field takes the query's decimal text.
+    pub query: &'static [Field],
+    /// The body's members; a body member the page does not define is refused.
+    pub body: &'static [Field],
+    /// Rules between the body's members.
+    pub rules: &'static [Rule],
+    /// Integer bounds, which the schema language has no words for.
+    pub bounds: &'static [Bound],
+}
+
+impl Params {
+    /// No description: every request is taken as it is.
+    pub const NONE: Params = Params {
+        path: &[],
+        query: &[],
+        body: &[],
+        rules: &[],
+        bounds: &[],
+    };
+
+    /// Whether the body is described, so that members outside it are refused.
+    pub fn describes_body(&self) -> bool {
+        !self.body.is_empty()
+    }
+}
+
+/// An integer member of the query or the body and the values its page allows, inclusive.
+#[derive(Clone, Copy, Debug)]
+pub struct Bound {
+    /// The member, by JSON Pointer from the query's or the body's root.
+    pub member: &'static str,
+    pub min: i64,
+    pub max: i64,
+}
+
+impl Call {
+    /// The call with its path's `{name}` segments described.
+    pub const fn path_params(mut self, fields: &'static [Field]) -> Call {
+        self.params.path = fields;
+        self
+    }
+
+    /// The call with its query described.
+    pub const fn query_params(mut self, fields: &'static [Field]) -> Call {
+        self.params.query = fields;
+        self
+    }
+
+    /// The call with its body and the rules between its members described.
+    pub const fn body_params(mut self, fields: &'static [Field], rules: &'static [Rule]) -> Call {
+        self.params.body = fields;
+        self.params.rules = rules;
+        self
+    }
+
+    /// The call with integer bounds on members of its query or body.
+    #[allow(dead_code)] // for the paging calls (limit, offset) as their families describe them
+    pub const fn bounded(mut self, bounds: &'static [Bound]) -> Call {
+        self.params.bounds = bounds;
+        self
+    }
 }
 
 /// What a documented call does.
@@ -302,6 +376,7 @@ pub(crate) const fn query(
         body: &[],
         act: Act::Query,
         page,
+        params: Params::NONE,
     }
 }
 
@@ -323,6 +398,7 @@ pub(crate) const fn terminate(
             answer,
         },
         page,
+        params: Params::NONE,
     }
 }
 
@@ -337,6 +413,20 @@ pub struct Event {
     /// The waits between deliveries after a failed one, in seconds, as the product's page gives.
     pub retry_secs: &'static [u64],
 }
+
+/// The path of a call on an entrusted-deduction contract by its code: "plan_id 必填 integer",
+/// "out_contract_code 必填 string(32)"
+/// (https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html).
+pub(crate) const BY_CONTRACT_CODE: &[Field] = &[
+    integer("plan_id").required(),
+    string("out_contract_code").required().max(32),
+];
+
+/// The termination remark of the entrusted-deduction pages, 必填. Their length is not on what
+/// could be read of them; string(256) is their siblings' (combined deduction 4012884072,
+/// password-free 4012715383), see docs/where-sources-disagree.md.
+pub(crate) const TERMINATION_REMARK: Field =
+    string("contract_termination_remark").required().max(256);
 
 /// WeChat Pay's retry schedule after a failed delivery, in seconds: 15 tries over about 24 hours.
 pub const RETRY_SCHEDULE_SECS: [u64; 15] = [

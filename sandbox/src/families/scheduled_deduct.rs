@@ -5,10 +5,11 @@ use super::Member::{
     ContractId, ExpiredTime, Fixed, Given, Mchid, Object, PartnerMchid, Request, SignedTime,
 };
 use super::{
-    APPID, Answer, Behaviour, CONTRACT_STATE, ContractKind, DEDUCT_SCHEDULE, ENTRUSTED_RETRY_SECS,
-    Event, Member, OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID, SIGN_MP_PATH, Source,
-    TERMINATE_INFO, entry, query, terminate,
+    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, DEDUCT_SCHEDULE,
+    ENTRUSTED_RETRY_SECS, Event, Member, OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID,
+    SIGN_MP_PATH, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
+use wxpresign::schema::{Field, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -72,14 +73,17 @@ static DIRECT: ContractKind = ContractKind {
             "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/merchant/4012489245",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE),
         terminate(
             "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
             &[],
             "contract_termination_remark",
             Answer::Contract,
             "https://pay.weixin.qq.com/doc/v3/merchant/4012489295",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE)
+        .body_params(&[TERMINATION_REMARK], &[]),
     ],
     members: &[
         ("mchid", Mchid),
@@ -111,14 +115,18 @@ static PARTNER: ContractKind = ContractKind {
             "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
             &["sub_mchid"],
             "https://pay.weixin.qq.com/doc/v3/partner/4012489483",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE)
+        .query_params(&[SUB_MCHID]),
         terminate(
             "/v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
             &["sub_mchid"],
             "contract_termination_remark",
             Answer::Contract,
             "https://pay.weixin.qq.com/doc/v3/partner/4012489491",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE)
+        .body_params(&[SUB_MCHID, TERMINATION_REMARK], &[]),
     ],
     members: &[
         ("contract_id", ContractId),
@@ -143,6 +151,10 @@ static PARTNER: ContractKind = ContractKind {
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
 };
+
+/// "sub_mchid 必填 string(32)" in the partner calls' query or body
+/// (https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html).
+const SUB_MCHID: Field = string("sub_mchid").required().max(32);
 
 static SIGNED: Event = Event {
     retry_secs: ENTRUSTED_RETRY_SECS,
