@@ -1,6 +1,7 @@
 //! A sandbox on an ephemeral loopback port, and the client configuration that works against it.
 #![allow(dead_code)]
 
+pub mod hand_signing;
 pub mod process;
 
 use serde_json::Value;

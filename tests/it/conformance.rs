@@ -8,11 +8,7 @@
 
 use crate::common;
 
-use aws_lc_rs::rand::SystemRandom;
-use aws_lc_rs::rsa::{KeyPair, OAEP_SHA1_MGF1SHA1, OaepPublicEncryptingKey, PublicEncryptingKey};
-use aws_lc_rs::signature::RSA_PKCS1_SHA256;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
+use common::hand_signing::HandSigner;
 use common::{Fixture, sandbox};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -77,107 +73,26 @@ fn load(family: &str) -> Vec<EndpointCases> {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// The DER inside a PEM text.
-fn pem_der(pem: &str) -> Vec<u8> {
-    let body: String = pem.lines().filter(|l| !l.starts_with("-----")).collect();
-    STANDARD.decode(body).expect("PEM base64")
-}
-
-/// A merchant that signs and encrypts with aws-lc-rs alone, from the sandbox's client config.
-struct HandSigner {
-    key: KeyPair,
-    platform: OaepPublicEncryptingKey,
-    mchid: String,
-    serial_no: String,
-    platform_serial: String,
-}
-
-impl HandSigner {
-    fn new(fx: &Fixture) -> HandSigner {
-        let text = |k: &str| fx.config[k].as_str().expect("config member").to_owned();
-        let key = KeyPair::from_pkcs8(&pem_der(&text("merchant_private_key"))).expect("PKCS#8");
-        let public =
-            PublicEncryptingKey::from_der(&pem_der(&text("wechatpay_public_key"))).expect("SPKI");
-        HandSigner {
-            key,
-            platform: OaepPublicEncryptingKey::new(public).expect("an RSA key"),
-            mchid: text("mchid"),
-            serial_no: text("merchant_serial_no"),
-            platform_serial: text("wechatpay_public_key_id"),
+/// The page's encrypted members encrypted by hand, then the request POSTed to the sandbox.
+fn post(
+    hand: &HandSigner,
+    fx: &Fixture,
+    cases: &EndpointCases,
+    mut request: Value,
+) -> (u16, Value) {
+    for pointer in &cases.encrypted {
+        if let Some(slot) = request.pointer_mut(pointer) {
+            let plain = slot
+                .as_str()
+                .expect("encrypted members are strings")
+                .to_owned();
+            *slot = hand.encrypt(&plain).into();
         }
     }
-
-    fn encrypt(&self, plaintext: &str) -> String {
-        let mut out = vec![0u8; self.platform.ciphertext_size()];
-        let cipher = self
-            .platform
-            .encrypt(&OAEP_SHA1_MGF1SHA1, plaintext.as_bytes(), &mut out, None)
-            .expect("OAEP encrypts");
-        STANDARD.encode(cipher)
-    }
-
-    /// `WECHATPAY2-SHA256-RSA2048` over "POST\n{url}\n{timestamp}\n{nonce}\n{body}\n".
-    fn authorization(&self, url: &str, body: &[u8]) -> String {
-        let timestamp = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .expect("after 1970")
-            .as_secs();
-        let mut random = [0u8; 16];
-        aws_lc_rs::rand::fill(&mut random).expect("random bytes");
-        let nonce: String = random.iter().map(|b| format!("{b:02X}")).collect();
-        let mut message = format!("POST\n{url}\n{timestamp}\n{nonce}\n").into_bytes();
-        message.extend_from_slice(body);
-        message.push(b'\n');
-        let mut signature = vec![0u8; self.key.public_modulus_len()];
-        self.key
-            .sign(
-                &RSA_PKCS1_SHA256,
-                &SystemRandom::new(),
-                &message,
-                &mut signature,
-            )
-            .expect("signs");
-        format!(
-            "WECHATPAY2-SHA256-RSA2048 mchid=\"{}\",nonce_str=\"{nonce}\",signature=\"{}\",timestamp=\"{timestamp}\",serial_no=\"{}\"",
-            self.mchid,
-            STANDARD.encode(signature),
-            self.serial_no
-        )
-    }
-
-    /// POSTs `request` to the sandbox, encrypting the page's encrypted members; status and body.
-    fn post(&self, fx: &Fixture, cases: &EndpointCases, mut request: Value) -> (u16, Value) {
-        for pointer in &cases.encrypted {
-            if let Some(slot) = request.pointer_mut(pointer) {
-                let plain = slot
-                    .as_str()
-                    .expect("encrypted members are strings")
-                    .to_owned();
-                *slot = self.encrypt(&plain).into();
-            }
-        }
-        let url = format!("/{}", cases.endpoint);
-        let body = request.to_string();
-        let agent: ureq::Agent = ureq::config::Config::builder()
-            .http_status_as_error(false)
-            .build()
-            .into();
-        let mut post = agent
-            .post(format!("{}{url}", fx.sandbox.base_url()))
-            .header("Authorization", self.authorization(&url, body.as_bytes()))
-            .header("Accept", "application/json")
-            .header("Content-Type", "application/json")
-            .header("User-Agent", "conformance/1");
-        if cases.wechatpay_serial {
-            post = post.header("Wechatpay-Serial", self.platform_serial.as_str());
-        }
-        let response = post.send(body.as_bytes()).expect("the sandbox answers");
-        let status = response.status().as_u16();
-        let raw = response.into_body().read_to_vec().expect("a body");
-        (status, serde_json::from_slice(&raw).unwrap_or(Value::Null))
-    }
+    let url = format!("/{}", cases.endpoint);
+    let body = request.to_string();
+    hand.send(fx, "POST", &url, Some(&body), cases.wechatpay_serial)
 }
-
 /// Runs every case of a family; returns one line for each case that went otherwise.
 fn run(family: &str) -> Vec<String> {
     let fx = sandbox();
@@ -209,7 +124,7 @@ fn run(family: &str) -> Vec<String> {
                     }
                 }
             }
-            let (status, body) = hand.post(&fx, &cases, request);
+            let (status, body) = post(&hand, &fx, &cases, request);
             let expected = if case.valid {
                 status == 200
             } else {

@@ -24,6 +24,7 @@ mod composer;
 mod concurrency;
 mod config;
 mod conformance;
+mod contract_conformance;
 mod contracts;
 mod encrypted_fields_in_arrays;
 mod failover;
