@@ -10,13 +10,15 @@ use crate::server::State as Served;
 use crate::signer;
 use serde_json::{Map, Value, json};
 use std::sync::{Arc, Mutex, MutexGuard};
+use wxpresign::endpoints::Endpoint;
 use wxpresign::schema::{Field, Rule, Type};
 use wxpresign::signing::unix_now;
 use wxpresign::validation::validate;
 
 use Member::{
-    ContractId, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, PartnerMchid, Request,
-    RequestInteger, SignedTime, State, Terminated, TerminatedTime, TerminationRemark,
+    ContractId, Direct, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, Partner,
+    PartnerMchid, Request, RequestInteger, SignedTime, State, Terminated, TerminatedTime,
+    TerminationRemark, UserOpenid,
 };
 
 /// The contracts signed sessions became, oldest first.
@@ -138,6 +140,49 @@ fn terminate(
     Ok(())
 }
 
+/// Refuses a pre-sign of a contract code its family's pages allow once, when a contract of the
+/// same kind has it (for the same plan and sub-merchant), in force or terminated. A code
+/// pre-signed and never signed stays free. The pages give no error for it: 400 INVALID_REQUEST
+/// naming the member is the sandbox's choice (docs/where-sources-disagree.md).
+pub(crate) fn code_unused(
+    state: &Served,
+    endpoint: &Endpoint,
+    request: &Value,
+) -> Result<(), Refusal> {
+    let Some(kind) = families::presign(endpoint).and_then(|p| p.contracts) else {
+        return Ok(());
+    };
+    let Some(code) = request.get(CODE) else {
+        return Ok(());
+    };
+    if !families::codes_used_once(endpoint.family) {
+        return Ok(());
+    }
+    let same = |c: &Contract, name: &str| c.request.get(name) == request.get(name);
+    let used = state.contracts.all().iter().any(|c| {
+        c.kind().is_some_and(|k| std::ptr::eq(k, kind))
+            && [CODE, "plan_id", "sub_mchid"].iter().all(|n| same(c, n))
+    });
+    if !used {
+        return Ok(());
+    }
+    let issue = "商户签约协议号在进行签约后不能在重复使用: a contract was signed with this code";
+    Err(Refusal {
+        status: 400,
+        code: "INVALID_REQUEST",
+        message: format!("{issue}; query the contract to see it"),
+        detail: Some(json!({
+            "field": format!("/{CODE}"),
+            "value": code,
+            "issue": issue,
+            "location": "body",
+        })),
+    })
+}
+
+/// The pre-sign member that names a contract on the merchant's side.
+const CODE: &str = "out_contract_code";
+
 /// A contract the sandbox holds: what the user signed, and whether it still holds.
 #[derive(Clone, Debug)]
 pub struct Contract {
@@ -177,8 +222,12 @@ impl Contract {
                 Value::String(s) => s.parse::<i64>().ok().map(Value::from),
                 other => Some(other),
             },
+            UserOpenid(names) => first(names).or_else(|| Some(self.sandbox_openid().into())),
             Mchid => Some(mchid.into()),
             PartnerMchid => self.request.get("sub_mchid").map(|_| mchid.into()),
+            Direct(inner) if self.request.get("sub_mchid").is_none() => self.value(inner, mchid),
+            Partner(inner) if self.request.get("sub_mchid").is_some() => self.value(inner, mchid),
+            Direct(_) | Partner(_) => None,
             ContractId => Some(self.id.clone().into()),
             State(signed, ended) => Some(
                 if terminated.is_some() {
@@ -203,6 +252,13 @@ impl Contract {
                 .get(*name)
                 .map(|_| Value::Object(self.members(members, mchid))),
         }
+    }
+
+    /// The openid the sandbox gives the user of a contract whose pre-sign named none: 28
+    /// characters like WeChat's, the same for every answer and notification of the contract.
+    fn sandbox_openid(&self) -> String {
+        let tail: String = self.id.chars().rev().take(24).collect();
+        format!("oSbx{}", tail.chars().rev().collect::<String>())
     }
 
     /// `members` as this contract has them, in their order.

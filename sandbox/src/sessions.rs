@@ -99,6 +99,7 @@ fn opened(session: &Session) -> Instant {
 /// and the endpoint's answer.
 pub(crate) fn presign(state: &State, endpoint: &'static Endpoint, request: &Request) -> Answered {
     let value = state.gateway.presign(endpoint, request)?;
+    crate::contracts::code_unused(state, endpoint, &value)?;
     let presign = families::presign(endpoint).ok_or_else(Refusal::internal)?;
     let fault_value = value.get(presign.fault_field).and_then(Value::as_str);
     let fault = match state.faults.before_answer(fault_value) {

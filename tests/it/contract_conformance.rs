@@ -40,8 +40,9 @@
 //! - `setup`: contracts made before the call, in order, through the sandbox's public API. Each
 //!   pre-signs `presign` (a table path) with the table's example changed by `set` (JSON Pointer
 //!   to value) and `remove` (pointers), signs the session (unless `"sign": false`) with the
-//!   notifications going to the case's local receiver, and then makes its `terminate` call (a
-//!   `call`, which must succeed). `"refused": { <expect> }` instead says the pre-sign is refused
+//!   notifications going to the case's local receiver (`notified`: what the signing
+//!   notification must be, as in `expect`), and then makes its `terminate` call (a `call`, which
+//!   must succeed). `"refused": { <expect> }` instead says the pre-sign is refused
 //!   so (status, code, pointer), and nothing more is done with that step. The call is made on
 //!   the last contract.
 //! - `call`: the method and the path template; a `{name}` segment takes, in this order, the
@@ -92,6 +93,8 @@ struct Setup {
     sign: bool,
     terminate: Option<CallSpec>,
     refused: Option<Expect>,
+    /// The signing notification, as the family's page describes it.
+    notified: Option<Notified>,
 }
 
 fn yes() -> bool {
@@ -314,15 +317,24 @@ impl Run<'_> {
                 .sandbox
                 .sign(&session, Some(&self.merchant.url))
                 .map_err(|e| format!("the signing of {} failed: {e}", step.presign))?;
-            if !signed["event_type"].is_null() {
-                self.merchant
-                    .within(Duration::from_secs(10))
-                    .ok_or("the signing notification did not come")?;
-            }
             let made = Made {
                 request,
                 id: text(&signed["contract_id"]),
             };
+            if let Some(want) = &step.notified {
+                let failures = self.notified(std::slice::from_ref(want), Some(&made));
+                if !failures.is_empty() {
+                    return Err(format!(
+                        "the signing of {}: {}",
+                        step.presign,
+                        failures.join("; ")
+                    ));
+                }
+            } else if !signed["event_type"].is_null() {
+                self.merchant
+                    .within(Duration::from_secs(10))
+                    .ok_or("the signing notification did not come")?;
+            }
             if let Some(call) = &step.terminate {
                 let (target, body) = self.rendered(call, &Map::new(), &[], Some(&made));
                 let (status, answer) = self.send(&call.method, &target, body.as_deref());

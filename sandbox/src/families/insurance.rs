@@ -1,11 +1,11 @@
 //! 委托代扣 · 保险业 (insurance) in the sandbox: its contracts, INSURANCE_ENTRUST.SIGN and
 //! INSURANCE_ENTRUST.TERMINATE.
 
-use super::Member::{ContractId, ExpiredTime, Mchid, Request, SignedTime};
+use super::Member::{ContractId, ExpiredTime, Mchid, Request, SignedTime, UserOpenid};
 use super::{
-    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS,
-    Event, Member, OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID, SIGN_MP_PATH, Source,
-    TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
+    Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS, Event,
+    Member, Presign, SIGN_MP_APPID, SIGN_MP_PATH, Source, TERMINATE_INFO, TERMINATION_REMARK,
+    entry, query, terminate,
 };
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
@@ -66,7 +66,8 @@ static CONTRACTS: ContractKind = ContractKind {
         ("contract_signed_time", SignedTime),
         ("contract_expired_time", ExpiredTime),
         ("contract_terminate_info", TERMINATE_INFO),
-        ("openid", Request(&["openid"])),
+        // 必填: known once the user signed, even after an App or H5 pre-sign that names no user.
+        ("openid", UserOpenid(&["openid"])),
         ("out_user_code", Request(&["out_user_code"])),
     ],
     not_found: "RESOURCE_NOT_EXISTS",
@@ -81,9 +82,10 @@ static SIGNED: Event = Event {
     resource: RESOURCE,
 };
 
-/// The insurance termination (the page below).
+/// The insurance termination (the page below). Its schedule is not on the page; the signing's,
+/// as for entrusted deduction, so that one family retries on one schedule.
 static TERMINATED: Event = Event {
-    retry_secs: &RETRY_SCHEDULE_SECS,
+    retry_secs: ENTRUSTED_RETRY_SECS,
     event_type: "INSURANCE_ENTRUST.TERMINATE",
     original_type: "insurance_entrust",
     summary: "解约成功",
@@ -95,13 +97,25 @@ static TERMINATED: Event = Event {
 const RESOURCE: &[(&str, Member)] = &[
     ("mchid", Mchid),
     ("contract_id", ContractId),
-    ("appid", APPID),
+    ("appid", Request(&["appid"])),
     ("plan_id", Request(&["plan_id"])),
     ("out_contract_code", Request(&["out_contract_code"])),
     ("insured_display_name", Request(&["insured_display_name"])),
     ("contract_state", CONTRACT_STATE),
     ("contract_signed_time", SignedTime),
     ("contract_expired_time", ExpiredTime),
-    ("openid", OPENID),
+    ("openid", UserOpenid(&["openid"])),
     ("contract_terminate_info", TERMINATE_INFO),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The termination is retried on the signing's schedule, within 4 hours.
+    #[test]
+    fn a_termination_is_retried_on_the_signing_schedule_of_four_hours() {
+        assert_eq!(TERMINATED.retry_secs, SIGNED.retry_secs);
+        assert!(TERMINATED.retry_secs.iter().sum::<u64>() <= 4 * 3600);
+    }
+}

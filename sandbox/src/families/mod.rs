@@ -50,6 +50,25 @@ pub(crate) fn presign(endpoint: &Endpoint) -> Option<&'static Presign> {
         .find(|p| p.path == endpoint.path)
 }
 
+/// Whether the family's pages forbid signing a merchant contract code again, once the user has
+/// signed it, even after its contract was terminated. No wildcard: a new family says.
+pub(crate) fn codes_used_once(family: Family) -> bool {
+    match family {
+        // "商户签约协议号在进行签约后不能在重复使用,包括…签约成功后已经解约的协议及签约成功生效中的协议"
+        // (https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-app-scheduled-deduct-pre-sign.html)
+        Family::ScheduledDeduct => true,
+        // "商户签约协议号和商户订单号在进行签约后不能在重复使用"
+        // (https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
+        Family::Insurance => true,
+        Family::PasswordExempt
+        | Family::Ecommerce
+        | Family::CreditRepayment
+        | Family::Education
+        | Family::OfflineFace
+        | Family::Global => false,
+    }
+}
+
 /// The pre-sign behaviour of the endpoint at `path` (a table path, without the leading "/").
 pub(crate) fn presign_at(path: &str) -> Option<&'static Presign> {
     endpoints::find(path).and_then(presign)
@@ -155,10 +174,18 @@ pub enum Member {
     /// The first of these request members, as an integer (a page that takes an amount as text
     /// and answers it as a number).
     RequestInteger(&'static [&'static str]),
+    /// The signing user's openid, which WeChat always knows once the user has signed: the first
+    /// of these pre-sign request members that is present, else the sandbox's openid for the
+    /// user of this contract (an App or H5 pre-sign names no user).
+    UserOpenid(&'static [&'static str]),
     /// The merchant id the sandbox signs as.
     Mchid,
     /// The merchant id, for partner contracts only (a request naming a `sub_mchid`).
     PartnerMchid,
+    /// A member of a direct merchant's contracts only (a request naming no `sub_mchid`).
+    Direct(&'static Member),
+    /// A member of a partner's contracts only (a request naming a `sub_mchid`).
+    Partner(&'static Member),
     ContractId,
     /// The state, as the family's page names it: signed, then terminated.
     State(&'static str, &'static str),

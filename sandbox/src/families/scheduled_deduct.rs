@@ -2,12 +2,13 @@
 //! direct and partner contracts, ENTRUST.SIGN and ENTRUST.TERMINATE.
 
 use super::Member::{
-    ContractId, ExpiredTime, Fixed, Given, Mchid, Object, PartnerMchid, Request, SignedTime,
+    ContractId, Direct, ExpiredTime, Fixed, Given, Mchid, Object, Partner, PartnerMchid, Request,
+    SignedTime, UserOpenid,
 };
 use super::{
-    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, DEDUCT_SCHEDULE,
-    ENTRUSTED_RETRY_SECS, Event, Member, OPENID, Presign, RETRY_SCHEDULE_SECS, SIGN_MP_APPID,
-    SIGN_MP_PATH, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
+    Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, DEDUCT_SCHEDULE,
+    ENTRUSTED_RETRY_SECS, Event, Member, Presign, SIGN_MP_APPID, SIGN_MP_PATH, Source,
+    TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
 use wxpresign::schema::{Field, string};
 
@@ -98,7 +99,7 @@ static DIRECT: ContractKind = ContractKind {
         ("contract_state", CONTRACT_STATE),
         ("contract_signed_time", SignedTime),
         ("contract_expired_time", ExpiredTime),
-        ("openid", Request(&["openid"])),
+        ("openid", UserOpenid(&["openid"])),
         ("contract_terminate_info", TERMINATE_INFO),
         ("out_user_code", Request(&["out_user_code"])),
         ("deduct_schedule", DEDUCT_SCHEDULE),
@@ -143,9 +144,12 @@ static PARTNER: ContractKind = ContractKind {
         ("contract_state", CONTRACT_STATE),
         ("contract_signed_time", SignedTime),
         ("contract_expired_time", ExpiredTime),
-        ("sp_openid", Request(&["sp_openid"])),
+        // 必填 on the page: the user's openid under sp_appid, known once the user signed, even
+        // when the pre-sign named the user by sub_openid alone.
+        ("sp_openid", UserOpenid(&["sp_openid"])),
         ("sub_openid", Request(&["sub_openid"])),
         ("contract_terminate_info", TERMINATE_INFO),
+        ("out_user_code", Request(&["out_user_code"])),
         ("deduct_schedule", DEDUCT_SCHEDULE),
     ],
     not_found: "RESOURCE_NOT_EXISTS",
@@ -156,6 +160,9 @@ static PARTNER: ContractKind = ContractKind {
 /// (https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-get-contract-by-code.html).
 const SUB_MCHID: Field = string("sub_mchid").required().max(32);
 
+/// The signing and termination notifications, direct or partner: both are retried on one
+/// schedule, "签约、解约成功后…如果在所有通知频率(4小时)后没有收到微信侧回调"
+/// (https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/contract-alter-notify.html).
 static SIGNED: Event = Event {
     retry_secs: ENTRUSTED_RETRY_SECS,
     event_type: "ENTRUST.SIGN",
@@ -164,22 +171,51 @@ static SIGNED: Event = Event {
     resource: RESOURCE,
 };
 
-/// The entrusted-deduction termination, direct or partner (the page below).
 static TERMINATED: Event = Event {
-    retry_secs: &RETRY_SCHEDULE_SECS,
+    retry_secs: ENTRUSTED_RETRY_SECS,
     event_type: "ENTRUST.TERMINATE",
     original_type: "entrust",
     summary: "解约成功",
     resource: RESOURCE,
 };
 
-/// Entrusted deduction's contract, signed (ENTRUST.SIGN) or terminated (ENTRUST.TERMINATE,
-/// https://pay.weixin.qq.com/doc/v3/partner/4012160323): a direct merchant's members, or a
-/// partner's `sp_`/`sub_` ones.
+/// `deduct_schedule` as the notifications give it: the pages name the amount `amount` where the
+/// request says `total`.
+const NOTIFIED_SCHEDULE: Member = Given(
+    "deduct_schedule",
+    &[
+        (
+            "estimated_deduct_date",
+            Request(&["deduct_schedule/estimated_deduct_date"]),
+        ),
+        (
+            "estimated_deduct_amount",
+            Object(&[
+                (
+                    "amount",
+                    Request(&["deduct_schedule/estimated_deduct_amount/total"]),
+                ),
+                (
+                    "currency",
+                    Request(&["deduct_schedule/estimated_deduct_amount/currency"]),
+                ),
+            ]),
+        ),
+        ("schedule_state", Fixed("NO_SCHEDULED")),
+    ],
+);
+
+/// The contract in ENTRUST.SIGN and ENTRUST.TERMINATE: a direct merchant's members (openid
+/// 必填, https://pay.weixin.qq.com/doc/v3/merchant/4016724543), or a partner's alone
+/// (sp_openid 必填, https://pay.weixin.qq.com/doc/v3/partner/4012160323).
 const RESOURCE: &[(&str, Member)] = &[
-    ("mchid", Mchid),
+    ("mchid", Direct(&Mchid)),
     ("contract_id", ContractId),
-    ("appid", APPID),
+    ("appid", Direct(&Request(&["appid"]))),
+    ("sp_mchid", PartnerMchid),
+    ("sp_appid", Request(&["sp_appid"])),
+    ("sub_mchid", Request(&["sub_mchid"])),
+    ("sub_appid", Request(&["sub_appid"])),
     ("plan_id", Request(&["plan_id"])),
     ("out_contract_code", Request(&["out_contract_code"])),
     (
@@ -189,40 +225,22 @@ const RESOURCE: &[(&str, Member)] = &[
     ("contract_state", CONTRACT_STATE),
     ("contract_signed_time", SignedTime),
     ("contract_expired_time", ExpiredTime),
-    ("openid", OPENID),
-    ("out_user_code", Request(&["out_user_code"])),
-    // The pages' notification names the amount `amount` where the request says `total`.
-    (
-        "deduct_schedule",
-        Given(
-            "deduct_schedule",
-            &[
-                (
-                    "estimated_deduct_date",
-                    Request(&["deduct_schedule/estimated_deduct_date"]),
-                ),
-                (
-                    "estimated_deduct_amount",
-                    Object(&[
-                        (
-                            "amount",
-                            Request(&["deduct_schedule/estimated_deduct_amount/total"]),
-                        ),
-                        (
-                            "currency",
-                            Request(&["deduct_schedule/estimated_deduct_amount/currency"]),
-                        ),
-                    ]),
-                ),
-                ("schedule_state", Fixed("NO_SCHEDULED")),
-            ],
-        ),
-    ),
-    ("sp_mchid", PartnerMchid),
-    ("sp_appid", Request(&["sp_appid"])),
-    ("sub_mchid", Request(&["sub_mchid"])),
-    ("sub_appid", Request(&["sub_appid"])),
-    ("sp_openid", Request(&["sp_openid"])),
+    ("openid", Direct(&UserOpenid(&["openid"]))),
+    ("sp_openid", Partner(&UserOpenid(&["sp_openid"]))),
     ("sub_openid", Request(&["sub_openid"])),
+    ("out_user_code", Direct(&Request(&["out_user_code"]))),
+    ("deduct_schedule", NOTIFIED_SCHEDULE),
     ("contract_terminate_info", TERMINATE_INFO),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Signing and termination are retried on the one schedule the page gives, 4 hours.
+    #[test]
+    fn a_termination_is_retried_on_the_signing_schedule_of_four_hours() {
+        assert_eq!(TERMINATED.retry_secs, SIGNED.retry_secs);
+        assert!(TERMINATED.retry_secs.iter().sum::<u64>() <= 4 * 3600);
+    }
+}

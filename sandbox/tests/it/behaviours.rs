@@ -193,10 +193,14 @@ fn both_keys(fx: &Fixture) -> (PublicKey, PublicKey) {
     (public, certificate)
 }
 
-/// Opens a session whose notify URL is `url` and signs it; the session id.
+/// Opens a session whose notify URL is `url` and signs it; the session id. Each has a contract
+/// code of its own: a code once signed cannot be pre-signed again.
 fn sign_session(fx: &Fixture, url: &str) -> String {
+    static SIGNED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = SIGNED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let mut request = example(PARTNER_MINI_PROGRAM);
     request["contract_notify_url"] = url.into();
+    request["out_contract_code"] = format!("BEHAVIOURS{n}").into();
     let answer = fx
         .client()
         .call(PARTNER_MINI_PROGRAM, &request.to_string())

@@ -372,8 +372,11 @@ fn a_notification_carries_the_family_s_full_resource_as_the_sandbox_sends_it() {
     assert_eq!(notification.event_type, "ENTRUST.SIGN", "{report:#}");
     let resource = &notification.resource;
     assert_eq!(resource["contract_state"], "SIGNED", "{resource:#}");
+    // The family's first pre-sign is a partner's: its resource names the partner, sp_mchid, and
+    // the user, sp_openid (https://pay.weixin.qq.com/doc/v3/partner/4012160323).
     for member in [
-        "mchid",
+        "sp_mchid",
+        "sp_openid",
         "contract_id",
         "plan_id",
         "out_contract_code",
