@@ -69,6 +69,21 @@ pub(crate) fn call(
                 .ok_or_else(|| not_found(kind))?
                 .view(kind, mchid),
         ),
+        Act::Page {
+            items,
+            keep,
+            state: fixed,
+            default_limit,
+        } => {
+            let contract = held
+                .iter()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?;
+            let limit = named.queried_number("limit").unwrap_or(default_limit);
+            let offset = named.queried_number("offset").unwrap_or(0);
+            let all = contract.items(items, keep, fixed);
+            Some(page(all, limit, offset))
+        }
         Act::List { links } => Some(list(
             &named,
             &held,
@@ -117,6 +132,17 @@ fn list(
         return Err(not_found(named.kind));
     }
     Ok(list_answer(listed, links_self.map(String::as_str)))
+}
+
+/// The page of `all` from `offset`, at most `limit` long, in the pages' envelope.
+fn page(all: Vec<Value>, limit: u64, offset: u64) -> Value {
+    let total = all.len();
+    let data: Vec<Value> = all
+        .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
+        .collect();
+    json!({ "data": data, "limit": limit, "offset": offset, "total_count": total })
 }
 
 /// Terminates `contract` now, with the kind's termination notification where it has one.
@@ -270,6 +296,23 @@ impl Contract {
         members
             .iter()
             .filter_map(|(name, source)| Some(((*name).to_owned(), self.value(source, mchid)?)))
+            .collect()
+    }
+
+    /// The items of the pre-sign's array member `items`, each with its members `keep` and the
+    /// member `state` fixed.
+    fn items(&self, items: &str, keep: &[&str], state: (&str, &str)) -> Vec<Value> {
+        let all = self.request.get(items).and_then(Value::as_array);
+        all.into_iter()
+            .flatten()
+            .map(|item| {
+                let mut kept: Map<String, Value> = keep
+                    .iter()
+                    .filter_map(|n| Some(((*n).to_owned(), item.get(*n)?.clone())))
+                    .collect();
+                kept.insert(state.0.to_owned(), state.1.into());
+                Value::Object(kept)
+            })
             .collect()
     }
 
@@ -530,6 +573,11 @@ impl<'a> Naming<'a> {
             .iter()
             .find(|(n, _)| n == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// A query member that is a whole number (the schema checked it before).
+    fn queried_number(&self, name: &str) -> Option<u64> {
+        self.queried(name)?.parse().ok()
     }
 
     /// A body member that names a contract, as text (a plan id may be a number).

@@ -3,10 +3,11 @@
 
 use super::Member::{ContractId, ExpiredTime, Mchid, Request, SignedTime, UserOpenid};
 use super::{
-    Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, ENTRUSTED_RETRY_SECS, Event,
-    Member, Presign, SIGN_MP_APPID, SIGN_MP_PATH, Source, TERMINATE_INFO, TERMINATION_REMARK,
-    entry, query, terminate,
+    Act, Answer, BY_CONTRACT_CODE, Behaviour, Bound, CONTRACT_STATE, Call, ContractKind,
+    ENTRUSTED_RETRY_SECS, Event, Member, Params, Presign, SIGN_MP_APPID, SIGN_MP_PATH, Source,
+    TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
+use wxpresign::schema::integer;
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -54,6 +55,30 @@ static CONTRACTS: ContractKind = ContractKind {
         )
         .path_params(BY_CONTRACT_CODE)
         .body_params(&[TERMINATION_REMARK], &[]),
+        Call {
+            method: "GET",
+            path: "/v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+            query: &[],
+            body: &[],
+            act: Act::Page {
+                items: "policy_periods",
+                keep: &["policy_period_id", "estimated_deduct_date", "estimated_deduct_amount"],
+                // The modify page names the state of a period not yet scheduled, NO_SCHEDULED
+                // ("未进行预约", https://pay.weixin.qq.com/doc/v3/merchant/4012987596).
+                state: ("policy_period_state", "NO_SCHEDULED"),
+                default_limit: 20,
+            },
+            page: POLICY_PERIODS_PAGE,
+            params: Params::NONE,
+        }
+        .path_params(BY_CONTRACT_CODE)
+        .query_params(&[integer("limit"), integer("offset")])
+        .bounded(&[
+            // "limit 选填 integer 范围[1,120],默认值为20"
+            Bound { member: "/limit", min: 1, max: 120 },
+            // "offset 选填 integer 从0开始计数…默认值为0"
+            Bound { member: "/offset", min: 0, max: i64::MAX },
+        ]),
     ],
     members: &[
         ("mchid", Mchid),
@@ -73,6 +98,9 @@ static CONTRACTS: ContractKind = ContractKind {
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
 };
+
+/// 保险商户查询保险扣费周期列表.
+const POLICY_PERIODS_PAGE: &str = "https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/query-policy-periods-by-code.html";
 
 static SIGNED: Event = Event {
     retry_secs: ENTRUSTED_RETRY_SECS,

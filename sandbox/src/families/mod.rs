@@ -335,7 +335,6 @@ impl Call {
     }
 
     /// The call with integer bounds on members of its query or body.
-    #[allow(dead_code)] // for the paging calls (limit, offset) as their families describe them
     pub const fn bounded(mut self, bounds: &'static [Bound]) -> Call {
         self.params.bounds = bounds;
         self
@@ -352,6 +351,16 @@ pub enum Act {
     /// (ALL, where the page has it); `contract_status` filters, it is not a member to match.
     /// `links`: the page's envelope also has `links.self`, the request's target.
     List { links: bool },
+    /// Answers a page of the items the contract's pre-sign gave in its array member `items`,
+    /// each with the members `keep` and `state` fixed: `{"data", "limit", "offset",
+    /// "total_count"}`, from the query's `offset` (default 0), at most its `limit` (default
+    /// `default_limit`); an offset past the last item answers an empty `data`.
+    Page {
+        items: &'static str,
+        keep: &'static [&'static str],
+        state: (&'static str, &'static str),
+        default_limit: u64,
+    },
     /// Terminates the contract. `remark` is the body member the page requires; `answer` what the
     /// page answers.
     Terminate {
