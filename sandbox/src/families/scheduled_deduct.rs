@@ -76,6 +76,15 @@ static DIRECT: ContractKind = ContractKind {
             "https://pay.weixin.qq.com/doc/v3/merchant/4012489245",
         )
         .path_params(BY_CONTRACT_CODE),
+        // The query of the Harmony pre-sign's contracts (papay/sign, 4012978414): the same
+        // members, its path naming the plan `harmony-plan-id`; the sandbox answers any direct
+        // contract there.
+        query(
+            "/v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}",
+            &[],
+            "https://pay.weixin.qq.com/doc/v3/merchant/4013844122",
+        )
+        .path_params(BY_CONTRACT_CODE),
         terminate(
             "/v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
             &[],
