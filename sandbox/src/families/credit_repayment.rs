@@ -6,8 +6,7 @@ use super::Member::{
     TerminationRemark,
 };
 use super::{
-    APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, RETRY_SCHEDULE_SECS, Source,
-    entry, query, terminate,
+    APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Source, entry, query, terminate,
 };
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
@@ -72,23 +71,23 @@ static CONTRACTS: ContractKind = ContractKind {
     terminated: Some(&TERMINATED),
 };
 
-/// Credit repayment's termination: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒 ...
-/// 最大发送次数(15次)", 14 retries (https://pay.weixin.qq.com/doc/v3/partner/4016790583).
-const TERMINATION_RETRY_SECS: [u64; 14] = [
+/// Both of credit repayment's notifications: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒
+/// ... 最大发送次数(15次)", 14 retries (https://pay.weixin.qq.com/doc/v3/partner/4016790583).
+const RETRY_SECS: [u64; 14] = [
     10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300,
 ];
 
 static SIGNED: Event = Event {
-    retry_secs: &RETRY_SCHEDULE_SECS,
+    retry_secs: &RETRY_SECS,
     event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",
     original_type: "credit_repayment",
     summary: "签约成功",
     resource: RESOURCE,
 };
 
-/// Credit repayment's termination (the page below), on its own schedule.
+/// Credit repayment's termination (the page below).
 static TERMINATED: Event = Event {
-    retry_secs: &TERMINATION_RETRY_SECS,
+    retry_secs: &RETRY_SECS,
     event_type: "CREDIT_REPAYMENT.TERMINATE_CONTRACT",
     original_type: "credit_repayment",
     summary: "解约成功",
@@ -125,3 +124,17 @@ const RESOURCE: &[(&str, Member)] = &[
     ("appid", APPID),
     ("openid", OPENID),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both events: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒 … 最大发送次数(15次)"
+    /// (https://pay.weixin.qq.com/doc/v3/partner/4016790583): 14 retries after the first.
+    #[test]
+    fn signing_and_termination_retry_on_the_page_s_schedule() {
+        let schedule = [&[10, 10, 10, 30, 30, 30][..], &[300; 8][..]].concat();
+        assert_eq!(SIGNED.retry_secs, &schedule[..]);
+        assert_eq!(TERMINATED.retry_secs, &schedule[..]);
+    }
+}
