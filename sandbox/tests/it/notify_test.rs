@@ -289,7 +289,15 @@ fn a_family_sends_its_own_event_types_only() {
         .flatten()
         .filter_map(|c| c["check"].as_str()?.strip_prefix("deliver "))
         .collect();
-    assert_eq!(delivered, ["ENTRUST.SIGNING"]);
+    assert_eq!(
+        delivered,
+        [
+            "ENTRUST.SIGNING",
+            "PAYSCORE.USER_OPEN_SERVICE",
+            "ENTRUST.RELEASE",
+            "PAYSCORE.USER_CLOSE_SERVICE"
+        ]
+    );
 }
 
 #[test]

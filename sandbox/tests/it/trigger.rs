@@ -135,7 +135,26 @@ const RESOURCES: &[Expected] = &[
         ],
         None,
     ),
-    ("ENTRUST.SIGNING", &["plan_id", "openid"], None),
+    (
+        "ENTRUST.SIGNING",
+        &["plan_id", "openid", "contract_information"],
+        None,
+    ),
+    (
+        "PAYSCORE.USER_OPEN_SERVICE",
+        &["contract_id", "plan_id", "out_contract_code", "create_time"],
+        Some(("contract_status", "ADD")),
+    ),
+    (
+        "ENTRUST.RELEASE",
+        &["plan_id", "openid", "contract_information"],
+        None,
+    ),
+    (
+        "PAYSCORE.USER_CLOSE_SERVICE",
+        &["contract_id", "plan_id", "out_contract_code", "create_time"],
+        Some(("contract_status", "DELETE")),
+    ),
     (
         "FACEPAY.USER_STATE_CHANGE",
         &["user_id", "out_user_id", "organization_id"],
