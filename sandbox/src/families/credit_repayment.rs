@@ -8,6 +8,7 @@ use super::Member::{
 use super::{
     APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Source, entry, query, terminate,
 };
+use wxpresign::schema::{Charset, Field, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -34,14 +35,16 @@ static CONTRACTS: ContractKind = ContractKind {
             "/v3/credit-repayment/partner/contracts/{out_contract_code}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/partner/4016125810",
-        ),
+        )
+        .path_params(&[CONTRACT_CODE]),
         terminate(
             "/v3/credit-repayment/partner/contracts/terminate",
             &["out_contract_code"],
             "contract_termination_remark",
             Answer::Wrapped("contract_info"),
             "https://pay.weixin.qq.com/doc/v3/partner/4016125830",
-        ),
+        )
+        .body_params(TERMINATION, &[]),
     ],
     members: &[
         ("contract_id", ContractId),
@@ -70,6 +73,21 @@ static CONTRACTS: ContractKind = ContractKind {
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
 };
+
+/// "使用预签约时传入的out_contract_code。服务商需保证唯一性;只能是数字、大小写字母的组合"; string(64)
+/// as the pre-sign gives it (https://pay.weixin.qq.com/doc/v3/partner/4016125830,
+/// https://pay.weixin.qq.com/doc/v3/partner/4016779565).
+const CONTRACT_CODE: Field = string("out_contract_code")
+    .required()
+    .max(64)
+    .charset(Charset::Alphanumeric);
+
+/// The termination's body: the code and "contract_termination_remark 必填 string(128)"
+/// (https://pay.weixin.qq.com/doc/v3/partner/4016125830), half the entrusted pages' 256.
+const TERMINATION: &[Field] = &[
+    CONTRACT_CODE,
+    string("contract_termination_remark").required().max(128),
+];
 
 /// Both of credit repayment's notifications: "10秒/10秒/10秒/30秒/30秒/30秒/300秒/300秒/300秒/…/300秒
 /// ... 最大发送次数(15次)", 14 retries (https://pay.weixin.qq.com/doc/v3/partner/4016790583).

@@ -5,9 +5,10 @@ use super::Member::{
     ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State,
 };
 use super::{
-    APPID, Answer, Behaviour, CONTRACT_STATE, ContractKind, Event, OPENID, Presign, Source,
-    TERMINATE_INFO, entry, query, terminate,
+    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, Event, OPENID,
+    Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
+use wxpresign::schema::{Charset, Field, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -55,14 +56,18 @@ static COMBINE_PAPAY: ContractKind = ContractKind {
             "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/partner/4012884060",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE),
         terminate(
             "/v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate",
             &[],
             "contract_termination_remark",
             Answer::Members(&["mchid", "plan_id", "out_contract_code"]),
             "https://pay.weixin.qq.com/doc/v3/partner/4012884072",
-        ),
+        )
+        .path_params(BY_CONTRACT_CODE)
+        // "contract_termination_remark 必填 string(256)", the shared remark's length.
+        .body_params(&[TERMINATION_REMARK], &[]),
     ],
     members: &[
         ("mchid", Mchid),
@@ -91,7 +96,12 @@ static INDIVIDUAL: ContractKind = ContractKind {
         "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
         &["appid"],
         "https://pay.weixin.qq.com/doc/v3/partner/4015851492",
-    )],
+    )
+    .path_params(&[string("out_contract_code")
+        .required()
+        .max(128)
+        .charset(Charset::AlphanumericDashUnderscore)])
+    .query_params(INDIVIDUAL_QUERY)],
     members: &[
         ("individual_auth_id", ContractId),
         ("signed_time", SignedTime),
@@ -101,6 +111,9 @@ static INDIVIDUAL: ContractKind = ContractKind {
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: None,
 };
+
+/// "appid 必填 string(32)" (https://pay.weixin.qq.com/doc/v3/partner/4015851492).
+const INDIVIDUAL_QUERY: &[Field] = &[string("appid").required().max(32)];
 
 /// Combined deduction: "0/10/10/10/30/30/30/300/.../300(单位:秒)", the first delivery at once
 /// and 29 retries (https://pay.weixin.qq.com/doc/v3/partner/4012881605).
