@@ -63,8 +63,9 @@ pub(crate) fn call(
     let mchid = state.identity.mchid.as_str();
     let mut held = state.contracts.all();
     let answer = match call.act {
-        Act::Query => Some(
+        Act::Query | Act::QueryInForce => Some(
             held.iter()
+                .filter(|c| !matches!(call.act, Act::QueryInForce) || c.terminated.is_none())
                 .find(|c| named.identifies(c, mchid))
                 .ok_or_else(|| not_found(kind))?
                 .view(kind, mchid),
@@ -84,10 +85,11 @@ pub(crate) fn call(
             let all = contract.items(items, keep, fixed);
             Some(page(all, limit, offset))
         }
-        Act::List { links } => Some(list(
+        Act::List { links, aligned } => Some(list(
             &named,
             &held,
             mchid,
+            named.page(aligned)?,
             links.then_some(&request.target),
         )?),
         Act::Terminate { remark, answer } => {
@@ -115,23 +117,44 @@ fn not_found(kind: &ContractKind) -> Refusal {
     )
 }
 
-/// A list call's answer: the contracts it names, filtered by the status it asks for.
+/// A list call's answer: the contracts it names, filtered by the status it asks for, signed
+/// before terminated ("结果中已签约合约排列于已解约合约之前"), the page it asks for of them.
 fn list(
     named: &Naming,
     held: &[Contract],
     mchid: &str,
+    page: Page,
     links_self: Option<&String>,
 ) -> Result<Value, Refusal> {
     let status = named.queried(LIST_STATUS);
-    let listed: Vec<Value> = held
+    let mut found: Vec<&Contract> = held
         .iter()
         .filter(|c| named.identifies(c, mchid) && listed(status, c.terminated.is_some()))
-        .map(|c| c.view(named.kind, mchid))
         .collect();
-    if listed.is_empty() {
+    if found.is_empty() {
         return Err(not_found(named.kind));
     }
-    Ok(list_answer(listed, links_self.map(String::as_str)))
+    found.sort_by_key(|c| c.terminated.is_some());
+    let total = found.len();
+    let listed = found
+        .into_iter()
+        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
+        .map(|c| c.view(named.kind, mchid))
+        .collect();
+    Ok(list_answer(
+        listed,
+        total,
+        page,
+        links_self.map(String::as_str),
+    ))
+}
+
+/// The page of a list a call asks for.
+#[derive(Clone, Copy)]
+struct Page {
+    offset: u64,
+    limit: u64,
 }
 
 /// The page of `all` from `offset`, at most `limit` long, in the pages' envelope.
@@ -417,11 +440,15 @@ fn listed(status: Option<&str>, terminated: bool) -> bool {
     }
 }
 
-/// The answer to a list call: `contracts` in the page's envelope, with `links.self` where the
-/// page has it.
-fn list_answer(contracts: Vec<Value>, links_self: Option<&str>) -> Value {
-    let total = contracts.len();
-    let mut answer = json!({ "data": contracts, "total_count": total, "offset": 0, "limit": 20 });
+/// The answer to a list call: `contracts` in the page's envelope, `total_count` those before
+/// paging, with `links.self` where the page has it.
+fn list_answer(contracts: Vec<Value>, total: usize, page: Page, links_self: Option<&str>) -> Value {
+    let mut answer = json!({
+        "data": contracts,
+        "total_count": total,
+        "offset": page.offset,
+        "limit": page.limit,
+    });
     if let Some(target) = links_self {
         answer["links"] = json!({ "self": target });
     }
@@ -612,6 +639,38 @@ impl<'a> Naming<'a> {
                 self.in_body(n)
                     .is_some_and(|v| contract.has(kind, n, &v, mchid))
             })
+    }
+
+    /// The page a list call asks for: `offset` and `limit`, 0 and 20 when absent; `aligned`,
+    /// the offset a multiple of the limit.
+    fn page(&self, aligned: bool) -> Result<Page, Refusal> {
+        let read = |name: &str, default: u64| match self.queried(name) {
+            None => Ok(default),
+            Some(text) => text.parse::<u64>().map_err(|_| {
+                Refusal::param_error(
+                    &format!("/{name}"),
+                    text.into(),
+                    "must be an integer from 0",
+                    "query",
+                )
+            }),
+        };
+        let page = Page {
+            offset: read("offset", 0)?,
+            limit: read("limit", 20)?,
+        };
+        if aligned && page.limit > 0 && page.offset % page.limit != 0 {
+            return Err(Refusal::param_error(
+                "/offset",
+                page.offset.into(),
+                format!(
+                    "must be a multiple of limit {} (\"请保持为分页大小limit的整数倍\", {})",
+                    page.limit, self.call.page
+                ),
+                "query",
+            ));
+        }
+        Ok(page)
     }
 
     /// The termination remark the page requires in body member `name`.

@@ -4,9 +4,10 @@
 
 use super::Member::{ContractId, Mchid, Object, Request, SignedTime, State};
 use super::{
-    APPID, Act, Answer, Behaviour, Call, ContractKind, Event, Member, OPENID, Presign, Source,
-    query,
+    APPID, Act, Answer, Behaviour, Bound, Call, ContractKind, Event, Member, OPENID, Params,
+    Presign, Source, query,
 };
+use wxpresign::schema::{Field, integer, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -36,15 +37,43 @@ static EDU_PAPAY: ContractKind = ContractKind {
             path: "/v3/edu-papay/user/{openid}/contracts",
             query: &["appid", "plan_id"],
             body: &[],
-            act: Act::List { links: false },
-            params: super::Params::NONE,
+            act: Act::List {
+                links: false,
+                aligned: false,
+            },
+            params: Params {
+                path: &[string("openid").required().max(128)],
+                query: EDU_PAPAY_LIST,
+                body: &[],
+                rules: &[],
+                // "offset ... 从0开始计数"; the page states no bounds for limit, which cannot be
+                // less than one resource.
+                bounds: &[
+                    Bound {
+                        member: "/offset",
+                        min: 0,
+                        max: i64::MAX,
+                    },
+                    Bound {
+                        member: "/limit",
+                        min: 1,
+                        max: i64::MAX,
+                    },
+                ],
+            },
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012489548",
         },
-        query(
-            "/v3/edu-papay/contracts/id/{contract_id}",
-            &["appid"],
-            "https://pay.weixin.qq.com/doc/v3/partner/4012465367",
-        ),
+        Call {
+            // "如果对应签约状态为“已解约”,返回明确错误码": a terminated contract is not found.
+            act: Act::QueryInForce,
+            ..query(
+                "/v3/edu-papay/contracts/id/{contract_id}",
+                &["appid"],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012465367",
+            )
+        }
+        .path_params(CONTRACT_ID)
+        .query_params(EDU_PAPAY_QUERY),
         Call {
             method: "DELETE",
             path: "/v3/edu-papay/contracts/{contract_id}",
@@ -54,9 +83,10 @@ static EDU_PAPAY: ContractKind = ContractKind {
                 remark: None,
                 answer: Answer::NoContent,
             },
-            params: super::Params::NONE,
+            params: Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012465374",
-        },
+        }
+        .path_params(CONTRACT_ID),
     ],
     members: &[
         ("sp_mchid", Mchid),
@@ -79,14 +109,36 @@ static SCHOOL_PAY: ContractKind = ContractKind {
             "/v3/eduschoolpay/contracts/{contract_id}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/partner/4012468959",
-        ),
+        )
+        .path_params(CONTRACT_ID),
         Call {
             method: "GET",
             path: "/v3/eduschoolpay/users/{openid}/contracts",
             query: &["plan_id", "contract_status"],
             body: &[],
-            act: Act::List { links: true },
-            params: super::Params::NONE,
+            act: Act::List {
+                links: true,
+                aligned: true,
+            },
+            params: Params {
+                path: &[string("openid").required().max(128)],
+                query: SCHOOL_PAY_LIST,
+                body: &[],
+                rules: &[],
+                // "offset ... 从0开始计数"; "limit ... 默认值为20,最小为1,最大为40".
+                bounds: &[
+                    Bound {
+                        member: "/offset",
+                        min: 0,
+                        max: i64::MAX,
+                    },
+                    Bound {
+                        member: "/limit",
+                        min: 1,
+                        max: 40,
+                    },
+                ],
+            },
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012468993",
         },
         Call {
@@ -98,9 +150,10 @@ static SCHOOL_PAY: ContractKind = ContractKind {
                 remark: None,
                 answer: Answer::NoContent,
             },
-            params: super::Params::NONE,
+            params: Params::NONE,
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012469025",
-        },
+        }
+        .path_params(CONTRACT_ID),
     ],
     members: &[
         ("contract_id", ContractId),
@@ -116,6 +169,42 @@ static SCHOOL_PAY: ContractKind = ContractKind {
     not_found: "NOT_FOUND",
     terminated: Some(&SCHOOL_PAY_CLOSED),
 };
+
+/// "contract_id 必填 string(32)", on every call by contract id of both products
+/// (https://pay.weixin.qq.com/doc/v3/partner/4012465367, https://pay.weixin.qq.com/doc/v3/partner/4012468959).
+const CONTRACT_ID: &[Field] = &[string("contract_id").required().max(32)];
+
+/// Education renewal's query by id (https://pay.weixin.qq.com/doc/v3/partner/4012465367).
+const EDU_PAPAY_QUERY: &[Field] = &[
+    string("appid").required().max(32),
+    string("sub_mchid").max(32),
+    string("sub_appid").max(32),
+];
+
+/// Education renewal's list: "contract_status ... ADD-签约(默认); DELETE-解约", no ALL
+/// (https://pay.weixin.qq.com/doc/v3/partner/4012489548).
+const EDU_PAPAY_LIST: &[Field] = &[
+    string("appid").required().max(32),
+    string("sub_mchid").max(32),
+    string("sub_appid").max(32),
+    string("sub_openid").max(128),
+    string("plan_id").required().max(32),
+    string("contract_status").max(32).one_of(&["ADD", "DELETE"]),
+    integer("offset"),
+    integer("limit"),
+];
+
+/// Campus easy pay's list: "contract_status 必填 ... ADD-已签约; DELETE-已解约; ALL-同时查询已签约和已解约"
+/// (https://pay.weixin.qq.com/doc/v3/partner/4012468993).
+const SCHOOL_PAY_LIST: &[Field] = &[
+    string("plan_id").required().max(32),
+    string("contract_status")
+        .required()
+        .max(32)
+        .one_of(&["ADD", "DELETE", "ALL"]),
+    integer("offset"),
+    integer("limit"),
+];
 
 /// Education renewal's `contract_information`: the pages' answers and notifications hold the
 /// contract id and status only (https://pay.weixin.qq.com/doc/v3/partner/4012465367).

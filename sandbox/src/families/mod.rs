@@ -346,11 +346,17 @@ impl Call {
 pub enum Act {
     /// Answers the contract's members.
     Query,
+    /// Answers the contract's members while it is in force: a terminated contract is not found,
+    /// where its page says so (education renewal: "如果对应签约状态为“已解约”,返回明确错误码").
+    QueryInForce,
     /// Answers the user's contracts under the plan: `{"data": [...], "total_count", "offset",
     /// "limit"}`, those signed (`contract_status` ADD, the default), terminated (DELETE) or both
     /// (ALL, where the page has it); `contract_status` filters, it is not a member to match.
+    /// Signed contracts come first; the query's `offset` and `limit` (0 and 20 when absent) page
+    /// them and are echoed ("请求参数原样返回").
     /// `links`: the page's envelope also has `links.self`, the request's target.
-    List { links: bool },
+    /// `aligned`: `offset` must be a multiple of `limit` ("请保持为分页大小limit的整数倍").
+    List { links: bool, aligned: bool },
     /// Answers a page of the items the contract's pre-sign gave in its array member `items`,
     /// each with the members `keep` and `state` fixed: `{"data", "limit", "offset",
     /// "total_count"}`, from the query's `offset` (default 0), at most its `limit` (default
