@@ -2,10 +2,10 @@
 //! and ECOMMERCE_ENTRUST notifications, and individual payee authorizations, which send none.
 
 use super::Member::{
-    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State,
+    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State, UserOpenid,
 };
 use super::{
-    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, Event, OPENID,
+    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, Event, Member,
     Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
 use wxpresign::schema::{Charset, Field, string};
@@ -83,7 +83,7 @@ static COMBINE_PAPAY: ContractKind = ContractKind {
         ("contract_signed_time", SignedTime),
         ("contract_expired_time", ExpiredTime),
         ("contract_terminate_info", TERMINATE_INFO),
-        ("openid", Request(&["openid"])),
+        ("openid", SIGNER),
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
@@ -115,6 +115,11 @@ static INDIVIDUAL: ContractKind = ContractKind {
 /// "appid 必填 string(32)" (https://pay.weixin.qq.com/doc/v3/partner/4015851492).
 const INDIVIDUAL_QUERY: &[Field] = &[string("appid").required().max(32)];
 
+/// The OpenID of the user who signed a combined-deduction contract, 必填 in its answers and
+/// notifications (4012884060, 4012881605) though neither pre-sign names one: the request's,
+/// else the sandbox's signing user's.
+const SIGNER: Member = UserOpenid(&["openid"]);
+
 /// Combined deduction: "0/10/10/10/30/30/30/300/.../300(单位:秒)", the first delivery at once
 /// and 29 retries (https://pay.weixin.qq.com/doc/v3/partner/4012881605).
 const COMBINE_PAPAY_RETRY_SECS: [u64; 29] = [
@@ -132,7 +137,7 @@ static SIGNED: Event = Event {
         ("out_contract_code", Request(&["out_contract_code"])),
         ("plan_id", Request(&["plan_id"])),
         ("appid", APPID),
-        ("openid", OPENID),
+        ("openid", SIGNER),
         ("contract_expired_time", ExpiredTime),
         ("operate_time", OperateTime),
         ("attach", Request(&["attach"])),
@@ -151,7 +156,7 @@ static TERMINATED: Event = Event {
         ("out_contract_code", Request(&["out_contract_code"])),
         ("plan_id", Request(&["plan_id"])),
         ("appid", APPID),
-        ("openid", OPENID),
+        ("openid", SIGNER),
         ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
         ("operate_time", OperateTime),
         ("attach", Request(&["attach"])),
