@@ -60,9 +60,11 @@ pub(crate) fn codes_used_once(family: Family) -> bool {
         // "商户签约协议号和商户订单号在进行签约后不能在重复使用"
         // (https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/insurance/app-sign-and-create-transaction.html)
         Family::Insurance => true,
+        // "服务商签约协议号不能再重复使用,包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议"
+        // (https://pay.weixin.qq.com/doc/v3/partner/4016779565)
+        Family::CreditRepayment => true,
         Family::PasswordExempt
         | Family::Ecommerce
-        | Family::CreditRepayment
         | Family::Education
         | Family::OfflineFace
         | Family::Global => false,
