@@ -369,6 +369,9 @@ pub enum Act {
         state: (&'static str, &'static str),
         default_limit: u64,
     },
+    /// Tells the user of the contract in force something (education renewal's pre-deduction
+    /// notice), changing nothing: 204 No Content; a terminated contract is not found.
+    Notice,
     /// Terminates the contract. `remark` is the body member the page requires; `answer` what the
     /// page answers.
     Terminate {
