@@ -92,6 +92,12 @@ pub(crate) fn call(
             named.page(aligned)?,
             links.then_some(&request.target),
         )?),
+        Act::QueryAs(members) => Some(Value::Object(
+            held.iter()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?
+                .members(members, mchid),
+        )),
         Act::Notice => {
             held.iter()
                 .filter(|c| c.terminated.is_none())

@@ -5,8 +5,8 @@ use super::Member::{
     ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State, UserOpenid,
 };
 use super::{
-    APPID, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, ContractKind, Event, Member,
-    Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
+    APPID, Act, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, Call, ContractKind, Event,
+    Member, Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
 use wxpresign::schema::{Charset, Field, string};
 
@@ -92,16 +92,32 @@ static COMBINE_PAPAY: ContractKind = ContractKind {
 /// Individual payees: the authorization the user signed, by the platform's application number.
 /// Its real-name result (an access token) is not modelled.
 static INDIVIDUAL: ContractKind = ContractKind {
-    calls: &[query(
-        "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
-        &["appid"],
-        "https://pay.weixin.qq.com/doc/v3/partner/4015851492",
-    )
-    .path_params(&[string("out_contract_code")
-        .required()
-        .max(128)
-        .charset(Charset::AlphanumericDashUnderscore)])
-    .query_params(INDIVIDUAL_QUERY)],
+    calls: &[
+        query(
+            "/v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}",
+            &["appid"],
+            "https://pay.weixin.qq.com/doc/v3/partner/4015851492",
+        )
+        .path_params(&[string("out_contract_code")
+            .required()
+            .max(128)
+            .charset(Charset::AlphanumericDashUnderscore)])
+        .query_params(INDIVIDUAL_QUERY),
+        Call {
+            act: Act::QueryAs(&[
+                ("individual_auth_id", ContractId),
+                ("operation_time", OperateTime),
+                ("auth_state", State("AUTHORIZED", "UNAUTHORIZED")),
+            ]),
+            ..query(
+                "/v3/ecommerce/individual-contracts/{openid}",
+                &["appid"],
+                "https://pay.weixin.qq.com/doc/v3/partner/4012739528",
+            )
+        }
+        .path_params(&[string("openid").required().max(128)])
+        .query_params(BY_OPENID_QUERY),
+    ],
     members: &[
         ("individual_auth_id", ContractId),
         ("signed_time", SignedTime),
@@ -114,6 +130,15 @@ static INDIVIDUAL: ContractKind = ContractKind {
 
 /// "appid 必填 string(32)" (https://pay.weixin.qq.com/doc/v3/partner/4015851492).
 const INDIVIDUAL_QUERY: &[Field] = &[string("appid").required().max(32)];
+
+/// "查询个人收款方授权结果": appid 必填, permission_type 必填 INDIVIDUAL_PAYEE
+/// (https://pay.weixin.qq.com/doc/v3/partner/4012739528; lengths not read, the other query's).
+const BY_OPENID_QUERY: &[Field] = &[
+    string("appid").required().max(32),
+    string("permission_type")
+        .required()
+        .one_of(&["INDIVIDUAL_PAYEE"]),
+];
 
 /// The OpenID of the user who signed a combined-deduction contract, 必填 in its answers and
 /// notifications (4012884060, 4012881605) though neither pre-sign names one: the request's,

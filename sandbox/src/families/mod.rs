@@ -348,6 +348,9 @@ impl Call {
 pub enum Act {
     /// Answers the contract's members.
     Query,
+    /// Answers these members of the contract instead of the kind's: a query whose page answers
+    /// otherwise than the kind's other query (individual payees by OpenID).
+    QueryAs(&'static [(&'static str, Member)]),
     /// Answers the contract's members while it is in force: a terminated contract is not found,
     /// where its page says so (education renewal: "如果对应签约状态为“已解约”,返回明确错误码").
     QueryInForce,
