@@ -454,7 +454,8 @@ fn listed(status: Option<&str>, terminated: bool) -> bool {
 }
 
 /// The answer to a list call: `contracts` in the page's envelope, `total_count` those before
-/// paging, with `links.self` where the page has it.
+/// paging, with `links` where the page has them: `self` the request's target, `prev` and `next`
+/// the same with the offset of the pages before and after, where there are such pages.
 fn list_answer(contracts: Vec<Value>, total: usize, page: Page, links_self: Option<&str>) -> Value {
     let mut answer = json!({
         "data": contracts,
@@ -463,9 +464,29 @@ fn list_answer(contracts: Vec<Value>, total: usize, page: Page, links_self: Opti
         "limit": page.limit,
     });
     if let Some(target) = links_self {
-        answer["links"] = json!({ "self": target });
+        let mut links = json!({ "self": target });
+        if page.offset > 0 {
+            links["prev"] = paged(target, page.offset.saturating_sub(page.limit)).into();
+        }
+        let next = page.offset.saturating_add(page.limit);
+        if next < total as u64 {
+            links["next"] = paged(target, next).into();
+        }
+        answer["links"] = links;
     }
     answer
+}
+
+/// `target` asking for the page at `offset`: its query's other members as they were sent.
+fn paged(target: &str, offset: u64) -> String {
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let mut members: Vec<String> = query
+        .split('&')
+        .filter(|pair| !pair.is_empty() && pair.split('=').next() != Some("offset"))
+        .map(str::to_owned)
+        .collect();
+    members.push(format!("offset={offset}"));
+    format!("{path}?{}", members.join("&"))
 }
 
 /// The request against its page's description, path first, then query, then body: the first
