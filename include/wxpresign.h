@@ -559,7 +559,7 @@ enum wxpresign_status wxpresign_offlineface(const struct wxpresign_client *clien
 /**
  * POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
  * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
- * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_17.shtml
  */
 enum wxpresign_status wxpresign_global_papay_app(const struct wxpresign_client *client,
                                                  const char *request_json,

@@ -26,6 +26,9 @@ const CONTRACT: &[Field] = &[
 
 /// "遵循rfc3339标准格式", string[1, 64].
 const EXPIRED_TIME: Field = string("expired_time").date_time().max(64);
+/// The H5 page alone gives the expiry string[1, 32] ("过期时间 expired_time string[1, 32]",
+/// https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_14.shtml).
+const H5_EXPIRED_TIME: Field = string("expired_time").date_time().max(32);
 const RETURN_URL: Field = string("return_url").format(Format::Url).max(256);
 const USER_CLIENT_IP: Field = string("user_client_ip").max(32);
 
@@ -40,7 +43,7 @@ const H5: &[Field] = compose!(
     &[
         string("return_appid").max(32),
         USER_CLIENT_IP,
-        EXPIRED_TIME,
+        H5_EXPIRED_TIME,
         RETURN_URL
     ]
 );
@@ -86,7 +89,7 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         title: "APP签约 (cross-border, App)",
         docs: &[
             "https://pay.weixin.qq.com/doc/global/v3/zh/4013015467",
-            "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml",
+            "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_17.shtml",
         ],
         host: Host::Global,
         family: Family::Global,

@@ -627,7 +627,7 @@ pub unsafe extern "C" fn wxpresign_offlineface(
 
 /// POST /v3/global/papay/contracts/app-pre-entrust-sign (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
-/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_17.shtml
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn wxpresign_global_papay_app(
     client: *const wxpresign_client,

@@ -1696,7 +1696,7 @@ class EndpointMethods:
 
         WeChat Pay's pages:
             https://pay.weixin.qq.com/doc/global/v3/zh/4013015467
-            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_18.shtml
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_17.shtml
         """
         return self.call("v3/global/papay/contracts/app-pre-entrust-sign", request)
 
