@@ -16,9 +16,9 @@ use wxpresign::signing::unix_now;
 use wxpresign::validation::validate;
 
 use Member::{
-    ContractId, Direct, ExpiredTime, Fixed, Given, Mchid, Object, OperateTime, Partner,
-    PartnerMchid, Request, RequestInteger, SignedTime, State, Terminated, TerminatedTime,
-    TerminationRemark, UserOpenid,
+    ContractId, Derived, Direct, ExpiredTime, Fixed, Given, If, Mchid, Object, OperateTime, Or,
+    Partner, PartnerMchid, Request, RequestInteger, SignedTime, State, Terminated, TerminatedTime,
+    TerminationRemark, UserOpenid, WhenTerminated,
 };
 
 /// The contracts signed sessions became, oldest first.
@@ -313,6 +313,14 @@ impl Contract {
                 .request
                 .get(*name)
                 .map(|_| Value::Object(self.members(members, mchid))),
+            Or(first, second) => self
+                .value(first, mchid)
+                .or_else(|| self.value(second, mchid)),
+            If(name, member) => self.request.get(*name).and(self.value(member, mchid)),
+            WhenTerminated(member) => terminated.and(self.value(member, mchid)),
+            Derived(prefix) => {
+                Some(format!("{prefix}{}", self.id.trim_start_matches("2026")).into())
+            }
         }
     }
 

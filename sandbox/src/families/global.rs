@@ -1,7 +1,10 @@
 //! 跨境/全球 委托代扣 (cross-border entrusted payment) in the sandbox: its contracts, PAPAY.SIGN
 //! and PAPAY.TERMINATE, on the cross-border retry schedule.
 
-use super::Member::{ContractId, ExpiredTime, Mchid, OperateTime, PartnerMchid, Request};
+use super::Member::{
+    ContractId, ExpiredTime, Fixed, If, Mchid, OperateTime, PartnerMchid, Request, SignedTime,
+    State, TerminatedTime, TerminationRemark, WhenTerminated,
+};
 use super::{
     APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Presign, Source, entry, query,
     terminate,
@@ -56,9 +59,11 @@ static CONTRACTS: ContractKind = ContractKind {
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml",
         ),
     ],
-    // The pages' members, as far as the signing notification carries them too.
+    // The answer tables of chapter5_1_2 and chapter5_1_3 (official pages cut after sp_mchid;
+    // the rest as wechatpay.im transcribes them): mchid and appid "仅适用于直连模式", sp_mchid
+    // and the sub-merchant's "仅适用于机构模式".
     members: &[
-        ("mchid", Mchid),
+        ("mchid", If("appid", &Mchid)),
         ("appid", Request(&["appid"])),
         ("sp_mchid", PartnerMchid),
         ("sub_mchid", Request(&["sub_mchid"])),
@@ -68,10 +73,21 @@ static CONTRACTS: ContractKind = ContractKind {
         ("plan_id", Request(&["plan_id"])),
         ("contract_id", ContractId),
         ("openid", Request(&["openid", "sp_openid", "sub_openid"])),
+        ("user_display_name", Request(&["user_display_name"])),
+        // No page read gives the enum; the example is `SIGNED`.
+        ("state", State("SIGNED", "TERMINATED")),
+        ("signed_time", SignedTime),
+        ("terminated_time", TerminatedTime),
+        ("termination_mode", WhenTerminated(&TERMINATED_BY_MERCHANT)),
+        ("termination_note", TerminationRemark),
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
 };
+
+/// How a termination through the API ended the contract, of the notification's "协议解约方式
+/// USER | MERCHANT | PLATFORM" (the merchant's call; the sandbox's only way to terminate).
+const TERMINATED_BY_MERCHANT: Member = Fixed("MERCHANT");
 
 /// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒":
 /// <https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml>
@@ -85,7 +101,9 @@ static SIGNED: Event = Event {
     resource: RESOURCE,
 };
 
-/// The cross-border termination notification (the same page).
+/// The cross-border termination notification (the same page). WeChat Pay sends it to the
+/// "解约回调地址" given with the plan ("解约结果通知路径为商户申请代扣权限与代扣模板ID时提供的解约回调地址");
+/// a sandbox has no plans, so it goes where the signing notification went.
 static TERMINATED: Event = Event {
     retry_secs: &CROSS_BORDER_RETRY_SECS,
     event_type: "PAPAY.TERMINATE",
@@ -112,4 +130,103 @@ const RESOURCE: &[(&str, Member)] = &[
     ("sub_appid", Request(&["sub_appid"])),
     ("sp_openid", Request(&["sp_openid"])),
     ("sub_openid", Request(&["sub_openid"])),
+    (
+        "contract_termination_mode",
+        WhenTerminated(&TERMINATED_BY_MERCHANT),
+    ),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contracts::Contract;
+    use serde_json::{Value, json};
+
+    const MCHID: &str = "1900000001";
+
+    fn contract(request: Value) -> Contract {
+        Contract {
+            id: "2026000000000000000000000001".into(),
+            endpoint: "v3/global/papay/contracts/app-pre-entrust-sign",
+            request,
+            signed_at: 1_700_000_000,
+            terminated: None,
+            notify_url: None,
+            termination: None,
+        }
+    }
+
+    fn direct() -> Contract {
+        contract(json!({
+            "appid": "wxcbda96de0b165486", "plan_id": 123, "out_contract_code": "100001256",
+            "user_display_name": "张三", "success_notify_url": "https://yoursite.com",
+            "openid": "ouFhd5X9s9WteC3eWRjXV3lea123"
+        }))
+    }
+
+    fn terminated(mut contract: Contract) -> Contract {
+        contract.terminated = Some((1_700_086_400, Some("签约信息有误".into())));
+        contract
+    }
+
+    /// Both queries answer the state and the user's display name (chapter5_1_2 / chapter5_1_3
+    /// answer tables: user_display_name, state, signed_time, ...).
+    #[test]
+    fn a_signed_cross_border_contract_is_answered_with_its_state() {
+        let view = direct().view(&CONTRACTS, MCHID);
+        assert_eq!(view["state"], "SIGNED", "{view}");
+        assert_eq!(view["signed_time"], "2023-11-15T06:13:20+08:00", "{view}");
+        assert_eq!(view["user_display_name"], "张三", "{view}");
+        assert!(view.get("terminated_time").is_none(), "{view}");
+        assert!(view.get("termination_mode").is_none(), "{view}");
+    }
+
+    /// A terminated contract says when, how and why it ended (terminated_time,
+    /// termination_mode, termination_note).
+    #[test]
+    fn a_terminated_cross_border_contract_says_when_how_and_why() {
+        let view = terminated(direct()).view(&CONTRACTS, MCHID);
+        assert_eq!(view["state"], "TERMINATED", "{view}");
+        assert_eq!(
+            view["terminated_time"], "2023-11-16T06:13:20+08:00",
+            "{view}"
+        );
+        assert_eq!(view["termination_mode"], "MERCHANT", "{view}");
+        assert_eq!(view["termination_note"], "签约信息有误", "{view}");
+    }
+
+    /// mchid and appid are "仅适用于直连模式"; an institution's contract answers sp_mchid.
+    #[test]
+    fn an_institutional_contract_is_answered_without_the_direct_mchid() {
+        let view = contract(json!({
+            "sp_appid": "wxcbda96de0b165486", "sub_mchid": "10000097", "plan_id": 123,
+            "out_contract_code": "100001256", "user_display_name": "张三"
+        }))
+        .view(&CONTRACTS, MCHID);
+        assert!(view.get("mchid").is_none(), "{view}");
+        assert_eq!(view["sp_mchid"], MCHID, "{view}");
+        assert_eq!(direct().view(&CONTRACTS, MCHID)["mchid"], MCHID);
+    }
+
+    /// PAPAY.TERMINATE says how the contract ended ("协议解约方式 USER | MERCHANT | PLATFORM");
+    /// PAPAY.SIGN, about a contract in force, does not.
+    #[test]
+    fn the_termination_notification_says_how_the_contract_ended() {
+        let ended = terminated(direct()).members(TERMINATED.resource, MCHID);
+        assert_eq!(ended["contract_termination_mode"], "MERCHANT");
+        let signed = direct().members(SIGNED.resource, MCHID);
+        assert!(!signed.contains_key("contract_termination_mode"));
+    }
+
+    /// "通知ID id string[1,32]" (chapter5_1_5).
+    #[test]
+    fn a_cross_border_notification_id_is_at_most_32_characters() {
+        let key = b"0123456789abcdef0123456789abcdef";
+        for event in [&SIGNED, &TERMINATED] {
+            let (id, body) = crate::delivery::sealed(event, &direct(), MCHID, key).unwrap();
+            let sent: Value = serde_json::from_str(&body).unwrap();
+            assert_eq!(sent["id"], id.as_str());
+            assert!((1..=32).contains(&id.chars().count()), "{id}");
+        }
+    }
+}

@@ -208,6 +208,16 @@ pub enum Member {
     Terminated(&'static [(&'static str, Member)]),
     /// An object of these members, when the request has the member named first.
     Given(&'static str, &'static [(&'static str, Member)]),
+    /// The first member's value, else the second's.
+    Or(&'static Member, &'static Member),
+    /// The member, when the pre-sign request has the member named first.
+    If(&'static str, &'static Member),
+    /// The member, once terminated.
+    WhenTerminated(&'static Member),
+    /// A stable id the sandbox gives what WeChat Pay would name for the contract's user (an
+    /// OpenID, a face-pay user id), where the pre-sign request has none: the prefix, then the
+    /// contract id's digits.
+    Derived(&'static str),
 }
 
 use Member::{Fixed, Given, Request, State, Terminated, TerminatedTime, TerminationRemark};
