@@ -70,6 +70,12 @@ pub(crate) fn call(
                 .ok_or_else(|| not_found(kind))?
                 .view(kind, mchid),
         ),
+        Act::QueryAs(members) => Some(Value::Object(
+            held.iter()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?
+                .members(members, mchid),
+        )),
         Act::Page {
             items,
             keep,
@@ -92,12 +98,6 @@ pub(crate) fn call(
             named.page(aligned)?,
             links.then_some(&request.target),
         )?),
-        Act::QueryAs(members) => Some(Value::Object(
-            held.iter()
-                .find(|c| named.identifies(c, mchid))
-                .ok_or_else(|| not_found(kind))?
-                .members(members, mchid),
-        )),
         Act::Notice => {
             held.iter()
                 .filter(|c| c.terminated.is_none())
@@ -318,9 +318,10 @@ impl Contract {
                 .or_else(|| self.value(second, mchid)),
             If(name, member) => self.request.get(*name).and(self.value(member, mchid)),
             WhenTerminated(member) => terminated.and(self.value(member, mchid)),
-            Derived(prefix) => {
-                Some(format!("{prefix}{}", self.id.trim_start_matches("2026")).into())
-            }
+            Derived(prefix, member) => match self.value(member, mchid)? {
+                Value::String(text) => Some(format!("{prefix}{text}").into()),
+                other => Some(format!("{prefix}{other}").into()),
+            },
         }
     }
 
@@ -377,9 +378,15 @@ impl Contract {
                 _ => None,
             })
         }
+        // A member the answer lacks may be one object down in the request (face pay's
+        // `facepay_user/out_user_id`).
+        let requested = || {
+            let nested = || self.request.as_object()?.values().find_map(|v| v.get(name));
+            self.request.get(name).or_else(nested).cloned()
+        };
         let found = match find(kind.members, name) {
             Some(source) => self.value(source, mchid),
-            None => self.request.get(name).cloned(),
+            None => requested(),
         };
         match found {
             Some(Value::String(s)) => s == value,

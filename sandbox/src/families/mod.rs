@@ -216,8 +216,8 @@ pub enum Member {
     WhenTerminated(&'static Member),
     /// A stable id the sandbox gives what WeChat Pay would name for the contract's user (an
     /// OpenID, a face-pay user id), where the pre-sign request has none: the prefix, then the
-    /// contract id's digits.
-    Derived(&'static str),
+    /// member's value as text.
+    Derived(&'static str, &'static Member),
 }
 
 use Member::{Fixed, Given, Request, State, Terminated, TerminatedTime, TerminationRemark};
