@@ -6,9 +6,10 @@ use super::Member::{
     State, TerminatedTime, TerminationRemark, WhenTerminated,
 };
 use super::{
-    APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Presign, Source, entry, query,
-    terminate,
+    APPID as NOTIFIED_APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Presign,
+    Source, entry, query, terminate,
 };
+use wxpresign::schema::{Field, integer, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -45,18 +46,41 @@ static CONTRACTS: ContractKind = ContractKind {
             "/v3/global/papay/contracts/out-contract-code/{out_contract_code}",
             &["plan_id"],
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_3.shtml",
-        ),
+        )
+        .path_params(&[string("out_contract_code").required().max(32)])
+        .query_params(&[
+            APPID,
+            SUB_MCHID,
+            SP_APPID,
+            SUB_APPID,
+            integer("plan_id").required(),
+        ]),
         query(
             "/v3/global/papay/contracts/{contract_id}",
             &[],
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml",
-        ),
+        )
+        .path_params(BY_ID)
+        .query_params(&[APPID, SUB_MCHID, SP_APPID, SUB_APPID]),
         terminate(
             "/v3/global/papay/contracts/{contract_id}/terminate",
             &[],
             "termination_note",
             Answer::NoContent,
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_4.shtml",
+        )
+        .path_params(BY_ID)
+        .body_params(
+            &[
+                APPID,
+                SUB_MCHID,
+                SP_APPID,
+                SUB_APPID,
+                // "解约原因的备注说明" string[1,256]; the 必填 column is not legible: required,
+                // as the sandbox's termination keeps the remark.
+                string("termination_note").required().max(256),
+            ],
+            &[],
         ),
     ],
     // The answer tables of chapter5_1_2 and chapter5_1_3 (official pages cut after sp_mchid;
@@ -84,6 +108,16 @@ static CONTRACTS: ContractKind = ContractKind {
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
 };
+
+/// "委托代扣协议id" string[1,64] (chapter5_1_2, chapter5_1_4).
+const BY_ID: &[Field] = &[string("contract_id").required().max(64)];
+
+/// The query's and the termination's mode members, string[1,32]: appid "仅适用于直连模式", the
+/// others "仅适用于机构模式".
+const APPID: Field = string("appid").max(32);
+const SUB_MCHID: Field = string("sub_mchid").max(32);
+const SP_APPID: Field = string("sp_appid").max(32);
+const SUB_APPID: Field = string("sub_appid").max(32);
 
 /// How a termination through the API ended the contract, of the notification's "协议解约方式
 /// USER | MERCHANT | PLATFORM" (the merchant's call; the sandbox's only way to terminate).
@@ -118,7 +152,7 @@ static TERMINATED: Event = Event {
 const RESOURCE: &[(&str, Member)] = &[
     ("mchid", Mchid),
     ("out_contract_code", Request(&["out_contract_code"])),
-    ("appid", APPID),
+    ("appid", NOTIFIED_APPID),
     ("openid", OPENID),
     ("contract_id", ContractId),
     ("plan_id", Request(&["plan_id"])),

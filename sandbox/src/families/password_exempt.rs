@@ -1,11 +1,12 @@
 //! 免密支付 (password-free payment contracts) in the sandbox: every mode's sessions and the calls
 //! on its contracts. No signing or termination notification is published, so none is sent.
 
-use super::Member::{ContractId, Mchid, Request, SignedTime};
+use super::Member::{ContractId, Derived, Mchid, Or, Request, SignedTime};
 use super::{
     Answer, Behaviour, CONTRACT_STATE, ContractKind, Presign, SIGN_MP_APPID, Source,
-    TERMINATE_INFO, entry, query, terminate,
+    TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
 };
+use wxpresign::schema::{Charset, Field, integer, string};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -79,6 +80,16 @@ const fn password_exempt(path: &'static str, answer: &'static [(&'static str, So
     entry(path, answer, 120, Some(&CONTRACTS), None)
 }
 
+/// The path of both calls: "service_id 必填 integer"; "out_contract_code 必填 string(32) ...
+/// 只能是数字、大小写字母的组合" (https://pay.weixin.qq.com/doc/v3/partner/4012715321).
+const BY_CODE: &[Field] = &[
+    integer("service_id").required(),
+    string("out_contract_code")
+        .required()
+        .max(32)
+        .charset(Charset::Alphanumeric),
+];
+
 /// The same calls for merchants (https://pay.weixin.qq.com/doc/v3/merchant/4012472855 and
 /// https://pay.weixin.qq.com/docs/merchant/apis/password-free-contract/contracts/terminate-by-code.html)
 /// and partners (cited below).
@@ -88,20 +99,31 @@ static CONTRACTS: ContractKind = ContractKind {
             "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}",
             &[],
             "https://pay.weixin.qq.com/doc/v3/partner/4012715321",
-        ),
+        )
+        .path_params(BY_CODE),
         terminate(
             "/v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate",
             &[],
             "contract_termination_remark",
             Answer::Members(&["mchid", "service_id", "out_contract_code"]),
             "https://pay.weixin.qq.com/doc/v3/partner/4012715383",
-        ),
+        )
+        .path_params(BY_CODE)
+        .body_params(&[TERMINATION_REMARK], &[]),
     ],
     members: &[
         ("mchid", Mchid),
         ("contract_id", ContractId),
         ("appid", Request(&["appid", "sp_appid"])),
-        ("openid", Request(&["openid", "sp_openid"])),
+        // "openid 必填 string(64)": a contract signed with sub_openid alone (clearing
+        // institutions, service providers without sp_openid) still answers one.
+        (
+            "openid",
+            Or(
+                &Request(&["openid", "sp_openid"]),
+                &Derived("oPwdFree", &ContractId),
+            ),
+        ),
         ("sub_appid", Request(&["sub_appid"])),
         ("sub_openid", Request(&["sub_openid"])),
         ("service_id", Request(&["service_id"])),
