@@ -63,11 +63,10 @@ pub(crate) fn codes_used_once(family: Family) -> bool {
         // "服务商签约协议号不能再重复使用,包括签约失败的协议、签约成功后解约的协议及签约成功生效中的协议"
         // (https://pay.weixin.qq.com/doc/v3/partner/4016779565)
         Family::CreditRepayment => true,
-        Family::PasswordExempt
-        | Family::Ecommerce
-        | Family::Education
-        | Family::OfflineFace
-        | Family::Global => false,
+        // "商户侧需保证唯一性,同一个协议号解约后无法重复使用"
+        // (https://pay.weixin.qq.com/doc/v3/partner/4012715321 and every password-free pre-sign page)
+        Family::PasswordExempt => true,
+        Family::Ecommerce | Family::Education | Family::OfflineFace | Family::Global => false,
     }
 }
 

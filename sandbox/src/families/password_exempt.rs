@@ -1,7 +1,7 @@
 //! 免密支付 (password-free payment contracts) in the sandbox: every mode's sessions and the calls
 //! on its contracts. No signing or termination notification is published, so none is sent.
 
-use super::Member::{ContractId, Derived, Mchid, Or, Request, SignedTime};
+use super::Member::{ContractId, Mchid, Request, SignedTime, UserOpenid};
 use super::{
     Answer, Behaviour, CONTRACT_STATE, ContractKind, Presign, SIGN_MP_APPID, Source,
     TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
@@ -117,13 +117,7 @@ static CONTRACTS: ContractKind = ContractKind {
         ("appid", Request(&["appid", "sp_appid"])),
         // "openid 必填 string(64)": a contract signed with sub_openid alone (clearing
         // institutions, service providers without sp_openid) still answers one.
-        (
-            "openid",
-            Or(
-                &Request(&["openid", "sp_openid"]),
-                &Derived("oPwdFree", &ContractId),
-            ),
-        ),
+        ("openid", UserOpenid(&["openid", "sp_openid"])),
         ("sub_appid", Request(&["sub_appid"])),
         ("sub_openid", Request(&["sub_openid"])),
         ("service_id", Request(&["service_id"])),
