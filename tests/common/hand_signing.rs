@@ -118,3 +118,17 @@ impl HandSigner {
         (status, serde_json::from_slice(&raw).unwrap_or(Value::Null))
     }
 }
+
+/// Whether a PARAM_ERROR answer names the member at `pointer`: as `detail.field`, or, for a
+/// member the page does not define, among the `/body/...` pointers of `detail.value`.
+pub fn names(body: &Value, pointer: &str) -> bool {
+    let field = body.pointer("/detail/field").and_then(Value::as_str);
+    let undefined = body
+        .pointer("/detail/value")
+        .and_then(Value::as_array)
+        .is_some_and(|all| {
+            all.iter()
+                .any(|p| p.as_str() == Some(&format!("/body{pointer}")))
+        });
+    field == Some(pointer) || undefined
+}

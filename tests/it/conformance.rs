@@ -8,7 +8,7 @@
 
 use crate::common;
 
-use common::hand_signing::HandSigner;
+use common::hand_signing::{HandSigner, names};
 use common::{Fixture, sandbox};
 use serde::Deserialize;
 use serde_json::{Map, Value};
@@ -130,7 +130,7 @@ fn run(family: &str) -> Vec<String> {
             } else {
                 status == 400
                     && body["code"] == "PARAM_ERROR"
-                    && names(&body, case.pointer.as_deref())
+                    && case.pointer.as_deref().is_some_and(|p| names(&body, p))
             };
             if !expected {
                 failures.push(format!("{label}: sandbox answered {status} {body}"));
@@ -138,21 +138,6 @@ fn run(family: &str) -> Vec<String> {
         }
     }
     failures
-}
-
-/// Whether a PARAM_ERROR answer names the member at `pointer`: as `detail.field`, or, for a
-/// member the page does not define, among the `/body/...` pointers of `detail.value`.
-fn names(body: &Value, pointer: Option<&str>) -> bool {
-    let Some(pointer) = pointer else { return false };
-    let field = body.pointer("/detail/field").and_then(Value::as_str);
-    let undefined = body
-        .pointer("/detail/value")
-        .and_then(Value::as_array)
-        .is_some_and(|all| {
-            all.iter()
-                .any(|p| p.as_str() == Some(&format!("/body{pointer}")))
-        });
-    field == Some(pointer) || undefined
 }
 
 fn assert_conforms(family: &str) {

@@ -58,7 +58,7 @@
 
 use crate::common;
 
-use common::hand_signing::HandSigner;
+use common::hand_signing::{HandSigner, names};
 use common::{Fixture, NotifyEndpoint, notify_endpoint};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde::Deserialize;
@@ -554,18 +554,4 @@ fn refusal(e: &wxpresign::Error) -> (u16, Value) {
     let body =
         json!({ "code": error["code"], "detail": error["detail"], "message": e.to_string() });
     (u16::try_from(status).unwrap_or(0), body)
-}
-
-/// Whether a PARAM_ERROR answer names the member at `pointer`: as `detail.field`, or, for a
-/// member the page does not define, among the `/body/...` pointers of `detail.value`.
-fn names(body: &Value, pointer: &str) -> bool {
-    let field = body.pointer("/detail/field").and_then(Value::as_str);
-    let undefined = body
-        .pointer("/detail/value")
-        .and_then(Value::as_array)
-        .is_some_and(|all| {
-            all.iter()
-                .any(|p| p.as_str() == Some(&format!("/body{pointer}")))
-        });
-    field == Some(pointer) || undefined
 }

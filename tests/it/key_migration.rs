@@ -92,20 +92,23 @@ fn with_the_change_started_answers_verify_whichever_key_the_request_names() {
 #[test]
 fn over_the_ramp_one_configuration_verifies_notifications_of_both_keys() {
     let fx = migrating();
-    // Day 6 of 7, with ten-second days: half the notifications use the public key.
-    let started_at = unix_now() - 5 * 10 - 1;
+    // Day 6 of 7, with hour-long days (so that a slow run stays on that day): half the
+    // notifications use the public key.
+    let started_at = unix_now() - 5 * 3600 - 1;
     fx.sandbox
         .set_behaviours(&json!({
-            "key_migration": { "state": "started", "day_secs": 10, "started_at": started_at }
+            "key_migration": { "state": "started", "day_secs": 3600, "started_at": started_at }
         }))
         .expect("started");
     let merchant = common::notify_endpoint();
     let client = fx.client();
 
     let mut serials = HashSet::new();
-    for _ in 0..40 {
+    for round in 0..40 {
         let mut request = example(PARTNER_MINI_PROGRAM);
         request["contract_notify_url"] = merchant.url.as_str().into();
+        // A signed contract's code is never used again.
+        request["out_contract_code"] = format!("migration{round}").into();
         let answer = client
             .call(PARTNER_MINI_PROGRAM, &request.to_string())
             .expect("the pre-sign call succeeds");
