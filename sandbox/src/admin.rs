@@ -67,7 +67,7 @@ pub(crate) fn session_json(state: &State, id: &str) -> Answered {
         "request": signing_page::shown_request(state, &session),
         "expires_in_seconds": session.expires.saturating_duration_since(Instant::now()).as_secs(),
         "contract_id": session.contract_id,
-        "notification": session.delivery.as_deref().map(NotificationDelivery::to_json),
+        "notification": session.delivery.as_ref().map(NotificationDelivery::to_json),
         "cancelled": session.cancelled,
     });
     signer::ok(&state.identity, &body)
@@ -141,7 +141,12 @@ pub(crate) fn show_contract(state: &State, request: &Request, id: &str) -> Answe
         "endpoint": contract.endpoint,
         "state": if contract.terminated.is_some() { "TERMINATED" } else { "SIGNED" },
         "termination_remark": contract.terminated.as_ref().and_then(|(_, r)| r.clone()),
-        "termination_notification": contract.termination.as_deref().map(NotificationDelivery::to_json),
+        "termination_notification": contract
+            .termination_id
+            .as_deref()
+            .and_then(|d| state.store.delivery(d).ok().flatten())
+            .as_ref()
+            .map(NotificationDelivery::to_json),
     });
     signer::ok(&state.identity, &body)
 }
@@ -152,7 +157,7 @@ pub(crate) fn rotate(state: &State, request: &Request, _: &str) -> Answered {
     asked(state, request, None)?;
     let serial = state
         .identity
-        .rotate()
+        .rotate_then(|issued| state.store.rotated(&state.identity.mchid, &issued.kept()?))
         .map_err(|e| Refusal::new(409, "NOT_SUPPORTED", e.message().to_owned()))?;
     signer::ok(&state.identity, &json!({ "serial_no": serial }))
 }

@@ -4,12 +4,13 @@
 //! whether an http notify URL on loopback is accepted. The defaults change nothing.
 
 use crate::Identity;
+use crate::clock::Clock;
 use crate::migration::{self, Migration};
 use crate::rate_limit::{Bucket, LimitCode};
 use crate::refusal::{Refusal, lock};
 use serde_json::{Value, json};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 
 mod probes;
 mod routes;
@@ -27,6 +28,8 @@ pub(crate) struct Behaviours {
     draws: Mutex<u64>,
     probes_sent: AtomicU64,
     probes_accepted: AtomicU64,
+    /// The sandbox's clock, which the change to the public key counts its days on.
+    clock: Arc<Clock>,
 }
 
 /// What a merchant set, apart from the rate (which lives in its bucket).
@@ -43,7 +46,7 @@ struct Settings {
 impl Behaviours {
     /// The defaults: no probes, the change not started (for a merchant holding both keys),
     /// no rate, http notify URLs on loopback accepted.
-    pub fn new(holds_both_keys: bool) -> Behaviours {
+    pub fn new(holds_both_keys: bool, clock: Arc<Clock>) -> Behaviours {
         let mut seed = [0u8; 8];
         let _ = aws_lc_rs::rand::fill(&mut seed);
         Behaviours {
@@ -58,7 +61,18 @@ impl Behaviours {
             draws: Mutex::new(u64::from_le_bytes(seed)),
             probes_sent: AtomicU64::new(0),
             probes_accepted: AtomicU64::new(0),
+            clock,
         }
+    }
+
+    /// The sandbox's clock, in Unix seconds: what the change's days follow.
+    fn now(&self) -> u64 {
+        self.clock.now_secs()
+    }
+
+    /// The sandbox's clock, which a sandbox serving this merchant keeps.
+    pub fn clock(&self) -> &Arc<Clock> {
+        &self.clock
     }
 
     fn settings(&self) -> Settings {
@@ -101,7 +115,7 @@ impl Behaviours {
 
     /// Whether the next notification is signed with the public key, on today's ramp.
     pub fn notification_uses_public_key(&self) -> bool {
-        self.draw(self.migration().notification_share())
+        self.draw(self.migration().notification_share(self.now()))
     }
 
     /// Counts a probe notification sent, and whether the merchant answered it 2xx.
@@ -142,9 +156,9 @@ impl Behaviours {
                 "public_key_id": identity.public_key_id(),
                 "started_at": m.started_at,
                 "day_secs": m.day_secs,
-                "day": m.day(),
+                "day": m.day(self.now()),
                 "ramp": migration::RAMP,
-                "notifications_public_key_share": m.notification_share(),
+                "notifications_public_key_share": m.notification_share(self.now()),
             },
             "rate_limit": {
                 "requests_per_second": bucket.per_second,

@@ -2,17 +2,15 @@
 //! on them name (their path's `{name}` segments, query and body).
 
 use crate::beijing_rfc3339;
-use crate::delivery::NotificationDelivery;
 use crate::families::{self, Act, Bound, Call, ContractKind, Member, Params};
 use crate::http_server::Request as HttpRequest;
 use crate::refusal::{Answered, Refusal, lock};
 use crate::server::State as Served;
 use crate::signer;
 use serde_json::{Map, Value, json};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Mutex, MutexGuard};
 use wxpresign::endpoints::Endpoint;
 use wxpresign::schema::{Field, Rule, Type};
-use wxpresign::signing::unix_now;
 use wxpresign::validation::validate;
 
 use Member::{
@@ -21,13 +19,20 @@ use Member::{
     TerminationRemark, UserOpenid, WhenTerminated,
 };
 
-/// The contracts signed sessions became, oldest first.
+/// The contracts signed sessions became, oldest first, as the store keeps them.
 #[derive(Default)]
 pub(crate) struct Contracts {
     held: Mutex<Vec<Contract>>,
 }
 
 impl Contracts {
+    /// The contracts the store held when the sandbox started.
+    pub fn loaded(contracts: Vec<Contract>) -> Contracts {
+        Contracts {
+            held: Mutex::new(contracts),
+        }
+    }
+
     pub fn add(&self, contract: Contract) {
         lock(&self.held).push(contract);
     }
@@ -195,9 +200,20 @@ fn terminate(
             "the contract is already terminated",
         ));
     }
-    contract.terminated = Some((unix_now(), remark));
-    if let (Some(event), Some(url)) = (kind.terminated, contract.notify_url.clone()) {
-        contract.termination = Some(state.notifier.send(event, contract, url)?);
+    let mut ended = contract.clone();
+    ended.terminated = Some((state.clock.now_secs(), remark));
+    let queued = match (kind.terminated, ended.notify_url.clone()) {
+        (Some(event), Some(url)) => Some(state.notifier.prepare(event, &ended, url)?),
+        _ => None,
+    };
+    ended.termination_id = queued.as_ref().map(|q| q.id.clone());
+    state
+        .store
+        .terminated(&ended, queued.as_ref())
+        .map_err(|e| Refusal::failed(&e))?;
+    *contract = ended;
+    if queued.is_some() {
+        state.notifier.queued();
     }
     Ok(())
 }
@@ -259,8 +275,8 @@ pub struct Contract {
     /// termination to the address configured with the plan; the sandbox has only this one),
     /// when the request has one.
     pub notify_url: Option<String>,
-    /// The termination notification, once terminated where the family sends one.
-    pub termination: Option<Arc<NotificationDelivery>>,
+    /// The id of the termination notification, once terminated where the family sends one.
+    pub termination_id: Option<String>,
 }
 
 impl Contract {

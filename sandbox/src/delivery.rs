@@ -2,11 +2,14 @@
 //! sends it, posted to the merchant on the event's retry schedule.
 
 use super::{Identity, random_hex};
-use crate::refusal::{Refusal, lock};
+use crate::clock::Clock;
+use crate::outbox::Outbox;
+use crate::refusal::Refusal;
+use crate::store::Queued;
 use serde_json::{Map, Value, json};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use wxpresign::aes_gcm::ALGORITHM;
 use wxpresign::schema::{Format, Type};
 use wxpresign::signing::unix_now;
@@ -39,7 +42,7 @@ pub(crate) fn notify_url(fields: &[wxpresign::schema::Field], request: &Value) -
 /// One try at delivering a notification.
 #[derive(Clone, Debug)]
 pub struct Attempt {
-    /// Milliseconds after the session was signed.
+    /// Milliseconds of the sandbox's clock after the notification was queued.
     pub after_ms: u64,
     /// The merchant's HTTP status, when it answered.
     pub status: Option<u16>,
@@ -48,28 +51,26 @@ pub struct Attempt {
     pub probe: bool,
 }
 
-/// The progress of one notification, shared between the delivery thread and the session view.
-#[derive(Debug)]
+/// A notification's progress, as the outbox has it: what the session and contract views show.
+#[derive(Clone, Debug)]
 pub struct NotificationDelivery {
     pub id: String,
-    pub event_type: &'static str,
+    pub event_type: String,
     pub notify_url: String,
     pub contract_id: String,
     /// The waits before each retry, in schedule seconds, as the product's page gives them.
-    pub retry_secs: &'static [u64],
-    pub attempts: Mutex<Vec<Attempt>>,
+    pub retry_secs: Vec<u64>,
+    pub attempts: Vec<Attempt>,
     /// "pending", "delivered" or "gave_up".
-    pub state: Mutex<&'static str>,
+    pub state: String,
     /// The merchant answered a probe attempt 2xx: it accepted a notification it should refuse.
-    pub probe_accepted: AtomicBool,
+    pub probe_accepted: bool,
 }
 
 impl NotificationDelivery {
     pub fn to_json(&self) -> Value {
-        // The state first: it changes after the last attempt is recorded, so a final state is
-        // never shown with its last attempt missing.
-        let state = *lock(&self.state);
-        let attempts: Vec<Value> = lock(&self.attempts)
+        let attempts: Vec<Value> = self
+            .attempts
             .iter()
             .map(|t| {
                 json!({
@@ -86,13 +87,12 @@ impl NotificationDelivery {
             "notify_url": self.notify_url,
             "contract_id": self.contract_id,
             "retry_secs": self.retry_secs,
-            "state": state,
+            "state": self.state,
             "attempts": attempts,
-            "probe_accepted": self.probe_accepted.load(Ordering::Relaxed),
+            "probe_accepted": self.probe_accepted,
         })
     }
 }
-
 /// Beijing time (UTC+8) as RFC 3339, the format of WeChat Pay's timestamps.
 pub fn beijing_rfc3339(unix: u64) -> String {
     let local = unix + 8 * 3600;
@@ -115,186 +115,97 @@ pub fn beijing_rfc3339(unix: u64) -> String {
     )
 }
 
-/// What sends notifications: the identity that signs them, the pace of the retry schedule, and
-/// whether the sandbox is stopping (pending deliveries end then).
+/// What queues notifications: the identity that seals them, the sandbox's clock their times
+/// and schedules follow, and the pace of the retry schedule. The outbox posts them.
 pub(crate) struct Notifier {
     identity: Arc<Identity>,
+    clock: Arc<Clock>,
+    outbox: Arc<Outbox>,
     /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
     pub retry_unit_ms: AtomicU64,
-    pub stopping: Arc<AtomicBool>,
 }
 
 impl Notifier {
-    pub fn new(identity: Arc<Identity>) -> Notifier {
+    pub fn new(identity: Arc<Identity>, clock: Arc<Clock>, outbox: Arc<Outbox>) -> Notifier {
         Notifier {
             identity,
+            clock,
+            outbox,
             retry_unit_ms: AtomicU64::new(1000),
-            stopping: Arc::new(AtomicBool::new(false)),
         }
     }
 
-    /// Sends `event` about `contract` (as it is now) to `url`, in the background, on the
-    /// event's retry schedule; its first attempt a probe at the merchant's share.
-    pub fn send(
+    /// `event` about `contract` (as it is now) sealed for `url`, due at once, its first
+    /// attempt a probe at the merchant's share: for the store to queue in the transaction
+    /// that makes the change it tells of.
+    pub fn prepare(
         &self,
         event: &'static Event,
         contract: &Contract,
         url: String,
-    ) -> Result<Arc<NotificationDelivery>, Refusal> {
+    ) -> Result<Queued, Refusal> {
         let probe = self.identity.behaviours.notification_is_probe();
-        self.dispatch(event, contract, url, probe)
+        self.prepare_with(event, contract, url, probe)
     }
 
-    /// As [`Notifier::send`], its first attempt a probe.
-    pub fn send_probe(
+    /// As [`Notifier::prepare`], its first attempt a probe.
+    pub fn prepare_probe(
         &self,
         event: &'static Event,
         contract: &Contract,
         url: String,
-    ) -> Result<Arc<NotificationDelivery>, Refusal> {
-        self.dispatch(event, contract, url, true)
+    ) -> Result<Queued, Refusal> {
+        self.prepare_with(event, contract, url, true)
     }
 
-    fn dispatch(
+    fn prepare_with(
         &self,
         event: &'static Event,
         contract: &Contract,
         url: String,
         probe: bool,
-    ) -> Result<Arc<NotificationDelivery>, Refusal> {
-        Dispatch {
-            identity: Arc::clone(&self.identity),
-            contract,
+    ) -> Result<Queued, Refusal> {
+        let now = self.clock.now_ms();
+        let (id, body) = sealed_at(
             event,
-            notify_url: url,
-            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
-            stopping: Arc::clone(&self.stopping),
-            probe,
-        }
-        .start()
-        .map_err(|e| Refusal::failed(&e))
-    }
-}
-
-/// Builds the signed notification about a contract and delivers it in the background.
-struct Dispatch<'a> {
-    identity: Arc<Identity>,
-    /// The contract the notification is about, as it is when the event happens.
-    contract: &'a Contract,
-    event: &'static Event,
-    notify_url: String,
-    retry_unit_ms: u64,
-    stopping: Arc<AtomicBool>,
-    probe: bool,
-}
-
-impl Dispatch<'_> {
-    fn start(self) -> wxpresign::error::Result<Arc<NotificationDelivery>> {
-        let contract_id = self.contract.id.clone();
-        let (id, body) = sealed(
-            self.event,
-            self.contract,
+            contract,
             &self.identity.mchid,
             self.identity.apiv3_key.as_bytes(),
-        )?;
-
-        let delivery = Arc::new(NotificationDelivery {
+            self.clock.now_secs(),
+        )
+        .map_err(|e| Refusal::failed(&e))?;
+        Ok(Queued {
             id,
-            event_type: self.event.event_type,
-            notify_url: self.notify_url,
-            contract_id,
-            retry_secs: self.event.retry_secs,
-            attempts: Mutex::new(Vec::new()),
-            state: Mutex::new("pending"),
-            probe_accepted: AtomicBool::new(false),
-        });
-        let worker = Worker {
-            delivery: Arc::clone(&delivery),
+            mchid: self.identity.mchid.clone(),
+            contract_id: contract.id.clone(),
+            event_type: event.event_type.to_owned(),
+            notify_url: url,
             body,
-            identity: Arc::clone(&self.identity),
-            retry_secs: self.event.retry_secs,
-            retry_unit_ms: self.retry_unit_ms,
-            stopping: self.stopping,
-            probe: self.probe,
-        };
-        std::thread::spawn(move || worker.run());
-        Ok(delivery)
+            retry_secs: event.retry_secs.to_vec(),
+            retry_unit_ms: self.retry_unit_ms.load(Ordering::Relaxed),
+            created_ms: now,
+            next_due_ms: now,
+            probe,
+        })
+    }
+
+    /// The outbox looks for what is due: call once a prepared notification is stored.
+    pub fn queued(&self) {
+        self.outbox.wake();
     }
 }
 
-struct Worker {
-    delivery: Arc<NotificationDelivery>,
-    body: String,
-    identity: Arc<Identity>,
-    retry_secs: &'static [u64],
-    retry_unit_ms: u64,
-    stopping: Arc<AtomicBool>,
-    /// The first attempt is a signature probe.
-    probe: bool,
-}
-
-impl Worker {
-    fn run(self) {
-        let started = Instant::now();
-        let waits = std::iter::once(0).chain(self.retry_secs.iter().copied());
-        for (n, wait) in waits.enumerate() {
-            if !self.sleep(Duration::from_millis(
-                wait.saturating_mul(self.retry_unit_ms),
-            )) {
-                return;
-            }
-            let probe = self.probe && n == 0;
-            let (status, error) = match self.post(probe) {
-                Ok(status) => (Some(status), None),
-                Err(e) => (None, Some(e)),
-            };
-            lock(&self.delivery.attempts).push(Attempt {
-                after_ms: started.elapsed().as_millis() as u64,
-                status,
-                error,
-                probe,
-            });
-            let accepted = status.is_some_and(|s| (200..300).contains(&s));
-            if probe {
-                // WeChat Pay re-sends a refused probe correctly signed; an accepted one is
-                // what the probe exists to catch, and the real notification still follows.
-                self.identity.behaviours.count_probe(accepted);
-                self.delivery
-                    .probe_accepted
-                    .store(accepted, Ordering::Relaxed);
-                continue;
-            }
-            if accepted {
-                self.set_state("delivered");
-                return;
-            }
-        }
-        self.set_state("gave_up");
-    }
-
-    fn set_state(&self, state: &'static str) {
-        *lock(&self.delivery.state) = state;
-    }
-
-    /// Sleeps `d` in short steps; false when the sandbox stops meanwhile.
-    fn sleep(&self, d: Duration) -> bool {
-        let until = Instant::now() + d;
-        while Instant::now() < until {
-            if self.stopping.load(Ordering::Relaxed) {
-                return false;
-            }
-            std::thread::sleep((until - Instant::now()).min(Duration::from_millis(20)));
-        }
-        !self.stopping.load(Ordering::Relaxed)
-    }
-
-    /// One delivery, freshly signed (each try has its own timestamp and nonce, as WeChat's do),
-    /// or a probe.
-    fn post(&self, probe: bool) -> Result<u16, String> {
-        let signed =
-            crate::behaviours::notification_headers(&self.identity, self.body.as_bytes(), probe)
-                .map_err(|e| e.to_string())?;
-        post(&self.delivery.notify_url, &self.body, &signed).map(|(status, _)| status)
+/// The view of a notification just queued.
+pub(crate) fn pending(queued: &Queued) -> NotificationDelivery {
+    NotificationDelivery {
+        id: queued.id.clone(),
+        event_type: queued.event_type.clone(),
+        notify_url: queued.notify_url.clone(),
+        contract_id: queued.contract_id.clone(),
+        retry_secs: queued.retry_secs.clone(),
+        attempts: Vec::new(),
+        state: "pending".to_owned(),
+        probe_accepted: false,
     }
 }
 
@@ -306,11 +217,22 @@ pub(crate) fn sealed(
     mchid: &str,
     apiv3_key: &[u8],
 ) -> wxpresign::error::Result<(String, String)> {
+    sealed_at(event, contract, mchid, apiv3_key, unix_now())
+}
+
+/// As [`sealed`], created at `now_secs` (Unix seconds of the sandbox's clock).
+fn sealed_at(
+    event: &Event,
+    contract: &Contract,
+    mchid: &str,
+    apiv3_key: &[u8],
+    now_secs: u64,
+) -> wxpresign::error::Result<(String, String)> {
     let resource = Value::Object(contract.members(event.resource, mchid));
     let id = notification_id();
     let body = Outgoing {
         id: &id,
-        create_time: &beijing_rfc3339(unix_now()),
+        create_time: &beijing_rfc3339(now_secs),
         event_type: event.event_type,
         summary: event.summary,
         original_type: event.original_type,

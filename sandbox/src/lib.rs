@@ -6,6 +6,7 @@ mod admin;
 mod authorization;
 mod behaviours;
 pub mod certificates;
+mod clock;
 mod contracts;
 mod dashboard;
 mod decryption;
@@ -18,6 +19,7 @@ mod html;
 pub mod http_server;
 mod migration;
 pub mod notify_test;
+mod outbox;
 mod personal_data;
 mod rate_limit;
 pub mod record;
@@ -27,6 +29,7 @@ mod server;
 mod sessions;
 mod signer;
 mod signing_page;
+mod store;
 mod trigger;
 
 pub use authorization::Authorization;
@@ -36,6 +39,7 @@ pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};
 pub use faults::Fault;
 pub use server::Sandbox;
 pub use sessions::Session;
+pub use store::{DATABASE, LOCK_FILE, SCHEMA_VERSION, reset};
 
 use behaviours::Behaviours;
 use certificates::{Certificate, Platform};
@@ -199,6 +203,7 @@ impl Identity {
             apiv3_key,
             behaviours: Behaviours::new(
                 platform_certificate.is_some() && public_key_pair.is_some(),
+                Arc::new(clock::Clock::default()),
             ),
             platform_certificate,
             rotated: RwLock::new(Rotated::default()),
@@ -278,6 +283,12 @@ impl Identity {
     /// own rotations, up to [`CERTIFICATES_KEPT`] in all: past it the oldest is retired.
     /// Returns the new certificate's serial.
     pub fn rotate(&self) -> Result<String> {
+        self.rotate_then(|_| Ok(()))
+    }
+
+    /// [`Identity::rotate`], with `keep` given the new platform before it signs anything (the
+    /// store writes it there); a failure of `keep` leaves the platforms as they were.
+    pub(crate) fn rotate_then(&self, keep: impl FnOnce(&Platform) -> Result<()>) -> Result<String> {
         if self.mode() == Mode::Migration {
             // "【平台证书切换微信支付公钥】的流程不能和【灰度更换新平台证书】的流程同时进行".
             return Err(Error::config(
@@ -291,7 +302,15 @@ impl Identity {
                  --mode certificate`) has certificates to rotate",
             ));
         }
-        let issued = Arc::new(Platform::issue()?);
+        let issued = Platform::issue()?;
+        keep(&issued)?;
+        Ok(self.adopt(issued))
+    }
+
+    /// Makes `issued` the platform that signs, retiring the oldest past [`CERTIFICATES_KEPT`];
+    /// returns its serial. Also how the rotations the store kept are replayed at a start.
+    pub(crate) fn adopt(&self, issued: Platform) -> String {
+        let issued = Arc::new(issued);
         let serial = issued.serial.clone();
         let mut rotated = self.rotated.write().unwrap_or_else(|p| p.into_inner());
         rotated.issued.push_back(issued);
@@ -303,7 +322,7 @@ impl Identity {
                 rotated.first_retired = true;
             }
         }
-        Ok(serial)
+        serial
     }
 
     /// The library configuration that works against this sandbox at `base_url` as is.

@@ -134,6 +134,9 @@ enum SandboxCommand {
         #[arg(long)]
         show_personal_data: bool,
     },
+    /// Clear DIR's sessions, contracts and notifications, and set its clock back to real
+    /// time; the merchant, its keys and the request record stay.
+    Reset { dir: PathBuf },
     /// List the magic values that make the sandbox fail on purpose.
     Faults,
 }
@@ -168,6 +171,15 @@ fn main() -> ExitCode {
                     show_personal_data,
                 },
         } => serve(&dir, listen, retry_unit_ms, record, show_personal_data),
+        Command::Sandbox {
+            command: SandboxCommand::Reset { dir },
+        } => wxpresign_sandbox::reset(&dir).map(|()| {
+            println!(
+                "cleared the sessions, contracts and notifications of {}",
+                dir.display()
+            );
+            ExitCode::SUCCESS
+        }),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -309,7 +321,7 @@ fn serve(
     show_personal_data: bool,
 ) -> wxpresign::error::Result<ExitCode> {
     let (identity, default_listen) = Identity::load_dir(dir)?;
-    let sandbox = Sandbox::start(identity, listen.as_deref().unwrap_or(&default_listen))?;
+    let sandbox = Sandbox::start_in(identity, listen.as_deref().unwrap_or(&default_listen), dir)?;
     sandbox.set_retry_unit_ms(retry_unit_ms);
     sandbox.set_show_personal_data(show_personal_data);
     apply_behaviours_file(&sandbox, &dir.join("behaviours.json"))?;

@@ -11,7 +11,6 @@
 //! (https://developers.weixin.qq.com/community/develop/doc/0004e8c40b09182972936db6d69400).
 
 use wxpresign::keys::PrivateKey;
-use wxpresign::signing::unix_now;
 
 /// The share of notifications signed with the public key on day 1 to 7 of the change.
 pub const RAMP: [f64; 7] = [0.001, 0.01, 0.05, 0.10, 0.20, 0.50, 1.0];
@@ -68,15 +67,9 @@ impl State {
 #[derive(Clone, Copy, Debug)]
 pub struct Migration {
     pub state: State,
-    /// Unix seconds, as [`now`] reads them, when the merchant last started the change.
+    /// Unix seconds of the sandbox's clock when the merchant last started the change.
     pub started_at: Option<u64>,
     pub day_secs: u64,
-}
-
-/// The one place the migration reads the time from, so that a sandbox clock can replace it:
-/// the real clock today.
-pub fn now() -> u64 {
-    unix_now()
 }
 
 impl Migration {
@@ -92,15 +85,16 @@ impl Migration {
         }
     }
 
-    /// Day 1 is the start's; `None` while the change is not running.
-    pub fn day(&self) -> Option<u64> {
+    /// Day 1 is the start's, at `now` (Unix seconds of the sandbox's clock); `None` while the
+    /// change is not running.
+    pub fn day(&self, now: u64) -> Option<u64> {
         let started = self.started_at.filter(|_| self.state == State::Started)?;
-        Some(now().saturating_sub(started) / self.day_secs.max(1) + 1)
+        Some(now.saturating_sub(started) / self.day_secs.max(1) + 1)
     }
 
-    /// The share of notifications signed with the public key now.
-    pub fn notification_share(&self) -> f64 {
-        match (self.state, self.day()) {
+    /// The share of notifications signed with the public key at `now`.
+    pub fn notification_share(&self, now: u64) -> f64 {
+        match (self.state, self.day(now)) {
             (State::Completed, _) => 1.0,
             (State::Started, Some(day)) => RAMP[(day.min(7) - 1) as usize],
             _ => 0.0,
@@ -128,21 +122,23 @@ impl Migration {
 mod tests {
     use super::*;
 
+    const NOW: u64 = 1_800_000_000;
+
     fn started(days_ago: u64) -> Migration {
         Migration {
             state: State::Started,
-            started_at: Some(now() - days_ago * 10),
+            started_at: Some(NOW - days_ago * 10),
             day_secs: 10,
         }
     }
 
     #[test]
     fn the_public_key_share_follows_the_ramp_and_stays_whole_from_day_seven() {
-        assert_eq!(started(0).notification_share(), 0.001);
-        assert_eq!(started(5).notification_share(), 0.50);
-        assert_eq!(started(6).notification_share(), 1.0);
-        assert_eq!(started(30).notification_share(), 1.0);
-        assert_eq!(Migration::new(true).notification_share(), 0.0);
+        assert_eq!(started(0).notification_share(NOW), 0.001);
+        assert_eq!(started(5).notification_share(NOW), 0.50);
+        assert_eq!(started(6).notification_share(NOW), 1.0);
+        assert_eq!(started(30).notification_share(NOW), 1.0);
+        assert_eq!(Migration::new(true).notification_share(NOW), 0.0);
     }
 
     #[test]

@@ -73,6 +73,20 @@ struct Kept {
     bytes: usize,
 }
 
+impl Kept {
+    /// Keeps `received`, dropping the oldest past the budget.
+    fn push(&mut self, received: Received) {
+        self.bytes += received.bytes();
+        self.records.push_back(received);
+        while self.bytes > BUDGET_BYTES {
+            let Some(oldest) = self.records.pop_front() else {
+                break;
+            };
+            self.bytes -= oldest.bytes();
+        }
+    }
+}
+
 #[derive(Default)]
 pub struct Record {
     kept: Mutex<Kept>,
@@ -97,10 +111,10 @@ impl Record {
         *lock(&self.file) = Some(file);
     }
 
-    /// Notes `request` and how it was answered.
-    pub fn note(&self, request: &Request, reply: &Reply) {
+    /// Notes `request` and how it was answered; returns the record kept, for the store.
+    pub fn note(&self, request: &Request, reply: &Reply) -> Option<Received> {
         if request.path().starts_with("/sandbox/") {
-            return;
+            return None;
         }
         let body: Option<serde_json::Value> = serde_json::from_slice(&request.body).ok();
         let key = body.as_ref().and_then(|b| {
@@ -134,13 +148,16 @@ impl Record {
                 let _ = writeln!(file, "{line}");
             }
         }
-        kept.bytes += received.bytes();
-        kept.records.push_back(received);
-        while kept.bytes > BUDGET_BYTES {
-            let Some(oldest) = kept.records.pop_front() else {
-                break;
-            };
-            kept.bytes -= oldest.bytes();
+        kept.push(received.clone());
+        Some(received)
+    }
+
+    /// The records the store kept, oldest first, and how many were received in all.
+    pub(crate) fn restore(&self, records: Vec<Received>, count: u64) {
+        let mut kept = lock(&self.kept);
+        kept.count = kept.count.max(count);
+        for received in records {
+            kept.push(received);
         }
     }
 

@@ -5,6 +5,7 @@
 
 use crate::admin;
 use crate::behaviours;
+use crate::clock;
 use crate::contracts;
 use crate::dashboard;
 use crate::http_server::{Reply, Request};
@@ -53,6 +54,7 @@ static ROUTES: &[Route] = &[
         "/sandbox/merchants/{id}/probe-notification",
         behaviours::probe_notification,
     ),
+    route(None, "/sandbox/clock", clock::clock),
     route(Some("GET"), "/v3/certificates", certificate_list),
 ];
 
@@ -70,7 +72,9 @@ pub(crate) fn handle(state: &State, request: Request) -> Reply {
         .and_then(|()| answer(state, &request))
         .unwrap_or_else(Refusal::into_reply);
     let reply = behaviours::bend_answer(&state.identity, &request, reply);
-    state.record.note(&request, &reply);
+    if let Some(received) = state.record.note(&request, &reply) {
+        state.store.note_request(received);
+    }
     reply
 }
 

@@ -1,16 +1,20 @@
 //! The running sandbox: the state its handlers share, passed to each explicitly, and the
 //! [`Sandbox`] handle that starts, inspects and stops it.
 
+use crate::clock::Clock;
 use crate::contracts::{Contract, Contracts};
 use crate::delivery::Notifier;
 use crate::faults::Faults;
 use crate::gateway::Gateway;
 use crate::http_server::{Counters, HttpServer, Reply};
+use crate::outbox::Outbox;
 use crate::record::{Received, Record};
 use crate::sessions::{self, Session, Sessions};
+use crate::store::Store;
 use crate::{Identity, routes};
 use serde_json::Value;
 use std::net::SocketAddr;
+use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use wxpresign::error::{Error, Result};
@@ -31,6 +35,12 @@ pub(crate) struct State {
     pub counters: Arc<Counters>,
     /// What the sandbox received, for `GET /sandbox/requests`.
     pub record: Record,
+    /// Business time: what session expiry, contract times and notification schedules follow.
+    pub clock: Arc<Clock>,
+    /// Where every change is written before it is answered.
+    pub store: Arc<Store>,
+    /// What posts the notifications the store holds, when they fall due.
+    pub outbox: Arc<Outbox>,
 }
 
 /// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
@@ -40,8 +50,41 @@ pub struct Sandbox {
 }
 
 impl Sandbox {
-    /// Listens on `listen` (port 0 picks a free port) and serves in background threads.
+    /// Listens on `listen` (port 0 picks a free port) and serves in background threads, with
+    /// its state in memory: gone when it stops.
     pub fn start(identity: Identity, listen: &str) -> Result<Sandbox> {
+        Sandbox::start_with(identity, listen, Store::memory()?)
+    }
+
+    /// As [`Sandbox::start`], with its state in `dir`'s database (`DIR/sandbox.db`): what a
+    /// sandbox that served `dir` before held (sessions, contracts, pending notifications, the
+    /// request record, rotations, the clock) is found again, and due notifications resume.
+    /// Refused while another process serves `dir`.
+    pub fn start_in(identity: Identity, listen: &str, dir: &Path) -> Result<Sandbox> {
+        Sandbox::start_with(identity, listen, Store::open(dir)?)
+    }
+
+    fn start_with(identity: Identity, listen: &str, store: Store) -> Result<Sandbox> {
+        let store = Arc::new(store);
+        for rotation in store.rotations(&identity.mchid)? {
+            identity.adopt(rotation.platform()?);
+        }
+        // The merchant's clock is the sandbox's: the change to the public key counts its days
+        // on the time that session expiry and notification schedules follow.
+        let clock = Arc::clone(identity.behaviours.clock());
+        clock.set_offset(store.clock_offset()?);
+        let sessions = Sessions::load(Arc::clone(&clock), Arc::clone(&store), &identity.mchid)?;
+        let contracts = Contracts::loaded(
+            store
+                .contracts()?
+                .into_iter()
+                .filter(|(mchid, _)| *mchid == identity.mchid)
+                .map(|(_, contract)| contract)
+                .collect(),
+        );
+        let record = Record::default();
+        let (records, count) = store.requests()?;
+        record.restore(records, count);
         // The address is known only once bound; the handler reads it from the state.
         let state_slot: Arc<OnceLock<Arc<State>>> = Arc::new(OnceLock::new());
         let slot = Arc::clone(&state_slot);
@@ -51,17 +94,29 @@ impl Sandbox {
         })
         .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
         let identity = Arc::new(identity);
+        let outbox = Outbox::start(
+            Arc::clone(&store),
+            Arc::clone(&identity),
+            Arc::clone(&clock),
+        );
         let state = Arc::new(State {
             base_url: format!("http://{}", server.addr()),
             gateway: Gateway::new(Arc::clone(&identity)),
-            sessions: Sessions::default(),
-            contracts: Contracts::default(),
+            sessions,
+            contracts,
             faults: Faults::default(),
-            notifier: Notifier::new(Arc::clone(&identity)),
+            notifier: Notifier::new(
+                Arc::clone(&identity),
+                Arc::clone(&clock),
+                Arc::clone(&outbox),
+            ),
             show_personal_data: AtomicBool::new(false),
             counters: server.counters(),
-            record: Record::default(),
+            record,
             identity,
+            clock,
+            store,
+            outbox,
         });
         let _ = state_slot.set(Arc::clone(&state));
         Ok(Sandbox { state, server })
@@ -163,8 +218,11 @@ impl Sandbox {
     }
 
     fn stop(&mut self) {
-        self.state.notifier.stopping.store(true, Ordering::Relaxed);
         self.server.shutdown();
+        self.state.outbox.stop();
+        // The database is closed here, not when the last handle goes: DIR is free for the
+        // next sandbox once this one has stopped.
+        self.state.store.close();
     }
 }
 

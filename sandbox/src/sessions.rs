@@ -1,8 +1,9 @@
 //! Sessions: a pre-sign answered and remembered until it expires, and its end, signed by the
 //! user (a contract, and the family's signing notification) or cancelled.
 
+use crate::clock::Clock;
 use crate::contracts::Contract;
-use crate::delivery::{NotificationDelivery, notify_url};
+use crate::delivery::{NotificationDelivery, notify_url, pending};
 use crate::expiring::Expiring;
 use crate::families::{self, Presign, Source};
 use crate::http_server::Request;
@@ -10,12 +11,12 @@ use crate::random_hex;
 use crate::refusal::{Answered, Refusal, lock};
 use crate::server::State;
 use crate::signer;
+use crate::store::Store;
 use serde_json::{Map, Value, json};
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use wxpresign::endpoints::Endpoint;
-use wxpresign::signing::unix_now;
 
 /// A pre-sign session the sandbox handed out.
 #[derive(Clone, Debug)]
@@ -23,76 +24,130 @@ pub struct Session {
     pub id: String,
     pub endpoint: &'static str,
     pub request: Value,
+    /// When it expires on the real clock, as the sandbox's clock stands when it is read.
     pub expires: Instant,
+    /// When it expires on the sandbox's clock, in milliseconds since the Unix epoch.
+    pub expires_at_ms: i64,
     /// The contract it became, once signed.
     pub contract_id: Option<String>,
     /// The signing-result notification, once signed where the family sends one.
-    pub delivery: Option<Arc<NotificationDelivery>>,
+    pub delivery: Option<NotificationDelivery>,
+    pub(crate) delivery_id: Option<String>,
     /// What the signing page's forms must post back, so that a stray request cannot sign.
     pub token: String,
     /// The user gave up on the signing page.
     pub cancelled: bool,
 }
 
-/// The sessions handed out, by id; expired ones are dropped as new ones come.
-#[derive(Default)]
+/// The sessions handed out, by id, as the store keeps them; expired ones (on the sandbox's
+/// clock) are dropped as new ones come.
 pub(crate) struct Sessions {
     held: Mutex<Expiring<String, Session>>,
+    clock: Arc<Clock>,
+    store: Arc<Store>,
+    mchid: String,
 }
 
 impl Sessions {
-    /// A session by id, while it is valid.
+    /// The sessions of `mchid` the store holds that are still valid.
+    pub fn load(
+        clock: Arc<Clock>,
+        store: Arc<Store>,
+        mchid: &str,
+    ) -> wxpresign::error::Result<Sessions> {
+        let mut held = Expiring::default();
+        for (owner, session) in store.sessions(clock.now_ms())? {
+            if owner == mchid {
+                held.map.insert(session.id.clone(), session);
+            }
+        }
+        Ok(Sessions {
+            held: Mutex::new(held),
+            clock,
+            store,
+            mchid: mchid.to_owned(),
+        })
+    }
+
+    /// A session by id, while it is valid, with its notification as it is now.
     pub fn get(&self, id: &str) -> Option<Session> {
-        lock(&self.held)
+        let now = self.clock.now_ms();
+        let session = lock(&self.held)
             .map
             .get(id)
-            .filter(|s| s.expires > Instant::now())
-            .cloned()
+            .filter(|s| s.expires_at_ms > now)
+            .cloned()?;
+        Some(self.current(session, now))
     }
 
     /// The newest `limit` valid sessions, newest first, and how many are valid: what the
     /// sandbox's overview lists.
     pub fn newest(&self, limit: usize) -> (Vec<Session>, usize) {
-        let held = lock(&self.held);
-        let now = Instant::now();
-        let mut valid: Vec<&Session> = held.map.values().filter(|s| s.expires > now).collect();
+        let now = self.clock.now_ms();
+        let mut valid: Vec<Session> = lock(&self.held)
+            .map
+            .values()
+            .filter(|s| s.expires_at_ms > now)
+            .cloned()
+            .collect();
         let count = valid.len();
-        valid.sort_by_key(|s| std::cmp::Reverse(opened(s)));
-        (valid.into_iter().take(limit).cloned().collect(), count)
+        valid.sort_by_key(|s| std::cmp::Reverse(opened_ms(s)));
+        valid.truncate(limit);
+        let valid = valid.into_iter().map(|s| self.current(s, now)).collect();
+        (valid, count)
     }
 
     /// The valid session that became contract `contract_id`, if it is still held.
     pub fn signed_into(&self, contract_id: &str) -> Option<Session> {
-        let now = Instant::now();
-        lock(&self.held)
+        let now = self.clock.now_ms();
+        let session = lock(&self.held)
             .map
             .values()
-            .find(|s| s.expires > now && s.contract_id.as_deref() == Some(contract_id))
-            .cloned()
+            .find(|s| s.expires_at_ms > now && s.contract_id.as_deref() == Some(contract_id))
+            .cloned()?;
+        Some(self.current(session, now))
     }
 
-    fn insert(&self, session: Session) {
+    /// `session` as it stands at `now` (business milliseconds): its expiry on the real clock
+    /// and its notification as the outbox has it.
+    fn current(&self, mut session: Session, now: i64) -> Session {
+        let left = u64::try_from(session.expires_at_ms - now).unwrap_or(0);
+        session.expires = Instant::now() + Duration::from_millis(left);
+        session.delivery = session
+            .delivery_id
+            .as_deref()
+            .and_then(|d| self.store.delivery(d).ok().flatten());
+        session
+    }
+
+    /// Remembers a session, stored before its pre-sign is answered.
+    fn insert(&self, session: Session) -> Result<(), Refusal> {
         let mut held = lock(&self.held);
-        let now = Instant::now();
-        held.prune(|s| s.expires > now);
+        let now = self.clock.now_ms();
+        held.prune(|s| s.expires_at_ms > now);
+        self.store
+            .session_opened(&self.mchid, &session)
+            .map_err(|e| Refusal::failed(&e))?;
         held.map.insert(session.id.clone(), session);
+        Ok(())
     }
 
     /// `POST /sandbox/sessions/{id}/cancel`'s act: the user gives up; WeChat Pay sends nothing.
     pub fn cancel(&self, id: &str) -> Result<(), Refusal> {
         let mut held = lock(&self.held);
-        unsigned(&mut held, id)?.cancelled = true;
+        let session = unsigned(&mut held, id, self.clock.now_ms())?;
+        self.store
+            .session_cancelled(id)
+            .map_err(|e| Refusal::failed(&e))?;
+        session.cancelled = true;
         Ok(())
     }
 }
 
-/// When `session` was opened: its expiry less its family's lifetime.
-fn opened(session: &Session) -> Instant {
+/// When `session` was opened on the sandbox's clock: its expiry less its family's lifetime.
+fn opened_ms(session: &Session) -> i64 {
     let minutes = families::presign_at(session.endpoint).map_or(0, |p| p.session_minutes);
-    session
-        .expires
-        .checked_sub(Duration::from_secs(u64::from(minutes) * 60))
-        .unwrap_or(session.expires)
+    session.expires_at_ms - i64::from(minutes) * 60_000
 }
 
 /// A pre-sign: the gateway's checks, then the fault its fault field asks for, or a new session
@@ -106,12 +161,17 @@ pub(crate) fn presign(state: &State, endpoint: &'static Endpoint, request: &Requ
         ControlFlow::Break(outcome) => return outcome,
         ControlFlow::Continue(fault) => fault,
     };
-    let answer = open(state, endpoint, presign, value);
+    let answer = open(state, endpoint, presign, value)?;
     signer::answer(&state.identity, 200, answer.to_string().into_bytes(), fault)
 }
 
 /// Remembers a session and builds the endpoint's answer from its family's entry.
-fn open(state: &State, endpoint: &'static Endpoint, presign: &Presign, request: Value) -> Value {
+fn open(
+    state: &State,
+    endpoint: &'static Endpoint,
+    presign: &Presign,
+    request: Value,
+) -> Result<Value, Refusal> {
     let id = format!(
         "{}{}",
         presign.session_prefix(),
@@ -131,18 +191,20 @@ fn open(state: &State, endpoint: &'static Endpoint, presign: &Presign, request: 
         };
         answer.insert((*name).to_owned(), value);
     }
-    let minutes = u64::from(presign.session_minutes);
+    let lifetime = Duration::from_secs(u64::from(presign.session_minutes) * 60);
     state.sessions.insert(Session {
         id,
         endpoint: endpoint.path,
         request,
-        expires: Instant::now() + Duration::from_secs(minutes * 60),
+        expires: Instant::now() + lifetime,
+        expires_at_ms: state.clock.now_ms() + lifetime.as_millis() as i64,
         contract_id: None,
         delivery: None,
+        delivery_id: None,
         token: random_hex(16).to_lowercase(),
         cancelled: false,
-    });
-    Value::Object(answer)
+    })?;
+    Ok(Value::Object(answer))
 }
 
 /// Signs session `id` as the user would: the contract it becomes, and the family's signing
@@ -153,9 +215,10 @@ pub(crate) fn sign(
     id: &str,
     notify_url_override: Option<&str>,
 ) -> Result<Value, Refusal> {
-    // The lock is held from the check to the insert, so a session is signed once.
+    // The lock is held from the check to the insert, so a session is signed once; the store's
+    // one transaction and its unique session of a contract hold across a crash.
     let mut held = lock(&state.sessions.held);
-    let session = unsigned(&mut held, id)?;
+    let session = unsigned(&mut held, id, state.clock.now_ms())?;
     if session.cancelled {
         return Err(Refusal::new(
             409,
@@ -168,14 +231,14 @@ pub(crate) fn sign(
         id: format!("2026{}", random_hex(12)),
         endpoint: session.endpoint,
         request: session.request.clone(),
-        signed_at: unix_now(),
+        signed_at: state.clock.now_secs(),
         terminated: None,
         notify_url: notify_url_override
             .map(str::to_owned)
             .or_else(|| notify_url(endpoint.request, &session.request)),
-        termination: None,
+        termination_id: None,
     };
-    let view = match families::presign(endpoint).and_then(|p| p.signed) {
+    let queued = match families::presign(endpoint).and_then(|p| p.signed) {
         Some(event) => {
             let url = contract.notify_url.clone().ok_or_else(|| {
                 Refusal::new(
@@ -184,16 +247,25 @@ pub(crate) fn sign(
                     "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
                 )
             })?;
-            let delivery = state.notifier.send(event, &contract, url)?;
-            let view = delivery.to_json();
-            session.delivery = Some(delivery);
-            view
+            Some(state.notifier.prepare(event, &contract, url)?)
+        }
+        None => None,
+    };
+    state
+        .store
+        .signed(&state.identity.mchid, id, &contract, queued.as_ref())
+        .map_err(|e| Refusal::failed(&e))?;
+    session.contract_id = Some(contract.id.clone());
+    session.delivery_id = queued.as_ref().map(|q| q.id.clone());
+    drop(held);
+    let view = match &queued {
+        Some(queued) => {
+            state.notifier.queued();
+            pending(queued).to_json()
         }
         // Signed, with nothing sent: the merchant learns of it by querying the contract.
         None => unnotified(&contract, endpoint),
     };
-    session.contract_id = Some(contract.id.clone());
-    drop(held);
     state.contracts.add(contract);
     Ok(view)
 }
@@ -219,11 +291,12 @@ fn unnotified(contract: &Contract, endpoint: &Endpoint) -> Value {
 fn unsigned<'a>(
     sessions: &'a mut Expiring<String, Session>,
     id: &str,
+    now_ms: i64,
 ) -> Result<&'a mut Session, Refusal> {
     let session = sessions
         .map
         .get_mut(id)
-        .filter(|s| s.expires > Instant::now())
+        .filter(|s| s.expires_at_ms > now_ms)
         .ok_or_else(|| no_session(id))?;
     if session.contract_id.is_some() {
         return Err(Refusal::new(

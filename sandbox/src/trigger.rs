@@ -103,7 +103,7 @@ pub(crate) fn made_up(family: Family, event: &Event) -> Option<Contract> {
         signed_at: unix_now(),
         terminated: None,
         notify_url: None,
-        termination: None,
+        termination_id: None,
     })
 }
 
@@ -250,7 +250,7 @@ impl About {
                 signed_at: unix_now(),
                 terminated: None,
                 notify_url: notify_url.clone(),
-                termination: None,
+                termination_id: None,
             }),
             notify_url,
         })

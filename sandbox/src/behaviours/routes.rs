@@ -103,10 +103,18 @@ pub(crate) fn probe_notification(state: &State, request: &Request, mchid: &str) 
                 "body",
             )
         })?;
-    let delivery = state.notifier.send_probe(event, &contract, url)?;
+    let queued = state.notifier.prepare_probe(event, &contract, url)?;
+    state
+        .store
+        .queue(&queued)
+        .map_err(|e| Refusal::failed(&e))?;
+    state.notifier.queued();
     Ok(Reply::Answer {
         status: 202,
-        body: delivery.to_json().to_string().into_bytes(),
+        body: crate::delivery::pending(&queued)
+            .to_json()
+            .to_string()
+            .into_bytes(),
         headers: vec![("Content-Type", "application/json".to_owned())],
     })
 }

@@ -2,7 +2,7 @@
 //! by its JSON Pointer) before anything changes.
 
 use super::{Behaviours, Settings, limit_code};
-use crate::migration::{self, State as MigrationState};
+use crate::migration::State as MigrationState;
 use crate::refusal::{Refusal, lock};
 use serde_json::{Map, Value};
 
@@ -29,7 +29,7 @@ impl Behaviours {
             let at = format!("/{name}");
             match name.as_str() {
                 "probes" => probes(&mut next, &mut others, member, &at)?,
-                "key_migration" => key_migration(&mut next, member, &at)?,
+                "key_migration" => key_migration(&mut next, member, &at, self.now())?,
                 "rate_limit" => {
                     rate_limit(&mut others, (bucket.per_second, bucket.burst), member, &at)?
                 }
@@ -79,7 +79,8 @@ fn probes(
 }
 
 /// The change's members. A merchant that does not hold both keys has nothing to change.
-fn key_migration(next: &mut Settings, member: &Value, at: &str) -> Result<(), Refusal> {
+/// The change's members, `now` being the sandbox's clock in Unix seconds.
+fn key_migration(next: &mut Settings, member: &Value, at: &str, now: u64) -> Result<(), Refusal> {
     let members = object(member, at)?;
     let mut started_at = None;
     for (name, value) in members {
@@ -105,7 +106,7 @@ fn key_migration(next: &mut Settings, member: &Value, at: &str) -> Result<(), Re
                     ));
                 }
                 if state == MigrationState::Started && next.migration.state != state {
-                    next.migration.started_at = Some(migration::now());
+                    next.migration.started_at = Some(now);
                 }
                 next.migration.state = state;
             }
@@ -115,7 +116,7 @@ fn key_migration(next: &mut Settings, member: &Value, at: &str) -> Result<(), Re
         }
     }
     if let Some(when) = started_at {
-        if next.migration.state != MigrationState::Started || when > migration::now() {
+        if next.migration.state != MigrationState::Started || when > now {
             return Err(bad(
                 &format!("{at}/started_at"),
                 &when.into(),

@@ -8,6 +8,7 @@
 mod read;
 mod tables;
 
+use crate::delivery::NotificationDelivery;
 use crate::html::{self, Width, escape, html, wants_html};
 use crate::http_server::{Reply, Request};
 use crate::record::{KEYS, PAGE_MAX};
@@ -58,9 +59,14 @@ fn merchant_section(state: &State, merchant: &Merchant) -> String {
         .iter()
         .map(|c| read::session_of(state, &c.id))
         .collect();
+    let ended: Vec<Option<NotificationDelivery>> = contracts
+        .shown
+        .iter()
+        .map(|c| read::termination(state, c))
+        .collect();
     let mut sent: Vec<Delivery> = Vec::new();
-    for (contract, session) in contracts.shown.iter().zip(&signed_in) {
-        if let Some(d) = &contract.termination {
+    for ((contract, session), ended) in contracts.shown.iter().zip(&signed_in).zip(&ended) {
+        if let Some(d) = ended {
             sent.push(Delivery::termination(&contract.id, d));
         }
         if let Some((session, d)) = session
@@ -161,7 +167,8 @@ pub(crate) fn contract(state: &State, id: &str) -> Reply {
     {
         sent.push(Delivery::signing(s, d));
     }
-    if let Some(d) = &contract.termination {
+    let ended = read::termination(state, &contract);
+    if let Some(d) = &ended {
         sent.push(Delivery::termination(&contract.id, d));
     }
     let session = signed_by.as_ref().map_or("—".to_owned(), |s| {

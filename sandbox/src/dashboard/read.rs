@@ -4,6 +4,7 @@
 
 use crate::Mode;
 use crate::contracts::Contract;
+use crate::delivery::NotificationDelivery;
 use crate::record::{Page, Received};
 use crate::server::State;
 use crate::sessions::Session;
@@ -60,6 +61,12 @@ pub(super) fn contracts(state: &State, _mchid: &str, limit: usize) -> Listed<Con
 /// A contract by id.
 pub(super) fn contract(state: &State, id: &str) -> Option<Contract> {
     state.contracts.get(id)
+}
+
+/// The termination notification of `contract`, as the outbox has it now.
+pub(super) fn termination(state: &State, contract: &Contract) -> Option<NotificationDelivery> {
+    let id = contract.termination_id.as_deref()?;
+    state.store.delivery(id).ok().flatten()
 }
 
 /// Each contract's id by the value that names it in the request record (its

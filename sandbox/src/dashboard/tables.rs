@@ -6,12 +6,10 @@ use crate::contracts::Contract;
 use crate::delivery::NotificationDelivery;
 use crate::html::escape;
 use crate::record::Received;
-use crate::refusal::lock;
 use crate::server::State;
 use crate::sessions::Session;
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::atomic::Ordering;
 
 /// A notification the sandbox sends, and what it is about.
 pub(super) struct Delivery<'a> {
@@ -140,13 +138,13 @@ pub(super) fn deliveries(sent: &[Delivery]) -> String {
     for d in sent {
         // The state first, as the JSON view reads it: a final state never shows with its last
         // attempt missing.
-        let state = *lock(&d.sent.state);
+        let state = d.sent.state.as_str();
         let tone = match state {
             "delivered" => "good",
             "gave_up" => "bad",
             _ => "wait",
         };
-        let probe_accepted = if d.sent.probe_accepted.load(Ordering::Relaxed) {
+        let probe_accepted = if d.sent.probe_accepted {
             format!("<br>{}", badge("probe accepted", "bad"))
         } else {
             String::new()
@@ -162,7 +160,7 @@ pub(super) fn deliveries(sent: &[Delivery]) -> String {
              <td>{attempts}</td></tr>",
             id = escape(&d.sent.id),
             what = d.what,
-            event = escape(d.sent.event_type),
+            event = escape(&d.sent.event_type),
             url = escape(&d.sent.notify_url),
             state = badge(state, tone),
             attempts = attempts(d.sent),
@@ -175,12 +173,12 @@ pub(super) fn deliveries(sent: &[Delivery]) -> String {
 }
 
 fn attempts(sent: &NotificationDelivery) -> String {
-    let attempts = lock(&sent.attempts).clone();
+    let attempts = &sent.attempts;
     if attempts.is_empty() {
         return "<span class=\"hint\">none yet</span>".to_owned();
     }
     let mut items = String::new();
-    for a in &attempts {
+    for a in attempts {
         let answer = match (a.status, &a.error) {
             (Some(status), _) => {
                 let tone = if (200..300).contains(&status) {

@@ -317,7 +317,7 @@ mod tests {
             signed_at: 1_700_000_000,
             terminated: terminated.then_some((1_700_000_600, None)),
             notify_url: None,
-            termination: None,
+            termination_id: None,
         }
     }
 

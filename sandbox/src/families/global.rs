@@ -186,7 +186,7 @@ mod tests {
             signed_at: 1_700_000_000,
             terminated: None,
             notify_url: None,
-            termination: None,
+            termination_id: None,
         }
     }
 

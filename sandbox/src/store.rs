@@ -1,0 +1,688 @@
+//! The sandbox's state on disk: sessions, contracts, the notification outbox (each delivery,
+//! every attempt, the next due time), the request record, certificate rotations and the clock,
+//! in one SQLite database, `DIR/sandbox.db` (WAL journal). The rest of the sandbox sees plain
+//! functions; each change is one transaction, committed before the client is answered, so a
+//! `kill -9` loses nothing a client was told about. A sandbox started without a DIR
+//! (`Sandbox::start`, the tests' and the demo's) keeps the same tables in memory.
+//!
+//! One process serves a DIR at a time: `DIR/sandbox.lock` is held with `flock` while it does
+//! (the kernel releases it when the process ends, a crash included).
+
+use crate::contracts::Contract;
+use crate::delivery::{Attempt, NotificationDelivery};
+use crate::record::Received;
+use crate::refusal::lock;
+use crate::sessions::Session;
+use rusqlite::{Connection, OptionalExtension, Transaction, params};
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use wxpresign::error::{Error, Result};
+
+/// The schema this build writes (`PRAGMA user_version`). A DIR from before the database (no
+/// `sandbox.db`) is upgraded by creating it; a newer one is refused.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// The database's file in DIR.
+pub const DATABASE: &str = "sandbox.db";
+/// The file whose `flock` says a process serves DIR.
+pub const LOCK_FILE: &str = "sandbox.lock";
+
+const SCHEMA: &str = "
+CREATE TABLE sessions (
+    id TEXT PRIMARY KEY, mchid TEXT NOT NULL, endpoint TEXT NOT NULL, request TEXT NOT NULL,
+    expires_ms INTEGER NOT NULL, token TEXT NOT NULL, cancelled INTEGER NOT NULL DEFAULT 0,
+    contract_id TEXT UNIQUE, delivery_id TEXT);
+CREATE TABLE contracts (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, mchid TEXT NOT NULL,
+    session_id TEXT UNIQUE, endpoint TEXT NOT NULL, request TEXT NOT NULL,
+    signed_at INTEGER NOT NULL, terminated_at INTEGER, remark TEXT, notify_url TEXT,
+    termination_id TEXT);
+CREATE TABLE deliveries (
+    seq INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, mchid TEXT NOT NULL,
+    contract_id TEXT NOT NULL, event_type TEXT NOT NULL, notify_url TEXT NOT NULL,
+    body TEXT NOT NULL, retry_secs TEXT NOT NULL, retry_unit_ms INTEGER NOT NULL,
+    created_ms INTEGER NOT NULL, state TEXT NOT NULL, next_due_ms INTEGER,
+    probe INTEGER NOT NULL DEFAULT 0, probe_accepted INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX deliveries_due ON deliveries (next_due_ms) WHERE state = 'pending';
+CREATE TABLE attempts (
+    delivery_id TEXT NOT NULL, n INTEGER NOT NULL, after_ms INTEGER NOT NULL,
+    status INTEGER, error TEXT, probe INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (delivery_id, n));
+CREATE TABLE requests (
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, method TEXT NOT NULL, target TEXT NOT NULL,
+    nonce TEXT, key TEXT, status INTEGER);
+CREATE TABLE rotations (
+    seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL, serial TEXT NOT NULL,
+    private_key TEXT NOT NULL, certificate TEXT NOT NULL);
+CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL);
+";
+
+/// The records kept on disk past the newest; older ones are dropped as they are in memory.
+const REQUESTS_KEPT: i64 = 200_000;
+
+/// A notification to deliver, as the outbox keeps it.
+pub(crate) struct Queued {
+    pub id: String,
+    pub mchid: String,
+    pub contract_id: String,
+    pub event_type: String,
+    pub notify_url: String,
+    /// The sealed body, posted as is at each attempt (each freshly signed).
+    pub body: String,
+    pub retry_secs: Vec<u64>,
+    pub retry_unit_ms: u64,
+    /// Business time it was queued, and when its next attempt falls due.
+    pub created_ms: i64,
+    pub next_due_ms: i64,
+    /// Its first attempt is a signature probe (`WECHATPAY/SIGNTEST/`).
+    pub probe: bool,
+}
+
+/// What an attempt leads to.
+pub(crate) enum After {
+    Delivered,
+    /// A probe the merchant answered 2xx (`probe_accepted`); the real notification follows at
+    /// the given time, as after a refused one (none left: given up).
+    ProbeAccepted(Option<i64>),
+    /// The next attempt, in business milliseconds.
+    RetryAt(i64),
+    GaveUp,
+}
+
+/// A rotation's platform key and certificate, as PEM.
+pub(crate) struct Rotation {
+    pub serial: String,
+    pub private_key: zeroize::Zeroizing<String>,
+    pub certificate: String,
+}
+
+/// The database, and the lock on DIR while it is open.
+pub(crate) struct Store {
+    conn: Mutex<Option<Connection>>,
+    /// Requests noted and not yet written: they go with the next transaction, or the outbox's
+    /// next turn, so the record costs no commit of its own.
+    noted: Mutex<Vec<Received>>,
+    lock: Mutex<Option<std::fs::File>>,
+}
+
+fn failed(e: rusqlite::Error) -> Error {
+    Error::internal(format!("the sandbox's database failed: {e}"))
+}
+
+impl Store {
+    /// The tables in memory, for a sandbox without a DIR.
+    pub fn memory() -> Result<Store> {
+        let conn = Connection::open_in_memory().map_err(failed)?;
+        Store::ready(conn, None, Path::new(":memory:"))
+    }
+
+    /// DIR's database, created or upgraded, with DIR locked: another process serving DIR is
+    /// refused.
+    pub fn open(dir: &Path) -> Result<Store> {
+        let lock = lock_dir(dir)?;
+        let path = dir.join(DATABASE);
+        let conn = Connection::open(&path)
+            .map_err(|e| Error::config(format!("cannot open {}: {e}", path.display())))?;
+        // WAL: readers and the writer do not block each other, and a commit is one append.
+        // NORMAL: a commit reaches the OS before the answer; a killed process loses nothing
+        // (only a power cut could lose the last commits, which a sandbox may).
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
+            .map_err(failed)?;
+        restrict(&path);
+        Store::ready(conn, Some(lock), &path)
+    }
+
+    fn ready(conn: Connection, lock: Option<std::fs::File>, path: &Path) -> Result<Store> {
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .map_err(failed)?;
+        migrate(&conn, path)?;
+        Ok(Store {
+            conn: Mutex::new(Some(conn)),
+            noted: Mutex::new(Vec::new()),
+            lock: Mutex::new(lock),
+        })
+    }
+
+    /// Writes what was noted and closes the database, releasing DIR: another process may
+    /// serve it from now on. Later calls fail.
+    pub fn close(&self) {
+        let _ = self.write(|_| Ok(()));
+        lock(&self.conn).take();
+        lock(&self.lock).take();
+    }
+
+    /// `f` in one transaction, with the requests noted since the last one written first.
+    fn write<T>(&self, f: impl FnOnce(&Transaction) -> rusqlite::Result<T>) -> Result<T> {
+        let noted = std::mem::take(&mut *lock(&self.noted));
+        let mut conn = lock(&self.conn);
+        let conn = conn
+            .as_mut()
+            .ok_or_else(|| Error::internal("the sandbox is stopping"))?;
+        let tx = conn.transaction().map_err(failed)?;
+        write_requests(&tx, &noted).map_err(failed)?;
+        let value = f(&tx).map_err(failed)?;
+        tx.commit().map_err(failed)?;
+        Ok(value)
+    }
+
+    fn read<T>(&self, f: impl FnOnce(&Connection) -> rusqlite::Result<T>) -> Result<T> {
+        let conn = lock(&self.conn);
+        let conn = conn
+            .as_ref()
+            .ok_or_else(|| Error::internal("the sandbox is stopping"))?;
+        f(conn).map_err(failed)
+    }
+
+    /// Keeps a received request; it is written with the next transaction.
+    pub fn note_request(&self, received: Received) {
+        lock(&self.noted).push(received);
+    }
+
+    /// Writes the requests noted so far.
+    pub fn flush(&self) -> Result<()> {
+        if lock(&self.noted).is_empty() {
+            return Ok(());
+        }
+        self.write(|_| Ok(()))
+    }
+
+    pub fn session_opened(&self, mchid: &str, session: &Session) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO sessions (id, mchid, endpoint, request, expires_ms, token)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    session.id,
+                    mchid,
+                    session.endpoint,
+                    session.request.to_string(),
+                    session.expires_at_ms,
+                    session.token
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    pub fn session_cancelled(&self, id: &str) -> Result<()> {
+        self.write(|tx| {
+            tx.execute("UPDATE sessions SET cancelled = 1 WHERE id = ?1", [id])
+                .map(drop)
+        })
+    }
+
+    /// A session signed: its contract and its notification, in one transaction. The unique
+    /// session of a contract refuses a second contract of one session.
+    pub fn signed(
+        &self,
+        mchid: &str,
+        session_id: &str,
+        contract: &Contract,
+        queued: Option<&Queued>,
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO contracts (id, mchid, session_id, endpoint, request, signed_at,
+                 notify_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    contract.id,
+                    mchid,
+                    session_id,
+                    contract.endpoint,
+                    contract.request.to_string(),
+                    contract.signed_at,
+                    contract.notify_url
+                ],
+            )?;
+            tx.execute(
+                "UPDATE sessions SET contract_id = ?2, delivery_id = ?3 WHERE id = ?1",
+                params![session_id, contract.id, queued.map(|q| &q.id)],
+            )?;
+            queued.map_or(Ok(()), |q| queue(tx, q))
+        })
+    }
+
+    /// A contract terminated, with its termination notification, in one transaction.
+    pub fn terminated(&self, contract: &Contract, queued: Option<&Queued>) -> Result<()> {
+        let (at, remark) = contract.terminated.clone().unwrap_or_default();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE contracts SET terminated_at = ?2, remark = ?3, termination_id = ?4
+                 WHERE id = ?1",
+                params![contract.id, at, remark, queued.map(|q| &q.id)],
+            )?;
+            queued.map_or(Ok(()), |q| queue(tx, q))
+        })
+    }
+
+    /// A notification about no change the store keeps (a probe asked for), queued alone.
+    pub fn queue(&self, queued: &Queued) -> Result<()> {
+        self.write(|tx| queue(tx, queued))
+    }
+
+    /// An attempt at delivery `id` and what follows it, in one transaction: the attempt is
+    /// written only once the merchant answered or failed to.
+    pub fn attempted(&self, id: &str, attempt: &Attempt, after: After) -> Result<()> {
+        let (state, next) = match after {
+            After::Delivered => ("delivered", None),
+            After::RetryAt(due) | After::ProbeAccepted(Some(due)) => ("pending", Some(due)),
+            After::GaveUp | After::ProbeAccepted(None) => ("gave_up", None),
+        };
+        let accepted = matches!(after, After::ProbeAccepted(_));
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO attempts (delivery_id, n, after_ms, status, error, probe)
+                 VALUES (?1, (SELECT COUNT(*) FROM attempts WHERE delivery_id = ?1), ?2, ?3, ?4,
+                 ?5)",
+                params![
+                    id,
+                    attempt.after_ms,
+                    attempt.status,
+                    attempt.error,
+                    attempt.probe
+                ],
+            )?;
+            tx.execute(
+                "UPDATE deliveries SET state = ?2, next_due_ms = ?3,
+                 probe_accepted = probe_accepted OR ?4 WHERE id = ?1",
+                params![id, state, next, accepted],
+            )
+            .map(drop)
+        })
+    }
+
+    /// The pending deliveries due at `now_ms`, oldest due first.
+    pub fn due(&self, now_ms: i64) -> Result<Vec<Queued>> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(
+                "SELECT id, mchid, contract_id, event_type, notify_url, body, retry_secs,
+                 retry_unit_ms, created_ms, next_due_ms, probe FROM deliveries
+                 WHERE state = 'pending' AND next_due_ms <= ?1 ORDER BY next_due_ms, seq",
+            )?;
+            let rows = statement.query_map([now_ms], |row| {
+                Ok(Queued {
+                    id: row.get(0)?,
+                    mchid: row.get(1)?,
+                    contract_id: row.get(2)?,
+                    event_type: row.get(3)?,
+                    notify_url: row.get(4)?,
+                    body: row.get(5)?,
+                    retry_secs: serde_json::from_str(&row.get::<_, String>(6)?).unwrap_or_default(),
+                    retry_unit_ms: row.get(7)?,
+                    created_ms: row.get(8)?,
+                    next_due_ms: row.get(9)?,
+                    probe: row.get(10)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    /// When the next pending delivery falls due, in business milliseconds.
+    pub fn next_due(&self) -> Result<Option<i64>> {
+        self.read(|conn| {
+            conn.query_row(
+                "SELECT MIN(next_due_ms) FROM deliveries WHERE state = 'pending'",
+                [],
+                |row| row.get(0),
+            )
+        })
+    }
+
+    /// How many attempts delivery `id` has had.
+    pub fn attempts_made(&self, id: &str) -> Result<usize> {
+        self.read(|conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM attempts WHERE delivery_id = ?1",
+                [id],
+                |row| row.get(0),
+            )
+        })
+    }
+
+    /// A delivery as the session and contract views show it.
+    pub fn delivery(&self, id: &str) -> Result<Option<NotificationDelivery>> {
+        self.read(|conn| delivery(conn, id))
+    }
+
+    pub fn rotated(&self, mchid: &str, rotation: &Rotation) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO rotations (mchid, serial, private_key, certificate)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    mchid,
+                    rotation.serial,
+                    rotation.private_key.as_str(),
+                    rotation.certificate
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    /// The rotations of `mchid`, oldest first.
+    pub fn rotations(&self, mchid: &str) -> Result<Vec<Rotation>> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT serial, private_key, certificate FROM rotations WHERE mchid = ?1
+                 ORDER BY seq",
+            )?;
+            let rows = statement.query_map([mchid], |row| {
+                Ok(Rotation {
+                    serial: row.get(0)?,
+                    private_key: zeroize::Zeroizing::new(row.get(1)?),
+                    certificate: row.get(2)?,
+                })
+            })?;
+            rows.collect()
+        })
+    }
+
+    pub fn clock_offset(&self) -> Result<i64> {
+        self.read(|conn| {
+            conn.query_row("SELECT offset_ms FROM clock WHERE id = 1", [], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map(Option::unwrap_or_default)
+        })
+    }
+
+    pub fn set_clock_offset(&self, offset_ms: i64) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "INSERT INTO clock (id, offset_ms) VALUES (1, ?1)
+                 ON CONFLICT (id) DO UPDATE SET offset_ms = MAX(offset_ms, ?1)",
+                [offset_ms],
+            )
+            .map(drop)
+        })
+    }
+
+    /// The sessions still valid at `now_ms`, with their mchid.
+    pub fn sessions(&self, now_ms: i64) -> Result<Vec<(String, Session)>> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT mchid, id, endpoint, request, expires_ms, token, cancelled, contract_id,
+                 delivery_id FROM sessions WHERE expires_ms > ?1",
+            )?;
+            let rows = statement.query_map([now_ms], |row| {
+                let endpoint: String = row.get(2)?;
+                Ok((
+                    row.get::<_, String>(0)?,
+                    endpoint,
+                    Session {
+                        id: row.get(1)?,
+                        endpoint: "",
+                        request: json_column(row, 3)?,
+                        expires: std::time::Instant::now(),
+                        expires_at_ms: row.get(4)?,
+                        contract_id: row.get(7)?,
+                        delivery: None,
+                        delivery_id: row.get(8)?,
+                        token: row.get(5)?,
+                        cancelled: row.get(6)?,
+                    },
+                ))
+            })?;
+            let mut sessions = Vec::new();
+            for row in rows {
+                let (mchid, endpoint, mut session) = row?;
+                // A session of an endpoint this build no longer has cannot be signed: dropped.
+                if let Some(found) = wxpresign::endpoints::find(&endpoint) {
+                    session.endpoint = found.path;
+                    sessions.push((mchid, session));
+                }
+            }
+            Ok(sessions)
+        })
+    }
+
+    /// Every contract, oldest first, with its mchid.
+    pub fn contracts(&self) -> Result<Vec<(String, Contract)>> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT mchid, id, endpoint, request, signed_at, terminated_at, remark,
+                 notify_url, termination_id FROM contracts ORDER BY seq",
+            )?;
+            let rows = statement.query_map([], |row| {
+                let endpoint: String = row.get(2)?;
+                let terminated_at: Option<u64> = row.get(5)?;
+                Ok((
+                    row.get::<_, String>(0)?,
+                    endpoint,
+                    Contract {
+                        id: row.get(1)?,
+                        endpoint: "",
+                        request: json_column(row, 3)?,
+                        signed_at: row.get(4)?,
+                        terminated: terminated_at.map(|at| (at, row.get(6).ok().flatten())),
+                        notify_url: row.get(7)?,
+                        termination_id: row.get(8)?,
+                    },
+                ))
+            })?;
+            let mut contracts = Vec::new();
+            for row in rows {
+                let (mchid, endpoint, mut contract) = row?;
+                if let Some(found) = wxpresign::endpoints::find(&endpoint) {
+                    contract.endpoint = found.path;
+                    contracts.push((mchid, contract));
+                }
+            }
+            Ok(contracts)
+        })
+    }
+
+    /// The newest requests recorded, oldest first, and how many were ever received.
+    pub fn requests(&self) -> Result<(Vec<Received>, u64)> {
+        self.read(|conn| {
+            let mut statement = conn.prepare(
+                "SELECT seq, at_ms, method, target, nonce, key, status FROM requests
+                 ORDER BY seq DESC LIMIT ?1",
+            )?;
+            let rows = statement.query_map([REQUESTS_KEPT], |row| {
+                Ok(Received {
+                    seq: row.get(0)?,
+                    at_ms: row.get(1)?,
+                    method: row.get(2)?,
+                    target: row.get(3)?,
+                    nonce: row.get(4)?,
+                    key: row.get(5)?,
+                    status: row.get(6)?,
+                })
+            })?;
+            let mut records = rows.collect::<rusqlite::Result<Vec<_>>>()?;
+            records.reverse();
+            let count = records.last().map_or(0, |r| r.seq);
+            Ok((records, count))
+        })
+    }
+}
+
+/// `sandbox reset DIR`: sessions, contracts and deliveries go, and the clock is real time
+/// again (it cannot go back otherwise); the merchant, its keys and rotations, and the request
+/// record stay. Refused while another process serves DIR.
+pub fn reset(dir: &Path) -> Result<()> {
+    let store = Store::open(dir)?;
+    store.write(|tx| {
+        tx.execute_batch(
+            "DELETE FROM attempts; DELETE FROM deliveries; DELETE FROM contracts;
+             DELETE FROM sessions; DELETE FROM clock;",
+        )
+    })?;
+    store.close();
+    Ok(())
+}
+
+fn queue(tx: &Transaction, q: &Queued) -> rusqlite::Result<()> {
+    tx.execute(
+        "INSERT INTO deliveries (id, mchid, contract_id, event_type, notify_url, body,
+         retry_secs, retry_unit_ms, created_ms, state, next_due_ms, probe)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11)",
+        params![
+            q.id,
+            q.mchid,
+            q.contract_id,
+            q.event_type,
+            q.notify_url,
+            q.body,
+            serde_json::to_string(&q.retry_secs).unwrap_or_default(),
+            q.retry_unit_ms,
+            q.created_ms,
+            q.next_due_ms,
+            q.probe
+        ],
+    )
+    .map(drop)
+}
+
+fn write_requests(tx: &Transaction, noted: &[Received]) -> rusqlite::Result<()> {
+    if noted.is_empty() {
+        return Ok(());
+    }
+    let mut statement = tx.prepare_cached(
+        "INSERT OR REPLACE INTO requests (seq, at_ms, method, target, nonce, key, status)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for r in noted {
+        statement.execute(params![
+            r.seq, r.at_ms, r.method, r.target, r.nonce, r.key, r.status
+        ])?;
+    }
+    let newest = noted.last().map_or(0, |r| r.seq);
+    tx.execute(
+        "DELETE FROM requests WHERE seq <= ?1",
+        [i64::try_from(newest).unwrap_or(0) - REQUESTS_KEPT],
+    )
+    .map(drop)
+}
+
+fn delivery(conn: &Connection, id: &str) -> rusqlite::Result<Option<NotificationDelivery>> {
+    let found = conn
+        .query_row(
+            "SELECT event_type, notify_url, contract_id, retry_secs, state, probe_accepted
+             FROM deliveries
+             WHERE id = ?1",
+            [id],
+            |row| {
+                Ok(NotificationDelivery {
+                    id: id.to_owned(),
+                    event_type: row.get(0)?,
+                    notify_url: row.get(1)?,
+                    contract_id: row.get(2)?,
+                    retry_secs: serde_json::from_str(&row.get::<_, String>(3)?).unwrap_or_default(),
+                    state: row.get(4)?,
+                    attempts: Vec::new(),
+                    probe_accepted: row.get(5)?,
+                })
+            },
+        )
+        .optional()?;
+    let Some(mut found) = found else {
+        return Ok(None);
+    };
+    let mut statement = conn.prepare_cached(
+        "SELECT after_ms, status, error, probe FROM attempts WHERE delivery_id = ?1
+         ORDER BY n",
+    )?;
+    let attempts = statement.query_map([id], |row| {
+        Ok(Attempt {
+            after_ms: row.get(0)?,
+            status: row.get(1)?,
+            error: row.get(2)?,
+            probe: row.get(3)?,
+        })
+    })?;
+    found.attempts = attempts.collect::<rusqlite::Result<_>>()?;
+    Ok(Some(found))
+}
+
+fn json_column(row: &rusqlite::Row, index: usize) -> rusqlite::Result<serde_json::Value> {
+    let text: String = row.get(index)?;
+    serde_json::from_str(&text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
+/// Creates the tables in a new database, or refuses one this build does not know.
+fn migrate(conn: &Connection, path: &Path) -> Result<()> {
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(failed)?;
+    match version {
+        SCHEMA_VERSION => Ok(()),
+        0 => conn
+            .execute_batch(&format!(
+                "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))
+            .map_err(failed),
+        newer => Err(Error::config(format!(
+            "{} has schema version {newer}, written by a newer wxpresign than this one (which \
+             reads version {SCHEMA_VERSION}): serve it with that wxpresign, or move the file \
+             away to start this DIR with no sessions or contracts",
+            path.display()
+        ))),
+    }
+}
+
+/// Takes DIR's lock, or says that another sandbox serves DIR.
+fn lock_dir(dir: &Path) -> Result<std::fs::File> {
+    use std::os::unix::io::AsRawFd;
+    let path: PathBuf = dir.join(LOCK_FILE);
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::config(format!("cannot open {}: {e}", path.display())))?;
+    // SAFETY: flock on a descriptor this function owns; it changes no memory.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
+        return Err(Error::config(format!(
+            "{} is in use: another sandbox serves it (it holds {}); stop that one first, or \
+             use another DIR",
+            dir.display(),
+            path.display()
+        )));
+    }
+    Ok(file)
+}
+
+/// The database holds the rotations' private keys: readable by its owner only, as sandbox.json.
+fn restrict(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    for file in [
+        path.to_owned(),
+        path.with_extension("db-wal"),
+        path.with_extension("db-shm"),
+    ] {
+        let _ = std::fs::set_permissions(file, std::fs::Permissions::from_mode(0o600));
+    }
+}
+
+impl crate::certificates::Platform {
+    /// This platform as the store keeps it.
+    pub(crate) fn kept(&self) -> Result<Rotation> {
+        Ok(Rotation {
+            serial: self.serial.clone(),
+            private_key: self.key.to_pkcs8_pem()?,
+            certificate: self.certificate.pem.clone(),
+        })
+    }
+}
+
+impl Rotation {
+    /// The platform the store kept.
+    pub(crate) fn platform(self) -> Result<crate::certificates::Platform> {
+        Ok(crate::certificates::Platform {
+            key: wxpresign::keys::PrivateKey::from_pem(&self.private_key, "rotations.private_key")?,
+            certificate: crate::certificates::Certificate::from_pem(
+                self.certificate,
+                "rotations.certificate",
+            )?,
+            serial: self.serial,
+        })
+    }
+}
