@@ -1,0 +1,528 @@
+//! The sandbox keeps what it knows in DIR: a served sandbox stopped or killed with SIGKILL and
+//! served again finds its sessions, contracts, pending notifications and clock; two processes
+//! never serve one DIR; `sandbox reset` clears it; a database of a newer schema is refused.
+
+#[path = "../../tests/common/mod.rs"]
+mod common;
+
+use common::process::{Group, Scratch};
+use serde_json::{Value, json};
+use std::collections::{HashMap, HashSet};
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU16, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use wxpresign_sandbox::http_server::{HttpServer, Reply};
+
+const BIN: &str = env!("CARGO_BIN_EXE_wxpresign");
+const CROSS_BORDER: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
+const APPID: &str = "wxd678efh567hg6787";
+
+/// A sandbox DIR made by `sandbox init` on a free port, served again and again on that port.
+struct Dir {
+    scratch: Scratch,
+    listen: String,
+    config: Value,
+}
+
+fn init(name: &str) -> Dir {
+    let scratch = Scratch::new(&format!("store-{name}"));
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port");
+    let listen = format!("127.0.0.1:{port}");
+    let init = Command::new(BIN)
+        .args(["sandbox", "init"])
+        .arg(&scratch.0)
+        .args(["--listen", &listen])
+        .output()
+        .expect("wxpresign runs");
+    assert!(init.status.success(), "{init:?}");
+    let text = std::fs::read_to_string(scratch.0.join("client.json")).expect("client.json");
+    let mut config: Value = serde_json::from_str(&text).expect("JSON");
+    config["timeout_ms"] = 3000.into();
+    Dir {
+        scratch,
+        listen,
+        config,
+    }
+}
+
+impl Dir {
+    fn path(&self) -> &Path {
+        &self.scratch.0
+    }
+
+    fn base_url(&self) -> String {
+        format!("http://{}", self.listen)
+    }
+
+    fn client(&self) -> wxpresign::Client {
+        wxpresign::Client::from_json(&self.config.to_string()).expect("the DIR's config")
+    }
+
+    /// `wxpresign sandbox serve DIR`, once it listens.
+    fn serve(&self) -> Group {
+        let mut serve = Command::new(BIN);
+        serve
+            .args(["sandbox", "serve"])
+            .arg(self.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = Group::spawn(serve, libc::SIGTERM).expect("serve starts");
+        let stdout = child.child().stdout.take().expect("piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().and_then(Result::ok).unwrap_or_default();
+        if first != format!("listening on {}", self.base_url()) {
+            let mut stderr = String::new();
+            if let Some(mut e) = child.child().stderr.take() {
+                let _ = std::io::Read::read_to_string(&mut e, &mut stderr);
+            }
+            panic!("the sandbox did not start: {first} {stderr}");
+        }
+        std::thread::spawn(move || for _ in lines {});
+        child
+    }
+
+    /// `wxpresign sandbox ARGS DIR` run to its end: its status and its stderr.
+    fn run(&self, args: &[&str]) -> (bool, String) {
+        let output = Command::new(BIN)
+            .arg("sandbox")
+            .args(args)
+            .arg(self.path())
+            .output()
+            .expect("wxpresign runs");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    }
+
+    /// A pre-sign of the cross-border example: the session it opened.
+    fn presign(&self, code: &str, notify_url: &str) -> Result<String, wxpresign::Error> {
+        let mut request = common::example(CROSS_BORDER);
+        request["out_contract_code"] = code.into();
+        request["success_notify_url"] = notify_url.into();
+        let answer = self.client().call(CROSS_BORDER, &request.to_string())?;
+        let session = answer.data["session_id"].as_str();
+        Ok(session.expect("the answer names its session").to_owned())
+    }
+
+    fn admin(&self, path: &str, method: &str, body: Option<Value>) -> (u16, Value) {
+        admin(&format!("{}{path}", self.base_url()), method, body)
+    }
+
+    /// Kills the served process with SIGKILL, as a crash would.
+    fn kill(&self, mut served: Group) {
+        // SAFETY: kill(2) on the child this test started.
+        unsafe { libc::kill(served.id() as libc::pid_t, libc::SIGKILL) };
+        let _ = served.child().wait();
+    }
+}
+
+/// A plain HTTP call to the sandbox's own routes: status and JSON (or Null).
+fn admin(url: &str, method: &str, body: Option<Value>) -> (u16, Value) {
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(Duration::from_secs(5)))
+        .build()
+        .new_agent();
+    let answer = match body {
+        Some(body) => agent
+            .post(url)
+            .header("Content-Type", "application/json")
+            .send(body.to_string()),
+        None if method == "GET" => agent.get(url).call(),
+        None => agent.post(url).send_empty(),
+    };
+    match answer {
+        Ok(mut answer) => {
+            let status = answer.status().as_u16();
+            let text = answer.body_mut().read_to_string().unwrap_or_default();
+            (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+        }
+        Err(e) => (0, Value::String(e.to_string())),
+    }
+}
+
+/// A merchant's notify endpoint that answers the status it is set to and notes each
+/// notification's id with it, before answering.
+struct Receiver {
+    url: String,
+    status: Arc<AtomicU16>,
+    got: Arc<Mutex<Vec<(String, u16)>>>,
+    _server: HttpServer,
+}
+
+fn receiver(status: u16) -> Receiver {
+    let answer = Arc::new(AtomicU16::new(status));
+    let got = Arc::new(Mutex::new(Vec::new()));
+    let (a, g) = (Arc::clone(&answer), Arc::clone(&got));
+    let server = HttpServer::bind("127.0.0.1:0", move |request| {
+        let status = a.load(Ordering::SeqCst);
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let id = body["id"].as_str().unwrap_or_default().to_owned();
+        g.lock().unwrap().push((id, status));
+        Reply::new(status, Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    Receiver {
+        url: format!("http://{}/notify", server.addr()),
+        status: answer,
+        got,
+        _server: server,
+    }
+}
+
+impl Receiver {
+    /// The ids it answered 2xx, once each.
+    fn answered(&self) -> HashSet<String> {
+        let got = self.got.lock().unwrap();
+        got.iter()
+            .filter(|(_, s)| (200..300).contains(s))
+            .map(|(id, _)| id.clone())
+            .collect()
+    }
+
+    fn count(&self) -> usize {
+        self.got.lock().unwrap().len()
+    }
+
+    /// Waits up to `wait` for `id` to be answered 2xx.
+    fn waits_for(&self, id: &str, wait: Duration) -> bool {
+        let until = Instant::now() + wait;
+        while Instant::now() < until {
+            if self.answered().contains(id) {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        false
+    }
+}
+
+/// Sign, a notification that failed once and waits for its retry, `kill -9`, serve again: the
+/// contract is queried through the library, and moving the clock past the retry delivers the
+/// notification.
+#[test]
+fn a_signed_contract_and_its_pending_notification_outlive_a_kill_9() {
+    let dir = init("restart");
+    let merchant = receiver(500);
+    let served = dir.serve();
+    let session = dir.presign("RESTART0001", &merchant.url).expect("pre-sign");
+    let (status, signed) = dir.admin(
+        &format!("/sandbox/sessions/{session}/sign"),
+        "POST",
+        Some(json!({})),
+    );
+    assert_eq!(status, 202, "{signed}");
+    let contract = signed["contract_id"]
+        .as_str()
+        .expect("a contract")
+        .to_owned();
+    let notification = signed["id"].as_str().expect("a notification").to_owned();
+    let until = Instant::now() + Duration::from_secs(10);
+    while merchant.count() == 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(merchant.count(), 1, "the first attempt, answered 500");
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let found = dir
+        .client()
+        .request(
+            "GET",
+            &format!("/v3/global/papay/contracts/{contract}?appid={APPID}"),
+            None,
+        )
+        .expect("the contract signed before the crash is found");
+    assert_eq!(found.data["contract_id"], contract.as_str());
+    merchant.status.store(200, Ordering::SeqCst);
+    let (status, _) = dir.admin("/sandbox/clock", "POST", Some(json!({"advance_secs": 15})));
+    assert_eq!(status, 200);
+    assert!(
+        merchant.waits_for(&notification, Duration::from_secs(5)),
+        "the retry due 15 s after the first attempt is delivered once the clock passes it"
+    );
+}
+
+/// A clean stop keeps the sessions and the clock; a second serve of a DIR in use is refused,
+/// naming DIR, and so is a reset; the one serving goes on.
+#[test]
+fn a_stopped_sandbox_finds_its_sessions_and_clock_and_a_dir_in_use_is_refused() {
+    let dir = init("lock");
+    let merchant = receiver(200);
+    let served = dir.serve();
+    let (status, _) = dir.admin(
+        "/sandbox/clock",
+        "POST",
+        Some(json!({"advance_secs": 3600})),
+    );
+    assert_eq!(status, 200);
+    let session = dir.presign("LOCK0001", &merchant.url).expect("pre-sign");
+
+    let (started, stderr) = dir.run(&["serve", "--listen", "127.0.0.1:0"]);
+    assert!(!started, "a second sandbox on the same DIR is refused");
+    assert!(
+        stderr.contains("another sandbox serves it")
+            && stderr.contains(&*dir.path().to_string_lossy()),
+        "{stderr}"
+    );
+    let (reset, stderr) = dir.run(&["reset"]);
+    assert!(
+        !reset && stderr.contains("another sandbox serves it"),
+        "{stderr}"
+    );
+    let (status, _) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    assert_eq!(status, 200, "the first sandbox still serves");
+
+    drop(served);
+    let _served = dir.serve();
+    let (status, shown) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    assert_eq!(status, 200, "{shown}");
+    let (_, clock) = dir.admin("/sandbox/clock", "GET", None);
+    let ahead = clock["ahead_of_real_secs"].as_i64().unwrap_or_default();
+    assert!((3600..3610).contains(&ahead), "{clock}");
+}
+
+/// `sandbox reset DIR` clears sessions, contracts and notifications and sets the clock back;
+/// the merchant and its keys stay, so DIR/client.json still works.
+#[test]
+fn reset_clears_contracts_and_keeps_the_merchant() {
+    let dir = init("reset");
+    let merchant = receiver(200);
+    let served = dir.serve();
+    dir.admin(
+        "/sandbox/clock",
+        "POST",
+        Some(json!({"advance_secs": 86400})),
+    );
+    let session = dir.presign("RESET0001", &merchant.url).expect("pre-sign");
+    let (_, signed) = dir.admin(
+        &format!("/sandbox/sessions/{session}/sign"),
+        "POST",
+        Some(json!({})),
+    );
+    let contract = signed["contract_id"].as_str().expect("signed").to_owned();
+    drop(served);
+
+    let (reset, stderr) = dir.run(&["reset"]);
+    assert!(reset, "{stderr}");
+    let _served = dir.serve();
+    let (status, _) = dir.admin(&format!("/sandbox/contracts/{contract}"), "GET", None);
+    assert_eq!(status, 404, "the contract is gone");
+    let (status, _) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    assert_eq!(status, 404, "the session is gone");
+    let (_, clock) = dir.admin("/sandbox/clock", "GET", None);
+    assert_eq!(clock["ahead_of_real_secs"], 0, "{clock}");
+    dir.presign("RESET0002", &merchant.url)
+        .expect("the merchant's keys still work");
+}
+
+/// A DIR from before the database is upgraded by serving it; a database of a newer schema is
+/// refused with what to do.
+#[test]
+fn the_database_carries_its_schema_version() {
+    let dir = init("schema");
+    let database = dir.path().join(wxpresign_sandbox::DATABASE);
+    assert!(
+        !database.exists(),
+        "init writes no database: as DIRs of before"
+    );
+    drop(dir.serve());
+    let conn = rusqlite::Connection::open(&database).expect("the database");
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, wxpresign_sandbox::SCHEMA_VERSION);
+    conn.pragma_update(None, "user_version", 99).unwrap();
+    drop(conn);
+
+    let (started, stderr) = dir.run(&["serve", "--listen", "127.0.0.1:0"]);
+    assert!(!started);
+    assert!(
+        stderr.contains("schema version 99") && stderr.contains("newer wxpresign"),
+        "{stderr}"
+    );
+}
+
+/// What the crash loop's clients were told, to hold the sandbox to after each restart.
+#[derive(Default)]
+struct Told {
+    /// Sessions a pre-sign answered, by id: the contract a sign answered, if any.
+    sessions: HashMap<String, Option<String>>,
+    terminated: HashSet<String>,
+    operations: u64,
+}
+
+/// Runs pre-signs, signs and terminations until `stop`, noting each answer.
+fn operate(dir: &Dir, merchant_url: &str, told: &Mutex<Told>, stop: &AtomicBool, round: u64) {
+    let client = dir.client();
+    let mut n = 0;
+    while !stop.load(Ordering::SeqCst) {
+        n += 1;
+        let Ok(session) = dir.presign(&format!("CRASH{round}X{n}"), merchant_url) else {
+            return;
+        };
+        told.lock().unwrap().sessions.insert(session.clone(), None);
+        let (status, signed) = dir.admin(
+            &format!("/sandbox/sessions/{session}/sign"),
+            "POST",
+            Some(json!({})),
+        );
+        if status != 202 {
+            return;
+        }
+        let contract = signed["contract_id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        told.lock()
+            .unwrap()
+            .sessions
+            .insert(session, Some(contract.clone()));
+        let ended = client.request(
+            "POST",
+            &format!("/v3/global/papay/contracts/{contract}/terminate"),
+            Some(&json!({ "appid": APPID, "termination_note": "crash" }).to_string()),
+        );
+        if ended.is_err() {
+            return;
+        }
+        let mut told = told.lock().unwrap();
+        told.terminated.insert(contract);
+        told.operations += 3;
+    }
+}
+
+/// What the sandbox, served again, contradicts of what its clients were told and its
+/// database of what the merchant answered.
+fn violations(dir: &Dir, told: &Told, answered: &HashSet<String>) -> Vec<String> {
+    let mut found = Vec::new();
+    let conn = rusqlite::Connection::open(dir.path().join(wxpresign_sandbox::DATABASE))
+        .expect("the database");
+    let mut delivered = conn
+        .prepare("SELECT id FROM deliveries WHERE state = 'delivered'")
+        .unwrap();
+    let ids = delivered.query_map([], |r| r.get::<_, String>(0)).unwrap();
+    for id in ids.flatten() {
+        if !answered.contains(&id) {
+            found.push(format!("delivery {id} marked delivered, never answered"));
+        }
+    }
+    let twice: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM (SELECT session_id FROM contracts GROUP BY session_id
+             HAVING COUNT(*) > 1)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if twice > 0 {
+        found.push(format!("{twice} sessions with two contracts"));
+    }
+    for (session, contract) in &told.sessions {
+        let (status, shown) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+        if status != 200 {
+            found.push(format!("session {session} answered, now {status}"));
+        } else if contract.is_some() && shown["contract_id"].as_str() != contract.as_deref() {
+            found.push(format!(
+                "session {session} signed as {contract:?}, shows {shown}"
+            ));
+        }
+        let Some(contract) = contract else { continue };
+        let (status, shown) = dir.admin(&format!("/sandbox/contracts/{contract}"), "GET", None);
+        let ended = told.terminated.contains(contract);
+        if status != 200 {
+            found.push(format!("contract {contract} answered, now {status}"));
+        } else if ended && shown["state"] != "TERMINATED" {
+            found.push(format!("contract {contract} terminated, now {shown}"));
+        }
+    }
+    found
+}
+
+/// `kill -9` at random moments of pre-signs, signs, terminations and deliveries, in a loop:
+/// served again, the sandbox has everything a client was told, never two contracts of one
+/// session, and no delivery marked done that the merchant did not answer; in the end every
+/// notification arrives. Bounded by WXPRESIGN_CRASH_SECS (4 s here; reliability/crash_loop.sh
+/// runs it longer).
+#[test]
+fn kill_9_at_random_moments_loses_nothing_a_client_was_told() {
+    let secs: u64 = std::env::var("WXPRESIGN_CRASH_SECS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(4);
+    let dir = init("crash");
+    let merchant = receiver(200);
+    let told = Mutex::new(Told::default());
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(7, |d| d.as_nanos() as u64)
+        | 1;
+    let mut random = move |below: u64| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed % below
+    };
+    let (mut kills, mut violated) = (0u64, Vec::new());
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(secs) {
+        let served = dir.serve();
+        let stop = AtomicBool::new(false);
+        std::thread::scope(|scope| {
+            scope.spawn(|| operate(&dir, &merchant.url, &told, &stop, kills));
+            std::thread::sleep(Duration::from_millis(20 + random(300)));
+            dir.kill(served);
+            stop.store(true, Ordering::SeqCst);
+        });
+        kills += 1;
+        let served = dir.serve();
+        violated.extend(violations(
+            &dir,
+            &told.lock().unwrap(),
+            &merchant.answered(),
+        ));
+        drop(served);
+    }
+    // In the end, every notification queued is delivered and was answered.
+    let _served = dir.serve();
+    let conn = rusqlite::Connection::open(dir.path().join(wxpresign_sandbox::DATABASE)).unwrap();
+    let until = Instant::now() + Duration::from_secs(20);
+    let pending = || -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM deliveries WHERE state != 'delivered'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    while pending() > 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    if pending() > 0 {
+        violated.push(format!("{} notifications never delivered", pending()));
+    }
+    violated.extend(violations(
+        &dir,
+        &told.lock().unwrap(),
+        &merchant.answered(),
+    ));
+    let operations = told.lock().unwrap().operations;
+    eprintln!(
+        "crash loop: {kills} kills, {operations} operations answered, {} notifications \
+         answered, {} invariant violations",
+        merchant.answered().len(),
+        violated.len()
+    );
+    assert!(violated.is_empty(), "{violated:#?}");
+    assert!(
+        kills >= 3 && operations > 0,
+        "{kills} kills, {operations} operations"
+    );
+}
