@@ -19,7 +19,7 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 /// The longest the dispatcher sleeps without being woken: it also writes the request record
-/// noted meanwhile.
+/// noted meanwhile, and checkpoints the database.
 const TURN: Duration = Duration::from_millis(250);
 
 pub(crate) struct Outbox {
@@ -77,6 +77,7 @@ impl Outbox {
     fn dispatch(self: Arc<Self>) {
         while !self.stopping() {
             let _ = self.store.flush();
+            self.store.checkpoint();
             let now = self.clock.now_ms();
             let due = self.store.due(now).unwrap_or_default();
             self.hand_out(due);

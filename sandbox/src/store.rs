@@ -103,6 +103,9 @@ pub(crate) struct Store {
     /// next turn, so the record costs no commit of its own.
     noted: Mutex<Vec<Received>>,
     lock: Mutex<Option<std::fs::File>>,
+    /// A second connection to DIR's database that checkpoints the WAL into it, on the outbox's
+    /// thread: the checkpoint's fsyncs then hold up no request (see [`Store::checkpoint`]).
+    checkpointer: Mutex<Option<Connection>>,
 }
 
 fn failed(e: rusqlite::Error) -> Error {
@@ -119,7 +122,7 @@ impl Store {
     /// DIR's database, created or upgraded, with DIR locked: another process serving DIR is
     /// refused.
     pub fn open(dir: &Path) -> Result<Store> {
-        let lock = lock_dir(dir)?;
+        let dir_lock = lock_dir(dir)?;
         let path = dir.join(DATABASE);
         let conn = Connection::open(&path)
             .map_err(|e| Error::config(format!("cannot open {}: {e}", path.display())))?;
@@ -130,7 +133,21 @@ impl Store {
             .and_then(|()| conn.pragma_update(None, "synchronous", "NORMAL"))
             .map_err(failed)?;
         restrict(&path);
-        Store::ready(conn, Some(lock), &path)
+        let store = Store::ready(conn, Some(dir_lock), &path)?;
+        // Checkpoints leave the writing connection: a commit only appends to the WAL.
+        store.read(|conn| conn.pragma_update(None, "wal_autocheckpoint", 0))?;
+        let checkpointer = Connection::open(&path).map_err(failed)?;
+        *lock(&store.checkpointer) = Some(checkpointer);
+        Ok(store)
+    }
+
+    /// Copies what the WAL holds into the database and syncs both (DIR only), without waiting
+    /// for readers or the writer: what `synchronous = NORMAL` leaves to checkpoints, done off
+    /// the requests' path.
+    pub fn checkpoint(&self) {
+        if let Some(conn) = lock(&self.checkpointer).as_ref() {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+        }
     }
 
     fn ready(conn: Connection, lock: Option<std::fs::File>, path: &Path) -> Result<Store> {
@@ -141,6 +158,7 @@ impl Store {
             conn: Mutex::new(Some(conn)),
             noted: Mutex::new(Vec::new()),
             lock: Mutex::new(lock),
+            checkpointer: Mutex::new(None),
         })
     }
 
@@ -148,6 +166,8 @@ impl Store {
     /// serve it from now on. Later calls fail.
     pub fn close(&self) {
         let _ = self.write(|_| Ok(()));
+        self.checkpoint();
+        lock(&self.checkpointer).take();
         lock(&self.conn).take();
         lock(&self.lock).take();
     }
@@ -189,18 +209,18 @@ impl Store {
 
     pub fn session_opened(&self, mchid: &str, session: &Session) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO sessions (id, mchid, endpoint, request, expires_ms, token)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                params![
-                    session.id,
-                    mchid,
-                    session.endpoint,
-                    session.request.to_string(),
-                    session.expires_at_ms,
-                    session.token
-                ],
-            )
+            )?
+            .execute(params![
+                session.id,
+                mchid,
+                session.endpoint,
+                session.request.to_string(),
+                session.expires_at_ms,
+                session.token
+            ])
             .map(drop)
         })
     }
@@ -222,23 +242,23 @@ impl Store {
         queued: Option<&Queued>,
     ) -> Result<()> {
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO contracts (id, mchid, session_id, endpoint, request, signed_at,
                  notify_url) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    contract.id,
-                    mchid,
-                    session_id,
-                    contract.endpoint,
-                    contract.request.to_string(),
-                    contract.signed_at,
-                    contract.notify_url
-                ],
-            )?;
-            tx.execute(
+            )?
+            .execute(params![
+                contract.id,
+                mchid,
+                session_id,
+                contract.endpoint,
+                contract.request.to_string(),
+                contract.signed_at,
+                contract.notify_url
+            ])?;
+            tx.prepare_cached(
                 "UPDATE sessions SET contract_id = ?2, delivery_id = ?3 WHERE id = ?1",
-                params![session_id, contract.id, queued.map(|q| &q.id)],
-            )?;
+            )?
+            .execute(params![session_id, contract.id, queued.map(|q| &q.id)])?;
             queued.map_or(Ok(()), |q| queue(tx, q))
         })
     }
@@ -271,23 +291,23 @@ impl Store {
         };
         let accepted = matches!(after, After::ProbeAccepted(_));
         self.write(|tx| {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO attempts (delivery_id, n, after_ms, status, error, probe)
                  VALUES (?1, (SELECT COUNT(*) FROM attempts WHERE delivery_id = ?1), ?2, ?3, ?4,
                  ?5)",
-                params![
-                    id,
-                    attempt.after_ms,
-                    attempt.status,
-                    attempt.error,
-                    attempt.probe
-                ],
-            )?;
-            tx.execute(
+            )?
+            .execute(params![
+                id,
+                attempt.after_ms,
+                attempt.status,
+                attempt.error,
+                attempt.probe
+            ])?;
+            tx.prepare_cached(
                 "UPDATE deliveries SET state = ?2, next_due_ms = ?3,
                  probe_accepted = probe_accepted OR ?4 WHERE id = ?1",
-                params![id, state, next, accepted],
-            )
+            )?
+            .execute(params![id, state, next, accepted])
             .map(drop)
         })
     }
@@ -518,24 +538,24 @@ pub fn reset(dir: &Path) -> Result<()> {
 }
 
 fn queue(tx: &Transaction, q: &Queued) -> rusqlite::Result<()> {
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO deliveries (id, mchid, contract_id, event_type, notify_url, body,
          retry_secs, retry_unit_ms, created_ms, state, next_due_ms, probe)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?11)",
-        params![
-            q.id,
-            q.mchid,
-            q.contract_id,
-            q.event_type,
-            q.notify_url,
-            q.body,
-            serde_json::to_string(&q.retry_secs).unwrap_or_default(),
-            q.retry_unit_ms,
-            q.created_ms,
-            q.next_due_ms,
-            q.probe
-        ],
-    )
+    )?
+    .execute(params![
+        q.id,
+        q.mchid,
+        q.contract_id,
+        q.event_type,
+        q.notify_url,
+        q.body,
+        serde_json::to_string(&q.retry_secs).unwrap_or_default(),
+        q.retry_unit_ms,
+        q.created_ms,
+        q.next_due_ms,
+        q.probe
+    ])
     .map(drop)
 }
 

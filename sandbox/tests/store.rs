@@ -28,6 +28,11 @@ struct Dir {
 }
 
 fn init(name: &str) -> Dir {
+    init_with(name, &[])
+}
+
+/// `sandbox init DIR` with `options`.
+fn init_with(name: &str, options: &[&str]) -> Dir {
     let scratch = Scratch::new(&format!("store-{name}"));
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
@@ -38,6 +43,7 @@ fn init(name: &str) -> Dir {
         .args(["sandbox", "init"])
         .arg(&scratch.0)
         .args(["--listen", &listen])
+        .args(options)
         .output()
         .expect("wxpresign runs");
     assert!(init.status.success(), "{init:?}");
@@ -321,6 +327,37 @@ fn reset_clears_contracts_and_keeps_the_merchant() {
     assert_eq!(clock["ahead_of_real_secs"], 0, "{clock}");
     dir.presign("RESET0002", &merchant.url)
         .expect("the merchant's keys still work");
+}
+
+/// A rotation outlives a kill -9: served again, the sandbox lists the new certificate and signs
+/// with it.
+#[test]
+fn a_certificate_rotation_outlives_a_kill_9() {
+    let dir = init_with("rotation", &["--mode", "certificate"]);
+    let served = dir.serve();
+    let (status, rotated) = dir.admin("/sandbox/certificates/rotate", "POST", None);
+    assert_eq!(status, 200, "{rotated}");
+    let serial = rotated["serial_no"].as_str().expect("a serial").to_owned();
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let client = dir.client();
+    let listed: Vec<String> = client
+        .download_platform_certificates()
+        .expect("downloaded")
+        .iter()
+        .map(|d| {
+            d.to_json()["serial_no"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed[1], serial);
+    let merchant = receiver(200);
+    dir.presign("ROTATED0001", &merchant.url)
+        .expect("answers signed with the rotated key verify");
 }
 
 /// A DIR from before the database is upgraded by serving it; a database of a newer schema is

@@ -95,7 +95,14 @@ fn the_library_depends_on_no_crate_only_the_sandbox_needs() {
     );
     assert!(tree.contains("ureq"), "not the library's tree:\n{tree}");
     let names: Vec<&str> = tree.lines().filter_map(|l| l.split(' ').next()).collect();
-    for krate in ["wxpresign-sandbox", "rcgen", "clap", "time"] {
+    for krate in [
+        "wxpresign-sandbox",
+        "rcgen",
+        "clap",
+        "time",
+        "rusqlite",
+        "libsqlite3-sys",
+    ] {
         assert!(
             !names.contains(&krate),
             "the library depends on {krate}, which only the sandbox needs:\n{tree}"
