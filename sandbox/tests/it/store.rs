@@ -2,8 +2,7 @@
 //! served again finds its sessions, contracts, pending notifications and clock; two processes
 //! never serve one DIR; `sandbox reset` clears it; a database of a newer schema is refused.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::process::{Group, Scratch};
 use serde_json::{Value, json};

@@ -2,8 +2,7 @@
 //! moves it forward only; sessions expire, contracts are signed and notifications fall due on
 //! it, while the signatures' timestamps stay on the real clock.
 
-#[path = "../../tests/common/mod.rs"]
-mod common;
+use crate::common;
 
 use common::{Fixture, example};
 use serde_json::{Value, json};
