@@ -173,13 +173,7 @@ fn main() -> ExitCode {
         } => serve(&dir, listen, retry_unit_ms, record, show_personal_data),
         Command::Sandbox {
             command: SandboxCommand::Reset { dir },
-        } => wxpresign_sandbox::reset(&dir).map(|()| {
-            println!(
-                "cleared the sessions, contracts and notifications of {}",
-                dir.display()
-            );
-            ExitCode::SUCCESS
-        }),
+        } => reset(&dir),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -203,31 +197,44 @@ fn main() -> ExitCode {
             families,
             json,
         } => notify_test(&url, &sandbox, merchant.as_deref(), families, json),
-        Command::Endpoints { json } => {
-            if json {
-                println!("{:#}", wxpresign::endpoints::describe_all());
-            } else {
-                println!(
-                    "{:<95} {:<72} {:<6} OFFICIAL PAGE",
-                    "PATH", "C FUNCTION", "SERIAL"
-                );
-                for e in endpoints::all() {
-                    println!(
-                        "/{:<94} {:<72} {:<6} {}",
-                        e.path,
-                        e.c_function(),
-                        if e.needs_serial() { "yes" } else { "no" },
-                        e.docs.first().copied().unwrap_or("")
-                    );
-                }
-            }
-            Ok(ExitCode::SUCCESS)
-        }
+        Command::Endpoints { json } => list_endpoints(json),
     };
     result.unwrap_or_else(|e| {
         eprintln!("wxpresign: {e}");
         ExitCode::from(e.kind() as u8)
     })
+}
+
+/// `sandbox reset DIR`.
+fn reset(dir: &std::path::Path) -> wxpresign::error::Result<ExitCode> {
+    wxpresign_sandbox::reset(dir)?;
+    println!(
+        "cleared the sessions, contracts and notifications of {}",
+        dir.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `endpoints`: the table as JSON, or one line per endpoint.
+fn list_endpoints(json: bool) -> wxpresign::error::Result<ExitCode> {
+    if json {
+        println!("{:#}", wxpresign::endpoints::describe_all());
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{:<95} {:<72} {:<6} OFFICIAL PAGE",
+        "PATH", "C FUNCTION", "SERIAL"
+    );
+    for e in endpoints::all() {
+        println!(
+            "/{:<94} {:<72} {:<6} {}",
+            e.path,
+            e.c_function(),
+            if e.needs_serial() { "yes" } else { "no" },
+            e.docs.first().copied().unwrap_or("")
+        );
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// A usage error: the message, and exit status 2 as clap gives its own.
