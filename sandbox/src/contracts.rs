@@ -42,13 +42,6 @@ impl Contracts {
         lock(&self.held).iter().find(|c| c.id == id).cloned()
     }
 
-    /// The newest `limit` contracts, newest first, and how many there are: what the sandbox's
-    /// overview lists.
-    pub fn newest(&self, limit: usize) -> (Vec<Contract>, usize) {
-        let held = lock(&self.held);
-        (held.iter().rev().take(limit).cloned().collect(), held.len())
-    }
-
     fn all(&self) -> MutexGuard<'_, Vec<Contract>> {
         lock(&self.held)
     }

@@ -80,37 +80,9 @@ impl Sessions {
         Some(self.current(session, now))
     }
 
-    /// The newest `limit` valid sessions, newest first, and how many are valid: what the
-    /// sandbox's overview lists.
-    pub fn newest(&self, limit: usize) -> (Vec<Session>, usize) {
-        let now = self.clock.now_ms();
-        let mut valid: Vec<Session> = lock(&self.held)
-            .map
-            .values()
-            .filter(|s| s.expires_at_ms > now)
-            .cloned()
-            .collect();
-        let count = valid.len();
-        valid.sort_by_key(|s| std::cmp::Reverse(opened_ms(s)));
-        valid.truncate(limit);
-        let valid = valid.into_iter().map(|s| self.current(s, now)).collect();
-        (valid, count)
-    }
-
-    /// The valid session that became contract `contract_id`, if it is still held.
-    pub fn signed_into(&self, contract_id: &str) -> Option<Session> {
-        let now = self.clock.now_ms();
-        let session = lock(&self.held)
-            .map
-            .values()
-            .find(|s| s.expires_at_ms > now && s.contract_id.as_deref() == Some(contract_id))
-            .cloned()?;
-        Some(self.current(session, now))
-    }
-
     /// `session` as it stands at `now` (business milliseconds): its expiry on the real clock
     /// and its notification as the outbox has it.
-    fn current(&self, mut session: Session, now: i64) -> Session {
+    pub fn current(&self, mut session: Session, now: i64) -> Session {
         let left = u64::try_from(session.expires_at_ms - now).unwrap_or(0);
         session.expires = Instant::now() + Duration::from_millis(left);
         session.delivery = session
@@ -142,12 +114,6 @@ impl Sessions {
         session.cancelled = true;
         Ok(())
     }
-}
-
-/// When `session` was opened on the sandbox's clock: its expiry less its family's lifetime.
-fn opened_ms(session: &Session) -> i64 {
-    let minutes = families::presign_at(session.endpoint).map_or(0, |p| p.session_minutes);
-    session.expires_at_ms - i64::from(minutes) * 60_000
 }
 
 /// A pre-sign: the gateway's checks, then the fault its fault field asks for, or a new session

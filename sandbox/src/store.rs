@@ -78,6 +78,13 @@ pub(crate) struct Queued {
     pub probe: bool,
 }
 
+/// How a session is looked up.
+pub(crate) enum SessionKey {
+    Id,
+    /// The contract it was signed into.
+    Contract,
+}
+
 /// What an attempt leads to.
 pub(crate) enum After {
     Delivered,
@@ -423,12 +430,60 @@ impl Store {
 
     /// The sessions still valid at `now_ms`, with their mchid.
     pub fn sessions(&self, now_ms: i64) -> Result<Vec<(String, Session)>> {
+        self.sessions_where("expires_ms > ?1", params![now_ms])
+    }
+
+    /// The newest `limit` sessions of `mchid` valid at `now_ms`, newest first, and how many
+    /// are valid.
+    pub fn newest_sessions(
+        &self,
+        mchid: &str,
+        now_ms: i64,
+        limit: usize,
+    ) -> Result<(Vec<Session>, usize)> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let shown = self.sessions_where(
+            "mchid = ?1 AND expires_ms > ?2 ORDER BY rowid DESC LIMIT ?3",
+            params![mchid, now_ms, limit],
+        )?;
+        let count = self.read(|conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM sessions WHERE mchid = ?1 AND expires_ms > ?2",
+                params![mchid, now_ms],
+                |row| row.get(0),
+            )
+        })?;
+        Ok((shown.into_iter().map(|(_, s)| s).collect(), count))
+    }
+
+    /// The session of `mchid` valid at `now_ms` whose `column` (`id` or `contract_id`) is
+    /// `value`.
+    pub fn session_by(
+        &self,
+        mchid: &str,
+        now_ms: i64,
+        column: SessionKey,
+        value: &str,
+    ) -> Result<Option<Session>> {
+        let condition = match column {
+            SessionKey::Id => "mchid = ?1 AND expires_ms > ?2 AND id = ?3",
+            SessionKey::Contract => "mchid = ?1 AND expires_ms > ?2 AND contract_id = ?3",
+        };
+        let found = self.sessions_where(condition, params![mchid, now_ms, value])?;
+        Ok(found.into_iter().next().map(|(_, s)| s))
+    }
+
+    fn sessions_where(
+        &self,
+        condition: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<Vec<(String, Session)>> {
         self.read(|conn| {
-            let mut statement = conn.prepare(
+            let mut statement = conn.prepare_cached(&format!(
                 "SELECT mchid, id, endpoint, request, expires_ms, token, cancelled, contract_id,
-                 delivery_id FROM sessions WHERE expires_ms > ?1",
-            )?;
-            let rows = statement.query_map([now_ms], |row| {
+                 delivery_id FROM sessions WHERE {condition}"
+            ))?;
+            let rows = statement.query_map(values, |row| {
                 let endpoint: String = row.get(2)?;
                 Ok((
                     row.get::<_, String>(0)?,
@@ -462,12 +517,43 @@ impl Store {
 
     /// Every contract, oldest first, with its mchid.
     pub fn contracts(&self) -> Result<Vec<(String, Contract)>> {
+        self.contracts_where("1 ORDER BY seq", [])
+    }
+
+    /// The newest `limit` contracts of `mchid`, newest first, and how many it has.
+    pub fn newest_contracts(&self, mchid: &str, limit: usize) -> Result<(Vec<Contract>, usize)> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let shown = self.contracts_where(
+            "mchid = ?1 ORDER BY seq DESC LIMIT ?2",
+            params![mchid, limit],
+        )?;
+        let count = self.read(|conn| {
+            conn.query_row(
+                "SELECT COUNT(*) FROM contracts WHERE mchid = ?1",
+                [mchid],
+                |row| row.get(0),
+            )
+        })?;
+        Ok((shown.into_iter().map(|(_, c)| c).collect(), count))
+    }
+
+    /// Contract `id` of `mchid`.
+    pub fn contract(&self, mchid: &str, id: &str) -> Result<Option<Contract>> {
+        let found = self.contracts_where("mchid = ?1 AND id = ?2", params![mchid, id])?;
+        Ok(found.into_iter().next().map(|(_, c)| c))
+    }
+
+    fn contracts_where(
+        &self,
+        condition: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<Vec<(String, Contract)>> {
         self.read(|conn| {
-            let mut statement = conn.prepare(
+            let mut statement = conn.prepare_cached(&format!(
                 "SELECT mchid, id, endpoint, request, signed_at, terminated_at, remark,
-                 notify_url, termination_id FROM contracts ORDER BY seq",
-            )?;
-            let rows = statement.query_map([], |row| {
+                 notify_url, termination_id FROM contracts WHERE {condition}"
+            ))?;
+            let rows = statement.query_map(values, |row| {
                 let endpoint: String = row.get(2)?;
                 let terminated_at: Option<u64> = row.get(5)?;
                 Ok((

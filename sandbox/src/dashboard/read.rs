@@ -1,5 +1,6 @@
-//! What the pages read of the sandbox, and only through these functions: where the sandbox
-//! keeps its state is their business alone, so a change of store changes this file and no page.
+//! What the pages read of the sandbox, and only through these functions: sessions, contracts
+//! and notifications as the store holds them (the request record as it is kept in memory, and
+//! written to the store), so a change of store changes this file and no page.
 //! Every function reads; none changes anything.
 
 use crate::Mode;
@@ -8,6 +9,7 @@ use crate::delivery::NotificationDelivery;
 use crate::record::{Page, Received};
 use crate::server::State;
 use crate::sessions::Session;
+use crate::store::SessionKey;
 use std::collections::HashMap;
 
 /// A merchant as the overview names it.
@@ -34,33 +36,56 @@ pub(super) fn merchants(state: &State) -> Vec<Merchant> {
     }]
 }
 
-/// The newest `limit` valid sessions of merchant `_mchid`, newest first (the one merchant
-/// holds them all today).
-pub(super) fn sessions(state: &State, _mchid: &str, limit: usize) -> Listed<Session> {
-    let (shown, count) = state.sessions.newest(limit);
+/// The newest `limit` valid sessions of merchant `mchid`, newest first, as the store holds
+/// them.
+pub(super) fn sessions(state: &State, mchid: &str, limit: usize) -> Listed<Session> {
+    let now = state.clock.now_ms();
+    let (shown, count) = state
+        .store
+        .newest_sessions(mchid, now, limit)
+        .unwrap_or_default();
+    let shown = shown
+        .into_iter()
+        .map(|s| state.sessions.current(s, now))
+        .collect();
     Listed { shown, count }
 }
 
 /// A valid session by id.
 pub(super) fn session(state: &State, id: &str) -> Option<Session> {
-    state.sessions.get(id)
+    session_by(state, SessionKey::Id, id)
 }
 
 /// The valid session that became contract `contract_id`.
 pub(super) fn session_of(state: &State, contract_id: &str) -> Option<Session> {
-    state.sessions.signed_into(contract_id)
+    session_by(state, SessionKey::Contract, contract_id)
 }
 
-/// The newest `limit` contracts of merchant `_mchid`, newest first (the one merchant holds
-/// them all today).
-pub(super) fn contracts(state: &State, _mchid: &str, limit: usize) -> Listed<Contract> {
-    let (shown, count) = state.contracts.newest(limit);
+fn session_by(state: &State, key: SessionKey, value: &str) -> Option<Session> {
+    let now = state.clock.now_ms();
+    let found = state
+        .store
+        .session_by(&state.identity.mchid, now, key, value)
+        .ok()??;
+    Some(state.sessions.current(found, now))
+}
+
+/// The newest `limit` contracts of merchant `mchid`, newest first.
+pub(super) fn contracts(state: &State, mchid: &str, limit: usize) -> Listed<Contract> {
+    let (shown, count) = state
+        .store
+        .newest_contracts(mchid, limit)
+        .unwrap_or_default();
     Listed { shown, count }
 }
 
 /// A contract by id.
 pub(super) fn contract(state: &State, id: &str) -> Option<Contract> {
-    state.contracts.get(id)
+    state
+        .store
+        .contract(&state.identity.mchid, id)
+        .ok()
+        .flatten()
 }
 
 /// The termination notification of `contract`, as the outbox has it now.
@@ -72,9 +97,9 @@ pub(super) fn termination(state: &State, contract: &Contract) -> Option<Notifica
 /// Each contract's id by the value that names it in the request record (its
 /// `out_contract_code`, `user_id` or `out_user_id`), so a request links to its contract.
 pub(super) fn contracts_by_key(state: &State) -> HashMap<String, String> {
-    let (all, _) = state.contracts.newest(usize::MAX);
+    let all = state.store.contracts().unwrap_or_default();
     all.into_iter()
-        .filter_map(|c| Some((super::key_of(&c.request)?.to_owned(), c.id)))
+        .filter_map(|(_, c)| Some((super::key_of(&c.request)?.to_owned(), c.id)))
         .collect()
 }
 
