@@ -249,3 +249,29 @@ fn moving_the_clock_delivers_what_fell_due_in_order_without_waiting() {
         "without waiting the 15 s"
     );
 }
+
+#[test]
+fn moving_the_clock_moves_a_change_to_the_public_key_along_its_days() {
+    let (identity, _) =
+        wxpresign_sandbox::Identity::generate_in(wxpresign_sandbox::Mode::Migration).expect("keys");
+    let sandbox = wxpresign_sandbox::Sandbox::start(identity, "127.0.0.1:0").expect("a port");
+    sandbox
+        .set_behaviours(&json!({ "key_migration": { "state": "started" } }))
+        .expect("the change starts");
+    assert_eq!(sandbox.behaviours()["key_migration"]["day"], 1);
+
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let moved = agent
+        .post(&format!("{}/sandbox/clock", sandbox.base_url()))
+        .header("Content-Type", "application/json")
+        .send(json!({ "advance_secs": 6 * 86_400 }).to_string())
+        .expect("the sandbox answers");
+    assert_eq!(moved.status().as_u16(), 200);
+
+    let change = &sandbox.behaviours()["key_migration"];
+    assert_eq!(change["day"], 7, "{change}");
+    assert_eq!(change["notifications_public_key_share"], 1.0, "{change}");
+}
