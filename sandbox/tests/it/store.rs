@@ -255,6 +255,64 @@ fn a_signed_contract_and_its_pending_notification_outlive_a_kill_9() {
     );
 }
 
+/// A notification whose first attempt was a probe the merchant accepted keeps, across a
+/// `kill -9`, which attempt was the probe and that it was accepted; the correct one follows.
+#[test]
+fn an_accepted_probe_outlives_a_kill_9_and_the_correct_notification_follows() {
+    let dir = init("probe");
+    std::fs::write(
+        dir.path().join("behaviours.json"),
+        json!({ "probes": { "notifications": 1 } }).to_string(),
+    )
+    .expect("behaviours.json");
+    let merchant = receiver(200);
+    let served = dir.serve();
+    let session = dir.presign("PROBE0001", &merchant.url).expect("pre-sign");
+    let (status, signed) = dir.admin(
+        &format!("/sandbox/sessions/{session}/sign"),
+        "POST",
+        Some(json!({})),
+    );
+    assert_eq!(status, 202, "{signed}");
+    let until = Instant::now() + Duration::from_secs(10);
+    while merchant.count() == 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(merchant.count(), 1, "the probe, answered 200");
+    // The attempt is written once answered: wait until the view has it before the crash.
+    let until = Instant::now() + Duration::from_secs(5);
+    while dir
+        .admin(&format!("/sandbox/sessions/{session}"), "GET", None)
+        .1["notification"]["attempts"]
+        .as_array()
+        .is_none_or(Vec::is_empty)
+        && Instant::now() < until
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let (_, view) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    let sent = &view["notification"];
+    assert_eq!(sent["attempts"][0]["probe"], true, "{sent}");
+    assert_eq!(sent["probe_accepted"], true, "{sent}");
+    assert_eq!(sent["state"], "pending", "{sent}");
+    let (status, _) = dir.admin("/sandbox/clock", "POST", Some(json!({"advance_secs": 15})));
+    assert_eq!(status, 200);
+    let id = sent["id"].as_str().expect("an id").to_owned();
+    let until = Instant::now() + Duration::from_secs(5);
+    while merchant.count() < 2 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(merchant.answered().contains(&id));
+    let (_, view) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    assert_eq!(
+        view["notification"]["attempts"][1]["probe"], false,
+        "{view}"
+    );
+}
+
 /// A clean stop keeps the sessions and the clock; a second serve of a DIR in use is refused,
 /// naming DIR, and so is a reset; the one serving goes on.
 #[test]
