@@ -428,8 +428,16 @@ impl Store {
         })
     }
 
-    /// The sessions still valid at `now_ms`, with their mchid.
+    /// The sessions still valid at `now_ms`, with their mchid. Those expired unsigned are
+    /// dropped from the database first: nothing can come of them.
     pub fn sessions(&self, now_ms: i64) -> Result<Vec<(String, Session)>> {
+        self.write(|tx| {
+            tx.execute(
+                "DELETE FROM sessions WHERE expires_ms <= ?1 AND contract_id IS NULL",
+                [now_ms],
+            )
+            .map(drop)
+        })?;
         self.sessions_where("expires_ms > ?1", params![now_ms])
     }
 
