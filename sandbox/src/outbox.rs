@@ -81,10 +81,14 @@ impl Outbox {
             let now = self.clock.now_ms();
             let due = self.store.due(now).unwrap_or_default();
             self.hand_out(due);
-            let next = self.store.next_due().ok().flatten();
-            let wait = next.map_or(TURN, |due| {
-                Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(TURN)
-            });
+            // What is due now went to a lane, or waits for its URL's lane, which wakes this
+            // thread when it is done: only a later due time shortens the wait.
+            let wait = match self.store.next_due().ok().flatten() {
+                Some(due) if due > now => {
+                    Duration::from_millis(u64::try_from(due - now).unwrap_or(0)).min(TURN)
+                }
+                _ => TURN,
+            };
             let mut woken = lock(&self.woken);
             if !*woken {
                 woken = self
