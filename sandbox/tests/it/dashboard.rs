@@ -281,9 +281,14 @@ fn programs_get_json_and_the_record_pages_as_its_json_does() {
     let (status, _) = page(&fx, "/sandbox/sessions/wxpe000000/detail");
     assert_eq!(status, 404);
 
-    // Three presigns more, paged two at a time.
-    for _ in 0..3 {
-        open_session(&fx, json!({ "contract_notify_url": merchant.url }));
+    // Three presigns more, paged two at a time; each with a code of its own, as the signed
+    // contract's code is never pre-signed again.
+    for n in 0..3 {
+        let code = format!("wxwtdk2020091010010{n}");
+        open_session(
+            &fx,
+            json!({ "contract_notify_url": merchant.url, "out_contract_code": code }),
+        );
     }
     let (_, first) = page(&fx, "/sandbox/requests?limit=2");
     assert!(first.contains("id=\"request-1\"") && first.contains("id=\"request-2\""));
