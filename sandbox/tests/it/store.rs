@@ -18,6 +18,7 @@ use wxpresign_sandbox::http_server::{HttpServer, Reply};
 const BIN: &str = env!("CARGO_BIN_EXE_wxpresign");
 const CROSS_BORDER: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
 const APPID: &str = "wxd678efh567hg6787";
+const SCHEDULED: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
 
 /// A sandbox DIR made by `sandbox init` on a free port, served again and again on that port.
 struct Dir {
@@ -253,6 +254,49 @@ fn a_signed_contract_and_its_pending_notification_outlive_a_kill_9() {
         merchant.waits_for(&notification, Duration::from_secs(5)),
         "the retry due 15 s after the first attempt is delivered once the clock passes it"
     );
+}
+
+/// A scheduled-deduction code, once signed, is never pre-signed again: the contract that used
+/// it is found in DIR after a `kill -9`, so the pre-sign is refused as it was before the crash.
+#[test]
+fn a_code_signed_before_a_kill_9_is_still_refused_after_it() {
+    let dir = init("code-used");
+    let served = dir.serve();
+    let presign = |code: &str| {
+        let mut request = common::example(SCHEDULED);
+        request["out_contract_code"] = code.into();
+        dir.client().call(SCHEDULED, &request.to_string())
+    };
+    let answer = presign("USEDONCE0001").expect("the first pre-sign of the code");
+    // The JSAPI answer names its session by the page the user would open.
+    let prefix = format!("{}/sandbox/sessions/", dir.base_url());
+    let session = answer
+        .data
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values())
+        .filter_map(Value::as_str)
+        .find_map(|v| v.strip_prefix(&prefix))
+        .expect("the answer names its session");
+    let (status, signed) = dir.admin(
+        &format!("/sandbox/sessions/{session}/sign"),
+        "POST",
+        Some(json!({})),
+    );
+    assert!(status == 200 || status == 202, "{status} {signed}");
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let refused = presign("USEDONCE0001").expect_err("the signed code is refused");
+    let api = refused.api_answer().expect("an answer from the sandbox");
+    assert_eq!(api.http_status, 400);
+    assert_eq!(api.code.as_deref(), Some("INVALID_REQUEST"));
+    assert_eq!(
+        api.detail["field"], "/out_contract_code",
+        "{:?}",
+        api.detail
+    );
+    presign("USEDONCE0002").expect("another code is pre-signed");
 }
 
 /// A notification whose first attempt was a probe the merchant accepted keeps, across a
