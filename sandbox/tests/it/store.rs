@@ -350,7 +350,15 @@ fn an_accepted_probe_outlives_a_kill_9_and_the_correct_notification_follows() {
         std::thread::sleep(Duration::from_millis(20));
     }
     assert!(merchant.answered().contains(&id));
-    let (_, view) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+    // The merchant has the attempt before the sandbox has written its answer: wait for it.
+    let until = Instant::now() + Duration::from_secs(5);
+    let view = loop {
+        let (_, view) = dir.admin(&format!("/sandbox/sessions/{session}"), "GET", None);
+        if !view["notification"]["attempts"][1].is_null() || Instant::now() >= until {
+            break view;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
     assert_eq!(
         view["notification"]["attempts"][1]["probe"], false,
         "{view}"
