@@ -147,12 +147,7 @@ fn list(
     }
     found.sort_by_key(|c| c.terminated.is_some());
     let total = found.len();
-    let listed = found
-        .into_iter()
-        .skip(usize::try_from(page.offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(page.limit).unwrap_or(usize::MAX))
-        .map(|c| c.view(named.kind, mchid))
-        .collect();
+    let listed = page.of(found).map(|c| c.view(named.kind, mchid)).collect();
     Ok(list_answer(
         listed,
         total,
@@ -168,14 +163,19 @@ struct Page {
     limit: u64,
 }
 
+impl Page {
+    /// The items of this page of `all`: from `offset`, at most `limit`.
+    fn of<T>(self, all: impl IntoIterator<Item = T>) -> impl Iterator<Item = T> {
+        all.into_iter()
+            .skip(usize::try_from(self.offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(self.limit).unwrap_or(usize::MAX))
+    }
+}
+
 /// The page of `all` from `offset`, at most `limit` long, in the pages' envelope.
 fn page(all: Vec<Value>, limit: u64, offset: u64) -> Value {
     let total = all.len();
-    let data: Vec<Value> = all
-        .into_iter()
-        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
-        .take(usize::try_from(limit).unwrap_or(usize::MAX))
-        .collect();
+    let data: Vec<Value> = Page { offset, limit }.of(all).collect();
     json!({ "data": data, "limit": limit, "offset": offset, "total_count": total })
 }
 
