@@ -7,12 +7,14 @@ use crate::dashboard;
 use crate::delivery::NotificationDelivery;
 use crate::html::{see_other, wants_html};
 use crate::http_server::{Reply, Request};
+use crate::merchants::{Listed, NewMerchant, create};
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::sessions::{self, no_session};
 use crate::signer;
 use crate::signing_page::{self, paged};
 use serde_json::{Value, json};
+use std::sync::Arc;
 use std::time::Instant;
 
 /// `GET /sandbox/stats`: the server's connection and request counts.
@@ -132,12 +134,13 @@ pub(crate) fn show_contract(state: &State, request: &Request, id: &str) -> Answe
     if wants_html(request) {
         return Ok(dashboard::contract(state, id));
     }
-    let contract = state
-        .contracts
-        .get(id)
+    let (mchid, contract) = state
+        .merchants
+        .contract(id)
         .ok_or_else(|| Refusal::new(404, "RESOURCE_NOT_EXISTS", format!("no contract {id}")))?;
     let body = json!({
         "contract_id": contract.id,
+        "mchid": mchid,
         "endpoint": contract.endpoint,
         "state": if contract.terminated.is_some() { "TERMINATED" } else { "SIGNED" },
         "termination_remark": contract.terminated.as_ref().and_then(|(_, r)| r.clone()),
@@ -151,15 +154,81 @@ pub(crate) fn show_contract(state: &State, request: &Request, id: &str) -> Answe
     signer::ok(&state.identity, &body)
 }
 
-/// `POST /sandbox/certificates/rotate`: a new platform certificate signs from now on.
+/// `POST /sandbox/certificates/rotate`, optionally `{"mchid": "..."}` (`init`'s merchant when
+/// absent): a new platform certificate of that merchant signs from now on.
 pub(crate) fn rotate(state: &State, request: &Request, _: &str) -> Answered {
     post_only(request, "rotate")?;
     asked(state, request, None)?;
-    let serial = state
-        .identity
-        .rotate_then(|issued| state.store.rotated(&state.identity.mchid, &issued.kept()?))
+    let merchant = match optional_body(request)?.get("mchid") {
+        None | Some(Value::Null) => state.merchants.primary(),
+        Some(Value::String(mchid)) => state.merchants.named(mchid)?,
+        Some(other) => {
+            return Err(Refusal::param_error(
+                "/mchid",
+                other.clone(),
+                "must be a string",
+                "body",
+            ));
+        }
+    };
+    let serial = merchant
+        .rotate_then(|issued| state.store.rotated(&merchant.mchid, &issued.kept()?))
         .map_err(|e| Refusal::new(409, "NOT_SUPPORTED", e.message().to_owned()))?;
-    signer::ok(&state.identity, &json!({ "serial_no": serial }))
+    signer::ok(&merchant, &json!({ "serial_no": serial }))
+}
+
+/// A JSON body, `{}` when there is none.
+fn optional_body(request: &Request) -> Result<Value, Refusal> {
+    if request.body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(json!({}));
+    }
+    serde_json::from_slice(&request.body)
+        .map_err(|e| Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}")))
+}
+
+/// `GET /sandbox/merchants` lists the merchants; `POST` with `{"kind", "provider", "mode"}`
+/// adds one, served at once, its files written to DIR/merchants/<mchid>/ (what `sandbox
+/// merchant add` asks of a sandbox serving DIR). The answer names the client.json, never a key.
+pub(crate) fn merchants(state: &State, request: &Request, _: &str) -> Answered {
+    let dir = state.dir.as_deref().ok_or_else(|| {
+        Refusal::new(
+            409,
+            "NOT_SUPPORTED",
+            "this sandbox has no DIR to write a merchant's files in: serve one (`wxpresign \
+             sandbox serve DIR`)",
+        )
+    })?;
+    match request.method.as_str() {
+        "GET" => {
+            let listed: Vec<Value> = state
+                .merchants
+                .listed(dir)
+                .iter()
+                .map(Listed::to_json)
+                .collect();
+            return signer::ok(&state.identity, &json!({ "data": listed }));
+        }
+        "POST" => {}
+        _ => return Err(Refusal::post_only("merchants (GET lists them)")),
+    }
+    json_only(state, request)?;
+    let new = NewMerchant::from_json(&optional_body(request)?)?;
+    let known = |mchid: &str| state.merchants.get(mchid).map(|m| m.standing.clone());
+    let (identity, path) = create(dir, &state.base_url, &new, &state.store, &known)
+        .map_err(|e| Refusal::new(400, "PARAM_ERROR", e.message().to_owned()))?;
+    let identity = Arc::new(identity.on_clock(Arc::clone(&state.clock)));
+    state.merchants.add(Arc::clone(&identity));
+    let listed = Listed {
+        mchid: identity.mchid.clone(),
+        standing: identity.standing.clone(),
+        mode: identity.mode(),
+        client_json: path,
+    };
+    Ok(Reply::Answer {
+        status: 201,
+        body: listed.to_json().to_string().into_bytes(),
+        headers: vec![("Content-Type", "application/json".to_owned())],
+    })
 }
 
 /// For state-changing routes elsewhere that take JSON only: the cross-site refusals of

@@ -70,6 +70,12 @@ impl Behaviours {
         self.clock.now_secs()
     }
 
+    /// Counts this merchant's days on `clock` from now on: the sandbox's, which all its
+    /// merchants share.
+    pub fn use_clock(&mut self, clock: Arc<Clock>) {
+        self.clock = clock;
+    }
+
     /// The sandbox's clock, which a sandbox serving this merchant keeps.
     pub fn clock(&self) -> &Arc<Clock> {
         &self.clock

@@ -56,10 +56,11 @@ pub(crate) fn call(
     identified: &[(&'static str, String)],
     request: &HttpRequest,
 ) -> Answered {
-    state.gateway.call(request)?;
+    let merchant = state.gateway.call(request)?;
     let named = Naming::read(kind, call, identified, request)?;
-    let mchid = state.identity.mchid.as_str();
-    let mut held = state.contracts.all();
+    let mchid = merchant.mchid.as_str();
+    let contracts = state.merchants.contracts(mchid);
+    let mut held = contracts.all();
     let answer = match call.act {
         Act::Query | Act::QueryInForce => Some(
             held.iter()
@@ -109,14 +110,14 @@ pub(crate) fn call(
                 .find(|c| named.identifies(c, mchid))
                 .ok_or_else(|| not_found(kind))?;
             let remark = remark.map(|name| named.remark(name)).transpose()?;
-            terminate(state, kind, contract, remark)?;
+            terminate(state, &merchant, kind, contract, remark)?;
             answer.render(contract.view(kind, mchid))
         }
     };
     drop(held);
     match answer {
-        Some(answer) => signer::ok(&state.identity, &answer),
-        None => signer::answer(&state.identity, 204, Vec::new(), None),
+        Some(answer) => signer::ok(&merchant, &answer),
+        None => signer::answer(&merchant, 204, Vec::new(), None),
     }
 }
 
@@ -182,6 +183,7 @@ fn page(all: Vec<Value>, limit: u64, offset: u64) -> Value {
 /// Terminates `contract` now, with the kind's termination notification where it has one.
 fn terminate(
     state: &Served,
+    merchant: &crate::Identity,
     kind: &ContractKind,
     contract: &mut Contract,
     remark: Option<String>,
@@ -196,7 +198,7 @@ fn terminate(
     let mut ended = contract.clone();
     ended.terminated = Some((state.clock.now_secs(), remark));
     let queued = match (kind.terminated, ended.notify_url.clone()) {
-        (Some(event), Some(url)) => Some(state.notifier.prepare(event, &ended, url)?),
+        (Some(event), Some(url)) => Some(state.notifier.prepare(merchant, event, &ended, url)?),
         _ => None,
     };
     ended.termination_id = queued.as_ref().map(|q| q.id.clone());
@@ -212,11 +214,13 @@ fn terminate(
 }
 
 /// Refuses a pre-sign of a contract code its family's pages allow once, when a contract of the
-/// same kind has it (for the same plan and sub-merchant), in force or terminated. A code
+/// same kind of merchant `mchid` has it (for the same plan and sub-merchant), in force or
+/// terminated: another merchant's codes are its own. A code
 /// pre-signed and never signed stays free. The pages give no error for it: 400 INVALID_REQUEST
 /// naming the member is the sandbox's choice (docs/where-sources-disagree.md).
 pub(crate) fn code_unused(
     state: &Served,
+    mchid: &str,
     endpoint: &Endpoint,
     request: &Value,
 ) -> Result<(), Refusal> {
@@ -230,7 +234,7 @@ pub(crate) fn code_unused(
         return Ok(());
     }
     let same = |c: &Contract, name: &str| c.request.get(name) == request.get(name);
-    let used = state.contracts.all().iter().any(|c| {
+    let used = state.merchants.contracts(mchid).all().iter().any(|c| {
         c.kind().is_some_and(|k| std::ptr::eq(k, kind))
             && [CODE, "plan_id", "sub_mchid"].iter().all(|n| same(c, n))
     });

@@ -115,10 +115,9 @@ pub fn beijing_rfc3339(unix: u64) -> String {
     )
 }
 
-/// What queues notifications: the identity that seals them, the sandbox's clock their times
-/// and schedules follow, and the pace of the retry schedule. The outbox posts them.
+/// What queues notifications, each sealed for the merchant it belongs to: the sandbox's clock
+/// their times and schedules follow, and the pace of the retry schedule. The outbox posts them.
 pub(crate) struct Notifier {
-    identity: Arc<Identity>,
     clock: Arc<Clock>,
     outbox: Arc<Outbox>,
     /// Milliseconds one second of the retry schedule lasts (1000 = WeChat's real schedule).
@@ -126,40 +125,42 @@ pub(crate) struct Notifier {
 }
 
 impl Notifier {
-    pub fn new(identity: Arc<Identity>, clock: Arc<Clock>, outbox: Arc<Outbox>) -> Notifier {
+    pub fn new(clock: Arc<Clock>, outbox: Arc<Outbox>) -> Notifier {
         Notifier {
-            identity,
             clock,
             outbox,
             retry_unit_ms: AtomicU64::new(1000),
         }
     }
 
-    /// `event` about `contract` (as it is now) sealed for `url`, due at once, its first
-    /// attempt a probe at the merchant's share: for the store to queue in the transaction
-    /// that makes the change it tells of.
+    /// `event` about `merchant`'s `contract` (as it is now) sealed with its APIv3 key for
+    /// `url`, due at once, its first attempt a probe at the merchant's share: for the store to
+    /// queue in the transaction that makes the change it tells of.
     pub fn prepare(
         &self,
+        merchant: &Identity,
         event: &'static Event,
         contract: &Contract,
         url: String,
     ) -> Result<Queued, Refusal> {
-        let probe = self.identity.behaviours.notification_is_probe();
-        self.prepare_with(event, contract, url, probe)
+        let probe = merchant.behaviours.notification_is_probe();
+        self.prepare_with(merchant, event, contract, url, probe)
     }
 
     /// As [`Notifier::prepare`], its first attempt a probe.
     pub fn prepare_probe(
         &self,
+        merchant: &Identity,
         event: &'static Event,
         contract: &Contract,
         url: String,
     ) -> Result<Queued, Refusal> {
-        self.prepare_with(event, contract, url, true)
+        self.prepare_with(merchant, event, contract, url, true)
     }
 
     fn prepare_with(
         &self,
+        merchant: &Identity,
         event: &'static Event,
         contract: &Contract,
         url: String,
@@ -169,14 +170,14 @@ impl Notifier {
         let (id, body) = sealed_at(
             event,
             contract,
-            &self.identity.mchid,
-            self.identity.apiv3_key.as_bytes(),
+            &merchant.mchid,
+            merchant.apiv3_key.as_bytes(),
             self.clock.now_secs(),
         )
         .map_err(|e| Refusal::failed(&e))?;
         Ok(Queued {
             id,
-            mchid: self.identity.mchid.clone(),
+            mchid: merchant.mchid.clone(),
             contract_id: contract.id.clone(),
             event_type: event.event_type.to_owned(),
             notify_url: url,

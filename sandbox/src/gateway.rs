@@ -5,6 +5,7 @@
 use crate::decryption::decrypt_fields;
 use crate::expiring::Expiring;
 use crate::http_server::Request;
+use crate::merchants::Merchants;
 use crate::refusal::{Refusal, lock};
 use crate::{Authorization, Identity};
 use base64::Engine;
@@ -20,52 +21,62 @@ use wxpresign::verification::MAX_CLOCK_SKEW_SECS;
 /// The largest request body the sandbox accepts.
 const MAX_REQUEST_BYTES: usize = 64 * 1024;
 
-/// What checks requests: the merchant's identity, and the nonces seen within the clock-skew
-/// window with their timestamps (a repeat is a replay).
+/// What checks requests: the merchants, each request against the one its Authorization names,
+/// and the nonces seen within the clock-skew window with their timestamps (a repeat is a
+/// replay).
 pub(crate) struct Gateway {
-    identity: Arc<Identity>,
+    merchants: Arc<Merchants>,
     nonces: Mutex<Expiring<String, u64>>,
 }
 
+/// The merchant a checked request came from.
+pub(crate) type Caller = Arc<Identity>;
+
 impl Gateway {
-    pub fn new(identity: Arc<Identity>) -> Gateway {
+    pub fn new(merchants: Arc<Merchants>) -> Gateway {
         Gateway {
-            identity,
+            merchants,
             nonces: Mutex::new(Expiring::default()),
         }
     }
 
     /// A pre-sign: its head, its signature, its body as UTF-8, then the body as JSON,
-    /// decrypted where the endpoint has encrypted members and checked against its schema.
-    pub fn presign(&self, endpoint: &Endpoint, request: &Request) -> Result<Value, Refusal> {
+    /// decrypted where the endpoint has encrypted members and checked against its schema, then
+    /// a partner's `sp_mchid` and `sub_mchid` against the caller.
+    pub fn presign(
+        &self,
+        endpoint: &Endpoint,
+        request: &Request,
+    ) -> Result<(Caller, Value), Refusal> {
         check_head(request, true)?;
         let text = body_text(&request.body)?;
-        self.check_signature("POST", request)?;
-        self.checked_body(endpoint, request, text)
+        let caller = self.check_signature("POST", request)?;
+        let value = checked_body(&caller, endpoint, request, text)?;
+        self.merchants.check_partner(&caller, &value)?;
+        Ok((caller, value))
     }
 
     /// A call other than a pre-sign (a GET, or a call on a contract): its head, with
     /// Content-Type only where there is a body to type, and its signature.
-    pub fn call(&self, request: &Request) -> Result<(), Refusal> {
+    pub fn call(&self, request: &Request) -> Result<Caller, Refusal> {
         check_head(request, !request.body.is_empty())?;
         self.check_signature(&request.method, request)
     }
 
     /// Authorization: scheme, attributes, known merchant and serial, fresh timestamp,
-    /// unused nonce, and a signature over exactly what was sent.
-    fn check_signature(&self, method: &str, request: &Request) -> Result<(), Refusal> {
+    /// unused nonce, and a signature over exactly what was sent with that merchant's key.
+    fn check_signature(&self, method: &str, request: &Request) -> Result<Caller, Refusal> {
         let (url, body) = (request.target.as_str(), request.body.as_slice());
         let header = request
             .header("Authorization")
             .ok_or_else(|| Refusal::sign_error("the Authorization header is missing"))?;
         let auth = Authorization::parse(header).map_err(Refusal::sign_error)?;
-        let id = &self.identity;
-        if auth.mchid != id.mchid {
+        let Some(id) = self.merchants.get(&auth.mchid) else {
             return Err(Refusal::sign_error(format!(
                 "mchid {} is not known here",
                 auth.mchid
             )));
-        }
+        };
         if !same_serial(&auth.serial_no, &id.merchant_serial_no) {
             return Err(Refusal::sign_error(format!(
                 "serial_no {} is not a certificate of this merchant",
@@ -88,7 +99,8 @@ impl Gateway {
         if !id.merchant_public_key.verify_sha256(&message, &signature) {
             return Err(Refusal::sign_not_match(url, &message));
         }
-        self.remember_nonce(&auth.nonce_str, ts)
+        self.remember_nonce(&auth.nonce_str, ts)?;
+        Ok(id)
     }
 
     /// Only a verified nonce is remembered, so that forged requests cannot burn real ones.
@@ -103,73 +115,77 @@ impl Gateway {
         }
         Ok(())
     }
+}
 
-    /// The request body as JSON, decrypted where the endpoint has encrypted members, and checked
-    /// against the endpoint's schema: members the page does not define first, then the rules.
-    fn checked_body(
-        &self,
-        endpoint: &Endpoint,
-        request: &Request,
-        text: &str,
-    ) -> Result<Value, Refusal> {
-        let mut value = parse_request(text)
-            .map_err(|e| Refusal::param_error("", Value::Null, e.message().to_owned(), "body"))?;
-        if endpoint.needs_serial() {
-            self.decrypt(endpoint, request.header("Wechatpay-Serial"), &mut value)?;
-        }
-        let undefined = wxpresign::schema::undefined_members(endpoint.request, &value);
-        if !undefined.is_empty() {
-            return Err(Refusal::undefined_members(undefined));
-        }
-        validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
-            let field = e.field().unwrap_or("").to_owned();
-            let issue = e.issue().unwrap_or(e.message()).to_owned();
-            // Encrypted values are personal data: never echoed.
-            let shown = if wxpresign::schema::field_at(endpoint.request, &field)
-                .is_some_and(|f| f.encrypted)
-            {
+/// The request body as JSON, decrypted with `caller`'s platform keys where the endpoint has
+/// encrypted members, and checked against the endpoint's schema: members the page does not
+/// define first, then the rules.
+fn checked_body(
+    caller: &Identity,
+    endpoint: &Endpoint,
+    request: &Request,
+    text: &str,
+) -> Result<Value, Refusal> {
+    let mut value = parse_request(text)
+        .map_err(|e| Refusal::param_error("", Value::Null, e.message().to_owned(), "body"))?;
+    if endpoint.needs_serial() {
+        decrypt(
+            caller,
+            endpoint,
+            request.header("Wechatpay-Serial"),
+            &mut value,
+        )?;
+    }
+    let undefined = wxpresign::schema::undefined_members(endpoint.request, &value);
+    if !undefined.is_empty() {
+        return Err(Refusal::undefined_members(undefined));
+    }
+    validate(endpoint.request, endpoint.rules, &value, false).map_err(|e| {
+        let field = e.field().unwrap_or("").to_owned();
+        let issue = e.issue().unwrap_or(e.message()).to_owned();
+        // Encrypted values are personal data: never echoed.
+        let shown =
+            if wxpresign::schema::field_at(endpoint.request, &field).is_some_and(|f| f.encrypted) {
                 Value::Null
             } else {
                 value.pointer(&field).cloned().unwrap_or(Value::Null)
             };
-            Refusal::param_error(&field, shown, issue, "body")
-        })?;
-        crate::behaviours::check_notify_urls(&self.identity, endpoint.request, &value)?;
-        Ok(value)
-    }
+        Refusal::param_error(&field, shown, issue, "body")
+    })?;
+    crate::behaviours::check_notify_urls(caller, endpoint.request, &value)?;
+    Ok(value)
+}
 
-    /// Decrypts the endpoint's encrypted members with the platform key `serial` names.
-    fn decrypt(
-        &self,
-        endpoint: &Endpoint,
-        serial: Option<&str>,
-        value: &mut Value,
-    ) -> Result<(), Refusal> {
-        let id = &self.identity;
-        let Some(serial) = serial.filter(|s| id.decrypting(s, |_| ()).is_some()) else {
-            return Err(Refusal::param_error(
-                "Wechatpay-Serial",
-                serial.map_or(Value::Null, |s| s.into()),
-                format!(
-                    "this endpoint carries encrypted fields: Wechatpay-Serial must be {}",
-                    id.signing(|serial, _| serial.to_owned())
-                ),
-                "header",
-            ));
-        };
-        let decrypt = |cipher: &[u8]| -> Option<String> {
-            let plain = id.decrypting(serial, |key| key.decrypt_oaep(cipher).ok())??;
-            String::from_utf8(plain.to_vec()).ok()
-        };
-        decrypt_fields(endpoint.request, value, "", &decrypt).map_err(|field| {
-            Refusal::param_error(
-                &field,
-                Value::Null,
-                "cannot be decrypted with the key named by Wechatpay-Serial",
-                "body",
-            )
-        })
-    }
+/// Decrypts the endpoint's encrypted members with the platform key `serial` names.
+fn decrypt(
+    id: &Identity,
+    endpoint: &Endpoint,
+    serial: Option<&str>,
+    value: &mut Value,
+) -> Result<(), Refusal> {
+    let Some(serial) = serial.filter(|s| id.decrypting(s, |_| ()).is_some()) else {
+        return Err(Refusal::param_error(
+            "Wechatpay-Serial",
+            serial.map_or(Value::Null, |s| s.into()),
+            format!(
+                "this endpoint carries encrypted fields: Wechatpay-Serial must be {}",
+                id.signing(|serial, _| serial.to_owned())
+            ),
+            "header",
+        ));
+    };
+    let decrypt = |cipher: &[u8]| -> Option<String> {
+        let plain = id.decrypting(serial, |key| key.decrypt_oaep(cipher).ok())??;
+        String::from_utf8(plain.to_vec()).ok()
+    };
+    decrypt_fields(endpoint.request, value, "", &decrypt).map_err(|field| {
+        Refusal::param_error(
+            &field,
+            Value::Null,
+            "cannot be decrypted with the key named by Wechatpay-Serial",
+            "body",
+        )
+    })
 }
 
 /// APIv3's header rules: Accept and User-Agent present, and Content-Type application/json when

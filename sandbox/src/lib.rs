@@ -17,6 +17,7 @@ mod faults;
 mod gateway;
 mod html;
 pub mod http_server;
+pub mod merchants;
 mod migration;
 pub mod notify_test;
 mod outbox;
@@ -37,6 +38,7 @@ pub use contracts::Contract;
 pub use delivery::{Attempt, NotificationDelivery, Outgoing, beijing_rfc3339};
 pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};
 pub use faults::Fault;
+pub use merchants::{Kind, Standing, SubMerchants};
 pub use server::Sandbox;
 pub use sessions::Session;
 pub use store::{DATABASE, LOCK_FILE, SCHEMA_VERSION, reset};
@@ -77,6 +79,8 @@ pub struct Identity {
     pub(crate) public_key_pair: Option<PublicKeyPair>,
     /// What the merchant set of WeChat Pay's behaviours over time.
     pub(crate) behaviours: Behaviours,
+    /// Direct merchant, service provider or sub-merchant, and whose.
+    pub standing: Standing,
 }
 
 /// The platform certificates held at once, the first included: a rotation past it retires
@@ -104,7 +108,7 @@ pub enum Mode {
 /// The server's half of a sandbox directory (`DIR/sandbox.json`).
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IdentityFile {
+pub(crate) struct IdentityFile {
     mchid: String,
     merchant_serial_no: String,
     merchant_public_key: String,
@@ -208,7 +212,21 @@ impl Identity {
             platform_certificate,
             rotated: RwLock::new(Rotated::default()),
             public_key_pair,
+            standing: Standing::default(),
         })
+    }
+
+    /// This merchant with `standing` instead of `sandbox init`'s (a service provider acting
+    /// for any sub-merchant).
+    pub fn with_standing(mut self, standing: Standing) -> Identity {
+        self.standing = standing;
+        self
+    }
+
+    /// This merchant's times on `clock`: the sandbox's, shared by all its merchants.
+    pub(crate) fn on_clock(mut self, clock: Arc<clock::Clock>) -> Identity {
+        self.behaviours.use_clock(clock);
+        self
     }
 
     /// Certificate mode, public-key mode, or both (migration).
@@ -366,25 +384,7 @@ impl Identity {
             |e: std::io::Error| Error::config(format!("cannot write to {}: {e}", dir.display()));
         std::fs::create_dir_all(dir).map_err(io)?;
         let client = identity.client_config(&merchant_key, &format!("http://{listen}"))?;
-        let server = IdentityFile {
-            mchid: identity.mchid.clone(),
-            merchant_serial_no: identity.merchant_serial_no.clone(),
-            merchant_public_key: identity.merchant_public_key.to_pem()?,
-            platform_private_key: identity.platform_key.to_pkcs8_pem()?,
-            platform_serial: identity.platform_serial.clone(),
-            platform_certificate: identity
-                .platform_certificate
-                .as_ref()
-                .map(|c| c.pem.clone()),
-            apiv3_key: identity.apiv3_key.clone(),
-            listen: listen.to_owned(),
-            wechatpay_public_key_id: identity.public_key_id().map(str::to_owned),
-            wechatpay_public_key_private: identity
-                .public_key_pair
-                .as_ref()
-                .map(|p| p.key.to_pkcs8_pem())
-                .transpose()?,
-        };
+        let server = identity.to_file(listen)?;
         write_private(&dir.join("client.json"), &pretty(&client)).map_err(io)?;
         write_private(&dir.join("sandbox.json"), &pretty(&server)).map_err(io)?;
         Ok(())
@@ -401,7 +401,32 @@ impl Identity {
         })?;
         let file: IdentityFile = serde_json::from_str(&text)
             .map_err(|e| Error::config(format!("{}: {e}", path.display())))?;
-        let identity = Identity::new(
+        let listen = file.listen.clone();
+        Ok((Identity::from_file(file)?, listen))
+    }
+
+    /// What DIR/sandbox.json (and the store's merchants) keep of this merchant.
+    fn to_file(&self, listen: &str) -> Result<IdentityFile> {
+        Ok(IdentityFile {
+            mchid: self.mchid.clone(),
+            merchant_serial_no: self.merchant_serial_no.clone(),
+            merchant_public_key: self.merchant_public_key.to_pem()?,
+            platform_private_key: self.platform_key.to_pkcs8_pem()?,
+            platform_serial: self.platform_serial.clone(),
+            platform_certificate: self.platform_certificate.as_ref().map(|c| c.pem.clone()),
+            apiv3_key: self.apiv3_key.clone(),
+            listen: listen.to_owned(),
+            wechatpay_public_key_id: self.public_key_id().map(str::to_owned),
+            wechatpay_public_key_private: self
+                .public_key_pair
+                .as_ref()
+                .map(|p| p.key.to_pkcs8_pem())
+                .transpose()?,
+        })
+    }
+
+    fn from_file(file: IdentityFile) -> Result<Identity> {
+        Identity::new(
             file.mchid,
             file.merchant_serial_no,
             PublicKey::from_pem(&file.merchant_public_key, "merchant_public_key")?,
@@ -413,8 +438,7 @@ impl Identity {
                 file.wechatpay_public_key_id,
                 file.wechatpay_public_key_private,
             )?,
-        )?;
-        Ok((identity, file.listen))
+        )
     }
 }
 

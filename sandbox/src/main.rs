@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 use wxpresign::endpoints;
 use wxpresign::ffi::{self, wxpresign_status};
 use wxpresign_sandbox::http_server::{HttpServer, Reply};
+use wxpresign_sandbox::merchants::{self, NewMerchant};
 use wxpresign_sandbox::notify_test::{FAMILIES, Family, Plan, family_named};
-use wxpresign_sandbox::{DEFAULT_LISTEN, Fault, Identity, Mode, Sandbox};
+use wxpresign_sandbox::{DEFAULT_LISTEN, Fault, Identity, Kind, Mode, Sandbox};
 
 #[derive(Parser)]
 #[command(
@@ -135,10 +136,41 @@ enum SandboxCommand {
         show_personal_data: bool,
     },
     /// Clear DIR's sessions, contracts and notifications, and set its clock back to real
-    /// time; the merchant, its keys and the request record stay.
+    /// time; the merchants, their keys and the request record stay.
     Reset { dir: PathBuf },
+    /// The merchants of a sandbox: direct merchants, service providers and sub-merchants.
+    Merchant {
+        #[command(subcommand)]
+        command: MerchantCommand,
+    },
     /// List the magic values that make the sandbox fail on purpose.
     Faults,
+}
+
+#[derive(Subcommand)]
+enum MerchantCommand {
+    /// Add a merchant with a fresh mchid, its own keys and APIv3 key: writes
+    /// DIR/merchants/<mchid>/client.json and prints its path last. A direct merchant unless
+    /// told otherwise. While a sandbox serves DIR, it adds the merchant and serves it at once.
+    Add {
+        dir: PathBuf,
+        /// A service provider (服务商), calling for the sub-merchants added under it.
+        #[arg(long, conflicts_with = "sub_merchant_of")]
+        service_provider: bool,
+        /// A sub-merchant (特约商户) of the service provider SP_MCHID.
+        #[arg(long, value_name = "SP_MCHID")]
+        sub_merchant_of: Option<String>,
+        /// How the merchant verifies WeChat Pay, as for `sandbox init`.
+        #[arg(long, value_enum, default_value_t = InitMode::PublicKey)]
+        mode: InitMode,
+    },
+    /// List the merchants: mchid, kind, service provider, mode and client.json.
+    List {
+        dir: PathBuf,
+        /// Print {"data":[...]} instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -147,16 +179,7 @@ fn main() -> ExitCode {
         Command::Demo => demo(),
         Command::Sandbox {
             command: SandboxCommand::Init { dir, listen, mode },
-        } => Identity::init_dir(
-            &dir,
-            &listen,
-            match mode {
-                InitMode::PublicKey => Mode::PublicKey,
-                InitMode::Certificate => Mode::Certificate,
-                InitMode::Migration => Mode::Migration,
-            },
-        )
-        .map(|()| {
+        } => Identity::init_dir(&dir, &listen, mode.into()).map(|()| {
             println!("wrote {0}/client.json and {0}/sandbox.json", dir.display());
             println!("serve it with: wxpresign sandbox serve {}", dir.display());
             ExitCode::SUCCESS
@@ -174,6 +197,9 @@ fn main() -> ExitCode {
         Command::Sandbox {
             command: SandboxCommand::Reset { dir },
         } => reset(&dir),
+        Command::Sandbox {
+            command: SandboxCommand::Merchant { command },
+        } => merchant(command),
         Command::Sandbox {
             command: SandboxCommand::Faults,
         } => {
@@ -203,6 +229,74 @@ fn main() -> ExitCode {
         eprintln!("wxpresign: {e}");
         ExitCode::from(e.kind() as u8)
     })
+}
+
+impl From<InitMode> for Mode {
+    fn from(mode: InitMode) -> Mode {
+        match mode {
+            InitMode::PublicKey => Mode::PublicKey,
+            InitMode::Certificate => Mode::Certificate,
+            InitMode::Migration => Mode::Migration,
+        }
+    }
+}
+
+/// `sandbox merchant add` and `sandbox merchant list`.
+fn merchant(command: MerchantCommand) -> wxpresign::error::Result<ExitCode> {
+    match command {
+        MerchantCommand::Add {
+            dir,
+            service_provider,
+            sub_merchant_of,
+            mode,
+        } => {
+            let kind = match (service_provider, &sub_merchant_of) {
+                (true, _) => Kind::ServiceProvider,
+                (false, Some(_)) => Kind::SubMerchant,
+                (false, None) => Kind::Direct,
+            };
+            let new = NewMerchant {
+                kind,
+                provider: sub_merchant_of,
+                mode: mode.into(),
+            };
+            let (mchid, path) = match merchants::add(&dir, &new) {
+                Ok(added) => added,
+                Err(e) if e.kind() == wxpresign::Kind::Config => return usage(e.message()),
+                Err(e) => return Err(e),
+            };
+            println!("added {} merchant {mchid}", kind.as_str().replace('_', " "));
+            println!("{}", path.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        MerchantCommand::List { dir, json } => {
+            let listed = match merchants::list(&dir) {
+                Ok(listed) => listed,
+                Err(e) if e.kind() == wxpresign::Kind::Config => return usage(e.message()),
+                Err(e) => return Err(e),
+            };
+            if json {
+                let data: Vec<Value> = listed.iter().map(merchants::Listed::to_json).collect();
+                println!("{:#}", json!({ "data": data }));
+                return Ok(ExitCode::SUCCESS);
+            }
+            println!(
+                "{:<12} {:<17} {:<12} {:<12} CLIENT.JSON",
+                "MCHID", "KIND", "PROVIDER", "MODE"
+            );
+            for m in &listed {
+                println!(
+                    "{:<12} {:<17} {:<12} {:<12} {}",
+                    m.mchid,
+                    m.standing.kind.as_str(),
+                    m.standing.provider.as_deref().unwrap_or("-"),
+                    merchants::mode_name(m.mode),
+                    m.client_json.display()
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
 }
 
 /// `sandbox reset DIR`.

@@ -6,10 +6,10 @@
 //! marks a delivery done that was not answered; a delivery caught mid-post is posted again
 //! after a restart, as WeChat Pay too may deliver a notification twice.
 
-use crate::Identity;
 use crate::behaviours::notification_headers;
 use crate::clock::Clock;
 use crate::delivery::{Attempt, post};
+use crate::merchants::Merchants;
 use crate::refusal::lock;
 use crate::store::{After, Queued, Store};
 use std::collections::HashSet;
@@ -24,7 +24,8 @@ const TURN: Duration = Duration::from_millis(250);
 
 pub(crate) struct Outbox {
     store: Arc<Store>,
-    identity: Arc<Identity>,
+    /// Whose keys sign each delivery: the merchant it belongs to.
+    merchants: Arc<Merchants>,
     clock: Arc<Clock>,
     stopping: AtomicBool,
     /// Set when something may have fallen due: a new delivery, a moved clock, a lane done.
@@ -37,10 +38,10 @@ pub(crate) struct Outbox {
 
 impl Outbox {
     /// Starts the dispatcher: deliveries the store holds pending resume on their schedule.
-    pub fn start(store: Arc<Store>, identity: Arc<Identity>, clock: Arc<Clock>) -> Arc<Outbox> {
+    pub fn start(store: Arc<Store>, merchants: Arc<Merchants>, clock: Arc<Clock>) -> Arc<Outbox> {
         let outbox = Arc::new(Outbox {
             store,
-            identity,
+            merchants,
             clock,
             stopping: AtomicBool::new(false),
             woken: Mutex::new(true),
@@ -147,8 +148,8 @@ impl Outbox {
                 i64::try_from(wait.saturating_mul(queued.retry_unit_ms)).unwrap_or(i64::MAX),
             )
         });
-        if probe {
-            self.identity.behaviours.count_probe(accepted);
+        if let Some(merchant) = self.merchants.get(&queued.mchid).filter(|_| probe) {
+            merchant.behaviours.count_probe(accepted);
         }
         let after = match (accepted, next) {
             (true, _) if !probe => After::Delivered,
@@ -169,7 +170,11 @@ impl Outbox {
     /// as WeChat's are), with the key the merchant's change to the public key has reached, or
     /// as a probe: the merchant's status, or why none came.
     fn post(&self, queued: &Queued, probe: bool) -> Result<u16, String> {
-        let signed = notification_headers(&self.identity, queued.body.as_bytes(), probe)
+        let merchant = self
+            .merchants
+            .get(&queued.mchid)
+            .ok_or_else(|| format!("merchant {} is no longer in the sandbox", queued.mchid))?;
+        let signed = notification_headers(&merchant, queued.body.as_bytes(), probe)
             .map_err(|e| e.to_string())?;
         post(&queued.notify_url, &queued.body, &signed).map(|(status, _)| status)
     }

@@ -44,6 +44,7 @@ static ROUTES: &[Route] = &[
     route(None, "/sandbox/contracts/{id}", admin::show_contract),
     route(None, "/sandbox/certificates/rotate", admin::rotate),
     route(None, "/sandbox/notifications/trigger", trigger::trigger),
+    route(None, "/sandbox/merchants", admin::merchants),
     route(
         None,
         "/sandbox/merchants/{id}/behaviours",
@@ -68,10 +69,12 @@ const fn route(method: Option<&'static str>, path: &'static str, handler: Handle
 
 /// The answer to `request`, recorded.
 pub(crate) fn handle(state: &State, request: Request) -> Reply {
-    let reply = behaviours::admit(&state.identity, &request)
+    // Each merchant's behaviours (its rate, its probes) apply to its own requests.
+    let merchant = state.merchants.addressed(&request);
+    let reply = behaviours::admit(&merchant, &request)
         .and_then(|()| answer(state, &request))
         .unwrap_or_else(Refusal::into_reply);
-    let reply = behaviours::bend_answer(&state.identity, &request, reply);
+    let reply = behaviours::bend_answer(&merchant, &request, reply);
     if let Some(received) = state.record.note(&request, &reply) {
         state.store.note_request(received);
     }
@@ -115,12 +118,11 @@ fn presign_endpoint(request: &Request) -> Result<&'static Endpoint, Refusal> {
     Ok(endpoint)
 }
 
-/// `GET /v3/certificates`: the platform certificates, each encrypted with the APIv3 key. A
-/// merchant in public-key mode has none: 404, and nothing else about it changes.
+/// `GET /v3/certificates`: the caller's platform certificates, each encrypted with its APIv3
+/// key. A merchant in public-key mode has none: 404, and nothing else about it changes.
 fn certificate_list(state: &State, request: &Request, _: &str) -> Answered {
-    state.gateway.call(request)?;
-    let listing = state
-        .identity
+    let merchant = state.gateway.call(request)?;
+    let listing = merchant
         .certificate_list()
         .ok_or_else(|| {
             Refusal::new(
@@ -130,5 +132,5 @@ fn certificate_list(state: &State, request: &Request, _: &str) -> Answered {
             )
         })?
         .map_err(|e| Refusal::failed(&e))?;
-    signer::ok(&state.identity, &listing)
+    signer::ok(&merchant, &listing)
 }

@@ -2,11 +2,12 @@
 //! [`Sandbox`] handle that starts, inspects and stops it.
 
 use crate::clock::Clock;
-use crate::contracts::{Contract, Contracts};
+use crate::contracts::Contract;
 use crate::delivery::Notifier;
 use crate::faults::Faults;
 use crate::gateway::Gateway;
 use crate::http_server::{Counters, HttpServer, Reply};
+use crate::merchants::{Merchants, Standing};
 use crate::outbox::Outbox;
 use crate::record::{Received, Record};
 use crate::sessions::{self, Session, Sessions};
@@ -14,18 +15,22 @@ use crate::store::Store;
 use crate::{Identity, routes};
 use serde_json::Value;
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 use wxpresign::error::{Error, Result};
 
 /// What the handlers share.
 pub(crate) struct State {
+    /// `sandbox init`'s merchant, which the sandbox's own answers are signed for.
     pub identity: Arc<Identity>,
+    /// Every merchant served, `identity` first, with their contracts.
+    pub merchants: Arc<Merchants>,
+    /// The sandbox's directory, where added merchants' files go; `None` in memory.
+    pub dir: Option<PathBuf>,
     pub base_url: String,
     pub gateway: Gateway,
     pub sessions: Sessions,
-    pub contracts: Contracts,
     pub faults: Faults,
     pub notifier: Notifier,
     /// Sessions show the user's real name and identity numbers in clear (`serve
@@ -53,35 +58,46 @@ impl Sandbox {
     /// Listens on `listen` (port 0 picks a free port) and serves in background threads, with
     /// its state in memory: gone when it stops.
     pub fn start(identity: Identity, listen: &str) -> Result<Sandbox> {
-        Sandbox::start_with(identity, listen, Store::memory()?)
+        Sandbox::start_with(identity, listen, Store::memory()?, None)
     }
 
     /// As [`Sandbox::start`], with its state in `dir`'s database (`DIR/sandbox.db`): what a
     /// sandbox that served `dir` before held (sessions, contracts, pending notifications, the
-    /// request record, rotations, the clock) is found again, and due notifications resume.
-    /// Refused while another process serves `dir`.
+    /// request record, rotations, the clock, the merchants `sandbox merchant add` added) is
+    /// found again, and due notifications resume. `identity` is entered as DIR's first
+    /// merchant. Refused while another process serves `dir`.
     pub fn start_in(identity: Identity, listen: &str, dir: &Path) -> Result<Sandbox> {
-        Sandbox::start_with(identity, listen, Store::open(dir)?)
+        Sandbox::start_with(identity, listen, Store::open(dir)?, Some(dir))
     }
 
-    fn start_with(identity: Identity, listen: &str, store: Store) -> Result<Sandbox> {
+    fn start_with(
+        identity: Identity,
+        listen: &str,
+        store: Store,
+        dir: Option<&Path>,
+    ) -> Result<Sandbox> {
         let store = Arc::new(store);
-        for rotation in store.rotations(&identity.mchid)? {
-            identity.adopt(rotation.platform()?);
+        if dir.is_some() {
+            store.merchant_added(&identity, &identity.to_file("")?, &Standing::default())?;
         }
         // The merchant's clock is the sandbox's: the change to the public key counts its days
         // on the time that session expiry and notification schedules follow.
         let clock = Arc::clone(identity.behaviours.clock());
         clock.set_offset(store.clock_offset()?);
-        let sessions = Sessions::load(Arc::clone(&clock), Arc::clone(&store), &identity.mchid)?;
-        let contracts = Contracts::loaded(
-            store
-                .contracts()?
-                .into_iter()
-                .filter(|(mchid, _)| *mchid == identity.mchid)
-                .map(|(_, contract)| contract)
-                .collect(),
-        );
+        let merchants = Arc::new(Merchants::new(Arc::new(identity)));
+        for (file, standing) in store.merchants()? {
+            if merchants.get(&file.mchid).is_none() {
+                let added = Identity::from_file(file)?.with_standing(standing);
+                merchants.add(Arc::new(added.on_clock(Arc::clone(&clock))));
+            }
+        }
+        for merchant in merchants.all() {
+            for rotation in store.rotations(&merchant.mchid)? {
+                merchant.adopt(rotation.platform()?);
+            }
+        }
+        let sessions = Sessions::load(Arc::clone(&clock), Arc::clone(&store))?;
+        merchants.load_contracts(store.contracts()?);
         let record = Record::default();
         let (records, count) = store.requests()?;
         record.restore(records, count);
@@ -93,27 +109,25 @@ impl Sandbox {
             None => Reply::new(503, Vec::new(), Vec::new()),
         })
         .map_err(|e| Error::config(format!("cannot listen on {listen}: {e}")))?;
-        let identity = Arc::new(identity);
         let outbox = Outbox::start(
             Arc::clone(&store),
-            Arc::clone(&identity),
+            Arc::clone(&merchants),
             Arc::clone(&clock),
         );
+        let base_url = format!("http://{}", server.addr());
+        store.announce(&base_url);
         let state = Arc::new(State {
-            base_url: format!("http://{}", server.addr()),
-            gateway: Gateway::new(Arc::clone(&identity)),
+            base_url,
+            gateway: Gateway::new(Arc::clone(&merchants)),
+            identity: merchants.primary(),
+            merchants,
+            dir: dir.map(Path::to_owned),
             sessions,
-            contracts,
             faults: Faults::default(),
-            notifier: Notifier::new(
-                Arc::clone(&identity),
-                Arc::clone(&clock),
-                Arc::clone(&outbox),
-            ),
+            notifier: Notifier::new(Arc::clone(&clock), Arc::clone(&outbox)),
             show_personal_data: AtomicBool::new(false),
             counters: server.counters(),
             record,
-            identity,
             clock,
             store,
             outbox,
@@ -176,9 +190,10 @@ impl Sandbox {
         self.state.record.write_to(file);
     }
 
-    /// A contract a signed session became, by id: its state and its notifications.
+    /// A contract a signed session became, by id, whichever merchant's: its state and its
+    /// notifications.
     pub fn contract(&self, contract_id: &str) -> Option<Contract> {
-        self.state.contracts.get(contract_id)
+        self.state.merchants.contract(contract_id).map(|(_, c)| c)
     }
 
     /// Compresses WeChat's notification retry schedule (15 s, 15 s, 30 s, 3 min, ... over 24 h):

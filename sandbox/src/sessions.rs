@@ -7,11 +7,11 @@ use crate::delivery::{NotificationDelivery, notify_url, pending};
 use crate::expiring::Expiring;
 use crate::families::{self, Presign, Source};
 use crate::http_server::Request;
-use crate::random_hex;
 use crate::refusal::{Answered, Refusal, lock};
 use crate::server::State;
 use crate::signer;
 use crate::store::Store;
+use crate::{Identity, random_hex};
 use serde_json::{Map, Value, json};
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
@@ -22,6 +22,8 @@ use wxpresign::endpoints::Endpoint;
 #[derive(Clone, Debug)]
 pub struct Session {
     pub id: String,
+    /// The merchant that pre-signed it.
+    pub mchid: String,
     pub endpoint: &'static str,
     pub request: Value,
     /// When it expires on the real clock, as the sandbox's clock stands when it is read.
@@ -45,27 +47,19 @@ pub(crate) struct Sessions {
     held: Mutex<Expiring<String, Session>>,
     clock: Arc<Clock>,
     store: Arc<Store>,
-    mchid: String,
 }
 
 impl Sessions {
-    /// The sessions of `mchid` the store holds that are still valid.
-    pub fn load(
-        clock: Arc<Clock>,
-        store: Arc<Store>,
-        mchid: &str,
-    ) -> wxpresign::error::Result<Sessions> {
+    /// The sessions of every merchant the store holds that are still valid.
+    pub fn load(clock: Arc<Clock>, store: Arc<Store>) -> wxpresign::error::Result<Sessions> {
         let mut held = Expiring::default();
-        for (owner, session) in store.sessions(clock.now_ms())? {
-            if owner == mchid {
-                held.map.insert(session.id.clone(), session);
-            }
+        for (_, session) in store.sessions(clock.now_ms())? {
+            held.map.insert(session.id.clone(), session);
         }
         Ok(Sessions {
             held: Mutex::new(held),
             clock,
             store,
-            mchid: mchid.to_owned(),
         })
     }
 
@@ -98,7 +92,7 @@ impl Sessions {
         let now = self.clock.now_ms();
         held.prune(|s| s.expires_at_ms > now);
         self.store
-            .session_opened(&self.mchid, &session)
+            .session_opened(&session.mchid, &session)
             .map_err(|e| Refusal::failed(&e))?;
         held.map.insert(session.id.clone(), session);
         Ok(())
@@ -119,21 +113,22 @@ impl Sessions {
 /// A pre-sign: the gateway's checks, then the fault its fault field asks for, or a new session
 /// and the endpoint's answer.
 pub(crate) fn presign(state: &State, endpoint: &'static Endpoint, request: &Request) -> Answered {
-    let value = state.gateway.presign(endpoint, request)?;
-    crate::contracts::code_unused(state, endpoint, &value)?;
+    let (merchant, value) = state.gateway.presign(endpoint, request)?;
+    crate::contracts::code_unused(state, &merchant.mchid, endpoint, &value)?;
     let presign = families::presign(endpoint).ok_or_else(Refusal::internal)?;
     let fault_value = value.get(presign.fault_field).and_then(Value::as_str);
     let fault = match state.faults.before_answer(fault_value) {
         ControlFlow::Break(outcome) => return outcome,
         ControlFlow::Continue(fault) => fault,
     };
-    let answer = open(state, endpoint, presign, value)?;
-    signer::answer(&state.identity, 200, answer.to_string().into_bytes(), fault)
+    let answer = open(state, &merchant, endpoint, presign, value)?;
+    signer::answer(&merchant, 200, answer.to_string().into_bytes(), fault)
 }
 
 /// Remembers a session and builds the endpoint's answer from its family's entry.
 fn open(
     state: &State,
+    merchant: &Identity,
     endpoint: &'static Endpoint,
     presign: &Presign,
     request: Value,
@@ -150,7 +145,7 @@ fn open(
                 Some(v) => v.clone(),
                 None => continue,
             },
-            Source::Mchid => state.identity.mchid.clone().into(),
+            Source::Mchid => merchant.mchid.clone().into(),
             Source::SessionId => id.clone().into(),
             Source::SessionUrl => format!("{}/sandbox/sessions/{id}", state.base_url).into(),
             Source::Fixed(v) => (*v).into(),
@@ -160,6 +155,7 @@ fn open(
     let lifetime = Duration::from_secs(u64::from(presign.session_minutes) * 60);
     state.sessions.insert(Session {
         id,
+        mchid: merchant.mchid.clone(),
         endpoint: endpoint.path,
         request,
         expires: Instant::now() + lifetime,
@@ -193,6 +189,10 @@ pub(crate) fn sign(
         ));
     }
     let endpoint = wxpresign::endpoints::find(session.endpoint).ok_or_else(Refusal::internal)?;
+    let merchant = state
+        .merchants
+        .get(&session.mchid)
+        .ok_or_else(Refusal::internal)?;
     let contract = Contract {
         id: format!("2026{}", random_hex(12)),
         endpoint: session.endpoint,
@@ -213,13 +213,13 @@ pub(crate) fn sign(
                     "the request has no notify URL (WeChat uses the template's): pass {\"notify_url\": \"...\"}",
                 )
             })?;
-            Some(state.notifier.prepare(event, &contract, url)?)
+            Some(state.notifier.prepare(&merchant, event, &contract, url)?)
         }
         None => None,
     };
     state
         .store
-        .signed(&state.identity.mchid, id, &contract, queued.as_ref())
+        .signed(&merchant.mchid, id, &contract, queued.as_ref())
         .map_err(|e| Refusal::failed(&e))?;
     session.contract_id = Some(contract.id.clone());
     session.delivery_id = queued.as_ref().map(|q| q.id.clone());
@@ -232,7 +232,7 @@ pub(crate) fn sign(
         // Signed, with nothing sent: the merchant learns of it by querying the contract.
         None => unnotified(&contract, endpoint),
     };
-    state.contracts.add(contract);
+    state.merchants.contracts(&merchant.mchid).add(contract);
     Ok(view)
 }
 

@@ -243,7 +243,7 @@ pub(crate) fn show(state: &Served, id: &str, request: &Request) -> Reply {
         }
     };
     let request = shown_request(state, &session);
-    html(200, page(title, &state.identity.mchid, &request, id, shown))
+    html(200, page(title, &session.mchid, &request, id, shown))
 }
 
 /// A session's request as the sandbox shows it: personal data masked unless asked.

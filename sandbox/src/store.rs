@@ -10,17 +10,22 @@
 
 use crate::contracts::Contract;
 use crate::delivery::{Attempt, NotificationDelivery};
+use crate::merchants::{Kind, Standing, SubMerchants, mode_name};
 use crate::record::Received;
 use crate::refusal::lock;
 use crate::sessions::Session;
+use crate::{Identity, IdentityFile};
 use rusqlite::{Connection, OptionalExtension, Transaction, params};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use wxpresign::error::{Error, Result};
+use zeroize::Zeroizing;
 
 /// The schema this build writes (`PRAGMA user_version`). A DIR from before the database (no
-/// `sandbox.db`) is upgraded by creating it; a newer one is refused.
-pub const SCHEMA_VERSION: i64 = 1;
+/// `sandbox.db`) is upgraded by creating it, one of version 1 (one merchant, DIR/sandbox.json's)
+/// by adding the merchants table, which the sandbox.json merchant enters as its first row when
+/// DIR is next served or given a merchant; a newer one is refused.
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// The database's file in DIR.
 pub const DATABASE: &str = "sandbox.db";
@@ -57,6 +62,19 @@ CREATE TABLE rotations (
 CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT NULL);
 ";
 
+/// What version 2 added: the merchants, each with its keys (the WeChat Pay keys its answers and
+/// notifications are signed with, the merchant's public key its requests are verified with).
+const MERCHANTS: &str = "
+CREATE TABLE merchants (
+    seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL CHECK (kind IN ('direct', 'service_provider', 'sub_merchant')),
+    provider TEXT, sub_merchants TEXT NOT NULL,
+    merchant_serial_no TEXT NOT NULL, merchant_public_key TEXT NOT NULL, apiv3_key TEXT NOT NULL,
+    mode TEXT NOT NULL, platform_serial TEXT NOT NULL, platform_private_key TEXT NOT NULL,
+    platform_certificate TEXT, wechatpay_public_key_id TEXT, wechatpay_public_key_private TEXT,
+    created_ms INTEGER NOT NULL);
+";
+
 /// The records kept on disk past the newest; older ones are dropped as they are in memory.
 const REQUESTS_KEPT: i64 = 200_000;
 
@@ -79,6 +97,7 @@ pub(crate) struct Queued {
 }
 
 /// How a session is looked up.
+#[derive(Clone, Copy)]
 pub(crate) enum SessionKey {
     Id,
     /// The contract it was signed into.
@@ -199,6 +218,62 @@ impl Store {
             .as_ref()
             .ok_or_else(|| Error::internal("the sandbox is stopping"))?;
         f(conn).map_err(failed)
+    }
+
+    /// Adds a merchant, unless one of its mchid is there already (`init`'s, entered at each
+    /// start).
+    pub fn merchant_added(
+        &self,
+        identity: &Identity,
+        file: &IdentityFile,
+        standing: &Standing,
+    ) -> Result<()> {
+        let created = wxpresign::signing::unix_now().saturating_mul(1000);
+        self.write(|tx| {
+            tx.execute(
+                "INSERT OR IGNORE INTO merchants (mchid, kind, provider, sub_merchants,
+                 merchant_serial_no, merchant_public_key, apiv3_key, mode, platform_serial,
+                 platform_private_key, platform_certificate, wechatpay_public_key_id,
+                 wechatpay_public_key_private, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+                params![
+                    file.mchid,
+                    standing.kind.as_str(),
+                    standing.provider,
+                    standing.sub_merchants.as_str(),
+                    file.merchant_serial_no,
+                    file.merchant_public_key,
+                    file.apiv3_key.as_str(),
+                    mode_name(identity.mode()),
+                    file.platform_serial,
+                    file.platform_private_key.as_str(),
+                    file.platform_certificate,
+                    file.wechatpay_public_key_id,
+                    file.wechatpay_public_key_private
+                        .as_ref()
+                        .map(|k| k.as_str()),
+                    i64::try_from(created).unwrap_or(i64::MAX),
+                ],
+            )
+            .map(drop)
+        })
+    }
+
+    /// Every merchant, oldest first, with its standing.
+    pub fn merchants(&self) -> Result<Vec<(IdentityFile, Standing)>> {
+        self.read(merchant_rows)
+    }
+
+    /// Writes `base_url` into DIR's lock file, where `sandbox merchant add` finds the sandbox
+    /// that serves DIR.
+    pub fn announce(&self, base_url: &str) {
+        use std::io::{Seek, Write};
+        if let Some(file) = lock(&self.lock).as_mut() {
+            let _ = file
+                .set_len(0)
+                .and_then(|()| file.rewind())
+                .and_then(|()| file.write_all(base_url.as_bytes()));
+        }
     }
 
     /// Keeps a received request; it is written with the next transaction.
@@ -498,6 +573,7 @@ impl Store {
                     endpoint,
                     Session {
                         id: row.get(1)?,
+                        mchid: row.get(0)?,
                         endpoint: "",
                         request: json_column(row, 3)?,
                         expires: std::time::Instant::now(),
@@ -730,7 +806,12 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         SCHEMA_VERSION => Ok(()),
         0 => conn
             .execute_batch(&format!(
-                "BEGIN; {SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                "BEGIN; {SCHEMA} {MERCHANTS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+            ))
+            .map_err(failed),
+        1 => conn
+            .execute_batch(&format!(
+                "BEGIN; {MERCHANTS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
             .map_err(failed),
         newer => Err(Error::config(format!(
@@ -740,6 +821,90 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
             path.display()
         ))),
     }
+}
+
+/// The `base_url` of the sandbox serving `dir` (what it wrote in DIR's lock file), or `None`
+/// when no process serves DIR.
+pub(crate) fn served_at(dir: &Path) -> Result<Option<String>> {
+    if !dir.join(LOCK_FILE).exists() {
+        return Ok(None);
+    }
+    match lock_dir(dir) {
+        Ok(_free) => Ok(None),
+        Err(_) => {
+            let path = dir.join(LOCK_FILE);
+            let text = std::fs::read_to_string(&path).unwrap_or_default();
+            let url = text.trim();
+            if url.starts_with("http://") {
+                Ok(Some(url.to_owned()))
+            } else {
+                Err(Error::config(format!(
+                    "{} is in use by another process, which gave no address in {}: try again \
+                     once it serves, or stop it",
+                    dir.display(),
+                    path.display()
+                )))
+            }
+        }
+    }
+}
+
+/// DIR's merchants as the database has them, read without taking DIR (a sandbox may be
+/// serving it): none before DIR was first served or given a merchant.
+pub(crate) fn merchants_in(dir: &Path) -> Result<Vec<(IdentityFile, Standing)>> {
+    use rusqlite::OpenFlags;
+    let path = dir.join(DATABASE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
+        .map_err(|e| Error::config(format!("cannot open {}: {e}", path.display())))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(failed)?;
+    let version: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(failed)?;
+    match version {
+        v if v < 2 => Ok(Vec::new()),
+        SCHEMA_VERSION => merchant_rows(&conn).map_err(failed),
+        _ => migrate(&conn, &path).map(|()| Vec::new()),
+    }
+}
+
+fn merchant_rows(conn: &Connection) -> rusqlite::Result<Vec<(IdentityFile, Standing)>> {
+    let mut statement = conn.prepare(
+        "SELECT mchid, kind, provider, sub_merchants, merchant_serial_no, merchant_public_key,
+         apiv3_key, platform_serial, platform_private_key, platform_certificate,
+         wechatpay_public_key_id, wechatpay_public_key_private FROM merchants ORDER BY seq",
+    )?;
+    let rows = statement.query_map([], |row| {
+        let kind: String = row.get(1)?;
+        let sub_merchants: String = row.get(3)?;
+        Ok((
+            IdentityFile {
+                mchid: row.get(0)?,
+                merchant_serial_no: row.get(4)?,
+                merchant_public_key: row.get(5)?,
+                apiv3_key: Zeroizing::new(row.get(6)?),
+                platform_serial: row.get(7)?,
+                platform_private_key: Zeroizing::new(row.get(8)?),
+                platform_certificate: row.get(9)?,
+                listen: String::new(),
+                wechatpay_public_key_id: row.get(10)?,
+                wechatpay_public_key_private: row.get::<_, Option<String>>(11)?.map(Zeroizing::new),
+            },
+            Standing {
+                kind: Kind::named(&kind).unwrap_or(Kind::Direct),
+                provider: row.get(2)?,
+                sub_merchants: if sub_merchants == "any" {
+                    SubMerchants::Any
+                } else {
+                    SubMerchants::Registered
+                },
+            },
+        ))
+    })?;
+    rows.collect()
 }
 
 /// Takes DIR's lock, or says that another sandbox serves DIR.

@@ -257,9 +257,9 @@ impl About {
     }
 
     fn contract(state: &State, id: &str) -> Result<About, Refusal> {
-        let contract = state
-            .contracts
-            .get(id)
+        let (_, contract) = state
+            .merchants
+            .contract(id)
             .ok_or_else(|| not_held("/contract_id", id, "no contract"))?;
         let endpoint = endpoints::find(contract.endpoint).ok_or_else(Refusal::internal)?;
         Ok(About {

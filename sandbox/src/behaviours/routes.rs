@@ -10,18 +10,6 @@ use crate::server::State;
 use crate::signer;
 use serde_json::Value;
 
-/// The merchant a path names: the sandbox's one merchant, for now.
-fn merchant(state: &State, mchid: &str) -> Result<(), Refusal> {
-    if mchid == state.identity.mchid {
-        return Ok(());
-    }
-    Err(Refusal::new(
-        404,
-        "RESOURCE_NOT_EXISTS",
-        format!("no merchant {mchid} here"),
-    ))
-}
-
 fn json_body(request: &Request) -> Result<Value, Refusal> {
     serde_json::from_slice(&request.body)
         .map_err(|e| Refusal::new(400, "PARAM_ERROR", format!("the body is not JSON: {e}")))
@@ -29,8 +17,8 @@ fn json_body(request: &Request) -> Result<Value, Refusal> {
 
 /// `GET` shows the settings; `PATCH` merges a JSON object into them and shows the result.
 pub(crate) fn settings_route(state: &State, request: &Request, mchid: &str) -> Answered {
-    merchant(state, mchid)?;
-    let behaviours = &state.identity.behaviours;
+    let merchant = state.merchants.named(mchid)?;
+    let behaviours = &merchant.behaviours;
     match request.method.as_str() {
         "GET" => {}
         "PATCH" => {
@@ -45,7 +33,7 @@ pub(crate) fn settings_route(state: &State, request: &Request, mchid: &str) -> A
             ));
         }
     }
-    signer::ok(&state.identity, &behaviours.to_json(&state.identity))
+    signer::ok(&merchant, &behaviours.to_json(&merchant))
 }
 
 /// Sends a contract's signing notification again now, its first attempt a probe:
@@ -53,7 +41,7 @@ pub(crate) fn settings_route(state: &State, request: &Request, mchid: &str) -> A
 /// a 4xx or 5xx answer the next attempt, on the retry schedule, is correctly signed; a 2xx
 /// answer is recorded as `probe_accepted` and the correct one is sent all the same.
 pub(crate) fn probe_notification(state: &State, request: &Request, mchid: &str) -> Answered {
-    merchant(state, mchid)?;
+    let merchant = state.merchants.named(mchid)?;
     if request.method != "POST" {
         return Err(Refusal::post_only("probe-notification"));
     }
@@ -73,13 +61,17 @@ pub(crate) fn probe_notification(state: &State, request: &Request, mchid: &str) 
     };
     let contract_id = text("contract_id")?
         .ok_or_else(|| Refusal::param_error("/contract_id", Value::Null, "is required", "body"))?;
-    let contract = state.contracts.get(&contract_id).ok_or_else(|| {
-        Refusal::new(
-            404,
-            "RESOURCE_NOT_EXISTS",
-            format!("no contract {contract_id}"),
-        )
-    })?;
+    let contract = state
+        .merchants
+        .contracts(&merchant.mchid)
+        .get(&contract_id)
+        .ok_or_else(|| {
+            Refusal::new(
+                404,
+                "RESOURCE_NOT_EXISTS",
+                format!("merchant {mchid} has no contract {contract_id}"),
+            )
+        })?;
     let event = wxpresign::endpoints::find(contract.endpoint)
         .and_then(crate::families::presign)
         .and_then(|p| p.signed)
@@ -103,7 +95,9 @@ pub(crate) fn probe_notification(state: &State, request: &Request, mchid: &str) 
                 "body",
             )
         })?;
-    let queued = state.notifier.prepare_probe(event, &contract, url)?;
+    let queued = state
+        .notifier
+        .prepare_probe(&merchant, event, &contract, url)?;
     state
         .store
         .queue(&queued)

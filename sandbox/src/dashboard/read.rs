@@ -63,10 +63,14 @@ pub(super) fn session_of(state: &State, contract_id: &str) -> Option<Session> {
 
 fn session_by(state: &State, key: SessionKey, value: &str) -> Option<Session> {
     let now = state.clock.now_ms();
-    let found = state
-        .store
-        .session_by(&state.identity.mchid, now, key, value)
-        .ok()??;
+    // Ids are unique across merchants: the page shows any merchant's session.
+    let found = state.merchants.all().iter().find_map(|m| {
+        state
+            .store
+            .session_by(&m.mchid, now, key, value)
+            .ok()
+            .flatten()
+    })?;
     Some(state.sessions.current(found, now))
 }
 
@@ -82,10 +86,10 @@ pub(super) fn contracts(state: &State, mchid: &str, limit: usize) -> Listed<Cont
 /// A contract by id.
 pub(super) fn contract(state: &State, id: &str) -> Option<Contract> {
     state
-        .store
-        .contract(&state.identity.mchid, id)
-        .ok()
-        .flatten()
+        .merchants
+        .all()
+        .iter()
+        .find_map(|m| state.store.contract(&m.mchid, id).ok().flatten())
 }
 
 /// The termination notification of `contract`, as the outbox has it now.
