@@ -36,6 +36,7 @@ mod clock;
 mod connection_limit;
 mod dashboard;
 mod dist;
+mod merchants;
 mod notify_test;
 mod php_binding;
 mod python_binding;
