@@ -30,6 +30,14 @@ pub(crate) fn real_ms() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
 }
 
+/// Business time in `dir` now, in Unix seconds, as a sandbox serving `dir` has it (or would,
+/// served again): what `notify-test` dates its made-up contracts on.
+pub fn now_in(dir: &std::path::Path) -> wxpresign::error::Result<u64> {
+    let clock = Clock::default();
+    clock.set_offset(crate::store::clock_offset_in(dir)?);
+    Ok(clock.now_secs())
+}
+
 impl Clock {
     /// Business time, in milliseconds since the Unix epoch.
     pub fn now_ms(&self) -> i64 {

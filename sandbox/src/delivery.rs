@@ -12,7 +12,6 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use wxpresign::aes_gcm::ALGORITHM;
 use wxpresign::schema::{Format, Type};
-use wxpresign::signing::unix_now;
 
 use crate::contracts::Contract;
 use crate::families::Event;
@@ -167,7 +166,7 @@ impl Notifier {
         probe: bool,
     ) -> Result<Queued, Refusal> {
         let now = self.clock.now_ms();
-        let (id, body) = sealed_at(
+        let (id, body) = sealed(
             event,
             contract,
             &merchant.mchid,
@@ -211,18 +210,9 @@ pub(crate) fn pending(queued: &Queued) -> NotificationDelivery {
 }
 
 /// `event` about `contract` (as it is now) for merchant `mchid`, sealed under `apiv3_key` as
-/// WeChat Pay sends it: the notification's id and its body.
+/// WeChat Pay sends it, created at `now_secs` (Unix seconds of the sandbox's clock): the
+/// notification's id and its body.
 pub(crate) fn sealed(
-    event: &Event,
-    contract: &Contract,
-    mchid: &str,
-    apiv3_key: &[u8],
-) -> wxpresign::error::Result<(String, String)> {
-    sealed_at(event, contract, mchid, apiv3_key, unix_now())
-}
-
-/// As [`sealed`], created at `now_secs` (Unix seconds of the sandbox's clock).
-fn sealed_at(
     event: &Event,
     contract: &Contract,
     mchid: &str,

@@ -34,6 +34,7 @@ mod store;
 mod trigger;
 
 pub use authorization::Authorization;
+pub use clock::now_in;
 pub use contracts::Contract;
 pub use delivery::{Attempt, NotificationDelivery, Outgoing, beijing_rfc3339};
 pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};

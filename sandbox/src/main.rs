@@ -59,7 +59,8 @@ enum Command {
         /// The sandbox directory whose client.json configures your handler.
         #[arg(long)]
         sandbox: PathBuf,
-        /// The merchant to play WeChat Pay for: the sandbox's own (the default).
+        /// The merchant to play WeChat Pay for (your handler uses its client.json,
+        /// DIR/merchants/MCHID/client.json): `sandbox init`'s when absent.
         #[arg(long)]
         merchant: Option<String>,
         /// A family whose event types are sent (repeatable; all when absent): scheduled_deduct,
@@ -350,24 +351,20 @@ fn notify_test(
             "{url:?} is not an http:// or https:// URL: give your handler's notify URL"
         ));
     }
-    let (identity, _) = match Identity::load_dir(dir) {
-        Ok(loaded) => loaded,
+    let identity = match merchants::identity_in(dir, merchant) {
+        Ok(identity) => identity,
         Err(e) => return usage(e.message()),
     };
-    if let Some(merchant) = merchant.filter(|m| *m != identity.mchid) {
-        return usage(&format!(
-            "--merchant {merchant}: {} serves merchant {} only (sandboxes with several \
-             merchants are not supported yet)",
-            dir.display(),
-            identity.mchid
-        ));
-    }
     let families = if families.is_empty() {
         FAMILIES.to_vec()
     } else {
         families
     };
-    let plan = Plan { url, families };
+    let plan = Plan {
+        url,
+        families,
+        now: wxpresign_sandbox::now_in(dir)?,
+    };
     let report = match plan.run(&identity) {
         Ok(report) => report,
         Err(e) if e.kind() == wxpresign::Kind::Config => return usage(e.message()),

@@ -499,3 +499,23 @@ pub fn list(dir: &Path) -> Result<Vec<Listed>> {
     }
     Ok(listed)
 }
+
+/// Merchant `mchid` of `dir` with the keys WeChat Pay signs and seals for it (`init`'s when
+/// `None`): what `notify-test --merchant` plays WeChat Pay with.
+pub fn identity_in(dir: &Path, mchid: Option<&str>) -> Result<Identity> {
+    let (primary, _) = Identity::load_dir(dir)?;
+    let Some(mchid) = mchid.filter(|m| *m != primary.mchid) else {
+        return Ok(primary);
+    };
+    let (file, standing) = crate::store::merchants_in(dir)?
+        .into_iter()
+        .find(|(file, _)| file.mchid == mchid)
+        .ok_or_else(|| {
+            Error::config(format!(
+                "--merchant {mchid}: no merchant {mchid} in {} (`wxpresign sandbox merchant \
+                 list {0}` lists them)",
+                dir.display()
+            ))
+        })?;
+    Ok(Identity::from_file(file)?.with_standing(standing))
+}

@@ -63,8 +63,10 @@ CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT
 ";
 
 /// What version 2 added: the merchants, each with its keys (the WeChat Pay keys its answers and
-/// notifications are signed with, the merchant's public key its requests are verified with).
-const MERCHANTS: &str = "
+/// notifications are signed with, the merchant's public key its requests are verified with),
+/// and the deliveries `POST /sandbox/notifications/trigger` sent.
+const VERSION_2: &str = "
+ALTER TABLE deliveries ADD COLUMN triggered INTEGER NOT NULL DEFAULT 0;
 CREATE TABLE merchants (
     seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL CHECK (kind IN ('direct', 'service_provider', 'sub_merchant')),
@@ -361,6 +363,48 @@ impl Store {
     /// A notification about no change the store keeps (a probe asked for), queued alone.
     pub fn queue(&self, queued: &Queued) -> Result<()> {
         self.write(|tx| queue(tx, queued))
+    }
+
+    /// A triggered notification, sent once: the delivery and its one attempt, in one
+    /// transaction, once the merchant answered or failed to.
+    pub fn triggered(&self, queued: &Queued, attempt: &Attempt, delivered: bool) -> Result<()> {
+        self.write(|tx| {
+            queue(tx, queued)?;
+            tx.execute(
+                "UPDATE deliveries SET triggered = 1, state = ?2, next_due_ms = NULL
+                 WHERE id = ?1",
+                params![queued.id, if delivered { "delivered" } else { "gave_up" }],
+            )?;
+            tx.execute(
+                "INSERT INTO attempts (delivery_id, n, after_ms, status, error, probe)
+                 VALUES (?1, 0, ?2, ?3, ?4, 0)",
+                params![queued.id, attempt.after_ms, attempt.status, attempt.error],
+            )
+            .map(drop)
+        })
+    }
+
+    /// The newest `limit` triggered deliveries of `mchid`, newest first.
+    pub fn triggered_deliveries(
+        &self,
+        mchid: &str,
+        limit: usize,
+    ) -> Result<Vec<NotificationDelivery>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        self.read(|conn| {
+            let ids = conn
+                .prepare_cached(
+                    "SELECT id FROM deliveries WHERE mchid = ?1 AND triggered = 1
+                     ORDER BY seq DESC LIMIT ?2",
+                )?
+                .query_map(params![mchid, limit], |row| row.get::<_, String>(0))?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let mut found = Vec::new();
+            for id in ids {
+                found.extend(delivery(conn, &id)?);
+            }
+            Ok(found)
+        })
     }
 
     /// An attempt at delivery `id` and what follows it, in one transaction: the attempt is
@@ -806,12 +850,12 @@ fn migrate(conn: &Connection, path: &Path) -> Result<()> {
         SCHEMA_VERSION => Ok(()),
         0 => conn
             .execute_batch(&format!(
-                "BEGIN; {SCHEMA} {MERCHANTS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                "BEGIN; {SCHEMA} {VERSION_2} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
             .map_err(failed),
         1 => conn
             .execute_batch(&format!(
-                "BEGIN; {MERCHANTS} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
+                "BEGIN; {VERSION_2} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;"
             ))
             .map_err(failed),
         newer => Err(Error::config(format!(
@@ -849,18 +893,42 @@ pub(crate) fn served_at(dir: &Path) -> Result<Option<String>> {
     }
 }
 
-/// DIR's merchants as the database has them, read without taking DIR (a sandbox may be
-/// serving it): none before DIR was first served or given a merchant.
-pub(crate) fn merchants_in(dir: &Path) -> Result<Vec<(IdentityFile, Standing)>> {
+/// The clock's offset DIR's database keeps (0 before DIR was first served), read without
+/// taking DIR.
+pub(crate) fn clock_offset_in(dir: &Path) -> Result<i64> {
+    let Some(conn) = read_only(dir)? else {
+        return Ok(0);
+    };
+    conn.query_row("SELECT offset_ms FROM clock WHERE id = 1", [], |row| {
+        row.get(0)
+    })
+    .optional()
+    .map(Option::unwrap_or_default)
+    .map_err(failed)
+}
+
+/// DIR's database opened to read only, which a sandbox serving DIR allows; `None` when DIR
+/// has none yet.
+fn read_only(dir: &Path) -> Result<Option<Connection>> {
     use rusqlite::OpenFlags;
     let path = dir.join(DATABASE);
     if !path.exists() {
-        return Ok(Vec::new());
+        return Ok(None);
     }
     let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY)
         .map_err(|e| Error::config(format!("cannot open {}: {e}", path.display())))?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(failed)?;
+    Ok(Some(conn))
+}
+
+/// DIR's merchants as the database has them, read without taking DIR (a sandbox may be
+/// serving it): none before DIR was first served or given a merchant.
+pub(crate) fn merchants_in(dir: &Path) -> Result<Vec<(IdentityFile, Standing)>> {
+    let Some(conn) = read_only(dir)? else {
+        return Ok(Vec::new());
+    };
+    let path = dir.join(DATABASE);
     let version: i64 = conn
         .pragma_query_value(None, "user_version", |row| row.get(0))
         .map_err(failed)?;

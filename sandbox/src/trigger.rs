@@ -5,18 +5,20 @@
 //! notifications here too, so both send what the sandbox sends for that family.
 
 use crate::admin::{asked, post_only};
+use crate::behaviours::notification_headers;
 use crate::contracts::Contract;
-use crate::delivery::{post, sealed};
+use crate::delivery::{Attempt, post, sealed};
 use crate::families::{self, Event};
 use crate::http_server::Request;
-use crate::random_hex;
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::signer;
+use crate::store::Queued;
+use crate::{Identity, random_hex};
 use serde_json::{Map, Value, json};
+use std::sync::Arc;
 use std::time::Instant;
 use wxpresign::endpoints::{self, Family};
-use wxpresign::signing::unix_now;
 
 /// Every family, in the order of the library's endpoint table.
 pub const FAMILIES: [Family; 8] = [
@@ -85,10 +87,10 @@ fn terminates(family: Family, event: &Event) -> bool {
         .any(|e| std::ptr::eq(e, event))
 }
 
-/// A contract of `family` made up for `event`: signed now through the first pre-sign endpoint
-/// whose sessions or contracts send it, with that endpoint's example request, as the sandbox
-/// would hold it had the user signed that example.
-pub(crate) fn made_up(family: Family, event: &Event) -> Option<Contract> {
+/// A contract of `family` made up for `event`: signed at `now` (Unix seconds of the sandbox's
+/// clock) through the first pre-sign endpoint whose sessions or contracts send it, with that
+/// endpoint's example request, as the sandbox would hold it had the user signed that example.
+pub(crate) fn made_up(family: Family, event: &Event, now: u64) -> Option<Contract> {
     let presign = families::behaviour(family).presigns.iter().find(|p| {
         p.signed.is_some_and(|e| std::ptr::eq(e, event))
             || p.contracts
@@ -100,18 +102,18 @@ pub(crate) fn made_up(family: Family, event: &Event) -> Option<Contract> {
         id: format!("2026{}", random_hex(12)),
         endpoint: presign.path,
         request,
-        signed_at: unix_now(),
+        signed_at: now,
         terminated: None,
         notify_url: None,
         termination_id: None,
     })
 }
 
-/// `contract` as `event` tells of it: as signed for a signing notification; terminated (now,
-/// when it is not yet) for a termination. The sandbox's own contract is left as it is.
-pub(crate) fn as_told(mut contract: Contract, family: Family, event: &Event) -> Contract {
+/// `contract` as `event` tells of it: as signed for a signing notification; terminated (at
+/// `now`, when it is not yet) for a termination. The sandbox's own contract is left as it is.
+pub(crate) fn as_told(mut contract: Contract, family: Family, event: &Event, now: u64) -> Contract {
     if terminates(family, event) {
-        contract.terminated.get_or_insert((unix_now(), None));
+        contract.terminated.get_or_insert((now, None));
     } else {
         contract.terminated = None;
     }
@@ -125,6 +127,7 @@ const MEMBERS: &[&str] = &[
     "session_id",
     "contract_id",
     "family",
+    "mchid",
 ];
 
 /// `POST /sandbox/notifications/trigger`, JSON only.
@@ -159,15 +162,44 @@ pub(crate) fn trigger(state: &State, request: &Request, _: &str) -> Answered {
         ));
     }
     let about = About::read(state, asked)?;
+    let merchant = merchant(state, asked, about.mchid.as_deref())?;
     let event = event(about.family, text(asked, "event_type")?)?;
     let url = notify_url(asked, about.notify_url.as_deref())?;
+    let now = state.clock.now_secs();
     let contract = match about.contract {
         Some(contract) => contract,
-        None => made_up(about.family, event).ok_or_else(Refusal::internal)?,
+        None => made_up(about.family, event, now).ok_or_else(Refusal::internal)?,
     };
-    let contract = as_told(contract, about.family, event);
-    let delivery = deliver(state, about.family, event, &contract, &url)?;
-    signer::ok(&state.identity, &delivery)
+    let contract = as_told(contract, about.family, event, now);
+    let delivery = deliver(state, &merchant, about.family, event, &contract, &url)?;
+    signer::ok(&merchant, &delivery)
+}
+
+/// The merchant the notification is for: `mchid` when asked (it must be the session's or
+/// contract's merchant, when one is named), else the named one's, else `init`'s.
+fn merchant(
+    state: &State,
+    asked: &Map<String, Value>,
+    owner: Option<&str>,
+) -> Result<Arc<Identity>, Refusal> {
+    let Some(mchid) = optional_text(asked, "mchid")? else {
+        return Ok(owner
+            .and_then(|m| state.merchants.get(m))
+            .unwrap_or_else(|| state.merchants.primary()));
+    };
+    let merchant = state
+        .merchants
+        .get(mchid)
+        .ok_or_else(|| not_held("/mchid", mchid, "no merchant"))?;
+    match owner {
+        Some(owner) if owner != mchid => Err(Refusal::param_error(
+            "/mchid",
+            mchid.into(),
+            format!("the session or contract named is merchant {owner}'s"),
+            "body",
+        )),
+        _ => Ok(merchant),
+    }
 }
 
 /// What the notification is about: the family, and the session's or contract's contract (none:
@@ -176,6 +208,8 @@ struct About {
     family: Family,
     contract: Option<Contract>,
     notify_url: Option<String>,
+    /// The merchant of the session or contract named.
+    mchid: Option<String>,
 }
 
 impl About {
@@ -214,6 +248,7 @@ impl About {
                 })?,
                 contract: None,
                 notify_url: None,
+                mchid: None,
             },
         };
         match named {
@@ -247,17 +282,18 @@ impl About {
                 id: format!("2026{}", random_hex(12)),
                 endpoint: session.endpoint,
                 request: session.request,
-                signed_at: unix_now(),
+                signed_at: state.clock.now_secs(),
                 terminated: None,
                 notify_url: notify_url.clone(),
                 termination_id: None,
             }),
             notify_url,
+            mchid: Some(session.mchid),
         })
     }
 
     fn contract(state: &State, id: &str) -> Result<About, Refusal> {
-        let (_, contract) = state
+        let (mchid, contract) = state
             .merchants
             .contract(id)
             .ok_or_else(|| not_held("/contract_id", id, "no contract"))?;
@@ -266,6 +302,7 @@ impl About {
             family: endpoint.family,
             notify_url: contract.notify_url.clone(),
             contract: Some(contract),
+            mchid: Some(mchid),
         })
     }
 }
@@ -357,42 +394,68 @@ fn optional_text<'a>(
     }
 }
 
-/// Seals and signs `event` about `contract`, sends it to `url` once, now, and tells how it went.
+/// Seals and signs `event` about `merchant`'s `contract`, sends it to `url` once, now, keeps it
+/// with the deliveries (no retry follows: a trigger is one try), and tells how it went.
 fn deliver(
     state: &State,
+    merchant: &Identity,
     family: Family,
     event: &'static Event,
     contract: &Contract,
     url: &str,
 ) -> Result<Value, Refusal> {
-    let identity = &state.identity;
+    let created_ms = state.clock.now_ms();
     let (id, body) = sealed(
         event,
         contract,
-        &identity.mchid,
-        identity.apiv3_key.as_bytes(),
+        &merchant.mchid,
+        merchant.apiv3_key.as_bytes(),
+        state.clock.now_secs(),
     )
     .map_err(|e| Refusal::failed(&e))?;
-    let signed = identity
-        .signature_headers(body.as_bytes())
-        .map_err(|e| Refusal::failed(&e))?;
+    let signed =
+        notification_headers(merchant, body.as_bytes(), false).map_err(|e| Refusal::failed(&e))?;
     let started = Instant::now();
     let sent = post(url, &body, &signed);
     let elapsed_ms = started.elapsed().as_millis() as u64;
-    let (state, answer, error) = match sent {
-        Ok((status, body)) if (200..300).contains(&status) => {
+    let (outcome, answer, error) = match &sent {
+        Ok((status, body)) if (200..300).contains(status) => {
             ("delivered", json!({ "status": status, "body": body }), None)
         }
         Ok((status, body)) => ("refused", json!({ "status": status, "body": body }), None),
-        Err(e) => ("no_answer", Value::Null, Some(e)),
+        Err(e) => ("no_answer", Value::Null, Some(e.clone())),
     };
+    let queued = Queued {
+        id: id.clone(),
+        mchid: merchant.mchid.clone(),
+        contract_id: contract.id.clone(),
+        event_type: event.event_type.to_owned(),
+        notify_url: url.to_owned(),
+        body,
+        retry_secs: Vec::new(),
+        retry_unit_ms: 1000,
+        created_ms,
+        next_due_ms: created_ms,
+        probe: false,
+    };
+    let attempt = Attempt {
+        after_ms: 0,
+        status: sent.as_ref().ok().map(|(status, _)| *status),
+        error: error.clone(),
+        probe: false,
+    };
+    state
+        .store
+        .triggered(&queued, &attempt, outcome == "delivered")
+        .map_err(|e| Refusal::failed(&e))?;
     Ok(json!({
         "id": id,
+        "mchid": merchant.mchid,
         "event_type": event.event_type,
         "family": family_name(family),
         "contract_id": contract.id,
         "notify_url": url,
-        "state": state,
+        "state": outcome,
         "elapsed_ms": elapsed_ms,
         "answer": answer,
         "error": error,

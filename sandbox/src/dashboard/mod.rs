@@ -53,6 +53,7 @@ fn merchant_section(state: &State, merchant: &Merchant) -> String {
         crate::Mode::Certificate => "platform certificate",
         crate::Mode::Migration => "changing from platform certificate to public key",
     };
+    let triggered = read::triggered(state, &merchant.mchid, OVERVIEW_ROWS);
     // The sessions the contracts were signed in, which the newest sessions may not include.
     let signed_in: Vec<Option<Session>> = contracts
         .shown
@@ -76,14 +77,17 @@ fn merchant_section(state: &State, merchant: &Merchant) -> String {
             sent.push(Delivery::signing(session, d));
         }
     }
+    sent.extend(triggered.iter().map(Delivery::triggered));
     format!(
         "<section class=\"merchant\" id=\"merchant-{mchid}\"><h2>Merchant {mchid}</h2>\
-         <table><tr><th>Verifies with</th><td>{mode}</td></tr>\
+         <table><tr><th>Kind</th><td>{kind}</td></tr>\
+         <tr><th>Verifies with</th><td>{mode}</td></tr>\
          <tr><th>Signs with</th><td><code>{serial}</code></td></tr></table>\
          <h3>Sessions ({sessions_count})</h3>{sessions_table}\
          <h3>Contracts ({contracts_count})</h3>{contracts_table}\
          <h3>Notification deliveries</h3>{deliveries}</section>",
         mchid = escape(&merchant.mchid),
+        kind = kind(&merchant.standing),
         serial = escape(&merchant.signing_serial),
         sessions_count = counted(sessions.shown.len(), sessions.count),
         sessions_table = tables::sessions(state, &sessions.shown),
@@ -91,6 +95,23 @@ fn merchant_section(state: &State, merchant: &Merchant) -> String {
         contracts_table = tables::contracts(state, &contracts.shown),
         deliveries = deliveries(&sent),
     )
+}
+
+/// What a merchant is: `direct merchant`, `service provider (any sub-merchant)`, or
+/// `sub-merchant of <a>SP</a>`, linking to the provider's section.
+fn kind(standing: &crate::Standing) -> String {
+    use crate::{Kind, SubMerchants};
+    match (standing.kind, &standing.provider) {
+        (Kind::SubMerchant, Some(sp)) => format!(
+            "sub-merchant of <a href=\"#merchant-{0}\">{0}</a>",
+            escape(sp)
+        ),
+        (Kind::ServiceProvider, _) if standing.sub_merchants == SubMerchants::Any => {
+            "service provider (acts for any sub_mchid)".to_owned()
+        }
+        (Kind::ServiceProvider, _) => "service provider (its own sub-merchants)".to_owned(),
+        (kind, _) => escape(&kind.as_str().replace('_', " ")),
+    }
 }
 
 /// `7`, or `newest 50 of 1234` when the list is longer than shown.

@@ -6,6 +6,7 @@
 use crate::Mode;
 use crate::contracts::Contract;
 use crate::delivery::NotificationDelivery;
+use crate::merchants::Standing;
 use crate::record::{Page, Received};
 use crate::server::State;
 use crate::sessions::Session;
@@ -15,6 +16,8 @@ use std::collections::HashMap;
 /// A merchant as the overview names it.
 pub(super) struct Merchant {
     pub mchid: String,
+    /// Direct merchant, service provider or sub-merchant, and whose.
+    pub standing: Standing,
     pub mode: Mode,
     /// The serial (or public key id) that signs its answers now.
     pub signing_serial: String,
@@ -26,14 +29,27 @@ pub(super) struct Listed<T> {
     pub count: usize,
 }
 
-/// The merchants the sandbox serves: today the one of its directory.
+/// The merchants the sandbox serves, `init`'s first.
 pub(super) fn merchants(state: &State) -> Vec<Merchant> {
-    let identity = &state.identity;
-    vec![Merchant {
-        mchid: identity.mchid.clone(),
-        mode: identity.mode(),
-        signing_serial: identity.signing(|serial, _| serial.to_owned()),
-    }]
+    state
+        .merchants
+        .all()
+        .iter()
+        .map(|m| Merchant {
+            mchid: m.mchid.clone(),
+            standing: m.standing.clone(),
+            mode: m.mode(),
+            signing_serial: m.signing(|serial, _| serial.to_owned()),
+        })
+        .collect()
+}
+
+/// The newest `limit` notifications triggered for merchant `mchid`, newest first.
+pub(super) fn triggered(state: &State, mchid: &str, limit: usize) -> Vec<NotificationDelivery> {
+    state
+        .store
+        .triggered_deliveries(mchid, limit)
+        .unwrap_or_default()
 }
 
 /// The newest `limit` valid sessions of merchant `mchid`, newest first, as the store holds

@@ -13,7 +13,7 @@ use std::fmt::Write;
 
 /// A notification the sandbox sends, and what it is about.
 pub(super) struct Delivery<'a> {
-    /// "signing" or "termination".
+    /// "signing", "termination" or "triggered".
     what: &'static str,
     /// The session it was signed through, for a signing notification.
     session: Option<&'a Session>,
@@ -36,6 +36,16 @@ impl<'a> Delivery<'a> {
             what: "termination",
             session: None,
             contract_id,
+            sent,
+        }
+    }
+
+    /// One `POST /sandbox/notifications/trigger` sent, about a contract that may be made up.
+    pub fn triggered(sent: &'a NotificationDelivery) -> Self {
+        Delivery {
+            what: "triggered",
+            session: None,
+            contract_id: &sent.contract_id,
             sent,
         }
     }

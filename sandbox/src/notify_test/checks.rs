@@ -75,17 +75,24 @@ fn headers(identity: &Identity, body: &str, how: Signing) -> Result<Vec<(&'stati
     signature_headers_at(identity, body.as_bytes(), timestamp, how.fault)
 }
 
-/// A notification of `event` for a contract of `family` made up for the merchant, sealed with
-/// `key`: the body the sandbox sends for that family, full resource included.
-fn sealed(identity: &Identity, family: Family, event: &Event, key: &[u8]) -> Result<String> {
-    let contract = made_up(family, event).ok_or_else(|| {
+/// A notification of `event` for a contract of `family` made up for the merchant at `now`
+/// (the sandbox's clock), sealed with `key`: the body the sandbox sends for that family, full
+/// resource included.
+fn sealed(
+    identity: &Identity,
+    family: Family,
+    event: &Event,
+    key: &[u8],
+    now: u64,
+) -> Result<String> {
+    let contract = made_up(family, event, now).ok_or_else(|| {
         Error::internal(format!(
             "{}: no pre-sign endpoint of its family sends it",
             event.event_type
         ))
     })?;
-    let contract = as_told(contract, family, event);
-    let (_, body) = delivery::sealed(event, &contract, &identity.mchid, key)?;
+    let contract = as_told(contract, family, event, now);
+    let (_, body) = delivery::sealed(event, &contract, &identity.mchid, key, now)?;
     Ok(body)
 }
 
@@ -103,9 +110,9 @@ fn changed(body: &str, pointer: &str, change: impl FnOnce(&str) -> String) -> Re
 
 /// `deliver TYPE` and `retry TYPE`: the same notification twice, each signed afresh, as WeChat
 /// Pay signs each try.
-pub fn good(identity: &Identity, family: Family, event: &Event) -> Result<Vec<Check>> {
+pub fn good(identity: &Identity, family: Family, event: &Event, now: u64) -> Result<Vec<Check>> {
     let event_type = event.event_type;
-    let body = sealed(identity, family, event, identity.apiv3_key.as_bytes())?;
+    let body = sealed(identity, family, event, identity.apiv3_key.as_bytes(), now)?;
     let deliver = Check {
         name: format!("deliver {event_type}"),
         sent: "signed and encrypted as WeChat Pay does".to_owned(),
@@ -144,10 +151,10 @@ fn refusal(
 }
 
 /// The notifications a handler must refuse, each a notification of `event_type` wrong in one way.
-pub fn hostile(identity: &Identity, family: Family, event: &Event) -> Result<Vec<Check>> {
-    let body = sealed(identity, family, event, identity.apiv3_key.as_bytes())?;
+pub fn hostile(identity: &Identity, family: Family, event: &Event, now: u64) -> Result<Vec<Check>> {
+    let body = sealed(identity, family, event, identity.apiv3_key.as_bytes(), now)?;
     let mut list = forged(identity, &body)?;
-    list.extend(undecryptable(identity, family, event, &body)?);
+    list.extend(undecryptable(identity, family, event, &body, now)?);
     list.push(refusal(
         "signature probe",
         "Wechatpay-Signature WECHATPAY/SIGNTEST/...",
@@ -216,6 +223,7 @@ fn undecryptable(
     family: Family,
     event: &Event,
     body: &str,
+    now: u64,
 ) -> Result<Vec<Check>> {
     let signed = |body: String, name, sent, must| -> Result<Check> {
         let headers = headers(identity, &body, Signing::default())?;
@@ -240,7 +248,7 @@ fn undecryptable(
             "decrypt with resource.associated_data as sent: the tag covers it",
         )?,
         signed(
-            sealed(identity, family, event, other_apiv3.as_bytes())?,
+            sealed(identity, family, event, other_apiv3.as_bytes(), now)?,
             "another APIv3 key",
             "another APIv3 key's resource, signed",
             "decrypt with your APIv3 key and refuse what it does not decrypt",

@@ -22,10 +22,12 @@ use wxpresign::error::{Error, Result};
 /// (https://pay.weixin.qq.com/doc/v3/merchant/4012978455, 回调验签与应答).
 pub const ANSWER_WITHIN: Duration = delivery::ANSWER_TIMEOUT;
 
-/// What to test: the URL, the families whose event types are sent.
+/// What to test: the URL, the families whose event types are sent, and the sandbox's time
+/// (Unix seconds) the contracts they tell of are signed at.
 pub struct Plan<'a> {
     pub url: &'a str,
     pub families: Vec<Family>,
+    pub now: u64,
 }
 
 impl Plan<'_> {
@@ -60,9 +62,9 @@ impl Plan<'_> {
         };
         let mut list = Vec::new();
         for (family, event) in &events {
-            list.extend(checks::good(identity, *family, event)?);
+            list.extend(checks::good(identity, *family, event, self.now)?);
         }
-        list.extend(checks::hostile(identity, *family, event)?);
+        list.extend(checks::hostile(identity, *family, event, self.now)?);
         let outcomes = list.into_iter().map(|check| self.send(check)).collect();
         Ok(Report { outcomes })
     }

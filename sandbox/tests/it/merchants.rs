@@ -380,8 +380,12 @@ fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
     drop(dir.serve());
     let database = dir.path().join(wxpresign_sandbox::DATABASE);
     let conn = rusqlite::Connection::open(&database).expect("the database");
-    conn.execute_batch("DROP TABLE merchants; PRAGMA user_version = 1;")
-        .expect("a version-1 database");
+    // Version 1 had neither the merchants nor the mark of a triggered delivery.
+    conn.execute_batch(
+        "DROP TABLE merchants; ALTER TABLE deliveries DROP COLUMN triggered;
+         PRAGMA user_version = 1;",
+    )
+    .expect("a version-1 database");
     drop(conn);
 
     let added = dir.add(&[]);

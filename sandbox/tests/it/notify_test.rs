@@ -330,10 +330,8 @@ fn refused(setup: &Setup, url: &str, args: &[&str]) -> (Option<i32>, String) {
 }
 
 #[test]
-fn another_merchant_is_a_usage_error_that_names_the_sandbox_merchant() {
+fn an_unknown_merchant_is_a_usage_error_that_names_it() {
     let setup = Setup::new("merchant");
-    let text = std::fs::read_to_string(setup.sandbox().join("sandbox.json")).unwrap();
-    let mchid = serde_json::from_str::<Value>(&text).unwrap()["mchid"].clone();
     let (status, stderr) = refused(
         &setup,
         "http://127.0.0.1:9/notify",
@@ -341,13 +339,48 @@ fn another_merchant_is_a_usage_error_that_names_the_sandbox_merchant() {
     );
     assert_eq!(status, Some(2), "{stderr}");
     assert!(
-        stderr.contains(&format!("serves merchant {}", mchid.as_str().unwrap())),
+        stderr.contains("no merchant 1900000001") && stderr.contains("merchant list"),
         "{stderr}"
     );
-    assert!(
-        stderr.contains("several merchants are not supported yet"),
-        "{stderr}"
-    );
+}
+
+/// `--merchant` plays WeChat Pay for a merchant `sandbox merchant add` made: its notifications
+/// verify and decrypt with its own client.json, and not with init's.
+#[test]
+fn an_added_merchant_s_notifications_verify_with_its_own_client_json_only() {
+    let setup = Setup::new("added-merchant");
+    let added = Command::new(BIN)
+        .args(["sandbox", "merchant", "add"])
+        .arg(setup.sandbox())
+        .output()
+        .expect("wxpresign runs");
+    assert!(added.status.success(), "{added:?}");
+    let stdout = String::from_utf8_lossy(&added.stdout);
+    let config = PathBuf::from(stdout.lines().last().expect("the client.json's path"));
+    let text = std::fs::read_to_string(&config).expect("its client.json");
+    let mchid = serde_json::from_str::<Value>(&text).unwrap()["mchid"]
+        .as_str()
+        .expect("an mchid")
+        .to_owned();
+    let client = wxpresign::Client::from_json(&text).expect("its client");
+    let inits = std::fs::read_to_string(setup.config()).expect("init's client.json");
+    let inits = wxpresign::Client::from_json(&inits).expect("init's client");
+
+    let merchant = common::notify_endpoint();
+    let args = ["--merchant", mchid.as_str(), "--family", "scheduled_deduct"];
+    let (_, report) = setup.notify_test(&merchant.url, &args);
+    let (headers, body) = merchant
+        .within(Duration::from_secs(10))
+        .unwrap_or_else(|| panic!("a notification: {report:#}"));
+    let headers = wxpresign::verification::SignedHeaders::from_pairs(
+        headers.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+    )
+    .expect("WeChat-style headers");
+    let notification = client
+        .parse_notification(&headers, &body)
+        .expect("the added merchant's client verifies and decrypts it");
+    assert_eq!(notification.event_type, "ENTRUST.SIGN");
+    assert!(inits.parse_notification(&headers, &body).is_err());
 }
 
 #[test]

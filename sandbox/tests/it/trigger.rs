@@ -492,3 +492,82 @@ fn what_a_cross_site_page_can_send_triggers_nothing() {
     let (status, answer) = post(&fx, &own, &asked);
     assert_eq!(status, 200, "{answer}");
 }
+
+/// A plain call to one of the sandbox's own routes: the status and the answer's text.
+fn admin(fx: &common::Fixture, method: &str, path: &str, body: Option<Value>) -> (u16, String) {
+    let mut stream = TcpStream::connect(fx.sandbox.addr()).expect("connects");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .expect("timeout");
+    let body = body.map(|b| b.to_string()).unwrap_or_default();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {}\r\nAccept: text/html\r\n{JSON}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        fx.sandbox.addr(),
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).expect("writes");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    let text = String::from_utf8_lossy(&answer).into_owned();
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, body.to_owned())
+}
+
+/// A contract made up for a notification is signed on the sandbox's clock, as the contracts
+/// signed through it are, not on the machine's.
+#[test]
+fn a_made_up_contract_is_dated_on_the_sandbox_clock() {
+    const THIRTY_DAYS: u64 = 30 * 24 * 3600;
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let (status, _) = admin(
+        &fx,
+        "POST",
+        "/sandbox/clock",
+        Some(json!({ "advance_secs": THIRTY_DAYS })),
+    );
+    assert_eq!(status, 200);
+    let (status, answer) = trigger(
+        &fx,
+        json!({
+            "family": "scheduled_deduct",
+            "event_type": "ENTRUST.SIGN",
+            "notify_url": merchant.url,
+        }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    let notification = merchant.next(&fx.client());
+    let signed = notification.resource["contract_signed_time"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let then = wxpresign_sandbox::beijing_rfc3339(wxpresign::signing::unix_now() + THIRTY_DAYS);
+    assert_eq!(signed.get(..10), then.get(..10), "{signed}");
+}
+
+/// A triggered notification is kept with every other delivery: the overview shows it with its
+/// attempt.
+#[test]
+fn a_triggered_notification_is_shown_with_the_deliveries() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let (status, answer) = trigger(
+        &fx,
+        json!({
+            "family": "scheduled_deduct",
+            "event_type": "ENTRUST.SIGN",
+            "notify_url": merchant.url,
+        }),
+    );
+    assert_eq!(status, 200, "{answer}");
+    merchant.next(&fx.client());
+    let id = answer["id"].as_str().expect("the delivery's id");
+    let (status, page) = admin(&fx, "GET", "/sandbox/", None);
+    assert_eq!(status, 200);
+    assert!(page.contains(&format!("id=\"delivery-{id}\"")), "{page}");
+}
