@@ -166,7 +166,7 @@ impl Notifier {
         probe: bool,
     ) -> Result<Queued, Refusal> {
         let now = self.clock.now_ms();
-        let (id, body) = sealed(
+        let (id, body) = sealed_at(
             event,
             contract,
             &merchant.mchid,
@@ -209,10 +209,27 @@ pub(crate) fn pending(queued: &Queued) -> NotificationDelivery {
     }
 }
 
+/// [`sealed_at`] now on the machine's clock, for the families' own tests.
+#[cfg(test)]
+pub(crate) fn sealed(
+    event: &Event,
+    contract: &Contract,
+    mchid: &str,
+    apiv3_key: &[u8],
+) -> wxpresign::error::Result<(String, String)> {
+    sealed_at(
+        event,
+        contract,
+        mchid,
+        apiv3_key,
+        wxpresign::signing::unix_now(),
+    )
+}
+
 /// `event` about `contract` (as it is now) for merchant `mchid`, sealed under `apiv3_key` as
 /// WeChat Pay sends it, created at `now_secs` (Unix seconds of the sandbox's clock): the
 /// notification's id and its body.
-pub(crate) fn sealed(
+pub(crate) fn sealed_at(
     event: &Event,
     contract: &Contract,
     mchid: &str,

@@ -7,7 +7,7 @@
 use crate::admin::{asked, post_only};
 use crate::behaviours::notification_headers;
 use crate::contracts::Contract;
-use crate::delivery::{Attempt, post, sealed};
+use crate::delivery::{Attempt, post, sealed_at};
 use crate::families::{self, Event};
 use crate::http_server::Request;
 use crate::refusal::{Answered, Refusal};
@@ -405,7 +405,7 @@ fn deliver(
     url: &str,
 ) -> Result<Value, Refusal> {
     let created_ms = state.clock.now_ms();
-    let (id, body) = sealed(
+    let (id, body) = sealed_at(
         event,
         contract,
         &merchant.mchid,

@@ -92,7 +92,7 @@ fn sealed(
         ))
     })?;
     let contract = as_told(contract, family, event, now);
-    let (_, body) = delivery::sealed(event, &contract, &identity.mchid, key, now)?;
+    let (_, body) = delivery::sealed_at(event, &contract, &identity.mchid, key, now)?;
     Ok(body)
 }
 
