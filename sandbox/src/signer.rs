@@ -3,7 +3,7 @@
 
 use crate::http_server::Reply;
 use crate::refusal::{Answered, Refusal, request_id};
-use crate::{Fault, Identity, random_hex};
+use crate::{Fault, Identity};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use std::sync::OnceLock;
@@ -26,6 +26,38 @@ pub(crate) fn signature_headers(
     signature_headers_at(identity, body, now, fault)
 }
 
+/// Which of a merchant's WeChat Pay keys signs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Key {
+    /// The platform's newest key, with its serial or `PUB_KEY_ID_...`: what signs by default.
+    Platform,
+    /// The WeChat Pay public key a merchant in migration mode changes to (the platform key
+    /// for a merchant without one).
+    PublicKey,
+}
+
+/// What every probe signature starts with: "所有用于探测目的的签名值都会包含此前缀"
+/// (https://pay.weixin.qq.com/docs/partner/development/practices/notification-considerations.html).
+pub(crate) const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
+
+/// WeChat Pay's one probe form, as merchants have posted it (wechatpay-java #319): the prefix
+/// and the first 336 characters of a real signature's Base64, 355 characters in all.
+pub(crate) fn probe_of(signature: &str) -> String {
+    let text = signature.get(..336).unwrap_or(signature);
+    format!("{PROBE_PREFIX}{text}")
+}
+
+/// The Base64 signature of an answer or notification `body` with `key`.
+pub(crate) fn signature(
+    key: &PrivateKey,
+    timestamp: &str,
+    nonce: &str,
+    body: &[u8],
+) -> Result<String> {
+    let message = response_message(timestamp, nonce, body);
+    Ok(STANDARD.encode(key.sign_sha256(&message)?))
+}
+
 /// [`signature_headers`] with `timestamp` as Wechatpay-Timestamp: a handler's test sends
 /// notifications from the future as well as the past.
 pub(crate) fn signature_headers_at(
@@ -34,23 +66,35 @@ pub(crate) fn signature_headers_at(
     timestamp: u64,
     fault: Option<Fault>,
 ) -> Result<Vec<(&'static str, String)>> {
+    signed_with(identity, Key::Platform, body, timestamp, fault)
+}
+
+/// The `Wechatpay-*` headers of `body` signed with `key` at `timestamp`, or as `fault` bends
+/// them.
+pub(crate) fn signed_with(
+    identity: &Identity,
+    key: Key,
+    body: &[u8],
+    timestamp: u64,
+    fault: Option<Fault>,
+) -> Result<Vec<(&'static str, String)>> {
     let timestamp = timestamp.to_string();
     let nonce = nonce()?;
-    let message = response_message(&timestamp, &nonce, body);
-    // The serial and the key of one platform, read together: a rotation may come between.
-    let (serial, signature) = identity.signing(|serial, key| {
+    let sign = |serial: &str, key: &PrivateKey| {
         let key = match fault {
             Some(Fault::BadSignature) => wrong_key()?,
             _ => key,
         };
-        Ok::<_, Error>((serial.to_owned(), key.sign_sha256(&message)?))
-    })?;
+        Ok::<_, Error>((serial.to_owned(), signature(key, &timestamp, &nonce, body)?))
+    };
+    let (serial, signature) = match (key, identity.public_key_pair.as_ref()) {
+        (Key::PublicKey, Some(pair)) => sign(&pair.id, &pair.key)?,
+        // The serial and the key of one platform, read together: a rotation may come between.
+        _ => identity.signing(sign)?,
+    };
     let signature = match fault {
-        Some(Fault::Probe) => format!(
-            "WECHATPAY/SIGNTEST/{}",
-            &STANDARD.encode(random_hex(128))[1..]
-        ),
-        _ => STANDARD.encode(signature),
+        Some(Fault::Probe) => probe_of(&signature),
+        _ => signature,
     };
     let serial = match fault {
         Some(Fault::UnknownSerial) => "PUB_KEY_ID_0000000000000000000000000000".to_owned(),

@@ -4,28 +4,13 @@
 //! (https://pay.weixin.qq.com/docs/partner/development/practices/notification-considerations.html).
 //! A probe keeps the real serial, timestamp, nonce and body; only the signature is wrong.
 
-use crate::Identity;
 use crate::http_server::{Reply, Request};
+use crate::signer::{Key, probe_of, signature, signed_with};
+use crate::{Fault, Identity};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use wxpresign::error::Result;
-use wxpresign::keys::PrivateKey;
-use wxpresign::signing::{SCHEME, nonce, response_message, unix_now};
-
-/// What every probe signature starts with.
-pub const PROBE_PREFIX: &str = "WECHATPAY/SIGNTEST/";
-
-/// A probe signature shaped like the one merchants have posted (wechatpay-java #319): the
-/// prefix and Base64 text, 355 characters in all.
-fn probe_of(signature: &str) -> String {
-    let text = signature.get(..336).unwrap_or(signature);
-    format!("{PROBE_PREFIX}{text}")
-}
-
-fn signature(key: &PrivateKey, timestamp: &str, nonce: &str, body: &[u8]) -> Result<String> {
-    let message = response_message(timestamp, nonce, body);
-    Ok(STANDARD.encode(key.sign_sha256(&message)?))
-}
+use wxpresign::signing::{response_message, unix_now};
 
 /// The `Wechatpay-*` headers of a notification `body`: signed with the public key on the
 /// change's ramp, else as every answer is; a probe when `probe`.
@@ -34,33 +19,20 @@ pub(crate) fn notification_headers(
     body: &[u8],
     probe: bool,
 ) -> Result<Vec<(&'static str, String)>> {
-    let public_key = identity
-        .public_key_pair
-        .as_ref()
-        .filter(|_| identity.behaviours.notification_uses_public_key());
-    let mut headers = match public_key {
-        None => identity.signature_headers(body)?,
-        Some(pair) => {
-            let timestamp = unix_now().to_string();
-            let nonce = nonce()?;
-            let signed = signature(&pair.key, &timestamp, &nonce, body)?;
-            vec![
-                ("Wechatpay-Timestamp", timestamp),
-                ("Wechatpay-Nonce", nonce),
-                ("Wechatpay-Serial", pair.id.clone()),
-                ("Wechatpay-Signature-Type", SCHEME.to_owned()),
-                ("Wechatpay-Signature", signed),
-            ]
-        }
+    let key = if identity.public_key_pair.is_some()
+        && identity.behaviours.notification_uses_public_key()
+    {
+        Key::PublicKey
+    } else {
+        Key::Platform
     };
-    if probe {
-        for (name, value) in &mut headers {
-            if *name == "Wechatpay-Signature" {
-                *value = probe_of(value);
-            }
-        }
-    }
-    Ok(headers)
+    signed_with(
+        identity,
+        key,
+        body,
+        unix_now(),
+        probe.then_some(Fault::Probe),
+    )
 }
 
 /// An API answer as the merchant's behaviours make it: signed with the public key when the

@@ -744,3 +744,22 @@ fn encrypted_fields_for_the_public_key_are_refused_before_the_start_and_taken_af
         after.err().map(|e| e.message().to_owned())
     );
 }
+
+/// The probe fault (`SANDBOXPROBE` in a fault field) marks an answer as the behaviours' probes
+/// do: WeChat's one probe form, the prefix and 336 characters of the real signature.
+#[test]
+fn the_probe_fault_and_a_probe_answer_have_wechat_s_one_form() {
+    let fx = common::sandbox();
+    let endpoint = wxpresign::endpoints::find(EDU).expect("the education endpoint");
+    let field = wxpresign_sandbox::fault_field(endpoint).expect("its fault field");
+    let mut request = example(EDU);
+    request[field] = "SANDBOXPROBE".into();
+    let target = format!("/{EDU}");
+    let body = request.to_string();
+    let headers = signed_headers(&fx, "POST", &target, body.as_bytes());
+    let answer = send(&fx, "POST", &target, &headers, body.as_bytes());
+    let signature = answer.header("Wechatpay-Signature");
+
+    assert!(signature.starts_with("WECHATPAY/SIGNTEST/"), "{signature}");
+    assert_eq!(signature.len(), 355, "{signature}");
+}
