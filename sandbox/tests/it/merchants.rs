@@ -404,3 +404,183 @@ fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
     let inits = mchid(&dir.path().join("client.json"));
     assert_eq!(rows, [inits, mchid(&added)]);
 }
+
+/// The serials of the platform certificates `client` downloads.
+fn certificate_serials(client: &wxpresign::Client) -> Vec<String> {
+    let downloaded = client
+        .download_platform_certificates()
+        .expect("the merchant's certificates download, verify and decrypt");
+    downloaded.iter().map(|c| c.serial_no.clone()).collect()
+}
+
+#[test]
+fn a_certificate_merchant_downloads_its_own_certificates_and_rotates_them_alone() {
+    let dir = init("certificates");
+    let (a, b) = (
+        dir.add(&["--mode", "certificate"]),
+        dir.add(&["--mode", "certificate"]),
+    );
+    let _served = dir.serve();
+    let (client_a, client_b) = (client(&a), client(&b));
+    let (before_a, before_b) = (
+        certificate_serials(&client_a),
+        certificate_serials(&client_b),
+    );
+    assert_ne!(before_a, before_b, "each merchant has its own platform");
+
+    let (status, rotated) = dir.admin(
+        "/sandbox/certificates/rotate",
+        "POST",
+        Some(json!({ "mchid": mchid(&b) })),
+    );
+    assert_eq!(status, 200, "{rotated}");
+    let serial = rotated["serial_no"].as_str().expect("the new serial");
+    assert!(certificate_serials(&client_b).iter().any(|s| s == serial));
+    assert_eq!(
+        certificate_serials(&client_a),
+        before_a,
+        "A's are untouched"
+    );
+    let merchant = common::notify_endpoint();
+    presign(&client(&b), "ROTATED0001", &merchant.url);
+
+    let (status, answer) = dir.admin(
+        "/sandbox/certificates/rotate",
+        "POST",
+        Some(json!({ "mchid": "1999999999" })),
+    );
+    assert_eq!(status, 404);
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("1999999999")
+    );
+}
+
+#[test]
+fn a_contract_code_is_used_once_per_merchant() {
+    const SCHEDULED: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
+    let dir = init("codes");
+    let (a, b) = (dir.add(&[]), dir.add(&[]));
+    let _served = dir.serve();
+    let presign_code = |config: &Path| {
+        let mut request = common::example(SCHEDULED);
+        request["out_contract_code"] = "SHARED0001".into();
+        client(config).call(SCHEDULED, &request.to_string())
+    };
+    let answer = presign_code(&a).expect("A's first pre-sign of the code");
+    let prefix = format!("{}/sandbox/sessions/", dir.base_url());
+    let session = answer
+        .data
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values())
+        .filter_map(Value::as_str)
+        .find_map(|v| v.strip_prefix(&prefix))
+        .expect("the answer names its session")
+        .to_owned();
+    let (status, signed) = dir.admin(
+        &format!("/sandbox/sessions/{session}/sign"),
+        "POST",
+        Some(json!({})),
+    );
+    assert!(status == 200 || status == 202, "{status} {signed}");
+    let refused = presign_code(&a).expect_err("A signed the code");
+    assert_eq!(refusal(&refused), (400, "INVALID_REQUEST".to_owned()));
+    presign_code(&b).expect("B's codes are its own");
+}
+
+#[test]
+fn the_merchants_route_adds_only_what_a_program_asks_and_answers_no_key() {
+    let dir = init("route");
+    let _served = dir.serve();
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let url = format!("{}/sandbox/merchants", dir.base_url());
+    let cross_site = agent
+        .post(&url)
+        .header("Content-Type", "application/json")
+        .header("Origin", "http://evil.example")
+        .send("{}")
+        .expect("an answer");
+    assert_eq!(cross_site.status().as_u16(), 403);
+    let (status, answer) = dir.admin(
+        "/sandbox/merchants",
+        "POST",
+        Some(json!({ "kind": "sub_merchant" })),
+    );
+    assert_eq!(status, 400, "{answer}");
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("--sub-merchant-of")
+    );
+    assert_eq!(dir.list().len(), 1, "nothing was added");
+
+    let (status, added) = dir.admin(
+        "/sandbox/merchants",
+        "POST",
+        Some(json!({ "kind": "service_provider", "mode": "certificate" })),
+    );
+    assert_eq!(status, 201, "{added}");
+    let text = added.to_string();
+    assert!(
+        !text.contains("PRIVATE KEY") && !text.contains("apiv3"),
+        "{text}"
+    );
+    assert_eq!(added["kind"], "service_provider");
+    let config = PathBuf::from(added["client_json"].as_str().expect("its client.json"));
+    assert_eq!(mchid(&config), added["mchid"].as_str().unwrap_or_default());
+
+    let (status, listed) = dir.admin("/sandbox/merchants", "GET", None);
+    assert_eq!(status, 200);
+    assert_eq!(listed["data"].as_array().map(Vec::len), Some(2));
+}
+
+#[test]
+fn the_overview_shows_each_merchant_with_its_kind_and_reset_keeps_them() {
+    let dir = init("overview");
+    let provider = dir.add(&["--service-provider"]);
+    let sub = dir.add(&["--sub-merchant-of", &mchid(&provider)]);
+    let served = dir.serve();
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let page = agent
+        .get(format!("{}/sandbox/", dir.base_url()))
+        .header("Accept", "text/html")
+        .call()
+        .expect("the overview")
+        .body_mut()
+        .read_to_string()
+        .expect("a page");
+    for merchant in [&provider, &sub] {
+        assert!(
+            page.contains(&format!("id=\"merchant-{}\"", mchid(merchant))),
+            "{page}"
+        );
+    }
+    assert!(
+        page.contains(&format!(
+            "sub-merchant of <a href=\"#merchant-{0}\">{0}</a>",
+            mchid(&provider)
+        )),
+        "{page}"
+    );
+    drop(served);
+
+    let reset = dir.run(&["reset"], &[]);
+    assert!(reset.ok, "{}", reset.stderr);
+    assert_eq!(dir.list().len(), 3, "reset keeps the merchants");
+    let _served = dir.serve();
+    let mut request = common::example(PARTNER);
+    request["sub_mchid"] = mchid(&sub).into();
+    client(&provider)
+        .call(PARTNER, &request.to_string())
+        .expect("the provider and its sub-merchant outlive the reset");
+}
