@@ -117,7 +117,8 @@ enum SandboxCommand {
     },
     /// Serve the pre-sign endpoints until SIGINT or SIGTERM. DIR/behaviours.json, when
     /// present, sets the merchant's behaviours (probes, key migration, rate limit, http notify
-    /// URLs) as PATCH /sandbox/merchants/{mchid}/behaviours does.
+    /// URLs) as PATCH /sandbox/merchants/{mchid}/behaviours does; an added merchant's are in
+    /// DIR/merchants/<mchid>/behaviours.json.
     Serve {
         dir: PathBuf,
         /// Overrides the address given to `sandbox init`.
@@ -382,10 +383,30 @@ fn notify_test(
     })
 }
 
-/// DIR/behaviours.json, when present: the merchant's behaviours from the start, in the shape
+/// DIR/behaviours.json, when present: `init`'s merchant's behaviours from the start, and
+/// DIR/merchants/<mchid>/behaviours.json each added merchant's, in the shape
 /// PATCH /sandbox/merchants/{mchid}/behaviours takes.
+fn apply_behaviours_files(
+    sandbox: &Sandbox,
+    dir: &std::path::Path,
+) -> wxpresign::error::Result<()> {
+    for (n, mchid) in sandbox.mchids().iter().enumerate() {
+        let path = match n {
+            0 => dir.join("behaviours.json"),
+            _ => dir
+                .join(merchants::MERCHANTS_DIR)
+                .join(mchid)
+                .join("behaviours.json"),
+        };
+        apply_behaviours_file(sandbox, mchid, &path)?;
+    }
+    Ok(())
+}
+
+/// One merchant's behaviours file, when present.
 fn apply_behaviours_file(
     sandbox: &Sandbox,
+    mchid: &str,
     path: &std::path::Path,
 ) -> wxpresign::error::Result<()> {
     let text = match std::fs::read_to_string(path) {
@@ -401,7 +422,7 @@ fn apply_behaviours_file(
     let patch: serde_json::Value = serde_json::from_str(&text)
         .map_err(|e| wxpresign::Error::config(format!("{}: {e}", path.display())))?;
     sandbox
-        .set_behaviours(&patch)
+        .set_behaviours_of(mchid, &patch)
         .map_err(|e| wxpresign::Error::config(format!("{}: {}", path.display(), e.message())))
 }
 
@@ -422,7 +443,7 @@ fn serve(
     let sandbox = Sandbox::start_in(identity, listen.as_deref().unwrap_or(&default_listen), dir)?;
     sandbox.set_retry_unit_ms(retry_unit_ms);
     sandbox.set_show_personal_data(show_personal_data);
-    apply_behaviours_file(&sandbox, &dir.join("behaviours.json"))?;
+    apply_behaviours_files(&sandbox, dir)?;
     if let Some(path) = record {
         let file = std::fs::OpenOptions::new()
             .create(true)

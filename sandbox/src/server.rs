@@ -220,11 +220,26 @@ impl Sandbox {
     /// Merges `patch` into the merchant's behaviours, as `PATCH
     /// /sandbox/merchants/{mchid}/behaviours` does; nothing changes on an error.
     pub fn set_behaviours(&self, patch: &Value) -> Result<()> {
-        self.state
-            .identity
+        self.set_behaviours_of(&self.state.identity.mchid, patch)
+    }
+
+    /// [`Sandbox::set_behaviours`] for merchant `mchid`: an error names an unknown one.
+    pub fn set_behaviours_of(&self, mchid: &str, patch: &Value) -> Result<()> {
+        let merchant = self
+            .state
+            .merchants
+            .named(mchid)
+            .map_err(|r| Error::config(r.message))?;
+        merchant
             .behaviours
             .patch(patch)
             .map_err(|r| Error::config(r.message))
+    }
+
+    /// The mchids of the merchants served, `init`'s first.
+    pub fn mchids(&self) -> Vec<String> {
+        let all = self.state.merchants.all();
+        all.iter().map(|m| m.mchid.clone()).collect()
     }
 
     /// Stops accepting requests and waits for the ones in hand.

@@ -584,3 +584,34 @@ fn the_overview_shows_each_merchant_with_its_kind_and_reset_keeps_them() {
         .call(PARTNER, &request.to_string())
         .expect("the provider and its sub-merchant outlive the reset");
 }
+
+#[test]
+fn an_added_merchant_s_behaviours_file_is_read_at_start() {
+    let dir = init("behaviours-file");
+    let added = dir.add(&[]);
+    let folder = added.parent().expect("its folder");
+    std::fs::write(
+        folder.join("behaviours.json"),
+        r#"{"rate_limit": {"requests_per_second": 5}}"#,
+    )
+    .expect("writes");
+    let _served = dir.serve();
+    let (status, shown) = dir.admin(
+        &format!("/sandbox/merchants/{}/behaviours", mchid(&added)),
+        "GET",
+        None,
+    );
+    assert_eq!(status, 200);
+    assert_eq!(shown["rate_limit"]["requests_per_second"], 5.0, "{shown}");
+    let inits = mchid(&dir.path().join("client.json"));
+    let (_, shown) = dir.admin(
+        &format!("/sandbox/merchants/{inits}/behaviours"),
+        "GET",
+        None,
+    );
+    assert_eq!(
+        shown["rate_limit"]["requests_per_second"],
+        Value::Null,
+        "{shown}"
+    );
+}
