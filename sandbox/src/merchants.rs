@@ -404,8 +404,10 @@ pub(crate) fn create(
     let standing = new.standing(known)?;
     let (identity, merchant_key) = loop {
         let (identity, key) = Identity::generate_in(new.mode)?;
-        // Ten random digits may repeat an mchid this sandbox has: draw again.
-        if known(&identity.mchid).is_none() {
+        // Ten random digits may repeat an mchid this sandbox has, or a folder left in DIR:
+        // draw again.
+        let taken = dir.join(MERCHANTS_DIR).join(&identity.mchid).exists();
+        if known(&identity.mchid).is_none() && !taken {
             break (identity, key);
         }
     };
@@ -413,7 +415,9 @@ pub(crate) fn create(
     let folder = dir.join(MERCHANTS_DIR).join(&identity.mchid);
     let io =
         |e: std::io::Error| Error::config(format!("cannot write to {}: {e}", folder.display()));
-    std::fs::create_dir_all(&folder).map_err(io)?;
+    std::fs::create_dir_all(dir.join(MERCHANTS_DIR)).map_err(io)?;
+    // Made here and nowhere else: a folder that appeared since the draw is another's.
+    std::fs::create_dir(&folder).map_err(io)?;
     let client = identity.client_config(&merchant_key, base_url)?;
     crate::write_private(
         &folder.join("apiclient_key.pem"),
@@ -422,7 +426,12 @@ pub(crate) fn create(
     .map_err(io)?;
     let path = folder.join("client.json");
     crate::write_private(&path, &crate::pretty(&client)).map_err(io)?;
-    store.merchant_added(&identity, &identity.to_file("")?, &identity.standing)?;
+    if !store.merchant_added(&identity, &identity.to_file("")?, &identity.standing)? {
+        return Err(Error::config(format!(
+            "mchid {} is DIR's already: run the command again for another",
+            identity.mchid
+        )));
+    }
     Ok((identity, path))
 }
 

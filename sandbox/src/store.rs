@@ -223,13 +223,13 @@ impl Store {
     }
 
     /// Adds a merchant, unless one of its mchid is there already (`init`'s, entered at each
-    /// start).
+    /// start): whether it was added.
     pub fn merchant_added(
         &self,
         identity: &Identity,
         file: &IdentityFile,
         standing: &Standing,
-    ) -> Result<()> {
+    ) -> Result<bool> {
         let created = wxpresign::signing::unix_now().saturating_mul(1000);
         self.write(|tx| {
             tx.execute(
@@ -257,7 +257,7 @@ impl Store {
                     i64::try_from(created).unwrap_or(i64::MAX),
                 ],
             )
-            .map(drop)
+            .map(|added| added == 1)
         })
     }
 
