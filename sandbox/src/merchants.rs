@@ -258,7 +258,9 @@ impl Merchants {
 
     /// `sandbox init`'s merchant: the one the sandbox's own answers are signed for.
     pub fn primary(&self) -> Arc<Identity> {
-        Arc::clone(&self.all()[0])
+        let held = self.held.read().unwrap_or_else(|p| p.into_inner());
+        // `new` puts it first and nothing removes a merchant.
+        Arc::clone(&held[0])
     }
 
     pub fn all(&self) -> Vec<Arc<Identity>> {
@@ -266,7 +268,8 @@ impl Merchants {
     }
 
     pub fn get(&self, mchid: &str) -> Option<Arc<Identity>> {
-        self.all().into_iter().find(|m| m.mchid == mchid)
+        let held = self.held.read().unwrap_or_else(|p| p.into_inner());
+        held.iter().find(|m| m.mchid == mchid).map(Arc::clone)
     }
 
     pub fn add(&self, merchant: Arc<Identity>) {
