@@ -16,7 +16,7 @@ use wxpresign::validation::validate;
 use Member::{
     ContractId, Derived, Direct, ExpiredTime, Fixed, Given, If, Mchid, Object, OperateTime, Or,
     Partner, PartnerMchid, Request, RequestInteger, SignedTime, State, Terminated, TerminatedTime,
-    TerminationRemark, UserOpenid, WhenTerminated,
+    TerminationMode, TerminationRemark, UserOpenid,
 };
 
 /// The contracts signed sessions became, oldest first, as the store keeps them.
@@ -110,7 +110,7 @@ pub(crate) fn call(
                 .find(|c| named.identifies(c, mchid))
                 .ok_or_else(|| not_found(kind))?;
             let remark = remark.map(|name| named.remark(name)).transpose()?;
-            terminate(state, &merchant, kind, contract, remark)?;
+            terminate(state, &merchant, kind, contract, remark, false)?;
             answer.render(contract.view(kind, mchid))
         }
     };
@@ -180,13 +180,40 @@ fn page(all: Vec<Value>, limit: u64, offset: u64) -> Value {
     json!({ "data": data, "limit": limit, "offset": offset, "total_count": total })
 }
 
-/// Terminates `contract` now, with the kind's termination notification where it has one.
+/// The contract `id` ended by its user in WeChat, now: terminated as a merchant's call does it,
+/// its mode the user's, with no remark (the user gives the merchant none). The contract as it
+/// is then.
+pub(crate) fn end_by_user(state: &Served, id: &str) -> Result<Contract, Refusal> {
+    let (mchid, _) = state
+        .merchants
+        .contract(id)
+        .ok_or_else(|| no_contract(id))?;
+    let merchant = state.merchants.named(&mchid)?;
+    let contracts = state.merchants.contracts(&mchid);
+    let mut held = contracts.all();
+    let contract = held
+        .iter_mut()
+        .find(|c| c.id == id)
+        .ok_or_else(|| no_contract(id))?;
+    let kind = contract.kind().ok_or_else(|| no_contract(id))?;
+    terminate(state, &merchant, kind, contract, None, true)?;
+    Ok(contract.clone())
+}
+
+/// The refusal of a route naming a contract the sandbox does not hold.
+pub(crate) fn no_contract(id: &str) -> Refusal {
+    Refusal::new(404, "RESOURCE_NOT_EXISTS", format!("no contract {id}"))
+}
+
+/// Terminates `contract` now, by its user or by the merchant's call, with the kind's
+/// termination notification where it has one.
 fn terminate(
     state: &Served,
     merchant: &crate::Identity,
     kind: &ContractKind,
     contract: &mut Contract,
     remark: Option<String>,
+    by_user: bool,
 ) -> Result<(), Refusal> {
     if contract.terminated.is_some() {
         return Err(Refusal::new(
@@ -197,6 +224,7 @@ fn terminate(
     }
     let mut ended = contract.clone();
     ended.terminated = Some((state.clock.now_secs(), remark));
+    ended.terminated_by_user = by_user;
     let queued = match (kind.terminated, ended.notify_url.clone()) {
         (Some(event), Some(url)) => Some(state.notifier.prepare(merchant, event, &ended, url)?),
         _ => None,
@@ -274,6 +302,9 @@ pub struct Contract {
     pub notify_url: Option<String>,
     /// The id of the termination notification, once terminated where the family sends one.
     pub termination_id: Option<String>,
+    /// The user ended it in WeChat, rather than the merchant's call. Kept in memory only: a
+    /// sandbox serving a DIR reads its user terminations back as the merchant's.
+    pub terminated_by_user: bool,
 }
 
 impl Contract {
@@ -318,6 +349,14 @@ impl Contract {
                 Some(beijing_rfc3339(terminated.map_or(self.signed_at, |(at, _)| *at)).into())
             }
             TerminatedTime => terminated.map(|(at, _)| beijing_rfc3339(*at).into()),
+            TerminationMode(merchant, user) => terminated.map(|_| {
+                if self.terminated_by_user {
+                    *user
+                } else {
+                    *merchant
+                }
+                .into()
+            }),
             TerminationRemark => terminated.and_then(|(_, r)| r.clone()).map(Value::from),
             Fixed(v) => Some((*v).into()),
             Object(members) => Some(Value::Object(self.members(members, mchid))),
@@ -330,7 +369,6 @@ impl Contract {
                 .value(first, mchid)
                 .or_else(|| self.value(second, mchid)),
             If(name, member) => self.request.get(*name).and(self.value(member, mchid)),
-            WhenTerminated(member) => terminated.and(self.value(member, mchid)),
             Derived(prefix, member) => match self.value(member, mchid)? {
                 Value::String(text) => Some(format!("{prefix}{text}").into()),
                 other => Some(format!("{prefix}{other}").into()),

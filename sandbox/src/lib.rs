@@ -32,6 +32,7 @@ mod signer;
 mod signing_page;
 mod store;
 mod trigger;
+mod user_actions;
 
 pub use authorization::Authorization;
 pub use clock::now_in;

@@ -14,6 +14,7 @@ use crate::server::State;
 use crate::sessions;
 use crate::signer;
 use crate::trigger;
+use crate::user_actions;
 use wxpresign::endpoints::{self, Endpoint};
 
 /// A handler: the shared state, the request, and the `{id}` its path gave (empty for none).
@@ -41,6 +42,11 @@ static ROUTES: &[Route] = &[
         dashboard::session,
     ),
     route(None, "/sandbox/sessions/{id}", admin::show_session),
+    route(
+        None,
+        "/sandbox/contracts/{id}/user-terminate",
+        user_actions::user_terminate,
+    ),
     route(None, "/sandbox/contracts/{id}", admin::show_contract),
     route(None, "/sandbox/certificates/rotate", admin::rotate),
     route(None, "/sandbox/notifications/trigger", trigger::trigger),

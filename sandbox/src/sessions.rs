@@ -203,6 +203,7 @@ pub(crate) fn sign(
             .map(str::to_owned)
             .or_else(|| notify_url(endpoint.request, &session.request)),
         termination_id: None,
+        terminated_by_user: false,
     };
     let queued = match families::presign(endpoint).and_then(|p| p.signed) {
         Some(event) => {

@@ -695,6 +695,7 @@ impl Store {
                         terminated: terminated_at.map(|at| (at, row.get(6).ok().flatten())),
                         notify_url: row.get(7)?,
                         termination_id: row.get(8)?,
+                        terminated_by_user: false,
                     },
                 ))
             })?;

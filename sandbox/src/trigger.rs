@@ -106,6 +106,7 @@ pub(crate) fn made_up(family: Family, event: &Event, now: u64) -> Option<Contrac
         terminated: None,
         notify_url: None,
         termination_id: None,
+        terminated_by_user: false,
     })
 }
 
@@ -286,6 +287,7 @@ impl About {
                 terminated: None,
                 notify_url: notify_url.clone(),
                 termination_id: None,
+                terminated_by_user: false,
             }),
             notify_url,
             mchid: Some(session.mchid),

@@ -2,8 +2,8 @@
 //! CREDIT_REPAYMENT.SIGN_CONTRACT and CREDIT_REPAYMENT.TERMINATE_CONTRACT.
 
 use super::Member::{
-    ContractId, Mchid, Request, RequestInteger, SignedTime, State, TerminatedTime,
-    TerminationRemark,
+    ContractId, Fixed, Mchid, Or, Request, RequestInteger, SignedTime, State, TerminatedTime,
+    TerminationMode, TerminationRemark,
 };
 use super::{
     APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Source, entry, query, terminate,
@@ -57,10 +57,7 @@ static CONTRACTS: ContractKind = ContractKind {
         ),
         ("contract_signed_time", SignedTime),
         ("contract_terminated_time", TerminatedTime),
-        (
-            "contract_terminated_mode",
-            State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
-        ),
+        ("contract_terminated_mode", ENDED_BY),
         ("contract_termination_remark", TerminationRemark),
         ("repayment_day", Request(&["repayment_day"])),
         ("openid", Request(&["openid"])),
@@ -72,6 +69,8 @@ static CONTRACTS: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: None,
+    retention: None,
 };
 
 /// "使用预签约时传入的out_contract_code。服务商需保证唯一性;只能是数字、大小写字母的组合"; string(64)
@@ -84,6 +83,13 @@ const CONTRACT_CODE: Field = string("out_contract_code")
 
 /// The termination's body: the code and "contract_termination_remark 必填 string(128)"
 /// (https://pay.weixin.qq.com/doc/v3/partner/4016125830), half the entrusted pages' 256.
+/// "TERMINATION_MODE_INVALID / _BY_USER / _BY_MERCHANT / _BY_CUSTOMER_SERVICE": INVALID while in
+/// force, then who ended it, the merchant's call or the user in WeChat.
+const ENDED_BY: Member = Or(
+    &TerminationMode("TERMINATION_MODE_BY_MERCHANT", "TERMINATION_MODE_BY_USER"),
+    &Fixed("TERMINATION_MODE_INVALID"),
+);
+
 const TERMINATION: &[Field] = &[
     CONTRACT_CODE,
     string("contract_termination_remark").required().max(128),
@@ -129,10 +135,7 @@ const RESOURCE: &[(&str, Member)] = &[
     ),
     ("contract_signed_time", SignedTime),
     ("contract_terminated_time", TerminatedTime),
-    (
-        "contract_terminated_mode",
-        State("TERMINATION_MODE_INVALID", "TERMINATION_MODE_BY_MERCHANT"),
-    ),
+    ("contract_terminated_mode", ENDED_BY),
     ("contract_termination_remark", TerminationRemark),
     ("repayment_day", Request(&["repayment_day"])),
     (

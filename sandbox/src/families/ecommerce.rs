@@ -2,11 +2,12 @@
 //! and ECOMMERCE_ENTRUST notifications, and individual payee authorizations, which send none.
 
 use super::Member::{
-    ContractId, ExpiredTime, Fixed, Mchid, OperateTime, Request, SignedTime, State, UserOpenid,
+    ContractId, ExpiredTime, Mchid, OperateTime, Request, SignedTime, State, UserOpenid,
 };
 use super::{
-    APPID, Act, Answer, BY_CONTRACT_CODE, Behaviour, CONTRACT_STATE, Call, ContractKind, Event,
-    Member, Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query, terminate,
+    APPID, Act, Answer, BY_CONTRACT_CODE, BY_MERCHANT_OR_USER, Behaviour, CONTRACT_STATE, Call,
+    ContractKind, Event, Member, Presign, Source, TERMINATE_INFO, TERMINATION_REMARK, entry, query,
+    terminate,
 };
 use wxpresign::schema::{Charset, Field, string};
 
@@ -87,6 +88,8 @@ static COMBINE_PAPAY: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: None,
+    retention: None,
 };
 
 /// Individual payees: the authorization the user signed, by the platform's application number.
@@ -126,6 +129,8 @@ static INDIVIDUAL: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: None,
+    inquiry: None,
+    retention: None,
 };
 
 /// "appid 必填 string(32)" (https://pay.weixin.qq.com/doc/v3/partner/4015851492).
@@ -182,7 +187,7 @@ static TERMINATED: Event = Event {
         ("plan_id", Request(&["plan_id"])),
         ("appid", APPID),
         ("openid", SIGNER),
-        ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
+        ("contract_termination_mode", BY_MERCHANT_OR_USER),
         ("operate_time", OperateTime),
         ("attach", Request(&["attach"])),
     ],

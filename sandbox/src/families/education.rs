@@ -112,6 +112,8 @@ static EDU_PAPAY: ContractKind = ContractKind {
     // "404 NOT_FOUND 请求的资源不存在" (the delete page's error table).
     not_found: "NOT_FOUND",
     terminated: Some(&RELEASED),
+    inquiry: None,
+    retention: None,
 };
 
 static SCHOOL_PAY: ContractKind = ContractKind {
@@ -179,6 +181,8 @@ static SCHOOL_PAY: ContractKind = ContractKind {
     // "404 NOT_FOUND 未找到对应合约" (the terminate page's error table).
     not_found: "NOT_FOUND",
     terminated: Some(&SCHOOL_PAY_CLOSED),
+    inquiry: None,
+    retention: None,
 };
 
 /// "contract_id 必填 string(32)", on every call by contract id of both products
@@ -318,6 +322,7 @@ mod tests {
             terminated: terminated.then_some((1_700_000_600, None)),
             notify_url: None,
             termination_id: None,
+            terminated_by_user: false,
         }
     }
 

@@ -2,8 +2,8 @@
 //! and PAPAY.TERMINATE, on the cross-border retry schedule.
 
 use super::Member::{
-    ContractId, ExpiredTime, Fixed, If, Mchid, OperateTime, PartnerMchid, Request, SignedTime,
-    State, TerminatedTime, TerminationRemark, WhenTerminated,
+    ContractId, ExpiredTime, If, Mchid, OperateTime, PartnerMchid, Request, SignedTime, State,
+    TerminatedTime, TerminationMode, TerminationRemark,
 };
 use super::{
     APPID as NOTIFIED_APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Presign,
@@ -102,11 +102,13 @@ static CONTRACTS: ContractKind = ContractKind {
         ("state", State("SIGNED", "TERMINATED")),
         ("signed_time", SignedTime),
         ("terminated_time", TerminatedTime),
-        ("termination_mode", WhenTerminated(&TERMINATED_BY_MERCHANT)),
+        ("termination_mode", ENDED_BY),
         ("termination_note", TerminationRemark),
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: None,
+    retention: None,
 };
 
 /// "委托代扣协议id" string[1,64] (chapter5_1_2, chapter5_1_4).
@@ -119,9 +121,9 @@ const SUB_MCHID: Field = string("sub_mchid").max(32);
 const SP_APPID: Field = string("sp_appid").max(32);
 const SUB_APPID: Field = string("sub_appid").max(32);
 
-/// How a termination through the API ended the contract, of the notification's "协议解约方式
-/// USER | MERCHANT | PLATFORM" (the merchant's call; the sandbox's only way to terminate).
-const TERMINATED_BY_MERCHANT: Member = Fixed("MERCHANT");
+/// How the contract ended, of the notification's "协议解约方式 USER | MERCHANT | PLATFORM": the
+/// merchant's call, or the user in WeChat ("用户可以通过微信客户端发起解约", chapter5_1_4).
+const ENDED_BY: Member = TerminationMode("MERCHANT", "USER");
 
 /// The cross-border schedule, "通知频率为15/15/30/180/1800/1800/1800/1800/3600,单位:秒":
 /// <https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_5.shtml>
@@ -164,10 +166,7 @@ const RESOURCE: &[(&str, Member)] = &[
     ("sub_appid", Request(&["sub_appid"])),
     ("sp_openid", Request(&["sp_openid"])),
     ("sub_openid", Request(&["sub_openid"])),
-    (
-        "contract_termination_mode",
-        WhenTerminated(&TERMINATED_BY_MERCHANT),
-    ),
+    ("contract_termination_mode", ENDED_BY),
 ];
 
 #[cfg(test)]
@@ -187,6 +186,7 @@ mod tests {
             terminated: None,
             notify_url: None,
             termination_id: None,
+            terminated_by_user: false,
         }
     }
 

@@ -97,6 +97,8 @@ static CONTRACTS: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: None,
+    retention: None,
 };
 
 /// 保险商户查询保险扣费周期列表.

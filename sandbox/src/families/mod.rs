@@ -198,6 +198,9 @@ pub enum Member {
     OperateTime,
     /// The termination time, once terminated.
     TerminatedTime,
+    /// How the contract was terminated, once terminated, in the family's words: the first when
+    /// the merchant's call ended it, the second when the user ended it in WeChat.
+    TerminationMode(&'static str, &'static str),
     /// The remark the termination gave, once terminated.
     TerminationRemark,
     Fixed(&'static str),
@@ -211,23 +214,30 @@ pub enum Member {
     Or(&'static Member, &'static Member),
     /// The member, when the pre-sign request has the member named first.
     If(&'static str, &'static Member),
-    /// The member, once terminated.
-    WhenTerminated(&'static Member),
     /// A stable id the sandbox gives what WeChat Pay would name for the contract's user (an
     /// OpenID, a face-pay user id), where the pre-sign request has none: the prefix, then the
     /// member's value as text.
     Derived(&'static str, &'static Member),
 }
 
-use Member::{Fixed, Given, Request, State, Terminated, TerminatedTime, TerminationRemark};
+use Member::{
+    Fixed, Given, Request, State, Terminated, TerminatedTime, TerminationMode, TerminationRemark,
+};
 
 /// `contract_terminate_info` of the entrusted-deduction pages: how, when and why, once
-/// terminated. A termination through these calls is `MCH_API_TERMINATE` ("商户API解约").
+/// terminated. A termination through these calls is `MCH_API_TERMINATE` ("商户API解约"); one
+/// the user made in WeChat is `USER_TERMINATE` (the mode's enum, "USER_TERMINATE |
+/// MCH_API_TERMINATE | API | WEPAY_WEB_TERMINATE | CUSTOMER_SERVICE_TERMINATE |
+/// SYSTEM_TERMINATE", https://pay.weixin.qq.com/doc/v3/merchant/4016724543).
 pub(crate) const TERMINATE_INFO: Member = Terminated(&[
-    ("contract_termination_mode", Fixed("MCH_API_TERMINATE")),
+    ("contract_termination_mode", BY_MERCHANT_OR_USER),
     ("contract_terminated_time", TerminatedTime),
     ("contract_termination_remark", TerminationRemark),
 ]);
+
+/// The termination mode of the pages whose enum has `MCH_API_TERMINATE` and `USER_TERMINATE`.
+pub(crate) const BY_MERCHANT_OR_USER: Member =
+    TerminationMode("MCH_API_TERMINATE", "USER_TERMINATE");
 
 /// `deduct_schedule` of the scheduled-deduction pages, for a contract signed with one: the date
 /// and amount the pre-sign gave, no deduction scheduled yet ("NO_SCHEDULED").
@@ -264,6 +274,13 @@ pub struct ContractKind {
     pub not_found: &'static str,
     /// The notification sent when the contract is terminated, where the pages publish one.
     pub terminated: Option<&'static Event>,
+    /// What WeChat Pay asks the merchant when the user ends the contract in WeChat, before it
+    /// ends it, where the family's pages define it: whether it may (an answer `code` of `FAIL`
+    /// keeps the contract).
+    pub inquiry: Option<&'static Event>,
+    /// What WeChat Pay asks the merchant when the user starts to end the contract, where the
+    /// family's pages define it: a retention offer to show the user, answered within 1 s.
+    pub retention: Option<&'static Event>,
 }
 
 /// One call a page documents on a contract.

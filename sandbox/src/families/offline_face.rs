@@ -115,6 +115,8 @@ static CONTRACTS: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&STATE_CHANGE),
+    inquiry: None,
+    retention: None,
 };
 
 const BY_USER: &[Field] = &[

@@ -132,4 +132,6 @@ static CONTRACTS: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: None,
+    inquiry: None,
+    retention: None,
 };

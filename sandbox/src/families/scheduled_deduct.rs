@@ -115,6 +115,8 @@ static DIRECT: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: Some(&INQUIRY),
+    retention: Some(&RETENTION),
 };
 
 /// A partner's scheduled deduction contracts: the calls name the sub-merchant, which must be
@@ -163,6 +165,8 @@ static PARTNER: ContractKind = ContractKind {
     ],
     not_found: "RESOURCE_NOT_EXISTS",
     terminated: Some(&TERMINATED),
+    inquiry: None,
+    retention: None,
 };
 
 /// "sub_mchid 必填 string(32)" in the partner calls' query or body
@@ -186,6 +190,54 @@ static TERMINATED: Event = Event {
     original_type: "entrust",
     summary: "解约成功",
     resource: RESOURCE,
+};
+
+/// 代扣解约问询: "当用户解约时,委托代扣会通过该接口访问…这个协议是否可以解约"
+/// (https://pay.weixin.qq.com/doc/v3/merchant/4012978455). The merchant answers within the
+/// notifications' 5 s ("商户接收到回调通知报文后,需在5秒内完成对报文的验签,并应答回调通知"), `code`
+/// SUCCESS or FAIL. Its resource as wechatpay.im transcribes the page: `code` and `messsage`
+/// (so spelled) 必填 with no values given, the sandbox's SUCCESS and OK.
+static INQUIRY: Event = Event {
+    retry_secs: &[],
+    event_type: "ENTRUST.TERMINATE_INQUIRY",
+    original_type: "entrust",
+    summary: "解约问询",
+    resource: &[
+        ("code", Fixed("SUCCESS")),
+        ("messsage", Fixed("OK")),
+        ("mchid", Mchid),
+        ("appid", Request(&["appid"])),
+        ("openid", UserOpenid(&["openid"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        // 必填 on the page; a pre-sign that named no merchant user gives none to send.
+        ("out_user_code", Request(&["out_user_code"])),
+        ("contract_id", ContractId),
+        (
+            "contract_display_account",
+            Request(&["contract_display_account"]),
+        ),
+        ("contract_state", super::CONTRACT_STATE),
+        ("contract_signed_time", SignedTime),
+    ],
+};
+
+/// 代扣解约挽留: "当用户关闭协议时,协议所关联的模板在获取范围内,则主动的获取挽留信息"; "如果微信收到应答不是成功或
+/// 超时(当前是1秒的超时),微信认为获取失败,不会展示挽留信息"
+/// (https://pay.weixin.qq.com/doc/v3/merchant/4012312222, transcribed at wechatpay.im).
+static RETENTION: Event = Event {
+    retry_secs: &[],
+    event_type: "ENTRUST.TERMINATE_RETENTION",
+    original_type: "entrust",
+    summary: "解约挽留",
+    resource: &[
+        ("mchid", Mchid),
+        ("contract_id", ContractId),
+        ("appid", Request(&["appid"])),
+        ("plan_id", Request(&["plan_id"])),
+        ("out_contract_code", Request(&["out_contract_code"])),
+        ("openid", UserOpenid(&["openid"])),
+    ],
 };
 
 /// `deduct_schedule` as the notifications give it: the pages name the amount `amount` where the

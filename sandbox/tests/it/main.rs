@@ -46,3 +46,4 @@ mod sandbox_http;
 mod signing_page;
 mod store;
 mod trigger;
+mod user_terminate;
