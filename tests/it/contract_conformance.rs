@@ -42,7 +42,9 @@
 //!   to value) and `remove` (pointers), signs the session (unless `"sign": false`) with the
 //!   notifications going to the case's local receiver (`notified`: what the signing
 //!   notification must be, as in `expect`), and then makes its `terminate` call (a `call`, which
-//!   must succeed). `"refused": { <expect> }` instead says the pre-sign is refused
+//!   must succeed), or has its user end it in WeChat (`"user_terminates": { "body": {..},
+//!   "notified": [..] }`, on the sandbox's admin route; `notified` as in `expect`). `"refused":
+//!   { <expect> }` instead says the pre-sign is refused
 //!   so (status, code, pointer), and nothing more is done with that step. The call is made on
 //!   the last contract.
 //! - `call`: the method and the path template; a `{name}` segment takes, in this order, the
@@ -92,6 +94,9 @@ struct Setup {
     #[serde(default = "yes")]
     sign: bool,
     terminate: Option<CallSpec>,
+    /// The user ends the contract in WeChat instead, acted out on the sandbox's
+    /// `POST /sandbox/contracts/{id}/user-terminate`.
+    user_terminates: Option<UserTerminates>,
     refused: Option<Expect>,
     /// The signing notification, as the family's page describes it.
     notified: Option<Notified>,
@@ -99,6 +104,18 @@ struct Setup {
 
 fn yes() -> bool {
     true
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UserTerminates {
+    /// The route's options (`{}` when absent).
+    #[serde(default)]
+    body: Option<Value>,
+    /// The notifications WeChat Pay sends the merchant, in order, as the family's pages
+    /// describe them (the receiver answers each 200 with no body).
+    #[serde(default)]
+    notified: Vec<Notified>,
 }
 
 #[derive(Clone, Deserialize)]
@@ -344,9 +361,41 @@ impl Run<'_> {
                 // Its notification, if the family sends one, is not the case's.
                 while self.merchant.within(Duration::from_millis(500)).is_some() {}
             }
+            if let Some(user) = &step.user_terminates {
+                self.user_terminates(user, &made)?;
+            }
             last = Some(made);
         }
         Ok(last)
+    }
+
+    /// The user ends `made` in WeChat; `Err` says what went otherwise than `user` expects.
+    fn user_terminates(&self, user: &UserTerminates, made: &Made) -> Result<(), String> {
+        let url = format!(
+            "{}/sandbox/contracts/{}/user-terminate",
+            self.fx.sandbox.base_url(),
+            made.id
+        );
+        let body = user.body.clone().unwrap_or_else(|| json!({})).to_string();
+        let agent: ureq::Agent = ureq::config::Config::builder()
+            .http_status_as_error(false)
+            .build()
+            .into();
+        let mut answer = agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(body.as_bytes())
+            .map_err(|e| format!("the user termination: {e}"))?;
+        let status = answer.status().as_u16();
+        let text = answer.body_mut().read_to_string().unwrap_or_default();
+        if status != 200 {
+            return Err(format!("the user termination: {status} {text}"));
+        }
+        let failures = self.notified(&user.notified, Some(made));
+        if !failures.is_empty() {
+            return Err(format!("the user termination: {}", failures.join("; ")));
+        }
+        Ok(())
     }
 
     /// What went otherwise than `expect` in an answer.
