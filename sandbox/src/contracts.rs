@@ -575,7 +575,13 @@ fn check_params(
         "path",
     )?;
     let query = text_object(params.query, query);
-    check_part(params.query, &[], params.bounds, &query, "query")?;
+    check_part(
+        params.query,
+        params.query_rules,
+        params.bounds,
+        &query,
+        "query",
+    )?;
     if params.describes_body() {
         let undefined = wxpresign::schema::undefined_members(params.body, body);
         if !undefined.is_empty() {
@@ -738,6 +744,13 @@ impl<'a> Naming<'a> {
             && self.call.body.iter().all(|n| {
                 self.in_body(n)
                     .is_some_and(|v| contract.has(kind, n, &v, mchid))
+            })
+            && self.call.params.matched.iter().all(|n| {
+                let sent = self
+                    .queried(n)
+                    .map(str::to_owned)
+                    .or_else(|| self.in_body(n));
+                sent.is_none_or(|v| contract.has(kind, n, &v, mchid))
             })
     }
 

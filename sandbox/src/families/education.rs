@@ -46,6 +46,8 @@ static EDU_PAPAY: ContractKind = ContractKind {
                 query: EDU_PAPAY_LIST,
                 body: &[],
                 rules: &[],
+                query_rules: &[],
+                matched: &[],
                 // "offset ... 从0开始计数"; the page states no bounds for limit, which cannot be
                 // less than one resource.
                 bounds: &[
@@ -138,6 +140,8 @@ static SCHOOL_PAY: ContractKind = ContractKind {
                 query: SCHOOL_PAY_LIST,
                 body: &[],
                 rules: &[],
+                query_rules: &[],
+                matched: &[],
                 // "offset ... 从0开始计数"; "limit ... 默认值为20,最小为1,最大为40".
                 bounds: &[
                     Bound {

@@ -9,7 +9,9 @@ use super::{
     APPID as NOTIFIED_APPID, Answer, Behaviour, ContractKind, Event, Member, OPENID, Presign,
     Source, entry, query, terminate,
 };
-use wxpresign::schema::{Field, integer, string};
+use wxpresign::schema::{
+    Field, Rule, When, any_of, forbidden_when, integer, required_when, string,
+};
 
 pub(super) static BEHAVIOUR: Behaviour = Behaviour {
     presigns: &[
@@ -54,14 +56,18 @@ static CONTRACTS: ContractKind = ContractKind {
             SP_APPID,
             SUB_APPID,
             integer("plan_id").required(),
-        ]),
+        ])
+        .query_rules(MODES)
+        .matched(MODE_MEMBERS),
         query(
             "/v3/global/papay/contracts/{contract_id}",
             &[],
             "https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_2.shtml",
         )
         .path_params(BY_ID)
-        .query_params(&[APPID, SUB_MCHID, SP_APPID, SUB_APPID]),
+        .query_params(&[APPID, SUB_MCHID, SP_APPID, SUB_APPID])
+        .query_rules(MODES)
+        .matched(MODE_MEMBERS),
         terminate(
             "/v3/global/papay/contracts/{contract_id}/terminate",
             &[],
@@ -80,8 +86,9 @@ static CONTRACTS: ContractKind = ContractKind {
                 // as the sandbox's termination keeps the remark.
                 string("termination_note").required().max(256),
             ],
-            &[],
-        ),
+            MODES,
+        )
+        .matched(MODE_MEMBERS),
     ],
     // The answer tables of chapter5_1_2 and chapter5_1_3 (official pages cut after sp_mchid;
     // the rest as wechatpay.im transcribes them): mchid and appid "仅适用于直连模式", sp_mchid
@@ -113,6 +120,36 @@ static CONTRACTS: ContractKind = ContractKind {
 
 /// "委托代扣协议id" string[1,64] (chapter5_1_2, chapter5_1_4).
 const BY_ID: &[Field] = &[string("contract_id").required().max(64)];
+
+/// The calls' modes, as the pre-sign's: "注意:仅适用于直连模式" for `appid`, "注意:仅适用于机构模式" for
+/// `sub_mchid`, `sp_appid` and `sub_appid`, the first three "Required: Yes" on the English pages
+/// (https://pay.weixin.qq.com/wiki/doc/api_external/en/apis/chapter5_1_3.shtml, chapter5_1_2,
+/// chapter5_1_4): a call names the merchant's appid, or the provider's sp_appid with the
+/// sub-merchant, and never both.
+const MODES: &[Rule] = &[
+    forbidden_when(
+        &["/sp_appid", "/sub_mchid", "/sub_appid"],
+        When::Present("/appid"),
+        "appid is for direct mode only (注意:仅适用于直连模式); institutional members cannot be sent with it",
+    ),
+    any_of(
+        &["/appid", "/sp_appid"],
+        "appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required",
+    ),
+    required_when(
+        &["/sub_mchid"],
+        When::Present("/sp_appid"),
+        "sub_mchid is required in institutional mode (注意:仅适用于机构模式), with sp_appid",
+    ),
+    required_when(
+        &["/sp_appid"],
+        When::Present("/sub_mchid"),
+        "sp_appid is required in institutional mode (注意:仅适用于机构模式), with sub_mchid",
+    ),
+];
+
+/// The mode members a call names: each must be the contract's, or the contract is not found.
+const MODE_MEMBERS: &[&str] = &["appid", "sub_mchid", "sp_appid", "sub_appid"];
 
 /// The query's and the termination's mode members, string[1,32]: appid "仅适用于直连模式", the
 /// others "仅适用于机构模式".

@@ -313,8 +313,13 @@ pub struct Params {
     pub body: &'static [Field],
     /// Rules between the body's members.
     pub rules: &'static [Rule],
+    /// Rules between the query's members.
+    pub query_rules: &'static [Rule],
     /// Integer bounds, which the schema language has no words for.
     pub bounds: &'static [Bound],
+    /// Query or body members a page does not require that, when sent, must be the contract's
+    /// (the mode members of a call open to direct and institutional merchants alike).
+    pub matched: &'static [&'static str],
 }
 
 impl Params {
@@ -324,7 +329,9 @@ impl Params {
         query: &[],
         body: &[],
         rules: &[],
+        query_rules: &[],
         bounds: &[],
+        matched: &[],
     };
 
     /// Whether the body is described, so that members outside it are refused.
@@ -359,6 +366,18 @@ impl Call {
     pub const fn body_params(mut self, fields: &'static [Field], rules: &'static [Rule]) -> Call {
         self.params.body = fields;
         self.params.rules = rules;
+        self
+    }
+
+    /// The call with rules between its query's members.
+    pub const fn query_rules(mut self, rules: &'static [Rule]) -> Call {
+        self.params.query_rules = rules;
+        self
+    }
+
+    /// The call with query or body members that, when sent, must be the contract's.
+    pub const fn matched(mut self, members: &'static [&'static str]) -> Call {
+        self.params.matched = members;
         self
     }
 
