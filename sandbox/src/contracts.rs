@@ -15,8 +15,8 @@ use wxpresign::validation::validate;
 
 use Member::{
     ContractId, Derived, Direct, ExpiredTime, Fixed, Given, If, Mchid, Object, OperateTime, Or,
-    Partner, PartnerMchid, Request, RequestInteger, SignedTime, State, Terminated, TerminatedTime,
-    TerminationMode, TerminationRemark, UserOpenid,
+    Partner, PartnerMchid, Request, RequestInteger, SignedAfter, SignedTime, State, Terminated,
+    TerminatedTime, TerminationMode, TerminationRemark, UserOpenid,
 };
 
 /// The contracts signed sessions became, oldest first, as the store keeps them.
@@ -345,6 +345,7 @@ impl Contract {
             ),
             SignedTime => Some(beijing_rfc3339(self.signed_at).into()),
             ExpiredTime => Some(beijing_rfc3339(self.signed_at + 10 * 365 * 86_400).into()),
+            SignedAfter(secs) => Some(beijing_rfc3339(self.signed_at.saturating_add(*secs)).into()),
             OperateTime => {
                 Some(beijing_rfc3339(terminated.map_or(self.signed_at, |(at, _)| *at)).into())
             }

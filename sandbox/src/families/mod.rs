@@ -194,6 +194,8 @@ pub enum Member {
     SignedTime,
     /// Ten years after signing, the sandbox's expiry for every contract.
     ExpiredTime,
+    /// This many seconds after signing, RFC 3339 in Beijing time.
+    SignedAfter(u64),
     /// The time of the last change: the termination, else the signing.
     OperateTime,
     /// The termination time, once terminated.
