@@ -2,7 +2,7 @@
 //! on them name (their path's `{name}` segments, query and body).
 
 use crate::beijing_rfc3339;
-use crate::families::{self, Act, Bound, Call, ContractKind, Member, Params};
+use crate::families::{self, Act, Bound, Call, Changed, ContractKind, Event, Member, Params};
 use crate::http_server::Request as HttpRequest;
 use crate::refusal::{Answered, Refusal, lock};
 use crate::server::State as Served;
@@ -104,6 +104,13 @@ pub(crate) fn call(
                 .ok_or_else(|| not_found(kind))?;
             None
         }
+        Act::Change { apply, event } => {
+            let contract = held
+                .iter_mut()
+                .find(|c| named.identifies(c, mchid))
+                .ok_or_else(|| not_found(kind))?;
+            change(state, &merchant, contract, apply, &named.body, event)?
+        }
         Act::Terminate { remark, answer } => {
             let contract = held
                 .iter_mut()
@@ -180,6 +187,42 @@ fn page(all: Vec<Value>, limit: u64, offset: u64) -> Value {
     json!({ "data": data, "limit": limit, "offset": offset, "total_count": total })
 }
 
+/// Changes `merchant`'s `contract` in force as `apply` says of `body`, telling it with `event`:
+/// what the call answers.
+fn change(
+    state: &Served,
+    merchant: &crate::Identity,
+    contract: &mut Contract,
+    apply: fn(&Contract, &Value, u64) -> Result<Changed, Refusal>,
+    body: &Value,
+    event: Option<&'static Event>,
+) -> Result<Option<Value>, Refusal> {
+    if contract.terminated.is_some() {
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "the contract is terminated: only a contract in force changes",
+        ));
+    }
+    let now = state.clock.now_secs();
+    let changed = apply(contract, body, now)?;
+    let mut next = contract.clone();
+    next.unsaved.changed.extend(changed.members);
+    if changed.counted {
+        next.unsaved.changed_at.push(now);
+    }
+    if let (Some(event), Some(url)) = (event, next.notify_url.clone()) {
+        let queued = state.notifier.prepare(merchant, event, &next, url)?;
+        state
+            .store
+            .queue(&queued)
+            .map_err(|e| Refusal::failed(&e))?;
+        state.notifier.queued();
+    }
+    *contract = next;
+    Ok(changed.answer)
+}
+
 /// The contract `id` ended by its user in WeChat, now: terminated as a merchant's call does it,
 /// its mode the user's, with no remark (the user gives the merchant none). The contract as it
 /// is then.
@@ -224,7 +267,7 @@ fn terminate(
     }
     let mut ended = contract.clone();
     ended.terminated = Some((state.clock.now_secs(), remark));
-    ended.terminated_by_user = by_user;
+    ended.unsaved.terminated_by_user = by_user;
     let queued = match (kind.terminated, ended.notify_url.clone()) {
         (Some(event), Some(url)) => Some(state.notifier.prepare(merchant, event, &ended, url)?),
         _ => None,
@@ -302,9 +345,21 @@ pub struct Contract {
     pub notify_url: Option<String>,
     /// The id of the termination notification, once terminated where the family sends one.
     pub termination_id: Option<String>,
-    /// The user ended it in WeChat, rather than the merchant's call. Kept in memory only: a
-    /// sandbox serving a DIR reads its user terminations back as the merchant's.
+    /// What changed since that the store does not keep yet.
+    pub unsaved: Unsaved,
+}
+
+/// What the sandbox knows of a contract in memory only: a sandbox serving a DIR, restarted,
+/// forgets it (the user's terminations read back as the merchant's, policy periods as signed).
+#[derive(Clone, Debug, Default)]
+pub struct Unsaved {
+    /// The user ended it in WeChat, rather than the merchant's call.
     pub terminated_by_user: bool,
+    /// Members of the pre-sign request the calls on the contract have changed since (insurance's
+    /// policy periods, modified or renewed), by name.
+    pub changed: Map<String, Value>,
+    /// When the calls changed it, oldest first (Unix seconds of the sandbox's clock).
+    pub changed_at: Vec<u64>,
 }
 
 impl Contract {
@@ -351,7 +406,7 @@ impl Contract {
             }
             TerminatedTime => terminated.map(|(at, _)| beijing_rfc3339(*at).into()),
             TerminationMode(merchant, user) => terminated.map(|_| {
-                if self.terminated_by_user {
+                if self.unsaved.terminated_by_user {
                     *user
                 } else {
                     *merchant
@@ -377,6 +432,14 @@ impl Contract {
         }
     }
 
+    /// The pre-sign request's member `name` as the calls on the contract have left it.
+    pub(crate) fn current(&self, name: &str) -> Option<&Value> {
+        self.unsaved
+            .changed
+            .get(name)
+            .or_else(|| self.request.get(name))
+    }
+
     /// The openid the sandbox gives the user of a contract whose pre-sign named none: 28
     /// characters like WeChat's, the same for every answer and notification of the contract.
     fn sandbox_openid(&self) -> String {
@@ -399,7 +462,7 @@ impl Contract {
     /// The items of the pre-sign's array member `items`, each with its members `keep` and the
     /// member `state` fixed.
     fn items(&self, items: &str, keep: &[&str], state: (&str, &str)) -> Vec<Value> {
-        let all = self.request.get(items).and_then(Value::as_array);
+        let all = self.current(items).and_then(Value::as_array);
         all.into_iter()
             .flatten()
             .map(|item| {

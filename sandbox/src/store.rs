@@ -8,7 +8,7 @@
 //! One process serves a DIR at a time: `DIR/sandbox.lock` is held with `flock` while it does
 //! (the kernel releases it when the process ends, a crash included).
 
-use crate::contracts::Contract;
+use crate::contracts::{Contract, Unsaved};
 use crate::delivery::{Attempt, NotificationDelivery};
 use crate::merchants::{Kind, Standing, SubMerchants, mode_name};
 use crate::record::Received;
@@ -695,7 +695,7 @@ impl Store {
                         terminated: terminated_at.map(|at| (at, row.get(6).ok().flatten())),
                         notify_url: row.get(7)?,
                         termination_id: row.get(8)?,
-                        terminated_by_user: false,
+                        unsaved: Unsaved::default(),
                     },
                 ))
             })?;

@@ -6,7 +6,7 @@
 
 use crate::admin::{asked, post_only};
 use crate::behaviours::notification_headers;
-use crate::contracts::Contract;
+use crate::contracts::{Contract, Unsaved};
 use crate::delivery::{Attempt, post, sealed_at};
 use crate::families::{self, Event};
 use crate::http_server::Request;
@@ -106,7 +106,7 @@ pub(crate) fn made_up(family: Family, event: &Event, now: u64) -> Option<Contrac
         terminated: None,
         notify_url: None,
         termination_id: None,
-        terminated_by_user: false,
+        unsaved: Unsaved::default(),
     })
 }
 
@@ -287,7 +287,7 @@ impl About {
                 terminated: None,
                 notify_url: notify_url.clone(),
                 termination_id: None,
-                terminated_by_user: false,
+                unsaved: Unsaved::default(),
             }),
             notify_url,
             mchid: Some(session.mchid),

@@ -42,7 +42,8 @@
 //!   to value) and `remove` (pointers), signs the session (unless `"sign": false`) with the
 //!   notifications going to the case's local receiver (`notified`: what the signing
 //!   notification must be, as in `expect`), and then makes its `terminate` call (a `call`, which
-//!   must succeed), or has its user end it in WeChat (`"user_terminates": { "body": {..},
+//!   must succeed; `calls` are made before it, each of which must succeed too), or has its user
+//!   end it in WeChat (`"user_terminates": { "body": {..},
 //!   "notified": [..] }`, on the sandbox's admin route; `notified` as in `expect`). `"refused":
 //!   { <expect> }` instead says the pre-sign is refused
 //!   so (status, code, pointer), and nothing more is done with that step. The call is made on
@@ -94,6 +95,10 @@ struct Setup {
     #[serde(default = "yes")]
     sign: bool,
     terminate: Option<CallSpec>,
+    /// Calls made on the contract once signed (before any `terminate`), each of which must
+    /// succeed: a change the case's call should see.
+    #[serde(default)]
+    calls: Vec<CallSpec>,
     /// The user ends the contract in WeChat instead, acted out on the sandbox's
     /// `POST /sandbox/contracts/{id}/user-terminate`.
     user_terminates: Option<UserTerminates>,
@@ -352,11 +357,11 @@ impl Run<'_> {
                     .within(Duration::from_secs(10))
                     .ok_or("the signing notification did not come")?;
             }
-            if let Some(call) = &step.terminate {
+            for call in step.calls.iter().chain(&step.terminate) {
                 let (target, body) = self.rendered(call, &Map::new(), &[], Some(&made));
                 let (status, answer) = self.send(&call.method, &target, body.as_deref());
                 if !(200..300).contains(&status) {
-                    return Err(format!("the termination {target}: {status} {answer}"));
+                    return Err(format!("the call {target}: {status} {answer}"));
                 }
                 // Its notification, if the family sends one, is not the case's.
                 while self.merchant.within(Duration::from_millis(500)).is_some() {}

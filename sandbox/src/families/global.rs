@@ -209,7 +209,7 @@ const RESOURCE: &[(&str, Member)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::Contract;
+    use crate::contracts::{Contract, Unsaved};
     use serde_json::{Value, json};
 
     const MCHID: &str = "1900000001";
@@ -223,7 +223,7 @@ mod tests {
             terminated: None,
             notify_url: None,
             termination_id: None,
-            terminated_by_user: false,
+            unsaved: Unsaved::default(),
         }
     }
 

@@ -15,8 +15,10 @@ mod offline_face;
 mod password_exempt;
 mod scheduled_deduct;
 
+use crate::contracts::Contract;
+use crate::refusal::Refusal;
 pub use global::CROSS_BORDER_RETRY_SECS;
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 use wxpresign::endpoints::{self, Endpoint, Family};
 use wxpresign::schema::{Field, Rule, integer, string};
 
@@ -422,12 +424,28 @@ pub enum Act {
     /// Tells the user of the contract in force something (education renewal's pre-deduction
     /// notice), changing nothing: 204 No Content; a terminated contract is not found.
     Notice,
+    /// Changes the contract in force as `apply` says of the call's body, then tells the merchant
+    /// with `event` where the family sends one (insurance's policy periods, modified or renewed).
+    Change {
+        apply: fn(&Contract, &Value, u64) -> Result<Changed, Refusal>,
+        event: Option<&'static Event>,
+    },
     /// Terminates the contract. `remark` is the body member the page requires; `answer` what the
     /// page answers.
     Terminate {
         remark: Option<&'static str>,
         answer: Answer,
     },
+}
+
+/// What a change of a contract makes of it: the pre-sign request's members it replaces, and
+/// what the call answers (`None`: 204 No Content).
+#[derive(Debug)]
+pub(crate) struct Changed {
+    pub members: Map<String, Value>,
+    pub answer: Option<Value>,
+    /// The change counts against the contract's limit of changes (insurance's modifications).
+    pub counted: bool,
 }
 
 /// What a termination answers.

@@ -20,7 +20,7 @@ const GLOBAL_APP: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
 /// it received.
 struct Merchant {
     url: String,
-    received: Receiver<(Vec<(String, String)>, Vec<u8>)>,
+    received: Receiver<common::Delivered>,
     _server: HttpServer,
 }
 
