@@ -441,4 +441,53 @@ mod tests {
         assert_eq!(TERMINATED.retry_secs, SIGNED.retry_secs);
         assert!(TERMINATED.retry_secs.iter().sum::<u64>() <= 4 * 3600);
     }
+
+    const DAY: u64 = 86_400;
+    /// 2026-12-07 12:00 in Beijing.
+    const NOON: u64 = 1_796_616_000;
+
+    /// A contract of one 29.90 CNY period, its periods modified at `modified`.
+    fn contract(modified: &[u64]) -> Contract {
+        let mut contract = Contract {
+            id: "2026000000000000000000000001".into(),
+            endpoint: "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
+            request: serde_json::json!({
+                "appid": "wxd678efh567hg6787", "plan_id": 12535,
+                "policy_periods": [{ "policy_period_id": 1, "estimated_deduct_date": "2026-12-01",
+                    "estimated_deduct_amount": { "total": 2990, "currency": "CNY" } }]
+            }),
+            signed_at: NOON - 30 * DAY,
+            terminated: None,
+            notify_url: None,
+            termination_id: None,
+            unsaved: Default::default(),
+        };
+        contract.unsaved.changed_at = modified.to_vec();
+        contract
+    }
+
+    fn lowered_to(total: i64) -> Value {
+        serde_json::json!({ "appid": "wxd678efh567hg6787", "policy_periods": [{
+            "policy_period_id": 1, "estimated_deduct_date": "2026-12-01",
+            "estimated_deduct_amount": { "total": total, "currency": "CNY" } }] })
+    }
+
+    /// "单份协议永久至多修改三次": a fourth modification is refused, whatever the day.
+    #[test]
+    fn a_fourth_modification_is_refused_and_a_third_on_another_day_is_not() {
+        let twice = contract(&[NOON - 3 * DAY, NOON - 2 * DAY]);
+        assert!(modify(&twice, &lowered_to(2000), NOON).is_ok());
+        let thrice = contract(&[NOON - 3 * DAY, NOON - 2 * DAY, NOON - DAY]);
+        let refused = modify(&thrice, &lowered_to(2000), NOON).unwrap_err();
+        assert_eq!((refused.status, refused.code), (403, "RULE_LIMIT"));
+    }
+
+    /// "单份协议每天至多修改一次", the day being Beijing's: 23:59 and 00:01 are two days.
+    #[test]
+    fn the_day_of_the_modify_limit_is_beijing_s() {
+        let midnight = NOON + 12 * 3600;
+        let before = contract(&[midnight - 60]);
+        assert!(modify(&before, &lowered_to(2000), midnight + 60).is_ok());
+        assert!(modify(&before, &lowered_to(2000), midnight - 30).is_err());
+    }
 }
