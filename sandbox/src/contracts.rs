@@ -207,19 +207,22 @@ fn change(
     let now = state.clock.now_secs();
     let changed = apply(contract, body, now)?;
     let mut next = contract.clone();
-    next.unsaved.changed.extend(changed.members);
+    next.changed.extend(changed.members);
     if changed.counted {
-        next.unsaved.changed_at.push(now);
+        next.changed_at.push(now);
     }
-    if let (Some(event), Some(url)) = (event, next.notify_url.clone()) {
-        let queued = state.notifier.prepare(merchant, event, &next, url)?;
-        state
-            .store
-            .queue(&queued)
-            .map_err(|e| Refusal::failed(&e))?;
+    let queued = match (event, next.notify_url.clone()) {
+        (Some(event), Some(url)) => Some(state.notifier.prepare(merchant, event, &next, url)?),
+        _ => None,
+    };
+    state
+        .store
+        .changed(&next, queued.as_ref())
+        .map_err(|e| Refusal::failed(&e))?;
+    *contract = next;
+    if queued.is_some() {
         state.notifier.queued();
     }
-    *contract = next;
     Ok(changed.answer)
 }
 
@@ -267,7 +270,7 @@ fn terminate(
     }
     let mut ended = contract.clone();
     ended.terminated = Some((state.clock.now_secs(), remark));
-    ended.unsaved.terminated_by_user = by_user;
+    ended.terminated_by_user = by_user;
     let queued = match (kind.terminated, ended.notify_url.clone()) {
         (Some(event), Some(url)) => Some(state.notifier.prepare(merchant, event, &ended, url)?),
         _ => None,
@@ -345,20 +348,13 @@ pub struct Contract {
     pub notify_url: Option<String>,
     /// The id of the termination notification, once terminated where the family sends one.
     pub termination_id: Option<String>,
-    /// What changed since that the store does not keep yet.
-    pub unsaved: Unsaved,
-}
-
-/// What the sandbox knows of a contract in memory only: a sandbox serving a DIR, restarted,
-/// forgets it (the user's terminations read back as the merchant's, policy periods as signed).
-#[derive(Clone, Debug, Default)]
-pub struct Unsaved {
     /// The user ended it in WeChat, rather than the merchant's call.
     pub terminated_by_user: bool,
     /// Members of the pre-sign request the calls on the contract have changed since (insurance's
     /// policy periods, modified or renewed), by name.
     pub changed: Map<String, Value>,
-    /// When the calls changed it, oldest first (Unix seconds of the sandbox's clock).
+    /// When the changes that count against its limit were made (insurance's modifications),
+    /// oldest first, in Unix seconds of the sandbox's clock.
     pub changed_at: Vec<u64>,
 }
 
@@ -406,7 +402,7 @@ impl Contract {
             }
             TerminatedTime => terminated.map(|(at, _)| beijing_rfc3339(*at).into()),
             TerminationMode(merchant, user) => terminated.map(|_| {
-                if self.unsaved.terminated_by_user {
+                if self.terminated_by_user {
                     *user
                 } else {
                     *merchant
@@ -434,10 +430,7 @@ impl Contract {
 
     /// The pre-sign request's member `name` as the calls on the contract have left it.
     pub(crate) fn current(&self, name: &str) -> Option<&Value> {
-        self.unsaved
-            .changed
-            .get(name)
-            .or_else(|| self.request.get(name))
+        self.changed.get(name).or_else(|| self.request.get(name))
     }
 
     /// The openid the sandbox gives the user of a contract whose pre-sign named none: 28

@@ -2,7 +2,7 @@
 //! user (a contract, and the family's signing notification) or cancelled.
 
 use crate::clock::Clock;
-use crate::contracts::{Contract, Unsaved};
+use crate::contracts::Contract;
 use crate::delivery::{NotificationDelivery, notify_url, pending};
 use crate::expiring::Expiring;
 use crate::families::{self, Presign, Source};
@@ -203,7 +203,9 @@ pub(crate) fn sign(
             .map(str::to_owned)
             .or_else(|| notify_url(endpoint.request, &session.request)),
         termination_id: None,
-        unsaved: Unsaved::default(),
+        terminated_by_user: false,
+        changed: serde_json::Map::new(),
+        changed_at: Vec::new(),
     };
     let queued = match families::presign(endpoint).and_then(|p| p.signed) {
         Some(event) => {

@@ -8,7 +8,7 @@
 //! One process serves a DIR at a time: `DIR/sandbox.lock` is held with `flock` while it does
 //! (the kernel releases it when the process ends, a crash included).
 
-use crate::contracts::{Contract, Unsaved};
+use crate::contracts::Contract;
 use crate::delivery::{Attempt, NotificationDelivery};
 use crate::merchants::{Kind, Standing, SubMerchants, mode_name};
 use crate::record::Received;
@@ -24,7 +24,8 @@ use zeroize::Zeroizing;
 /// The schema this build writes (`PRAGMA user_version`). A DIR from before the database (no
 /// `sandbox.db`) is upgraded by creating it, one of version 1 (one merchant, DIR/sandbox.json's)
 /// by adding the merchants table, which the sandbox.json merchant enters as its first row when
-/// DIR is next served or given a merchant; a newer one is refused.
+/// DIR is next served or given a merchant, and the contracts' columns of what became of them
+/// after their signing; a newer one is refused.
 pub const SCHEMA_VERSION: i64 = 2;
 
 /// The database's file in DIR.
@@ -64,9 +65,15 @@ CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT
 
 /// What version 2 added: the merchants, each with its keys (the WeChat Pay keys its answers and
 /// notifications are signed with, the merchant's public key its requests are verified with),
-/// and the deliveries `POST /sandbox/notifications/trigger` sent.
+/// the deliveries `POST /sandbox/notifications/trigger` sent, and what became of a contract
+/// after its signing: who terminated it (`merchant` or `user`), the pre-sign members the calls
+/// on it replaced (a JSON object: insurance's policy periods, modified or renewed) and when the
+/// changes that count against its limit were made (a JSON array of Unix seconds).
 const VERSION_2: &str = "
 ALTER TABLE deliveries ADD COLUMN triggered INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE contracts ADD COLUMN terminated_by TEXT CHECK (terminated_by IN ('merchant', 'user'));
+ALTER TABLE contracts ADD COLUMN changed TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE contracts ADD COLUMN changed_at TEXT NOT NULL DEFAULT '[]';
 CREATE TABLE merchants (
     seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL UNIQUE,
     kind TEXT NOT NULL CHECK (kind IN ('direct', 'service_provider', 'sub_merchant')),
@@ -347,14 +354,34 @@ impl Store {
         })
     }
 
-    /// A contract terminated, with its termination notification, in one transaction.
+    /// A contract terminated, by its merchant or its user, with its termination notification,
+    /// in one transaction.
     pub fn terminated(&self, contract: &Contract, queued: Option<&Queued>) -> Result<()> {
         let (at, remark) = contract.terminated.clone().unwrap_or_default();
+        let by = if contract.terminated_by_user {
+            "user"
+        } else {
+            "merchant"
+        };
         self.write(|tx| {
             tx.execute(
-                "UPDATE contracts SET terminated_at = ?2, remark = ?3, termination_id = ?4
-                 WHERE id = ?1",
-                params![contract.id, at, remark, queued.map(|q| &q.id)],
+                "UPDATE contracts SET terminated_at = ?2, remark = ?3, termination_id = ?4,
+                 terminated_by = ?5 WHERE id = ?1",
+                params![contract.id, at, remark, queued.map(|q| &q.id), by],
+            )?;
+            queued.map_or(Ok(()), |q| queue(tx, q))
+        })
+    }
+
+    /// A contract in force changed by a call on it (its replaced members and the times of its
+    /// counted changes), with the notification telling of it, in one transaction.
+    pub fn changed(&self, contract: &Contract, queued: Option<&Queued>) -> Result<()> {
+        let changed = serde_json::Value::Object(contract.changed.clone()).to_string();
+        let changed_at = serde_json::json!(contract.changed_at).to_string();
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE contracts SET changed = ?2, changed_at = ?3 WHERE id = ?1",
+                params![contract.id, changed, changed_at],
             )?;
             queued.map_or(Ok(()), |q| queue(tx, q))
         })
@@ -679,7 +706,8 @@ impl Store {
         self.read(|conn| {
             let mut statement = conn.prepare_cached(&format!(
                 "SELECT mchid, id, endpoint, request, signed_at, terminated_at, remark,
-                 notify_url, termination_id FROM contracts WHERE {condition}"
+                 notify_url, termination_id, terminated_by, changed, changed_at FROM contracts
+                 WHERE {condition}"
             ))?;
             let rows = statement.query_map(values, |row| {
                 let endpoint: String = row.get(2)?;
@@ -695,7 +723,10 @@ impl Store {
                         terminated: terminated_at.map(|at| (at, row.get(6).ok().flatten())),
                         notify_url: row.get(7)?,
                         termination_id: row.get(8)?,
-                        unsaved: Unsaved::default(),
+                        terminated_by_user: row.get::<_, Option<String>>(9)?.as_deref()
+                            == Some("user"),
+                        changed: json_column(row, 10)?,
+                        changed_at: json_column(row, 11)?,
                     },
                 ))
             })?;
@@ -835,7 +866,10 @@ fn delivery(conn: &Connection, id: &str) -> rusqlite::Result<Option<Notification
     Ok(Some(found))
 }
 
-fn json_column(row: &rusqlite::Row, index: usize) -> rusqlite::Result<serde_json::Value> {
+fn json_column<T: serde::de::DeserializeOwned>(
+    row: &rusqlite::Row,
+    index: usize,
+) -> rusqlite::Result<T> {
     let text: String = row.get(index)?;
     serde_json::from_str(&text).map_err(|e| {
         rusqlite::Error::FromSqlConversionFailure(index, rusqlite::types::Type::Text, Box::new(e))

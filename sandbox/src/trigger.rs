@@ -6,7 +6,7 @@
 
 use crate::admin::{asked, post_only};
 use crate::behaviours::notification_headers;
-use crate::contracts::{Contract, Unsaved};
+use crate::contracts::Contract;
 use crate::delivery::{Attempt, post, sealed_at};
 use crate::families::{self, Event};
 use crate::http_server::Request;
@@ -106,7 +106,9 @@ pub(crate) fn made_up(family: Family, event: &Event, now: u64) -> Option<Contrac
         terminated: None,
         notify_url: None,
         termination_id: None,
-        unsaved: Unsaved::default(),
+        terminated_by_user: false,
+        changed: serde_json::Map::new(),
+        changed_at: Vec::new(),
     })
 }
 
@@ -287,7 +289,9 @@ impl About {
                 terminated: None,
                 notify_url: notify_url.clone(),
                 termination_id: None,
-                unsaved: Unsaved::default(),
+                terminated_by_user: false,
+                changed: serde_json::Map::new(),
+                changed_at: Vec::new(),
             }),
             notify_url,
             mchid: Some(session.mchid),

@@ -313,7 +313,7 @@ const SCHOOL_PAY_RESOURCE: &[(&str, Member)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::{Contract, Unsaved};
+    use crate::contracts::Contract;
     use serde_json::{Value, json};
 
     /// A contract of `endpoint` signed from `request`, terminated when `terminated`.
@@ -326,7 +326,9 @@ mod tests {
             terminated: terminated.then_some((1_700_000_600, None)),
             notify_url: None,
             termination_id: None,
-            unsaved: Unsaved::default(),
+            terminated_by_user: false,
+            changed: serde_json::Map::new(),
+            changed_at: Vec::new(),
         }
     }
 

@@ -209,7 +209,7 @@ const RESOURCE: &[(&str, Member)] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::contracts::{Contract, Unsaved};
+    use crate::contracts::Contract;
     use serde_json::{Value, json};
 
     const MCHID: &str = "1900000001";
@@ -223,7 +223,9 @@ mod tests {
             terminated: None,
             notify_url: None,
             termination_id: None,
-            unsaved: Unsaved::default(),
+            terminated_by_user: false,
+            changed: serde_json::Map::new(),
+            changed_at: Vec::new(),
         }
     }
 

@@ -264,7 +264,7 @@ fn rule_limit(says: &str) -> Refusal {
 /// The modify page's limits: "单份协议每天至多修改一次", "单份协议永久至多修改三次" (days in Beijing time).
 fn within_modify_limits(contract: &Contract, now: u64) -> Result<(), Refusal> {
     let day = |secs: u64| (secs + 8 * 3600) / 86_400;
-    let made = &contract.unsaved.changed_at;
+    let made = &contract.changed_at;
     if made.len() >= 3 {
         return Err(rule_limit(
             "单份协议永久至多修改三次: this contract's policy periods were modified three times",
@@ -460,9 +460,11 @@ mod tests {
             terminated: None,
             notify_url: None,
             termination_id: None,
-            unsaved: Default::default(),
+            terminated_by_user: false,
+            changed: serde_json::Map::new(),
+            changed_at: Vec::new(),
         };
-        contract.unsaved.changed_at = modified.to_vec();
+        contract.changed_at = modified.to_vec();
         contract
     }
 

@@ -377,12 +377,19 @@ fn a_rate_limit_on_one_merchant_leaves_another_alone() {
 #[test]
 fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
     let dir = init("upgrade");
-    drop(dir.serve());
+    let served = dir.serve();
+    let inits = dir.path().join("client.json");
+    let session = presign(&client(&inits), "UPGRADE0001", "http://127.0.0.1:9/notify");
+    let contract = dir.sign(&session);
+    drop(served);
     let database = dir.path().join(wxpresign_sandbox::DATABASE);
     let conn = rusqlite::Connection::open(&database).expect("the database");
-    // Version 1 had neither the merchants nor the mark of a triggered delivery.
+    // Version 1 had neither the merchants, nor the mark of a triggered delivery, nor what
+    // became of a contract after its signing.
     conn.execute_batch(
         "DROP TABLE merchants; ALTER TABLE deliveries DROP COLUMN triggered;
+         ALTER TABLE contracts DROP COLUMN terminated_by;
+         ALTER TABLE contracts DROP COLUMN changed; ALTER TABLE contracts DROP COLUMN changed_at;
          PRAGMA user_version = 1;",
     )
     .expect("a version-1 database");
@@ -401,8 +408,11 @@ fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    let inits = mchid(&dir.path().join("client.json"));
-    assert_eq!(rows, [inits, mchid(&added)]);
+    assert_eq!(rows, [mchid(&inits), mchid(&added)]);
+    drop(conn);
+    let _served = dir.serve();
+    let found = query(&client(&inits), &contract).expect("the version-1 contract is found");
+    assert_eq!(found["state"], "SIGNED", "{found}");
 }
 
 /// The serials of the platform certificates `client` downloads.

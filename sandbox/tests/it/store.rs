@@ -18,6 +18,7 @@ use wxpresign_sandbox::http_server::{HttpServer, Reply};
 const BIN: &str = env!("CARGO_BIN_EXE_wxpresign");
 const CROSS_BORDER: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
 const APPID: &str = "wxd678efh567hg6787";
+const INSURANCE_APP: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/app";
 const SCHEDULED: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi";
 
 /// A sandbox DIR made by `sandbox init` on a free port, served again and again on that port.
@@ -119,6 +120,18 @@ impl Dir {
 
     fn admin(&self, path: &str, method: &str, body: Option<Value>) -> (u16, Value) {
         admin(&format!("{}{path}", self.base_url()), method, body)
+    }
+
+    /// Signs `session` as its user would: the contract's id.
+    fn sign(&self, session: &str) -> String {
+        let (status, signed) = self.admin(
+            &format!("/sandbox/sessions/{session}/sign"),
+            "POST",
+            Some(json!({})),
+        );
+        assert_eq!(status, 202, "{signed}");
+        let contract = signed["contract_id"].as_str();
+        contract.expect("a contract").to_owned()
     }
 
     /// Kills the served process with SIGKILL, as a crash would.
@@ -253,6 +266,105 @@ fn a_signed_contract_and_its_pending_notification_outlive_a_kill_9() {
     assert!(
         merchant.waits_for(&notification, Duration::from_secs(5)),
         "the retry due 15 s after the first attempt is delivered once the clock passes it"
+    );
+}
+
+/// The changes made to contracts after signing, kept as their signing is: a contract its user
+/// ended in WeChat, an insurance contract whose periods were lowered and renewed. After a
+/// `kill -9` the queries answer as before it, and the day's one modification is still spent.
+#[test]
+fn a_user_termination_and_changed_policy_periods_outlive_a_kill_9() {
+    let dir = init("changes");
+    let merchant = receiver(200);
+    let served = dir.serve();
+    // A fixed Beijing noon, so that the day of the modify limit does not end during the test.
+    let noon = json!({"now": "2030-01-02T12:00:00+08:00"});
+    assert_eq!(dir.admin("/sandbox/clock", "POST", Some(noon)).0, 200);
+    let client = dir.client();
+
+    let session = dir.presign("ENDED0001", &merchant.url).expect("pre-sign");
+    let ended = dir.sign(&session);
+    let (status, report) = dir.admin(
+        &format!("/sandbox/contracts/{ended}/user-terminate"),
+        "POST",
+        Some(json!({})),
+    );
+    assert_eq!(
+        (status, &report["state"]),
+        (200, &json!("TERMINATED")),
+        "{report}"
+    );
+    let ended_query = format!("/v3/global/papay/contracts/{ended}?appid={APPID}");
+    let query_ended = || {
+        client
+            .request("GET", &ended_query, None)
+            .expect("query")
+            .data
+    };
+    let before = query_ended();
+    assert_eq!(before["termination_mode"], "USER", "{before}");
+
+    let mut request = common::example(INSURANCE_APP);
+    request["out_contract_code"] = "CHANGED0001".into();
+    request["contract_notify_url"] = merchant.url.as_str().into();
+    request["can_auto_insure"] = true.into();
+    let answer = client
+        .call(INSURANCE_APP, &request.to_string())
+        .expect("the insurance pre-sign");
+    let session = answer.data["pre_entrustweb_id"]
+        .as_str()
+        .expect("a session");
+    let insured = dir.sign(session);
+    let lowered = json!({"appid": APPID, "policy_periods": [{"policy_period_id": 1,
+        "estimated_deduct_date": "2026-12-01",
+        "estimated_deduct_amount": {"total": 2000, "currency": "CNY"}}]});
+    let modify = format!(
+        "/v3/papay/insurance-sign/policy-periods/plan-id/12535/contract-id/{insured}/modify"
+    );
+    let modify_again = || client.request("POST", &modify, Some(&lowered.to_string()));
+    modify_again().expect("the first modification of the day");
+    let renewal = json!({"appid": APPID, "policy_periods": [{"policy_period_id": 2,
+        "estimated_deduct_date": "2027-01-01",
+        "estimated_deduct_amount": {"total": 2500, "currency": "CNY"}}]});
+    let renew =
+        format!("/v3/papay/insurance-sign/contracts/plan-id/12535/contract-id/{insured}/renew");
+    client
+        .request("POST", &renew, Some(&renewal.to_string()))
+        .expect("the renewal");
+    let periods_query =
+        "/v3/papay/insurance-sign/policy_periods/plan-id/12535/out-contract-code/CHANGED0001";
+    let query_periods = || {
+        client
+            .request("GET", periods_query, None)
+            .expect("query")
+            .data
+    };
+    let periods = query_periods();
+    let totals: Vec<&Value> = periods["data"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| &p["estimated_deduct_amount"]["total"])
+        .collect();
+    assert_eq!(totals, [&json!(2000), &json!(2500)], "{periods}");
+    dir.kill(served);
+
+    let _served = dir.serve();
+    assert_eq!(
+        query_ended(),
+        before,
+        "the user's termination, as before the crash"
+    );
+    assert_eq!(
+        query_periods(),
+        periods,
+        "the periods as modified and renewed"
+    );
+    let refused = modify_again().expect_err("the day's modification is spent");
+    let api = refused.api_answer().expect("an answer from the sandbox");
+    assert_eq!(
+        (api.http_status, api.code.as_deref()),
+        (403, Some("RULE_LIMIT"))
     );
 }
 
