@@ -230,6 +230,38 @@ fn two_direct_merchants_are_each_answered_notified_and_found_as_themselves_only(
     assert_eq!(delivered.resource["contract_id"], contract_b.as_str());
 }
 
+/// The user of an added merchant's contract ends it in WeChat: WeChat Pay tells that merchant,
+/// sealed and signed for it, and its query says the user ended it.
+#[test]
+fn an_added_merchant_s_contract_ended_by_its_user_is_told_to_that_merchant() {
+    let dir = init("user-ends");
+    let added = dir.add(&[]);
+    let _served = dir.serve();
+    let (client_b, merchant) = (client(&added), common::notify_endpoint());
+    let contract = dir.sign(&presign(&client_b, "USERENDS0001", &merchant.url));
+    assert_eq!(merchant.next(&client_b).event_type, "PAPAY.SIGN");
+
+    let (status, report) = dir.admin(
+        &format!("/sandbox/contracts/{contract}/user-terminate"),
+        "POST",
+        Some(json!({})),
+    );
+    assert_eq!(
+        (status, &report["state"]),
+        (200, &json!("TERMINATED")),
+        "{report}"
+    );
+    let told = merchant.next(&client_b);
+    assert_eq!(told.event_type, "PAPAY.TERMINATE");
+    assert_eq!(
+        told.resource["contract_termination_mode"], "USER",
+        "{}",
+        told.resource
+    );
+    let found = query(&client_b, &contract).expect("B finds its contract");
+    assert_eq!(found["termination_mode"], "USER", "{found}");
+}
+
 #[test]
 fn merchant_list_shows_inits_merchant_first_then_the_added_ones() {
     let dir = init("list");
