@@ -161,7 +161,8 @@ void wxpresign_string_free(char *s);
 const char *wxpresign_version(void);
 
 /**
- * Writes to *out a JSON array describing every endpoint (path, C function, request schema).
+ * Writes to *out a JSON array describing every endpoint, pre-signs and calls on a contract
+ * (method, path, stage, C function, path, query and body schemas).
  * Free it with wxpresign_string_free.
  * `out` is NULL or valid for one pointer write.
  */
@@ -178,9 +179,10 @@ enum wxpresign_status wxpresign_endpoints(char **out);
 enum wxpresign_status wxpresign_json_get(const char *json, const char *pointer, char **out);
 
 /**
- * Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
- * a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
- * fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
+ * Calls the table's endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign",
+ * or a template such as "v3/papay/contracts/{contract_id}/notify" whose path and query parameters
+ * are members of `request_json`, or a concrete path filling a template; a leading "/" is
+ * accepted) with `request_json`. Blocks until the answer is verified or the call fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
  * {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
  * Pointers are NULL or valid; strings are NUL-terminated.
  */
@@ -343,6 +345,103 @@ enum wxpresign_status wxpresign_papay_scheduled_deduct_sign_mini_program(const s
 enum wxpresign_status wxpresign_papay_sign(const struct wxpresign_client *client,
                                            const char *request_json,
                                            char **out);
+
+/**
+ * POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_pay_schedules_contract_id_schedule(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+/**
+ * POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_pay_partner_schedules_contract_id_schedule(const struct wxpresign_client *client,
+                                                                                 const char *request_json,
+                                                                                 char **out);
+
+/**
+ * GET /v3/papay/pay/schedules/contract-id/{contract_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_pay_schedules_contract_id_get(const struct wxpresign_client *client,
+                                                                    const char *request_json,
+                                                                    char **out);
+
+/**
+ * GET /v3/papay/pay/partner/schedules/contract-id/{contract_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_papay_pay_partner_schedules_contract_id_get(const struct wxpresign_client *client,
+                                                                            const char *request_json,
+                                                                            char **out);
+
+/**
+ * POST /v3/papay/contracts/{contract_id}/notify (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_notify(const struct wxpresign_client *client,
+                                             const char *request_json,
+                                             char **out);
+
+/**
+ * POST /v3/partner-papay/contracts/{contract_id}/notify (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_partner_papay_notify(const struct wxpresign_client *client,
+                                                     const char *request_json,
+                                                     char **out);
+
+/**
+ * POST /v3/papay/contracts/{contract_id}/fail-notify (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_fail_notify(const struct wxpresign_client *client,
+                                                  const char *request_json,
+                                                  char **out);
+
+/**
+ * POST /v3/partner-papay/contracts/{contract_id}/fail-notify (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_partner_papay_fail_notify(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+/**
+ * POST /v3/papay/pay/transactions/apply (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html
+ */
+enum wxpresign_status wxpresign_papay_pay_transactions_apply(const struct wxpresign_client *client,
+                                                             const char *request_json,
+                                                             char **out);
+
+/**
+ * POST /v3/papay/pay/partner/transactions/apply (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html
+ */
+enum wxpresign_status wxpresign_papay_pay_partner_transactions_apply(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
+/**
+ * POST /v3/papay/pay/harmony/transactions/apply (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013388429
+ */
+enum wxpresign_status wxpresign_papay_pay_harmony_transactions_apply(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
 
 /**
  * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).

@@ -5,7 +5,7 @@
 use crate::certificates::{self, Downloaded};
 use crate::config::{Config, Retry};
 use crate::encryption::{encrypt_fields, encrypt_value};
-use crate::endpoints::{self, Endpoint};
+use crate::endpoints::{self, Built, Endpoint, fill_from_path};
 use crate::error::ApiAnswer;
 use crate::error::{Delivery, Error, Kind, Result};
 use crate::log::{self, Level};
@@ -367,49 +367,49 @@ impl Client {
         self.verifier().key_for(serial).is_some()
     }
 
-    /// Calls the endpoint at `path` (e.g. `v3/edu-papay/contracts/presign`) with a JSON request.
+    /// Calls the endpoint at `path` with a JSON request. `path` is a table path, a template
+    /// such as `v3/papay/contracts/{contract_id}/notify` included, whose path and query
+    /// parameters the request carries as members; or a concrete path that fills a template
+    /// (`v3/papay/contracts/123/notify`), called as that endpoint with the parameters the path
+    /// gives, which the request may repeat but not contradict.
     pub fn call(&self, path: &str, request: &str) -> Result<Response> {
-        let endpoint = endpoints::find(path).ok_or_else(|| match endpoints::resembled(path) {
-            Some(meant) => Error::argument(format!(
-                "unknown endpoint \"{path}\": did you mean {}?",
-                meant.path
-            )),
-            None => Error::argument(format!(
-                "unknown endpoint \"{path}\": `wxpresign endpoints` lists the {} known paths",
-                endpoints::all().count()
-            )),
-        })?;
-        self.call_endpoint(endpoint, parse_request(request)?)
+        let (endpoint, captured) = match endpoints::find(path) {
+            Some(endpoint) => (endpoint, Vec::new()),
+            None => endpoints::matching(path).ok_or_else(|| unknown_endpoint(path))?,
+        };
+        let mut request = parse_request(request)?;
+        fill_from_path(&mut request, captured)?;
+        self.call_endpoint(endpoint, request)
     }
 
-    /// Calls `endpoint` with an already parsed request.
-    pub(crate) fn call_endpoint(
-        &self,
-        endpoint: &Endpoint,
-        mut request: Value,
-    ) -> Result<Response> {
+    /// Calls `endpoint` with an already parsed request: validated whole, split into the path,
+    /// query and body, its sensitive body members encrypted, then signed and sent.
+    pub(crate) fn call_endpoint(&self, endpoint: &Endpoint, request: Value) -> Result<Response> {
         // timeout_ms bounds the whole call, a move to the backup host included.
         let deadline = Instant::now() + self.timeout;
         let options = validation::Options {
             allow_unknown: self.allow_unknown_fields,
             allow_http_notify_loopback: self.allow_http_notify_loopback,
         };
-        validation::validate_with(endpoint.request, endpoint.rules, &request, options)?;
+        validation::validate_with(&endpoint.members(), endpoint.rules, &request, options)?;
+        // Built before any key is fetched: a parameter that cannot stand in a path sends nothing.
+        let Built { target, mut body } = endpoint.build(&request)?;
         let verifier = self.keyed_verifier(deadline)?;
         let (serial, key) = verifier.preferred().ok_or_else(no_key)?;
-        if endpoint.needs_serial() {
-            encrypt_fields(endpoint.request, &mut request, key)?;
+        if let Some(body) = body.as_mut().filter(|_| endpoint.needs_serial()) {
+            encrypt_fields(endpoint.request, body, key)?;
         }
         // Serialized once: these bytes are signed and sent.
-        let body = serde_json::to_vec(&request)
+        let body = body
+            .map(|body| serde_json::to_vec(&body))
+            .transpose()
             .map_err(|e| Error::internal(format!("cannot serialize the request: {e}")))?;
-        let target = format!("/{}", endpoint.path);
         self.send(
             &Outgoing {
                 endpoint: endpoint.path,
-                method: Method::Post,
+                method: endpoint.method,
                 target: &target,
-                body: Some(&body),
+                body: body.as_deref(),
                 host: endpoint.host,
                 serial: Some(serial),
                 check: Check::Configured,
@@ -800,6 +800,20 @@ impl Client {
 
 /// WeChat Pay answered, under a serial the client could not learn because the certificate
 /// download, `cause`, failed.
+/// The error of a call to a path the table has not, naming the pre-sign it resembles if any.
+fn unknown_endpoint(path: &str) -> Error {
+    match endpoints::resembled(path) {
+        Some(meant) => Error::argument(format!(
+            "unknown endpoint \"{path}\": did you mean {}?",
+            meant.path
+        )),
+        None => Error::argument(format!(
+            "unknown endpoint \"{path}\": `wxpresign endpoints` lists the {} known paths",
+            endpoints::all().count()
+        )),
+    }
+}
+
 fn unverifiable(serial: &str, cause: &Error) -> Error {
     Error::verify(format!(
         "WeChat Pay answered, signed under Wechatpay-Serial {serial}, which this client does not \

@@ -32,6 +32,8 @@ pub enum Charset {
     Alphanumeric,
     /// "仅允许包含英文半角的数字、字母、连接线-和下划线_".
     AlphanumericDashUnderscore,
+    /// "只能是数字、大小写字母_-*": the merchant order number of the deduction pages.
+    OrderNumber,
 }
 
 impl Charset {
@@ -42,6 +44,7 @@ impl Charset {
             Charset::AlphanumericDashUnderscore => {
                 c.is_ascii_alphanumeric() || c == '-' || c == '_'
             }
+            Charset::OrderNumber => c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '*'),
         }
     }
 
@@ -51,6 +54,7 @@ impl Charset {
             Charset::Any => None,
             Charset::Alphanumeric => Some("^[0-9A-Za-z]+$"),
             Charset::AlphanumericDashUnderscore => Some("^[0-9A-Za-z_-]+$"),
+            Charset::OrderNumber => Some("^[0-9A-Za-z_*-]+$"),
         }
     }
 
@@ -63,6 +67,9 @@ impl Charset {
             }
             Charset::AlphanumericDashUnderscore => {
                 "only ASCII digits, letters, - and _ (WeChat Pay: 仅允许包含英文半角的数字、字母、连接线-和下划线_)"
+            }
+            Charset::OrderNumber => {
+                "only ASCII digits, letters, _, - and * (WeChat Pay: 只能是数字、大小写字母_-*)"
             }
         }
     }

@@ -37,7 +37,8 @@ enum Command {
     },
     /// Call one endpoint for real: request JSON from --data or stdin, answer JSON on stdout.
     Call {
-        /// The API path, e.g. v3/edu-papay/contracts/presign.
+        /// The API path, e.g. v3/edu-papay/contracts/presign, or a template such as
+        /// v3/papay/contracts/{contract_id}/notify whose parameters are members of the request.
         endpoint: String,
         /// The client configuration JSON file.
         #[arg(long)]
@@ -71,7 +72,8 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// List every endpoint with its C function and whether it needs Wechatpay-Serial.
+    /// List every endpoint, pre-signs and calls on a contract, with its method, C function and
+    /// whether it needs Wechatpay-Serial.
     Endpoints {
         /// Print the full table, schemas and examples included, as JSON.
         #[arg(long)]
@@ -318,16 +320,17 @@ fn list_endpoints(json: bool) -> wxpresign::error::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     println!(
-        "{:<95} {:<72} {:<6} OFFICIAL PAGE",
-        "PATH", "C FUNCTION", "SERIAL"
+        "{:<95} {:<72} {:<6} {:<100} METHOD",
+        "PATH", "C FUNCTION", "SERIAL", "OFFICIAL PAGE"
     );
     for e in endpoints::all() {
         println!(
-            "/{:<94} {:<72} {:<6} {}",
+            "/{:<94} {:<72} {:<6} {:<100} {}",
             e.path,
             e.c_function(),
             if e.needs_serial() { "yes" } else { "no" },
-            e.docs.first().copied().unwrap_or("")
+            e.docs.first().copied().unwrap_or(""),
+            e.method.as_str()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -820,11 +823,12 @@ One contract's life (cross-border entrusted deduction):"
     Ok(())
 }
 
-/// Calls every endpoint with its example and prints a line for each; returns the failures.
+/// Calls every pre-sign endpoint with its example and prints a line for each; returns the
+/// failures.
 fn demo_endpoints(client: &CClient) -> u32 {
     println!("\n{:<58} {:>6} {:>8}  answer", "endpoint", "status", "time");
     let mut failures = 0;
-    for endpoint in endpoints::all() {
+    for endpoint in endpoints::presigns() {
         let started = Instant::now();
         let (status, answer) = client.call(endpoint.path, endpoint.example);
         let elapsed = started.elapsed();
@@ -907,8 +911,8 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
         return Ok(ExitCode::FAILURE);
     }
     println!(
-        "\nall {} endpoints answered and verified",
-        endpoints::all().count()
+        "\nall {} pre-sign endpoints answered and verified",
+        endpoints::presigns().count()
     );
     // The demo's sandbox is gone with it: the next step is one that stays, for the user's code.
     println!(

@@ -116,7 +116,7 @@ fn captured<'a>(template: &str, path: &'a str) -> Option<&'a str> {
 fn presign_endpoint(request: &Request) -> Result<&'static Endpoint, Refusal> {
     let path = request.path();
     let endpoint = endpoints::find(path)
-        .filter(|_| path.starts_with('/'))
+        .filter(|e| path.starts_with('/') && e.stage == endpoints::Stage::Presign)
         .ok_or_else(|| Refusal::new(404, "NOT_FOUND", format!("no pre-sign endpoint at {path}")))?;
     if request.method != "POST" {
         return Err(Refusal::post_only(endpoint.path));

@@ -1,7 +1,7 @@
 //! 自动还款 (credit-card and loan auto-repayment, partner): the user's identity is sent encrypted.
 
 use super::common::JUMP_CONTROL;
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 use crate::compose;
 use crate::schema::{Charset, Field, integer, object, string};
 
@@ -65,6 +65,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016125804"],
         host: Host::Domestic,
         family: Family::CreditRepayment,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: APP_PRESIGN,
         rules: &[],
         answer: &["presign_token"],
@@ -76,6 +81,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         docs: &["https://pay.weixin.qq.com/doc/v3/partner/4016779565"],
         host: Host::Domestic,
         family: Family::CreditRepayment,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: H5_PRESIGN,
         rules: &[],
         answer: &["redirect_url"],

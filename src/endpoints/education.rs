@@ -1,6 +1,6 @@
 //! 教育续费通 (education renewal) and 校园轻松付 (campus easy pay).
 
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 
 use crate::schema::{Charset, Field, Rule, When, boolean, object, required_when, string};
 
@@ -73,6 +73,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Education,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: EDU_PAPAY,
         rules: &[],
         answer: &["presign_token"],
@@ -87,6 +92,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Education,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: EDU_SCHOOL_PAY,
         rules: EDU_SCHOOL_PAY_RULES,
         answer: &["presign_token"],

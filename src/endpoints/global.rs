@@ -3,7 +3,7 @@
 //! One path serves both modes: direct merchants send `appid` ("仅适用于直连模式"), institutions
 //! send `sp_appid` and `sub_mchid` ("仅适用于机构模式"); [`MODES`] states it as rules.
 
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 use crate::compose;
 use crate::schema::{
     Field, Format, Rule, When, any_of, forbidden_when, integer, required_when, string,
@@ -93,6 +93,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Global,
         family: Family::Global,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
         answer: &["session_id"],
@@ -107,6 +112,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Global,
         family: Family::Global,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: H5,
         rules: MODES,
         answer: &["sign_url"],
@@ -121,6 +131,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Global,
         family: Family::Global,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: JSAPI,
         rules: MODES,
         answer: &["sign_url"],
@@ -135,6 +150,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Global,
         family: Family::Global,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: APP_OR_MINI_PROGRAM,
         rules: MODES,
         answer: &["session_id"],
@@ -149,6 +169,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Global,
         family: Family::Global,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: WEB,
         rules: MODES,
         // `show_code_url` (OA, updated 2025-04-01), not SKIT's older `sign_url` (spec §8 item 5).

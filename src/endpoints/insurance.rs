@@ -1,7 +1,7 @@
 //! 委托代扣 · 保险业 (insurance): every scene; the insured's real identity is sent encrypted.
 
 use super::common::{AMOUNT, JUMP_CONTROL, OUT_CONTRACT_CODE, POLICY_PERIOD, REAL_IDENTITY};
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 use crate::compose;
 use crate::schema::{
     Field, Rule, any_of, boolean, integer, not_both_true, object, object_array, string,
@@ -91,6 +91,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Insurance,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
         answer: &["redirect_url"],
@@ -105,6 +110,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Insurance,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: INSURANCE_APP,
         rules: OUTSIDE_WECHAT_RULES,
         answer: &["pre_entrustweb_id"],
@@ -120,6 +130,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Insurance,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: INSURANCE_H5,
         rules: OUTSIDE_WECHAT_RULES,
         answer: &["redirect_url"],
@@ -135,6 +150,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::Insurance,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: INSURANCE_IN_WECHAT,
         rules: IN_WECHAT_RULES,
         answer: &["pre_entrustweb_id", "redirect_appid", "redirect_path"],

@@ -1,8 +1,11 @@
-//! The pre-sign endpoint table. An endpoint is data: its path, host, request schema and the
-//! shape of its answer. Validation, encryption, the sandbox, the CLI and the bindings read it;
-//! adding an endpoint is one entry in its family's module plus its `extern "C"` function in
-//! `ffi.rs`.
+//! The endpoint table: the pre-signs that open a contract and the calls made on a signed one
+//! (a deduction's schedule, its notices, the deduction itself). An endpoint is data: its method,
+//! path template, host, the schema of the caller's request JSON (path parameters, query
+//! parameters and body members alike) and the shape of its answer. Validation, encryption, the
+//! sandbox, the CLI and the bindings read it; adding an endpoint is one entry in its family's
+//! module, from which `src/ffi/endpoint_functions.rs` and the headers are generated.
 
+mod calls;
 mod common;
 mod credit_repayment;
 mod ecommerce;
@@ -12,10 +15,13 @@ mod insurance;
 mod offline_face;
 mod password_exempt;
 mod scheduled_deduct;
+mod template;
 
-/// The families, in the order of the specification's index.
+/// The families, in the order of the specification's index, each family's calls on a contract
+/// after its pre-signs.
 static FAMILIES: &[&[Endpoint]] = &[
     scheduled_deduct::ENDPOINTS,
+    calls::scheduled_deduct::ENDPOINTS,
     insurance::ENDPOINTS,
     password_exempt::ENDPOINTS,
     ecommerce::ENDPOINTS,
@@ -28,7 +34,30 @@ static FAMILIES: &[&[Endpoint]] = &[
 use crate::schema::{Field, Rule, has_encrypted};
 use serde_json::{Value, json};
 
+pub use crate::request::Method;
 pub use crate::url::Host;
+pub(crate) use template::fill_from_path;
+pub use template::{Built, matching};
+
+/// Where an endpoint stands in a contract's life. Whatever concerns only pre-signs (the
+/// resemblance check that refuses a mistyped pre-sign path, the sandbox's pre-sign sessions)
+/// reads [`presigns`], so the calls on a contract never pass for one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Stage {
+    /// A pre-sign: it opens a signing session that may become a contract.
+    Presign,
+    /// A call on a signed contract: a deduction's schedule, a notice to the user, a deduction.
+    Contract,
+}
+
+/// What a successful answer carries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Reply {
+    /// 200 with a JSON body whose members [`Endpoint::answer`] names.
+    Json,
+    /// 204 No Content: success says everything (the pre-deduction notice, for one).
+    NoContent,
+}
 
 /// The product family an endpoint belongs to: one variant per module of this table. Whatever
 /// acts per family (the sandbox's contracts and notifications) matches on it exhaustively, so a
@@ -53,11 +82,22 @@ pub enum Family {
     Global,
 }
 
-/// One pre-sign endpoint.
+/// One endpoint of WeChat Pay's APIv3, as its page publishes it.
+///
+/// The caller's request is one JSON object holding every member the page lists: the path
+/// parameters (each fills its `{name}` segment of [`Endpoint::path`], percent-encoded), the
+/// query parameters (sent as the query string, in the schema's order) and the body members
+/// (sent as the JSON body; a GET sends none). The whole object is validated against the three
+/// schemas together before anything is signed, so an error names the member by its JSON Pointer.
 #[derive(Debug)]
 pub struct Endpoint {
-    /// The API path without the leading slash, e.g. `v3/edu-papay/contracts/presign`.
+    /// The API path template without the leading slash, e.g. `v3/edu-papay/contracts/presign`
+    /// or `v3/papay/pay/schedules/contract-id/{contract_id}/schedule`.
     pub path: &'static str,
+    /// The HTTP method the page gives.
+    pub method: Method,
+    /// A pre-sign, or a call on a contract.
+    pub stage: Stage,
     /// The page's title, with the scene in English, e.g. `APP签约 (cross-border, App)`.
     pub title: &'static str,
     /// The official pages (pay.weixin.qq.com) that every rule of the schema comes from.
@@ -66,24 +106,37 @@ pub struct Endpoint {
     pub host: Host,
     /// The product family, as the module it is listed in.
     pub family: Family,
+    /// The request members that fill the path's `{name}` segments, one field per segment. Each
+    /// is a required string; an empty one, `.` or `..`, or one holding `/` or `\\` is refused.
+    pub path_params: &'static [Field],
+    /// The request members sent in the query string (strings or integers).
+    pub query: &'static [Field],
     /// The request body's members: types, lengths, required and encrypted members.
     pub request: &'static [Field],
     /// Rules between members of the request (JSON Pointers from its root).
     pub rules: &'static [Rule],
-    /// The names of a successful answer's members, in the page's order.
+    /// What a successful answer carries.
+    pub reply: Reply,
+    /// The names of a successful answer's members, in the page's order (none for 204).
     pub answer: &'static [&'static str],
-    /// A valid request, as the caller writes it (encrypted fields in plaintext).
+    /// A valid request, as the caller writes it (encrypted fields in plaintext; path and query
+    /// parameters as members).
     pub example: &'static str,
 }
 
 impl Endpoint {
-    /// The C function for this endpoint: "wxpresign_" + the path after "v3/", without the
-    /// segments "contracts" and "pre-entrust-sign"/"presign" (also as a suffix or prefix of a
-    /// segment), with "/" and "-" turned into "_".
+    /// The C function for this endpoint: "wxpresign_" + the path after "v3/", without its
+    /// `{parameter}` segments and the segments "contracts" and "pre-entrust-sign"/"presign"
+    /// (also as a suffix or prefix of a segment), with "/" and "-" turned into "_"; for a method
+    /// other than POST, "_" and the method in lowercase follow (`..._get`). The pre-sign
+    /// functions' names, all POST without parameters, are the ones they always had.
     pub fn c_function(&self) -> String {
         let rest = self.path.strip_prefix("v3/").unwrap_or(self.path);
         let mut parts = Vec::new();
         for segment in rest.split('/') {
+            if segment.starts_with('{') {
+                continue;
+            }
             let mut s = segment;
             for marker in ["pre-entrust-sign", "presign"] {
                 s = s.strip_suffix(&format!("-{marker}")).unwrap_or(s);
@@ -93,7 +146,16 @@ impl Endpoint {
                 parts.push(s.replace('-', "_"));
             }
         }
+        if self.method != Method::Post {
+            parts.push(self.method.as_str().to_ascii_lowercase());
+        }
         format!("wxpresign_{}", parts.join("_"))
+    }
+
+    /// Every member of the caller's request JSON: the path parameters, the query parameters
+    /// and the body members, in that order; what the whole request is validated against.
+    pub fn members(&self) -> Vec<Field> {
+        [self.path_params, self.query, self.request].concat()
     }
 
     /// Requests to this endpoint carry encrypted fields, so `Wechatpay-Serial` is mandatory.
@@ -103,27 +165,41 @@ impl Endpoint {
 
     /// A JSON description of the endpoint and its schema.
     pub fn describe(&self) -> Value {
+        let fields = |fields: &[Field]| fields.iter().map(Field::describe).collect::<Vec<_>>();
         json!({
             "path": self.path,
+            "method": self.method.as_str(),
+            "stage": match self.stage { Stage::Presign => "presign", Stage::Contract => "contract" },
             "title": self.title,
             "docs": self.docs,
             "c_function": self.c_function(),
             "host": match self.host { Host::Domestic => "domestic", Host::Global => "global" },
             "needs_wechatpay_serial": self.needs_serial(),
-            "request": self.request.iter().map(Field::describe).collect::<Vec<_>>(),
+            "path_params": fields(self.path_params),
+            "query": fields(self.query),
+            "request": fields(self.request),
             "rules": self.rules.iter().map(Rule::describe).collect::<Vec<_>>(),
+            "reply": match self.reply { Reply::Json => 200, Reply::NoContent => 204 },
             "answer": self.answer,
             "example": serde_json::from_str::<Value>(self.example).unwrap_or(Value::Null),
         })
     }
 }
 
-/// Every endpoint the library knows, family by family.
+/// Every endpoint the library knows, family by family: the pre-signs and the calls on a
+/// contract.
 pub fn all() -> impl Iterator<Item = &'static Endpoint> + Clone {
     FAMILIES.iter().flat_map(|family| family.iter())
 }
 
-/// Looks an endpoint up by path; a leading "/" is accepted.
+/// The pre-sign endpoints alone, family by family.
+pub fn presigns() -> impl Iterator<Item = &'static Endpoint> + Clone {
+    all().filter(|e| e.stage == Stage::Presign)
+}
+
+/// Looks an endpoint up by its table path (a template such as
+/// `v3/papay/contracts/{contract_id}/notify` as written); a leading "/" is accepted. For a
+/// concrete path that fills a template, see [`matching`].
 pub fn find(path: &str) -> Option<&'static Endpoint> {
     let path = path.strip_prefix('/').unwrap_or(path);
     all().find(|e| e.path == path)
@@ -135,15 +211,16 @@ pub fn find(path: &str) -> Option<&'static Endpoint> {
 /// spells miniProgram mini-program, and the cross-border paths miniprogram), that is within two
 /// edits of one, or that names a pre-sign (a segment holding presign or pre-entrust-sign) under
 /// the leading segments of a table path's own. The calls after the pre-sign share those leading
-/// segments but name no pre-sign, so they are not taken for one.
+/// segments but name no pre-sign, so they are not taken for one; nor is any path of the table's
+/// calls on a contract, which are compared with nothing here.
 pub fn resembled(path: &str) -> Option<&'static Endpoint> {
     let path = path.strip_prefix('/').unwrap_or(path);
-    if find(path).is_some() {
+    if find(path).is_some() || matching(path).is_some() {
         return None;
     }
     let given: Vec<String> = path.split('/').map(loose).collect();
     let joined = given.join("/");
-    all()
+    presigns()
         .filter_map(|e| {
             let table: Vec<String> = e.path.split('/').map(loose).collect();
             let under_prefix = table

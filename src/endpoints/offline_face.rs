@@ -1,6 +1,6 @@
 //! 刷脸支付 (offline face-pay one-click card binding).
 
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 use crate::schema::{Field, object, string};
 
 const IDENTIFICATION: &[Field] = &[
@@ -38,6 +38,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[Endpoint {
     docs: &["https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html"],
     host: Host::Domestic,
     family: Family::OfflineFace,
+    method: Method::Post,
+    stage: Stage::Presign,
+    path_params: &[],
+    query: &[],
+    reply: Reply::Json,
     request: OFFLINEFACE_PRESIGN,
     rules: &[],
     answer: &["presign_token"],

@@ -1,7 +1,7 @@
 //! 免密支付 (password-free payment contracts): service provider, normal, clearing institution (qs) and e-commerce modes.
 
 use super::common::OUT_CONTRACT_CODE;
-use super::{Endpoint, Family, Host};
+use super::{Endpoint, Family, Host, Method, Reply, Stage};
 use crate::compose;
 use crate::schema::{Field, Rule, any_of, integer, string};
 
@@ -63,6 +63,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: SERVICE_PROVIDER_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &["mchid", "sub_mchid", "service_id", "out_contract_code"],
@@ -77,6 +82,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: SERVICE_PROVIDER_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -99,6 +109,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -120,6 +135,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &["mchid", "service_id", "out_contract_code"],
@@ -134,6 +154,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: QS_MINI_PROGRAM,
         rules: QS_RULES,
         answer: &[
@@ -155,6 +180,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: QS_PAY_REDIRECT_SIGN,
         rules: QS_RULES,
         answer: &["mchid", "service_id", "out_contract_code"],
@@ -169,6 +199,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: MERCHANT_MINI_PROGRAM,
         rules: &[],
         answer: &[
@@ -190,6 +225,11 @@ pub(super) static ENDPOINTS: &[Endpoint] = &[
         ],
         host: Host::Domestic,
         family: Family::PasswordExempt,
+        method: Method::Post,
+        stage: Stage::Presign,
+        path_params: &[],
+        query: &[],
+        reply: Reply::Json,
         request: MERCHANT_PAY_REDIRECT_SIGN,
         rules: &[],
         answer: &["mchid", "service_id", "out_contract_code"],

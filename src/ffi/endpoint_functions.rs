@@ -175,6 +175,213 @@ pub unsafe extern "C" fn wxpresign_papay_sign(
     }
 }
 
+/// POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_schedules_contract_id_schedule(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/schedules/contract-id/{contract_id}/schedule"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_partner_schedules_contract_id_schedule(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/papay/pay/schedules/contract-id/{contract_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_schedules_contract_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/schedules/contract-id/{contract_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/papay/pay/partner/schedules/contract-id/{contract_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html
+/// request_json carries contract_id as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_partner_schedules_contract_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/partner/schedules/contract-id/{contract_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/contracts/{contract_id}/notify (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_notify(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/contracts/{contract_id}/notify"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/partner-papay/contracts/{contract_id}/notify (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_partner_papay_notify(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/partner-papay/contracts/{contract_id}/notify"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/contracts/{contract_id}/fail-notify (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_fail_notify(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/contracts/{contract_id}/fail-notify"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/partner-papay/contracts/{contract_id}/fail-notify (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_partner_papay_fail_notify(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/partner-papay/contracts/{contract_id}/fail-notify"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/pay/transactions/apply (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_transactions_apply(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/transactions/apply"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/pay/partner/transactions/apply (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_partner_transactions_apply(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/partner/transactions/apply"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/pay/harmony/transactions/apply (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4013388429
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_pay_harmony_transactions_apply(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/pay/harmony/transactions/apply"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
@@ -735,6 +942,17 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi", wxpresign_papay_scheduled_deduct_sign_jsapi),
     ("v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program", wxpresign_papay_scheduled_deduct_sign_mini_program),
     ("v3/papay/sign/contracts/pre-entrust-sign", wxpresign_papay_sign),
+    ("v3/papay/pay/schedules/contract-id/{contract_id}/schedule", wxpresign_papay_pay_schedules_contract_id_schedule),
+    ("v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule", wxpresign_papay_pay_partner_schedules_contract_id_schedule),
+    ("v3/papay/pay/schedules/contract-id/{contract_id}", wxpresign_papay_pay_schedules_contract_id_get),
+    ("v3/papay/pay/partner/schedules/contract-id/{contract_id}", wxpresign_papay_pay_partner_schedules_contract_id_get),
+    ("v3/papay/contracts/{contract_id}/notify", wxpresign_papay_notify),
+    ("v3/partner-papay/contracts/{contract_id}/notify", wxpresign_partner_papay_notify),
+    ("v3/papay/contracts/{contract_id}/fail-notify", wxpresign_papay_fail_notify),
+    ("v3/partner-papay/contracts/{contract_id}/fail-notify", wxpresign_partner_papay_fail_notify),
+    ("v3/papay/pay/transactions/apply", wxpresign_papay_pay_transactions_apply),
+    ("v3/papay/pay/partner/transactions/apply", wxpresign_papay_pay_partner_transactions_apply),
+    ("v3/papay/pay/harmony/transactions/apply", wxpresign_papay_pay_harmony_transactions_apply),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi", wxpresign_papay_insurance_sign_jsapi),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/app", wxpresign_papay_insurance_sign_app),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5", wxpresign_papay_insurance_sign_h5),

@@ -398,7 +398,8 @@ pub extern "C" fn wxpresign_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
 
-/// Writes to *out a JSON array describing every endpoint (path, C function, request schema).
+/// Writes to *out a JSON array describing every endpoint, pre-signs and calls on a contract
+/// (method, path, stage, C function, path, query and body schemas).
 /// Free it with wxpresign_string_free.
 /// `out` is NULL or valid for one pointer write.
 #[unsafe(no_mangle)]
@@ -427,9 +428,10 @@ pub unsafe extern "C" fn wxpresign_json_get(
     }
 }
 
-/// Calls the pre-sign endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign";
-/// a leading "/" is accepted) with `request_json`. Blocks until the answer is verified or the call
-/// fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
+/// Calls the table's endpoint at `endpoint` (an API path such as "v3/edu-papay/contracts/presign",
+/// or a template such as "v3/papay/contracts/{contract_id}/notify" whose path and query parameters
+/// are members of `request_json`, or a concrete path filling a template; a leading "/" is
+/// accepted) with `request_json`. Blocks until the answer is verified or the call fails. Writes to *out the answer {"status","request_id","data","base_url"} or an error
 /// {"error":{...}}; free it with wxpresign_string_free. Safe to call concurrently on one client.
 /// Pointers are NULL or valid; strings are NUL-terminated.
 #[unsafe(no_mangle)]

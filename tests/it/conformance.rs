@@ -5,9 +5,16 @@
 //!   refused before sending (status 3, validation) at the case's JSON Pointer;
 //! - signed by hand (aws-lc-rs directly, not the library's signer) and sent straight to the
 //!   sandbox: 200, or 400 PARAM_ERROR naming the same field.
+//!
+//! The calls on a contract (tests/conformance/deductions/*.json) run through the library against
+//! a listener on loopback, since the sandbox does not run them yet: a valid request arrives with
+//! the case's method and target (path parameters encoded into the path, query parameters in the
+//! query) and a body without the path and query members (none for a GET); an invalid one is
+//! refused before sending at the case's JSON Pointer, and nothing arrives.
 
 use crate::common;
 
+use crate::recorder::{Received, Recorder};
 use common::hand_signing::{HandSigner, names};
 use common::{Fixture, sandbox};
 use serde::Deserialize;
@@ -41,6 +48,10 @@ struct Case {
     set: Map<String, Value>,
     #[serde(default)]
     remove: Vec<String>,
+    /// For a valid call on a contract: the path and query it arrives at, as the page's
+    /// example shows them.
+    #[serde(default)]
+    target: Option<String>,
 }
 
 impl Case {
@@ -64,7 +75,21 @@ impl Case {
     }
 }
 
-fn load(family: &str) -> Vec<EndpointCases> {
+/// A call on a contract's cases: the page's method and answer, and which members its page
+/// lists as path (路径参数) and query (查询参数) parameters.
+#[derive(Deserialize)]
+struct CallCases {
+    endpoint: String,
+    method: String,
+    page: String,
+    path_params: Vec<String>,
+    query: Vec<String>,
+    reply: u16,
+    base: Value,
+    cases: Vec<Case>,
+}
+
+fn load<T: serde::de::DeserializeOwned>(family: &str) -> Vec<T> {
     let path = format!(
         "{}/tests/conformance/{family}.json",
         env!("CARGO_MANIFEST_DIR")
@@ -99,7 +124,7 @@ fn run(family: &str) -> Vec<String> {
     let client = fx.client();
     let hand = HandSigner::new(&fx);
     let mut failures = Vec::new();
-    for cases in load(family) {
+    for cases in load::<EndpointCases>(family) {
         for case in &cases.cases {
             let request = case.request(&cases.base);
             let label = format!(
@@ -185,6 +210,90 @@ fn cross_border_follows_its_pages() {
     assert_conforms("global");
 }
 
+/// The families whose calls on a contract have cases, in tests/conformance/deductions/.
+const DEDUCTIONS: &[&str] = &["scheduled_deduct"];
+
+/// What arrived for one valid call, against what its case says: one line if it differs.
+fn arrived_otherwise(
+    cases: &CallCases,
+    case: &Case,
+    request: &Value,
+    got: &[Received],
+) -> Option<String> {
+    let [received] = got else {
+        return Some(format!("{} requests arrived", got.len()));
+    };
+    let mut body = request.clone();
+    if let Some(members) = body.as_object_mut() {
+        for name in cases.path_params.iter().chain(&cases.query) {
+            members.remove(name);
+        }
+    }
+    let sent: Option<Value> = serde_json::from_slice(&received.body).ok();
+    let expected = (cases.method != "GET").then_some(body);
+    let wanted = (
+        cases.method.as_str(),
+        case.target.as_deref(),
+        expected.as_ref(),
+    );
+    let arrived = (
+        received.method.as_str(),
+        Some(received.target.as_str()),
+        sent.as_ref(),
+    );
+    (wanted != arrived).then(|| format!("wanted {wanted:?}, arrived {arrived:?}"))
+}
+
+/// Runs every case of a family's calls on a contract; one line for each that went otherwise.
+fn run_calls(family: &str) -> Vec<String> {
+    let listener = Recorder::start();
+    let client = listener.client();
+    let mut failures = Vec::new();
+    for cases in load::<CallCases>(&format!("deductions/{family}")) {
+        listener.answer_with(cases.reply);
+        for case in &cases.cases {
+            let request = case.request(&cases.base);
+            let label = format!(
+                "{} — {} ({} : \"{}\")",
+                cases.endpoint, case.name, cases.page, case.phrase
+            );
+            let outcome = client.call(&cases.endpoint, &request.to_string());
+            let got = listener.take();
+            match (case.valid, outcome) {
+                (true, Ok(response)) if response.status == cases.reply => {
+                    if let Some(what) = arrived_otherwise(&cases, case, &request, &got) {
+                        failures.push(format!("{label}: {what}"));
+                    }
+                }
+                (true, Ok(response)) => failures.push(format!("{label}: got {}", response.status)),
+                (true, Err(e)) => failures.push(format!("{label}: refused: {e}")),
+                (false, Ok(_)) => failures.push(format!("{label}: accepted")),
+                (false, Err(e)) => {
+                    if e.kind() != Kind::Validation
+                        || e.delivery() != Delivery::NotSent
+                        || e.field() != case.pointer.as_deref()
+                        || !got.is_empty()
+                    {
+                        failures.push(format!("{label}: refused otherwise: {e}"));
+                    }
+                }
+            }
+        }
+    }
+    failures
+}
+
+#[test]
+fn scheduled_deduction_calls_on_a_contract_follow_their_pages() {
+    let failures = run_calls("scheduled_deduct");
+    assert!(
+        failures.is_empty(),
+        "{} cases went otherwise:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
 /// Face pay publishes a developer guide rather than an API page, so it has no cases here.
 const WITHOUT_AN_API_PAGE: &[&str] = &["v3/offlineface/contracts/presign"];
 
@@ -199,7 +308,12 @@ fn every_endpoint_with_an_official_page_has_five_cases_with_page_and_phrase() {
         "education",
         "global",
     ];
-    let all: Vec<EndpointCases> = families.iter().flat_map(|f| load(f)).collect();
+    let mut all: Vec<EndpointCases> = families.iter().flat_map(|f| load(f)).collect();
+    all.extend(
+        DEDUCTIONS
+            .iter()
+            .flat_map(|f| load(&format!("deductions/{f}"))),
+    );
     for endpoint in wxpresign::endpoints::all() {
         if WITHOUT_AN_API_PAGE.contains(&endpoint.path) {
             continue;

@@ -56,9 +56,18 @@ fn render_one(e: &Endpoint) -> String {
     } else {
         format!("Ok(\"{}\")", e.path)
     };
+    let names = |fields: &[Field]| fields.iter().map(|f| f.name).collect::<Vec<_>>().join(", ");
+    for (fields, place) in [(e.path_params, "the path"), (e.query, "the query string")] {
+        if !fields.is_empty() {
+            comment.push_str(&format!(
+                "/// request_json carries {} as members: the library puts them in {place}.\n",
+                names(fields)
+            ));
+        }
+    }
     format!(
         "
-/// POST /{full} (as wxpresign_call).
+/// {method} /{full} (as wxpresign_call).
 {comment}#[unsafe(no_mangle)]
 pub unsafe extern \"C\" fn {name}(
     client: *const wxpresign_client,
@@ -75,6 +84,7 @@ pub unsafe extern \"C\" fn {name}(
     }}
 }}
 ",
+        method = e.method.as_str(),
         full = e.path,
         name = e.c_function(),
     )
@@ -111,12 +121,13 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     out
 }
 
-/// The C test's list of endpoint functions, each with the answer member that matters.
+/// The C test's list of pre-sign functions (the ones the sandbox answers), each with the answer
+/// member that matters.
 fn render_c() -> String {
     let mut out = String::from(
         "/* Generated from the endpoint table by tests/it/ffi_wrappers.rs: do not edit. */\n",
     );
-    for e in endpoints::all() {
+    for e in endpoints::presigns() {
         let answer = e.answer.first().copied().unwrap_or("");
         out.push_str(&format!("ENDPOINT({}, \"{answer}\"),\n", e.c_function()));
     }
@@ -145,6 +156,26 @@ fn the_committed_endpoint_functions_are_the_ones_the_table_generates() {
 #[test]
 fn the_c_test_s_endpoint_list_is_the_one_the_table_generates() {
     check_generated(GENERATED_C, &render_c());
+}
+
+/// Where the example of `endpoint` is sent: each `{name}` of the path filled with the example's
+/// member (the examples' values need no encoding), its query members after a `?`.
+fn example_target(endpoint: &Endpoint) -> String {
+    let example: serde_json::Value = serde_json::from_str(endpoint.example).expect("JSON");
+    let mut target = format!("/{}", endpoint.path);
+    for field in endpoint.path_params {
+        let value = example[field.name].as_str().expect("a string parameter");
+        target = target.replace(&format!("{{{}}}", field.name), value);
+    }
+    let query: Vec<String> = endpoint
+        .query
+        .iter()
+        .map(|f| format!("{}={}", f.name, example[f.name].as_str().expect("a string")))
+        .collect();
+    if !query.is_empty() {
+        target = format!("{target}?{}", query.join("&"));
+    }
+    target
 }
 
 /// A server that records the path of every request and answers each with a signed `{}`.
@@ -222,7 +253,7 @@ fn each_exported_endpoint_function_sends_to_its_own_table_path() {
             let reached = seen.lock().expect("not poisoned").pop();
             assert_eq!(
                 reached.as_deref(),
-                Some(format!("/{}", endpoint.path).as_str()),
+                Some(example_target(endpoint).as_str()),
                 "{} sent to the wrong path",
                 endpoint.c_function()
             );

@@ -44,6 +44,7 @@ mod platform_certificate_validity;
 mod probes;
 mod proxy;
 mod rate_limit;
+mod recorder;
 mod replay_window;
 mod request;
 mod request_clock;

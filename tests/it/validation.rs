@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use wxpresign::encryption::encrypt_fields;
 use wxpresign::endpoints::{self, Endpoint};
 use wxpresign::keys::PrivateKey;
+use wxpresign::schema::Type;
 use wxpresign::validation::validate;
 use wxpresign::{Error, Kind};
 
@@ -214,7 +215,7 @@ fn every_example_in_the_endpoint_table_is_valid() {
     for e in endpoints::all() {
         let request: Value = serde_json::from_str(e.example)
             .unwrap_or_else(|err| panic!("the example of {} is JSON: {err}", e.path));
-        let result = validate(e.request, e.rules, &request, false);
+        let result = validate(&e.members(), e.rules, &request, false);
         assert!(result.is_ok(), "{}: {result:?}", e.path);
     }
 }
@@ -649,8 +650,67 @@ fn seed_endpoints_have_the_documented_c_function_names() {
 /// The C names are ABI; the committed header (checked for drift by tests/it/header.rs) is their
 /// record, and tests/it/ffi_wrappers.rs ties each exported function to its table row.
 #[test]
-fn the_table_holds_the_37_specified_endpoints() {
-    assert_eq!(endpoints::all().count(), 37);
+fn the_table_holds_the_37_specified_presigns_and_the_scheduled_deduction_calls() {
+    assert_eq!(endpoints::presigns().count(), 37);
+    assert_eq!(endpoints::all().count(), 37 + 11);
+}
+
+/// The rule for the calls on a contract: `{parameter}` segments dropped, and for a method
+/// other than POST the method after the rest.
+#[test]
+fn calls_on_a_contract_are_named_without_their_parameters_and_with_a_method_other_than_post() {
+    for (path, c_function) in [
+        (
+            "v3/papay/pay/schedules/contract-id/{contract_id}/schedule",
+            "wxpresign_papay_pay_schedules_contract_id_schedule",
+        ),
+        (
+            "v3/papay/pay/partner/schedules/contract-id/{contract_id}",
+            "wxpresign_papay_pay_partner_schedules_contract_id_get",
+        ),
+        (
+            "v3/partner-papay/contracts/{contract_id}/fail-notify",
+            "wxpresign_partner_papay_fail_notify",
+        ),
+        (
+            "v3/papay/pay/harmony/transactions/apply",
+            "wxpresign_papay_pay_harmony_transactions_apply",
+        ),
+    ] {
+        assert_eq!(endpoint(path).c_function(), c_function, "{path}");
+    }
+}
+
+/// Each `{name}` of a path is filled by a path parameter of the same name, and each path
+/// parameter fills one; query members are scalars; a GET has no body members.
+#[test]
+fn every_path_template_and_its_parameters_agree() {
+    for e in endpoints::all() {
+        let segments: Vec<&str> = e
+            .path
+            .split('/')
+            .filter_map(|s| s.strip_prefix('{')?.strip_suffix('}'))
+            .collect();
+        let params: Vec<&str> = e.path_params.iter().map(|f| f.name).collect();
+        assert_eq!(segments, params, "{}", e.path);
+        for field in e.path_params.iter().chain(e.query) {
+            assert!(
+                matches!(field.ty, Type::String { .. } | Type::Integer { .. }),
+                "{}: {} is a scalar",
+                e.path,
+                field.name
+            );
+        }
+        if e.method == endpoints::Method::Get {
+            assert!(e.request.is_empty(), "{}: a GET has no body", e.path);
+        }
+        assert_eq!(
+            e.stage == endpoints::Stage::Presign,
+            e.path.contains("presign") || e.path.contains("pre-entrust-sign"),
+            "{}: the stage says what the path says",
+            e.path
+        );
+    }
 }
 
 #[test]

@@ -112,6 +112,50 @@ enum wxpresign_status wxpresign_papay_sign(const struct wxpresign_client *client
                                            const char *request_json,
                                            char **out);
 
+enum wxpresign_status wxpresign_papay_pay_schedules_contract_id_schedule(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+enum wxpresign_status wxpresign_papay_pay_partner_schedules_contract_id_schedule(const struct wxpresign_client *client,
+                                                                                 const char *request_json,
+                                                                                 char **out);
+
+enum wxpresign_status wxpresign_papay_pay_schedules_contract_id_get(const struct wxpresign_client *client,
+                                                                    const char *request_json,
+                                                                    char **out);
+
+enum wxpresign_status wxpresign_papay_pay_partner_schedules_contract_id_get(const struct wxpresign_client *client,
+                                                                            const char *request_json,
+                                                                            char **out);
+
+enum wxpresign_status wxpresign_papay_notify(const struct wxpresign_client *client,
+                                             const char *request_json,
+                                             char **out);
+
+enum wxpresign_status wxpresign_partner_papay_notify(const struct wxpresign_client *client,
+                                                     const char *request_json,
+                                                     char **out);
+
+enum wxpresign_status wxpresign_papay_fail_notify(const struct wxpresign_client *client,
+                                                  const char *request_json,
+                                                  char **out);
+
+enum wxpresign_status wxpresign_partner_papay_fail_notify(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+enum wxpresign_status wxpresign_papay_pay_transactions_apply(const struct wxpresign_client *client,
+                                                             const char *request_json,
+                                                             char **out);
+
+enum wxpresign_status wxpresign_papay_pay_partner_transactions_apply(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
+enum wxpresign_status wxpresign_papay_pay_harmony_transactions_apply(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
 enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
                                                            const char *request_json,
                                                            char **out);

@@ -557,11 +557,11 @@ pub(crate) const ENTRUSTED_RETRY_SECS: &[u64] = RETRY_SCHEDULE_SECS.split_at(10)
 mod tests {
     use super::*;
 
-    /// Every endpoint of the table has its sandbox behaviour in its family's file, answering
+    /// Every pre-sign of the table has its sandbox behaviour in its family's file, answering
     /// the members the table names, in its order, and opening sessions that last.
     #[test]
-    fn every_table_endpoint_has_its_sandbox_behaviour() {
-        for endpoint in endpoints::all() {
+    fn every_table_presign_has_its_sandbox_behaviour() {
+        for endpoint in endpoints::presigns() {
             let presign = presign(endpoint)
                 .unwrap_or_else(|| panic!("{}: no entry in its family's file", endpoint.path));
             let names: Vec<&str> = presign.answer.iter().map(|(name, _)| *name).collect();
@@ -579,14 +579,15 @@ mod tests {
         }
     }
 
-    /// A family file lists only its own family's endpoints, each once.
+    /// A family file lists only its own family's pre-signs, each once.
     #[test]
-    fn every_family_entry_names_an_endpoint_of_that_family() {
-        for endpoint in endpoints::all() {
+    fn every_family_entry_names_a_presign_of_that_family() {
+        for endpoint in endpoints::presigns() {
             for entry in behaviour(endpoint.family).presigns {
                 let listed = endpoints::find(entry.path)
                     .unwrap_or_else(|| panic!("{}: not in the table", entry.path));
                 assert_eq!(listed.family, endpoint.family, "{}", entry.path);
+                assert_eq!(listed.stage, endpoints::Stage::Presign, "{}", entry.path);
             }
             let entries = behaviour(endpoint.family)
                 .presigns

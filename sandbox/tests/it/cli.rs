@@ -167,8 +167,8 @@ fn demo_runs_every_endpoint_and_shows_failures() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{text}");
     assert!(text.contains(&format!(
-        "all {} endpoints answered and verified",
-        wxpresign::endpoints::all().count()
+        "all {} pre-sign endpoints answered and verified",
+        wxpresign::endpoints::presigns().count()
     )));
     assert!(
         text.contains("\"kind\":\"validation\"")

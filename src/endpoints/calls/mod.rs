@@ -1,0 +1,5 @@
+//! The calls made on a signed contract, one module per family (as the pre-signs have theirs):
+//! each entry is a [`Stage::Contract`](super::Stage::Contract) endpoint whose request JSON
+//! carries its path and query parameters as members.
+
+pub(super) mod scheduled_deduct;
