@@ -148,23 +148,37 @@ def render(table: List[Dict[str, Any]]) -> str:
             sys.exit(f"{c_function}: {name} cannot be a Client method")
         seen.add(name)
         path = endpoint["path"]
+        method = endpoint.get("method", "POST")
         lines.append(f"    {json.dumps(name)}: {json.dumps(path)},")
-        doc = [f"{docstring(endpoint['title'])}.", "", f"POST /{path}"]
+        doc = [f"{docstring(endpoint['title'])}.", "", f"{method} /{path}"]
+        placed = [
+            (endpoint.get(key) or [], where)
+            for key, where in (("path_params", "the path"), ("query", "the query string"))
+        ]
+        for fields, where in placed:
+            if fields:
+                names = ", ".join(f["name"] for f in fields)
+                doc.append(f"The request carries {names}, which the library puts in {where}.")
         encrypted = encrypted_fields(endpoint.get("request", []))
         if encrypted:
             doc.append(f"Pass in plaintext (the library encrypts them): {', '.join(encrypted)}.")
         answer = endpoint.get("answer") or []
         if answer:
             doc.append(f"Answer data: {', '.join(answer)}.")
+        if endpoint.get("reply") == 204:
+            doc.append("Answered 204 No Content: the envelope's data is None.")
         for rule in endpoint.get("rules") or []:
             doc.append(f"Rule: {docstring(rule['says'])}.")
         pages = endpoint.get("docs") or []
         if pages:
             doc += ["", "WeChat Pay's pages:", *[f"    {page}" for page in pages]]
+        members = [
+            *(endpoint.get("path_params") or []),
+            *(endpoint.get("query") or []),
+            *endpoint.get("request", []),
+        ]
         request_type = typed.define(
-            camel(name) + "Request",
-            endpoint.get("request", []),
-            f"The request of ``{name}`` (POST /{path}).",
+            camel(name) + "Request", members, f"The request of ``{name}`` ({method} /{path})."
         )
         methods += [
             "",

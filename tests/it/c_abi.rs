@@ -11,6 +11,7 @@ use wxpresign::endpoints;
 use wxpresign_sandbox::{Identity, Sandbox};
 
 use crate::common;
+use crate::recorder::Recorder;
 use common::process::{Scratch, compile_c, run, shared_library};
 
 const C_SOURCE: &str = "tests/c/abi_test.c";
@@ -148,4 +149,37 @@ fn c_program_exercises_the_c_abi() {
 
     sandbox.shutdown();
     drop(scratch);
+}
+
+/// tests/c/deduction.c calls the deduction schedule's typed function with the contract id a
+/// member of its JSON; the listener sees it percent-encoded in the path and absent from the body.
+#[test]
+fn a_c_program_schedules_a_deduction_through_its_typed_function() {
+    let listener = Recorder::start();
+    let scratch = Scratch::new("c-deduction");
+    let config = scratch.0.join("config.json");
+    std::fs::write(&config, &listener.config).unwrap();
+    let lib_dir = shared_library(&scratch.0);
+    let program = scratch.0.join("deduction");
+    compile_c("tests/c/deduction.c", &program, &lib_dir, &[]);
+
+    let mut command = Command::new(&program);
+    command.arg(&config);
+    let (status, output, _) = run(command, Duration::from_secs(60));
+    println!("{output}");
+    assert!(status.success() && output.contains("0 failed"), "{output}");
+
+    let arrived = listener.take();
+    let [received] = arrived.as_slice() else {
+        panic!("one request arrives, the refused one never: {arrived:?}");
+    };
+    assert_eq!(
+        (received.method.as_str(), received.target.as_str()),
+        ("POST", "/v3/papay/pay/schedules/contract-id/Wx%2015/schedule")
+    );
+    let body: Value = serde_json::from_slice(&received.body).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({"appid":"wxd678efh567hg6787","schedule_amount":{"total":100,"currency":"CNY"}})
+    );
 }

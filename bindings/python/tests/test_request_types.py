@@ -16,7 +16,8 @@ def test_each_endpoint_has_a_request_type_with_the_tables_members(
     for method, path in PATHS.items():
         name = "".join(p[:1].upper() + p[1:] for p in method.split("_")) + "Request"
         cls = getattr(wxpresign.requests, name)
-        fields = by_path[path]["request"]
+        endpoint = by_path[path]
+        fields = endpoint["path_params"] + endpoint["query"] + endpoint["request"]
         assert set(cls.__required_keys__) == {f["name"] for f in fields if f["required"]}, path
         assert set(cls.__optional_keys__) == {f["name"] for f in fields if not f["required"]}, path
         annotation = getattr(wxpresign.Client, method).__annotations__["request"]

@@ -15,7 +15,7 @@ from conftest import EDU, example
 def test_threads_sharing_one_client_all_get_verified_answers(
     client: wxpresign.Client, table: List[Dict[str, Any]]
 ) -> None:
-    jobs = [(e["path"], e["example"]) for e in table] * 2
+    jobs = [(e["path"], e["example"]) for e in table if e["stage"] == "presign"] * 2
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = list(pool.map(lambda job: client.call(*job), jobs))
     assert [a["status"] for a in answers] == [200] * len(jobs)

@@ -19,6 +19,17 @@ PATHS: Dict[str, str] = {
     "papay_scheduled_deduct_sign_jsapi": "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi",
     "papay_scheduled_deduct_sign_mini_program": "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program",
     "papay_sign": "v3/papay/sign/contracts/pre-entrust-sign",
+    "papay_pay_schedules_contract_id_schedule": "v3/papay/pay/schedules/contract-id/{contract_id}/schedule",
+    "papay_pay_partner_schedules_contract_id_schedule": "v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule",
+    "papay_pay_schedules_contract_id_get": "v3/papay/pay/schedules/contract-id/{contract_id}",
+    "papay_pay_partner_schedules_contract_id_get": "v3/papay/pay/partner/schedules/contract-id/{contract_id}",
+    "papay_notify": "v3/papay/contracts/{contract_id}/notify",
+    "partner_papay_notify": "v3/partner-papay/contracts/{contract_id}/notify",
+    "papay_fail_notify": "v3/papay/contracts/{contract_id}/fail-notify",
+    "partner_papay_fail_notify": "v3/partner-papay/contracts/{contract_id}/fail-notify",
+    "papay_pay_transactions_apply": "v3/papay/pay/transactions/apply",
+    "papay_pay_partner_transactions_apply": "v3/papay/pay/partner/transactions/apply",
+    "papay_pay_harmony_transactions_apply": "v3/papay/pay/harmony/transactions/apply",
     "papay_insurance_sign_jsapi": "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
     "papay_insurance_sign_app": "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
     "papay_insurance_sign_h5": "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
@@ -377,6 +388,231 @@ class PapaySignRequest(_PapaySignRequest, total=False):
 
     openid: str
     return_url: str
+
+
+class _PapayPaySchedulesContractIdScheduleRequestScheduleAmount(TypedDict):
+    total: int
+
+
+class PapayPaySchedulesContractIdScheduleRequestScheduleAmount(_PapayPaySchedulesContractIdScheduleRequestScheduleAmount, total=False):
+    """``schedule_amount``."""
+
+    currency: str
+
+
+class PapayPaySchedulesContractIdScheduleRequest(TypedDict):
+    """The request of ``papay_pay_schedules_contract_id_schedule`` (POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule)."""
+
+    contract_id: str
+    appid: str
+    schedule_amount: PapayPaySchedulesContractIdScheduleRequestScheduleAmount
+
+
+class _PapayPayPartnerSchedulesContractIdScheduleRequestScheduleAmount(TypedDict):
+    total: int
+
+
+class PapayPayPartnerSchedulesContractIdScheduleRequestScheduleAmount(_PapayPayPartnerSchedulesContractIdScheduleRequestScheduleAmount, total=False):
+    """``schedule_amount``."""
+
+    currency: str
+
+
+class _PapayPayPartnerSchedulesContractIdScheduleRequest(TypedDict):
+    contract_id: str
+    sp_appid: str
+    sub_mchid: str
+    schedule_amount: PapayPayPartnerSchedulesContractIdScheduleRequestScheduleAmount
+
+
+class PapayPayPartnerSchedulesContractIdScheduleRequest(_PapayPayPartnerSchedulesContractIdScheduleRequest, total=False):
+    """The request of ``papay_pay_partner_schedules_contract_id_schedule`` (POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule)."""
+
+    sub_appid: str
+
+
+class PapayPaySchedulesContractIdGetRequest(TypedDict):
+    """The request of ``papay_pay_schedules_contract_id_get`` (GET /v3/papay/pay/schedules/contract-id/{contract_id})."""
+
+    contract_id: str
+
+
+class PapayPayPartnerSchedulesContractIdGetRequest(TypedDict):
+    """The request of ``papay_pay_partner_schedules_contract_id_get`` (GET /v3/papay/pay/partner/schedules/contract-id/{contract_id})."""
+
+    contract_id: str
+    sub_mchid: str
+
+
+class _PapayNotifyRequestDeductDuration(TypedDict):
+    count: int
+
+
+class PapayNotifyRequestDeductDuration(_PapayNotifyRequestDeductDuration, total=False):
+    """``deduct_duration``."""
+
+    unit: str
+
+
+class _PapayNotifyRequestEstimatedAmount(TypedDict):
+    amount: int
+
+
+class PapayNotifyRequestEstimatedAmount(_PapayNotifyRequestEstimatedAmount, total=False):
+    """``estimated_amount``."""
+
+    currency: str
+
+
+class _PapayNotifyRequest(TypedDict):
+    contract_id: str
+    mchid: str
+    appid: str
+    estimated_amount: PapayNotifyRequestEstimatedAmount
+
+
+class PapayNotifyRequest(_PapayNotifyRequest, total=False):
+    """The request of ``papay_notify`` (POST /v3/papay/contracts/{contract_id}/notify)."""
+
+    deduct_duration: PapayNotifyRequestDeductDuration
+
+
+class _PartnerPapayNotifyRequestDeductDuration(TypedDict):
+    count: int
+
+
+class PartnerPapayNotifyRequestDeductDuration(_PartnerPapayNotifyRequestDeductDuration, total=False):
+    """``deduct_duration``."""
+
+    unit: str
+
+
+class _PartnerPapayNotifyRequestEstimatedAmount(TypedDict):
+    amount: int
+
+
+class PartnerPapayNotifyRequestEstimatedAmount(_PartnerPapayNotifyRequestEstimatedAmount, total=False):
+    """``estimated_amount``."""
+
+    currency: str
+
+
+class _PartnerPapayNotifyRequest(TypedDict):
+    contract_id: str
+    sp_mchid: str
+    sp_appid: str
+    sub_mchid: str
+    estimated_amount: PartnerPapayNotifyRequestEstimatedAmount
+
+
+class PartnerPapayNotifyRequest(_PartnerPapayNotifyRequest, total=False):
+    """The request of ``partner_papay_notify`` (POST /v3/partner-papay/contracts/{contract_id}/notify)."""
+
+    sub_appid: str
+    deduct_duration: PartnerPapayNotifyRequestDeductDuration
+
+
+class PapayFailNotifyRequest(TypedDict):
+    """The request of ``papay_fail_notify`` (POST /v3/papay/contracts/{contract_id}/fail-notify)."""
+
+    contract_id: str
+    mchid: str
+    appid: str
+
+
+class _PartnerPapayFailNotifyRequest(TypedDict):
+    contract_id: str
+    sp_mchid: str
+    sp_appid: str
+    sub_mchid: str
+
+
+class PartnerPapayFailNotifyRequest(_PartnerPapayFailNotifyRequest, total=False):
+    """The request of ``partner_papay_fail_notify`` (POST /v3/partner-papay/contracts/{contract_id}/fail-notify)."""
+
+    sub_appid: str
+
+
+class _PapayPayTransactionsApplyRequestAmount(TypedDict):
+    total: int
+
+
+class PapayPayTransactionsApplyRequestAmount(_PapayPayTransactionsApplyRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayPayTransactionsApplyRequest(TypedDict):
+    appid: str
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    contract_id: str
+    amount: PapayPayTransactionsApplyRequestAmount
+
+
+class PapayPayTransactionsApplyRequest(_PapayPayTransactionsApplyRequest, total=False):
+    """The request of ``papay_pay_transactions_apply`` (POST /v3/papay/pay/transactions/apply)."""
+
+    goods_tag: str
+    attach: str
+
+
+class _PapayPayPartnerTransactionsApplyRequestAmount(TypedDict):
+    total: int
+
+
+class PapayPayPartnerTransactionsApplyRequestAmount(_PapayPayPartnerTransactionsApplyRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayPayPartnerTransactionsApplyRequest(TypedDict):
+    sp_appid: str
+    sub_mchid: str
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    contract_id: str
+    amount: PapayPayPartnerTransactionsApplyRequestAmount
+
+
+class PapayPayPartnerTransactionsApplyRequest(_PapayPayPartnerTransactionsApplyRequest, total=False):
+    """The request of ``papay_pay_partner_transactions_apply`` (POST /v3/papay/pay/partner/transactions/apply)."""
+
+    sub_appid: str
+    goods_tag: str
+    attach: str
+
+
+class _PapayPayHarmonyTransactionsApplyRequestAmount(TypedDict):
+    total: int
+
+
+class PapayPayHarmonyTransactionsApplyRequestAmount(_PapayPayHarmonyTransactionsApplyRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayPayHarmonyTransactionsApplyRequest(TypedDict):
+    appid: str
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    contract_id: str
+    amount: PapayPayHarmonyTransactionsApplyRequestAmount
+    harmony_account_id: str
+
+
+class PapayPayHarmonyTransactionsApplyRequest(_PapayPayHarmonyTransactionsApplyRequest, total=False):
+    """The request of ``papay_pay_harmony_transactions_apply`` (POST /v3/papay/pay/harmony/transactions/apply)."""
+
+    goods_tag: str
+    attach: str
+    mcc: str
 
 
 class _PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
@@ -1210,6 +1446,26 @@ REQUEST_TYPES = [
     "PapayScheduledDeductSignMiniProgramRequestDeductScheduleEstimatedDeductAmount",
     "PapaySignRequest",
     "PapaySignRequestDeviceInfo",
+    "PapayPaySchedulesContractIdScheduleRequest",
+    "PapayPaySchedulesContractIdScheduleRequestScheduleAmount",
+    "PapayPayPartnerSchedulesContractIdScheduleRequest",
+    "PapayPayPartnerSchedulesContractIdScheduleRequestScheduleAmount",
+    "PapayPaySchedulesContractIdGetRequest",
+    "PapayPayPartnerSchedulesContractIdGetRequest",
+    "PapayNotifyRequest",
+    "PapayNotifyRequestDeductDuration",
+    "PapayNotifyRequestEstimatedAmount",
+    "PartnerPapayNotifyRequest",
+    "PartnerPapayNotifyRequestDeductDuration",
+    "PartnerPapayNotifyRequestEstimatedAmount",
+    "PapayFailNotifyRequest",
+    "PartnerPapayFailNotifyRequest",
+    "PapayPayTransactionsApplyRequest",
+    "PapayPayTransactionsApplyRequestAmount",
+    "PapayPayPartnerTransactionsApplyRequest",
+    "PapayPayPartnerTransactionsApplyRequestAmount",
+    "PapayPayHarmonyTransactionsApplyRequest",
+    "PapayPayHarmonyTransactionsApplyRequestAmount",
     "PapayInsuranceSignJsapiRequest",
     "PapayInsuranceSignJsapiRequestPolicyPeriods",
     "PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount",
@@ -1393,6 +1649,136 @@ class EndpointMethods:
             https://pay.weixin.qq.com/doc/v3/merchant/4012978414
         """
         return self.call("v3/papay/sign/contracts/pre-entrust-sign", request)
+
+    def papay_pay_schedules_contract_id_schedule(self, request: Union[PapayPaySchedulesContractIdScheduleRequest, Request]) -> Envelope:
+        """预约扣费 (direct).
+
+        POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule
+        The request carries contract_id, which the library puts in the path.
+        Answer data: schedule_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-schedule-deduction.html
+        """
+        return self.call("v3/papay/pay/schedules/contract-id/{contract_id}/schedule", request)
+
+    def papay_pay_partner_schedules_contract_id_schedule(self, request: Union[PapayPayPartnerSchedulesContractIdScheduleRequest, Request]) -> Envelope:
+        """预约扣费 (partner).
+
+        POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule
+        The request carries contract_id, which the library puts in the path.
+        Answer data: schedule_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html
+        """
+        return self.call("v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule", request)
+
+    def papay_pay_schedules_contract_id_get(self, request: Union[PapayPaySchedulesContractIdGetRequest, Request]) -> Envelope:
+        """查询扣费预约 (direct).
+
+        GET /v3/papay/pay/schedules/contract-id/{contract_id}
+        The request carries contract_id, which the library puts in the path.
+        Answer data: schedule_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-query-deduct-schedule.html
+        """
+        return self.call("v3/papay/pay/schedules/contract-id/{contract_id}", request)
+
+    def papay_pay_partner_schedules_contract_id_get(self, request: Union[PapayPayPartnerSchedulesContractIdGetRequest, Request]) -> Envelope:
+        """查询扣费预约 (partner).
+
+        GET /v3/papay/pay/partner/schedules/contract-id/{contract_id}
+        The request carries contract_id, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: schedule_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-query-deduct-schedule.html
+        """
+        return self.call("v3/papay/pay/partner/schedules/contract-id/{contract_id}", request)
+
+    def papay_notify(self, request: Union[PapayNotifyRequest, Request]) -> Envelope:
+        """预扣费通知 (direct).
+
+        POST /v3/papay/contracts/{contract_id}/notify
+        The request carries contract_id, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/json/deduct-notify.html
+        """
+        return self.call("v3/papay/contracts/{contract_id}/notify", request)
+
+    def partner_papay_notify(self, request: Union[PartnerPapayNotifyRequest, Request]) -> Envelope:
+        """预扣费通知 (partner).
+
+        POST /v3/partner-papay/contracts/{contract_id}/notify
+        The request carries contract_id, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/json/partner-deduct-notify.html
+        """
+        return self.call("v3/partner-papay/contracts/{contract_id}/notify", request)
+
+    def papay_fail_notify(self, request: Union[PapayFailNotifyRequest, Request]) -> Envelope:
+        """重试扣费通知 (direct).
+
+        POST /v3/papay/contracts/{contract_id}/fail-notify
+        The request carries contract_id, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter3_11.shtml
+        """
+        return self.call("v3/papay/contracts/{contract_id}/fail-notify", request)
+
+    def partner_papay_fail_notify(self, request: Union[PartnerPapayFailNotifyRequest, Request]) -> Envelope:
+        """重试扣费通知 (partner).
+
+        POST /v3/partner-papay/contracts/{contract_id}/fail-notify
+        The request carries contract_id, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/wiki/doc/api/wxpay_v2/papay/chapter5_16.shtml
+        """
+        return self.call("v3/partner-papay/contracts/{contract_id}/fail-notify", request)
+
+    def papay_pay_transactions_apply(self, request: Union[PapayPayTransactionsApplyRequest, Request]) -> Envelope:
+        """受理扣款 (direct).
+
+        POST /v3/papay/pay/transactions/apply
+        Answer data: out_trade_no, amount.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/entrusted-payment/normal/normal-create-transaction.html
+        """
+        return self.call("v3/papay/pay/transactions/apply", request)
+
+    def papay_pay_partner_transactions_apply(self, request: Union[PapayPayPartnerTransactionsApplyRequest, Request]) -> Envelope:
+        """受理扣款 (partner).
+
+        POST /v3/papay/pay/partner/transactions/apply
+        Answer data: out_trade_no, amount.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-create-transaction.html
+        """
+        return self.call("v3/papay/pay/partner/transactions/apply", request)
+
+    def papay_pay_harmony_transactions_apply(self, request: Union[PapayPayHarmonyTransactionsApplyRequest, Request]) -> Envelope:
+        """代扣受理扣款 (direct, HarmonyOS).
+
+        POST /v3/papay/pay/harmony/transactions/apply
+        Answer data: out_trade_no, amount.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4013388429
+        """
+        return self.call("v3/papay/pay/harmony/transactions/apply", request)
 
     def papay_insurance_sign_jsapi(self, request: Union[PapayInsuranceSignJsapiRequest, Request]) -> Envelope:
         """保险商户JSAPI预签约 (insurance, JSAPI).
