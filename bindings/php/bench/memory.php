@@ -36,7 +36,8 @@ if ($config === null || $calls <= WARM_UP) {
 }
 
 $client = new Client($config);
-$endpoints = Client::endpoints();
+// The pre-signs: the calls on a contract are not answered by the sandbox yet.
+$endpoints = array_values(array_filter(Client::endpoints(), static fn (array $e): bool => $e['stage'] === 'presign'));
 $failing = [];
 foreach ($endpoints as $endpoint) {
     if ($endpoint['path'] === EDU) {

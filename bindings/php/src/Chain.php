@@ -38,9 +38,12 @@ final class Chain implements \ArrayAccess
     }
 
     /**
-     * POSTs to this path. A pre-sign endpoint is called as Client::call() does, its request
-     * checked against the endpoint's schema: post(['json' => $request]) as in wechatpay-php, or
-     * post($request). Any other path is Client::request('POST', ...), with its options.
+     * POSTs to this path. An endpoint of the library's table is called as Client::call() does,
+     * its request checked against the endpoint's schema: post(['json' => $request]) as in
+     * wechatpay-php, or post($request). A path parameter ({contract_id}) and query parameters
+     * are members of the request, or given as wechatpay-php gives them:
+     * post(['contract_id' => '...', 'json' => [...]]). Any other path is
+     * Client::request('POST', ...), with its options.
      * A 'headers' option is ignored: the library sets and signs the headers itself.
      *
      * @param array<string, mixed>|object $options
@@ -49,14 +52,17 @@ final class Chain implements \ArrayAccess
      */
     public function post(mixed $options = []): array
     {
-        if ($this->client->isEndpoint($this->path)) {
-            return $this->client->call($this->path, Request::body($options));
+        $endpoint = $this->client->endpoint($this->path);
+        if ($endpoint !== null) {
+            return $this->client->call($this->path, self::tabled($endpoint, 'POST', $options));
         }
         return $this->client->request('POST', $this->path, self::options($options));
     }
 
     /**
-     * GETs this path: Client::request('GET', ...), e.g.
+     * GETs this path: an endpoint of the library's table as post() calls one, e.g.
+     * ->get(['contract_id' => '...', 'query' => ['sub_mchid' => '...']]); any other path
+     * Client::request('GET', ...), e.g.
      * ->get(['out_contract_code' => 'Ab12', 'query' => ['appid' => 'wx...']]).
      *
      * @param array<string, mixed> $options
@@ -95,17 +101,57 @@ final class Chain implements \ArrayAccess
     }
 
     /**
-     * A call other than POST: refused on a pre-sign endpoint, which takes POST only.
+     * A call other than POST: a tabled endpoint of that method is called typed, one of another
+     * method refused; any other path is Client::request().
      *
      * @param array<string, mixed> $options
      * @return array<string, mixed>
      */
     private function other(string $method, array $options): array
     {
-        if ($this->client->isEndpoint($this->path)) {
-            throw Exception::local('argument', "{$this->path} is a pre-sign endpoint: it takes post() only");
+        $endpoint = $this->client->endpoint($this->path);
+        if ($endpoint !== null) {
+            return $this->client->call($this->path, self::tabled($endpoint, $method, $options));
         }
         return $this->client->request($method, $this->path, $options);
+    }
+
+    /**
+     * The request JSON of a tabled endpoint from a call's options: the endpoint's method only,
+     * and the path and query parameters given beside 'json' (wechatpay-php's shape) made
+     * members of the request, where the library validates and places them.
+     *
+     * @param array<string, mixed> $endpoint
+     */
+    private static function tabled(array $endpoint, string $method, mixed $options): mixed
+    {
+        $wanted = $endpoint['method'] ?? 'POST';
+        if ($wanted !== $method) {
+            $what = ($endpoint['stage'] ?? 'presign') === 'presign' ? 'a pre-sign endpoint' : "a {$wanted} endpoint";
+            throw Exception::local('argument', "{$endpoint['path']} is {$what}: it takes "
+                . strtolower($wanted) . '() only');
+        }
+        $placed = array_column([...($endpoint['path_params'] ?? []), ...($endpoint['query'] ?? [])], 'name');
+        $wrapped = is_array($options) && (array_key_exists('json', $options) || array_key_exists('query', $options));
+        if (!$wrapped || $placed === []) {
+            return Request::body($options);
+        }
+        $members = array_intersect_key($options, array_flip($placed));
+        $query = ($endpoint['query'] ?? []) === [] ? [] : ($options['query'] ?? []);
+        if (!is_array($query)) {
+            throw Exception::local('argument', 'the query option must be an array of name => value, got '
+                . get_debug_type($query));
+        }
+        $members += $query;
+        $rest = array_diff_key($options, $members, $query === [] ? [] : ['query' => true]);
+        $body = Request::body($rest + ['json' => []]);
+        if ($members === []) {
+            return $body;
+        }
+        if (!is_array($body)) {
+            throw Exception::local('argument', 'with path or query parameters beside it, json must be an array');
+        }
+        return $members + $body;
     }
 
     /** postAsync() and the like: libwxpresign is synchronous. */

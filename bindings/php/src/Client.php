@@ -169,12 +169,22 @@ final class Client implements \ArrayAccess
         return $this->library->downloadPlatformCertificates($this->handle());
     }
 
-    /** Whether the library has a typed, schema-checked endpoint at $path. */
+    /** Whether the library has a typed, schema-checked endpoint at $path (a template as tabled). */
     public function isEndpoint(string $path): bool
     {
-        static $paths = null;
-        $paths ??= array_flip(array_column($this->library->endpoints(), 'path'));
-        return isset($paths[ltrim($path, '/')]);
+        return $this->endpoint($path) !== null;
+    }
+
+    /**
+     * The library's table entry at $path (method, path, stage, schemas, ...), or null.
+     *
+     * @return array<string, mixed>|null
+     */
+    public function endpoint(string $path): ?array
+    {
+        static $table = null;
+        $table ??= array_column($this->library->endpoints(), null, 'path');
+        return $table[ltrim($path, '/')] ?? null;
     }
 
     /**

@@ -11,11 +11,13 @@ use Wxpresign\ValidationException;
 /** The three wechatpay-php call shapes, over every endpoint the library lists. */
 final class CallShapesTest extends SandboxTestCase
 {
-    /** @return iterable<string, array{string, array<string, mixed>}> */
+    /** @return iterable<string, array{string, array<string, mixed>}> the pre-signs, which the sandbox answers */
     public static function everyEndpoint(): iterable
     {
         foreach (self::endpoints() as $endpoint) {
-            yield $endpoint['path'] => [$endpoint['path'], $endpoint['example']];
+            if ($endpoint['stage'] === 'presign') {
+                yield $endpoint['path'] => [$endpoint['path'], $endpoint['example']];
+            }
         }
     }
 
@@ -149,5 +151,72 @@ final class CallShapesTest extends SandboxTestCase
         $this->expectExceptionMessage('post() only');
 
         self::client()[self::EDU]->get();
+    }
+
+    public function testAPathParameterBesideJsonGoesInThePathAsWechatpayPhpFillsIt(): void
+    {
+        try {
+            self::client()->chain('v3/papay/pay/schedules/contract-id/{contract_id}/schedule')->post([
+                'contract_id' => 'Wx 15 php',
+                'json' => ['appid' => 'wxd678efh567hg6787', 'schedule_amount' => ['total' => 100, 'currency' => 'CNY']],
+            ]);
+            self::fail('the sandbox does not run the deduction schedule yet');
+        } catch (ApiException $e) {
+            self::assertSame(404, $e->getHttpStatus());
+        }
+
+        self::assertContains(['POST', '/v3/papay/pay/schedules/contract-id/Wx%2015%20php/schedule'], self::received());
+    }
+
+    public function testTheScheduleQueryTakesGetWithItsQueryMembers(): void
+    {
+        try {
+            self::client()->chain('v3/papay/pay/partner/schedules/contract-id/{contract_id}')
+                ->get(['contract_id' => '99887766', 'query' => ['sub_mchid' => '1900000109']]);
+            self::fail('the sandbox does not run the schedule query yet');
+        } catch (ApiException $e) {
+            self::assertSame(404, $e->getHttpStatus());
+        }
+
+        self::assertContains(
+            ['GET', '/v3/papay/pay/partner/schedules/contract-id/99887766?sub_mchid=1900000109'],
+            self::received(),
+        );
+    }
+
+    public function testAPathParameterHoldingASlashIsRefusedNamingIt(): void
+    {
+        try {
+            self::client()->chain('v3/papay/contracts/{contract_id}/fail-notify')
+                ->post(['contract_id' => 'a/b', 'json' => ['mchid' => '1230000109', 'appid' => 'wxd678efh567hg6787']]);
+            self::fail('refused');
+        } catch (ValidationException $e) {
+            self::assertSame('/contract_id', $e->getField());
+        }
+    }
+
+    public function testACallOnAContractTakesItsOwnMethodOnly(): void
+    {
+        $this->expectException(ArgumentException::class);
+        $this->expectExceptionMessage('get() only');
+
+        self::client()->chain('v3/papay/pay/schedules/contract-id/{contract_id}')->post(['contract_id' => '1']);
+    }
+
+    /** @return list<array{string, string}> the method and target of every request the sandbox recorded */
+    private static function received(): array
+    {
+        $base = self::config()['base_url'];
+        $seen = [];
+        $after = null;
+        do {
+            $url = "{$base}/sandbox/requests?limit=1000" . ($after === null ? '' : "&after={$after}");
+            $page = json_decode((string) file_get_contents($url), true, 512, JSON_THROW_ON_ERROR);
+            foreach ($page['requests'] as $request) {
+                $seen[] = [$request['method'], $request['target']];
+            }
+            $after = $page['next_after'];
+        } while ($after !== null);
+        return $seen;
     }
 }
