@@ -175,7 +175,10 @@ fn a_c_program_schedules_a_deduction_through_its_typed_function() {
     };
     assert_eq!(
         (received.method.as_str(), received.target.as_str()),
-        ("POST", "/v3/papay/pay/schedules/contract-id/Wx%2015/schedule")
+        (
+            "POST",
+            "/v3/papay/pay/schedules/contract-id/Wx%2015/schedule"
+        )
     );
     let body: Value = serde_json::from_slice(&received.body).unwrap();
     assert_eq!(

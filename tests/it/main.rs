@@ -39,6 +39,7 @@ mod notification;
 mod notification_envelope;
 mod notification_headers_json;
 mod notify_url_loopback;
+mod path_parameters;
 mod php_fpm;
 mod platform_certificate_validity;
 mod probes;

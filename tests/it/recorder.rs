@@ -12,7 +12,19 @@ use wxpresign_sandbox::http_server::{HttpServer, Reply};
 pub struct Received {
     pub method: String,
     pub target: String,
+    /// Header names in lower case, in the order sent.
+    pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
+}
+
+impl Received {
+    /// The first value of the header `name` (lower case).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
 }
 
 pub struct Recorder {
@@ -22,6 +34,8 @@ pub struct Recorder {
     status: Arc<AtomicU16>,
     /// A client configuration for a merchant of this server.
     pub config: String,
+    /// The merchant's public key, which verifies the requests' signatures.
+    pub merchant_public_key: wxpresign::keys::PublicKey,
 }
 
 impl Recorder {
@@ -35,6 +49,7 @@ impl Recorder {
             record.lock().expect("not poisoned").push(Received {
                 method: request.method.clone(),
                 target: request.target.clone(),
+                headers: request.headers.clone(),
                 body: request.body.clone(),
             });
             let status = answer.load(Ordering::SeqCst);
@@ -60,6 +75,7 @@ impl Recorder {
             seen,
             status,
             config,
+            merchant_public_key: merchant_key.public_key().expect("a public key"),
         }
     }
 
