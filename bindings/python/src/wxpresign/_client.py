@@ -61,7 +61,9 @@ class Client(EndpointMethods):
         self._handle = handle.value
 
     def call(self, path: str, request: Request) -> Envelope:
-        """Calls the endpoint at ``path`` (e.g. ``"v3/edu-papay/contracts/presign"``).
+        """Calls the endpoint at ``path`` (e.g. ``"v3/edu-papay/contracts/presign"``, or a template
+        such as ``"v3/papay/contracts/{contract_id}/notify"`` whose path and query parameters are
+        members of ``request``, or a concrete path that fills a template).
 
         Returns ``{"status", "request_id", "data"}`` once WeChat Pay's signature is verified;
         raises an Error subclass otherwise. Blocks up to the configured ``timeout_ms``.
