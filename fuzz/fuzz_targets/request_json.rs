@@ -71,16 +71,23 @@ fn core(endpoint: &Endpoint, text: &str, allow_unknown: bool) -> Result<(), Kind
             return Err(Kind::Argument);
         }
     };
-    if let Err(e) = validate(endpoint.request, endpoint.rules, &request, allow_unknown) {
-        check_error(&e);
-        assert_eq!(e.kind(), Kind::Validation, "{}", e.to_json());
-        let field = e.field().expect("a field pointer");
-        assert!(
-            field.is_empty() || field.starts_with('/'),
-            "pointer {field:?}"
-        );
-        return Err(Kind::Validation);
-    }
+    // The whole request (path, query and body members), then its split into path and body.
+    let checked = validate(&endpoint.members(), endpoint.rules, &request, allow_unknown)
+        .and_then(|()| endpoint.build(&request));
+    let built = match checked {
+        Ok(built) => built,
+        Err(e) => {
+            check_error(&e);
+            assert_eq!(e.kind(), Kind::Validation, "{}", e.to_json());
+            let field = e.field().expect("a field pointer");
+            assert!(
+                field.is_empty() || field.starts_with('/'),
+                "pointer {field:?}"
+            );
+            return Err(Kind::Validation);
+        }
+    };
+    assert!(built.target.starts_with("/v3/"), "{}", built.target);
 
     // What is signed re-parses to what the caller wrote (floats aside: serde_json's default
     // parser may round them differently on a second pass).
@@ -92,7 +99,7 @@ fn core(endpoint: &Endpoint, text: &str, allow_unknown: bool) -> Result<(), Kind
     }
 
     // Every valid request encrypts (validation bounds encrypted fields to what OAEP takes).
-    let mut encrypted = request.clone();
+    let mut encrypted = built.body.unwrap_or_default();
     encrypt_fields(endpoint.request, &mut encrypted, official_public_key())
         .expect("a valid request encrypts");
     let sent = serde_json::to_vec(&encrypted).expect("an encrypted request serializes");

@@ -586,7 +586,7 @@ fn duplicate_member_names_are_param_error() {
     );
 }
 
-/// For every endpoint: the library refuses a request missing its first required member before
+/// For every pre-sign: the library refuses a request missing its first required member before
 /// sending it, and the sandbox, sent the same request signed by hand, refuses it as WeChat does.
 #[test]
 fn every_endpoint_refuses_a_request_missing_a_required_member() {
@@ -598,7 +598,7 @@ fn every_endpoint_refuses_a_request_missing_a_required_member() {
         .platform_key
         .public_key()
         .expect("public half");
-    for endpoint in wxpresign::endpoints::all() {
+    for endpoint in wxpresign::endpoints::presigns() {
         let required = endpoint
             .request
             .iter()
