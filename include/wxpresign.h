@@ -609,6 +609,32 @@ enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_id
                                                                                                     char **out);
 
 /**
+ * POST /v3/ecommerce/combine-papay/transactions (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884121
+ */
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
+/**
+ * GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884130
+ * request_json carries combine_out_trade_no as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions_get(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+/**
+ * POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884126
+ * request_json carries combine_out_trade_no as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions_reverse(const struct wxpresign_client *client,
+                                                                             const char *request_json,
+                                                                             char **out);
+
+/**
  * POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
  * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
  * Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
@@ -625,6 +651,41 @@ enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpres
 enum wxpresign_status wxpresign_credit_repayment_partner_h5(const struct wxpresign_client *client,
                                                             const char *request_json,
                                                             char **out);
+
+/**
+ * POST /v3/credit-repayment/partner/schedule-records/batch-create (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779459
+ */
+enum wxpresign_status wxpresign_credit_repayment_partner_schedule_records_batch_create(const struct wxpresign_client *client,
+                                                                                       const char *request_json,
+                                                                                       char **out);
+
+/**
+ * GET /v3/credit-repayment/partner/schedule-records/{out_record_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779463
+ * request_json carries out_record_id as members: the library puts them in the path.
+ * request_json carries contract_id as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_credit_repayment_partner_schedule_records_get(const struct wxpresign_client *client,
+                                                                              const char *request_json,
+                                                                              char **out);
+
+/**
+ * POST /v3/credit-repayment/partner/deduct-orders (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779462
+ */
+enum wxpresign_status wxpresign_credit_repayment_partner_deduct_orders(const struct wxpresign_client *client,
+                                                                       const char *request_json,
+                                                                       char **out);
+
+/**
+ * GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779468
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_credit_repayment_partner_deduct_orders_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
 
 /**
  * POST /v3/edu-papay/contracts/presign (as wxpresign_call).
@@ -699,6 +760,47 @@ enum wxpresign_status wxpresign_global_papay_miniprogram(const struct wxpresign_
 enum wxpresign_status wxpresign_global_papay_web(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);
+
+/**
+ * POST /v3/global/papay/transactions (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015482
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml
+ */
+enum wxpresign_status wxpresign_global_papay_transactions(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+/**
+ * GET /v3/global/papay/transactions/{transaction_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+ * request_json carries transaction_id as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_global_papay_transactions_get(const struct wxpresign_client *client,
+                                                              const char *request_json,
+                                                              char **out);
+
+/**
+ * GET /v3/global/papay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_global_papay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
+
+/**
+ * POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015496
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_global_papay_transactions_out_trade_no_reverse(const struct wxpresign_client *client,
+                                                                               const char *request_json,
+                                                                               char **out);
 
 #ifdef __cplusplus
 }

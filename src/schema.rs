@@ -34,6 +34,11 @@ pub enum Charset {
     AlphanumericDashUnderscore,
     /// "只能是数字、大小写字母_-*": the merchant order number of the deduction pages.
     OrderNumber,
+    // Charsets of the cross-border, combined-deduction and credit-repayment calls.
+    /// "只能是数字、大小写字母_-|*@": the combined order number of the e-commerce pages.
+    CombineOrderNumber,
+    /// An amount in fen written as a string ("单位:分", example "10000"): ASCII digits.
+    Digits,
 }
 
 impl Charset {
@@ -45,6 +50,10 @@ impl Charset {
                 c.is_ascii_alphanumeric() || c == '-' || c == '_'
             }
             Charset::OrderNumber => c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '*'),
+            Charset::CombineOrderNumber => {
+                c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '|' | '*' | '@')
+            }
+            Charset::Digits => c.is_ascii_digit(),
         }
     }
 
@@ -55,6 +64,8 @@ impl Charset {
             Charset::Alphanumeric => Some("^[0-9A-Za-z]+$"),
             Charset::AlphanumericDashUnderscore => Some("^[0-9A-Za-z_-]+$"),
             Charset::OrderNumber => Some("^[0-9A-Za-z_*-]+$"),
+            Charset::CombineOrderNumber => Some("^[0-9A-Za-z_|*@-]+$"),
+            Charset::Digits => Some("^[0-9]+$"),
         }
     }
 
@@ -70,6 +81,12 @@ impl Charset {
             }
             Charset::OrderNumber => {
                 "only ASCII digits, letters, _, - and * (WeChat Pay: 只能是数字、大小写字母_-*)"
+            }
+            Charset::CombineOrderNumber => {
+                "only ASCII digits, letters, _, -, |, * and @ (WeChat Pay: 只能是数字、大小写字母_-|*@)"
+            }
+            Charset::Digits => {
+                "only ASCII digits: an amount in fen written as a string, such as \"10000\" for 100.00 CNY (WeChat Pay: 单位:分)"
             }
         }
     }
@@ -98,7 +115,7 @@ pub enum Type {
     Boolean,
     /// A JSON object with these members.
     Object(&'static [Field]),
-    /// A non-empty array whose items are objects.
+    /// A non-empty array whose items are objects (at most [`Field::max_items`] of them).
     ObjectArray(&'static [Field]),
 }
 
@@ -113,6 +130,8 @@ pub struct Field {
     pub required: bool,
     /// Sent RSA-OAEP encrypted: the caller passes plaintext, the library encrypts it.
     pub encrypted: bool,
+    /// For an array, the most items it may hold ("最多支持子单条数:50"); None for no limit.
+    pub max_items: Option<usize>,
 }
 
 /// A string field (optional, no constraints until the builder methods add them).
@@ -127,6 +146,7 @@ pub const fn string(name: &'static str) -> Field {
         },
         required: false,
         encrypted: false,
+        max_items: None,
     }
 }
 
@@ -137,6 +157,7 @@ pub const fn integer(name: &'static str) -> Field {
         ty: Type::Integer { positive: false },
         required: false,
         encrypted: false,
+        max_items: None,
     }
 }
 
@@ -147,6 +168,7 @@ pub const fn boolean(name: &'static str) -> Field {
         ty: Type::Boolean,
         required: false,
         encrypted: false,
+        max_items: None,
     }
 }
 
@@ -157,6 +179,7 @@ pub const fn object(name: &'static str, fields: &'static [Field]) -> Field {
         ty: Type::Object(fields),
         required: false,
         encrypted: false,
+        max_items: None,
     }
 }
 
@@ -167,6 +190,7 @@ pub const fn object_array(name: &'static str, fields: &'static [Field]) -> Field
         ty: Type::ObjectArray(fields),
         required: false,
         encrypted: false,
+        max_items: None,
     }
 }
 
@@ -244,6 +268,12 @@ impl Field {
         self
     }
 
+    /// An array of at most `n` items ("最多支持子单条数:50", "当前只支持传入1个预约还款项").
+    pub const fn max_items(mut self, n: usize) -> Self {
+        self.max_items = Some(n);
+        self
+    }
+
     /// An integer greater than zero.
     pub const fn positive(mut self) -> Self {
         if let Type::Integer { .. } = self.ty {
@@ -305,6 +335,9 @@ impl Field {
             }
             Type::ObjectArray(fields) => {
                 v["type"] = "array".into();
+                if let Some(n) = self.max_items {
+                    v["max_items"] = n.into();
+                }
                 v["items"] = fields
                     .iter()
                     .map(Field::describe)

@@ -149,6 +149,12 @@ fn check_value(field: &Field, value: &Value, here: &str, options: Options) -> Re
             if items.is_empty() {
                 return Err(Error::validation(here, "must contain at least one item"));
             }
+            if let Some(max) = field.max_items.filter(|&max| items.len() > max) {
+                return Err(Error::validation(
+                    here,
+                    format!("must hold at most {max} items, not {}", items.len()),
+                ));
+            }
             for (i, item) in items.iter().enumerate() {
                 let at = pointer_push(here, &i.to_string());
                 let Value::Object(members) = item else {

@@ -25,10 +25,13 @@ static FAMILIES: &[&[Endpoint]] = &[
     insurance::ENDPOINTS,
     password_exempt::ENDPOINTS,
     ecommerce::ENDPOINTS,
+    calls::ecommerce::ENDPOINTS,
     credit_repayment::ENDPOINTS,
+    calls::credit_repayment::ENDPOINTS,
     education::ENDPOINTS,
     offline_face::ENDPOINTS,
     global::ENDPOINTS,
+    calls::global::ENDPOINTS,
 ];
 
 use crate::schema::{Field, Rule, has_encrypted};

@@ -735,6 +735,62 @@ pub unsafe extern "C" fn wxpresign_ecommerce_individual_contracts_with_real_name
     }
 }
 
+/// POST /v3/ecommerce/combine-papay/transactions (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884121
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_transactions(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/combine-papay/transactions"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884130
+/// request_json carries combine_out_trade_no as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_transactions_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012884126
+/// request_json carries combine_out_trade_no as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_ecommerce_combine_papay_transactions_reverse(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/credit-repayment/partner/contracts/app-presign (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016125804
 /// Pass real_identity.identity_id, real_identity.real_name in plaintext: the library encrypts them.
@@ -767,6 +823,81 @@ pub unsafe extern "C" fn wxpresign_credit_repayment_partner_h5(
         call_path(
             client,
             Ok("v3/credit-repayment/partner/contracts/h5-presign"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/credit-repayment/partner/schedule-records/batch-create (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779459
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_schedule_records_batch_create(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/schedule-records/batch-create"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/credit-repayment/partner/schedule-records/{out_record_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779463
+/// request_json carries out_record_id as members: the library puts them in the path.
+/// request_json carries contract_id as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_schedule_records_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/schedule-records/{out_record_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/credit-repayment/partner/deduct-orders (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779462
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_deduct_orders(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/deduct-orders"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4016779468
+/// request_json carries out_trade_no as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_credit_repayment_partner_deduct_orders_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/credit-repayment/partner/deduct-orders/{out_trade_no}"),
             request_json,
             out,
         )
@@ -927,6 +1058,87 @@ pub unsafe extern "C" fn wxpresign_global_papay_web(
     }
 }
 
+/// POST /v3/global/papay/transactions (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015482
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_transactions(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/transactions"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/global/papay/transactions/{transaction_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+/// request_json carries transaction_id as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_transactions_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/transactions/{transaction_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/global/papay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+/// request_json carries out_trade_no as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_transactions_out_trade_no_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/transactions/out-trade-no/{out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/global/v3/zh/4013015496
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml
+/// request_json carries out_trade_no as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_global_papay_transactions_out_trade_no_reverse(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// The type of every endpoint function.
 pub type wxpresign_endpoint_fn =
     unsafe extern "C" fn(*const wxpresign_client, *const c_char, *mut *mut c_char) -> wxpresign_status;
@@ -971,8 +1183,15 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program", wxpresign_ecommerce_individual_contracts_mini_program),
     ("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app", wxpresign_ecommerce_individual_contracts_with_real_name_identity_app),
     ("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program", wxpresign_ecommerce_individual_contracts_with_real_name_identity_mini_program),
+    ("v3/ecommerce/combine-papay/transactions", wxpresign_ecommerce_combine_papay_transactions),
+    ("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}", wxpresign_ecommerce_combine_papay_transactions_get),
+    ("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse", wxpresign_ecommerce_combine_papay_transactions_reverse),
     ("v3/credit-repayment/partner/contracts/app-presign", wxpresign_credit_repayment_partner_app),
     ("v3/credit-repayment/partner/contracts/h5-presign", wxpresign_credit_repayment_partner_h5),
+    ("v3/credit-repayment/partner/schedule-records/batch-create", wxpresign_credit_repayment_partner_schedule_records_batch_create),
+    ("v3/credit-repayment/partner/schedule-records/{out_record_id}", wxpresign_credit_repayment_partner_schedule_records_get),
+    ("v3/credit-repayment/partner/deduct-orders", wxpresign_credit_repayment_partner_deduct_orders),
+    ("v3/credit-repayment/partner/deduct-orders/{out_trade_no}", wxpresign_credit_repayment_partner_deduct_orders_get),
     ("v3/edu-papay/contracts/presign", wxpresign_edu_papay),
     ("v3/eduschoolpay/contracts/presign", wxpresign_eduschoolpay),
     ("v3/offlineface/contracts/presign", wxpresign_offlineface),
@@ -981,4 +1200,8 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/global/papay/contracts/jsapi-pre-entrust-sign", wxpresign_global_papay_jsapi),
     ("v3/global/papay/contracts/miniprogram-pre-entrust-sign", wxpresign_global_papay_miniprogram),
     ("v3/global/papay/contracts/web-pre-entrust-sign", wxpresign_global_papay_web),
+    ("v3/global/papay/transactions", wxpresign_global_papay_transactions),
+    ("v3/global/papay/transactions/{transaction_id}", wxpresign_global_papay_transactions_get),
+    ("v3/global/papay/transactions/out-trade-no/{out_trade_no}", wxpresign_global_papay_transactions_out_trade_no_get),
+    ("v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse", wxpresign_global_papay_transactions_out_trade_no_reverse),
 ];

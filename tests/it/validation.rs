@@ -650,9 +650,10 @@ fn seed_endpoints_have_the_documented_c_function_names() {
 /// The C names are ABI; the committed header (checked for drift by tests/it/header.rs) is their
 /// record, and tests/it/ffi_wrappers.rs ties each exported function to its table row.
 #[test]
-fn the_table_holds_the_37_specified_presigns_and_the_scheduled_deduction_calls() {
+fn the_table_holds_the_37_specified_presigns_and_the_calls_on_a_contract() {
     assert_eq!(endpoints::presigns().count(), 37);
-    assert_eq!(endpoints::all().count(), 37 + 11);
+    // Scheduled deduction 11; cross-border 4, combined deduction 3, credit repayment 4.
+    assert_eq!(endpoints::all().count(), 37 + 11 + 4 + 3 + 4);
 }
 
 /// The rule for the calls on a contract: `{parameter}` segments dropped, and for a method
@@ -945,4 +946,101 @@ fn rfc_3339_times_need_the_t_and_an_offset_and_a_real_day() {
     assert!(!is_rfc3339("2021-11-20T13:29:35"));
     assert!(!is_rfc3339("2021-02-30T13:29:35+08:00"));
     assert!(!is_rfc3339("2021-11-20T24:00:00+08:00"));
+}
+
+// The cross-border, combined-deduction and credit-repayment calls: array item limits, amounts
+// written as strings of fen, and the combined order number's characters.
+
+const COMBINE_PAPAY: &str = "v3/ecommerce/combine-papay/transactions";
+const REPAYMENT_SCHEDULE: &str = "v3/credit-repayment/partner/schedule-records/batch-create";
+
+/// The table's example of a call on a contract, with `pointer` set to `value`.
+fn call_with(path: &str, pointer: &str, value: Value) -> Value {
+    let mut request: Value = serde_json::from_str(endpoint(path).example).expect("JSON");
+    *request.pointer_mut(pointer).expect("the member exists") = value;
+    request
+}
+
+/// The whole request of a call (path, query and body members) validated, unknown members refused.
+fn call_refused_at(path: &str, request: &Value) -> Option<String> {
+    let e = endpoint(path);
+    validate(&e.members(), e.rules, request, false)
+        .err()
+        .map(|error| error.field().unwrap_or("").to_owned())
+}
+
+/// "最多支持子单条数:50" (https://pay.weixin.qq.com/doc/v3/partner/4012884121).
+#[test]
+fn a_combined_deduction_of_51_sub_orders_is_refused_at_sub_orders_and_one_of_50_passes() {
+    let example: Value = serde_json::from_str(endpoint(COMBINE_PAPAY).example).expect("JSON");
+    let sub_order = example["sub_orders"][0].clone();
+    let fifty = call_with(
+        COMBINE_PAPAY,
+        "/sub_orders",
+        json!(vec![sub_order.clone(); 50]),
+    );
+    assert_eq!(call_refused_at(COMBINE_PAPAY, &fifty), None);
+    let fifty_one = call_with(COMBINE_PAPAY, "/sub_orders", json!(vec![sub_order; 51]));
+    let error = validate(&endpoint(COMBINE_PAPAY).members(), &[], &fifty_one, false)
+        .expect_err("51 sub-orders are refused");
+    assert_eq!(error.field(), Some("/sub_orders"));
+    assert!(error.to_string().contains("at most 50 items"), "{error}");
+}
+
+/// "当前只支持传入1个预约还款项" (https://pay.weixin.qq.com/doc/v3/partner/4016779459).
+#[test]
+fn a_repayment_schedule_of_two_items_is_refused_at_schedule_items() {
+    let example: Value = serde_json::from_str(endpoint(REPAYMENT_SCHEDULE).example).expect("JSON");
+    let item = example["schedule_items"][0].clone();
+    let two = call_with(REPAYMENT_SCHEDULE, "/schedule_items", json!([item, item]));
+    assert_eq!(
+        call_refused_at(REPAYMENT_SCHEDULE, &two).as_deref(),
+        Some("/schedule_items")
+    );
+}
+
+/// "repayment_amount … 单位:分" with the example "10000": yuan with a point are not fen.
+#[test]
+fn a_repayment_amount_written_in_yuan_is_refused_naming_fen() {
+    let yuan = call_with(
+        REPAYMENT_SCHEDULE,
+        "/schedule_items/0/repayment_amount",
+        json!("100.00"),
+    );
+    let e = endpoint(REPAYMENT_SCHEDULE);
+    let error = validate(&e.members(), e.rules, &yuan, false).expect_err("refused");
+    assert_eq!(error.field(), Some("/schedule_items/0/repayment_amount"));
+    assert!(error.to_string().contains("单位:分"), "{error}");
+}
+
+/// "只能是数字、大小写字母_-|*@" (https://pay.weixin.qq.com/doc/v3/partner/4012884130).
+#[test]
+fn a_combined_order_number_may_hold_bar_star_and_at_but_not_a_hash() {
+    let query = "v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}";
+    let marks = call_with(query, "/combine_out_trade_no", json!("P2015_08-06|12*34@5"));
+    assert_eq!(call_refused_at(query, &marks), None);
+    let hash = call_with(query, "/combine_out_trade_no", json!("P2015#0806"));
+    assert_eq!(
+        call_refused_at(query, &hash).as_deref(),
+        Some("/combine_out_trade_no")
+    );
+}
+
+#[test]
+fn the_table_describes_item_limits_and_digit_amounts_for_the_bindings() {
+    let table = wxpresign::endpoints::describe_all();
+    let schedule = table
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["path"] == REPAYMENT_SCHEDULE))
+        .expect("listed");
+    let items = schedule["request"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == "schedule_items"))
+        .expect("a member");
+    assert_eq!(items["max_items"], 1);
+    let amount = items["items"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["name"] == "repayment_amount"))
+        .expect("an item member");
+    assert_eq!(amount["pattern"], "^[0-9]+$");
 }

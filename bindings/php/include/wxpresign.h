@@ -228,6 +228,18 @@ enum wxpresign_status wxpresign_ecommerce_individual_contracts_with_real_name_id
                                                                                                     const char *request_json,
                                                                                                     char **out);
 
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions(const struct wxpresign_client *client,
+                                                                     const char *request_json,
+                                                                     char **out);
+
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions_get(const struct wxpresign_client *client,
+                                                                         const char *request_json,
+                                                                         char **out);
+
+enum wxpresign_status wxpresign_ecommerce_combine_papay_transactions_reverse(const struct wxpresign_client *client,
+                                                                             const char *request_json,
+                                                                             char **out);
+
 enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpresign_client *client,
                                                              const char *request_json,
                                                              char **out);
@@ -235,6 +247,22 @@ enum wxpresign_status wxpresign_credit_repayment_partner_app(const struct wxpres
 enum wxpresign_status wxpresign_credit_repayment_partner_h5(const struct wxpresign_client *client,
                                                             const char *request_json,
                                                             char **out);
+
+enum wxpresign_status wxpresign_credit_repayment_partner_schedule_records_batch_create(const struct wxpresign_client *client,
+                                                                                       const char *request_json,
+                                                                                       char **out);
+
+enum wxpresign_status wxpresign_credit_repayment_partner_schedule_records_get(const struct wxpresign_client *client,
+                                                                              const char *request_json,
+                                                                              char **out);
+
+enum wxpresign_status wxpresign_credit_repayment_partner_deduct_orders(const struct wxpresign_client *client,
+                                                                       const char *request_json,
+                                                                       char **out);
+
+enum wxpresign_status wxpresign_credit_repayment_partner_deduct_orders_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
 
 enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
                                           const char *request_json,
@@ -267,3 +295,19 @@ enum wxpresign_status wxpresign_global_papay_miniprogram(const struct wxpresign_
 enum wxpresign_status wxpresign_global_papay_web(const struct wxpresign_client *client,
                                                  const char *request_json,
                                                  char **out);
+
+enum wxpresign_status wxpresign_global_papay_transactions(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+enum wxpresign_status wxpresign_global_papay_transactions_get(const struct wxpresign_client *client,
+                                                              const char *request_json,
+                                                              char **out);
+
+enum wxpresign_status wxpresign_global_papay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
+
+enum wxpresign_status wxpresign_global_papay_transactions_out_trade_no_reverse(const struct wxpresign_client *client,
+                                                                               const char *request_json,
+                                                                               char **out);

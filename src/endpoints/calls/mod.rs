@@ -3,3 +3,8 @@
 //! carries its path and query parameters as members.
 
 pub(super) mod scheduled_deduct;
+
+// The cross-border, combined-deduction and credit-repayment calls.
+pub(super) mod credit_repayment;
+pub(super) mod ecommerce;
+pub(super) mod global;

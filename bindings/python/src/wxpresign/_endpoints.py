@@ -48,8 +48,15 @@ PATHS: Dict[str, str] = {
     "ecommerce_individual_contracts_mini_program": "v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program",
     "ecommerce_individual_contracts_with_real_name_identity_app": "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app",
     "ecommerce_individual_contracts_with_real_name_identity_mini_program": "v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program",
+    "ecommerce_combine_papay_transactions": "v3/ecommerce/combine-papay/transactions",
+    "ecommerce_combine_papay_transactions_get": "v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}",
+    "ecommerce_combine_papay_transactions_reverse": "v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse",
     "credit_repayment_partner_app": "v3/credit-repayment/partner/contracts/app-presign",
     "credit_repayment_partner_h5": "v3/credit-repayment/partner/contracts/h5-presign",
+    "credit_repayment_partner_schedule_records_batch_create": "v3/credit-repayment/partner/schedule-records/batch-create",
+    "credit_repayment_partner_schedule_records_get": "v3/credit-repayment/partner/schedule-records/{out_record_id}",
+    "credit_repayment_partner_deduct_orders": "v3/credit-repayment/partner/deduct-orders",
+    "credit_repayment_partner_deduct_orders_get": "v3/credit-repayment/partner/deduct-orders/{out_trade_no}",
     "edu_papay": "v3/edu-papay/contracts/presign",
     "eduschoolpay": "v3/eduschoolpay/contracts/presign",
     "offlineface": "v3/offlineface/contracts/presign",
@@ -58,6 +65,10 @@ PATHS: Dict[str, str] = {
     "global_papay_jsapi": "v3/global/papay/contracts/jsapi-pre-entrust-sign",
     "global_papay_miniprogram": "v3/global/papay/contracts/miniprogram-pre-entrust-sign",
     "global_papay_web": "v3/global/papay/contracts/web-pre-entrust-sign",
+    "global_papay_transactions": "v3/global/papay/transactions",
+    "global_papay_transactions_get": "v3/global/papay/transactions/{transaction_id}",
+    "global_papay_transactions_out_trade_no_get": "v3/global/papay/transactions/out-trade-no/{out_trade_no}",
+    "global_papay_transactions_out_trade_no_reverse": "v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse",
 }
 
 
@@ -1121,6 +1132,77 @@ class EcommerceIndividualContractsWithRealNameIdentityMiniProgramRequest(TypedDi
     cred_id: str
 
 
+class EcommerceCombinePapayTransactionsRequestSubOrdersAmount(TypedDict):
+    """``amount``."""
+
+    total_amount: int
+    currency: str
+
+
+class EcommerceCombinePapayTransactionsRequestSubOrdersSettleInfo(TypedDict, total=False):
+    """``settle_info``."""
+
+    profit_sharing: bool
+    subsidy_amount: int
+
+
+class _EcommerceCombinePapayTransactionsRequestSubOrders(TypedDict):
+    mchid: str
+    out_trade_no: str
+    sub_mchid: str
+    amount: EcommerceCombinePapayTransactionsRequestSubOrdersAmount
+    description: str
+
+
+class EcommerceCombinePapayTransactionsRequestSubOrders(_EcommerceCombinePapayTransactionsRequestSubOrders, total=False):
+    """An item of ``sub_orders``."""
+
+    sub_appid: str
+    attach: str
+    settle_info: EcommerceCombinePapayTransactionsRequestSubOrdersSettleInfo
+    sub_risk_info: str
+
+
+class _EcommerceCombinePapayTransactionsRequest(TypedDict):
+    combine_appid: str
+    combine_mchid: str
+    combine_out_trade_no: str
+    contract_id: str
+    sub_orders: List[EcommerceCombinePapayTransactionsRequestSubOrders]
+
+
+class EcommerceCombinePapayTransactionsRequest(_EcommerceCombinePapayTransactionsRequest, total=False):
+    """The request of ``ecommerce_combine_papay_transactions`` (POST /v3/ecommerce/combine-papay/transactions)."""
+
+    risk_info: str
+
+
+class EcommerceCombinePapayTransactionsGetRequest(TypedDict):
+    """The request of ``ecommerce_combine_papay_transactions_get`` (GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no})."""
+
+    combine_out_trade_no: str
+
+
+class _EcommerceCombinePapayTransactionsReverseRequestSubOrders(TypedDict):
+    mchid: str
+    out_trade_no: str
+    sub_mchid: str
+
+
+class EcommerceCombinePapayTransactionsReverseRequestSubOrders(_EcommerceCombinePapayTransactionsReverseRequestSubOrders, total=False):
+    """An item of ``sub_orders``."""
+
+    sub_appid: str
+
+
+class EcommerceCombinePapayTransactionsReverseRequest(TypedDict):
+    """The request of ``ecommerce_combine_papay_transactions_reverse`` (POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse)."""
+
+    combine_out_trade_no: str
+    combine_appid: str
+    sub_orders: List[EcommerceCombinePapayTransactionsReverseRequestSubOrders]
+
+
 class CreditRepaymentPartnerAppRequestRealIdentity(TypedDict):
     """``real_identity``."""
 
@@ -1206,6 +1288,57 @@ class CreditRepaymentPartnerH5Request(_CreditRepaymentPartnerH5Request, total=Fa
     sub_appid: str
     trade_info: CreditRepaymentPartnerH5RequestTradeInfo
     jump_info: CreditRepaymentPartnerH5RequestJumpInfo
+
+
+class _CreditRepaymentPartnerScheduleRecordsBatchCreateRequestScheduleItems(TypedDict):
+    out_record_id: str
+    sub_mchid: str
+    repayment_amount: str
+    repayment_date: str
+
+
+class CreditRepaymentPartnerScheduleRecordsBatchCreateRequestScheduleItems(_CreditRepaymentPartnerScheduleRecordsBatchCreateRequestScheduleItems, total=False):
+    """An item of ``schedule_items``."""
+
+    sub_appid: str
+    min_repayment_amount: str
+
+
+class CreditRepaymentPartnerScheduleRecordsBatchCreateRequest(TypedDict):
+    """The request of ``credit_repayment_partner_schedule_records_batch_create`` (POST /v3/credit-repayment/partner/schedule-records/batch-create)."""
+
+    contract_id: str
+    appid: str
+    openid: str
+    schedule_items: List[CreditRepaymentPartnerScheduleRecordsBatchCreateRequestScheduleItems]
+
+
+class CreditRepaymentPartnerScheduleRecordsGetRequest(TypedDict):
+    """The request of ``credit_repayment_partner_schedule_records_get`` (GET /v3/credit-repayment/partner/schedule-records/{out_record_id})."""
+
+    out_record_id: str
+    contract_id: str
+
+
+class _CreditRepaymentPartnerDeductOrdersRequest(TypedDict):
+    contract_id: str
+    out_trade_no: str
+    out_record_id: str
+    deduct_amount: str
+    notify_url: str
+    description: str
+
+
+class CreditRepaymentPartnerDeductOrdersRequest(_CreditRepaymentPartnerDeductOrdersRequest, total=False):
+    """The request of ``credit_repayment_partner_deduct_orders`` (POST /v3/credit-repayment/partner/deduct-orders)."""
+
+    attach: str
+
+
+class CreditRepaymentPartnerDeductOrdersGetRequest(TypedDict):
+    """The request of ``credit_repayment_partner_deduct_orders_get`` (GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no})."""
+
+    out_trade_no: str
 
 
 class _EduPapayRequest(TypedDict):
@@ -1416,6 +1549,71 @@ class GlobalPapayWebRequest(_GlobalPapayWebRequest, total=False):
     return_url: str
 
 
+class GlobalPapayTransactionsRequestAmount(TypedDict):
+    """``amount``."""
+
+    total: int
+    currency: str
+
+
+class GlobalPapayTransactionsRequestSceneInfo(TypedDict, total=False):
+    """``scene_info``."""
+
+    device_id: str
+    device_ip: str
+
+
+class _GlobalPapayTransactionsRequest(TypedDict):
+    description: str
+    notify_url: str
+    out_trade_no: str
+    merchant_category_code: str
+    contract_id: str
+    amount: GlobalPapayTransactionsRequestAmount
+
+
+class GlobalPapayTransactionsRequest(_GlobalPapayTransactionsRequest, total=False):
+    """The request of ``global_papay_transactions`` (POST /v3/global/papay/transactions)."""
+
+    appid: str
+    sub_mchid: str
+    sp_appid: str
+    sub_appid: str
+    attach: str
+    goods_tag: str
+    scene_info: GlobalPapayTransactionsRequestSceneInfo
+
+
+class _GlobalPapayTransactionsGetRequest(TypedDict):
+    transaction_id: str
+
+
+class GlobalPapayTransactionsGetRequest(_GlobalPapayTransactionsGetRequest, total=False):
+    """The request of ``global_papay_transactions_get`` (GET /v3/global/papay/transactions/{transaction_id})."""
+
+    sub_mchid: str
+
+
+class _GlobalPapayTransactionsOutTradeNoGetRequest(TypedDict):
+    out_trade_no: str
+
+
+class GlobalPapayTransactionsOutTradeNoGetRequest(_GlobalPapayTransactionsOutTradeNoGetRequest, total=False):
+    """The request of ``global_papay_transactions_out_trade_no_get`` (GET /v3/global/papay/transactions/out-trade-no/{out_trade_no})."""
+
+    sub_mchid: str
+
+
+class _GlobalPapayTransactionsOutTradeNoReverseRequest(TypedDict):
+    out_trade_no: str
+
+
+class GlobalPapayTransactionsOutTradeNoReverseRequest(_GlobalPapayTransactionsOutTradeNoReverseRequest, total=False):
+    """The request of ``global_papay_transactions_out_trade_no_reverse`` (POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse)."""
+
+    sub_mchid: str
+
+
 #: The request types, for ``from wxpresign.requests import EduPapayRequest``.
 REQUEST_TYPES = [
     "PapayScheduledDeductSignPartnerJsapiRequest",
@@ -1507,6 +1705,13 @@ REQUEST_TYPES = [
     "EcommerceIndividualContractsMiniProgramRequest",
     "EcommerceIndividualContractsWithRealNameIdentityAppRequest",
     "EcommerceIndividualContractsWithRealNameIdentityMiniProgramRequest",
+    "EcommerceCombinePapayTransactionsRequest",
+    "EcommerceCombinePapayTransactionsRequestSubOrders",
+    "EcommerceCombinePapayTransactionsRequestSubOrdersAmount",
+    "EcommerceCombinePapayTransactionsRequestSubOrdersSettleInfo",
+    "EcommerceCombinePapayTransactionsGetRequest",
+    "EcommerceCombinePapayTransactionsReverseRequest",
+    "EcommerceCombinePapayTransactionsReverseRequestSubOrders",
     "CreditRepaymentPartnerAppRequest",
     "CreditRepaymentPartnerAppRequestRealIdentity",
     "CreditRepaymentPartnerAppRequestTradeInfo",
@@ -1514,6 +1719,11 @@ REQUEST_TYPES = [
     "CreditRepaymentPartnerH5RequestRealIdentity",
     "CreditRepaymentPartnerH5RequestTradeInfo",
     "CreditRepaymentPartnerH5RequestJumpInfo",
+    "CreditRepaymentPartnerScheduleRecordsBatchCreateRequest",
+    "CreditRepaymentPartnerScheduleRecordsBatchCreateRequestScheduleItems",
+    "CreditRepaymentPartnerScheduleRecordsGetRequest",
+    "CreditRepaymentPartnerDeductOrdersRequest",
+    "CreditRepaymentPartnerDeductOrdersGetRequest",
     "EduPapayRequest",
     "EduschoolpayRequest",
     "EduschoolpayRequestIdentity",
@@ -1528,6 +1738,12 @@ REQUEST_TYPES = [
     "GlobalPapayJsapiRequest",
     "GlobalPapayMiniprogramRequest",
     "GlobalPapayWebRequest",
+    "GlobalPapayTransactionsRequest",
+    "GlobalPapayTransactionsRequestAmount",
+    "GlobalPapayTransactionsRequestSceneInfo",
+    "GlobalPapayTransactionsGetRequest",
+    "GlobalPapayTransactionsOutTradeNoGetRequest",
+    "GlobalPapayTransactionsOutTradeNoReverseRequest",
 ]
 
 
@@ -2007,6 +2223,41 @@ class EndpointMethods:
         """
         return self.call("v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program", request)
 
+    def ecommerce_combine_papay_transactions(self, request: Union[EcommerceCombinePapayTransactionsRequest, Request]) -> Envelope:
+        """电商合单委托代扣支付 (e-commerce combined deduction).
+
+        POST /v3/ecommerce/combine-papay/transactions
+        Answer data: combine_appid, combine_mchid, combine_out_trade_no, sub_orders, combine_payer_info.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012884121
+        """
+        return self.call("v3/ecommerce/combine-papay/transactions", request)
+
+    def ecommerce_combine_papay_transactions_get(self, request: Union[EcommerceCombinePapayTransactionsGetRequest, Request]) -> Envelope:
+        """电商合单委托代扣查询订单 (e-commerce combined deduction).
+
+        GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}
+        The request carries combine_out_trade_no, which the library puts in the path.
+        Answer data: combine_appid, combine_mchid, combine_out_trade_no, sub_orders, combine_payer_info.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012884130
+        """
+        return self.call("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}", request)
+
+    def ecommerce_combine_papay_transactions_reverse(self, request: Union[EcommerceCombinePapayTransactionsReverseRequest, Request]) -> Envelope:
+        """电商合单委托代扣撤销订单 (e-commerce combined deduction).
+
+        POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse
+        The request carries combine_out_trade_no, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012884126
+        """
+        return self.call("v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse", request)
+
     def credit_repayment_partner_app(self, request: Union[CreditRepaymentPartnerAppRequest, Request]) -> Envelope:
         """APP预签约自动还款协议 (auto-repayment, partner, App).
 
@@ -2030,6 +2281,53 @@ class EndpointMethods:
             https://pay.weixin.qq.com/doc/v3/partner/4016779565
         """
         return self.call("v3/credit-repayment/partner/contracts/h5-presign", request)
+
+    def credit_repayment_partner_schedule_records_batch_create(self, request: Union[CreditRepaymentPartnerScheduleRecordsBatchCreateRequest, Request]) -> Envelope:
+        """预约还款 (auto-repayment, partner).
+
+        POST /v3/credit-repayment/partner/schedule-records/batch-create
+        Answer data: schedule_records.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016779459
+        """
+        return self.call("v3/credit-repayment/partner/schedule-records/batch-create", request)
+
+    def credit_repayment_partner_schedule_records_get(self, request: Union[CreditRepaymentPartnerScheduleRecordsGetRequest, Request]) -> Envelope:
+        """查询预约还款记录 (auto-repayment, partner).
+
+        GET /v3/credit-repayment/partner/schedule-records/{out_record_id}
+        The request carries out_record_id, which the library puts in the path.
+        The request carries contract_id, which the library puts in the query string.
+        Answer data: out_record_id, appid, sub_appid, contract_id, repayment_amount, min_repayment_amount, repayment_date, openid.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016779463
+        """
+        return self.call("v3/credit-repayment/partner/schedule-records/{out_record_id}", request)
+
+    def credit_repayment_partner_deduct_orders(self, request: Union[CreditRepaymentPartnerDeductOrdersRequest, Request]) -> Envelope:
+        """发起还款 (auto-repayment, partner).
+
+        POST /v3/credit-repayment/partner/deduct-orders
+        Answer data: out_trade_no, out_record_id, appid, sub_appid, openid, contract_id, order_state, deduct_amount, pay_success_amount, description, attach, transaction_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016779462
+        """
+        return self.call("v3/credit-repayment/partner/deduct-orders", request)
+
+    def credit_repayment_partner_deduct_orders_get(self, request: Union[CreditRepaymentPartnerDeductOrdersGetRequest, Request]) -> Envelope:
+        """查询还款单 (auto-repayment, partner).
+
+        GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        Answer data: out_trade_no, out_record_id, appid, sub_appid, openid, contract_id, order_state, deduct_amount, pay_success_amount, description, attach, transaction_id.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4016779468
+        """
+        return self.call("v3/credit-repayment/partner/deduct-orders/{out_trade_no}", request)
 
     def edu_papay(self, request: Union[EduPapayRequest, Request]) -> Envelope:
         """教育续费通预签约 (education renewal).
@@ -2149,3 +2447,60 @@ class EndpointMethods:
             https://pay.weixin.qq.com/wiki/doc/api/wxpay/ch/entrust/chapter4_3.shtml
         """
         return self.call("v3/global/papay/contracts/web-pre-entrust-sign", request)
+
+    def global_papay_transactions(self, request: Union[GlobalPapayTransactionsRequest, Request]) -> Envelope:
+        """支付扣款 (cross-border).
+
+        POST /v3/global/papay/transactions
+        Answer data: mchid, appid, sp_mchid, sub_mchid, sp_appid, sub_appid, out_trade_no, transaction_id, attach, trade_type, bank_type, success_time, trade_state, trade_state_desc, payer, amount, promotion_detail.
+        Rule: appid is for direct mode only (WeChat Pay: 仅适用于直连模式); institutional members cannot be sent with it.
+        Rule: appid (direct mode) or sp_appid with sub_mchid (institutional mode) is required (WeChat Pay: 直连模式必填 / 服务商模式必填).
+        Rule: sub_mchid is required in institutional mode, with sp_appid (WeChat Pay: 服务商模式必填).
+        Rule: sp_appid is required in institutional mode, with sub_mchid (WeChat Pay: 服务商模式必填).
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015482
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_6.shtml
+        """
+        return self.call("v3/global/papay/transactions", request)
+
+    def global_papay_transactions_get(self, request: Union[GlobalPapayTransactionsGetRequest, Request]) -> Envelope:
+        """查询订单 (cross-border, by transaction id).
+
+        GET /v3/global/papay/transactions/{transaction_id}
+        The request carries transaction_id, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: mchid, appid, sp_mchid, sub_mchid, sp_appid, sub_appid, out_trade_no, transaction_id, attach, trade_type, bank_type, success_time, trade_state, trade_state_desc, payer, amount, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+        """
+        return self.call("v3/global/papay/transactions/{transaction_id}", request)
+
+    def global_papay_transactions_out_trade_no_get(self, request: Union[GlobalPapayTransactionsOutTradeNoGetRequest, Request]) -> Envelope:
+        """查询订单 (cross-border, by out_trade_no).
+
+        GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: mchid, appid, sp_mchid, sub_mchid, sp_appid, sub_appid, out_trade_no, transaction_id, attach, trade_type, bank_type, success_time, trade_state, trade_state_desc, payer, amount, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013026988
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_8.shtml
+        """
+        return self.call("v3/global/papay/transactions/out-trade-no/{out_trade_no}", request)
+
+    def global_papay_transactions_out_trade_no_reverse(self, request: Union[GlobalPapayTransactionsOutTradeNoReverseRequest, Request]) -> Envelope:
+        """撤销订单 (cross-border).
+
+        POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse
+        The request carries out_trade_no, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/global/v3/zh/4013015496
+            https://pay.weixin.qq.com/wiki/doc/api_external/ch/apis/chapter5_1_10.shtml
+        """
+        return self.call("v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse", request)
