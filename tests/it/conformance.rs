@@ -211,7 +211,13 @@ fn cross_border_follows_its_pages() {
 }
 
 /// The families whose calls on a contract have cases, in tests/conformance/deductions/.
-const DEDUCTIONS: &[&str] = &["scheduled_deduct"];
+const DEDUCTIONS: &[&str] = &[
+    "scheduled_deduct",
+    // Cross-border, combined deduction, credit repayment.
+    "global",
+    "ecommerce",
+    "credit_repayment",
+];
 
 /// What arrived for one valid call, against what its case says: one line if it differs.
 fn arrived_otherwise(
@@ -344,4 +350,31 @@ fn every_endpoint_with_an_official_page_has_five_cases_with_page_and_phrase() {
             );
         }
     }
+}
+
+// The cross-border, combined-deduction and credit-repayment calls on a contract.
+
+fn assert_calls_conform(family: &str) {
+    let failures = run_calls(family);
+    assert!(
+        failures.is_empty(),
+        "{} cases went otherwise:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn cross_border_calls_on_a_contract_follow_their_pages() {
+    assert_calls_conform("global");
+}
+
+#[test]
+fn combined_deduction_calls_on_a_contract_follow_their_pages() {
+    assert_calls_conform("ecommerce");
+}
+
+#[test]
+fn credit_repayment_calls_on_a_contract_follow_their_pages() {
+    assert_calls_conform("credit_repayment");
 }
