@@ -203,6 +203,24 @@ final class CallShapesTest extends SandboxTestCase
         self::client()->chain('v3/papay/pay/schedules/contract-id/{contract_id}')->post(['contract_id' => '1']);
     }
 
+    public function testARepaymentScheduleOfTwoItemsIsRefusedNamingScheduleItems(): void
+    {
+        // "当前只支持传入1个预约还款项" (https://pay.weixin.qq.com/doc/v3/partner/4016779459).
+        $item = [
+            'out_record_id' => '1234567abcde', 'sub_mchid' => '1900000109',
+            'repayment_amount' => '10000', 'repayment_date' => '2025-11-18',
+        ];
+        try {
+            self::client()->chain('v3/credit-repayment/partner/schedule-records/batch-create')->post(['json' => [
+                'contract_id' => '20251105000000123456789', 'appid' => 'wxd678efh567hg6787',
+                'openid' => 'oUpF8uMuAJO_M2pxb1Q9zNjWeS6o', 'schedule_items' => [$item, $item],
+            ]]);
+            self::fail('refused');
+        } catch (ValidationException $e) {
+            self::assertSame('/schedule_items', $e->getField());
+        }
+    }
+
     /** @return list<array{string, string}> the method and target of every request the sandbox recorded */
     private static function received(): array
     {

@@ -10,6 +10,7 @@ from typing import Any, Dict, List
 import pytest
 
 import wxpresign
+from conftest import example
 from wxpresign._endpoints import PATHS
 
 TABLE = wxpresign.endpoints()
@@ -115,3 +116,14 @@ def test_version_is_the_library_version() -> None:
 
 def test_the_package_version_follows_the_library_version() -> None:
     assert wxpresign.__version__ == wxpresign.version()
+
+
+def test_a_combined_deduction_of_51_sub_orders_is_refused_naming_sub_orders(
+    client: wxpresign.Client,
+) -> None:
+    # "最多支持子单条数:50" (https://pay.weixin.qq.com/doc/v3/partner/4012884121).
+    request = example("v3/ecommerce/combine-papay/transactions")
+    request["sub_orders"] = request["sub_orders"] * 51
+    with pytest.raises(wxpresign.ValidationError) as raised:
+        client.ecommerce_combine_papay_transactions(request)
+    assert raised.value.field == "/sub_orders" and "at most 50 items" in raised.value.message
