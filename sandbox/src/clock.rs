@@ -98,6 +98,8 @@ pub(crate) fn clock(state: &State, request: &Request, _: &str) -> Answered {
                 .set_clock_offset(offset)
                 .map_err(|e| Refusal::failed(&e))?;
             state.clock.set_offset(offset);
+            // Orders' results and the deductions' time rules that fell due are applied first.
+            crate::money::settle(state)?;
             state.outbox.wake();
             signer::ok(&state.identity, &state.clock.to_json())
         }

@@ -42,7 +42,8 @@ impl Contracts {
         lock(&self.held).iter().find(|c| c.id == id).cloned()
     }
 
-    fn all(&self) -> MutexGuard<'_, Vec<Contract>> {
+    /// The contracts, held until the guard is dropped: a change of one is made through it.
+    pub(crate) fn all(&self) -> MutexGuard<'_, Vec<Contract>> {
         lock(&self.held)
     }
 }
@@ -366,12 +367,16 @@ impl Contract {
 
     /// The value `source` gives this contract, when it has one.
     fn value(&self, source: &Member, mchid: &str) -> Option<Value> {
-        let first = |names: &[&str]| {
-            names
-                .iter()
-                .find_map(|n| self.request.pointer(&format!("/{n}")))
-                .cloned()
+        // A member a call on the contract replaced (its deduction's schedule) is read there.
+        let at = |n: &str| {
+            let (head, rest) = n.split_once('/').unwrap_or((n, ""));
+            match self.changed.get(head) {
+                Some(changed) if rest.is_empty() => Some(changed),
+                Some(changed) => changed.pointer(&format!("/{rest}")),
+                None => self.request.pointer(&format!("/{n}")),
+            }
         };
+        let first = |names: &[&str]| names.iter().find_map(|n| at(n)).cloned();
         let terminated = self.terminated.as_ref();
         match source {
             Request(names) => first(names),

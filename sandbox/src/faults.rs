@@ -196,3 +196,63 @@ fn ended_by(fault: Fault) -> Option<Answered> {
         _ => None,
     }
 }
+
+/// How a deduction the sandbox accepted ends when its request asks for a failure: a magic
+/// value at the start of the deduction's `attach` (or, without one, its `description`), the
+/// members the pages let the merchant fill freely ("附加数据…可作为自定义参数使用"). The order
+/// ends in `PAY_FAIL` with this reason in `trade_state_desc` and TRANSACTION.FAIL; the pages
+/// publish no list of reasons (docs/where-sources-disagree.md, "Money").
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failure {
+    /// 余额不足: the user's balance does not cover the amount.
+    NotEnough,
+    /// The user ended the contract between the deduction's acceptance and its result.
+    ContractTerminated,
+    /// The amount or the number of deductions is over the user's or the bank's limit.
+    LimitExceeded,
+    /// The bank refused the payment for another reason.
+    BankError,
+}
+
+impl Failure {
+    /// Every deduction failure: its magic prefix, its `trade_state_desc` and its name.
+    pub const ALL: &'static [(&'static str, Failure)] = &[
+        ("SANDBOXNOTENOUGH", Failure::NotEnough),
+        ("SANDBOXTERMINATED", Failure::ContractTerminated),
+        ("SANDBOXLIMIT", Failure::LimitExceeded),
+        ("SANDBOXBANKERROR", Failure::BankError),
+    ];
+
+    /// The failure a deduction's free-text value selects, if it starts with a magic prefix.
+    pub fn from_value(value: &str) -> Option<Failure> {
+        Self::ALL
+            .iter()
+            .find(|(prefix, _)| value.starts_with(prefix))
+            .map(|(_, failure)| *failure)
+    }
+
+    /// What `trade_state_desc` says of it, as WeChat Pay words these reasons.
+    pub fn description(self) -> &'static str {
+        match self {
+            Failure::NotEnough => "余额不足",
+            Failure::ContractTerminated => "签约协议已解约",
+            Failure::LimitExceeded => "交易金额或次数超出限制",
+            Failure::BankError => "支付失败(其他原因,如银行返回失败)",
+        }
+    }
+
+    /// The name the store keeps it under, and that `wxpresign sandbox faults` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            Failure::NotEnough => "NOT_ENOUGH",
+            Failure::ContractTerminated => "CONTRACT_TERMINATED",
+            Failure::LimitExceeded => "LIMIT_EXCEEDED",
+            Failure::BankError => "BANK_ERROR",
+        }
+    }
+
+    /// The failure the store kept under `name`.
+    pub fn named(name: &str) -> Option<Failure> {
+        Self::ALL.iter().map(|(_, f)| *f).find(|f| f.name() == name)
+    }
+}

@@ -63,6 +63,71 @@ impl Gateway {
         self.check_signature(&request.method, request)
     }
 
+    /// A call of the table on a contract (a deduction's schedule, a deduction): its head, its
+    /// signature, then the whole request as the library's caller writes it (the path's
+    /// parameters `captured` and the query's members beside the body's) checked against the
+    /// endpoint's schema as a pre-sign's body is, then a partner's `sub_mchid` against the
+    /// caller. A query member is taken as text, an integer one as its decimal value.
+    pub fn contract_call(
+        &self,
+        endpoint: &Endpoint,
+        request: &Request,
+        captured: &[(&'static str, String)],
+    ) -> Result<(Caller, Value), Refusal> {
+        check_head(request, !request.body.is_empty())?;
+        let text = body_text(&request.body)?;
+        let caller = self.check_signature(&request.method, request)?;
+        let mut value = if text.trim().is_empty() {
+            Value::Object(serde_json::Map::new())
+        } else {
+            parse_request(text).map_err(|e| {
+                Refusal::param_error("", Value::Null, e.message().to_owned(), "body")
+            })?
+        };
+        let query = request.target.split_once('?').map_or("", |(_, q)| q);
+        if let Value::Object(members) = &mut value {
+            for (name, given) in crate::contracts::query_members(query) {
+                let integer = endpoint.query.iter().any(|f| {
+                    f.name == name && matches!(f.ty, wxpresign::schema::Type::Integer { .. })
+                });
+                let parsed = integer.then(|| given.parse::<i64>().ok()).flatten();
+                members.insert(name, parsed.map_or_else(|| given.into(), Value::from));
+            }
+            for (name, given) in captured {
+                members.insert((*name).to_owned(), given.clone().into());
+            }
+        }
+        let schema = endpoint.members();
+        let undefined = wxpresign::schema::undefined_members(&schema, &value);
+        if !undefined.is_empty() {
+            return Err(Refusal::undefined_members(undefined));
+        }
+        validate(&schema, endpoint.rules, &value, false).map_err(|e| {
+            let field = e.field().unwrap_or("").to_owned();
+            let issue = e.issue().unwrap_or(e.message()).to_owned();
+            let shown = value.pointer(&field).cloned().unwrap_or(Value::Null);
+            let location = if endpoint
+                .query
+                .iter()
+                .any(|f| format!("/{}", f.name) == field)
+            {
+                "query"
+            } else if endpoint
+                .path_params
+                .iter()
+                .any(|f| format!("/{}", f.name) == field)
+            {
+                "path"
+            } else {
+                "body"
+            };
+            Refusal::param_error(&field, shown, issue, location)
+        })?;
+        crate::behaviours::check_notify_urls(&caller, endpoint.request, &value)?;
+        self.merchants.check_partner(&caller, &value)?;
+        Ok((caller, value))
+    }
+
     /// Authorization: scheme, attributes, known merchant and serial, fresh timestamp,
     /// unused nonce, and a signature over exactly what was sent with that merchant's key.
     fn check_signature(&self, method: &str, request: &Request) -> Result<Caller, Refusal> {

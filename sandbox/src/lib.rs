@@ -19,6 +19,7 @@ mod html;
 pub mod http_server;
 pub mod merchants;
 mod migration;
+mod money;
 pub mod notify_test;
 mod outbox;
 mod personal_data;

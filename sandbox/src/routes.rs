@@ -9,6 +9,7 @@ use crate::clock;
 use crate::contracts;
 use crate::dashboard;
 use crate::http_server::{Reply, Request};
+use crate::money;
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::sessions;
@@ -63,6 +64,22 @@ static ROUTES: &[Route] = &[
     ),
     route(None, "/sandbox/clock", clock::clock),
     route(Some("GET"), "/v3/certificates", certificate_list),
+    // The APIv3 order queries, answering the deduction orders (sandbox/src/money/).
+    route(
+        Some("GET"),
+        "/v3/pay/transactions/out-trade-no/{id}",
+        money::order_by_out_trade_no,
+    ),
+    route(
+        Some("GET"),
+        "/v3/pay/partner/transactions/out-trade-no/{id}",
+        money::order_by_out_trade_no,
+    ),
+    route(
+        Some("GET"),
+        "/v3/pay/transactions/id/{id}",
+        money::order_by_transaction_id,
+    ),
 ];
 
 const fn route(method: Option<&'static str>, path: &'static str, handler: Handler) -> Route {
@@ -96,6 +113,9 @@ fn answer(state: &State, request: &Request) -> Answered {
         if let Some(id) = captured(route.path, path) {
             return (route.handler)(state, request, id);
         }
+    }
+    if let Some(answered) = money::call(state, request) {
+        return answered;
     }
     if let Some((kind, call, identified)) = contracts::call_at(&request.method, path) {
         return contracts::call(state, kind, call, &identified, request);

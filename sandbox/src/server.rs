@@ -133,6 +133,8 @@ impl Sandbox {
             outbox,
         });
         let _ = state_slot.set(Arc::clone(&state));
+        // What fell due while no process served DIR (an order's result) is applied now.
+        crate::money::settle(&state).map_err(|e| Error::internal(e.message))?;
         Ok(Sandbox { state, server })
     }
 

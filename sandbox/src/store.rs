@@ -10,7 +10,9 @@
 
 use crate::contracts::Contract;
 use crate::delivery::{Attempt, NotificationDelivery};
+use crate::faults::Failure;
 use crate::merchants::{Kind, Standing, SubMerchants, mode_name};
+use crate::money::{Order, OrderState};
 use crate::record::Received;
 use crate::refusal::lock;
 use crate::sessions::Session;
@@ -68,8 +70,21 @@ CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT
 /// the deliveries `POST /sandbox/notifications/trigger` sent, and what became of a contract
 /// after its signing: who terminated it (`merchant` or `user`), the pre-sign members the calls
 /// on it replaced (a JSON object: insurance's policy periods, modified or renewed) and when the
-/// changes that count against its limit were made (a JSON array of Unix seconds).
+/// changes that count against its limit were made (a JSON array of Unix seconds); and the
+/// money taken with contracts: each deduction order (`orders`), its merchant's number unique per
+/// merchant and sub-merchant, its state (`ACCEPT` until `settles_at`, then `SUCCESS` or
+/// `PAY_FAIL` with the failure's name), the digest of what its request asked (the same number
+/// asked again with other content is refused) and its request as sent.
 const VERSION_2: &str = "
+CREATE TABLE orders (
+    seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL, sub_mchid TEXT NOT NULL,
+    family TEXT NOT NULL, out_trade_no TEXT NOT NULL, contract_id TEXT NOT NULL,
+    digest TEXT NOT NULL, request TEXT NOT NULL, amount INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('ACCEPT', 'SUCCESS', 'PAY_FAIL')), failure TEXT,
+    transaction_id TEXT NOT NULL UNIQUE, accepted_at INTEGER NOT NULL,
+    settles_at INTEGER NOT NULL, settled_at INTEGER,
+    UNIQUE (mchid, sub_mchid, out_trade_no));
+CREATE INDEX orders_due ON orders (settles_at) WHERE state = 'ACCEPT';
 ALTER TABLE deliveries ADD COLUMN triggered INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE contracts ADD COLUMN terminated_by TEXT CHECK (terminated_by IN ('merchant', 'user'));
 ALTER TABLE contracts ADD COLUMN changed TEXT NOT NULL DEFAULT '{}';
@@ -384,6 +399,124 @@ impl Store {
                 params![contract.id, changed, changed_at],
             )?;
             queued.map_or(Ok(()), |q| queue(tx, q))
+        })
+    }
+
+    /// A deduction order accepted, with the change of its contract that accepting it makes
+    /// (none for this family's), in one transaction.
+    pub fn order_accepted(&self, order: &Order) -> Result<()> {
+        self.write(|tx| {
+            tx.prepare_cached(
+                "INSERT INTO orders (mchid, sub_mchid, family, out_trade_no, contract_id, digest,
+                 request, amount, state, failure, transaction_id, accepted_at, settles_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ACCEPT', ?9, ?10, ?11, ?12)",
+            )?
+            .execute(params![
+                order.mchid,
+                order.sub_mchid,
+                order.family,
+                order.out_trade_no,
+                order.contract_id,
+                order.digest,
+                order.request.to_string(),
+                order.amount,
+                order.failure.map(Failure::name),
+                order.transaction_id,
+                order.accepted_at,
+                order.settles_at
+            ])
+            .map(drop)
+        })
+    }
+
+    /// A deduction order's result, what it made of its contract (its schedule, its
+    /// termination) and the notifications telling of both, in one transaction.
+    pub fn order_settled(
+        &self,
+        order: &Order,
+        contract: Option<&Contract>,
+        queued: &[Queued],
+    ) -> Result<()> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE orders SET state = ?2, settled_at = ?3 WHERE transaction_id = ?1",
+                params![order.transaction_id, order.state.name(), order.settled_at],
+            )?;
+            if let Some(contract) = contract {
+                contract_row(tx, contract)?;
+            }
+            queued.iter().try_for_each(|q| queue(tx, q))
+        })
+    }
+
+    /// A contract's money members changed (its schedule) or ended by the system, with the
+    /// notifications telling of it, in one transaction.
+    pub fn contract_moved(&self, contract: &Contract, queued: &[Queued]) -> Result<()> {
+        self.write(|tx| {
+            contract_row(tx, contract)?;
+            queued.iter().try_for_each(|q| queue(tx, q))
+        })
+    }
+
+    /// The order `out_trade_no` of `mchid` (and `sub_mchid`, "" for a direct merchant's).
+    pub fn order(&self, mchid: &str, sub_mchid: &str, out_trade_no: &str) -> Result<Option<Order>> {
+        let found = self.orders_where(
+            "mchid = ?1 AND sub_mchid = ?2 AND out_trade_no = ?3",
+            params![mchid, sub_mchid, out_trade_no],
+        )?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The order of `mchid` WeChat Pay numbered `transaction_id`.
+    pub fn order_by_transaction(&self, mchid: &str, transaction_id: &str) -> Result<Option<Order>> {
+        let found = self.orders_where(
+            "mchid = ?1 AND transaction_id = ?2",
+            params![mchid, transaction_id],
+        )?;
+        Ok(found.into_iter().next())
+    }
+
+    /// The orders of contract `contract_id`, oldest first.
+    pub fn contract_orders(&self, contract_id: &str) -> Result<Vec<Order>> {
+        self.orders_where("contract_id = ?1 ORDER BY seq", [contract_id])
+    }
+
+    /// The accepted orders whose result is due at `now_secs`, oldest first.
+    pub fn orders_due(&self, now_secs: u64) -> Result<Vec<Order>> {
+        self.orders_where(
+            "state = 'ACCEPT' AND settles_at <= ?1 ORDER BY settles_at, seq",
+            [now_secs],
+        )
+    }
+
+    fn orders_where(&self, condition: &str, values: impl rusqlite::Params) -> Result<Vec<Order>> {
+        self.read(|conn| {
+            let mut statement = conn.prepare_cached(&format!(
+                "SELECT mchid, sub_mchid, family, out_trade_no, contract_id, digest, request,
+                 amount, state, failure, transaction_id, accepted_at, settles_at, settled_at
+                 FROM orders WHERE {condition}"
+            ))?;
+            let rows = statement.query_map(values, |row| {
+                let state: String = row.get(8)?;
+                let failure: Option<String> = row.get(9)?;
+                Ok(Order {
+                    mchid: row.get(0)?,
+                    sub_mchid: row.get(1)?,
+                    family: row.get(2)?,
+                    out_trade_no: row.get(3)?,
+                    contract_id: row.get(4)?,
+                    digest: row.get(5)?,
+                    request: json_column(row, 6)?,
+                    amount: row.get(7)?,
+                    state: OrderState::named(&state).unwrap_or(OrderState::Accept),
+                    failure: failure.as_deref().and_then(Failure::named),
+                    transaction_id: row.get(10)?,
+                    accepted_at: row.get(11)?,
+                    settles_at: row.get(12)?,
+                    settled_at: row.get(13)?,
+                })
+            })?;
+            rows.collect()
         })
     }
 
@@ -781,6 +914,32 @@ pub fn reset(dir: &Path) -> Result<()> {
     })?;
     store.close();
     Ok(())
+}
+
+/// What became of `contract` since its signing: its replaced members and its termination.
+fn contract_row(tx: &Transaction, contract: &Contract) -> rusqlite::Result<()> {
+    let (at, remark) = contract.terminated.clone().unzip();
+    let by = contract.terminated.as_ref().map(|_| {
+        if contract.terminated_by_user {
+            "user"
+        } else {
+            "merchant"
+        }
+    });
+    tx.execute(
+        "UPDATE contracts SET changed = ?2, changed_at = ?3, terminated_at = ?4, remark = ?5,
+         termination_id = ?6, terminated_by = ?7 WHERE id = ?1",
+        params![
+            contract.id,
+            serde_json::Value::Object(contract.changed.clone()).to_string(),
+            serde_json::json!(contract.changed_at).to_string(),
+            at,
+            remark.flatten(),
+            contract.termination_id,
+            by
+        ],
+    )
+    .map(drop)
 }
 
 fn queue(tx: &Transaction, q: &Queued) -> rusqlite::Result<()> {

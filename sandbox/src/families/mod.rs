@@ -244,7 +244,8 @@ pub(crate) const BY_MERCHANT_OR_USER: Member =
     TerminationMode("MCH_API_TERMINATE", "USER_TERMINATE");
 
 /// `deduct_schedule` of the scheduled-deduction pages, for a contract signed with one: the date
-/// and amount the pre-sign gave, no deduction scheduled yet ("NO_SCHEDULED").
+/// and amount the pre-sign gave, and the schedule's state as the deduction calls left it
+/// ("NO_SCHEDULED" before any).
 pub(crate) const DEDUCT_SCHEDULE: Member = Given(
     "deduct_schedule",
     &[
@@ -256,8 +257,15 @@ pub(crate) const DEDUCT_SCHEDULE: Member = Given(
             "estimated_deduct_amount",
             Request(&["deduct_schedule/estimated_deduct_amount"]),
         ),
-        ("schedule_state", Fixed("NO_SCHEDULED")),
+        ("schedule_state", SCHEDULE_STATE),
     ],
+);
+
+/// The schedule's state: the deduction calls' (sandbox/src/money/scheduled_deduct.rs), else
+/// none made yet.
+pub(crate) const SCHEDULE_STATE: Member = Member::Or(
+    &Request(&["deduct_schedule/schedule_state"]),
+    &Fixed("NO_SCHEDULED"),
 );
 
 /// The signed-or-terminated state of the entrusted-deduction pages.

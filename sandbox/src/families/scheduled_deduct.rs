@@ -262,7 +262,7 @@ const NOTIFIED_SCHEDULE: Member = Given(
                 ),
             ]),
         ),
-        ("schedule_state", Fixed("NO_SCHEDULED")),
+        ("schedule_state", super::SCHEDULE_STATE),
     ],
 );
 

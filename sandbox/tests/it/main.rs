@@ -37,6 +37,7 @@ mod connection_limit;
 mod dashboard;
 mod dist;
 mod merchants;
+mod money;
 mod notify_test;
 mod php_binding;
 mod python_binding;

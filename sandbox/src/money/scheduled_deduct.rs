@@ -1,0 +1,317 @@
+//! 委托代扣 · 预约扣费类型: the money of a scheduled-deduction contract, as the pages say it
+//! (https://pay.weixin.qq.com/docs/partner/apis/entrusted-payment/partner/partner-schedule-deduction.html
+//! and the product introduction
+//! https://pay.weixin.qq.com/docs/merchant/products/entrusted-payment/introduction.html).
+//! Let D be the pre-sign's `deduct_schedule.estimated_deduct_date` and A its amount:
+//!
+//! - the deduction is scheduled once, on D−1 within [08:00, 19:30) Beijing time, for A;
+//! - it is applied for on day D, for the scheduled amount, again after a failure;
+//! - a success ends the contract at once; no success by the end of D makes the schedule
+//!   EXPIRED, and the contract ends at D+1 08:00.
+//!
+//! The schedule lives in the contract's `deduct_schedule`, which the contract's query and its
+//! ENTRUST.TERMINATE show.
+
+use super::{Money, Order, OrderState, terminated};
+use crate::Identity;
+use crate::contracts::Contract;
+use crate::families::ENTRUSTED_RETRY_SECS;
+use crate::refusal::{Answered, Refusal};
+use crate::server::State;
+use crate::signer;
+use serde_json::{Map, Value, json};
+use wxpresign::endpoints::Endpoint;
+
+pub(super) static MONEY: Money = Money {
+    name: "scheduled_deduct",
+    deductions: &[
+        "v3/papay/pay/transactions/apply",
+        "v3/papay/pay/partner/transactions/apply",
+        "v3/papay/pay/harmony/transactions/apply",
+    ],
+    call,
+    admit,
+    succeeded,
+    tick,
+    // One family, one schedule: its contract notifications' ("所有通知频率(4小时)").
+    retry_secs: ENTRUSTED_RETRY_SECS,
+};
+
+/// The HarmonyOS deduction (4013388429) names no schedule: its contracts take deductions
+/// while in force, and a success leaves them in force.
+const HARMONY: &str = "v3/papay/pay/harmony/transactions/apply";
+
+const SCHEDULE: &str = "deduct_schedule";
+const HOUR: u64 = 3600;
+const DAY: u64 = 86_400;
+/// Beijing time is UTC+8 all year.
+const BEIJING: u64 = 8 * HOUR;
+
+fn call(
+    state: &State,
+    merchant: &Identity,
+    endpoint: &'static Endpoint,
+    value: &Value,
+    contract: Contract,
+) -> Answered {
+    if endpoint.path.ends_with("/schedule") {
+        return schedule(state, merchant, value, contract);
+    }
+    if endpoint.path.ends_with("notify") {
+        // The notices serve periodic (周期扣费) templates, not this product: WeChat Pay's answer
+        // to a merchant who sent one for another template, as a forum thread quotes it
+        // (https://developers.weixin.qq.com/community/personal/oCJUsw9NtQVE4HYOBqgGAuPT-cdQ/question).
+        return Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            "当前签约的模板不是周期扣费类型,不能下发扣费前通知",
+        ));
+    }
+    let schedule = scheduled(&contract)?;
+    signer::ok(merchant, &answer_of(&schedule))
+}
+
+/// The contract's `deduct_schedule` as it is now; refused for a contract without one.
+fn scheduled(contract: &Contract) -> Result<Map<String, Value>, Refusal> {
+    let mut schedule = contract
+        .current(SCHEDULE)
+        .and_then(Value::as_object)
+        .cloned()
+        .ok_or_else(|| {
+            Refusal::new(
+                400,
+                "INVALID_REQUEST",
+                "该协议不是预约扣费协议: its pre-sign gave no deduct_schedule",
+            )
+        })?;
+    schedule
+        .entry("schedule_state")
+        .or_insert_with(|| "NO_SCHEDULED".into());
+    Ok(schedule)
+}
+
+/// The schedule's answer and query: the state, and the members the state has
+/// ("当状态为已预约或已扣费时有返回", "当预约状态为已扣费时有返回").
+fn answer_of(schedule: &Map<String, Value>) -> Value {
+    let names = [
+        "schedule_state",
+        "deduct_start_date",
+        "deduct_end_date",
+        "scheduled_amount",
+        "deduct_amount",
+        "deduct_date",
+    ];
+    Value::Object(
+        names
+            .iter()
+            .filter_map(|n| Some(((*n).to_owned(), schedule.get(*n)?.clone())))
+            .collect(),
+    )
+}
+
+fn state_of(schedule: &Map<String, Value>) -> &str {
+    schedule
+        .get("schedule_state")
+        .and_then(Value::as_str)
+        .unwrap_or("NO_SCHEDULED")
+}
+
+/// D and A of the schedule: the day as days since 1970-01-01 and the amount in fen.
+fn planned(schedule: &Map<String, Value>) -> Option<(u64, i64)> {
+    let date = schedule.get("estimated_deduct_date")?.as_str()?;
+    let total = schedule
+        .get("estimated_deduct_amount")?
+        .get("total")?
+        .as_i64()?;
+    Some((days(date)?, total))
+}
+
+/// `yyyy-MM-DD` as days since 1970-01-01.
+fn days(date: &str) -> Option<u64> {
+    let mut parts = date.splitn(3, '-').map(str::parse::<i32>);
+    let (y, m, d) = (
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+        parts.next()?.ok()?,
+    );
+    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
+    let day = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
+    u64::try_from(day.to_julian_day() - 2_440_588).ok()
+}
+
+/// Days since 1970-01-01 as `yyyy-MM-DD`.
+fn date(days: u64) -> String {
+    crate::beijing_rfc3339(days * DAY)
+        .split('T')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The Beijing day of `now` (days since 1970-01-01) and its time of day, in seconds.
+fn beijing(now: u64) -> (u64, u64) {
+    let local = now + BEIJING;
+    (local / DAY, local % DAY)
+}
+
+fn refused(issue: impl Into<String>) -> Refusal {
+    Refusal::new(400, "INVALID_REQUEST", issue)
+}
+
+/// 预约扣费: once (R5), on D−1 (R2) within [08:00, 19:30) (R3), for A (R4).
+fn schedule(state: &State, merchant: &Identity, value: &Value, contract: Contract) -> Answered {
+    if contract.terminated.is_some() {
+        return Err(terminated());
+    }
+    let mut schedule = scheduled(&contract)?;
+    if state_of(&schedule) != "NO_SCHEDULED" {
+        return Err(refused(format!(
+            "该协议不能再次调用「预约扣费」接口进行预约: the schedule is {}",
+            state_of(&schedule)
+        )));
+    }
+    let (d, a) = planned(&schedule).ok_or_else(|| refused("deduct_schedule is incomplete"))?;
+    let (today, time) = beijing(state.clock.now_secs());
+    if today + 1 != d || !(8 * HOUR..19 * HOUR + 30 * 60).contains(&time) {
+        return Err(refused(format!(
+            "不在可预约时间内: a deduction for {} is scheduled on {} within [8:00,19:30) \
+             Beijing time only",
+            date(d),
+            date(d.saturating_sub(1))
+        )));
+    }
+    let total = value["schedule_amount"]["total"].as_i64().unwrap_or(0);
+    if total != a {
+        return Err(Refusal::param_error(
+            "/schedule_amount/total",
+            total.into(),
+            format!("预约金额需等于预计扣费金额: must be {a}, the pre-sign's amount"),
+            "body",
+        ));
+    }
+    let currency = value["schedule_amount"]["currency"]
+        .as_str()
+        .unwrap_or("CNY");
+    schedule.insert("schedule_state".into(), "SCHEDULED".into());
+    schedule.insert("deduct_start_date".into(), date(d).into());
+    schedule.insert("deduct_end_date".into(), date(d).into());
+    schedule.insert(
+        "scheduled_amount".into(),
+        json!({"total": total, "currency": currency}),
+    );
+    let mut moved = contract;
+    moved
+        .changed
+        .insert(SCHEDULE.into(), Value::Object(schedule.clone()));
+    state
+        .store
+        .contract_moved(&moved, &[])
+        .map_err(|e| Refusal::failed(&e))?;
+    let contracts = state.merchants.contracts(&merchant.mchid);
+    if let Some(held) = contracts.all().iter_mut().find(|c| c.id == moved.id) {
+        *held = moved;
+    }
+    signer::ok(merchant, &answer_of(&schedule))
+}
+
+/// 受理扣款: after a schedule (R1), on day D (R7), for the scheduled amount (R8), one order
+/// at a time (a second while one awaits its result could succeed twice).
+fn admit(
+    endpoint: &'static Endpoint,
+    contract: &Contract,
+    value: &Value,
+    now: u64,
+    orders: &[Order],
+) -> Result<(), Refusal> {
+    if orders.iter().any(|o| o.state == OrderState::Accept) {
+        return Err(refused(
+            "an order of this contract awaits its result: query it before another deduction",
+        ));
+    }
+    if endpoint.path == HARMONY {
+        return Ok(());
+    }
+    let schedule = scheduled(contract)?;
+    match state_of(&schedule) {
+        "SCHEDULED" => {}
+        "NO_SCHEDULED" => {
+            return Err(refused(
+                "预约成功后方可在约定时间内扣费: schedule the deduction first",
+            ));
+        }
+        other => {
+            return Err(refused(format!(
+                "该协议不能再次调用「受理扣款」接口: the schedule is {other}"
+            )));
+        }
+    }
+    let (d, _) = planned(&schedule).ok_or_else(|| refused("deduct_schedule is incomplete"))?;
+    if beijing(now).0 != d {
+        return Err(refused(format!(
+            "不在可扣费期内: the deduction is applied for on {} only",
+            date(d)
+        )));
+    }
+    let scheduled = schedule["scheduled_amount"]["total"].as_i64().unwrap_or(0);
+    let total = value["amount"]["total"].as_i64().unwrap_or(0);
+    if total != scheduled {
+        return Err(Refusal::param_error(
+            "/amount/total",
+            total.into(),
+            format!("扣费金额必须等于预约扣费时传入的扣费金额: must be {scheduled}"),
+            "body",
+        ));
+    }
+    Ok(())
+}
+
+/// A success makes the schedule PAID and ends the contract at once (R10): "扣费成功后,系统将
+/// 立即进行解约". A HarmonyOS deduction changes nothing.
+fn succeeded(endpoint: &'static Endpoint, contract: &mut Contract, order: &Order, at: u64) -> bool {
+    if endpoint.path == HARMONY {
+        return false;
+    }
+    let Ok(mut schedule) = scheduled(contract) else {
+        return false;
+    };
+    let currency = order.request["amount"]["currency"]
+        .as_str()
+        .unwrap_or("CNY");
+    schedule.insert("schedule_state".into(), "PAID".into());
+    schedule.insert(
+        "deduct_amount".into(),
+        json!({"total": order.amount, "currency": currency}),
+    );
+    schedule.insert("deduct_date".into(), date(beijing(at).0).into());
+    contract
+        .changed
+        .insert(SCHEDULE.into(), Value::Object(schedule));
+    true
+}
+
+/// No success by the end of D: the schedule is EXPIRED from D+1 00:00 (R11, R13; a schedule
+/// never made expires too), and the contract ends at D+1 08:00: "若可扣费期结束时仍未扣费成功,
+/// 则系统会在第二天的8点进行解约".
+fn tick(contract: &mut Contract, now: u64) -> Option<u64> {
+    let mut schedule = contract
+        .current(SCHEDULE)
+        .and_then(Value::as_object)
+        .cloned()?;
+    let (d, _) = planned(&schedule)?;
+    let state = schedule
+        .get("schedule_state")
+        .and_then(Value::as_str)
+        .unwrap_or("NO_SCHEDULED")
+        .to_owned();
+    if state == "PAID" || beijing(now).0 <= d {
+        return None;
+    }
+    if state != "EXPIRED" {
+        schedule.insert("schedule_state".into(), "EXPIRED".into());
+        contract
+            .changed
+            .insert(SCHEDULE.into(), Value::Object(schedule));
+    }
+    let ends = (d + 1) * DAY + 8 * HOUR - BEIJING;
+    (now >= ends).then_some(ends)
+}

@@ -1,0 +1,455 @@
+//! The money taken with a scheduled-deduction contract, through the library's typed calls: the
+//! schedule on D−1 within [08:00, 19:30), the deduction on day D, its order accepted then
+//! settled on the sandbox's clock, TRANSACTION.SUCCESS or TRANSACTION.FAIL, the order query,
+//! and what the pages make of the contract (ended at once by a success, at D+1 08:00 without).
+
+use crate::common;
+
+use common::{Fixture, NotifyEndpoint};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const DIRECT_APP: &str = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app";
+const PARTNER_APP: &str = "v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app";
+const SCHEDULE: &str = "v3/papay/pay/schedules/contract-id/{contract_id}/schedule";
+const SCHEDULE_QUERY: &str = "v3/papay/pay/schedules/contract-id/{contract_id}";
+const PARTNER_SCHEDULE: &str = "v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule";
+const APPLY: &str = "v3/papay/pay/transactions/apply";
+const PARTNER_APPLY: &str = "v3/papay/pay/partner/transactions/apply";
+const NOTICE: &str = "v3/papay/contracts/{contract_id}/notify";
+const APPID: &str = "wxd678efh567hg6787";
+const SUB_MCHID: &str = "1900000109";
+/// A, the amount every pre-sign here gives.
+const AMOUNT: i64 = 1500;
+
+/// The Beijing date `days` days from today on the machine's clock, `yyyy-MM-DD`.
+fn day(days: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let today = (now + 8 * 3600) / 86_400;
+    let text = wxpresign_sandbox::beijing_rfc3339((today + days) * 86_400);
+    text.split('T').next().unwrap().to_owned()
+}
+
+/// A contract signed with D = `deduct_date`, its notifications and the deductions' going to
+/// `merchant`, the signing notification taken: the contract's id.
+struct Deal<'a> {
+    fx: &'a Fixture,
+    merchant: &'a NotifyEndpoint,
+    id: String,
+    presign: Value,
+    partner: bool,
+}
+
+fn sign<'a>(
+    fx: &'a Fixture,
+    merchant: &'a NotifyEndpoint,
+    deduct_date: &str,
+    code: &str,
+    partner: bool,
+) -> Deal<'a> {
+    let path = if partner { PARTNER_APP } else { DIRECT_APP };
+    let mut presign = common::example(path);
+    presign["out_contract_code"] = code.into();
+    presign["deduct_schedule"]["estimated_deduct_date"] = deduct_date.into();
+    presign["deduct_schedule"]["estimated_deduct_amount"]["total"] = AMOUNT.into();
+    let answer = fx
+        .client()
+        .call(path, &presign.to_string())
+        .expect("the pre-sign succeeds");
+    let session = fx.sandbox.session_named(&answer.data).expect("a session");
+    let signed = fx
+        .sandbox
+        .sign(&session, Some(&merchant.url))
+        .expect("it signs");
+    assert_eq!(merchant.next(&fx.client()).event_type, "ENTRUST.SIGN");
+    Deal {
+        fx,
+        merchant,
+        id: signed["contract_id"].as_str().unwrap().to_owned(),
+        presign,
+        partner,
+    }
+}
+
+/// Moves the sandbox's clock to `yyyy-MM-DD` at `hh:mm:ss` Beijing time.
+fn at(fx: &Fixture, date: &str, time: &str) {
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut answer = agent
+        .post(&format!("{}/sandbox/clock", fx.sandbox.base_url()))
+        .header("Content-Type", "application/json")
+        .send(json!({"now": format!("{date}T{time}+08:00")}).to_string())
+        .expect("the sandbox answers");
+    let text = answer.body_mut().read_to_string().unwrap_or_default();
+    assert_eq!(answer.status().as_u16(), 200, "{text}");
+}
+
+/// The status, code and detail of a refused call.
+fn refused(result: Result<wxpresign::Response, wxpresign::Error>) -> (u16, String, Value) {
+    let error = result.expect_err("the call is refused");
+    let answer = error.api_answer().expect("WeChat-style answer");
+    (
+        answer.http_status,
+        answer.code.clone().unwrap_or_default(),
+        answer.detail.clone(),
+    )
+}
+
+impl Deal<'_> {
+    fn schedule(&self, total: i64) -> Result<wxpresign::Response, wxpresign::Error> {
+        let (path, mut request) = if self.partner {
+            (
+                PARTNER_SCHEDULE,
+                json!({"sp_appid": APPID, "sub_mchid": SUB_MCHID}),
+            )
+        } else {
+            (SCHEDULE, json!({"appid": APPID}))
+        };
+        request["contract_id"] = self.id.clone().into();
+        request["schedule_amount"] = json!({"total": total, "currency": "CNY"});
+        self.fx.client().call(path, &request.to_string())
+    }
+
+    fn schedule_state(&self) -> Value {
+        let request = json!({"contract_id": self.id});
+        self.fx
+            .client()
+            .call(SCHEDULE_QUERY, &request.to_string())
+            .expect("the schedule query answers")
+            .data
+    }
+
+    fn apply(
+        &self,
+        out_trade_no: &str,
+        total: i64,
+        attach: Option<&str>,
+    ) -> Result<wxpresign::Response, wxpresign::Error> {
+        let (path, mut request) = if self.partner {
+            (
+                PARTNER_APPLY,
+                json!({"sp_appid": APPID, "sub_mchid": SUB_MCHID}),
+            )
+        } else {
+            (APPLY, json!({"appid": APPID}))
+        };
+        request["out_trade_no"] = out_trade_no.into();
+        request["description"] = "会员月费".into();
+        request["transaction_notify_url"] = self.merchant.url.clone().into();
+        request["contract_id"] = self.id.clone().into();
+        request["amount"] = json!({"total": total, "currency": "CNY"});
+        if let Some(attach) = attach {
+            request["attach"] = attach.into();
+        }
+        self.fx.client().call(path, &request.to_string())
+    }
+
+    fn order(&self, out_trade_no: &str) -> Value {
+        let target = if self.partner {
+            format!(
+                "/v3/pay/partner/transactions/out-trade-no/{out_trade_no}?sp_mchid={}&sub_mchid={SUB_MCHID}",
+                self.fx.sandbox.identity().mchid
+            )
+        } else {
+            format!(
+                "/v3/pay/transactions/out-trade-no/{out_trade_no}?mchid={}",
+                self.fx.sandbox.identity().mchid
+            )
+        };
+        self.fx
+            .client()
+            .request("GET", &target, None)
+            .expect("the order query answers")
+            .data
+    }
+
+    fn contract(&self) -> Value {
+        let code = self.presign["out_contract_code"].as_str().unwrap();
+        let target = if self.partner {
+            format!(
+                "/v3/papay/sign/partner/contracts/plan-id/{}/out-contract-code/{code}?sub_mchid={SUB_MCHID}",
+                self.presign["plan_id"]
+            )
+        } else {
+            format!(
+                "/v3/papay/sign/contracts/plan-id/{}/out-contract-code/{code}",
+                self.presign["plan_id"]
+            )
+        };
+        self.fx
+            .client()
+            .request("GET", &target, None)
+            .expect("the contract query answers")
+            .data
+    }
+
+    /// The next notifications, `n` of them, verified and decrypted, by event type.
+    fn notified(&self, n: usize) -> Vec<(String, Value)> {
+        let mut got: Vec<(String, Value)> = (0..n)
+            .map(|_| {
+                let notification = self.merchant.next(&self.fx.client());
+                (notification.event_type, notification.resource)
+            })
+            .collect();
+        got.sort_by(|a, b| a.0.cmp(&b.0));
+        got
+    }
+
+    fn quiet(&self) -> bool {
+        self.merchant.within(Duration::from_millis(600)).is_none()
+    }
+}
+
+#[test]
+fn a_scheduled_deduction_succeeds_on_day_d_is_notified_and_ends_the_contract() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYWHOLE0001", false);
+    assert_eq!(deal.schedule_state()["schedule_state"], "NO_SCHEDULED");
+
+    at(&fx, &day(2), "10:00:00");
+    let scheduled = deal.schedule(AMOUNT).expect("scheduled on D-1").data;
+    assert_eq!(
+        scheduled,
+        json!({"schedule_state": "SCHEDULED", "deduct_start_date": d, "deduct_end_date": d,
+               "scheduled_amount": {"total": AMOUNT, "currency": "CNY"}})
+    );
+    assert_eq!(deal.schedule_state(), scheduled);
+    assert_eq!(
+        deal.contract()["deduct_schedule"]["schedule_state"],
+        "SCHEDULED"
+    );
+
+    at(&fx, &d, "09:00:00");
+    let accepted = deal.apply("ORDER0001", AMOUNT, None).expect("accepted");
+    assert_eq!(
+        accepted.data,
+        json!({"out_trade_no": "ORDER0001", "amount": {"total": AMOUNT, "currency": "CNY"}})
+    );
+    assert_eq!(deal.order("ORDER0001")["trade_state"], "ACCEPT");
+    assert!(deal.quiet(), "no result before the clock passes it");
+
+    at(&fx, &d, "09:00:30");
+    let told = deal.notified(2);
+    assert_eq!(told[0].0, "ENTRUST.TERMINATE");
+    assert_eq!(told[0].1["deduct_schedule"]["schedule_state"], "PAID");
+    assert_eq!(told[1].0, "TRANSACTION.SUCCESS");
+    let paid = &told[1].1;
+    assert_eq!(paid["trade_state"], "SUCCESS");
+    assert_eq!(paid["trade_type"], "PAP");
+    assert_eq!(paid["out_trade_no"], "ORDER0001");
+    assert_eq!(paid["amount"]["payer_total"], AMOUNT);
+    assert_eq!(
+        paid["contract_information"]["contract_id"],
+        deal.id.as_str()
+    );
+    assert_eq!(
+        deal.order("ORDER0001"),
+        *paid,
+        "the query answers the same order"
+    );
+
+    let schedule = deal.schedule_state();
+    assert_eq!(schedule["schedule_state"], "PAID");
+    assert_eq!(schedule["deduct_date"], d.as_str());
+    assert_eq!(deal.contract()["contract_state"], "TERMINATED");
+    let (status, code, _) = refused(deal.apply("ORDER0002", AMOUNT, None));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+}
+
+#[test]
+fn a_schedule_is_taken_once_on_the_day_before_within_8_to_19_30_for_the_presigned_amount() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(4);
+    let late = sign(&fx, &merchant, &d, "MONEYLATE0001", false);
+    let deal = sign(&fx, &merchant, &d, "MONEYHOURS0001", false);
+
+    at(&fx, &day(2), "12:00:00");
+    let (status, code, _) = refused(deal.schedule(AMOUNT));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"), "D-2");
+    at(&fx, &day(3), "07:59:59");
+    assert_eq!(refused(deal.schedule(AMOUNT)).0, 400, "D-1 before 08:00");
+    at(&fx, &day(3), "08:00:00");
+    let (status, code, detail) = refused(deal.schedule(AMOUNT - 1));
+    assert_eq!((status, code.as_str()), (400, "PARAM_ERROR"));
+    assert_eq!(detail["field"], "/schedule_amount/total");
+    deal.schedule(AMOUNT).expect("D-1 at 08:00 for A");
+    assert_eq!(refused(deal.schedule(AMOUNT)).0, 400, "a second schedule");
+    at(&fx, &day(3), "19:30:00");
+    assert_eq!(refused(late.schedule(AMOUNT)).0, 400, "D-1 at 19:30");
+}
+
+#[test]
+fn a_deduction_needs_its_schedule_day_d_and_the_scheduled_amount() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYAPPLY0001", false);
+    at(&fx, &day(2), "10:00:00");
+    assert_eq!(
+        refused(deal.apply("EARLY1", AMOUNT, None)).0,
+        400,
+        "no schedule"
+    );
+    deal.schedule(AMOUNT).expect("scheduled");
+    assert_eq!(refused(deal.apply("EARLY2", AMOUNT, None)).0, 400, "D-1");
+    at(&fx, &d, "23:59:00");
+    let (_, code, detail) = refused(deal.apply("WRONG1", AMOUNT + 1, None));
+    assert_eq!(
+        (code.as_str(), &detail["field"]),
+        ("PARAM_ERROR", &json!("/amount/total"))
+    );
+    deal.apply("LATE1", AMOUNT, None).expect("D at 23:59");
+}
+
+#[test]
+fn the_same_out_trade_no_is_the_same_order_and_with_other_content_is_refused() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYTWICE0001", false);
+    at(&fx, &day(2), "10:00:00");
+    deal.schedule(AMOUNT).expect("scheduled");
+    at(&fx, &d, "10:00:00");
+    let first = deal.apply("TWICE1", AMOUNT, Some("a")).expect("accepted");
+    let again = deal
+        .apply("TWICE1", AMOUNT, Some("a"))
+        .expect("the same order");
+    assert_eq!(first.data, again.data);
+    let (status, code, detail) = refused(deal.apply("TWICE1", AMOUNT, Some("b")));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+    assert_eq!(detail["field"], "/out_trade_no");
+    at(&fx, &d, "10:01:00");
+    let told = deal.notified(2);
+    assert_eq!(told[1].0, "TRANSACTION.SUCCESS");
+    assert!(deal.quiet(), "one order, one result notification");
+}
+
+#[test]
+fn each_deduction_fault_ends_the_order_in_pay_fail_with_its_reason_and_a_retry_may_succeed() {
+    let fx = common::sandbox();
+    let d = day(3);
+    let faults = [
+        ("SANDBOXNOTENOUGH", "余额不足"),
+        ("SANDBOXLIMIT", "交易金额或次数超出限制"),
+        ("SANDBOXBANKERROR", "支付失败(其他原因,如银行返回失败)"),
+        ("SANDBOXTERMINATED", "签约协议已解约"),
+    ];
+    // One notify endpoint a contract, so that a retry's result never mixes with the next fault's.
+    let merchants: Vec<NotifyEndpoint> = faults.iter().map(|_| common::notify_endpoint()).collect();
+    let deals: Vec<Deal> = merchants
+        .iter()
+        .enumerate()
+        .map(|(i, merchant)| sign(&fx, merchant, &d, &format!("MONEYFAULT{i}"), false))
+        .collect();
+    at(&fx, &day(2), "10:00:00");
+    for deal in &deals {
+        deal.schedule(AMOUNT).expect("scheduled");
+    }
+    at(&fx, &d, "10:00:00");
+    for (i, ((fault, reason), deal)) in faults.iter().zip(&deals).enumerate() {
+        let number = format!("FAULT{i}");
+        deal.apply(&number, AMOUNT, Some(fault)).expect("accepted");
+        at(&fx, &d, &format!("10:0{i}:30"));
+        let ends = *fault == "SANDBOXTERMINATED";
+        let told = deal.notified(if ends { 2 } else { 1 });
+        let (event, resource) = told.last().unwrap();
+        assert_eq!(event, "TRANSACTION.FAIL", "{fault}");
+        assert_eq!(resource["trade_state"], "PAY_FAIL", "{fault}");
+        assert_eq!(resource["trade_state_desc"], *reason, "{fault}");
+        assert_eq!(deal.order(&number)["trade_state"], "PAY_FAIL");
+        if ends {
+            assert_eq!(told[0].0, "ENTRUST.TERMINATE");
+            assert_eq!(deal.contract()["contract_state"], "TERMINATED");
+            assert_eq!(refused(deal.apply("RETRY", AMOUNT, None)).0, 400);
+        } else {
+            assert_eq!(deal.schedule_state()["schedule_state"], "SCHEDULED");
+            deal.apply(&format!("RETRY{i}"), AMOUNT, None)
+                .expect("a retry on day D");
+        }
+    }
+}
+
+#[test]
+fn without_success_by_the_end_of_d_the_schedule_expires_and_the_contract_ends_at_8_next_day() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYEXPIRE0001", false);
+    at(&fx, &day(2), "10:00:00");
+    deal.schedule(AMOUNT).expect("scheduled");
+    at(&fx, &day(4), "00:00:01");
+    assert_eq!(deal.schedule_state()["schedule_state"], "EXPIRED");
+    assert_eq!(deal.contract()["contract_state"], "SIGNED");
+    assert_eq!(refused(deal.apply("TOOLATE", AMOUNT, None)).0, 400);
+    assert!(deal.quiet());
+    at(&fx, &day(4), "08:00:00");
+    let told = deal.notified(1);
+    assert_eq!(told[0].0, "ENTRUST.TERMINATE");
+    assert_eq!(told[0].1["deduct_schedule"]["schedule_state"], "EXPIRED");
+    assert_eq!(deal.contract()["contract_state"], "TERMINATED");
+}
+
+#[test]
+fn a_partner_deduction_names_its_sub_merchant_and_a_direct_call_finds_no_such_contract() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYPARTNER0001", true);
+    at(&fx, &day(2), "10:00:00");
+    let direct = Deal {
+        fx: &fx,
+        merchant: &merchant,
+        id: deal.id.clone(),
+        presign: deal.presign.clone(),
+        partner: false,
+    };
+    let (status, code, _) = refused(direct.schedule(AMOUNT));
+    assert_eq!((status, code.as_str()), (404, "RESOURCE_NOT_EXISTS"));
+    deal.schedule(AMOUNT).expect("the partner schedules");
+    at(&fx, &d, "10:00:00");
+    deal.apply("PARTNER1", AMOUNT, None).expect("accepted");
+    at(&fx, &d, "10:00:30");
+    let told = deal.notified(2);
+    let paid = &told[1].1;
+    assert_eq!(paid["sub_mchid"], SUB_MCHID);
+    assert_eq!(paid["sp_mchid"], fx.sandbox.identity().mchid.as_str());
+    assert!(paid.get("mchid").is_none(), "{paid}");
+    assert_eq!(deal.order("PARTNER1")["trade_state"], "SUCCESS");
+}
+
+#[test]
+fn a_terminated_contract_takes_no_schedule_and_a_notice_is_refused_for_this_template() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYENDED0001", false);
+    let notice = json!({"contract_id": deal.id, "mchid": fx.sandbox.identity().mchid,
+                        "appid": APPID, "estimated_amount": {"amount": AMOUNT}});
+    let error = fx
+        .client()
+        .call(NOTICE, &notice.to_string())
+        .expect_err("refused");
+    assert!(error.to_string().contains("不是周期扣费类型"), "{error}");
+    let target = format!(
+        "/v3/papay/sign/contracts/plan-id/{}/out-contract-code/MONEYENDED0001/terminate",
+        deal.presign["plan_id"]
+    );
+    fx.client()
+        .request(
+            "POST",
+            &target,
+            Some(r#"{"contract_termination_remark":"用户退订"}"#),
+        )
+        .expect("the merchant terminates");
+    at(&fx, &day(2), "10:00:00");
+    let (status, code, _) = refused(deal.schedule(AMOUNT));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+}
