@@ -40,7 +40,7 @@ pub use clock::now_in;
 pub use contracts::Contract;
 pub use delivery::{Attempt, NotificationDelivery, Outgoing, beijing_rfc3339};
 pub use families::{CROSS_BORDER_RETRY_SECS, RETRY_SCHEDULE_SECS, fault_field};
-pub use faults::Fault;
+pub use faults::{Failure, Fault};
 pub use merchants::{Kind, Standing, SubMerchants};
 pub use server::Sandbox;
 pub use sessions::Session;

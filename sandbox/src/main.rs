@@ -13,7 +13,7 @@ use wxpresign::ffi::{self, wxpresign_status};
 use wxpresign_sandbox::http_server::{HttpServer, Reply};
 use wxpresign_sandbox::merchants::{self, NewMerchant};
 use wxpresign_sandbox::notify_test::{FAMILIES, Family, Plan, family_named};
-use wxpresign_sandbox::{DEFAULT_LISTEN, Fault, Identity, Kind, Mode, Sandbox};
+use wxpresign_sandbox::{DEFAULT_LISTEN, Failure, Fault, Identity, Kind, Mode, Sandbox};
 
 #[derive(Parser)]
 #[command(
@@ -209,6 +209,17 @@ fn main() -> ExitCode {
         } => {
             for (value, effect) in Fault::ALL {
                 println!("{value:<30} {effect}");
+            }
+            println!(
+                "\nIn a deduction's attach (or description), the order ends PAY_FAIL with \
+                 TRANSACTION.FAIL:"
+            );
+            for (value, failure) in Failure::ALL {
+                println!(
+                    "{value:<30} {}: trade_state_desc {}",
+                    failure.name(),
+                    failure.description()
+                );
             }
             Ok(ExitCode::SUCCESS)
         }

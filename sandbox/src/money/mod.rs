@@ -47,7 +47,7 @@ pub(crate) struct Money {
     pub call: fn(&State, &Identity, &'static Endpoint, &Value, Contract) -> Answered,
     /// Refuses a new deduction its contract cannot take now (`now`: Unix seconds of the
     /// sandbox's clock), knowing the contract's orders so far.
-    pub admit: fn(&'static Endpoint, &Contract, &Value, u64, &[Order]) -> Result<(), Refusal>,
+    pub admit: Admit,
     /// What a successful deduction makes of its contract at `at`: whether the pages end the
     /// contract with it.
     pub succeeded: fn(&'static Endpoint, &mut Contract, &Order, u64) -> bool,
@@ -57,6 +57,11 @@ pub(crate) struct Money {
     /// Where the result notifications of the family's orders go, and how they are retried.
     pub retry_secs: &'static [u64],
 }
+
+/// Whether a contract takes a deduction through an endpoint now: the endpoint, the contract,
+/// the request, the time (Unix seconds of the sandbox's clock) and the contract's orders.
+pub(crate) type Admit =
+    fn(&'static Endpoint, &Contract, &Value, u64, &[Order]) -> Result<(), Refusal>;
 
 /// The family's money, where the sandbox runs it; `None`: its calls answer 404 as before.
 pub(crate) fn money(family: Family) -> Option<&'static Money> {

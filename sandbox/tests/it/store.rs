@@ -784,3 +784,106 @@ fn kill_9_at_random_moments_loses_nothing_a_client_was_told() {
         "{kills} kills, {operations} operations"
     );
 }
+
+/// A scheduled deduction's schedule and its accepted order, then `kill -9`: served again, the
+/// schedule and the order are found, and the order's result is notified once, after the
+/// restart, when the clock passes it.
+#[test]
+fn an_accepted_deduction_and_its_schedule_outlive_a_kill_9_and_the_result_is_notified_once() {
+    let dir = init("money");
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let noted = Arc::clone(&events);
+    let merchant = HttpServer::bind("127.0.0.1:0", move |request| {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let event = body["event_type"].as_str().unwrap_or_default().to_owned();
+        noted.lock().unwrap().push(event);
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    let url = format!("http://{}/notify", merchant.addr());
+    let served = dir.serve();
+    let d = beijing_day(3);
+    let mut request = common::example(SCHEDULED);
+    request["out_contract_code"] = "MONEYRESTART01".into();
+    request["contract_notify_url"] = url.clone().into();
+    request["deduct_schedule"]["estimated_deduct_date"] = d.clone().into();
+    request["deduct_schedule"]["estimated_deduct_amount"]["total"] = 1500.into();
+    let answer = dir
+        .client()
+        .call(SCHEDULED, &request.to_string())
+        .expect("pre-sign");
+    let prefix = format!("{}/sandbox/sessions/", dir.base_url());
+    let session = answer
+        .data
+        .as_object()
+        .into_iter()
+        .flat_map(|o| o.values())
+        .filter_map(Value::as_str)
+        .find_map(|v| v.strip_prefix(&prefix))
+        .expect("the answer names its session");
+    let contract = dir.sign(session);
+    let clock = |date: &str, time: &str| {
+        let now = json!({"now": format!("{date}T{time}+08:00")});
+        let (status, answer) = dir.admin("/sandbox/clock", "POST", Some(now));
+        assert_eq!(status, 200, "{answer}");
+    };
+    clock(&beijing_day(2), "10:00:00");
+    let schedule = json!({"contract_id": contract, "appid": APPID,
+                          "schedule_amount": {"total": 1500, "currency": "CNY"}});
+    dir.client()
+        .call(
+            "v3/papay/pay/schedules/contract-id/{contract_id}/schedule",
+            &schedule.to_string(),
+        )
+        .expect("scheduled on D-1");
+    clock(&d, "10:00:00");
+    let apply = json!({"appid": APPID, "out_trade_no": "RESTART1", "description": "会员月费",
+                       "transaction_notify_url": url, "contract_id": contract,
+                       "amount": {"total": 1500, "currency": "CNY"}});
+    dir.client()
+        .call("v3/papay/pay/transactions/apply", &apply.to_string())
+        .expect("accepted");
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let mchid = dir.config["mchid"].as_str().unwrap().to_owned();
+    let order = |client: &wxpresign::Client| {
+        let target = format!("/v3/pay/transactions/out-trade-no/RESTART1?mchid={mchid}");
+        client
+            .request("GET", &target, None)
+            .expect("the order is found")
+            .data
+    };
+    assert_eq!(order(&dir.client())["out_trade_no"], "RESTART1");
+    clock(&d, "10:01:00");
+    let until = Instant::now() + Duration::from_secs(10);
+    let told = |event: &str| {
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == event)
+            .count()
+    };
+    while told("TRANSACTION.SUCCESS") == 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(
+        told("TRANSACTION.SUCCESS"),
+        1,
+        "{:?}",
+        events.lock().unwrap()
+    );
+    assert_eq!(order(&dir.client())["trade_state"], "SUCCESS");
+}
+
+/// The Beijing date `days` days from today on the machine's clock, `yyyy-MM-DD`.
+fn beijing_day(days: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let text = wxpresign_sandbox::beijing_rfc3339(((now + 8 * 3600) / 86_400 + days) * 86_400);
+    text.split('T').next().unwrap().to_owned()
+}
