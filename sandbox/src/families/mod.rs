@@ -234,7 +234,15 @@ use Member::{
 /// MCH_API_TERMINATE | API | WEPAY_WEB_TERMINATE | CUSTOMER_SERVICE_TERMINATE |
 /// SYSTEM_TERMINATE", https://pay.weixin.qq.com/doc/v3/merchant/4016724543).
 pub(crate) const TERMINATE_INFO: Member = Terminated(&[
-    ("contract_termination_mode", BY_MERCHANT_OR_USER),
+    // A contract WeChat Pay's system ended (a scheduled deduction's, sandbox/src/money/) keeps
+    // its mode among its changed members, which `Request` reads first.
+    (
+        "contract_termination_mode",
+        Member::Or(
+            &Request(&["contract_termination_mode"]),
+            &BY_MERCHANT_OR_USER,
+        ),
+    ),
     ("contract_terminated_time", TerminatedTime),
     ("contract_termination_remark", TerminationRemark),
 ]);

@@ -54,8 +54,11 @@ pub(crate) struct Money {
     /// What the clock makes of a contract in force at `now`: `Some(at)` to end it by the
     /// system at `at`; the contract's members may change either way.
     pub tick: fn(&mut Contract, u64) -> Option<u64>,
-    /// Where the result notifications of the family's orders go, and how they are retried.
+    /// How the result notifications of the family's orders are retried.
     pub retry_secs: &'static [u64],
+    /// The members a contract ended by WeChat Pay's system (not by its merchant or user) shows
+    /// from then on, kept with its changed members: the termination mode, in the family's words.
+    pub ended_by_system: &'static [(&'static str, &'static str)],
 }
 
 /// Whether a contract takes a deduction through an endpoint now: the endpoint, the contract,
@@ -343,7 +346,10 @@ fn tick(
         return Ok(());
     }
     let queued = match ends {
-        Some(at) => end(state, merchant, &mut moved, at, false)?,
+        Some(at) => {
+            mark_system_end(money, &mut moved);
+            end(state, merchant, &mut moved, at, false)?
+        }
         None => None,
     };
     let queued: Vec<Queued> = queued.into_iter().collect();
@@ -356,6 +362,13 @@ fn tick(
         state.notifier.queued();
     }
     Ok(())
+}
+
+/// Marks `contract` as ended by WeChat Pay's system, as its family words it.
+fn mark_system_end(money: &Money, contract: &mut Contract) {
+    for (name, value) in money.ended_by_system {
+        contract.changed.insert((*name).to_owned(), (*value).into());
+    }
 }
 
 /// Ends `contract` at `at` (by its user, else by WeChat Pay's system) with its kind's
@@ -405,6 +418,7 @@ fn settle_order(state: &State, mut order: Order) -> Result<(), Refusal> {
     order.settled_at = Some(at);
     if let (None, Some(money), Some(endpoint)) = (failure, money, endpoint) {
         if (money.succeeded)(endpoint, &mut moved, &order, at) {
+            mark_system_end(money, &mut moved);
             queued.extend(end(state, &merchant, &mut moved, at, false)?);
         }
     }

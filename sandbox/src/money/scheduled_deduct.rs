@@ -35,6 +35,11 @@ pub(super) static MONEY: Money = Money {
     tick,
     // One family, one schedule: its contract notifications' ("所有通知频率(4小时)").
     retry_secs: ENTRUSTED_RETRY_SECS,
+    // The pages do not name the mode of these terminations; the mode enum's SYSTEM_TERMINATE
+    // is WeChat Pay's own ("USER_TERMINATE | MCH_API_TERMINATE | API | WEPAY_WEB_TERMINATE |
+    // CUSTOMER_SERVICE_TERMINATE | SYSTEM_TERMINATE",
+    // https://pay.weixin.qq.com/doc/v3/merchant/4016724543).
+    ended_by_system: &[("contract_termination_mode", "SYSTEM_TERMINATE")],
 };
 
 /// The HarmonyOS deduction (4013388429) names no schedule: its contracts take deductions

@@ -239,6 +239,10 @@ fn a_scheduled_deduction_succeeds_on_day_d_is_notified_and_ends_the_contract() {
     let told = deal.notified(2);
     assert_eq!(told[0].0, "ENTRUST.TERMINATE");
     assert_eq!(told[0].1["deduct_schedule"]["schedule_state"], "PAID");
+    assert_eq!(
+        told[0].1["contract_terminate_info"]["contract_termination_mode"],
+        "SYSTEM_TERMINATE"
+    );
     assert_eq!(told[1].0, "TRANSACTION.SUCCESS");
     let paid = &told[1].1;
     assert_eq!(paid["trade_state"], "SUCCESS");
@@ -367,6 +371,10 @@ fn each_deduction_fault_ends_the_order_in_pay_fail_with_its_reason_and_a_retry_m
         assert_eq!(deal.order(&number)["trade_state"], "PAY_FAIL");
         if ends {
             assert_eq!(told[0].0, "ENTRUST.TERMINATE");
+            assert_eq!(
+                told[0].1["contract_terminate_info"]["contract_termination_mode"],
+                "USER_TERMINATE"
+            );
             assert_eq!(deal.contract()["contract_state"], "TERMINATED");
             assert_eq!(refused(deal.apply("RETRY", AMOUNT, None)).0, 400);
         } else {
@@ -394,6 +402,13 @@ fn without_success_by_the_end_of_d_the_schedule_expires_and_the_contract_ends_at
     let told = deal.notified(1);
     assert_eq!(told[0].0, "ENTRUST.TERMINATE");
     assert_eq!(told[0].1["deduct_schedule"]["schedule_state"], "EXPIRED");
+    let ended = &told[0].1["contract_terminate_info"];
+    assert_eq!(ended["contract_termination_mode"], "SYSTEM_TERMINATE");
+    assert_eq!(
+        ended["contract_terminated_time"],
+        format!("{}T08:00:00+08:00", day(4)),
+        "at D+1 08:00"
+    );
     assert_eq!(deal.contract()["contract_state"], "TERMINATED");
 }
 
