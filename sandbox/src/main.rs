@@ -834,6 +834,130 @@ One contract's life (cross-border entrusted deduction):"
     Ok(())
 }
 
+/// One scheduled deduction after its signing, on the sandbox's clock: the contract signed with
+/// a deduction date D, the clock moved to D-1 in office hours, the schedule, the clock moved to
+/// D, the deduction, its result notified (and the contract's end with it), the order queried.
+fn demo_deduction(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
+    println!(
+        "\nOne scheduled deduction (委托代扣 · 预约扣费) after its signing, on the sandbox clock:"
+    );
+    let (_server, url, deliveries) = notify_endpoint().map_err(|e| e.to_string())?;
+    let today = demo_clock(sandbox, None)? / 86_400;
+    let date = |days: u64| {
+        let text = wxpresign_sandbox::beijing_rfc3339((today + days) * 86_400);
+        text.split('T').next().unwrap_or_default().to_owned()
+    };
+    let (d, amount) = (date(3), 1500);
+    let path = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app";
+    let mut request: Value = endpoints::find(path)
+        .and_then(|e| serde_json::from_str(e.example).ok())
+        .ok_or("no example")?;
+    request["out_contract_code"] = "DEMODEDUCT0001".into();
+    request["deduct_schedule"]["estimated_deduct_date"] = d.as_str().into();
+    request["deduct_schedule"]["estimated_deduct_amount"]["total"] = amount.into();
+    let answer = demo_ok(client.call(path, &request.to_string()))?;
+    let session = sandbox
+        .session_named(&answer["data"])
+        .ok_or("no session in the pre-sign answer")?;
+    println!("  pre-sign with deduct_schedule {d}, {amount} fen; the user signs");
+    sandbox
+        .sign(&session, Some(&url))
+        .map_err(|e| e.to_string())?;
+    let signed = demo_receive(client, &deliveries)?;
+    let contract_id = signed["resource"]["contract_id"]
+        .as_str()
+        .unwrap_or_default();
+    let appid = request["appid"].as_str().unwrap_or_default();
+    demo_clock(sandbox, Some(format!("{}T10:00:00+08:00", date(2))))?;
+    let schedule = "v3/papay/pay/schedules/contract-id/{contract_id}/schedule";
+    let body = json!({"contract_id": contract_id, "appid": appid,
+                      "schedule_amount": {"total": amount, "currency": "CNY"}});
+    let scheduled = demo_ok(client.call(schedule, &body.to_string()))?;
+    println!(
+        "  {} (预约扣费, D-1 within [8:00,19:30))",
+        c_function(schedule)
+    );
+    println!(
+        "    {} {}",
+        scheduled["status"],
+        summary(&scheduled["data"])
+    );
+    demo_clock(sandbox, Some(format!("{d}T09:00:00+08:00")))?;
+    let apply = "v3/papay/pay/transactions/apply";
+    let body = json!({"appid": appid, "out_trade_no": "DEMOORDER0001", "description": "会员月费",
+                      "transaction_notify_url": url, "contract_id": contract_id,
+                      "amount": {"total": amount, "currency": "CNY"}});
+    let accepted = demo_ok(client.call(apply, &body.to_string()))?;
+    println!("  {} (受理扣款, on day D)", c_function(apply));
+    println!(
+        "    {} {} (ACCEPT: the result follows)",
+        accepted["status"],
+        summary(&accepted["data"])
+    );
+    let now = demo_clock(sandbox, None)?;
+    demo_clock(sandbox, Some(wxpresign_sandbox::beijing_rfc3339(now + 10)))?;
+    for _ in 0..2 {
+        demo_receive(client, &deliveries)?;
+    }
+    let query = format!(
+        "/v3/pay/transactions/out-trade-no/DEMOORDER0001?mchid={}",
+        sandbox.identity().mchid
+    );
+    let order = demo_ok(client.request("GET", &query, None))?;
+    let data = &order["data"];
+    println!("  wxpresign_request GET {query}");
+    println!(
+        "    {} trade_state={} transaction_id={} success_time={}",
+        order["status"],
+        data["trade_state"].as_str().unwrap_or_default(),
+        data["transaction_id"].as_str().unwrap_or_default(),
+        data["success_time"].as_str().unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// The C function of the table's endpoint at `path`.
+fn c_function(path: &str) -> String {
+    endpoints::find(path).map_or_else(|| path.to_owned(), |e| e.c_function())
+}
+
+/// The envelope of a call that succeeded, or its JSON as the error.
+fn demo_ok((status, answer): (wxpresign_status, String)) -> Result<Value, String> {
+    let answer: Value = serde_json::from_str(&answer).map_err(|e| e.to_string())?;
+    if status != wxpresign_status::WXPRESIGN_OK {
+        return Err(answer.to_string());
+    }
+    Ok(answer)
+}
+
+/// Moves the sandbox's clock to `to` (RFC 3339) when given, printing it; returns business time
+/// then, in Unix seconds.
+fn demo_clock(sandbox: &Sandbox, to: Option<String>) -> Result<u64, String> {
+    let url = format!("{}/sandbox/clock", sandbox.base_url());
+    let answer = match &to {
+        Some(now) => ureq::post(&url)
+            .header("Content-Type", "application/json")
+            .send(json!({ "now": now }).to_string()),
+        None => ureq::get(&url).call(),
+    };
+    let text = answer
+        .map_err(|e| e.to_string())?
+        .body_mut()
+        .read_to_string()
+        .map_err(|e| e.to_string())?;
+    let clock: Value = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+    if to.is_some() {
+        println!(
+            "  POST /sandbox/clock: it is now {} (Beijing)",
+            clock["now"].as_str().unwrap_or_default()
+        );
+    }
+    let unix_ms = clock["unix_ms"]
+        .as_i64()
+        .ok_or("no time in the clock's answer")?;
+    u64::try_from(unix_ms / 1000).map_err(|e| e.to_string())
+}
+
 /// Calls every pre-sign endpoint with its example and prints a line for each; returns the
 /// failures.
 fn demo_endpoints(client: &CClient) -> u32 {
@@ -913,6 +1037,10 @@ fn demo() -> wxpresign::error::Result<ExitCode> {
     if let Err(e) = demo_contract(&sandbox, &client) {
         failures += 1;
         println!("\n  the contract's life failed: {e}");
+    }
+    if let Err(e) = demo_deduction(&sandbox, &client) {
+        failures += 1;
+        println!("\n  the scheduled deduction failed: {e}");
     }
 
     drop(client);

@@ -181,6 +181,23 @@ fn demo_runs_every_endpoint_and_shows_failures() {
         .split("One contract's life")
         .nth(1)
         .unwrap_or_else(|| panic!("no contract's life in the demo:\n{text}"));
+    let (life, deduction) = life
+        .split_once("One scheduled deduction")
+        .unwrap_or_else(|| panic!("no scheduled deduction in the demo:\n{text}"));
+    // Then one scheduled deduction after its signing: scheduled on D-1, applied for on D, its
+    // result notified and queried.
+    let steps = [
+        "verified and decrypted it: ENTRUST.SIGN",
+        "schedule_state=SCHEDULED",
+        "out_trade_no=",
+        "verified and decrypted it: TRANSACTION.SUCCESS",
+        "trade_state=SUCCESS",
+    ];
+    let found: Vec<Option<usize>> = steps.iter().map(|s| deduction.find(s)).collect();
+    assert!(
+        found.iter().all(Option::is_some) && found.windows(2).all(|w| w[0] < w[1]),
+        "{deduction}"
+    );
     assert!(
         life.contains("the user's signing page: http://"),
         "the demo names a signing page: {life}"
