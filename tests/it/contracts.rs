@@ -908,3 +908,118 @@ fn ureq_get(url: &str) -> (u16, String) {
         response.body_mut().read_to_string().unwrap_or_default(),
     )
 }
+
+/// A scheduled deduction after the signing, from C, PHP and Python (tests/lifecycle/): each
+/// program schedules on D-1, applies on D, parses the TRANSACTION.SUCCESS the sandbox sent and
+/// queries the order, while this test moves the sandbox's clock between the steps.
+#[test]
+fn a_scheduled_deduction_and_its_notification_are_the_same_from_c_php_and_python() {
+    let scratch = Scratch::new("contracts-deduction");
+    let lib_dir = shared_library(&scratch.0);
+    let library = lib_dir.join(format!(
+        "{}wxpresign{}",
+        std::env::consts::DLL_PREFIX,
+        std::env::consts::DLL_SUFFIX
+    ));
+    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let program = scratch.0.join("lifecycle");
+    compile_c("tests/lifecycle/lifecycle.c", &program, &lib_dir, &[]);
+    for lang in ["C", "PHP", "Python"] {
+        let fx = common::sandbox();
+        let merchant = notify_endpoint();
+        let config = scratch.0.join(format!("client-{lang}.json"));
+        std::fs::write(&config, fx.config.to_string()).unwrap();
+        let step = |args: &[&str]| {
+            let mut command = match lang {
+                "C" => Command::new(&program),
+                "PHP" => {
+                    let mut php = Command::new("php");
+                    php.args(["-d", "ffi.enable=1"])
+                        .arg(manifest.join("tests/lifecycle/lifecycle.php"));
+                    php
+                }
+                _ => {
+                    let mut python =
+                        Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
+                    python
+                        .arg(manifest.join("tests/lifecycle/lifecycle.py"))
+                        .env("PYTHONPATH", manifest.join("bindings/python/src"))
+                        .env("PYTHONDONTWRITEBYTECODE", "1");
+                    python
+                }
+            };
+            command
+                .arg(&config)
+                .args(args)
+                .env("WXPRESIGN_LIBRARY", &library);
+            let (status, output, _) = run(command, Duration::from_secs(120));
+            println!("--- {lang} {} ---\n{output}", args[0]);
+            assert!(status.success(), "{lang} {}: {output}", args[0]);
+        };
+        let d = beijing_day(3);
+        let changes = json!({
+            "out_contract_code": format!("DEDUCT{}", lang.to_uppercase()),
+            "deduct_schedule": {"estimated_deduct_date": d, "description": "会员月费",
+                                "estimated_deduct_amount": {"total": 1500, "currency": "CNY"}},
+        });
+        let endpoint = "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app";
+        let (_, id) = signed(&fx, endpoint, changes, &merchant);
+        move_clock(&fx, &format!("{}T10:00:00+08:00", beijing_day(2)));
+        let schedule = json!({"contract_id": id, "appid": "wxd678efh567hg6787",
+                              "schedule_amount": {"total": 1500, "currency": "CNY"}});
+        step(&["schedule", &schedule.to_string(), "\"SCHEDULED\""]);
+        move_clock(&fx, &format!("{d}T09:00:00+08:00"));
+        let apply = json!({"appid": "wxd678efh567hg6787", "out_trade_no": "LIFE1",
+                           "description": "会员月费", "transaction_notify_url": merchant.url,
+                           "contract_id": id, "amount": {"total": 1500, "currency": "CNY"}});
+        step(&["apply", &apply.to_string(), "LIFE1"]);
+        move_clock(&fx, &format!("{d}T09:01:00+08:00"));
+        let (headers, body) = (0..2)
+            .filter_map(|_| merchant.within(Duration::from_secs(10)))
+            .find(|(_, body)| String::from_utf8_lossy(body).contains("TRANSACTION.SUCCESS"))
+            .expect("TRANSACTION.SUCCESS arrives");
+        let headers: serde_json::Map<String, Value> = headers
+            .into_iter()
+            .map(|(n, v)| (n, Value::from(v)))
+            .collect();
+        let body_file = scratch.0.join(format!("notification-{lang}"));
+        std::fs::write(&body_file, body).unwrap();
+        let headers = Value::Object(headers).to_string();
+        let body_path = body_file.to_string_lossy().into_owned();
+        step(&[
+            "notification",
+            &headers,
+            &body_path,
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+        let order = format!(
+            "/v3/pay/transactions/out-trade-no/LIFE1?mchid={}",
+            fx.sandbox.identity().mchid
+        );
+        step(&["order", &order, "\"trade_state\":\"SUCCESS\""]);
+    }
+}
+
+/// Moves the sandbox's clock to `now` (RFC 3339).
+fn move_clock(fx: &common::Fixture, now: &str) {
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let answer = agent
+        .post(&format!("{}/sandbox/clock", fx.sandbox.base_url()))
+        .header("Content-Type", "application/json")
+        .send(json!({ "now": now }).to_string())
+        .expect("the sandbox answers");
+    assert_eq!(answer.status().as_u16(), 200);
+}
+
+/// The Beijing date `days` days from today on the machine's clock, `yyyy-MM-DD`.
+fn beijing_day(days: u64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs();
+    let text = wxpresign_sandbox::beijing_rfc3339(((now + 8 * 3600) / 86_400 + days) * 86_400);
+    text.split('T').next().unwrap().to_owned()
+}

@@ -7,6 +7,14 @@
  * QUERY must answer with CONTRACT_ID; METHOD TERMINATE with BODY ("" for none) must succeed;
  * AFTER must then answer with NEEDLE; UNKNOWN must be WeChat Pay's 404. Prints a line per step;
  * exits 1 on a failure.
+ *
+ * One step of a scheduled deduction, through the typed functions, whose output must hold NEEDLE
+ * (the sandbox's clock is moved between the steps by the test that runs them):
+ *
+ *   lifecycle CONFIG.json schedule REQUEST NEEDLE      wxpresign_papay_pay_schedules_contract_id_schedule
+ *   lifecycle CONFIG.json apply REQUEST NEEDLE         wxpresign_papay_pay_transactions_apply
+ *   lifecycle CONFIG.json order PATH NEEDLE            wxpresign_request GET (the order query)
+ *   lifecycle CONFIG.json notification HEADERS BODY_FILE NEEDLE   wxpresign_notification_parse
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,20 +36,65 @@ static void step(const wxpresign_client *client, const char *method, const char 
     wxpresign_string_free(out);
 }
 
-static char *read_file(const char *path) {
+/* Reads a file into `text` (NUL-terminated); its length, or -1. */
+static long read_into(const char *path, char *text, size_t size) {
     FILE *f = fopen(path, "rb");
     if (f == NULL) {
-        return NULL;
+        return -1;
     }
-    static char text[65536];
-    size_t n = fread(text, 1, sizeof text - 1, f);
+    size_t n = fread(text, 1, size - 1, f);
     fclose(f);
     text[n] = '\0';
-    return text;
+    return (long)n;
+}
+
+static char *read_file(const char *path) {
+    static char text[65536];
+    return read_into(path, text, sizeof text) < 0 ? NULL : text;
+}
+
+/* Prints one deduction step's output and checks its status and `needle`. */
+static int checked(const char *what, wxpresign_status got, char *out, const char *needle) {
+    int ok = got == WXPRESIGN_OK && out != NULL && strstr(out, needle) != NULL;
+    printf("%s %s -> %d %s\n", ok ? "ok" : "FAILED", what, (int)got, out ? out : "(null)");
+    wxpresign_string_free(out);
+    return ok ? 0 : 1;
+}
+
+/* One step of a scheduled deduction (see the top of this file). */
+static int deduction_step(const wxpresign_client *client, int argc, char **argv) {
+    const char *step = argv[2];
+    char *out = NULL;
+    if (strcmp(step, "schedule") == 0 && argc == 5) {
+        wxpresign_status got =
+            wxpresign_papay_pay_schedules_contract_id_schedule(client, argv[3], &out);
+        return checked(step, got, out, argv[4]);
+    }
+    if (strcmp(step, "apply") == 0 && argc == 5) {
+        wxpresign_status got = wxpresign_papay_pay_transactions_apply(client, argv[3], &out);
+        return checked(step, got, out, argv[4]);
+    }
+    if (strcmp(step, "order") == 0 && argc == 5) {
+        wxpresign_status got = wxpresign_request(client, "GET", argv[3], NULL, &out);
+        return checked(step, got, out, argv[4]);
+    }
+    if (strcmp(step, "notification") == 0 && argc == 6) {
+        static char body[65536];
+        long n = read_into(argv[4], body, sizeof body);
+        if (n < 0) {
+            fprintf(stderr, "cannot read %s\n", argv[4]);
+            return 1;
+        }
+        wxpresign_status got =
+            wxpresign_notification_parse(client, argv[3], body, (size_t)n, &out);
+        return checked(step, got, out, argv[5]);
+    }
+    fprintf(stderr, "unknown step %s with %d arguments\n", step, argc);
+    return 2;
 }
 
 int main(int argc, char **argv) {
-    if (argc != 10) {
+    if (argc != 10 && argc != 5 && argc != 6) {
         fprintf(stderr, "usage: %s CONFIG CONTRACT_ID QUERY METHOD TERMINATE BODY AFTER NEEDLE "
                         "UNKNOWN\n", argv[0]);
         return 2;
@@ -53,6 +106,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "no client: %s\n", error ? error : "cannot read the configuration");
         wxpresign_string_free(error);
         return 1;
+    }
+    if (argc != 10) {
+        int failed = deduction_step(client, argc, argv);
+        wxpresign_client_free(client);
+        return failed;
     }
     const char *body = argv[6][0] != '\0' ? argv[6] : NULL;
     step(client, "GET", argv[3], NULL, WXPRESIGN_OK, argv[2]);

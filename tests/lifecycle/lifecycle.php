@@ -4,6 +4,12 @@
 // again, and query one that is not there (arguments as tests/lifecycle/lifecycle.c takes them).
 //
 //   php lifecycle.php CONFIG CONTRACT_ID QUERY METHOD TERMINATE BODY AFTER NEEDLE UNKNOWN
+//
+// Or one step of a scheduled deduction through the chain, whose output must hold NEEDLE:
+//
+//   php lifecycle.php CONFIG schedule|apply REQUEST NEEDLE
+//   php lifecycle.php CONFIG order PATH NEEDLE
+//   php lifecycle.php CONFIG notification HEADERS BODY_FILE NEEDLE
 
 declare(strict_types=1);
 
@@ -12,15 +18,42 @@ require dirname(__DIR__, 2) . '/bindings/php/autoload.php';
 use Wxpresign\ApiException;
 use Wxpresign\Client;
 
-[, $config, $contractId, $query, $method, $terminate, $body, $after, $needle, $unknown] = $argv;
-$client = new Client($config, shared: false);
-
 $check = static function (bool $ok, string $what): void {
     echo ($ok ? 'ok ' : 'FAILED ') . $what . "\n";
     if (!$ok) {
         exit(1);
     }
 };
+if ($argc === 5 || $argc === 6) {
+    $client = new Client($argv[1], shared: false);
+    $step = $argv[2];
+    $out = match ($step) {
+        'schedule' => $client->chain('v3/papay/pay/schedules/contract-id/{contract_id}/schedule')
+            ->post(scheduleOptions(json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR))),
+        'apply' => $client->chain('v3/papay/pay/transactions/apply')
+            ->post(['json' => json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR)]),
+        'order' => $client->request('GET', $argv[3]),
+        'notification' => $client->parseNotification(
+            json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR),
+            (string) file_get_contents($argv[4]),
+        ),
+    };
+    $text = json_encode($out, JSON_UNESCAPED_UNICODE | JSON_UNESCAPED_SLASHES);
+    echo $text . "\n";
+    $check(str_contains((string) $text, $argv[$argc - 1]), $step);
+    exit(0);
+}
+
+/** The chain's options of a schedule request: the path parameter beside the body. */
+function scheduleOptions(array $request): array
+{
+    $contractId = $request['contract_id'];
+    unset($request['contract_id']);
+    return ['contract_id' => $contractId, 'json' => $request];
+}
+
+[, $config, $contractId, $query, $method, $terminate, $body, $after, $needle, $unknown] = $argv;
+$client = new Client($config, shared: false);
 $found = $client->request('GET', $query);
 $check(str_contains(json_encode($found['data'], JSON_UNESCAPED_UNICODE), $contractId), 'found');
 $options = $body === '' ? [] : ['json' => json_decode($body, true, 512, JSON_THROW_ON_ERROR)];

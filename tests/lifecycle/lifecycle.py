@@ -2,6 +2,13 @@
 it again, and query one that is not there (arguments as tests/lifecycle/lifecycle.c takes them).
 
     python3 lifecycle.py CONFIG CONTRACT_ID QUERY METHOD TERMINATE BODY AFTER NEEDLE UNKNOWN
+
+Or one step of a scheduled deduction through the typed methods, whose output must hold NEEDLE
+(as tests/lifecycle/lifecycle.c takes them):
+
+    python3 lifecycle.py CONFIG schedule|apply REQUEST NEEDLE
+    python3 lifecycle.py CONFIG order PATH NEEDLE
+    python3 lifecycle.py CONFIG notification HEADERS BODY_FILE NEEDLE
 """
 
 import json
@@ -9,13 +16,36 @@ import sys
 
 import wxpresign
 
-config, contract_id, query, method, terminate, body, after, needle, unknown = sys.argv[1:10]
 
 
 def check(ok: bool, what: str) -> None:
     print(("ok " if ok else "FAILED ") + what)
     if not ok:
         sys.exit(1)
+
+
+def deduction_step(config: str, step: str, args: list) -> None:
+    """One step of a scheduled deduction; its output, as JSON, must hold the last argument."""
+    with wxpresign.Client(config) as client:
+        if step == "schedule":
+            out = client.papay_pay_schedules_contract_id_schedule(json.loads(args[0]))
+        elif step == "apply":
+            out = client.papay_pay_transactions_apply(json.loads(args[0]))
+        elif step == "order":
+            out = client.request("GET", args[0])
+        else:
+            with open(args[1], "rb") as f:
+                out = client.parse_notification(json.loads(args[0]), f.read())
+        text = json.dumps(out, ensure_ascii=False, separators=(",", ":"), default=str)
+        print(text)
+        check(args[-1] in text, step)
+
+
+if len(sys.argv) in (5, 6):
+    deduction_step(sys.argv[1], sys.argv[2], sys.argv[3:])
+    sys.exit(0)
+
+config, contract_id, query, method, terminate, body, after, needle, unknown = sys.argv[1:10]
 
 
 with wxpresign.Client(config) as client:
