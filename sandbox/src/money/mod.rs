@@ -610,11 +610,16 @@ fn order_query(
     let query = request.target.split_once('?').map_or("", |(_, q)| q);
     let query: std::collections::HashMap<String, String> =
         crate::contracts::query_members(query).into_iter().collect();
-    let named = if request.path().contains("/partner/") {
-        "sp_mchid"
-    } else {
-        "mchid"
-    };
+    let partner = request.path().contains("/partner/");
+    let named = if partner { "sp_mchid" } else { "mchid" };
+    if partner && query.get("sub_mchid").is_none_or(String::is_empty) {
+        return Err(Refusal::param_error(
+            "/sub_mchid",
+            Value::Null,
+            "必填: the sub-merchant the order was taken for",
+            "query",
+        ));
+    }
     match query.get(named) {
         Some(mchid) if *mchid == merchant.mchid => Ok((merchant, query)),
         given => Err(Refusal::param_error(

@@ -438,6 +438,23 @@ fn a_partner_deduction_names_its_sub_merchant_and_a_direct_call_finds_no_such_co
     assert_eq!(paid["sp_mchid"], fx.sandbox.identity().mchid.as_str());
     assert!(paid.get("mchid").is_none(), "{paid}");
     assert_eq!(deal.order("PARTNER1")["trade_state"], "SUCCESS");
+    let target = format!(
+        "/v3/pay/partner/transactions/out-trade-no/PARTNER1?sp_mchid={}",
+        fx.sandbox.identity().mchid
+    );
+    let (status, code, detail) = refused(fx.client().request("GET", &target, None));
+    assert_eq!((status, code.as_str()), (400, "PARAM_ERROR"));
+    assert_eq!(detail["field"], "/sub_mchid");
+    let direct = format!(
+        "/v3/pay/transactions/out-trade-no/PARTNER1?mchid={}",
+        fx.sandbox.identity().mchid
+    );
+    let (status, code, _) = refused(fx.client().request("GET", &direct, None));
+    assert_eq!(
+        (status, code.as_str()),
+        (404, "ORDER_NOT_EXIST"),
+        "a sub-merchant's order"
+    );
 }
 
 #[test]
