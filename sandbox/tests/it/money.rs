@@ -1,7 +1,8 @@
 //! The money taken with a scheduled-deduction contract, through the library's typed calls: the
 //! schedule on D−1 within [08:00, 19:30), the deduction on day D, its order accepted then
 //! settled on the sandbox's clock, TRANSACTION.SUCCESS or TRANSACTION.FAIL, the order query,
-//! and what the pages make of the contract (ended at once by a success, at D+1 08:00 without).
+//! and what the pages make of the contract (ended at once by a success, at D+1 08:00 without);
+//! another merchant finds none of this merchant's contracts.
 
 use crate::common;
 
@@ -484,4 +485,51 @@ fn a_terminated_contract_takes_no_schedule_and_a_notice_is_refused_for_this_temp
     at(&fx, &day(2), "10:00:00");
     let (status, code, _) = refused(deal.schedule(AMOUNT));
     assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+}
+
+#[test]
+fn another_merchant_finds_no_contract_of_this_one_to_schedule_or_deduct() {
+    let scratch = common::process::Scratch::new("money-merchants");
+    let (identity, merchant_key) = wxpresign_sandbox::Identity::generate().unwrap();
+    let sandbox = wxpresign_sandbox::Sandbox::start_in(identity, "127.0.0.1:0", &scratch.0)
+        .expect("a sandbox in DIR");
+    let config = sandbox
+        .identity()
+        .client_config(&merchant_key, sandbox.base_url())
+        .unwrap();
+    let fx = Fixture {
+        sandbox,
+        merchant_key,
+        config,
+    };
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYOTHER0001", false);
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let mut added = agent
+        .post(&format!("{}/sandbox/merchants", fx.sandbox.base_url()))
+        .header("Content-Type", "application/json")
+        .send(json!({"kind": "direct"}).to_string())
+        .expect("the sandbox answers");
+    let added: Value = serde_json::from_str(&added.body_mut().read_to_string().unwrap()).unwrap();
+    let other = std::fs::read_to_string(added["client_json"].as_str().expect("its client.json"))
+        .expect("its client.json");
+    let other = wxpresign::Client::from_json(&other).expect("its configuration");
+
+    at(&fx, &day(2), "10:00:00");
+    let schedule = json!({"contract_id": deal.id, "appid": APPID,
+                          "schedule_amount": {"total": AMOUNT, "currency": "CNY"}});
+    let (status, code, _) = refused(other.call(SCHEDULE, &schedule.to_string()));
+    assert_eq!((status, code.as_str()), (404, "RESOURCE_NOT_EXISTS"));
+    deal.schedule(AMOUNT)
+        .expect("its own merchant schedules it");
+    at(&fx, &d, "10:00:00");
+    let apply = json!({"appid": APPID, "out_trade_no": "OTHER1", "description": "会员月费",
+                       "transaction_notify_url": merchant.url, "contract_id": deal.id,
+                       "amount": {"total": AMOUNT, "currency": "CNY"}});
+    let (status, _, _) = refused(other.call(APPLY, &apply.to_string()));
+    assert_eq!(status, 404);
 }
