@@ -16,6 +16,16 @@
 //!
 //! Results and the clock's rules fall due on the sandbox's clock and are applied ([`settle`])
 //! when the clock is moved, before each call on money, and when the sandbox starts.
+//!
+//! Adding a family's money: once its calls are in the library's table (`Stage::Contract`, its
+//! `Family`), write `money/<family>.rs` with a `static MONEY: Money` (its deduction paths, the
+//! `call` answering its other calls, `admit` with its pages' rules for a deduction, `succeeded`
+//! and `tick` for what a result and the clock make of the contract, its retry schedule and how
+//! a system termination is worded), then turn its arm of [`money`] from `None` to it. The
+//! gateway already checks its requests against the table; orders, idempotency, results,
+//! notifications, queries and the store come from here. A family whose state lives on the
+//! contract keeps it among the contract's changed members (as the scheduled deduction's
+//! `deduct_schedule`), which the contract's query and notifications read first.
 
 mod scheduled_deduct;
 
@@ -51,9 +61,11 @@ pub(crate) struct Money {
     /// What a successful deduction makes of its contract at `at`: whether the pages end the
     /// contract with it.
     pub succeeded: fn(&'static Endpoint, &mut Contract, &Order, u64) -> bool,
-    /// What the clock makes of a contract in force at `now`: `Some(at)` to end it by the
-    /// system at `at`; the contract's members may change either way.
-    pub tick: fn(&mut Contract, u64) -> Option<u64>,
+    /// What the clock makes of a contract in force at `now`, `None` for nothing: the changed
+    /// members it replaces, and when WeChat Pay's system ends it (if it does by `now`). Called
+    /// for every contract of the family in force at each settling: it reads, and the core clones
+    /// only the contracts it changes.
+    pub tick: fn(&Contract, u64) -> Option<Ticked>,
     /// How the result notifications of the family's orders are retried.
     pub retry_secs: &'static [u64],
     /// The members a contract ended by WeChat Pay's system (not by its merchant or user) shows
@@ -65,6 +77,13 @@ pub(crate) struct Money {
 /// the request, the time (Unix seconds of the sandbox's clock) and the contract's orders.
 pub(crate) type Admit =
     fn(&'static Endpoint, &Contract, &Value, u64, &[Order]) -> Result<(), Refusal>;
+
+/// What the clock made of a contract: members replaced among its changed ones, and the time
+/// WeChat Pay's system ended it, if it did.
+pub(crate) struct Ticked {
+    pub changed: Map<String, Value>,
+    pub ends: Option<u64>,
+}
 
 /// The family's money, where the sandbox runs it; `None`: its calls answer 404 as before.
 pub(crate) fn money(family: Family) -> Option<&'static Money> {
@@ -340,12 +359,12 @@ fn tick(
     let Some(money) = endpoints::find(contract.endpoint).and_then(|e| money(e.family)) else {
         return Ok(());
     };
-    let mut moved = contract.clone();
-    let ends = (money.tick)(&mut moved, now);
-    if ends.is_none() && moved.changed == contract.changed {
+    let Some(ticked) = (money.tick)(contract, now) else {
         return Ok(());
-    }
-    let queued = match ends {
+    };
+    let mut moved = contract.clone();
+    moved.changed.extend(ticked.changed);
+    let queued = match ticked.ends {
         Some(at) => {
             mark_system_end(money, &mut moved);
             end(state, merchant, &mut moved, at, false)?
@@ -648,4 +667,35 @@ fn order_answer(
         .get(&order.contract_id)
         .ok_or_else(Refusal::internal)?;
     signer::ok(merchant, &transaction(&order, &contract))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "The same content" is the same members and values, in whatever order they were sent.
+    #[test]
+    fn the_same_request_in_another_order_has_the_same_digest_and_other_content_another() {
+        let a = json!({"out_trade_no": "A1", "amount": {"total": 1, "currency": "CNY"}});
+        let b = json!({"amount": {"currency": "CNY", "total": 1}, "out_trade_no": "A1"});
+        let c = json!({"out_trade_no": "A1", "amount": {"total": 2, "currency": "CNY"}});
+        assert_eq!(digest(&a), digest(&b));
+        assert_ne!(digest(&a), digest(&c));
+    }
+
+    /// Each family whose money runs names its deduction calls from the table, each of its
+    /// family and a call on a contract.
+    #[test]
+    fn every_deduction_call_of_a_family_is_a_table_call_of_that_family() {
+        for endpoint in endpoints::all() {
+            let Some(money) = money(endpoint.family) else {
+                continue;
+            };
+            for path in money.deductions {
+                let found = endpoints::find(path).expect("a table path");
+                assert_eq!(found.family, endpoint.family, "{path}");
+                assert_eq!(found.stage, Stage::Contract, "{path}");
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@
 //! The schedule lives in the contract's `deduct_schedule`, which the contract's query and its
 //! ENTRUST.TERMINATE show.
 
-use super::{Money, Order, OrderState, terminated};
+use super::{Money, Order, OrderState, Ticked, terminated};
 use crate::Identity;
 use crate::contracts::Contract;
 use crate::families::ENTRUSTED_RETRY_SECS;
@@ -297,26 +297,82 @@ fn succeeded(endpoint: &'static Endpoint, contract: &mut Contract, order: &Order
 /// No success by the end of D: the schedule is EXPIRED from D+1 00:00 (R11, R13; a schedule
 /// never made expires too), and the contract ends at D+1 08:00: "若可扣费期结束时仍未扣费成功,
 /// 则系统会在第二天的8点进行解约".
-fn tick(contract: &mut Contract, now: u64) -> Option<u64> {
-    let mut schedule = contract
-        .current(SCHEDULE)
-        .and_then(Value::as_object)
-        .cloned()?;
-    let (d, _) = planned(&schedule)?;
-    let state = schedule
-        .get("schedule_state")
-        .and_then(Value::as_str)
-        .unwrap_or("NO_SCHEDULED")
-        .to_owned();
+fn tick(contract: &Contract, now: u64) -> Option<Ticked> {
+    let schedule = contract.current(SCHEDULE).and_then(Value::as_object)?;
+    let (d, _) = planned(schedule)?;
+    let state = state_of(schedule);
     if state == "PAID" || beijing(now).0 <= d {
         return None;
     }
+    let mut changed = Map::new();
     if state != "EXPIRED" {
-        schedule.insert("schedule_state".into(), "EXPIRED".into());
-        contract
-            .changed
-            .insert(SCHEDULE.into(), Value::Object(schedule));
+        let mut expired = schedule.clone();
+        expired.insert("schedule_state".into(), "EXPIRED".into());
+        changed.insert(SCHEDULE.into(), Value::Object(expired));
     }
     let ends = (d + 1) * DAY + 8 * HOUR - BEIJING;
-    (now >= ends).then_some(ends)
+    let ends = (now >= ends).then_some(ends);
+    (!changed.is_empty() || ends.is_some()).then_some(Ticked { changed, ends })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The page's worked example: D = 2022-03-02.
+    fn contract(schedule_state: &str) -> Contract {
+        let mut changed = Map::new();
+        changed.insert(
+            SCHEDULE.into(),
+            json!({"estimated_deduct_date": "2022-03-02",
+                   "estimated_deduct_amount": {"total": 10000, "currency": "CNY"},
+                   "schedule_state": schedule_state}),
+        );
+        Contract {
+            id: "2022TEST".into(),
+            endpoint: "v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app",
+            request: json!({}),
+            signed_at: 0,
+            terminated: None,
+            notify_url: None,
+            termination_id: None,
+            terminated_by_user: false,
+            changed,
+            changed_at: Vec::new(),
+        }
+    }
+
+    /// Unix seconds of a Beijing time on the example's days.
+    fn beijing_at(date: &str, hour: u64, minute: u64) -> u64 {
+        days(date).unwrap() * DAY + hour * HOUR + minute * 60 - BEIJING
+    }
+
+    #[test]
+    fn dates_are_beijing_calendar_days() {
+        assert_eq!(date(days("2022-03-02").unwrap()), "2022-03-02");
+        assert_eq!(days("2022-02-30"), None);
+        let (day, time) = beijing(beijing_at("2022-03-01", 19, 30));
+        assert_eq!(
+            (date(day).as_str(), time),
+            ("2022-03-01", 19 * HOUR + 30 * 60)
+        );
+    }
+
+    /// "若在2022-03-02 24:00前,仍未扣费成功,系统会在2022-03-03的8点进行解约。"
+    #[test]
+    fn without_success_the_schedule_expires_after_d_and_the_contract_ends_at_8_the_next_day() {
+        let scheduled = contract("SCHEDULED");
+        assert!(tick(&scheduled, beijing_at("2022-03-02", 23, 59)).is_none());
+        let expired = tick(&scheduled, beijing_at("2022-03-03", 0, 0)).expect("expires");
+        assert_eq!(expired.changed[SCHEDULE]["schedule_state"], "EXPIRED");
+        assert_eq!(expired.ends, None);
+        let eight = beijing_at("2022-03-03", 8, 0);
+        let ended = tick(&contract("EXPIRED"), eight).expect("ends");
+        assert!(ended.changed.is_empty());
+        assert_eq!(ended.ends, Some(eight));
+        assert!(
+            tick(&contract("PAID"), eight).is_none(),
+            "a paid schedule is done"
+        );
+    }
 }
