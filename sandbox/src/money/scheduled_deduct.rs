@@ -296,10 +296,16 @@ fn succeeded(endpoint: &'static Endpoint, contract: &mut Contract, order: &Order
 
 /// No success by the end of D: the schedule is EXPIRED from D+1 00:00 (R11, R13; a schedule
 /// never made expires too), and the contract ends at D+1 08:00: "若可扣费期结束时仍未扣费成功,
-/// 则系统会在第二天的8点进行解约".
+/// 则系统会在第二天的8点进行解约". A contract signed from D−1 19:00 on, whose pre-sign WeChat Pay
+/// would have refused ("预签约的时间需在传入的预计扣费的日期前一天的19点前") and the sandbox takes
+/// (its examples carry fixed dates), is left as it is: it can never be scheduled.
 fn tick(contract: &Contract, now: u64) -> Option<Ticked> {
     let schedule = contract.current(SCHEDULE).and_then(Value::as_object)?;
     let (d, _) = planned(schedule)?;
+    let cut_off = (d * DAY + 19 * HOUR).checked_sub(DAY + BEIJING)?;
+    if contract.signed_at >= cut_off {
+        return None;
+    }
     let state = state_of(schedule);
     if state == "PAID" || beijing(now).0 <= d {
         return None;
@@ -374,5 +380,16 @@ mod tests {
             tick(&contract("PAID"), eight).is_none(),
             "a paid schedule is done"
         );
+    }
+
+    /// A pre-sign too late for its date ("预签约的时间需在传入的预计扣费的日期前一天的19点前") makes a
+    /// contract the clock leaves alone.
+    #[test]
+    fn a_contract_signed_from_d_minus_1_19_00_on_is_not_expired_by_the_clock() {
+        let mut late = contract("NO_SCHEDULED");
+        late.signed_at = beijing_at("2022-03-01", 19, 0);
+        assert!(tick(&late, beijing_at("2022-03-04", 0, 0)).is_none());
+        late.signed_at -= 1;
+        assert!(tick(&late, beijing_at("2022-03-04", 0, 0)).is_some());
     }
 }
