@@ -417,9 +417,9 @@ fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
     let database = dir.path().join(wxpresign_sandbox::DATABASE);
     let conn = rusqlite::Connection::open(&database).expect("the database");
     // Version 1 had neither the merchants, nor the mark of a triggered delivery, nor what
-    // became of a contract after its signing.
+    // became of a contract after its signing, nor deduction orders.
     conn.execute_batch(
-        "DROP TABLE merchants; ALTER TABLE deliveries DROP COLUMN triggered;
+        "DROP TABLE merchants; DROP TABLE orders; ALTER TABLE deliveries DROP COLUMN triggered;
          ALTER TABLE contracts DROP COLUMN terminated_by;
          ALTER TABLE contracts DROP COLUMN changed; ALTER TABLE contracts DROP COLUMN changed_at;
          PRAGMA user_version = 1;",
@@ -433,6 +433,10 @@ fn a_version_1_dir_is_upgraded_with_its_merchant_as_the_first_row() {
         .pragma_query_value(None, "user_version", |r| r.get(0))
         .unwrap();
     assert_eq!(version, wxpresign_sandbox::SCHEMA_VERSION);
+    let orders: i64 = conn
+        .query_row("SELECT COUNT(*) FROM orders", [], |r| r.get(0))
+        .expect("the upgrade adds the deduction orders' table");
+    assert_eq!(orders, 0);
     let rows: Vec<String> = conn
         .prepare("SELECT mchid FROM merchants ORDER BY seq")
         .unwrap()
