@@ -402,14 +402,15 @@ impl Store {
         })
     }
 
-    /// A deduction order accepted, with the change of its contract that accepting it makes
-    /// (none for this family's), in one transaction.
-    pub fn order_accepted(&self, order: &Order) -> Result<()> {
+    /// A deduction order accepted: whether it was added (`false`: an order of the same number
+    /// was added meanwhile, and this one is not).
+    pub fn order_accepted(&self, order: &Order) -> Result<bool> {
         self.write(|tx| {
             tx.prepare_cached(
                 "INSERT INTO orders (mchid, sub_mchid, family, out_trade_no, contract_id, digest,
                  request, amount, state, failure, transaction_id, accepted_at, settles_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ACCEPT', ?9, ?10, ?11, ?12)",
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 'ACCEPT', ?9, ?10, ?11, ?12)
+                 ON CONFLICT (mchid, sub_mchid, out_trade_no) DO NOTHING",
             )?
             .execute(params![
                 order.mchid,
@@ -425,27 +426,33 @@ impl Store {
                 order.accepted_at,
                 order.settles_at
             ])
-            .map(drop)
+            .map(|added| added == 1)
         })
     }
 
     /// A deduction order's result, what it made of its contract (its schedule, its
-    /// termination) and the notifications telling of both, in one transaction.
+    /// termination) and the notifications telling of both, in one transaction: whether it was
+    /// kept (`false`: the order was settled meanwhile, and nothing is written).
     pub fn order_settled(
         &self,
         order: &Order,
         contract: Option<&Contract>,
         queued: &[Queued],
-    ) -> Result<()> {
+    ) -> Result<bool> {
         self.write(|tx| {
-            tx.execute(
-                "UPDATE orders SET state = ?2, settled_at = ?3 WHERE transaction_id = ?1",
+            let settled = tx.execute(
+                "UPDATE orders SET state = ?2, settled_at = ?3
+                 WHERE transaction_id = ?1 AND state = 'ACCEPT'",
                 params![order.transaction_id, order.state.name(), order.settled_at],
             )?;
+            if settled == 0 {
+                return Ok(false);
+            }
             if let Some(contract) = contract {
                 contract_row(tx, contract)?;
             }
-            queued.iter().try_for_each(|q| queue(tx, q))
+            queued.iter().try_for_each(|q| queue(tx, q))?;
+            Ok(true)
         })
     }
 

@@ -264,7 +264,18 @@ fn deduct(
         settles_at: now + ACCEPTED_SECS,
         settled_at: None,
     };
-    state.store.order_accepted(&order).map_err(failed)?;
+    if !state.store.order_accepted(&order).map_err(failed)? {
+        // The same number was taken meanwhile: answered as a repeat of that order.
+        let taken = state
+            .store
+            .order(&merchant.mchid, sub_mchid, out_trade_no)
+            .map_err(failed)?
+            .ok_or_else(Refusal::internal)?;
+        if taken.digest != order.digest {
+            return Err(reused(out_trade_no));
+        }
+        return signer::ok(merchant, &accepted(&taken));
+    }
     signer::ok(merchant, &accepted(&order))
 }
 
@@ -443,12 +454,15 @@ fn settle_order(state: &State, mut order: Order) -> Result<(), Refusal> {
     }
     let retry = money.map_or(&[][..], |m| m.retry_secs);
     queued.insert(0, result_notice(state, &merchant, &order, &moved, retry)?);
-    state
+    // Another request may have settled it meanwhile: then it is told once, by that one.
+    let kept = state
         .store
         .order_settled(&order, Some(&moved), &queued)
         .map_err(|e| Refusal::failed(&e))?;
-    *contract = moved;
-    state.notifier.queued();
+    if kept {
+        *contract = moved;
+        state.notifier.queued();
+    }
     Ok(())
 }
 

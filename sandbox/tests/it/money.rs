@@ -533,3 +533,51 @@ fn another_merchant_finds_no_contract_of_this_one_to_schedule_or_deduct() {
     let (status, _, _) = refused(other.call(APPLY, &apply.to_string()));
     assert_eq!(status, 404);
 }
+
+/// Many requests settling at once (each order query and clock move applies what fell due):
+/// the result is notified once, and the same deduction sent at once from many threads is one
+/// order.
+#[test]
+fn a_result_settled_by_many_requests_at_once_is_notified_once() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYRACE0001", false);
+    at(&fx, &day(2), "10:00:00");
+    deal.schedule(AMOUNT).expect("scheduled");
+    at(&fx, &d, "10:00:00");
+    let client = fx.client();
+    let apply = json!({"appid": APPID, "out_trade_no": "RACE1", "description": "会员月费",
+                       "transaction_notify_url": merchant.url, "contract_id": deal.id,
+                       "amount": {"total": AMOUNT, "currency": "CNY"}})
+    .to_string();
+    std::thread::scope(|s| {
+        let sent: Vec<_> = (0..6)
+            .map(|_| s.spawn(|| client.call(APPLY, &apply).map(|r| r.data)))
+            .collect();
+        for answer in sent {
+            let answer = answer.join().unwrap().expect("the same order");
+            assert_eq!(answer["out_trade_no"], "RACE1");
+        }
+    });
+    let query = format!(
+        "/v3/pay/transactions/out-trade-no/RACE1?mchid={}",
+        fx.sandbox.identity().mchid
+    );
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        for _ in 0..6 {
+            s.spawn(|| {
+                while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                    let _ = client.request("GET", &query, None);
+                }
+            });
+        }
+        at(&fx, &d, "10:00:30");
+        std::thread::sleep(Duration::from_millis(300));
+        stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    });
+    let told = deal.notified(2);
+    assert_eq!(told[1].0, "TRANSACTION.SUCCESS");
+    assert!(deal.quiet(), "told once");
+}
