@@ -46,6 +46,9 @@ pub(crate) struct State {
     pub store: Arc<Store>,
     /// What posts the notifications the store holds, when they fall due.
     pub outbox: Arc<Outbox>,
+    /// Held while money moves (a schedule, a deduction, a result, the clock's rules), so that
+    /// checking a contract's state and changing it are one step (sandbox/src/money/).
+    pub money: std::sync::Mutex<()>,
 }
 
 /// A running sandbox. Dropping it (or calling [`Sandbox::shutdown`]) stops it.
@@ -131,6 +134,7 @@ impl Sandbox {
             clock,
             store,
             outbox,
+            money: std::sync::Mutex::new(()),
         });
         let _ = state_slot.set(Arc::clone(&state));
         // What fell due while no process served DIR (an order's result) is applied now.

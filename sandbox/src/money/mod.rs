@@ -169,7 +169,8 @@ fn answer(
     request: &Request,
 ) -> Answered {
     let (merchant, value) = state.gateway.contract_call(endpoint, request, captured)?;
-    settle(state)?;
+    let _moving = crate::refusal::lock(&state.money);
+    settle_held(state)?;
     let contract = contract_of(state, &merchant, endpoint, &value)?;
     if money.deductions.contains(&endpoint.path) {
         return deduct(state, money, &merchant, endpoint, &value, contract);
@@ -342,6 +343,12 @@ fn transaction_id() -> String {
 /// Applies what fell due on the sandbox's clock: each accepted order's result, then each
 /// family's time rules on its contracts in force.
 pub(crate) fn settle(state: &State) -> Result<(), Refusal> {
+    let _moving = crate::refusal::lock(&state.money);
+    settle_held(state)
+}
+
+/// [`settle`], the money lock held by the caller.
+fn settle_held(state: &State) -> Result<(), Refusal> {
     let now = state.clock.now_secs();
     let due = state
         .store

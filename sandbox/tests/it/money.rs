@@ -581,3 +581,36 @@ fn a_result_settled_by_many_requests_at_once_is_notified_once() {
     assert_eq!(told[1].0, "TRANSACTION.SUCCESS");
     assert!(deal.quiet(), "told once");
 }
+
+/// Deductions of different numbers sent at once on one contract: one is accepted, the others
+/// refused while it awaits its result, so the contract cannot be paid twice.
+#[test]
+fn deductions_sent_at_once_on_one_contract_are_one_order() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYRACE0002", false);
+    at(&fx, &day(2), "10:00:00");
+    deal.schedule(AMOUNT).expect("scheduled");
+    at(&fx, &d, "10:00:00");
+    let client = fx.client();
+    let requests: Vec<String> = (0..6)
+        .map(|i| {
+            json!({"appid": APPID, "out_trade_no": format!("AT{i}"), "description": "会员月费",
+                   "transaction_notify_url": merchant.url, "contract_id": deal.id,
+                   "amount": {"total": AMOUNT, "currency": "CNY"}})
+            .to_string()
+        })
+        .collect();
+    let accepted = std::thread::scope(|s| {
+        let sent: Vec<_> = requests
+            .iter()
+            .map(|r| s.spawn(|| client.call(APPLY, r).is_ok()))
+            .collect();
+        sent.into_iter()
+            .map(|h| h.join().unwrap())
+            .filter(|ok| *ok)
+            .count()
+    });
+    assert_eq!(accepted, 1);
+}
