@@ -274,6 +274,7 @@ fn a_schedule_is_taken_once_on_the_day_before_within_8_to_19_30_for_the_presigne
     let merchant = common::notify_endpoint();
     let d = day(4);
     let late = sign(&fx, &merchant, &d, "MONEYLATE0001", false);
+    let last = sign(&fx, &merchant, &d, "MONEYLAST0001", false);
     let deal = sign(&fx, &merchant, &d, "MONEYHOURS0001", false);
 
     at(&fx, &day(2), "12:00:00");
@@ -287,6 +288,8 @@ fn a_schedule_is_taken_once_on_the_day_before_within_8_to_19_30_for_the_presigne
     assert_eq!(detail["field"], "/schedule_amount/total");
     deal.schedule(AMOUNT).expect("D-1 at 08:00 for A");
     assert_eq!(refused(deal.schedule(AMOUNT)).0, 400, "a second schedule");
+    at(&fx, &day(3), "19:29:59");
+    last.schedule(AMOUNT).expect("D-1 at 19:29:59");
     at(&fx, &day(3), "19:30:00");
     assert_eq!(refused(late.schedule(AMOUNT)).0, 400, "D-1 at 19:30");
 }
