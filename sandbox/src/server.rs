@@ -55,6 +55,8 @@ pub(crate) struct State {
 pub struct Sandbox {
     state: Arc<State>,
     server: HttpServer,
+    /// Applies deductions' results as the clock runs on.
+    settler: crate::money::Settler,
 }
 
 impl Sandbox {
@@ -139,7 +141,12 @@ impl Sandbox {
         let _ = state_slot.set(Arc::clone(&state));
         // What fell due while no process served DIR (an order's result) is applied now.
         crate::money::settle(&state).map_err(|e| Error::internal(e.message))?;
-        Ok(Sandbox { state, server })
+        let settler = crate::money::Settler::start(Arc::downgrade(&state));
+        Ok(Sandbox {
+            state,
+            server,
+            settler,
+        })
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -254,6 +261,7 @@ impl Sandbox {
     }
 
     fn stop(&mut self) {
+        self.settler.stop();
         self.server.shutdown();
         self.state.outbox.stop();
         // The database is closed here, not when the last handle goes: DIR is free for the

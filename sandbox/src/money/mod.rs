@@ -15,7 +15,8 @@
 //! - each change a client is told about is one store transaction, made before the answer.
 //!
 //! Results and the clock's rules fall due on the sandbox's clock and are applied ([`settle`])
-//! when the clock is moved, before each call on money, and when the sandbox starts.
+//! when the clock is moved, before each call on money, and when the sandbox starts; results
+//! also as the clock runs on by itself ([`Settler`]).
 //!
 //! Adding a family's money: once its calls are in the library's table (`Stage::Contract`, its
 //! `Family`), write `money/<family>.rs` with a `static MONEY: Money` (its deduction paths, the
@@ -38,7 +39,9 @@ use crate::server::State;
 use crate::store::Queued;
 use crate::{Identity, signer};
 use serde_json::{Map, Value, json};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Weak};
+use std::time::Duration;
 use wxpresign::endpoints::{self, Endpoint, Family, Stage};
 
 /// How long an order stays `ACCEPT` before its result, in seconds of the sandbox's clock. The
@@ -340,6 +343,56 @@ fn transaction_id() -> String {
     format!("4200{digits}")
 }
 
+/// What applies orders' results as the clock runs on by itself, so that a merchant who only
+/// waits is told: a thread that looks for due results a few times a second until stopped.
+/// (The day-long rules of contracts wait for the next clock move or call on money.)
+pub(crate) struct Settler {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// How often the settler looks for due results.
+const SETTLER_PAUSE: Duration = Duration::from_millis(250);
+
+impl Settler {
+    pub fn start(state: Weak<State>) -> Settler {
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopped = Arc::clone(&stop);
+        let thread = std::thread::Builder::new()
+            .name("wxpresign-money".into())
+            .spawn(move || {
+                while !stopped.load(Ordering::SeqCst) {
+                    std::thread::sleep(SETTLER_PAUSE);
+                    let Some(state) = state.upgrade() else { return };
+                    if !stopped.load(Ordering::SeqCst) {
+                        let _moving = crate::refusal::lock(&state.money);
+                        let _ = settle_orders(&state);
+                    }
+                }
+            })
+            .ok();
+        Settler { stop, thread }
+    }
+
+    /// Stops the thread and waits for it.
+    pub fn stop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// The results due now, the money lock held by the caller.
+fn settle_orders(state: &State) -> Result<(), Refusal> {
+    let due = state
+        .store
+        .orders_due(state.clock.now_secs())
+        .map_err(|e| Refusal::failed(&e))?;
+    due.into_iter()
+        .try_for_each(|order| settle_order(state, order))
+}
+
 /// Applies what fell due on the sandbox's clock: each accepted order's result, then each
 /// family's time rules on its contracts in force.
 pub(crate) fn settle(state: &State) -> Result<(), Refusal> {
@@ -349,14 +402,8 @@ pub(crate) fn settle(state: &State) -> Result<(), Refusal> {
 
 /// [`settle`], the money lock held by the caller.
 fn settle_held(state: &State) -> Result<(), Refusal> {
+    settle_orders(state)?;
     let now = state.clock.now_secs();
-    let due = state
-        .store
-        .orders_due(now)
-        .map_err(|e| Refusal::failed(&e))?;
-    for order in due {
-        settle_order(state, order)?;
-    }
     for merchant in state.merchants.all() {
         let contracts = state.merchants.contracts(&merchant.mchid);
         let mut held = contracts.all();

@@ -617,3 +617,25 @@ fn deductions_sent_at_once_on_one_contract_are_one_order() {
     });
     assert_eq!(accepted, 1);
 }
+
+/// A result falls due on the clock as it runs on by itself: the merchant who waits, moving
+/// nothing and asking nothing, is notified.
+#[test]
+fn a_result_is_notified_when_its_time_comes_without_any_request() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let d = day(3);
+    let deal = sign(&fx, &merchant, &d, "MONEYWAIT0001", false);
+    at(&fx, &day(2), "10:00:00");
+    deal.schedule(AMOUNT).expect("scheduled");
+    at(&fx, &d, "10:00:00");
+    deal.apply("WAIT1", AMOUNT, None).expect("accepted");
+    let told: Vec<String> = (0..2)
+        .filter_map(|_| merchant.within(Duration::from_secs(15)))
+        .map(|(_, body)| String::from_utf8_lossy(&body).into_owned())
+        .collect();
+    assert!(
+        told.iter().any(|b| b.contains("TRANSACTION.SUCCESS")),
+        "{told:?}"
+    );
+}
