@@ -23,12 +23,14 @@ static FAMILIES: &[&[Endpoint]] = &[
     scheduled_deduct::ENDPOINTS,
     calls::scheduled_deduct::ENDPOINTS,
     insurance::ENDPOINTS,
+    calls::insurance::ENDPOINTS,
     password_exempt::ENDPOINTS,
     ecommerce::ENDPOINTS,
     calls::ecommerce::ENDPOINTS,
     credit_repayment::ENDPOINTS,
     calls::credit_repayment::ENDPOINTS,
     education::ENDPOINTS,
+    calls::education::ENDPOINTS,
     offline_face::ENDPOINTS,
     global::ENDPOINTS,
     calls::global::ENDPOINTS,
@@ -110,7 +112,8 @@ pub struct Endpoint {
     /// The product family, as the module it is listed in.
     pub family: Family,
     /// The request members that fill the path's `{name}` segments, one field per segment. Each
-    /// is a required string; an empty one, `.` or `..`, or one holding `/` or `\\` is refused.
+    /// is required, a string or (as insurance's policy_period_id) an integer; an empty one, `.`
+    /// or `..`, or one holding `/` or `\\` is refused.
     pub path_params: &'static [Field],
     /// The request members sent in the query string (strings or integers).
     pub query: &'static [Field],

@@ -652,8 +652,24 @@ fn seed_endpoints_have_the_documented_c_function_names() {
 #[test]
 fn the_table_holds_the_37_specified_presigns_and_the_calls_on_a_contract() {
     assert_eq!(endpoints::presigns().count(), 37);
-    // Scheduled deduction 11; cross-border 4, combined deduction 3, credit repayment 4.
-    assert_eq!(endpoints::all().count(), 37 + 11 + 4 + 3 + 4);
+    let calls = |family| {
+        endpoints::all()
+            .filter(|e| e.stage == endpoints::Stage::Contract && e.family == family)
+            .count()
+    };
+    assert_eq!(calls(endpoints::Family::ScheduledDeduct), 11);
+    // Insurance: the schedule, its query and the deduction.
+    assert_eq!(calls(endpoints::Family::Insurance), 3);
+    // Education renewal: the notice, the deduction and its two queries; campus easy pay: the
+    // deduction, its two queries and the debt state.
+    assert_eq!(calls(endpoints::Family::Education), 4 + 4);
+    // Cross-border: the deduction, its two queries and the reverse.
+    assert_eq!(calls(endpoints::Family::Global), 4);
+    // Combined deduction: the deduction, its query and the reverse.
+    assert_eq!(calls(endpoints::Family::Ecommerce), 3);
+    // Credit repayment: the schedule records and the deduct orders, each made and queried.
+    assert_eq!(calls(endpoints::Family::CreditRepayment), 4);
+    assert_eq!(endpoints::all().count(), 37 + 11 + 3 + 8 + 4 + 3 + 4);
 }
 
 /// The rule for the calls on a contract: `{parameter}` segments dropped, and for a method

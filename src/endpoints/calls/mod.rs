@@ -8,3 +8,7 @@ pub(super) mod scheduled_deduct;
 pub(super) mod credit_repayment;
 pub(super) mod ecommerce;
 pub(super) mod global;
+
+// Insurance, education renewal and campus easy pay.
+pub(super) mod education;
+pub(super) mod insurance;
