@@ -378,7 +378,7 @@ impl Client {
             None => endpoints::matching(path).ok_or_else(|| unknown_endpoint(path))?,
         };
         let mut request = parse_request(request)?;
-        fill_from_path(&mut request, captured)?;
+        fill_from_path(&mut request, endpoint.path_params, captured)?;
         self.call_endpoint(endpoint, request)
     }
 

@@ -8,7 +8,7 @@
 
 use super::{Endpoint, Method};
 use crate::error::{Error, Result};
-use crate::schema::Field;
+use crate::schema::{Field, Type};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
 use serde_json::{Map, Value};
 
@@ -154,6 +154,7 @@ fn captures(template: &'static str, path: &str) -> Option<Vec<(&'static str, Str
 /// also gives with another value (which of the two was meant cannot be known).
 pub(crate) fn fill_from_path(
     request: &mut Value,
+    params: &[Field],
     captured: Vec<(&'static str, String)>,
 ) -> Result<()> {
     let Value::Object(members) = request else {
@@ -172,11 +173,24 @@ pub(crate) fn fill_from_path(
             }
             Some(_) => {}
             None => {
-                members.insert(name.to_owned(), Value::String(value));
+                members.insert(name.to_owned(), path_value(params, name, value));
             }
         }
     }
     Ok(())
+}
+
+/// A value taken from a path as its schema types it: a path holds text, but a parameter the
+/// page types integer (insurance's policy_period_id) is validated as a number. Digits that do
+/// not fit stay text, for validation to refuse naming the member.
+fn path_value(params: &[Field], name: &str, value: String) -> Value {
+    let integer = params
+        .iter()
+        .any(|f| f.name == name && matches!(f.ty, Type::Integer { .. }));
+    match value.parse::<i64>() {
+        Ok(n) if integer => Value::from(n),
+        _ => Value::String(value),
+    }
 }
 
 #[cfg(test)]
@@ -252,11 +266,11 @@ mod tests {
     #[test]
     fn a_path_member_given_twice_with_two_values_is_refused() {
         let mut request = json!({"contract_id": "2"});
-        let e = fill_from_path(&mut request, vec![("contract_id", "1".to_owned())])
+        let e = fill_from_path(&mut request, &[], vec![("contract_id", "1".to_owned())])
             .expect_err("differs");
         assert_eq!(e.field(), Some("/contract_id"));
         let mut request = json!({});
-        fill_from_path(&mut request, vec![("contract_id", "1".to_owned())]).expect("fills");
+        fill_from_path(&mut request, &[], vec![("contract_id", "1".to_owned())]).expect("fills");
         assert_eq!(request, json!({"contract_id": "1"}));
     }
 }

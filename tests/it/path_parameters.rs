@@ -162,3 +162,21 @@ fn a_mistyped_deduction_path_is_unknown_and_not_taken_for_a_presign() {
     assert!(!e.to_string().contains("did you mean"), "{e}");
     assert!(listener.take().is_empty());
 }
+
+#[test]
+fn a_concrete_path_gives_an_integer_parameter_as_the_number_the_schema_wants() {
+    let listener = Recorder::start();
+    listener.answer_with(200);
+    listener
+        .client()
+        .call(
+            "v3/papay/insurance-pay/policy-periods/contract-id/1231/policy-period-id/2/schedule",
+            r#"{"appid":"wxd678efh567hg6787","scheduled_amount":{"total":10000}}"#,
+        )
+        .expect("answered");
+    let arrived = one(&listener);
+    assert_eq!(
+        arrived.target,
+        "/v3/papay/insurance-pay/policy-periods/contract-id/1231/policy-period-id/2/schedule"
+    );
+}
