@@ -487,6 +487,35 @@ enum wxpresign_status wxpresign_papay_insurance_sign_mini_program(const struct w
                                                                   char **out);
 
 /**
+ * POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471270
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html
+ * request_json carries contract_id, policy_period_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule(const struct wxpresign_client *client,
+                                                                                                         const char *request_json,
+                                                                                                         char **out);
+
+/**
+ * GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471229
+ * request_json carries contract_id, policy_period_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(const struct wxpresign_client *client,
+                                                                                                    const char *request_json,
+                                                                                                    char **out);
+
+/**
+ * POST /v3/papay/insurance-pay/transactions/apply (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471158
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html
+ */
+enum wxpresign_status wxpresign_papay_insurance_pay_transactions_apply(const struct wxpresign_client *client,
+                                                                       const char *request_json,
+                                                                       char **out);
+
+/**
  * POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
  * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
  * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
@@ -706,6 +735,87 @@ enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
 enum wxpresign_status wxpresign_eduschoolpay(const struct wxpresign_client *client,
                                              const char *request_json,
                                              char **out);
+
+/**
+ * POST /v3/edu-papay/user-notifications/{contract_id}/send (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524814
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012855408
+ * request_json carries contract_id as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_edu_papay_user_notifications_send(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
+/**
+ * POST /v3/edu-papay/transactions (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524731
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465548
+ */
+enum wxpresign_status wxpresign_edu_papay_transactions(const struct wxpresign_client *client,
+                                                       const char *request_json,
+                                                       char **out);
+
+/**
+ * GET /v3/edu-papay/transactions/id/{transaction_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012523468
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465567
+ * request_json carries transaction_id as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_edu_papay_transactions_id_get(const struct wxpresign_client *client,
+                                                              const char *request_json,
+                                                              char **out);
+
+/**
+ * GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012523591
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465574
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_edu_papay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                        const char *request_json,
+                                                                        char **out);
+
+/**
+ * POST /v3/eduschoolpay/transactions (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469030
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/create-transaction.html
+ */
+enum wxpresign_status wxpresign_eduschoolpay_transactions(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+/**
+ * GET /v3/eduschoolpay/transactions/id/{transaction_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469063
+ * request_json carries transaction_id as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_eduschoolpay_transactions_id_get(const struct wxpresign_client *client,
+                                                                 const char *request_json,
+                                                                 char **out);
+
+/**
+ * GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469097
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/query-transaction-by-out-trade-no.html
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ * request_json carries sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_eduschoolpay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
+
+/**
+ * GET /v3/eduschoolpay/users/{openid}/debt-state (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469161
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/user-debt-state/query-user-debt-state.html
+ * request_json carries openid as members: the library puts them in the path.
+ */
+enum wxpresign_status wxpresign_eduschoolpay_users_debt_state_get(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
 
 /**
  * POST /v3/offlineface/contracts/presign (as wxpresign_call).

@@ -465,6 +465,69 @@ pub unsafe extern "C" fn wxpresign_papay_insurance_sign_mini_program(
     }
 }
 
+/// POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471270
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html
+/// request_json carries contract_id, policy_period_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok(
+                "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule",
+            ),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471229
+/// request_json carries contract_id, policy_period_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok(
+                "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}",
+            ),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/papay/insurance-pay/transactions/apply (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012471158
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_papay_insurance_pay_transactions_apply(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/papay/insurance-pay/transactions/apply"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012471272
 /// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-password-free-contract/sign/sp-pay-redirect-sign-pre-entrust-sign.html
@@ -944,6 +1007,167 @@ pub unsafe extern "C" fn wxpresign_eduschoolpay(
     }
 }
 
+/// POST /v3/edu-papay/user-notifications/{contract_id}/send (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524814
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012855408
+/// request_json carries contract_id as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_edu_papay_user_notifications_send(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/edu-papay/user-notifications/{contract_id}/send"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/edu-papay/transactions (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012524731
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465548
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_edu_papay_transactions(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/edu-papay/transactions"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/edu-papay/transactions/id/{transaction_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012523468
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465567
+/// request_json carries transaction_id as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_edu_papay_transactions_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/edu-papay/transactions/id/{transaction_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012523591
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012465574
+/// request_json carries out_trade_no as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_edu_papay_transactions_out_trade_no_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/edu-papay/transactions/out-trade-no/{out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// POST /v3/eduschoolpay/transactions (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469030
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/create-transaction.html
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_eduschoolpay_transactions(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/eduschoolpay/transactions"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/eduschoolpay/transactions/id/{transaction_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469063
+/// request_json carries transaction_id as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_eduschoolpay_transactions_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/eduschoolpay/transactions/id/{transaction_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469097
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/query-transaction-by-out-trade-no.html
+/// request_json carries out_trade_no as members: the library puts them in the path.
+/// request_json carries sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_eduschoolpay_transactions_out_trade_no_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/eduschoolpay/users/{openid}/debt-state (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/partner/4012469161
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/user-debt-state/query-user-debt-state.html
+/// request_json carries openid as members: the library puts them in the path.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_eduschoolpay_users_debt_state_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/eduschoolpay/users/{openid}/debt-state"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/offlineface/contracts/presign (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/wxfacepay/develop/access-specifications.html
 /// Pass facepay_user.identification.identification_number, facepay_user.phone, limit_bank_card.bank_card_number, limit_bank_card.identification_name, limit_bank_card.identification.identification_number, limit_bank_card.phone in plaintext: the library encrypts them.
@@ -1169,6 +1393,9 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/app", wxpresign_papay_insurance_sign_app),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5", wxpresign_papay_insurance_sign_h5),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program", wxpresign_papay_insurance_sign_mini_program),
+    ("v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule", wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule),
+    ("v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}", wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_get),
+    ("v3/papay/insurance-pay/transactions/apply", wxpresign_papay_insurance_pay_transactions_apply),
     ("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign", wxpresign_password_exempt_contract_service_provider_pay_redirect_sign),
     ("v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program", wxpresign_password_exempt_contract_service_provider_mini_program),
     ("v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program", wxpresign_password_exempt_contract_normal_mini_program),
@@ -1194,6 +1421,14 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/credit-repayment/partner/deduct-orders/{out_trade_no}", wxpresign_credit_repayment_partner_deduct_orders_get),
     ("v3/edu-papay/contracts/presign", wxpresign_edu_papay),
     ("v3/eduschoolpay/contracts/presign", wxpresign_eduschoolpay),
+    ("v3/edu-papay/user-notifications/{contract_id}/send", wxpresign_edu_papay_user_notifications_send),
+    ("v3/edu-papay/transactions", wxpresign_edu_papay_transactions),
+    ("v3/edu-papay/transactions/id/{transaction_id}", wxpresign_edu_papay_transactions_id_get),
+    ("v3/edu-papay/transactions/out-trade-no/{out_trade_no}", wxpresign_edu_papay_transactions_out_trade_no_get),
+    ("v3/eduschoolpay/transactions", wxpresign_eduschoolpay_transactions),
+    ("v3/eduschoolpay/transactions/id/{transaction_id}", wxpresign_eduschoolpay_transactions_id_get),
+    ("v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}", wxpresign_eduschoolpay_transactions_out_trade_no_get),
+    ("v3/eduschoolpay/users/{openid}/debt-state", wxpresign_eduschoolpay_users_debt_state_get),
     ("v3/offlineface/contracts/presign", wxpresign_offlineface),
     ("v3/global/papay/contracts/app-pre-entrust-sign", wxpresign_global_papay_app),
     ("v3/global/papay/contracts/h5-pre-entrust-sign", wxpresign_global_papay_h5),

@@ -159,18 +159,24 @@ fn the_c_test_s_endpoint_list_is_the_one_the_table_generates() {
 }
 
 /// Where the example of `endpoint` is sent: each `{name}` of the path filled with the example's
-/// member (the examples' values need no encoding), its query members after a `?`.
+/// member (the examples' values need no encoding; a number stands as its digits), the query
+/// members it gives after a `?`.
 fn example_target(endpoint: &Endpoint) -> String {
     let example: serde_json::Value = serde_json::from_str(endpoint.example).expect("JSON");
+    let text = |value: &serde_json::Value| match value {
+        serde_json::Value::Number(n) => n.to_string(),
+        other => other.as_str().expect("a string or a number").to_owned(),
+    };
     let mut target = format!("/{}", endpoint.path);
     for field in endpoint.path_params {
-        let value = example[field.name].as_str().expect("a string parameter");
-        target = target.replace(&format!("{{{}}}", field.name), value);
+        let value = text(&example[field.name]);
+        target = target.replace(&format!("{{{}}}", field.name), &value);
     }
     let query: Vec<String> = endpoint
         .query
         .iter()
-        .map(|f| format!("{}={}", f.name, example[f.name].as_str().expect("a string")))
+        .filter(|f| example.get(f.name).is_some())
+        .map(|f| format!("{}={}", f.name, text(&example[f.name])))
         .collect();
     if !query.is_empty() {
         target = format!("{target}?{}", query.join("&"));

@@ -172,6 +172,18 @@ enum wxpresign_status wxpresign_papay_insurance_sign_mini_program(const struct w
                                                                   const char *request_json,
                                                                   char **out);
 
+enum wxpresign_status wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule(const struct wxpresign_client *client,
+                                                                                                         const char *request_json,
+                                                                                                         char **out);
+
+enum wxpresign_status wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(const struct wxpresign_client *client,
+                                                                                                    const char *request_json,
+                                                                                                    char **out);
+
+enum wxpresign_status wxpresign_papay_insurance_pay_transactions_apply(const struct wxpresign_client *client,
+                                                                       const char *request_json,
+                                                                       char **out);
+
 enum wxpresign_status wxpresign_password_exempt_contract_service_provider_pay_redirect_sign(const struct wxpresign_client *client,
                                                                                             const char *request_json,
                                                                                             char **out);
@@ -271,6 +283,38 @@ enum wxpresign_status wxpresign_edu_papay(const struct wxpresign_client *client,
 enum wxpresign_status wxpresign_eduschoolpay(const struct wxpresign_client *client,
                                              const char *request_json,
                                              char **out);
+
+enum wxpresign_status wxpresign_edu_papay_user_notifications_send(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
+enum wxpresign_status wxpresign_edu_papay_transactions(const struct wxpresign_client *client,
+                                                       const char *request_json,
+                                                       char **out);
+
+enum wxpresign_status wxpresign_edu_papay_transactions_id_get(const struct wxpresign_client *client,
+                                                              const char *request_json,
+                                                              char **out);
+
+enum wxpresign_status wxpresign_edu_papay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                        const char *request_json,
+                                                                        char **out);
+
+enum wxpresign_status wxpresign_eduschoolpay_transactions(const struct wxpresign_client *client,
+                                                          const char *request_json,
+                                                          char **out);
+
+enum wxpresign_status wxpresign_eduschoolpay_transactions_id_get(const struct wxpresign_client *client,
+                                                                 const char *request_json,
+                                                                 char **out);
+
+enum wxpresign_status wxpresign_eduschoolpay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                           const char *request_json,
+                                                                           char **out);
+
+enum wxpresign_status wxpresign_eduschoolpay_users_debt_state_get(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
 
 enum wxpresign_status wxpresign_offlineface(const struct wxpresign_client *client,
                                             const char *request_json,

@@ -34,6 +34,9 @@ PATHS: Dict[str, str] = {
     "papay_insurance_sign_app": "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
     "papay_insurance_sign_h5": "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
     "papay_insurance_sign_mini_program": "v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program",
+    "papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule": "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule",
+    "papay_insurance_pay_policy_periods_contract_id_policy_period_id_get": "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}",
+    "papay_insurance_pay_transactions_apply": "v3/papay/insurance-pay/transactions/apply",
     "password_exempt_contract_service_provider_pay_redirect_sign": "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign",
     "password_exempt_contract_service_provider_mini_program": "v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program",
     "password_exempt_contract_normal_mini_program": "v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program",
@@ -59,6 +62,14 @@ PATHS: Dict[str, str] = {
     "credit_repayment_partner_deduct_orders_get": "v3/credit-repayment/partner/deduct-orders/{out_trade_no}",
     "edu_papay": "v3/edu-papay/contracts/presign",
     "eduschoolpay": "v3/eduschoolpay/contracts/presign",
+    "edu_papay_user_notifications_send": "v3/edu-papay/user-notifications/{contract_id}/send",
+    "edu_papay_transactions": "v3/edu-papay/transactions",
+    "edu_papay_transactions_id_get": "v3/edu-papay/transactions/id/{transaction_id}",
+    "edu_papay_transactions_out_trade_no_get": "v3/edu-papay/transactions/out-trade-no/{out_trade_no}",
+    "eduschoolpay_transactions": "v3/eduschoolpay/transactions",
+    "eduschoolpay_transactions_id_get": "v3/eduschoolpay/transactions/id/{transaction_id}",
+    "eduschoolpay_transactions_out_trade_no_get": "v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}",
+    "eduschoolpay_users_debt_state_get": "v3/eduschoolpay/users/{openid}/debt-state",
     "offlineface": "v3/offlineface/contracts/presign",
     "global_papay_app": "v3/global/papay/contracts/app-pre-entrust-sign",
     "global_papay_h5": "v3/global/papay/contracts/h5-pre-entrust-sign",
@@ -955,6 +966,59 @@ class PapayInsuranceSignMiniProgramRequest(_PapayInsuranceSignMiniProgramRequest
     combined_deduct_period_count: int
 
 
+class _PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequestScheduledAmount(TypedDict):
+    total: int
+
+
+class PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequestScheduledAmount(_PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequestScheduledAmount, total=False):
+    """``scheduled_amount``."""
+
+    currency: str
+
+
+class PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequest(TypedDict):
+    """The request of ``papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule`` (POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule)."""
+
+    contract_id: str
+    policy_period_id: int
+    appid: str
+    scheduled_amount: PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequestScheduledAmount
+
+
+class PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdGetRequest(TypedDict):
+    """The request of ``papay_insurance_pay_policy_periods_contract_id_policy_period_id_get`` (GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id})."""
+
+    contract_id: str
+    policy_period_id: int
+
+
+class _PapayInsurancePayTransactionsApplyRequestAmount(TypedDict):
+    total: int
+
+
+class PapayInsurancePayTransactionsApplyRequestAmount(_PapayInsurancePayTransactionsApplyRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _PapayInsurancePayTransactionsApplyRequest(TypedDict):
+    appid: str
+    out_trade_no: str
+    description: str
+    transaction_notify_url: str
+    contract_id: str
+    policy_period_id: int
+    amount: PapayInsurancePayTransactionsApplyRequestAmount
+
+
+class PapayInsurancePayTransactionsApplyRequest(_PapayInsurancePayTransactionsApplyRequest, total=False):
+    """The request of ``papay_insurance_pay_transactions_apply`` (POST /v3/papay/insurance-pay/transactions/apply)."""
+
+    goods_tag: str
+    attach: str
+
+
 class _PasswordExemptContractServiceProviderPayRedirectSignRequest(TypedDict):
     sp_appid: str
     sub_mchid: str
@@ -1399,6 +1463,158 @@ class EduschoolpayRequest(_EduschoolpayRequest, total=False):
     bank_card: EduschoolpayRequestBankCard
 
 
+class _EduPapayUserNotificationsSendRequest(TypedDict):
+    contract_id: str
+    appid: str
+
+
+class EduPapayUserNotificationsSendRequest(_EduPapayUserNotificationsSendRequest, total=False):
+    """The request of ``edu_papay_user_notifications_send`` (POST /v3/edu-papay/user-notifications/{contract_id}/send)."""
+
+    sub_mchid: str
+    sub_appid: str
+
+
+class _EduPapayTransactionsRequestAmount(TypedDict):
+    total: int
+
+
+class EduPapayTransactionsRequestAmount(_EduPapayTransactionsRequestAmount, total=False):
+    """``amount``."""
+
+    currency: str
+
+
+class _EduPapayTransactionsRequestDeviceInformation(TypedDict):
+    device_ip: str
+
+
+class EduPapayTransactionsRequestDeviceInformation(_EduPapayTransactionsRequestDeviceInformation, total=False):
+    """``device_information``."""
+
+    device_id: str
+
+
+class _EduPapayTransactionsRequest(TypedDict):
+    appid: str
+    body: str
+    out_trade_no: str
+    notify_url: str
+    contract_id: str
+    trade_scene: str
+    amount: EduPapayTransactionsRequestAmount
+    device_information: EduPapayTransactionsRequestDeviceInformation
+
+
+class EduPapayTransactionsRequest(_EduPapayTransactionsRequest, total=False):
+    """The request of ``edu_papay_transactions`` (POST /v3/edu-papay/transactions)."""
+
+    sub_mchid: str
+    sub_appid: str
+    attach: str
+    goods_tag: str
+
+
+class _EduPapayTransactionsIdGetRequest(TypedDict):
+    transaction_id: str
+
+
+class EduPapayTransactionsIdGetRequest(_EduPapayTransactionsIdGetRequest, total=False):
+    """The request of ``edu_papay_transactions_id_get`` (GET /v3/edu-papay/transactions/id/{transaction_id})."""
+
+    sub_mchid: str
+
+
+class _EduPapayTransactionsOutTradeNoGetRequest(TypedDict):
+    out_trade_no: str
+
+
+class EduPapayTransactionsOutTradeNoGetRequest(_EduPapayTransactionsOutTradeNoGetRequest, total=False):
+    """The request of ``edu_papay_transactions_out_trade_no_get`` (GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no})."""
+
+    sub_mchid: str
+
+
+class EduschoolpayTransactionsRequestAmount(TypedDict):
+    """``amount``."""
+
+    total: int
+    currency: str
+
+
+class EduschoolpayTransactionsRequestSceneInfo(TypedDict):
+    """``scene_info``."""
+
+    start_time: str
+    school_id: str
+    scene_type: str
+
+
+class _EduschoolpayTransactionsRequestDeviceInfo(TypedDict):
+    device_ip: str
+
+
+class EduschoolpayTransactionsRequestDeviceInfo(_EduschoolpayTransactionsRequestDeviceInfo, total=False):
+    """``device_info``."""
+
+    device_id: str
+
+
+class EduschoolpayTransactionsRequestSettleInfo(TypedDict, total=False):
+    """``settle_info``."""
+
+    profit_sharing: bool
+
+
+class _EduschoolpayTransactionsRequest(TypedDict):
+    appid: str
+    description: str
+    out_trade_no: str
+    notify_url: str
+    contract_id: str
+    user_id: str
+    amount: EduschoolpayTransactionsRequestAmount
+    scene_info: EduschoolpayTransactionsRequestSceneInfo
+
+
+class EduschoolpayTransactionsRequest(_EduschoolpayTransactionsRequest, total=False):
+    """The request of ``eduschoolpay_transactions`` (POST /v3/eduschoolpay/transactions)."""
+
+    sub_mchid: str
+    sub_appid: str
+    attach: str
+    goods_tag: str
+    device_info: EduschoolpayTransactionsRequestDeviceInfo
+    settle_info: EduschoolpayTransactionsRequestSettleInfo
+    payment_mode: str
+
+
+class _EduschoolpayTransactionsIdGetRequest(TypedDict):
+    transaction_id: str
+
+
+class EduschoolpayTransactionsIdGetRequest(_EduschoolpayTransactionsIdGetRequest, total=False):
+    """The request of ``eduschoolpay_transactions_id_get`` (GET /v3/eduschoolpay/transactions/id/{transaction_id})."""
+
+    sub_mchid: str
+
+
+class _EduschoolpayTransactionsOutTradeNoGetRequest(TypedDict):
+    out_trade_no: str
+
+
+class EduschoolpayTransactionsOutTradeNoGetRequest(_EduschoolpayTransactionsOutTradeNoGetRequest, total=False):
+    """The request of ``eduschoolpay_transactions_out_trade_no_get`` (GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no})."""
+
+    sub_mchid: str
+
+
+class EduschoolpayUsersDebtStateGetRequest(TypedDict):
+    """The request of ``eduschoolpay_users_debt_state_get`` (GET /v3/eduschoolpay/users/{openid}/debt-state)."""
+
+    openid: str
+
+
 class OfflinefaceRequestFacepayUserIdentification(TypedDict):
     """``identification``."""
 
@@ -1691,6 +1907,11 @@ REQUEST_TYPES = [
     "PapayInsuranceSignMiniProgramRequestPolicyPeriodsPolicyCoverageDetailPolicyClauses",
     "PapayInsuranceSignMiniProgramRequestAmount",
     "PapayInsuranceSignMiniProgramRequestRealIdentity",
+    "PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequest",
+    "PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequestScheduledAmount",
+    "PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdGetRequest",
+    "PapayInsurancePayTransactionsApplyRequest",
+    "PapayInsurancePayTransactionsApplyRequestAmount",
     "PasswordExemptContractServiceProviderPayRedirectSignRequest",
     "PasswordExemptContractServiceProviderMiniProgramRequest",
     "PasswordExemptContractNormalMiniProgramRequest",
@@ -1728,6 +1949,20 @@ REQUEST_TYPES = [
     "EduschoolpayRequest",
     "EduschoolpayRequestIdentity",
     "EduschoolpayRequestBankCard",
+    "EduPapayUserNotificationsSendRequest",
+    "EduPapayTransactionsRequest",
+    "EduPapayTransactionsRequestAmount",
+    "EduPapayTransactionsRequestDeviceInformation",
+    "EduPapayTransactionsIdGetRequest",
+    "EduPapayTransactionsOutTradeNoGetRequest",
+    "EduschoolpayTransactionsRequest",
+    "EduschoolpayTransactionsRequestAmount",
+    "EduschoolpayTransactionsRequestSceneInfo",
+    "EduschoolpayTransactionsRequestDeviceInfo",
+    "EduschoolpayTransactionsRequestSettleInfo",
+    "EduschoolpayTransactionsIdGetRequest",
+    "EduschoolpayTransactionsOutTradeNoGetRequest",
+    "EduschoolpayUsersDebtStateGetRequest",
     "OfflinefaceRequest",
     "OfflinefaceRequestFacepayUser",
     "OfflinefaceRequestFacepayUserIdentification",
@@ -2057,6 +2292,44 @@ class EndpointMethods:
         """
         return self.call("v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program", request)
 
+    def papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule(self, request: Union[PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdScheduleRequest, Request]) -> Envelope:
+        """保险商户预约保险自动续费.
+
+        POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule
+        The request carries contract_id, policy_period_id, which the library puts in the path.
+        Answer data: policy_period_id, policy_period_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012471270
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/schedule-policy-period.html
+        """
+        return self.call("v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule", request)
+
+    def papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(self, request: Union[PapayInsurancePayPolicyPeriodsContractIdPolicyPeriodIdGetRequest, Request]) -> Envelope:
+        """保险商户查询保险自动续费预约.
+
+        GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}
+        The request carries contract_id, policy_period_id, which the library puts in the path.
+        Answer data: policy_period_id, policy_period_state, deduct_start_date, deduct_end_date, scheduled_amount, deduct_amount, deduct_date.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/schedule/query-policy-period.html
+            https://pay.weixin.qq.com/doc/v3/merchant/4012471229
+        """
+        return self.call("v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}", request)
+
+    def papay_insurance_pay_transactions_apply(self, request: Union[PapayInsurancePayTransactionsApplyRequest, Request]) -> Envelope:
+        """保险商户受理保险自动续费扣款.
+
+        POST /v3/papay/insurance-pay/transactions/apply
+        Answer data: out_trade_no, amount.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012471158
+            https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct/create-transaction.html
+        """
+        return self.call("v3/papay/insurance-pay/transactions/apply", request)
+
     def password_exempt_contract_service_provider_pay_redirect_sign(self, request: Union[PasswordExemptContractServiceProviderPayRedirectSignRequest, Request]) -> Envelope:
         """服务商模式支付后场景预签约 (password-free, service provider, sign after payment).
 
@@ -2355,6 +2628,111 @@ class EndpointMethods:
             https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/contracts/pre-sign.html
         """
         return self.call("v3/eduschoolpay/contracts/presign", request)
+
+    def edu_papay_user_notifications_send(self, request: Union[EduPapayUserNotificationsSendRequest, Request]) -> Envelope:
+        """教育续费通 发送扣款预通知.
+
+        POST /v3/edu-papay/user-notifications/{contract_id}/send
+        The request carries contract_id, which the library puts in the path.
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012524814
+            https://pay.weixin.qq.com/doc/v3/partner/4012855408
+        """
+        return self.call("v3/edu-papay/user-notifications/{contract_id}/send", request)
+
+    def edu_papay_transactions(self, request: Union[EduPapayTransactionsRequest, Request]) -> Envelope:
+        """教育续费通 受理扣款.
+
+        POST /v3/edu-papay/transactions
+        Answered 204 No Content: the envelope's data is None.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012524731
+            https://pay.weixin.qq.com/doc/v3/partner/4012465548
+        """
+        return self.call("v3/edu-papay/transactions", request)
+
+    def edu_papay_transactions_id_get(self, request: Union[EduPapayTransactionsIdGetRequest, Request]) -> Envelope:
+        """教育续费通 通过微信订单号查询订单.
+
+        GET /v3/edu-papay/transactions/id/{transaction_id}
+        The request carries transaction_id, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: sp_mchid, appid, sub_mchid, sub_appid, out_trade_no, transaction_id, attach, bank_type, success_time, trade_state, trade_state_description, payer, amount, device_information, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012523468
+            https://pay.weixin.qq.com/doc/v3/partner/4012465567
+        """
+        return self.call("v3/edu-papay/transactions/id/{transaction_id}", request)
+
+    def edu_papay_transactions_out_trade_no_get(self, request: Union[EduPapayTransactionsOutTradeNoGetRequest, Request]) -> Envelope:
+        """教育续费通 通过商户订单号查询订单.
+
+        GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: sp_mchid, appid, sub_mchid, sub_appid, out_trade_no, transaction_id, attach, bank_type, success_time, trade_state, trade_state_description, payer, amount, device_information, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012523591
+            https://pay.weixin.qq.com/doc/v3/partner/4012465574
+        """
+        return self.call("v3/edu-papay/transactions/out-trade-no/{out_trade_no}", request)
+
+    def eduschoolpay_transactions(self, request: Union[EduschoolpayTransactionsRequest, Request]) -> Envelope:
+        """校园轻松付 扣款.
+
+        POST /v3/eduschoolpay/transactions
+        Answer data: mchid, appid, sub_mchid, sub_appid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, device_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012469030
+            https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/create-transaction.html
+        """
+        return self.call("v3/eduschoolpay/transactions", request)
+
+    def eduschoolpay_transactions_id_get(self, request: Union[EduschoolpayTransactionsIdGetRequest, Request]) -> Envelope:
+        """校园轻松付 微信支付订单号查单.
+
+        GET /v3/eduschoolpay/transactions/id/{transaction_id}
+        The request carries transaction_id, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: mchid, appid, sub_mchid, sub_appid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, device_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012469063
+        """
+        return self.call("v3/eduschoolpay/transactions/id/{transaction_id}", request)
+
+    def eduschoolpay_transactions_out_trade_no_get(self, request: Union[EduschoolpayTransactionsOutTradeNoGetRequest, Request]) -> Envelope:
+        """校园轻松付 商户订单号查单.
+
+        GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        The request carries sub_mchid, which the library puts in the query string.
+        Answer data: mchid, appid, sub_mchid, sub_appid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, device_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012469097
+            https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/transactions/query-transaction-by-out-trade-no.html
+        """
+        return self.call("v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}", request)
+
+    def eduschoolpay_users_debt_state_get(self, request: Union[EduschoolpayUsersDebtStateGetRequest, Request]) -> Envelope:
+        """校园轻松付 商户查询用户欠款状态.
+
+        GET /v3/eduschoolpay/users/{openid}/debt-state
+        The request carries openid, which the library puts in the path.
+        Answer data: appid, openid, state, debt_count, update_time.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/partner/4012469161
+            https://pay.weixin.qq.com/docs/partner/apis/campus-easy-pay/user-debt-state/query-user-debt-state.html
+        """
+        return self.call("v3/eduschoolpay/users/{openid}/debt-state", request)
 
     def offlineface(self, request: Union[OfflinefaceRequest, Request]) -> Envelope:
         """预签约接口 (offline face pay, one-click card binding).
