@@ -217,6 +217,9 @@ const DEDUCTIONS: &[&str] = &[
     "global",
     "ecommerce",
     "credit_repayment",
+    // Insurance; education renewal and campus easy pay.
+    "insurance",
+    "education",
 ];
 
 /// What arrived for one valid call, against what its case says: one line if it differs.
@@ -292,6 +295,28 @@ fn run_calls(family: &str) -> Vec<String> {
 #[test]
 fn scheduled_deduction_calls_on_a_contract_follow_their_pages() {
     let failures = run_calls("scheduled_deduct");
+    assert!(
+        failures.is_empty(),
+        "{} cases went otherwise:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn insurance_calls_on_a_contract_follow_their_pages() {
+    let failures = run_calls("insurance");
+    assert!(
+        failures.is_empty(),
+        "{} cases went otherwise:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn education_and_campus_calls_on_a_contract_follow_their_pages() {
+    let failures = run_calls("education");
     assert!(
         failures.is_empty(),
         "{} cases went otherwise:\n{}",
