@@ -184,6 +184,23 @@ final class CallShapesTest extends SandboxTestCase
         );
     }
 
+    public function testAnInsurancePeriodQueryTakesItsIntegerPeriodBesideTheContract(): void
+    {
+        try {
+            self::client()
+                ->chain('v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}')
+                ->get(['contract_id' => 'php-insurance-1', 'policy_period_id' => 7]);
+            self::fail('the sandbox does not run the insurance period query yet');
+        } catch (ApiException $e) {
+            self::assertSame(404, $e->getHttpStatus());
+        }
+
+        self::assertContains(
+            ['GET', '/v3/papay/insurance-pay/policy-periods/contract-id/php-insurance-1/policy-period-id/7'],
+            self::received(),
+        );
+    }
+
     public function testAPathParameterHoldingASlashIsRefusedNamingIt(): void
     {
         try {

@@ -56,6 +56,23 @@ def test_a_method_docstring_gives_the_title_and_path(table: List[Dict[str, Any]]
         assert doc.startswith(endpoint["title"]) and line in doc
 
 
+def sandbox_targets(config: Dict[str, Any]) -> List[Any]:
+    """Every (method, target) the sandbox's record holds."""
+    after = None
+    targets = []
+    while True:
+        page_url = f"{config['base_url']}/sandbox/requests?limit=1000"
+        if after is not None:
+            page_url += f"&after={after}"
+        with urllib.request.urlopen(page_url, timeout=10) as answer:
+            page = json.load(answer)
+        targets += [(r["method"], r["target"]) for r in page["requests"]]
+        after = page["next_after"]
+        if after is None:
+            break
+    return targets
+
+
 def test_a_call_on_a_contract_puts_its_path_parameter_in_the_path(
     client: wxpresign.Client, config: Dict[str, Any]
 ) -> None:
@@ -69,19 +86,30 @@ def test_a_call_on_a_contract_puts_its_path_parameter_in_the_path(
             }
         )
     assert raised.value.http_status == 404
-    after = None
-    targets = []
-    while True:
-        page_url = f"{config['base_url']}/sandbox/requests?limit=1000"
-        if after is not None:
-            page_url += f"&after={after}"
-        with urllib.request.urlopen(page_url, timeout=10) as answer:
-            page = json.load(answer)
-        targets += [(r["method"], r["target"]) for r in page["requests"]]
-        after = page["next_after"]
-        if after is None:
-            break
+    targets = sandbox_targets(config)
     assert ("POST", "/v3/papay/pay/schedules/contract-id/Wx%2015%20py/schedule") in targets
+
+
+def test_an_insurance_period_query_puts_its_integer_period_in_the_path(
+    client: wxpresign.Client, config: Dict[str, Any]
+) -> None:
+    # The sandbox answers 404 for now; its record shows what arrived on the wire.
+    with pytest.raises(wxpresign.ApiError) as raised:
+        client.papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(
+            {"contract_id": "py-insurance-1", "policy_period_id": 7}
+        )
+    assert raised.value.http_status == 404
+    assert (
+        "GET",
+        "/v3/papay/insurance-pay/policy-periods/contract-id/py-insurance-1/policy-period-id/7",
+    ) in sandbox_targets(config)
+
+
+def test_an_insurance_period_given_as_text_is_refused_naming_it(client: wxpresign.Client) -> None:
+    as_text: Dict[str, Any] = {"contract_id": "1231", "policy_period_id": "7"}
+    with pytest.raises(wxpresign.ValidationError) as raised:
+        client.papay_insurance_pay_policy_periods_contract_id_policy_period_id_get(as_text)
+    assert raised.value.field == "/policy_period_id"
 
 
 def test_a_path_parameter_that_could_change_the_path_is_refused_before_sending(
