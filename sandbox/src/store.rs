@@ -73,14 +73,15 @@ CREATE TABLE clock (id INTEGER PRIMARY KEY CHECK (id = 1), offset_ms INTEGER NOT
 /// changes that count against its limit were made (a JSON array of Unix seconds); and the
 /// money taken with contracts: each deduction order (`orders`), its merchant's number unique per
 /// merchant and sub-merchant, its state (`ACCEPT` until `settles_at`, then `SUCCESS` or
-/// `PAY_FAIL` with the failure's name), the digest of what its request asked (the same number
+/// `PAY_FAIL` with the failure's name, or `CLOSED` by a reversal; each family shows these in
+/// its own words), the digest of what its request asked (the same number
 /// asked again with other content is refused) and its request as sent.
 const VERSION_2: &str = "
 CREATE TABLE orders (
     seq INTEGER PRIMARY KEY, mchid TEXT NOT NULL, sub_mchid TEXT NOT NULL,
     family TEXT NOT NULL, out_trade_no TEXT NOT NULL, contract_id TEXT NOT NULL,
     digest TEXT NOT NULL, request TEXT NOT NULL, amount INTEGER NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('ACCEPT', 'SUCCESS', 'PAY_FAIL')), failure TEXT,
+    state TEXT NOT NULL CHECK (state IN ('ACCEPT', 'SUCCESS', 'PAY_FAIL', 'CLOSED')), failure TEXT,
     transaction_id TEXT NOT NULL UNIQUE, accepted_at INTEGER NOT NULL,
     settles_at INTEGER NOT NULL, settled_at INTEGER,
     UNIQUE (mchid, sub_mchid, out_trade_no));
@@ -453,6 +454,19 @@ impl Store {
             }
             queued.iter().try_for_each(|q| queue(tx, q))?;
             Ok(true)
+        })
+    }
+
+    /// A deduction order in state `was` closed by a reversal at `order.settled_at`: whether it
+    /// was (`false`: it was settled or closed meanwhile, and nothing is written).
+    pub fn order_closed(&self, order: &Order, was: OrderState) -> Result<bool> {
+        self.write(|tx| {
+            tx.execute(
+                "UPDATE orders SET state = 'CLOSED', settled_at = ?2
+                 WHERE transaction_id = ?1 AND state = ?3",
+                params![order.transaction_id, order.settled_at, was.name()],
+            )
+            .map(|closed| closed == 1)
         })
     }
 

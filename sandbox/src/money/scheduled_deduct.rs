@@ -12,7 +12,8 @@
 //! The schedule lives in the contract's `deduct_schedule`, which the contract's query and its
 //! ENTRUST.TERMINATE show.
 
-use super::{Money, Order, OrderState, Ticked, terminated};
+use super::orders::{accepted, transaction};
+use super::{Money, Notices, Order, OrderState, States, Ticked, Timing, terminated};
 use crate::Identity;
 use crate::contracts::Contract;
 use crate::families::ENTRUSTED_RETRY_SECS;
@@ -29,6 +30,38 @@ pub(super) static MONEY: Money = Money {
         "v3/papay/pay/partner/transactions/apply",
         "v3/papay/pay/harmony/transactions/apply",
     ],
+    key: "out_trade_no",
+    sub_merchant: Some("sub_mchid"),
+    amount: |value| value["amount"]["total"].as_i64().unwrap_or(0),
+    failure_in: &["/attach", "/description"],
+    timing: Timing::Accepted {
+        secs: super::ACCEPTED_SECS,
+        answer: accepted,
+    },
+    states: States {
+        accept: "ACCEPT",
+        success: "SUCCESS",
+        failed: "PAY_FAIL",
+        closed: "CLOSED",
+    },
+    // "支付成功通知的类型为TRANSACTION.SUCCESS。支付失败通知的类型为TRANSACTION.FAIL"
+    // (https://pay.weixin.qq.com/docs/merchant/apis/insurance-entrusted-payment/deduct-result-notify.html).
+    notices: Notices {
+        url: "transaction_notify_url",
+        success: Some(("TRANSACTION.SUCCESS", "支付成功")),
+        failure: Some(("TRANSACTION.FAIL", "支付失败")),
+        original_type: "transaction",
+    },
+    resource: transaction,
+    // Its orders are queried through the APIv3 order queries (orders.rs).
+    queries: &[],
+    reversal: None,
+    not_found: (404, "ORDER_NOT_EXIST", "订单不存在"),
+    ended: (
+        400,
+        "INVALID_REQUEST",
+        "协议已解约: the contract is terminated and takes no schedule or deduction",
+    ),
     call,
     admit,
     succeeded,
