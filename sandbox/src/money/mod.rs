@@ -32,6 +32,7 @@
 //! `deduct_schedule`), which the contract's query and notifications read first. A rule is
 //! data in `Money` or code in the family's file, never a family's name in the core.
 
+mod global;
 pub(crate) mod orders;
 mod scheduled_deduct;
 pub(crate) mod settle;
@@ -196,7 +197,7 @@ pub(crate) fn money(family: Family) -> Option<&'static Money> {
         Family::CreditRepayment => None,
         Family::Education => None,
         Family::OfflineFace => None,
-        Family::Global => None,
+        Family::Global => Some(&global::MONEY),
     }
 }
 

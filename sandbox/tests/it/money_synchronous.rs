@@ -1,0 +1,212 @@
+//! The money of the families whose deduction answers its result at once: cross-border
+//! entrusted payment (支付扣款, a success told again as TRANSACTION.SUCCESS, its queries, its
+//! reversal of an unpaid order); each order's number taken once.
+
+use crate::common;
+
+use common::{Fixture, NotifyEndpoint};
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const GLOBAL_APP: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
+const GLOBAL_DEDUCT: &str = "v3/global/papay/transactions";
+const GLOBAL_BY_ID: &str = "v3/global/papay/transactions/{transaction_id}";
+const GLOBAL_BY_NUMBER: &str = "v3/global/papay/transactions/out-trade-no/{out_trade_no}";
+const GLOBAL_REVERSE: &str = "v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse";
+const APPID: &str = "wxd678efh567hg6787";
+
+/// A contract signed through `presign`, its signing notification taken: its id.
+fn sign(fx: &Fixture, merchant: &NotifyEndpoint, presign: &str, code: &str) -> String {
+    let mut request = common::example(presign);
+    request["out_contract_code"] = code.into();
+    let answer = fx
+        .client()
+        .call(presign, &request.to_string())
+        .expect("the pre-sign succeeds");
+    let session = fx.sandbox.session_named(&answer.data).expect("a session");
+    let signed = fx
+        .sandbox
+        .sign(&session, Some(&merchant.url))
+        .expect("it signs");
+    merchant.next(&fx.client());
+    signed["contract_id"].as_str().unwrap().to_owned()
+}
+
+/// The status, code and detail of a refused call.
+fn refused(result: Result<wxpresign::Response, wxpresign::Error>) -> (u16, String, Value) {
+    let error = result.expect_err("the call is refused");
+    let answer = error.api_answer().expect("WeChat-style answer");
+    (
+        answer.http_status,
+        answer.code.clone().unwrap_or_default(),
+        answer.detail.clone(),
+    )
+}
+
+fn call(
+    fx: &Fixture,
+    path: &str,
+    request: &Value,
+) -> Result<wxpresign::Response, wxpresign::Error> {
+    fx.client().call(path, &request.to_string())
+}
+
+/// The contract ended by its user, as `POST /sandbox/contracts/{id}/user-terminate` does.
+fn user_terminates(fx: &Fixture, id: &str) {
+    let agent: ureq::Agent = ureq::config::Config::builder()
+        .http_status_as_error(false)
+        .build()
+        .new_agent();
+    let answer = agent
+        .post(&format!(
+            "{}/sandbox/contracts/{id}/user-terminate",
+            fx.sandbox.base_url()
+        ))
+        .header("Content-Type", "application/json")
+        .send("{}")
+        .expect("the sandbox answers");
+    assert_eq!(answer.status().as_u16(), 200);
+}
+
+/// A direct cross-border deduction of 888 HKD cents on `contract` numbered `number`.
+fn global_deduction(contract: &str, number: &str, notify_url: &str) -> Value {
+    json!({"appid": APPID, "description": "image形象店-深圳腾大- QQ公仔",
+           "notify_url": notify_url, "out_trade_no": number, "merchant_category_code": "1011",
+           "contract_id": contract, "amount": {"total": 888, "currency": "HKD"}})
+}
+
+#[test]
+fn a_cross_border_deduction_answers_its_success_at_once_notifies_it_and_queries_the_same() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, GLOBAL_APP, "GLOBALMONEY0001");
+
+    let request = global_deduction(&contract, "GLOBAL0001", &merchant.url);
+    let paid = call(&fx, GLOBAL_DEDUCT, &request).expect("deducted").data;
+    assert_eq!(paid["trade_state"], "SUCCESS", "{paid}");
+    assert_eq!(paid["trade_type"], "AUTH");
+    assert_eq!(paid["amount"]["payer_total"], 888);
+    assert_eq!(paid["amount"]["currency"], "HKD");
+    assert_eq!(paid["mchid"], fx.sandbox.identity().mchid.as_str());
+
+    let told = merchant.next(&fx.client());
+    assert_eq!(told.event_type, "TRANSACTION.SUCCESS");
+    assert_eq!(
+        told.resource, paid,
+        "the notification tells the answer's order"
+    );
+    let by_number = call(
+        &fx,
+        GLOBAL_BY_NUMBER,
+        &json!({"out_trade_no": "GLOBAL0001"}),
+    );
+    assert_eq!(by_number.expect("found").data, paid);
+    let by_id = call(
+        &fx,
+        GLOBAL_BY_ID,
+        &json!({"transaction_id": paid["transaction_id"]}),
+    );
+    assert_eq!(by_id.expect("found").data, paid);
+}
+
+#[test]
+fn a_failed_cross_border_deduction_is_refused_at_once_kept_as_payerror_and_not_notified() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, GLOBAL_APP, "GLOBALMONEY0002");
+
+    let mut request = global_deduction(&contract, "GLOBAL0002", &merchant.url);
+    request["attach"] = "SANDBOXNOTENOUGH".into();
+    let (status, code, _) = refused(call(&fx, GLOBAL_DEDUCT, &request));
+    assert_eq!((status, code.as_str()), (403, "NOT_ENOUGH"));
+    let order = call(
+        &fx,
+        GLOBAL_BY_NUMBER,
+        &json!({"out_trade_no": "GLOBAL0002"}),
+    )
+    .expect("the failed order is there")
+    .data;
+    assert_eq!(order["trade_state"], "PAYERROR", "{order}");
+    assert_eq!(order["amount"]["payer_total"], 0);
+    let (status, code, _) = refused(call(&fx, GLOBAL_DEDUCT, &request));
+    assert_eq!(
+        (status, code.as_str()),
+        (403, "NOT_ENOUGH"),
+        "the same request is answered the same"
+    );
+    assert!(merchant.within(Duration::from_millis(600)).is_none());
+}
+
+#[test]
+fn the_same_cross_border_number_is_the_same_order_and_with_other_content_is_refused() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, GLOBAL_APP, "GLOBALMONEY0003");
+
+    let mut request = global_deduction(&contract, "GLOBAL0003", &merchant.url);
+    let first = call(&fx, GLOBAL_DEDUCT, &request).expect("deducted").data;
+    let again = call(&fx, GLOBAL_DEDUCT, &request)
+        .expect("the same order")
+        .data;
+    assert_eq!(first["transaction_id"], again["transaction_id"]);
+    request["amount"]["total"] = 999.into();
+    let (status, code, detail) = refused(call(&fx, GLOBAL_DEDUCT, &request));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+    assert_eq!(detail["field"], "/out_trade_no");
+    assert_eq!(
+        merchant.next(&fx.client()).event_type,
+        "TRANSACTION.SUCCESS"
+    );
+    assert!(
+        merchant.within(Duration::from_millis(600)).is_none(),
+        "one order, one notification"
+    );
+}
+
+#[test]
+fn a_cross_border_reversal_closes_an_unpaid_order_and_refuses_a_paid_closed_or_unknown_one() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, GLOBAL_APP, "GLOBALMONEY0004");
+    let paid = global_deduction(&contract, "GLOBAL0004", &merchant.url);
+    call(&fx, GLOBAL_DEDUCT, &paid).expect("deducted");
+    let mut failed = global_deduction(&contract, "GLOBAL0005", &merchant.url);
+    failed["attach"] = "SANDBOXBANKERROR".into();
+    refused(call(&fx, GLOBAL_DEDUCT, &failed));
+
+    let reverse = |number: &str| call(&fx, GLOBAL_REVERSE, &json!({"out_trade_no": number}));
+    let (status, code, _) = refused(reverse("GLOBAL0004"));
+    assert_eq!((status, code.as_str()), (400, "ORDER_PAID"));
+    assert_eq!(reverse("GLOBAL0005").expect("closed").status, 204);
+    let order = call(
+        &fx,
+        GLOBAL_BY_NUMBER,
+        &json!({"out_trade_no": "GLOBAL0005"}),
+    )
+    .expect("found")
+    .data;
+    assert_eq!(order["trade_state"], "CLOSED");
+    let (status, code, _) = refused(reverse("GLOBAL0005"));
+    assert_eq!((status, code.as_str()), (400, "ORDER_CLOSED"));
+    let (status, code, _) = refused(call(&fx, GLOBAL_DEDUCT, &failed));
+    assert_eq!((status, code.as_str()), (400, "ORDER_CLOSED"));
+    let (status, code, _) = refused(reverse("GLOBALNONE"));
+    assert_eq!((status, code.as_str()), (404, "NOT_FOUND"));
+}
+
+#[test]
+fn a_terminated_cross_border_contract_takes_no_deduction() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, GLOBAL_APP, "GLOBALMONEY0006");
+    user_terminates(&fx, &contract);
+    let request = global_deduction(&contract, "GLOBAL0006", &merchant.url);
+    let (status, code, _) = refused(call(&fx, GLOBAL_DEDUCT, &request));
+    assert_eq!((status, code.as_str()), (400, "INVALID_REQUEST"));
+    let (status, _, _) = refused(call(
+        &fx,
+        GLOBAL_BY_NUMBER,
+        &json!({"out_trade_no": "GLOBAL0006"}),
+    ));
+    assert_eq!(status, 404, "no order was taken");
+}
