@@ -76,6 +76,8 @@ static REVERSAL: Reversal = Reversal {
         "订单已支付,不可关闭,如需退款,请调用退款接口",
     )),
     closed: (400, "ORDER_CLOSED", "订单已关闭,无需再次请求"),
+    // The number (and, in institutional mode, the sub-merchant) find the order.
+    check: |_, _| Ok(()),
 };
 
 /// The order as the deduction, its queries and TRANSACTION.SUCCESS give it: the members the

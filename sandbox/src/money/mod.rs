@@ -32,6 +32,7 @@
 //! `deduct_schedule`), which the contract's query and notifications read first. A rule is
 //! data in `Money` or code in the family's file, never a family's name in the core.
 
+mod ecommerce;
 mod global;
 pub(crate) mod orders;
 mod scheduled_deduct;
@@ -156,6 +157,8 @@ pub(crate) struct Reversal {
     pub paid: Option<(u16, &'static str, &'static str)>,
     /// The refusal of a reversal of an order already closed.
     pub closed: (u16, &'static str, &'static str),
+    /// Refuses a reversal whose request does not name the order as its page requires.
+    pub check: fn(&Order, &Value) -> Result<(), Refusal>,
 }
 
 impl Money {
@@ -193,7 +196,7 @@ pub(crate) fn money(family: Family) -> Option<&'static Money> {
         Family::ScheduledDeduct => Some(&scheduled_deduct::MONEY),
         Family::Insurance => None,
         Family::PasswordExempt => None,
-        Family::Ecommerce => None,
+        Family::Ecommerce => Some(&ecommerce::MONEY),
         Family::CreditRepayment => None,
         Family::Education => None,
         Family::OfflineFace => None,

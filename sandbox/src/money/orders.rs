@@ -315,6 +315,7 @@ pub(super) fn reverse(
     value: &Value,
 ) -> Answered {
     let mut order = named_order(state, money, merchant, Lookup::Key, value)?;
+    (reversal.check)(&order, value)?;
     match (order.state, reversal.paid) {
         (OrderState::Closed, _) => return Err(money.refusal(reversal.closed)),
         (OrderState::Success, Some(paid)) => return Err(money.refusal(paid)),

@@ -1,6 +1,7 @@
 //! The money of the families whose deduction answers its result at once: cross-border
 //! entrusted payment (支付扣款, a success told again as TRANSACTION.SUCCESS, its queries, its
-//! reversal of an unpaid order); each order's number taken once.
+//! reversal of an unpaid order) and the e-commerce combined deduction (its sub-orders taken
+//! together, no notification, its query, its reversal); each order's number taken once.
 
 use crate::common;
 
@@ -13,6 +14,11 @@ const GLOBAL_DEDUCT: &str = "v3/global/papay/transactions";
 const GLOBAL_BY_ID: &str = "v3/global/papay/transactions/{transaction_id}";
 const GLOBAL_BY_NUMBER: &str = "v3/global/papay/transactions/out-trade-no/{out_trade_no}";
 const GLOBAL_REVERSE: &str = "v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse";
+const COMBINE_SIGN: &str = "v3/ecommerce/combine-papay/contracts/pre-entrust-sign";
+const COMBINE_DEDUCT: &str = "v3/ecommerce/combine-papay/transactions";
+const COMBINE_QUERY: &str = "v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}";
+const COMBINE_REVERSE: &str =
+    "v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse";
 const APPID: &str = "wxd678efh567hg6787";
 
 /// A contract signed through `presign`, its signing notification taken: its id.
@@ -209,4 +215,103 @@ fn a_terminated_cross_border_contract_takes_no_deduction() {
         &json!({"out_trade_no": "GLOBAL0006"}),
     ));
     assert_eq!(status, 404, "no order was taken");
+}
+
+/// A combined deduction on `contract` numbered `number` of two sub-orders, 100 and 250 fen.
+fn combined(fx: &Fixture, contract: &str, number: &str) -> Value {
+    let mchid = fx.sandbox.identity().mchid.clone();
+    let sub = |n: &str, total: i64| {
+        json!({"mchid": mchid, "out_trade_no": n, "sub_mchid": "1900000109",
+               "description": "腾讯充值中心-QQ会员充值",
+               "amount": {"total_amount": total, "currency": "CNY"}})
+    };
+    json!({"combine_appid": APPID, "combine_mchid": mchid, "combine_out_trade_no": number,
+           "contract_id": contract,
+           "sub_orders": [sub(&format!("{number}A"), 100), sub(&format!("{number}B"), 250)]})
+}
+
+#[test]
+fn a_combined_deduction_takes_every_sub_order_at_once_notifies_nothing_and_queries_the_same() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, COMBINE_SIGN, "COMBINEMONEY01");
+
+    let paid = call(&fx, COMBINE_DEDUCT, &combined(&fx, &contract, "P0001"))
+        .expect("deducted")
+        .data;
+    assert_eq!(paid["combine_out_trade_no"], "P0001");
+    let subs = paid["sub_orders"].as_array().expect("sub-orders");
+    assert_eq!(subs.len(), 2, "{paid}");
+    assert!(subs.iter().all(|s| s["trade_state"] == "SUCCESS"), "{paid}");
+    assert_eq!(subs[1]["amount"]["payer_amount"], 250);
+    assert_ne!(subs[0]["transaction_id"], subs[1]["transaction_id"]);
+    let queried = call(
+        &fx,
+        COMBINE_QUERY,
+        &json!({"combine_out_trade_no": "P0001"}),
+    );
+    assert_eq!(queried.expect("found").data, paid);
+    assert!(
+        merchant.within(Duration::from_millis(600)).is_none(),
+        "该扣费接口为同步扣费模式,无回调通知"
+    );
+    let again = call(&fx, COMBINE_DEDUCT, &combined(&fx, &contract, "P0001"));
+    assert_eq!(
+        again.expect("the same order").data,
+        paid,
+        "每笔订单只能扣款一次"
+    );
+}
+
+#[test]
+fn a_combined_reversal_revokes_the_order_once_and_a_terminated_contract_says_contract_not_exist() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let contract = sign(&fx, &merchant, COMBINE_SIGN, "COMBINEMONEY02");
+    let request = combined(&fx, &contract, "P0002");
+    call(&fx, COMBINE_DEDUCT, &request).expect("deducted");
+
+    let reversal = json!({"combine_out_trade_no": "P0002", "combine_appid": APPID,
+                          "sub_orders": request["sub_orders"].as_array().unwrap().iter()
+                              .map(|s| json!({"mchid": s["mchid"], "out_trade_no": s["out_trade_no"],
+                                              "sub_mchid": s["sub_mchid"]}))
+                              .collect::<Vec<_>>()});
+    let mut other = reversal.clone();
+    other["sub_orders"][1]["out_trade_no"] = "P0002X".into();
+    let (status, _, detail) = refused(call(&fx, COMBINE_REVERSE, &other));
+    assert_eq!(
+        (status, detail["field"].as_str()),
+        (400, Some("/sub_orders/1/out_trade_no"))
+    );
+    assert_eq!(
+        call(&fx, COMBINE_REVERSE, &reversal)
+            .expect("revoked")
+            .status,
+        204
+    );
+    let queried = call(
+        &fx,
+        COMBINE_QUERY,
+        &json!({"combine_out_trade_no": "P0002"}),
+    )
+    .expect("found")
+    .data;
+    assert_eq!(
+        queried["sub_orders"][0]["trade_state"], "REVOKED",
+        "{queried}"
+    );
+    let (status, code, _) = refused(call(&fx, COMBINE_REVERSE, &reversal));
+    assert_eq!((status, code.as_str()), (400, "ORDER_CLOSED"));
+    let mut unknown = reversal.clone();
+    unknown["combine_out_trade_no"] = "P0404".into();
+    let (status, _, _) = refused(call(&fx, COMBINE_REVERSE, &unknown));
+    assert_eq!(status, 404);
+
+    user_terminates(&fx, &contract);
+    let (status, code, _) = refused(call(
+        &fx,
+        COMBINE_DEDUCT,
+        &combined(&fx, &contract, "P0003"),
+    ));
+    assert_eq!((status, code.as_str()), (400, "CONTRACT_NOT_EXIST"));
 }
