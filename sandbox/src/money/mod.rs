@@ -32,6 +32,7 @@
 //! `deduct_schedule`), which the contract's query and notifications read first. A rule is
 //! data in `Money` or code in the family's file, never a family's name in the core.
 
+mod calendar;
 mod ecommerce;
 mod global;
 pub(crate) mod orders;
@@ -55,6 +56,12 @@ use wxpresign::endpoints::{self, Endpoint, Family, Stage};
 /// 异步进行扣款"): a few seconds keep a merchant's "accepted, result later" path visible, and a
 /// test moves the clock past it.
 pub(crate) const ACCEPTED_SECS: u64 = 5;
+
+/// The result of an order accepted at `now`, where the pages give no time: [`ACCEPTED_SECS`]
+/// later.
+pub(crate) fn after_accepted(_: &Contract, _: &Value, now: u64) -> u64 {
+    now + ACCEPTED_SECS
+}
 
 /// What a family does with money. No wildcard in [`money`]: a new [`Family`] is a compile
 /// error there until it says whether the sandbox runs its money.
@@ -111,10 +118,11 @@ pub(crate) struct Money {
 
 /// When a family's order has its result.
 pub(crate) enum Timing {
-    /// Accepted first ("本接口只返回受理结果"), the result `secs` later on the sandbox's clock;
-    /// the deduction answers `answer` of the accepted order.
+    /// Accepted first ("本接口只返回受理结果"), the result at `settles` (Unix seconds of the
+    /// sandbox's clock) of the contract, the request and the time it was accepted, such as
+    /// [`after_accepted`]; the deduction answers `answer` of the accepted order.
     Accepted {
-        secs: u64,
+        settles: fn(&Contract, &Value, u64) -> u64,
         answer: fn(&Money, &Order, &Contract) -> Value,
     },
     /// The result in the deduction's answer ("同步返回扣款结果"): a success answers the order's
@@ -215,11 +223,13 @@ pub(crate) fn money_named(name: &str) -> Option<&'static Money> {
 /// for any other request (it is answered as before).
 pub(crate) fn call(state: &State, request: &Request) -> Option<Answered> {
     let path = request.path();
-    let (endpoint, captured) = endpoints::matching(path).or_else(|| {
-        endpoints::find(path)
-            .filter(|e| path.starts_with('/') && e.stage == Stage::Contract)
-            .map(|e| (e, Vec::new()))
-    })?;
+    // A path that is a table path of this method is that call, though it also fits another
+    // call's template (`schedule-records/batch-create` and `schedule-records/{out_record_id}`).
+    let exact = endpoints::find(path)
+        .filter(|e| path.starts_with('/') && e.stage == Stage::Contract)
+        .filter(|e| e.method.as_str() == request.method)
+        .map(|e| (e, Vec::new()));
+    let (endpoint, captured) = exact.or_else(|| endpoints::matching(path))?;
     if endpoint.stage != Stage::Contract || endpoint.method.as_str() != request.method {
         return None;
     }

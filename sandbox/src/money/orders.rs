@@ -135,9 +135,9 @@ fn new_order(
         .iter()
         .filter_map(|at| value.pointer(at).and_then(Value::as_str))
         .find_map(Failure::from_value);
-    let secs = match money.timing {
-        Timing::Accepted { secs, .. } => secs,
-        Timing::Synchronous { .. } => 0,
+    let settles_at = match money.timing {
+        Timing::Accepted { settles, .. } => settles(contract, value, now),
+        Timing::Synchronous { .. } => now,
     };
     Order {
         mchid: merchant.mchid.clone(),
@@ -152,7 +152,7 @@ fn new_order(
         failure,
         transaction_id: transaction_id(),
         accepted_at: now,
-        settles_at: now + secs,
+        settles_at,
         settled_at: None,
     }
 }

@@ -12,6 +12,7 @@
 //! The schedule lives in the contract's `deduct_schedule`, which the contract's query and its
 //! ENTRUST.TERMINATE show.
 
+use super::calendar::{BEIJING, DAY, HOUR, beijing, date, days};
 use super::orders::{accepted, transaction};
 use super::{Money, Notices, Order, OrderState, States, Ticked, Timing, terminated};
 use crate::Identity;
@@ -35,7 +36,7 @@ pub(super) static MONEY: Money = Money {
     amount: |value| value["amount"]["total"].as_i64().unwrap_or(0),
     failure_in: &["/attach", "/description"],
     timing: Timing::Accepted {
-        secs: super::ACCEPTED_SECS,
+        settles: super::after_accepted,
         answer: accepted,
     },
     states: States {
@@ -80,10 +81,6 @@ pub(super) static MONEY: Money = Money {
 const HARMONY: &str = "v3/papay/pay/harmony/transactions/apply";
 
 const SCHEDULE: &str = "deduct_schedule";
-const HOUR: u64 = 3600;
-const DAY: u64 = 86_400;
-/// Beijing time is UTC+8 all year.
-const BEIJING: u64 = 8 * HOUR;
 
 fn call(
     state: &State,
@@ -162,34 +159,6 @@ fn planned(schedule: &Map<String, Value>) -> Option<(u64, i64)> {
         .get("total")?
         .as_i64()?;
     Some((days(date)?, total))
-}
-
-/// `yyyy-MM-DD` as days since 1970-01-01.
-fn days(date: &str) -> Option<u64> {
-    let mut parts = date.splitn(3, '-').map(str::parse::<i32>);
-    let (y, m, d) = (
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-        parts.next()?.ok()?,
-    );
-    let month = time::Month::try_from(u8::try_from(m).ok()?).ok()?;
-    let day = time::Date::from_calendar_date(y, month, u8::try_from(d).ok()?).ok()?;
-    u64::try_from(day.to_julian_day() - 2_440_588).ok()
-}
-
-/// Days since 1970-01-01 as `yyyy-MM-DD`.
-fn date(days: u64) -> String {
-    crate::beijing_rfc3339(days * DAY)
-        .split('T')
-        .next()
-        .unwrap_or_default()
-        .to_owned()
-}
-
-/// The Beijing day of `now` (days since 1970-01-01) and its time of day, in seconds.
-fn beijing(now: u64) -> (u64, u64) {
-    let local = now + BEIJING;
-    (local / DAY, local % DAY)
 }
 
 fn refused(issue: impl Into<String>) -> Refusal {
