@@ -101,6 +101,9 @@ const RETRY_SECS: [u64; 14] = [
     10, 10, 10, 30, 30, 30, 300, 300, 300, 300, 300, 300, 300, 300,
 ];
 
+/// The schedule of the repayment's success notification too (the same words on page 4016790592).
+pub(crate) const CREDIT_REPAYMENT_RETRY_SECS: &[u64] = &RETRY_SECS;
+
 static SIGNED: Event = Event {
     retry_secs: &RETRY_SECS,
     event_type: "CREDIT_REPAYMENT.SIGN_CONTRACT",

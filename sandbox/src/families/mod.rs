@@ -17,6 +17,7 @@ mod scheduled_deduct;
 
 use crate::contracts::Contract;
 use crate::refusal::Refusal;
+pub(crate) use credit_repayment::CREDIT_REPAYMENT_RETRY_SECS;
 pub use global::CROSS_BORDER_RETRY_SECS;
 use serde_json::{Map, Value, json};
 use wxpresign::endpoints::{self, Endpoint, Family};

@@ -33,6 +33,7 @@
 //! data in `Money` or code in the family's file, never a family's name in the core.
 
 mod calendar;
+mod credit_repayment;
 mod ecommerce;
 mod global;
 pub(crate) mod orders;
@@ -205,7 +206,7 @@ pub(crate) fn money(family: Family) -> Option<&'static Money> {
         Family::Insurance => None,
         Family::PasswordExempt => None,
         Family::Ecommerce => Some(&ecommerce::MONEY),
-        Family::CreditRepayment => None,
+        Family::CreditRepayment => Some(&credit_repayment::MONEY),
         Family::Education => None,
         Family::OfflineFace => None,
         Family::Global => Some(&global::MONEY),

@@ -38,6 +38,7 @@ mod dashboard;
 mod dist;
 mod merchants;
 mod money;
+mod money_credit_repayment;
 mod money_synchronous;
 mod notify_test;
 mod php_binding;
