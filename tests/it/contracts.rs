@@ -909,53 +909,111 @@ fn ureq_get(url: &str) -> (u16, String) {
     )
 }
 
+/// The lifecycle programs of tests/lifecycle/, built once: each step runs one of them with its
+/// client.json and arguments, and must succeed.
+struct Programs {
+    c: std::path::PathBuf,
+    library: std::path::PathBuf,
+    manifest: &'static std::path::Path,
+}
+
+impl Programs {
+    fn new(scratch: &std::path::Path) -> Programs {
+        let lib_dir = shared_library(scratch);
+        let library = lib_dir.join(format!(
+            "{}wxpresign{}",
+            std::env::consts::DLL_PREFIX,
+            std::env::consts::DLL_SUFFIX
+        ));
+        let c = scratch.join("lifecycle");
+        compile_c("tests/lifecycle/lifecycle.c", &c, &lib_dir, &[]);
+        Programs {
+            c,
+            library,
+            manifest: std::path::Path::new(env!("CARGO_MANIFEST_DIR")),
+        }
+    }
+
+    fn step(&self, lang: &str, config: &std::path::Path, args: &[&str]) {
+        let mut command = match lang {
+            "C" => Command::new(&self.c),
+            "PHP" => {
+                let mut php = Command::new("php");
+                php.args(["-d", "ffi.enable=1"])
+                    .arg(self.manifest.join("tests/lifecycle/lifecycle.php"));
+                php
+            }
+            _ => {
+                let mut python =
+                    Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
+                python
+                    .arg(self.manifest.join("tests/lifecycle/lifecycle.py"))
+                    .env("PYTHONPATH", self.manifest.join("bindings/python/src"))
+                    .env("PYTHONDONTWRITEBYTECODE", "1");
+                python
+            }
+        };
+        command
+            .arg(config)
+            .args(args)
+            .env("WXPRESIGN_LIBRARY", &self.library);
+        let (status, output, _) = run(command, Duration::from_secs(120));
+        println!("--- {lang} {} ---\n{output}", args[0]);
+        assert!(status.success(), "{lang} {}: {output}", args[0]);
+    }
+
+    /// The `notification` step on the next notification of `event` at `merchant`.
+    fn notified(
+        &self,
+        lang: &str,
+        config: &std::path::Path,
+        merchant: &NotifyEndpoint,
+        event: &str,
+        needle: &str,
+    ) {
+        let (headers, body) = (0..3)
+            .filter_map(|_| merchant.within(Duration::from_secs(10)))
+            .find(|(_, body)| String::from_utf8_lossy(body).contains(event))
+            .unwrap_or_else(|| panic!("{event} arrives"));
+        let headers: serde_json::Map<String, Value> = headers
+            .into_iter()
+            .map(|(n, v)| (n, Value::from(v)))
+            .collect();
+        let body_file = config.with_extension(format!("{event}.body"));
+        std::fs::write(&body_file, body).unwrap();
+        let headers = Value::Object(headers).to_string();
+        let body_path = body_file.to_string_lossy().into_owned();
+        self.step(
+            lang,
+            config,
+            &["notification", &headers, &body_path, needle],
+        );
+    }
+}
+
+/// A fresh sandbox for `lang`, and the client.json its program reads.
+fn sandbox_for(
+    scratch: &std::path::Path,
+    lang: &str,
+    what: &str,
+) -> (common::Fixture, std::path::PathBuf) {
+    let fx = common::sandbox();
+    let config = scratch.join(format!("client-{what}-{lang}.json"));
+    std::fs::write(&config, fx.config.to_string()).unwrap();
+    (fx, config)
+}
+
 /// A scheduled deduction after the signing, from C, PHP and Python (tests/lifecycle/): each
 /// program schedules on D-1, applies on D, parses the TRANSACTION.SUCCESS the sandbox sent and
 /// queries the order, while this test moves the sandbox's clock between the steps.
 #[test]
 fn a_scheduled_deduction_and_its_notification_are_the_same_from_c_php_and_python() {
     let scratch = Scratch::new("contracts-deduction");
-    let lib_dir = shared_library(&scratch.0);
-    let library = lib_dir.join(format!(
-        "{}wxpresign{}",
-        std::env::consts::DLL_PREFIX,
-        std::env::consts::DLL_SUFFIX
-    ));
-    let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let program = scratch.0.join("lifecycle");
-    compile_c("tests/lifecycle/lifecycle.c", &program, &lib_dir, &[]);
+    let programs = Programs::new(&scratch.0);
     for lang in ["C", "PHP", "Python"] {
-        let fx = common::sandbox();
+        let (fx, config) = sandbox_for(&scratch.0, lang, "scheduled");
         let merchant = notify_endpoint();
-        let config = scratch.0.join(format!("client-{lang}.json"));
-        std::fs::write(&config, fx.config.to_string()).unwrap();
-        let step = |args: &[&str]| {
-            let mut command = match lang {
-                "C" => Command::new(&program),
-                "PHP" => {
-                    let mut php = Command::new("php");
-                    php.args(["-d", "ffi.enable=1"])
-                        .arg(manifest.join("tests/lifecycle/lifecycle.php"));
-                    php
-                }
-                _ => {
-                    let mut python =
-                        Command::new(std::env::var("PYTHON").unwrap_or_else(|_| "python3".into()));
-                    python
-                        .arg(manifest.join("tests/lifecycle/lifecycle.py"))
-                        .env("PYTHONPATH", manifest.join("bindings/python/src"))
-                        .env("PYTHONDONTWRITEBYTECODE", "1");
-                    python
-                }
-            };
-            command
-                .arg(&config)
-                .args(args)
-                .env("WXPRESIGN_LIBRARY", &library);
-            let (status, output, _) = run(command, Duration::from_secs(120));
-            println!("--- {lang} {} ---\n{output}", args[0]);
-            assert!(status.success(), "{lang} {}: {output}", args[0]);
-        };
+        let step = |args: &[&str]| programs.step(lang, &config, args);
         let d = beijing_day(3);
         let changes = json!({
             "out_contract_code": format!("DEDUCT{}", lang.to_uppercase()),
@@ -974,29 +1032,132 @@ fn a_scheduled_deduction_and_its_notification_are_the_same_from_c_php_and_python
                            "contract_id": id, "amount": {"total": 1500, "currency": "CNY"}});
         step(&["apply", &apply.to_string(), "LIFE1"]);
         move_clock(&fx, &format!("{d}T09:01:00+08:00"));
-        let (headers, body) = (0..2)
-            .filter_map(|_| merchant.within(Duration::from_secs(10)))
-            .find(|(_, body)| String::from_utf8_lossy(body).contains("TRANSACTION.SUCCESS"))
-            .expect("TRANSACTION.SUCCESS arrives");
-        let headers: serde_json::Map<String, Value> = headers
-            .into_iter()
-            .map(|(n, v)| (n, Value::from(v)))
-            .collect();
-        let body_file = scratch.0.join(format!("notification-{lang}"));
-        std::fs::write(&body_file, body).unwrap();
-        let headers = Value::Object(headers).to_string();
-        let body_path = body_file.to_string_lossy().into_owned();
-        step(&[
-            "notification",
-            &headers,
-            &body_path,
+        programs.notified(
+            lang,
+            &config,
+            &merchant,
+            "TRANSACTION.SUCCESS",
             "\"trade_state\":\"SUCCESS\"",
-        ]);
+        );
         let order = format!(
             "/v3/pay/transactions/out-trade-no/LIFE1?mchid={}",
             fx.sandbox.identity().mchid
         );
         step(&["order", &order, "\"trade_state\":\"SUCCESS\""]);
+    }
+}
+
+/// A cross-border deduction and a combined deduction after the signing, from C, PHP and
+/// Python: each answered at once, the cross-border success also notified, both queried.
+#[test]
+fn the_synchronous_deductions_are_the_same_from_c_php_and_python() {
+    let scratch = Scratch::new("contracts-synchronous");
+    let programs = Programs::new(&scratch.0);
+    for lang in ["C", "PHP", "Python"] {
+        let (fx, config) = sandbox_for(&scratch.0, lang, "synchronous");
+        let merchant = notify_endpoint();
+        let step = |args: &[&str]| programs.step(lang, &config, args);
+        let code = json!({"out_contract_code": format!("HK{}", lang.to_uppercase())});
+        let (_, id) = signed(
+            &fx,
+            "v3/global/papay/contracts/app-pre-entrust-sign",
+            code,
+            &merchant,
+        );
+        let deduction = json!({"appid": "wxd678efh567hg6787", "description": "充电宝租借",
+                               "notify_url": merchant.url, "out_trade_no": "HK1",
+                               "merchant_category_code": "1011", "contract_id": id,
+                               "amount": {"total": 888, "currency": "HKD"}});
+        step(&[
+            "global",
+            &deduction.to_string(),
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+        programs.notified(
+            lang,
+            &config,
+            &merchant,
+            "TRANSACTION.SUCCESS",
+            "\"trade_type\":\"AUTH\"",
+        );
+        step(&[
+            "global_order",
+            r#"{"out_trade_no":"HK1"}"#,
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+
+        let code = json!({"out_contract_code": format!("COMBINE{}", lang.to_uppercase())});
+        let (_, id) = signed(
+            &fx,
+            "v3/ecommerce/combine-papay/contracts/pre-entrust-sign",
+            code,
+            &merchant,
+        );
+        let mchid = fx.sandbox.identity().mchid.clone();
+        let combined = json!({"combine_appid": "wxd678efh567hg6787", "combine_mchid": mchid,
+                              "combine_out_trade_no": "P1", "contract_id": id,
+                              "sub_orders": [{"mchid": mchid, "out_trade_no": "P1A",
+                                              "sub_mchid": "1900000109", "description": "QQ会员充值",
+                                              "amount": {"total_amount": 100, "currency": "CNY"}}]});
+        step(&[
+            "combine",
+            &combined.to_string(),
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+        step(&[
+            "combine_order",
+            r#"{"combine_out_trade_no":"P1"}"#,
+            "\"P1A\"",
+        ]);
+    }
+}
+
+/// A credit repayment after the signing, from C, PHP and Python: scheduled, deducted, its
+/// success notified on the record's date as the test moves the clock, and queried.
+#[test]
+fn a_credit_repayment_and_its_notification_are_the_same_from_c_php_and_python() {
+    let scratch = Scratch::new("contracts-repayment");
+    let programs = Programs::new(&scratch.0);
+    for lang in ["C", "PHP", "Python"] {
+        let (fx, config) = sandbox_for(&scratch.0, lang, "repayment");
+        let merchant = notify_endpoint();
+        let step = |args: &[&str]| programs.step(lang, &config, args);
+        let changes = json!({"out_contract_code": format!("REPAY{}", lang.to_uppercase()),
+                             "sub_mchid": "1900000109"});
+        let (_, id) = signed(
+            &fx,
+            "v3/credit-repayment/partner/contracts/app-presign",
+            changes,
+            &merchant,
+        );
+        move_clock(&fx, &format!("{}T10:00:00+08:00", beijing_day(1)));
+        let date = beijing_day(2);
+        let schedule = json!({"contract_id": id, "appid": "wxd678efh567hg6787",
+                              "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+                              "schedule_items": [{"out_record_id": "REC1", "sub_mchid": "1900000109",
+                                                  "repayment_amount": "8000", "repayment_date": date}]});
+        step(&["repay_schedule", &schedule.to_string(), "\"REC1\""]);
+        let repayment = json!({"contract_id": id, "out_trade_no": "REPAY1", "out_record_id": "REC1",
+                               "deduct_amount": "8000", "notify_url": merchant.url,
+                               "description": "信贷还款"});
+        step(&[
+            "repay",
+            &repayment.to_string(),
+            "DEDUCT_ORDER_STATE_NOT_PAY",
+        ]);
+        move_clock(&fx, &format!("{date}T00:00:10+08:00"));
+        programs.notified(
+            lang,
+            &config,
+            &merchant,
+            "CREDIT_REPAYMENT.DEDUCTION_PAY",
+            "DEDUCT_ORDER_STATE_PAY_SUCCESS",
+        );
+        step(&[
+            "repay_order",
+            r#"{"out_trade_no":"REPAY1"}"#,
+            "DEDUCT_ORDER_STATE_PAY_SUCCESS",
+        ]);
     }
 }
 

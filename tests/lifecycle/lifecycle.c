@@ -15,6 +15,13 @@
  *   lifecycle CONFIG.json apply REQUEST NEEDLE         wxpresign_papay_pay_transactions_apply
  *   lifecycle CONFIG.json order PATH NEEDLE            wxpresign_request GET (the order query)
  *   lifecycle CONFIG.json notification HEADERS BODY_FILE NEEDLE   wxpresign_notification_parse
+ *
+ * and the same for the other families' money, each step a typed function of REQUEST:
+ *
+ *   global, global_order        wxpresign_global_papay_transactions(_out_trade_no_get)
+ *   combine, combine_order      wxpresign_ecommerce_combine_papay_transactions(_get)
+ *   repay_schedule              wxpresign_credit_repayment_partner_schedule_records_batch_create
+ *   repay, repay_order          wxpresign_credit_repayment_partner_deduct_orders(_get)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -61,18 +68,31 @@ static int checked(const char *what, wxpresign_status got, char *out, const char
     return ok ? 0 : 1;
 }
 
-/* One step of a scheduled deduction (see the top of this file). */
+/* The typed calls a money step makes, by the step's name. */
+static const struct {
+    const char *step;
+    wxpresign_status (*call)(const wxpresign_client *, const char *, char **);
+} CALLS[] = {
+    {"schedule", wxpresign_papay_pay_schedules_contract_id_schedule},
+    {"apply", wxpresign_papay_pay_transactions_apply},
+    {"global", wxpresign_global_papay_transactions},
+    {"global_order", wxpresign_global_papay_transactions_out_trade_no_get},
+    {"combine", wxpresign_ecommerce_combine_papay_transactions},
+    {"combine_order", wxpresign_ecommerce_combine_papay_transactions_get},
+    {"repay_schedule", wxpresign_credit_repayment_partner_schedule_records_batch_create},
+    {"repay", wxpresign_credit_repayment_partner_deduct_orders},
+    {"repay_order", wxpresign_credit_repayment_partner_deduct_orders_get},
+};
+
+/* One step of a deduction (see the top of this file). */
 static int deduction_step(const wxpresign_client *client, int argc, char **argv) {
     const char *step = argv[2];
     char *out = NULL;
-    if (strcmp(step, "schedule") == 0 && argc == 5) {
-        wxpresign_status got =
-            wxpresign_papay_pay_schedules_contract_id_schedule(client, argv[3], &out);
-        return checked(step, got, out, argv[4]);
-    }
-    if (strcmp(step, "apply") == 0 && argc == 5) {
-        wxpresign_status got = wxpresign_papay_pay_transactions_apply(client, argv[3], &out);
-        return checked(step, got, out, argv[4]);
+    for (size_t i = 0; argc == 5 && i < sizeof CALLS / sizeof CALLS[0]; i++) {
+        if (strcmp(step, CALLS[i].step) == 0) {
+            wxpresign_status got = CALLS[i].call(client, argv[3], &out);
+            return checked(step, got, out, argv[4]);
+        }
     }
     if (strcmp(step, "order") == 0 && argc == 5) {
         wxpresign_status got = wxpresign_request(client, "GET", argv[3], NULL, &out);

@@ -10,6 +10,9 @@
 //   php lifecycle.php CONFIG schedule|apply REQUEST NEEDLE
 //   php lifecycle.php CONFIG order PATH NEEDLE
 //   php lifecycle.php CONFIG notification HEADERS BODY_FILE NEEDLE
+//
+// and the other families' money steps (global, global_order, combine, combine_order,
+// repay_schedule, repay, repay_order: REQUEST NEEDLE), each a chain by its table path.
 
 declare(strict_types=1);
 
@@ -33,6 +36,13 @@ if ($argc === 5 || $argc === 6) {
         'apply' => $client->chain('v3/papay/pay/transactions/apply')
             ->post(['json' => json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR)]),
         'order' => $client->request('GET', $argv[3]),
+        'global' => chained($client, 'v3/global/papay/transactions', $argv[3]),
+        'global_order' => chained($client, 'v3/global/papay/transactions/out-trade-no/{out_trade_no}', $argv[3]),
+        'combine' => chained($client, 'v3/ecommerce/combine-papay/transactions', $argv[3]),
+        'combine_order' => chained($client, 'v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}', $argv[3]),
+        'repay_schedule' => chained($client, 'v3/credit-repayment/partner/schedule-records/batch-create', $argv[3]),
+        'repay' => chained($client, 'v3/credit-repayment/partner/deduct-orders', $argv[3]),
+        'repay_order' => chained($client, 'v3/credit-repayment/partner/deduct-orders/{out_trade_no}', $argv[3]),
         'notification' => $client->parseNotification(
             json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR),
             (string) file_get_contents($argv[4]),
@@ -42,6 +52,16 @@ if ($argc === 5 || $argc === 6) {
     echo $text . "\n";
     $check(str_contains((string) $text, $argv[$argc - 1]), $step);
     exit(0);
+}
+
+/** A table call through the chain, REQUEST's members placed by the table: the steps' paths
+ * with a parameter are their family's queries (GET), the others POST. */
+function chained(Client $client, string $path, string $request): array
+{
+    $members = json_decode($request, true, 512, JSON_THROW_ON_ERROR);
+    return str_contains($path, '{')
+        ? $client->chain($path)->get($members)
+        : $client->chain($path)->post($members);
 }
 
 /** The chain's options of a schedule request: the path parameter beside the body. */

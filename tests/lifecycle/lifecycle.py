@@ -9,6 +9,9 @@ Or one step of a scheduled deduction through the typed methods, whose output mus
     python3 lifecycle.py CONFIG schedule|apply REQUEST NEEDLE
     python3 lifecycle.py CONFIG order PATH NEEDLE
     python3 lifecycle.py CONFIG notification HEADERS BODY_FILE NEEDLE
+
+and the other families' money steps (REQUEST NEEDLE), each a typed method:
+    global, global_order, combine, combine_order, repay_schedule, repay, repay_order
 """
 
 import json
@@ -24,6 +27,17 @@ def check(ok: bool, what: str) -> None:
         sys.exit(1)
 
 
+METHODS = {
+    "global": "global_papay_transactions",
+    "global_order": "global_papay_transactions_out_trade_no_get",
+    "combine": "ecommerce_combine_papay_transactions",
+    "combine_order": "ecommerce_combine_papay_transactions_get",
+    "repay_schedule": "credit_repayment_partner_schedule_records_batch_create",
+    "repay": "credit_repayment_partner_deduct_orders",
+    "repay_order": "credit_repayment_partner_deduct_orders_get",
+}
+
+
 def deduction_step(config: str, step: str, args: list) -> None:
     """One step of a scheduled deduction; its output, as JSON, must hold the last argument."""
     with wxpresign.Client(config) as client:
@@ -33,6 +47,8 @@ def deduction_step(config: str, step: str, args: list) -> None:
             out = client.papay_pay_transactions_apply(json.loads(args[0]))
         elif step == "order":
             out = client.request("GET", args[0])
+        elif step in METHODS:
+            out = getattr(client, METHODS[step])(json.loads(args[0]))
         else:
             with open(args[1], "rb") as f:
                 out = client.parse_notification(json.loads(args[0]), f.read())
