@@ -315,3 +315,51 @@ fn a_combined_reversal_revokes_the_order_once_and_a_terminated_contract_says_con
     ));
     assert_eq!((status, code.as_str()), (400, "CONTRACT_NOT_EXIST"));
 }
+
+#[test]
+fn an_institution_s_cross_border_order_is_its_sub_merchant_s_in_the_queries_and_the_reversal() {
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let mut presign = common::example(GLOBAL_APP);
+    let members = presign.as_object_mut().unwrap();
+    members.remove("appid");
+    members.insert("sp_appid".into(), APPID.into());
+    members.insert("sub_mchid".into(), "1900000109".into());
+    members.insert("out_contract_code".into(), "GLOBALMONEY0007".into());
+    let answer = call(&fx, GLOBAL_APP, &presign).expect("the pre-sign succeeds");
+    let session = fx.sandbox.session_named(&answer.data).expect("a session");
+    let signed = fx
+        .sandbox
+        .sign(&session, Some(&merchant.url))
+        .expect("it signs");
+    merchant.next(&fx.client());
+    let contract = signed["contract_id"].as_str().unwrap();
+
+    let mut request = global_deduction(contract, "GLOBAL0007", &merchant.url);
+    let members = request.as_object_mut().unwrap();
+    members.remove("appid");
+    members.insert("sp_appid".into(), APPID.into());
+    members.insert("sub_mchid".into(), "1900000109".into());
+    members.insert("attach".into(), "SANDBOXLIMIT".into());
+    let (status, code, _) = refused(call(&fx, GLOBAL_DEDUCT, &request));
+    assert_eq!((status, code.as_str()), (403, "RULE_LIMIT"));
+
+    let (status, _, _) = refused(call(
+        &fx,
+        GLOBAL_BY_NUMBER,
+        &json!({"out_trade_no": "GLOBAL0007"}),
+    ));
+    assert_eq!(
+        status, 404,
+        "without its sub_mchid the order is not this caller's"
+    );
+    let named = json!({"out_trade_no": "GLOBAL0007", "sub_mchid": "1900000109"});
+    let order = call(&fx, GLOBAL_BY_NUMBER, &named).expect("found").data;
+    assert_eq!(order["sub_mchid"], "1900000109", "{order}");
+    assert_eq!(order["sp_mchid"], fx.sandbox.identity().mchid.as_str());
+    assert!(order.get("mchid").is_none(), "{order}");
+    assert_eq!(
+        call(&fx, GLOBAL_REVERSE, &named).expect("closed").status,
+        204
+    );
+}
