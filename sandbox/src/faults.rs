@@ -200,8 +200,10 @@ fn ended_by(fault: Fault) -> Option<Answered> {
 /// How a deduction the sandbox accepted ends when its request asks for a failure: a magic
 /// value at the start of the deduction's `attach` (or, without one, its `description`), the
 /// members the pages let the merchant fill freely ("附加数据…可作为自定义参数使用"). The order
-/// ends in `PAY_FAIL` with this reason in `trade_state_desc` and TRANSACTION.FAIL; the pages
-/// publish no list of reasons (docs/where-sources-disagree.md, "Money").
+/// ends failed as its family says (a scheduled deduction's `PAY_FAIL` with this reason in
+/// `trade_state_desc` and TRANSACTION.FAIL; a synchronous family's refusal,
+/// `money::payment_refused`); the pages publish no list of reasons
+/// (docs/where-sources-disagree.md, "Money").
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Failure {
     /// 余额不足: the user's balance does not cover the amount.

@@ -211,8 +211,10 @@ fn main() -> ExitCode {
                 println!("{value:<30} {effect}");
             }
             println!(
-                "\nIn a deduction's attach (or description), the order ends PAY_FAIL with \
-                 TRANSACTION.FAIL:"
+                "\nIn a deduction's attach (or description; a combined deduction's first \
+                 sub-order's), the order fails: a scheduled deduction's PAY_FAIL with \
+                 TRANSACTION.FAIL, a cross-border or combined one refused at once (PAYERROR), \
+                 a credit repayment's DEDUCT_ORDER_STATE_PAY_FAIL told by its query:"
             );
             for (value, failure) in Failure::ALL {
                 println!(
