@@ -27,6 +27,7 @@ pub(super) static MONEY: Money = Money {
     key: "out_trade_no",
     // A provider's calls: the sub-merchant is named in the schedule item, not the deduction.
     sub_merchant: None,
+    merchant_member: None,
     amount: |value| fen(value.get("deduct_amount")).unwrap_or(0),
     failure_in: &["/attach", "/description"],
     timing: Timing::Accepted {

@@ -22,6 +22,8 @@ pub(super) static MONEY: Money = Money {
     key: "combine_out_trade_no",
     // A platform's own calls: the sub-merchants are its sub-orders' payees, not the caller.
     sub_merchant: None,
+    // "combine_mchid 合单发起方商户号": the platform that calls.
+    merchant_member: Some("combine_mchid"),
     amount: |value| sub_orders(value).map(total).sum(),
     failure_in: &["/sub_orders/0/attach", "/sub_orders/0/description"],
     // "解约后调用代扣支付接口会返回CONTRACT_NOT_EXIST", as payment_refused answers a contract ended.
@@ -115,25 +117,14 @@ fn total(sub_order: &Value) -> i64 {
     sub_order["amount"]["total_amount"].as_i64().unwrap_or(0)
 }
 
-/// The combined order is its initiator's ("combine_mchid 合单发起方商户号"), and each sub-order
-/// number names one sub-order.
+/// Each sub-order number names one sub-order.
 fn admit(
     _: &'static Endpoint,
-    contract: &Contract,
+    _: &Contract,
     value: &Value,
     _: u64,
     _: &[Order],
 ) -> Result<(), Refusal> {
-    let mchid = contract.request.get("mchid").and_then(Value::as_str);
-    let given = value["combine_mchid"].as_str();
-    if mchid.is_some_and(|m| Some(m) != given) {
-        return Err(Refusal::param_error(
-            "/combine_mchid",
-            given.map_or(Value::Null, Value::from),
-            "合单发起方商户号: must be the merchant that signed the contract",
-            "body",
-        ));
-    }
     let mut seen = HashSet::new();
     for (i, sub) in sub_orders(value).enumerate() {
         let number = sub["out_trade_no"].as_str().unwrap_or("");

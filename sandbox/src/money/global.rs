@@ -23,6 +23,7 @@ pub(super) static MONEY: Money = Money {
     key: "out_trade_no",
     // "sub_mchid 服务商模式必填 … 注意:仅适用于机构模式"
     sub_merchant: Some("sub_mchid"),
+    merchant_member: None,
     amount: |value| value["amount"]["total"].as_i64().unwrap_or(0),
     failure_in: &["/attach", "/description"],
     timing: Timing::Synchronous {

@@ -77,6 +77,9 @@ pub(crate) struct Money {
     /// must be its contract's; `None`: the family's calls name none, and its orders are the
     /// merchant's alone.
     pub sub_merchant: Option<&'static str>,
+    /// The request member naming the calling merchant itself (`combine_mchid`), which must be
+    /// its mchid; `None` where the family's requests name none.
+    pub merchant_member: Option<&'static str>,
     /// An order's amount in fen, from its deduction's request.
     pub amount: fn(&Value) -> i64,
     /// The request members (JSON Pointers) a [`Failure`] value is read from, in order.

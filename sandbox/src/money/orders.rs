@@ -99,6 +99,20 @@ pub(super) fn deduct(
     if contract.terminated.is_some() {
         return Err(money.refusal(money.ended));
     }
+    if let Some(name) = money.merchant_member {
+        let given = value.get(name).and_then(Value::as_str);
+        if given != Some(merchant.mchid.as_str()) {
+            return Err(Refusal::param_error(
+                &format!("/{name}"),
+                given.map_or(Value::Null, Value::from),
+                format!(
+                    "must be the merchant that signs the request ({})",
+                    merchant.mchid
+                ),
+                "body",
+            ));
+        }
+    }
     let now = state.clock.now_secs();
     let orders = state.store.contract_orders(&contract.id).map_err(failed)?;
     (money.admit)(endpoint, &contract, value, now, &orders)?;

@@ -33,6 +33,7 @@ pub(super) static MONEY: Money = Money {
     ],
     key: "out_trade_no",
     sub_merchant: Some("sub_mchid"),
+    merchant_member: None,
     amount: |value| value["amount"]["total"].as_i64().unwrap_or(0),
     failure_in: &["/attach", "/description"],
     timing: Timing::Accepted {

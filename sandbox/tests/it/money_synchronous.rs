@@ -307,6 +307,14 @@ fn a_combined_reversal_revokes_the_order_once_and_a_terminated_contract_says_con
     let (status, _, _) = refused(call(&fx, COMBINE_REVERSE, &unknown));
     assert_eq!(status, 404);
 
+    let mut other = combined(&fx, &contract, "P0004");
+    other["combine_mchid"] = "1900000999".into();
+    let (status, _, detail) = refused(call(&fx, COMBINE_DEDUCT, &other));
+    assert_eq!(
+        (status, detail["field"].as_str()),
+        (400, Some("/combine_mchid"))
+    );
+
     user_terminates(&fx, &contract);
     let (status, code, _) = refused(call(
         &fx,
