@@ -19,12 +19,15 @@
 //! Adding a family's money (the extension points):
 //! 1. once its calls are in the library's table (`Stage::Contract`, its `Family`), write
 //!    `money/<family>.rs` with a `static MONEY: Money`: its deduction paths, its order number's
-//!    member, where its calls name the sub-merchant, its amount, its [`Timing`], its state
-//!    names ([`States`]), its [`Notices`] and the `resource` they and its queries show, its
-//!    order queries ([`Lookup`]), its [`Reversal`], the `call` answering its other calls (a
-//!    schedule, a notice), `admit` with its pages' rules for a deduction, `succeeded` and
-//!    `tick` for what a result and the clock make of the contract, its retry schedule and how a
-//!    system termination is worded;
+//!    member, where its calls name the sub-merchant (or the caller), its amount, where a
+//!    [`Failure`] value is read, its [`Timing`] (accepted then settled when the family says,
+//!    or synchronous), its state names ([`States`]), its [`Notices`] and the `resource` they
+//!    and its queries show, its order queries ([`Lookup`]; none: the APIv3 order queries
+//!    answer its orders), its [`Reversal`] with the reversal's own checks, its refusals for no
+//!    order and for a terminated contract, the `call` answering its other calls (a schedule, a
+//!    notice), `admit` with its pages' rules for a deduction, `succeeded` and `tick` for what a
+//!    result and the clock make of the contract, its retry schedule and how a system
+//!    termination is worded (Beijing days: `calendar`);
 //! 2. turn its arm of [`money`] from `None` to it.
 //!
 //! The gateway already checks its requests against the table. A family whose state lives on
