@@ -887,3 +887,107 @@ fn beijing_day(days: u64) -> String {
     let text = wxpresign_sandbox::beijing_rfc3339(((now + 8 * 3600) / 86_400 + days) * 86_400);
     text.split('T').next().unwrap().to_owned()
 }
+
+/// A credit repayment's schedule record and its waiting deduct order, then `kill -9`: served
+/// again, both are found, and the repayment's success is notified once, when the clock reaches
+/// the record's date.
+#[test]
+fn a_repayment_s_schedule_record_and_order_outlive_a_kill_9_and_the_success_is_notified_once() {
+    const REPAYMENT: &str = "v3/credit-repayment/partner/contracts/app-presign";
+    let dir = init("repayment");
+    let events = Arc::new(Mutex::new(Vec::<String>::new()));
+    let noted = Arc::clone(&events);
+    let merchant = HttpServer::bind("127.0.0.1:0", move |request| {
+        let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+        let event = body["event_type"].as_str().unwrap_or_default().to_owned();
+        noted.lock().unwrap().push(event);
+        Reply::new(200, Vec::new(), Vec::new())
+    })
+    .expect("a loopback port");
+    let url = format!("http://{}/notify", merchant.addr());
+    let served = dir.serve();
+    let mut request = common::example(REPAYMENT);
+    request["out_contract_code"] = "REPAYRESTART01".into();
+    request["contract_notify_url"] = url.clone().into();
+    request["sub_mchid"] = "1900000109".into();
+    let answer = dir
+        .client()
+        .call(REPAYMENT, &request.to_string())
+        .expect("pre-sign");
+    // The app pre-sign's answer is the session's token itself.
+    let session = answer.data["presign_token"]
+        .as_str()
+        .expect("a presign_token");
+    let contract = dir.sign(session);
+    let clock = |date: &str, time: &str| {
+        let now = json!({"now": format!("{date}T{time}+08:00")});
+        let (status, answer) = dir.admin("/sandbox/clock", "POST", Some(now));
+        assert_eq!(status, 200, "{answer}");
+    };
+    clock(&beijing_day(1), "10:00:00");
+    let date = beijing_day(2);
+    let schedule = json!({"contract_id": contract, "appid": APPID, "openid": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+                          "schedule_items": [{"out_record_id": "RECRESTART1", "sub_mchid": "1900000109",
+                                              "repayment_amount": "8000", "repayment_date": date}]});
+    dir.client()
+        .call(
+            "v3/credit-repayment/partner/schedule-records/batch-create",
+            &schedule.to_string(),
+        )
+        .expect("scheduled");
+    let repayment = json!({"contract_id": contract, "out_trade_no": "REPAYRESTART1",
+                           "out_record_id": "RECRESTART1", "deduct_amount": "8000",
+                           "notify_url": url, "description": "信贷还款"});
+    dir.client()
+        .call(
+            "v3/credit-repayment/partner/deduct-orders",
+            &repayment.to_string(),
+        )
+        .expect("taken");
+    dir.kill(served);
+
+    let _served = dir.serve();
+    let record = json!({"out_record_id": "RECRESTART1", "contract_id": contract});
+    let found = dir
+        .client()
+        .call(
+            "v3/credit-repayment/partner/schedule-records/{out_record_id}",
+            &record.to_string(),
+        )
+        .expect("the record is found")
+        .data;
+    assert_eq!(found["repayment_date"], date.as_str());
+    let order = |client: &wxpresign::Client| {
+        client
+            .call(
+                "v3/credit-repayment/partner/deduct-orders/{out_trade_no}",
+                r#"{"out_trade_no":"REPAYRESTART1"}"#,
+            )
+            .expect("the order is found")
+            .data
+    };
+    assert_eq!(
+        order(&dir.client())["order_state"],
+        "DEDUCT_ORDER_STATE_NOT_PAY"
+    );
+    clock(&date, "00:00:10");
+    let event = "CREDIT_REPAYMENT.DEDUCTION_PAY";
+    let told = || {
+        events
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|e| *e == event)
+            .count()
+    };
+    let until = Instant::now() + Duration::from_secs(10);
+    while told() == 0 && Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(told(), 1, "{:?}", events.lock().unwrap());
+    assert_eq!(
+        order(&dir.client())["order_state"],
+        "DEDUCT_ORDER_STATE_PAY_SUCCESS"
+    );
+}
