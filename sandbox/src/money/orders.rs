@@ -343,8 +343,9 @@ pub(super) fn reverse(
         .order_closed(&order, was)
         .map_err(|e| Refusal::failed(&e))?
     {
-        // Settled or closed meanwhile: asked again, it is answered as it is now.
-        return reverse(state, money, reversal, merchant, value);
+        // Everything that changes an order holds the money lock, held here: an order the
+        // store did not close is its fault, answered as one rather than asked again.
+        return Err(Refusal::internal());
     }
     signer::answer(merchant, 204, Vec::new(), None)
 }
