@@ -93,8 +93,17 @@ impl Gateway {
                 let parsed = integer.then(|| given.parse::<i64>().ok()).flatten();
                 members.insert(name, parsed.map_or_else(|| given.into(), Value::from));
             }
+            // A path's integer parameter (an insurance period's id) is its decimal value, as
+            // the library's caller wrote it before it became text in the path.
             for (name, given) in captured {
-                members.insert((*name).to_owned(), given.clone().into());
+                let integer = endpoint.path_params.iter().any(|f| {
+                    f.name == *name && matches!(f.ty, wxpresign::schema::Type::Integer { .. })
+                });
+                let parsed = integer.then(|| given.parse::<i64>().ok()).flatten();
+                members.insert(
+                    (*name).to_owned(),
+                    parsed.map_or_else(|| given.clone().into(), Value::from),
+                );
             }
         }
         let schema = endpoint.members();
