@@ -468,7 +468,9 @@ impl Contract {
                     .iter()
                     .filter_map(|n| Some(((*n).to_owned(), item.get(*n)?.clone())))
                     .collect();
-                kept.insert(state.0.to_owned(), state.1.into());
+                // An item's own state (an insurance period scheduled or paid) is its state.
+                let own = item.get(state.0).cloned();
+                kept.insert(state.0.to_owned(), own.unwrap_or_else(|| state.1.into()));
                 Value::Object(kept)
             })
             .collect()
