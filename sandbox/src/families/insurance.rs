@@ -280,9 +280,9 @@ fn within_modify_limits(contract: &Contract, now: u64) -> Result<(), Refusal> {
 
 /// 保险商户修改保险扣费周期列表: "当前仅支持减小…扣费周期的预计扣费金额,暂不支持增加预计扣费金额 或 修改扣费周内的
 /// 其他信息(包括总期数、每一期的扣费周期编号、预计扣费日期等)…(注意一次请求内不允许有多个新的扣费金额),其余传入的扣费周期
-/// 信息均需和签约时传入的保持一致" (https://pay.weixin.qq.com/doc/v3/merchant/4012987596). The
-/// sandbox schedules no deduction, so every period is NO_SCHEDULED and may be lowered; none is
-/// cancelled. Answers the periods as they now are.
+/// 信息均需和签约时传入的保持一致" (https://pay.weixin.qq.com/doc/v3/merchant/4012987596). A
+/// period's state decides whether it may be lowered ([`lower`]). Answers the periods as they now
+/// are, and the period whose schedule was cancelled.
 fn modify(contract: &Contract, body: &Value, now: u64) -> Result<Changed, Refusal> {
     let current = periods_of(contract);
     let Some(sent) = body.get(PERIODS).and_then(Value::as_array) else {
@@ -300,6 +300,7 @@ fn modify(contract: &Contract, body: &Value, now: u64) -> Result<Changed, Refusa
         ));
     }
     let mut new_total = None;
+    let mut cancelled = None;
     let mut next = current.clone();
     for (index, was) in current.iter().enumerate() {
         for name in ["policy_period_id", "estimated_deduct_date"] {
@@ -325,13 +326,56 @@ fn modify(contract: &Contract, body: &Value, now: u64) -> Result<Changed, Refusa
                 return Err(refused(&at, value, says.to_owned()));
             }
             new_total = asked;
+            cancelled = cancelled.or(lower(&mut next[index], body, &at, value)?);
             next[index]["estimated_deduct_amount"]["total"] = value.cloned().unwrap_or_default();
         }
     }
     let mut changed = unchanged(&next);
     changed.counted = new_total.is_some();
     changed.members.insert(PERIODS.into(), Value::Array(next));
+    if let (Some(id), Some(answer)) = (cancelled, changed.answer.as_mut()) {
+        answer["cancel_scheduled_policy_period_id"] = id.into();
+    }
     Ok(changed)
+}
+
+/// Whether a period's amount may be lowered, by its state: "当前仅支持减小状态为“NO_SCHEDULED”和
+/// “SCHEDULED”的扣费周期的预计扣费金额"; a SCHEDULED one only with `allow_cancel_scheduled`, and then
+/// "该扣费周期的状态将变更为“NO_SCHEDULED”": its id when its schedule was cancelled.
+fn lower(
+    period: &mut Value,
+    body: &Value,
+    at: &str,
+    value: Option<&Value>,
+) -> Result<Option<i64>, Refusal> {
+    let state = period["policy_period_state"]
+        .as_str()
+        .unwrap_or("NO_SCHEDULED");
+    match state {
+        "NO_SCHEDULED" => Ok(None),
+        "SCHEDULED" if body["allow_cancel_scheduled"] == Value::Bool(true) => {
+            if let Some(members) = period.as_object_mut() {
+                for name in ["deduct_start_date", "deduct_end_date", "scheduled_amount"] {
+                    members.remove(name);
+                }
+            }
+            period["policy_period_state"] = "NO_SCHEDULED".into();
+            Ok(period["policy_period_id"].as_i64())
+        }
+        "SCHEDULED" => Err(Refusal::new(
+            400,
+            "INVALID_REQUEST",
+            format!(
+                "{at}: the period is SCHEDULED; lowering it cancels its schedule, which needs allow_cancel_scheduled true"
+            ),
+        )),
+        other => {
+            let says = format!(
+                "may not change: the period is {other} (当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额)"
+            );
+            Err(refused(at, value, says))
+        }
+    }
 }
 
 /// No change: the periods as they are, answered as the modify page answers them.
@@ -491,5 +535,48 @@ mod tests {
         let before = contract(&[midnight - 60]);
         assert!(modify(&before, &lowered_to(2000), midnight + 60).is_ok());
         assert!(modify(&before, &lowered_to(2000), midnight - 30).is_err());
+    }
+
+    /// A contract whose one period is in `state`, scheduled when SCHEDULED.
+    fn with_period(state: &str) -> Contract {
+        let mut held = contract(&[]);
+        let mut period = held.request[PERIODS][0].clone();
+        period["policy_period_state"] = state.into();
+        if state == "SCHEDULED" {
+            period["deduct_start_date"] = "2026-12-08".into();
+            period["scheduled_amount"] = serde_json::json!({"total": 2990, "currency": "CNY"});
+        }
+        held.changed
+            .insert(PERIODS.into(), Value::Array(vec![period]));
+        held
+    }
+
+    /// "当前仅支持减小状态为“NO_SCHEDULED”和“SCHEDULED”的扣费周期的预计扣费金额".
+    #[test]
+    fn a_paid_or_expired_period_is_not_lowered() {
+        for state in ["PAID", "EXPIRED"] {
+            let refused = modify(&with_period(state), &lowered_to(2000), NOON).unwrap_err();
+            let detail = refused.detail.unwrap_or_default();
+            assert_eq!(
+                detail["field"], "/policy_periods/0/estimated_deduct_amount/total",
+                "{state}"
+            );
+        }
+    }
+
+    /// "修改成功后,该扣费周期的状态将变更为“NO_SCHEDULED”,商户需按修改后的扣费金额…重新发起预约";
+    /// without `allow_cancel_scheduled` a scheduled period is left as it is.
+    #[test]
+    fn lowering_a_scheduled_period_cancels_its_schedule_when_allowed() {
+        let scheduled = with_period("SCHEDULED");
+        assert!(modify(&scheduled, &lowered_to(2000), NOON).is_err());
+        let mut allowed = lowered_to(2000);
+        allowed["allow_cancel_scheduled"] = true.into();
+        let changed = modify(&scheduled, &allowed, NOON).expect("lowered");
+        let period = &changed.members[PERIODS][0];
+        assert_eq!(period["policy_period_state"], "NO_SCHEDULED");
+        assert!(period.get("scheduled_amount").is_none());
+        let answer = changed.answer.expect("an answer");
+        assert_eq!(answer["cancel_scheduled_policy_period_id"], 1);
     }
 }
