@@ -39,6 +39,7 @@ mod calendar;
 mod credit_repayment;
 mod ecommerce;
 mod global;
+mod insurance;
 pub(crate) mod orders;
 mod scheduled_deduct;
 pub(crate) mod settle;
@@ -209,7 +210,7 @@ pub(crate) struct Ticked {
 pub(crate) fn money(family: Family) -> Option<&'static Money> {
     match family {
         Family::ScheduledDeduct => Some(&scheduled_deduct::MONEY),
-        Family::Insurance => None,
+        Family::Insurance => Some(&insurance::MONEY),
         Family::PasswordExempt => None,
         Family::Ecommerce => Some(&ecommerce::MONEY),
         Family::CreditRepayment => Some(&credit_repayment::MONEY),

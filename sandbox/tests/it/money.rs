@@ -639,3 +639,217 @@ fn a_result_is_notified_when_its_time_comes_without_any_request() {
         "{told:?}"
     );
 }
+
+/// 委托代扣 · 保险业: an insurance contract's periods, each scheduled from E−1 to E+28 within
+/// [08:00, 19:30) and deducted from the day after its schedule to E+29 within [08:00, 20:00)
+/// (https://pay.weixin.qq.com/doc/v3/merchant/4012471270).
+mod insurance {
+    use super::*;
+
+    const INSURANCE_APP: &str = "v3/papay/insurance-sign/contracts/pre-entrust-sign/app";
+    const SCHEDULE: &str = "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule";
+    const PERIOD: &str = "v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}";
+    const APPLY: &str = "v3/papay/insurance-pay/transactions/apply";
+    const PREMIUM: i64 = 2990;
+
+    struct Insured<'a> {
+        fx: &'a Fixture,
+        merchant: &'a NotifyEndpoint,
+        id: String,
+        code: String,
+    }
+
+    /// A contract whose periods 1 and 2 are estimated on `first` and `second`, `PREMIUM` each.
+    fn insure<'a>(
+        fx: &'a Fixture,
+        merchant: &'a NotifyEndpoint,
+        code: &str,
+        first: &str,
+        second: &str,
+    ) -> Insured<'a> {
+        let mut presign = common::example(INSURANCE_APP);
+        presign["out_contract_code"] = code.into();
+        presign["policy_periods"] = json!([
+            {"policy_period_id": 1, "estimated_deduct_date": first,
+             "estimated_deduct_amount": {"total": PREMIUM, "currency": "CNY"}},
+            {"policy_period_id": 2, "estimated_deduct_date": second,
+             "estimated_deduct_amount": {"total": PREMIUM, "currency": "CNY"}},
+        ]);
+        let answer = fx
+            .client()
+            .call(INSURANCE_APP, &presign.to_string())
+            .expect("the pre-sign succeeds");
+        let session = fx.sandbox.session_named(&answer.data).expect("a session");
+        let signed = fx
+            .sandbox
+            .sign(&session, Some(&merchant.url))
+            .expect("it signs");
+        assert_eq!(
+            merchant.next(&fx.client()).event_type,
+            "INSURANCE_ENTRUST.SIGN"
+        );
+        Insured {
+            fx,
+            merchant,
+            id: signed["contract_id"].as_str().unwrap().to_owned(),
+            code: code.to_owned(),
+        }
+    }
+
+    impl Insured<'_> {
+        fn schedule(
+            &self,
+            period: i64,
+            total: i64,
+        ) -> Result<wxpresign::Response, wxpresign::Error> {
+            let request = json!({"contract_id": self.id, "policy_period_id": period,
+                "appid": APPID, "scheduled_amount": {"total": total, "currency": "CNY"}});
+            self.fx.client().call(SCHEDULE, &request.to_string())
+        }
+
+        fn period(&self, period: i64) -> Value {
+            let request = json!({"contract_id": self.id, "policy_period_id": period});
+            self.fx
+                .client()
+                .call(PERIOD, &request.to_string())
+                .expect("the period query answers")
+                .data
+        }
+
+        fn apply(
+            &self,
+            out_trade_no: &str,
+            period: i64,
+            total: i64,
+            attach: Option<&str>,
+        ) -> Result<wxpresign::Response, wxpresign::Error> {
+            let mut request = json!({"appid": APPID, "out_trade_no": out_trade_no,
+                "description": "意外险续费", "transaction_notify_url": self.merchant.url,
+                "contract_id": self.id, "policy_period_id": period,
+                "amount": {"total": total, "currency": "CNY"}});
+            if let Some(attach) = attach {
+                request["attach"] = attach.into();
+            }
+            self.fx.client().call(APPLY, &request.to_string())
+        }
+
+        /// The periods' list, each period's state.
+        fn listed(&self) -> Vec<Value> {
+            let target = format!(
+                "/v3/papay/insurance-sign/policy_periods/plan-id/12535/out-contract-code/{}",
+                self.code
+            );
+            let data = self
+                .fx
+                .client()
+                .request("GET", &target, None)
+                .expect("the list")
+                .data;
+            data["data"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|p| p["policy_period_state"].clone())
+                .collect()
+        }
+    }
+
+    #[test]
+    fn a_period_is_scheduled_deducted_after_a_failure_and_paid_and_the_contract_stays() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let e = day(3);
+        let insured = insure(&fx, &merchant, "INSUREWHOLE01", &e, &day(33));
+        assert_eq!(insured.period(1)["policy_period_state"], "NO_SCHEDULED");
+
+        at(&fx, &day(1), "10:00:00");
+        assert_eq!(refused(insured.schedule(1, PREMIUM)).0, 400, "E-2");
+        at(&fx, &day(2), "19:29:59");
+        let (_, code, detail) = refused(insured.schedule(1, PREMIUM - 1));
+        assert_eq!(
+            (code.as_str(), &detail["field"]),
+            ("PARAM_ERROR", &json!("/scheduled_amount/total"))
+        );
+        let scheduled = insured.schedule(1, PREMIUM).expect("E-1 at 19:29:59").data;
+        assert_eq!(
+            scheduled,
+            json!({"policy_period_id": 1, "policy_period_state": "SCHEDULED",
+                   "deduct_start_date": e, "deduct_end_date": day(32),
+                   "scheduled_amount": {"total": PREMIUM, "currency": "CNY"}})
+        );
+        assert_eq!(insured.period(1), scheduled);
+        assert_eq!(
+            refused(insured.schedule(1, PREMIUM)).0,
+            400,
+            "a second schedule"
+        );
+        assert_eq!(
+            refused(insured.apply("SAMEDAY1", 1, PREMIUM, None)).0,
+            400,
+            "the schedule day"
+        );
+
+        at(&fx, &e, "07:59:59");
+        assert_eq!(
+            refused(insured.apply("EARLY1", 1, PREMIUM, None)).0,
+            400,
+            "before 08:00"
+        );
+        at(&fx, &e, "08:00:00");
+        let (_, code, detail) = refused(insured.apply("WRONG1", 1, PREMIUM + 1, None));
+        assert_eq!(
+            (code.as_str(), &detail["field"]),
+            ("PARAM_ERROR", &json!("/amount/total"))
+        );
+        insured
+            .apply("POOR1", 1, PREMIUM, Some("SANDBOXNOTENOUGH"))
+            .expect("accepted");
+        at(&fx, &e, "08:00:30");
+        let failed = merchant.next(&fx.client());
+        assert_eq!(failed.event_type, "TRANSACTION.FAIL");
+        assert_eq!(failed.resource["trade_state"], "PAY_FAIL");
+        assert_eq!(insured.period(1)["policy_period_state"], "SCHEDULED");
+
+        let accepted = insured.apply("RICH1", 1, PREMIUM, None).expect("a retry");
+        assert_eq!(
+            accepted.data,
+            json!({"out_trade_no": "RICH1", "amount": {"total": PREMIUM, "currency": "CNY"}})
+        );
+        at(&fx, &e, "08:01:00");
+        let paid = merchant.next(&fx.client());
+        assert_eq!(paid.event_type, "TRANSACTION.SUCCESS");
+        assert_eq!(paid.resource["out_trade_no"], "RICH1");
+        assert_eq!(paid.resource["trade_type"], "PAP");
+        let period = insured.period(1);
+        assert_eq!(
+            (&period["policy_period_state"], &period["deduct_date"]),
+            (&json!("PAID"), &json!(e))
+        );
+        assert_eq!(insured.listed(), vec![json!("PAID"), json!("NO_SCHEDULED")]);
+        assert_eq!(
+            refused(insured.schedule(1, PREMIUM)).0,
+            400,
+            "a paid period"
+        );
+        assert!(
+            merchant.within(Duration::from_millis(600)).is_none(),
+            "the contract stays in force"
+        );
+    }
+
+    /// "若在2022-04-30 20:00前,仍未扣费成功…该保险扣费周期也不能再进行预约或扣费".
+    #[test]
+    fn a_scheduled_period_not_paid_by_20_00_on_e_plus_29_is_expired() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let insured = insure(&fx, &merchant, "INSUREEXPIRE01", &day(3), &day(33));
+        at(&fx, &day(10), "10:00:00");
+        insured.schedule(1, PREMIUM).expect("within E+28");
+        at(&fx, &day(32), "19:59:59");
+        assert_eq!(insured.period(1)["policy_period_state"], "SCHEDULED");
+        at(&fx, &day(32), "20:00:00");
+        assert_eq!(refused(insured.apply("LATE1", 1, PREMIUM, None)).0, 400);
+        assert_eq!(insured.period(1)["policy_period_state"], "EXPIRED");
+        assert_eq!(refused(insured.schedule(1, PREMIUM)).0, 400);
+    }
+}

@@ -308,6 +308,8 @@ fn a_user_termination_and_changed_policy_periods_outlive_a_kill_9() {
     request["out_contract_code"] = "CHANGED0001".into();
     request["contract_notify_url"] = merchant.url.as_str().into();
     request["can_auto_insure"] = true.into();
+    // A period due after the test's fixed noon: one whose days are past has EXPIRED.
+    request["policy_periods"][0]["estimated_deduct_date"] = "2030-01-20".into();
     let answer = client
         .call(INSURANCE_APP, &request.to_string())
         .expect("the insurance pre-sign");
@@ -316,7 +318,7 @@ fn a_user_termination_and_changed_policy_periods_outlive_a_kill_9() {
         .expect("a session");
     let insured = dir.sign(session);
     let lowered = json!({"appid": APPID, "policy_periods": [{"policy_period_id": 1,
-        "estimated_deduct_date": "2026-12-01",
+        "estimated_deduct_date": "2030-01-20",
         "estimated_deduct_amount": {"total": 2000, "currency": "CNY"}}]});
     let modify = format!(
         "/v3/papay/insurance-sign/policy-periods/plan-id/12535/contract-id/{insured}/modify"
@@ -324,7 +326,7 @@ fn a_user_termination_and_changed_policy_periods_outlive_a_kill_9() {
     let modify_again = || client.request("POST", &modify, Some(&lowered.to_string()));
     modify_again().expect("the first modification of the day");
     let renewal = json!({"appid": APPID, "policy_periods": [{"policy_period_id": 2,
-        "estimated_deduct_date": "2027-01-01",
+        "estimated_deduct_date": "2030-02-20",
         "estimated_deduct_amount": {"total": 2500, "currency": "CNY"}}]});
     let renew =
         format!("/v3/papay/insurance-sign/contracts/plan-id/12535/contract-id/{insured}/renew");
