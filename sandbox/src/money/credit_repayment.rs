@@ -32,7 +32,7 @@ pub(super) static MONEY: Money = Money {
     failure_in: &["/attach", "/description"],
     timing: Timing::Accepted {
         settles,
-        answer: deduct_order,
+        answer: |money, order, contract| Some(deduct_order(money, order, contract)),
     },
     // "DEDUCT_ORDER_STATE_PENDING 待处理 | _NOT_PAY 待还款 | _PAY_SUCCESS 还款成功 | _PAY_FAIL 还款失败":
     // an accepted order waits for its date as NOT_PAY; the family publishes no reversal.
@@ -67,6 +67,9 @@ pub(super) static MONEY: Money = Money {
     tick: |_, _| None,
     retry_secs: crate::families::CREDIT_REPAYMENT_RETRY_SECS,
     ended_by_system: &[],
+    advanced: |_, _| false,
+    tells: |_, _| None,
+    lookups: &[],
 };
 
 const RECORDS: &str = "schedule_records";

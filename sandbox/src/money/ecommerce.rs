@@ -58,6 +58,9 @@ pub(super) static MONEY: Money = Money {
     tick: |_, _| None,
     retry_secs: &[],
     ended_by_system: &[],
+    advanced: |_, _| false,
+    tells: |_, _| None,
+    lookups: &[],
 };
 
 /// The reversal serves a deduction whose answer did not come ("超过1分钟未能返回结果时,商户可主动

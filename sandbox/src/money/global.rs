@@ -67,6 +67,9 @@ pub(super) static MONEY: Money = Money {
     tick: |_, _| None,
     retry_secs: &CROSS_BORDER_RETRY_SECS,
     ended_by_system: &[],
+    advanced: |_, _| false,
+    tells: |_, _| None,
+    lookups: &[],
 };
 
 static REVERSAL: Reversal = Reversal {

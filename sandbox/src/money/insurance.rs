@@ -72,6 +72,9 @@ pub(super) static MONEY: Money = Money {
     retry_secs: ENTRUSTED_RETRY_SECS,
     // The clock ends no insurance contract; the mode is the enum's own for WeChat Pay's system.
     ended_by_system: &[("contract_termination_mode", "SYSTEM_TERMINATE")],
+    advanced: |_, _| false,
+    tells: |_, _| None,
+    lookups: &[],
 };
 
 const PERIODS: &str = "policy_periods";

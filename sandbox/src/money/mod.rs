@@ -49,6 +49,7 @@ pub(crate) use settle::{Settler, settle};
 
 use crate::Identity;
 use crate::contracts::Contract;
+use crate::families::Event;
 use crate::faults::Failure;
 use crate::http_server::Request;
 use crate::refusal::{Answered, Refusal};
@@ -122,16 +123,31 @@ pub(crate) struct Money {
     /// The members a contract ended by WeChat Pay's system (not by its merchant or user) shows
     /// from then on, kept with its changed members: the termination mode, in the family's words.
     pub ended_by_system: &'static [(&'static str, &'static str)],
+    /// Whether WeChat Pay pays an order despite `Failure` ("由微信支付出资对该笔订单进行垫付"):
+    /// the order succeeds, and `succeeded` finds the failure on it.
+    pub advanced: fn(&Order, Failure) -> bool,
+    /// The event a result's change of a contract (before, after) tells the merchant at the
+    /// contract's notification URL, `None` for none (a user's debt state).
+    pub tells: fn(&Contract, &Contract) -> Option<&'static Event>,
+    /// The family's calls on neither a contract nor an order (a user's state): the table path
+    /// and what answers it.
+    pub lookups: &'static [(&'static str, UserCall)],
 }
+
+/// A family's call on neither a contract nor an order: the caller and the request's members.
+pub(crate) type UserCall = fn(&State, &Identity, &Value) -> Answered;
 
 /// When a family's order has its result.
 pub(crate) enum Timing {
     /// Accepted first ("本接口只返回受理结果"), the result at `settles` (Unix seconds of the
     /// sandbox's clock) of the contract, the request and the time it was accepted, such as
-    /// [`after_accepted`]; the deduction answers `answer` of the accepted order.
+    /// [`after_accepted`]; the deduction answers `answer` of the order, `None` for 204 No
+    /// Content ("无应答包体"). A result due at once (`settles` answering the time it was
+    /// accepted, as a request asking for a synchronous result does) is settled before the
+    /// answer, which then shows it.
     Accepted {
         settles: fn(&Contract, &Value, u64) -> u64,
-        answer: fn(&Money, &Order, &Contract) -> Value,
+        answer: fn(&Money, &Order, &Contract) -> Option<Value>,
     },
     /// The result in the deduction's answer ("同步返回扣款结果"): a success answers the order's
     /// resource, a failure the family's refusal for it (the order is kept in its failed state).
@@ -154,6 +170,18 @@ pub(crate) struct Notices {
     pub failure: Option<(&'static str, &'static str)>,
     /// The resource's `original_type`.
     pub original_type: &'static str,
+}
+
+impl States {
+    /// The word for `state`.
+    pub fn name(&self, state: OrderState) -> &'static str {
+        match state {
+            OrderState::Accept => self.accept,
+            OrderState::Success => self.success,
+            OrderState::Failed => self.failed,
+            OrderState::Closed => self.closed,
+        }
+    }
 }
 
 /// What an order query finds its order by.
@@ -180,12 +208,7 @@ pub(crate) struct Reversal {
 impl Money {
     /// The family's word for `state`.
     pub fn state_name(&self, state: OrderState) -> &'static str {
-        match state {
-            OrderState::Accept => self.states.accept,
-            OrderState::Success => self.states.success,
-            OrderState::Failed => self.states.failed,
-            OrderState::Closed => self.states.closed,
-        }
+        self.states.name(state)
     }
 
     /// The family's refusal `(status, code, message)`.
@@ -255,6 +278,9 @@ fn answer(
     let (merchant, value) = state.gateway.contract_call(endpoint, request, captured)?;
     let _moving = crate::refusal::lock(&state.money);
     settle::settle_held(state)?;
+    if let Some((_, user_call)) = money.lookups.iter().find(|(p, _)| *p == endpoint.path) {
+        return user_call(state, &merchant, &value);
+    }
     if let Some((_, lookup)) = money.queries.iter().find(|(p, _)| *p == endpoint.path) {
         return orders::query(state, money, &merchant, *lookup, &value);
     }

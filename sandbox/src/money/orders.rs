@@ -185,7 +185,18 @@ fn replay(
         return Err(reused(money.key, &order.out_trade_no));
     }
     match money.timing {
-        Timing::Accepted { answer, .. } => signer::ok(merchant, &answer(money, &order, contract)),
+        Timing::Accepted { answer, .. } => {
+            let due =
+                order.state == OrderState::Accept && order.settles_at <= state.clock.now_secs();
+            let order = match due {
+                true => super::settle::settle_order(state, order)?,
+                false => order,
+            };
+            match answer(money, &order, contract) {
+                Some(body) => signer::ok(merchant, &body),
+                None => signer::answer(merchant, 204, Vec::new(), None),
+            }
+        }
         Timing::Synchronous { refused } => {
             let order = match order.state {
                 OrderState::Accept => super::settle::settle_order(state, order)?,
@@ -210,11 +221,11 @@ fn closed(money: &Money) -> Refusal {
 }
 
 /// What an accepted deduction answers: "本接口只返回受理结果", the number and the amount.
-pub(super) fn accepted(_: &Money, order: &Order, _: &Contract) -> Value {
-    json!({
+pub(super) fn accepted(_: &Money, order: &Order, _: &Contract) -> Option<Value> {
+    Some(json!({
         "out_trade_no": order.out_trade_no,
         "amount": {"total": order.amount, "currency": currency(order)},
-    })
+    }))
 }
 
 fn currency(order: &Order) -> &str {

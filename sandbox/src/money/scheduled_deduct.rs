@@ -75,6 +75,9 @@ pub(super) static MONEY: Money = Money {
     // CUSTOMER_SERVICE_TERMINATE | SYSTEM_TERMINATE",
     // https://pay.weixin.qq.com/doc/v3/merchant/4016724543).
     ended_by_system: &[("contract_termination_mode", "SYSTEM_TERMINATE")],
+    advanced: |_, _| false,
+    tells: |_, _| None,
+    lookups: &[],
 };
 
 /// The HarmonyOS deduction (4013388429) names no schedule: its contracts take deductions

@@ -170,13 +170,21 @@ pub(super) fn settle_order(state: &State, mut order: Order) -> Result<Order, Ref
         (false, other) => other,
     };
     order.failure = failure;
-    order.state = failure.map_or(OrderState::Success, |_| OrderState::Failed);
+    let paid = failure.is_none_or(|f| (money.advanced)(&order, f));
+    order.state = match paid {
+        true => OrderState::Success,
+        false => OrderState::Failed,
+    };
     order.settled_at = Some(at);
-    if let (None, Some(endpoint)) = (failure, order_endpoint(money, &order)) {
+    if let (true, Some(endpoint)) = (paid, order_endpoint(money, &order)) {
         if (money.succeeded)(endpoint, &mut moved, &order, at) {
             mark_system_end(money, &mut moved);
             queued.extend(end(state, &merchant, &mut moved, at, false)?);
         }
+    }
+    let told = (money.tells)(contract, &moved);
+    if let (Some(event), Some(url)) = (told, moved.notify_url.clone()) {
+        queued.push(state.notifier.prepare(&merchant, event, &moved, url)?);
     }
     if let Some(notice) = result_notice(state, money, &merchant, &order, &moved)? {
         queued.insert(0, notice);
@@ -205,10 +213,21 @@ pub(super) fn settle_order(state: &State, mut order: Order) -> Result<Order, Ref
 fn order_endpoint(money: &Money, order: &Order) -> Option<&'static Endpoint> {
     let harmony = order.request.get("harmony_account_id").is_some();
     let partner = !order.sub_mchid.is_empty();
-    let mut deductions = money.deductions.iter().filter_map(|p| endpoints::find(p));
+    let all = || money.deductions.iter().filter_map(|p| endpoints::find(p));
     if money.deductions.len() == 1 {
-        return deductions.next();
+        return all().next();
     }
-    deductions
-        .find(|e| e.path.contains("harmony") == harmony && e.path.contains("partner") == partner)
+    let named = |e: &&'static Endpoint| {
+        e.path.contains("harmony") == harmony && e.path.contains("partner") == partner
+    };
+    // Deductions told apart by their members, not by their paths (education renewal's and
+    // campus easy pay's): the one whose schema defines every member of the order's request.
+    let fitting = |e: &&'static Endpoint| {
+        wxpresign::schema::undefined_members(&e.members(), &order.request).is_empty()
+    };
+    all()
+        .filter(named)
+        .find(fitting)
+        .or_else(|| all().find(named))
+        .or_else(|| all().find(fitting))
 }
