@@ -98,13 +98,6 @@ pub(crate) fn call(
             named.page(aligned)?,
             links.then_some(&request.target),
         )?),
-        Act::Notice => {
-            held.iter()
-                .filter(|c| c.terminated.is_none())
-                .find(|c| named.identifies(c, mchid))
-                .ok_or_else(|| not_found(kind))?;
-            None
-        }
         Act::Change { apply, event } => {
             let contract = held
                 .iter_mut()

@@ -89,17 +89,8 @@ static EDU_PAPAY: ContractKind = ContractKind {
             page: "https://pay.weixin.qq.com/doc/v3/partner/4012465374",
         }
         .path_params(CONTRACT_ID),
-        Call {
-            method: "POST",
-            path: "/v3/edu-papay/user-notifications/{contract_id}/send",
-            query: &[],
-            body: &["appid"],
-            act: Act::Notice,
-            params: Params::NONE,
-            page: "https://pay.weixin.qq.com/doc/v3/partner/4012855408",
-        }
-        .path_params(CONTRACT_ID)
-        .body_params(EDU_PAPAY_NOTICE, &[]),
+        // The pre-deduction notice (发送扣款预通知) is a call of the library's table, answered
+        // with the family's money (sandbox/src/money/education.rs).
     ],
     members: &[
         ("sp_mchid", Mchid),
@@ -195,14 +186,6 @@ const CONTRACT_ID: &[Field] = &[string("contract_id").required().max(32)];
 
 /// Education renewal's query by id (https://pay.weixin.qq.com/doc/v3/partner/4012465367).
 const EDU_PAPAY_QUERY: &[Field] = &[
-    string("appid").required().max(32),
-    string("sub_mchid").max(32),
-    string("sub_appid").max(32),
-];
-
-/// Education renewal's pre-deduction notice: "appid 必填", sub_mchid and sub_appid for partners
-/// (https://pay.weixin.qq.com/doc/v3/partner/4012855408); the lengths are the query's.
-const EDU_PAPAY_NOTICE: &[Field] = &[
     string("appid").required().max(32),
     string("sub_mchid").max(32),
     string("sub_appid").max(32),

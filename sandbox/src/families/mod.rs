@@ -438,9 +438,6 @@ pub enum Act {
         state: (&'static str, &'static str),
         default_limit: u64,
     },
-    /// Tells the user of the contract in force something (education renewal's pre-deduction
-    /// notice), changing nothing: 204 No Content; a terminated contract is not found.
-    Notice,
     /// Changes the contract in force as `apply` says of the call's body, then tells the merchant
     /// with `event` where the family sends one (insurance's policy periods, modified or renewed).
     Change {

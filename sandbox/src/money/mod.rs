@@ -38,6 +38,7 @@
 mod calendar;
 mod credit_repayment;
 mod ecommerce;
+mod education;
 mod global;
 mod insurance;
 pub(crate) mod orders;
@@ -237,7 +238,7 @@ pub(crate) fn money(family: Family) -> Option<&'static Money> {
         Family::PasswordExempt => None,
         Family::Ecommerce => Some(&ecommerce::MONEY),
         Family::CreditRepayment => Some(&credit_repayment::MONEY),
-        Family::Education => None,
+        Family::Education => Some(&education::MONEY),
         Family::OfflineFace => None,
         Family::Global => Some(&global::MONEY),
     }
