@@ -853,3 +853,285 @@ mod insurance {
         assert_eq!(refused(insured.schedule(1, PREMIUM)).0, 400);
     }
 }
+
+/// 教育续费通: a deduction 1 to 3 days after its user notification, answered 204, its order
+/// ACCEPTED then notified, and the family's two queries
+/// (https://pay.weixin.qq.com/docs/merchant/products/education-fee-payment/development.html).
+mod education {
+    use super::*;
+
+    const PRESIGN: &str = "v3/edu-papay/contracts/presign";
+    const NOTICE: &str = "v3/edu-papay/user-notifications/{contract_id}/send";
+    const DEDUCT: &str = "v3/edu-papay/transactions";
+    const BY_ID: &str = "v3/edu-papay/transactions/id/{transaction_id}";
+    const BY_NUMBER: &str = "v3/edu-papay/transactions/out-trade-no/{out_trade_no}";
+    const EDU_APPID: &str = "wx8888888888888888";
+
+    fn enrol(fx: &Fixture, merchant: &NotifyEndpoint) -> String {
+        let presign = common::example(PRESIGN);
+        let answer = fx
+            .client()
+            .call(PRESIGN, &presign.to_string())
+            .expect("the pre-sign succeeds");
+        let session = fx.sandbox.session_named(&answer.data).expect("a session");
+        let signed = fx
+            .sandbox
+            .sign(&session, Some(&merchant.url))
+            .expect("it signs");
+        assert_eq!(merchant.next(&fx.client()).event_type, "ENTRUST.SIGNING");
+        signed["contract_id"].as_str().unwrap().to_owned()
+    }
+
+    fn notify(fx: &Fixture, contract: &str) -> wxpresign::Response {
+        let request = json!({"contract_id": contract, "appid": EDU_APPID});
+        fx.client()
+            .call(NOTICE, &request.to_string())
+            .expect("the notice is sent")
+    }
+
+    fn deduct(
+        fx: &Fixture,
+        merchant: &NotifyEndpoint,
+        contract: &str,
+        out_trade_no: &str,
+        total: i64,
+    ) -> Result<wxpresign::Response, wxpresign::Error> {
+        let request = json!({"appid": EDU_APPID, "body": "新东方-语文课程",
+            "out_trade_no": out_trade_no, "notify_url": merchant.url, "contract_id": contract,
+            "trade_scene": "EDUCATION_PERIOD", "amount": {"total": total, "currency": "CNY"},
+            "device_information": {"device_ip": "123.12.12.123"}});
+        fx.client().call(DEDUCT, &request.to_string())
+    }
+
+    fn query(fx: &Fixture, path: &str, request: Value) -> Value {
+        fx.client()
+            .call(path, &request.to_string())
+            .expect("the order query answers")
+            .data
+    }
+
+    #[test]
+    fn a_deduction_follows_its_notice_by_one_to_three_days_is_accepted_and_notified() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let contract = enrol(&fx, &merchant);
+        at(&fx, &day(1), "10:00:00");
+        assert_eq!(
+            refused(deduct(&fx, &merchant, &contract, "EDU1", 888)).0,
+            400,
+            "no notice"
+        );
+        assert_eq!(notify(&fx, &contract).status, 204);
+        let (status, code, _) = refused(deduct(&fx, &merchant, &contract, "EDU1", 888));
+        assert_eq!(
+            (status, code.as_str()),
+            (400, "INVALID_REQUEST"),
+            "the notice's day"
+        );
+
+        at(&fx, &day(4), "23:00:00");
+        let accepted = deduct(&fx, &merchant, &contract, "EDU1", 888).expect("the third day");
+        assert_eq!(accepted.status, 204);
+        let by_number = json!({"out_trade_no": "EDU1"});
+        assert_eq!(
+            query(&fx, BY_NUMBER, by_number.clone())["trade_state"],
+            "ACCEPTED"
+        );
+        let again = deduct(&fx, &merchant, &contract, "EDU1", 888).expect("the same order");
+        assert_eq!(again.status, 204);
+        let (status, _, detail) = refused(deduct(&fx, &merchant, &contract, "EDU1", 889));
+        assert_eq!((status, &detail["field"]), (400, &json!("/out_trade_no")));
+
+        at(&fx, &day(4), "23:00:30");
+        let paid = merchant.next(&fx.client());
+        assert_eq!(paid.event_type, "TRANSACTION.SUCCESS");
+        assert_eq!(paid.resource["trade_state"], "SUCCESS");
+        assert_eq!(
+            paid.resource["contract_information"]["contract_id"],
+            contract.as_str()
+        );
+        assert_eq!(query(&fx, BY_NUMBER, by_number), paid.resource);
+        let id = paid.resource["transaction_id"].clone();
+        assert_eq!(
+            query(&fx, BY_ID, json!({"transaction_id": id})),
+            paid.resource
+        );
+        assert_eq!(
+            refused(deduct(&fx, &merchant, &contract, "EDU2", 888)).0,
+            400,
+            "the notice was used"
+        );
+    }
+
+    #[test]
+    fn a_deduction_four_days_after_its_notice_is_refused_and_an_unknown_order_is_not_found() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let contract = enrol(&fx, &merchant);
+        at(&fx, &day(1), "10:00:00");
+        notify(&fx, &contract);
+        at(&fx, &day(5), "00:00:00");
+        assert_eq!(
+            refused(deduct(&fx, &merchant, &contract, "EDU4", 888)).0,
+            400
+        );
+        let unknown = fx
+            .client()
+            .call(BY_NUMBER, &json!({"out_trade_no": "NONE1"}).to_string());
+        let (status, code, _) = refused(unknown);
+        assert_eq!((status, code.as_str()), (404, "NOT_FOUND"));
+    }
+}
+
+/// 校园轻松付: a deduction settled at once (SYNC) or later (ASYNC), WeChat Pay's advance and the
+/// user's debt when funds are short, FORBIDDEN past the debts allowed
+/// (https://pay.weixin.qq.com/doc/v3/partner/4012469030, 4012469161).
+mod campus {
+    use super::*;
+
+    const PRESIGN: &str = "v3/eduschoolpay/contracts/presign";
+    const DEDUCT: &str = "v3/eduschoolpay/transactions";
+    const BY_ID: &str = "v3/eduschoolpay/transactions/id/{transaction_id}";
+    const BY_NUMBER: &str = "v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}";
+    const DEBT: &str = "v3/eduschoolpay/users/{openid}/debt-state";
+    const OPENID: &str = "oUpF8uMuAJOM2pxb1Q";
+
+    fn open(fx: &Fixture, merchant: &NotifyEndpoint) -> String {
+        let answer = fx
+            .client()
+            .call(PRESIGN, &common::example(PRESIGN).to_string())
+            .expect("the pre-sign succeeds");
+        let session = fx.sandbox.session_named(&answer.data).expect("a session");
+        let signed = fx
+            .sandbox
+            .sign(&session, Some(&merchant.url))
+            .expect("it signs");
+        assert_eq!(
+            merchant.next(&fx.client()).event_type,
+            "PAYSCORE.USER_OPEN_SERVICE"
+        );
+        signed["contract_id"].as_str().unwrap().to_owned()
+    }
+
+    fn deduct(
+        fx: &Fixture,
+        merchant: &NotifyEndpoint,
+        contract: &str,
+        out_trade_no: &str,
+        changes: Value,
+    ) -> Result<wxpresign::Response, wxpresign::Error> {
+        let mut request = json!({"appid": "wx8888888888888888",
+            "description": "中山大学-第二食堂-海鲜炒饭", "out_trade_no": out_trade_no,
+            "notify_url": merchant.url, "contract_id": contract, "user_id": "20200330tony",
+            "amount": {"total": 888, "currency": "CNY"},
+            "scene_info": {"start_time": "2026-12-07T12:00:00+08:00",
+                           "school_id": "18260256813396", "scene_type": "CANTEEN"}});
+        for (name, value) in changes.as_object().unwrap() {
+            request[name] = value.clone();
+        }
+        fx.client().call(DEDUCT, &request.to_string())
+    }
+
+    fn ask(fx: &Fixture, path: &str, request: Value) -> Value {
+        fx.client()
+            .call(path, &request.to_string())
+            .expect("answered")
+            .data
+    }
+
+    #[test]
+    fn a_deduction_is_answered_settled_notified_and_queried_by_both_ids() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let contract = open(&fx, &merchant);
+        let (status, code, detail) = refused(deduct(
+            &fx,
+            &merchant,
+            &contract,
+            "C0",
+            json!({"user_id": "someone-else"}),
+        ));
+        assert_eq!(
+            (status, code.as_str(), &detail["field"]),
+            (400, "PARAM_ERROR", &json!("/user_id"))
+        );
+        let paid = deduct(&fx, &merchant, &contract, "C1", json!({}))
+            .expect("taken")
+            .data;
+        assert_eq!(paid["trade_state"], "SUCCESS");
+        assert_eq!(paid["payer"]["openid"], OPENID);
+        let told = merchant.next(&fx.client());
+        assert_eq!(
+            (told.event_type.as_str(), &told.resource),
+            ("TRANSACTION.SUCCESS", &paid)
+        );
+        assert_eq!(ask(&fx, BY_NUMBER, json!({"out_trade_no": "C1"})), paid);
+        let id = paid["transaction_id"].clone();
+        assert_eq!(ask(&fx, BY_ID, json!({"transaction_id": id})), paid);
+
+        let waiting = deduct(
+            &fx,
+            &merchant,
+            &contract,
+            "C2",
+            json!({"payment_mode": "ASYNC"}),
+        );
+        assert_eq!(waiting.expect("accepted").data["trade_state"], "ACCEPT");
+        at(&fx, &day(1), "12:00:00");
+        assert_eq!(
+            merchant.next(&fx.client()).resource["trade_state"],
+            "SUCCESS"
+        );
+    }
+
+    /// "会由微信支付出资对该笔订单进行垫付…产生一笔用户向微信支付的欠款"; "欠款超过一定限制后,会处于无法
+    /// 扣款的状态".
+    #[test]
+    fn short_funds_are_advanced_as_a_debt_and_past_the_limit_the_user_is_forbidden() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let contract = open(&fx, &merchant);
+        let state = || ask(&fx, DEBT, json!({"openid": OPENID}));
+        assert_eq!(
+            (state()["state"].clone(), state()["debt_count"].clone()),
+            (json!("NORMAL"), json!(0))
+        );
+        let poor = json!({"attach": "SANDBOXNOTENOUGH"});
+        let advanced = deduct(&fx, &merchant, &contract, "D1", poor.clone()).expect("taken");
+        assert_eq!(advanced.data["trade_state"], "SUCCESS");
+        assert_eq!(
+            (state()["state"].clone(), state()["debt_count"].clone()),
+            (json!("NORMAL"), json!(1))
+        );
+        deduct(&fx, &merchant, &contract, "D2", poor).expect("a second advance");
+        assert_eq!(
+            (state()["state"].clone(), state()["debt_count"].clone()),
+            (json!("FORBIDDEN"), json!(2))
+        );
+        let told: Vec<(String, Value)> = (0..3)
+            .map(|_| merchant.next(&fx.client()))
+            .map(|n| (n.event_type, n.resource))
+            .collect();
+        let updates: Vec<&Value> = told
+            .iter()
+            .filter(|(event, _)| event == "EDU_SCHOOL_PAY.USER_DEBT_STATE_UPDATE")
+            .map(|(_, resource)| resource)
+            .collect();
+        assert_eq!(
+            updates.len(),
+            1,
+            "only the change to FORBIDDEN is told: {told:?}"
+        );
+        assert_eq!(
+            (&updates[0]["state"], &updates[0]["debt_count"]),
+            (&json!("FORBIDDEN"), &json!(2))
+        );
+        assert_eq!(updates[0]["openid"], OPENID);
+        let (status, code, _) = refused(deduct(&fx, &merchant, &contract, "D3", json!({})));
+        assert_eq!((status, code.as_str()), (403, "NO_AUTH"));
+        let unknown = fx
+            .client()
+            .call(DEBT, &json!({"openid": "oNobody"}).to_string());
+        assert_eq!(refused(unknown).0, 404);
+    }
+}
