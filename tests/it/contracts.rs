@@ -1161,6 +1161,87 @@ fn a_credit_repayment_and_its_notification_are_the_same_from_c_php_and_python() 
     }
 }
 
+/// Insurance, education renewal and campus easy pay after the signing, from C, PHP and Python
+/// (tests/lifecycle/): a policy period scheduled on E−1 and deducted on E, a user notification
+/// and the deduction it allows a day later, a campus deduction answered settled, the results
+/// parsed from their TRANSACTION.SUCCESS, and the education order queried by its number, while
+/// this test moves the sandbox's clock between the steps.
+#[test]
+fn insurance_and_education_deductions_and_their_notifications_are_the_same_from_c_php_and_python() {
+    let scratch = Scratch::new("contracts-money");
+    let programs = Programs::new(&scratch.0);
+    for lang in ["C", "PHP", "Python"] {
+        let (fx, config) = sandbox_for(&scratch.0, lang, "money");
+        let merchant = notify_endpoint();
+        let step = |args: &[&str]| programs.step(lang, &config, args);
+        let e = beijing_day(3);
+        let periods = json!({
+            "out_contract_code": format!("INSURE{}", lang.to_uppercase()),
+            "policy_periods": [{"policy_period_id": 1, "estimated_deduct_date": e,
+                                "estimated_deduct_amount": {"total": 2990, "currency": "CNY"}}],
+        });
+        let insurance = "v3/papay/insurance-sign/contracts/pre-entrust-sign/app";
+        let (_, insured) = signed(&fx, insurance, periods, &merchant);
+        let (_, enrolled) = signed(&fx, "v3/edu-papay/contracts/presign", json!({}), &merchant);
+        move_clock(&fx, &format!("{}T10:00:00+08:00", beijing_day(2)));
+        let schedule = json!({"contract_id": insured, "policy_period_id": 1,
+            "appid": "wxd678efh567hg6787", "scheduled_amount": {"total": 2990, "currency": "CNY"}});
+        step(&["insurance-schedule", &schedule.to_string(), "\"SCHEDULED\""]);
+        let notice = json!({"contract_id": enrolled, "appid": "wx8888888888888888"});
+        step(&["edu-notice", &notice.to_string(), "204"]);
+        move_clock(&fx, &format!("{e}T09:00:00+08:00"));
+        let apply = json!({"appid": "wxd678efh567hg6787", "out_trade_no": "INSURE1",
+            "description": "意外险续费", "transaction_notify_url": merchant.url,
+            "contract_id": insured, "policy_period_id": 1,
+            "amount": {"total": 2990, "currency": "CNY"}});
+        step(&["insurance-apply", &apply.to_string(), "INSURE1"]);
+        let deduct = json!({"appid": "wx8888888888888888", "body": "新东方-语文课程",
+            "out_trade_no": "EDU1", "notify_url": merchant.url, "contract_id": enrolled,
+            "trade_scene": "EDUCATION_PERIOD", "amount": {"total": 888, "currency": "CNY"},
+            "device_information": {"device_ip": "123.12.12.123"}});
+        step(&["edu-deduct", &deduct.to_string(), "204"]);
+        let (_, opened) = signed(
+            &fx,
+            "v3/eduschoolpay/contracts/presign",
+            json!({}),
+            &merchant,
+        );
+        let campus = json!({"appid": "wx8888888888888888",
+            "description": "中山大学-第二食堂-海鲜炒饭", "out_trade_no": "CAMPUS1",
+            "notify_url": merchant.url, "contract_id": opened, "user_id": "20200330tony",
+            "amount": {"total": 888, "currency": "CNY"},
+            "scene_info": {"start_time": format!("{e}T09:00:00+08:00"),
+                           "school_id": "18260256813396", "scene_type": "CANTEEN"}});
+        step(&[
+            "campus-deduct",
+            &campus.to_string(),
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+        move_clock(&fx, &format!("{e}T09:01:00+08:00"));
+        for n in 0..3 {
+            let (headers, body) = merchant
+                .within(Duration::from_secs(10))
+                .expect("a TRANSACTION.SUCCESS arrives");
+            let headers: serde_json::Map<String, Value> = headers
+                .into_iter()
+                .map(|(n, v)| (n, Value::from(v)))
+                .collect();
+            let body_file = scratch.0.join(format!("notification-{lang}-{n}"));
+            std::fs::write(&body_file, body).unwrap();
+            let headers = Value::Object(headers).to_string();
+            let body_path = body_file.to_string_lossy().into_owned();
+            let success = "\"trade_state\":\"SUCCESS\"";
+            step(&["notification", &headers, &body_path, success]);
+        }
+        let order = json!({"out_trade_no": "EDU1"});
+        step(&[
+            "edu-order",
+            &order.to_string(),
+            "\"trade_state\":\"SUCCESS\"",
+        ]);
+    }
+}
+
 /// Moves the sandbox's clock to `now` (RFC 3339).
 fn move_clock(fx: &common::Fixture, now: &str) {
     let agent: ureq::Agent = ureq::config::Config::builder()

@@ -22,6 +22,11 @@
  *   combine, combine_order      wxpresign_ecommerce_combine_papay_transactions(_get)
  *   repay_schedule              wxpresign_credit_repayment_partner_schedule_records_batch_create
  *   repay, repay_order          wxpresign_credit_repayment_partner_deduct_orders(_get)
+ *   insurance-schedule          wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule
+ *   insurance-apply             wxpresign_papay_insurance_pay_transactions_apply
+ *   edu-notice                  wxpresign_edu_papay_user_notifications_send
+ *   edu-deduct, edu-order       wxpresign_edu_papay_transactions(_out_trade_no_get)
+ *   campus-deduct               wxpresign_eduschoolpay_transactions
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,6 +87,13 @@ static const struct {
     {"repay_schedule", wxpresign_credit_repayment_partner_schedule_records_batch_create},
     {"repay", wxpresign_credit_repayment_partner_deduct_orders},
     {"repay_order", wxpresign_credit_repayment_partner_deduct_orders_get},
+    {"insurance-schedule",
+     wxpresign_papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule},
+    {"insurance-apply", wxpresign_papay_insurance_pay_transactions_apply},
+    {"edu-notice", wxpresign_edu_papay_user_notifications_send},
+    {"edu-deduct", wxpresign_edu_papay_transactions},
+    {"edu-order", wxpresign_edu_papay_transactions_out_trade_no_get},
+    {"campus-deduct", wxpresign_eduschoolpay_transactions},
 };
 
 /* One step of a deduction (see the top of this file). */

@@ -12,7 +12,8 @@
 //   php lifecycle.php CONFIG notification HEADERS BODY_FILE NEEDLE
 //
 // and the other families' money steps (global, global_order, combine, combine_order,
-// repay_schedule, repay, repay_order: REQUEST NEEDLE), each a chain by its table path.
+// repay_schedule, repay, repay_order, insurance-schedule, insurance-apply, edu-notice,
+// edu-deduct, edu-order, campus-deduct: REQUEST NEEDLE), each a chain by its table path.
 
 declare(strict_types=1);
 
@@ -21,6 +22,7 @@ require dirname(__DIR__, 2) . '/bindings/php/autoload.php';
 use Wxpresign\ApiException;
 use Wxpresign\Client;
 
+/** The table path of each other family's step, called through its chain. */
 $check = static function (bool $ok, string $what): void {
     echo ($ok ? 'ok ' : 'FAILED ') . $what . "\n";
     if (!$ok) {
@@ -43,6 +45,12 @@ if ($argc === 5 || $argc === 6) {
         'repay_schedule' => chained($client, 'v3/credit-repayment/partner/schedule-records/batch-create', $argv[3]),
         'repay' => chained($client, 'v3/credit-repayment/partner/deduct-orders', $argv[3]),
         'repay_order' => chained($client, 'v3/credit-repayment/partner/deduct-orders/{out_trade_no}', $argv[3]),
+        'insurance-schedule' => posted($client, 'v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule', $argv[3]),
+        'insurance-apply' => chained($client, 'v3/papay/insurance-pay/transactions/apply', $argv[3]),
+        'edu-notice' => posted($client, 'v3/edu-papay/user-notifications/{contract_id}/send', $argv[3]),
+        'edu-deduct' => chained($client, 'v3/edu-papay/transactions', $argv[3]),
+        'edu-order' => chained($client, 'v3/edu-papay/transactions/out-trade-no/{out_trade_no}', $argv[3]),
+        'campus-deduct' => chained($client, 'v3/eduschoolpay/transactions', $argv[3]),
         'notification' => $client->parseNotification(
             json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR),
             (string) file_get_contents($argv[4]),
@@ -62,6 +70,12 @@ function chained(Client $client, string $path, string $request): array
     return str_contains($path, '{')
         ? $client->chain($path)->get($members)
         : $client->chain($path)->post($members);
+}
+
+/** A POST through the chain of a table path whose parameters the request also carries. */
+function posted(Client $client, string $path, string $request): array
+{
+    return $client->chain($path)->post(json_decode($request, true, 512, JSON_THROW_ON_ERROR));
 }
 
 /** The chain's options of a schedule request: the path parameter beside the body. */

@@ -11,7 +11,8 @@ Or one step of a scheduled deduction through the typed methods, whose output mus
     python3 lifecycle.py CONFIG notification HEADERS BODY_FILE NEEDLE
 
 and the other families' money steps (REQUEST NEEDLE), each a typed method:
-    global, global_order, combine, combine_order, repay_schedule, repay, repay_order
+    global, global_order, combine, combine_order, repay_schedule, repay, repay_order,
+    insurance-schedule, insurance-apply, edu-notice, edu-deduct, edu-order, campus-deduct
 """
 
 import json
@@ -35,6 +36,12 @@ METHODS = {
     "repay_schedule": "credit_repayment_partner_schedule_records_batch_create",
     "repay": "credit_repayment_partner_deduct_orders",
     "repay_order": "credit_repayment_partner_deduct_orders_get",
+    "insurance-schedule": "papay_insurance_pay_policy_periods_contract_id_policy_period_id_schedule",
+    "insurance-apply": "papay_insurance_pay_transactions_apply",
+    "edu-notice": "edu_papay_user_notifications_send",
+    "edu-deduct": "edu_papay_transactions",
+    "edu-order": "edu_papay_transactions_out_trade_no_get",
+    "campus-deduct": "eduschoolpay_transactions",
 }
 
 
