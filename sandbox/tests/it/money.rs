@@ -961,6 +961,13 @@ mod education {
             400,
             "the notice was used"
         );
+        // The family has order queries of its own: the APIv3 payment order query knows none.
+        let payment = format!(
+            "/v3/pay/transactions/out-trade-no/EDU1?mchid={}",
+            fx.sandbox.identity().mchid
+        );
+        let (status, code, _) = refused(fx.client().request("GET", &payment, None));
+        assert_eq!((status, code.as_str()), (404, "ORDER_NOT_EXIST"));
     }
 
     #[test]
