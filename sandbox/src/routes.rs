@@ -118,6 +118,9 @@ fn answer(state: &State, request: &Request) -> Answered {
         return answered;
     }
     if let Some((kind, call, identified)) = contracts::call_at(&request.method, path) {
+        // A contract's query shows what the clock has made of it (an insurance period expired)
+        // though no money call came since, as the money calls' answers do.
+        money::settle(state)?;
         return contracts::call(state, kind, call, &identified, request);
     }
     sessions::presign(state, presign_endpoint(request)?, request)

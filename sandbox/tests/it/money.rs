@@ -852,6 +852,23 @@ mod insurance {
         assert_eq!(insured.period(1)["policy_period_state"], "EXPIRED");
         assert_eq!(refused(insured.schedule(1, PREMIUM)).0, 400);
     }
+
+    /// The periods' list, a contract call, shows the clock's rules as the money calls do.
+    #[test]
+    fn the_periods_list_shows_a_period_expired_by_the_clock() {
+        let fx = common::sandbox();
+        let merchant = common::notify_endpoint();
+        let insured = insure(&fx, &merchant, "INSURELIST01", &day(3), &day(33));
+        at(&fx, &day(10), "10:00:00");
+        insured.schedule(1, PREMIUM).expect("within E+28");
+        // The clock runs on past E+29 20:00 by itself: no move, no money call.
+        at(&fx, &day(32), "19:59:59");
+        std::thread::sleep(Duration::from_millis(1500));
+        assert_eq!(
+            insured.listed(),
+            vec![json!("EXPIRED"), json!("NO_SCHEDULED")]
+        );
+    }
 }
 
 /// 教育续费通: a deduction 1 to 3 days after its user notification, answered 204, its order
