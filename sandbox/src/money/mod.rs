@@ -28,7 +28,13 @@
 //!    notice), `admit` with its pages' rules for a deduction, `succeeded` and `tick` for what a
 //!    result and the clock make of the contract, its retry schedule and how a system
 //!    termination is worded (Beijing days: `calendar`);
-//! 2. turn its arm of [`money`] from `None` to it.
+//! 2. where its pages say so: an accepted deduction answered 204 (`answer` giving `None`) or
+//!    settled at once when its request asks for the result (`settles` giving the time it was
+//!    accepted), a failure WeChat Pay pays for all the same (`advanced`), an event a result's
+//!    change of the contract tells (`tells`), and calls on neither a contract nor an order,
+//!    such as a user's state (`lookups`); a family whose pages say none of this gives
+//!    `|_, _| false`, `|_, _| None` and `&[]`;
+//! 3. turn its arm of [`money`] from `None` to it.
 //!
 //! The gateway already checks its requests against the table. A family whose state lives on
 //! the contract keeps it among the contract's changed members (as the scheduled deduction's
