@@ -1,6 +1,6 @@
 //! 收付通 电商合单委托代扣 (e-commerce combined deduction), platform merchants: the calls on a
 //! signed contract. The deduction is synchronous and notifies nothing ("该扣费接口为同步扣费模式,
-//! 无回调通知", https://pay.weixin.qq.com/doc/v3/partner/4018096707); its order is queried and,
+//! 无回调通知", <https://pay.weixin.qq.com/doc/v3/partner/4018096707>); its order is queried and,
 //! when no answer came within a minute, reversed ("超过1分钟未能返回结果时,商户可主动发起撤销").
 
 use super::super::{Endpoint, Family, Host, Method, Reply, Stage};
