@@ -66,8 +66,9 @@ impl Gateway {
     /// A call of the table on a contract (a deduction's schedule, a deduction): its head, its
     /// signature, then the whole request as the library's caller writes it (the path's
     /// parameters `captured` and the query's members beside the body's) checked against the
-    /// endpoint's schema as a pre-sign's body is, then a partner's `sub_mchid` against the
-    /// caller. A query member is taken as text, an integer one as its decimal value.
+    /// endpoint's schema as a pre-sign's body is, and its path parameters as values a path can
+    /// carry (holding no `/` or backslash, not `.` or `..`), then a partner's `sub_mchid` against
+    /// the caller. A query member is taken as text, an integer one as its decimal value.
     pub fn contract_call(
         &self,
         endpoint: &Endpoint,
@@ -111,26 +112,17 @@ impl Gateway {
         if !undefined.is_empty() {
             return Err(Refusal::undefined_members(undefined));
         }
-        validate(&schema, endpoint.rules, &value, false).map_err(|e| {
+        // Then the request as the library's caller would have to write it: a path parameter
+        // decoded from its segment may still be one no path can carry (a `/` sent as %2F, `..`).
+        let checked = match validate(&schema, endpoint.rules, &value, false) {
+            Ok(()) => endpoint.build(&value).map(drop),
+            Err(e) => Err(e),
+        };
+        checked.map_err(|e| {
             let field = e.field().unwrap_or("").to_owned();
             let issue = e.issue().unwrap_or(e.message()).to_owned();
             let shown = value.pointer(&field).cloned().unwrap_or(Value::Null);
-            let location = if endpoint
-                .query
-                .iter()
-                .any(|f| format!("/{}", f.name) == field)
-            {
-                "query"
-            } else if endpoint
-                .path_params
-                .iter()
-                .any(|f| format!("/{}", f.name) == field)
-            {
-                "path"
-            } else {
-                "body"
-            };
-            Refusal::param_error(&field, shown, issue, location)
+            Refusal::param_error(&field, shown, issue, location(endpoint, &field))
         })?;
         crate::behaviours::check_notify_urls(&caller, endpoint.request, &value)?;
         self.merchants.check_partner(&caller, &value)?;
@@ -188,6 +180,20 @@ impl Gateway {
             )));
         }
         Ok(())
+    }
+}
+
+/// Where the member at `field` of a call on a contract was sent: `path`, `query` or `body`.
+fn location(endpoint: &Endpoint, field: &str) -> &'static str {
+    let named = |fields: &[wxpresign::schema::Field]| {
+        fields.iter().any(|f| format!("/{}", f.name) == field)
+    };
+    if named(endpoint.query) {
+        "query"
+    } else if named(endpoint.path_params) {
+        "path"
+    } else {
+        "body"
     }
 }
 

@@ -6,11 +6,22 @@
 //! - signed by hand (aws-lc-rs directly, not the library's signer) and sent straight to the
 //!   sandbox: 200, or 400 PARAM_ERROR naming the same field.
 //!
-//! The calls on a contract (tests/conformance/deductions/*.json) run through the library against
-//! a listener on loopback, since the sandbox does not run them yet: a valid request arrives with
-//! the case's method and target (path parameters encoded into the path, query parameters in the
-//! query) and a body without the path and query members (none for a GET); an invalid one is
-//! refused before sending at the case's JSON Pointer, and nothing arrives.
+//! The calls on a contract (tests/conformance/deductions/*.json) also run twice:
+//! - through the library against a listener on loopback, which shows what goes on the wire: a
+//!   valid request arrives with the case's method and target (path parameters encoded into the
+//!   path, query parameters in the query) and a body without the path and query members (none
+//!   for a GET); an invalid one is refused before sending at the case's JSON Pointer, and nothing
+//!   arrives;
+//! - signed by hand and sent straight to the sandbox, built from the case as its page shows the
+//!   request (the same method, path, query and body): an invalid one is answered 400
+//!   PARAM_ERROR naming the case's pointer and where the member was sent (path, query or body),
+//!   and the contract it names is as before; a valid one passes the sandbox's checks of the
+//!   request's shape. A case the page's form cannot carry (a path parameter missing or empty, a
+//!   member a GET has no place for, a path or query number given as text) is the library's
+//!   alone. The cases' contract ids are made up, so a valid call's answer is whatever
+//!   the sandbox says of a contract or order it does not hold (404 RESOURCE_NOT_EXISTS or
+//!   NOT_FOUND, or a business refusal): anything but a refusal of the request itself (400
+//!   PARAM_ERROR, a signature or head refusal, a server error).
 
 use crate::common;
 
@@ -85,6 +96,9 @@ struct CallCases {
     path_params: Vec<String>,
     query: Vec<String>,
     reply: u16,
+    /// The page's header table lists `Wechatpay-Serial`.
+    #[serde(default)]
+    wechatpay_serial: bool,
     base: Value,
     cases: Vec<Case>,
 }
@@ -253,10 +267,13 @@ fn arrived_otherwise(
     (wanted != arrived).then(|| format!("wanted {wanted:?}, arrived {arrived:?}"))
 }
 
-/// Runs every case of a family's calls on a contract; one line for each that went otherwise.
+/// Runs every case of a family's calls on a contract, through the library against the listener
+/// and signed by hand against the sandbox; one line for each that went otherwise.
 fn run_calls(family: &str) -> Vec<String> {
     let listener = Recorder::start();
     let client = listener.client();
+    let fx = sandbox();
+    let hand = HandSigner::new(&fx);
     let mut failures = Vec::new();
     for cases in load::<CallCases>(&format!("deductions/{family}")) {
         listener.answer_with(cases.reply);
@@ -287,42 +304,169 @@ fn run_calls(family: &str) -> Vec<String> {
                     }
                 }
             }
+            if let Some(what) = sandbox_otherwise(&hand, &fx, &cases, case, &request) {
+                failures.push(format!("{label}: sandbox {what}"));
+            }
         }
     }
     failures
 }
 
-#[test]
-fn scheduled_deduction_calls_on_a_contract_follow_their_pages() {
-    let failures = run_calls("scheduled_deduct");
+/// The page's request for `request`: its method, the path with the path parameters encoded
+/// into their segments and the query members in the query, and the body without them (none for
+/// a GET).
+fn as_the_page_shows(cases: &CallCases, request: &Value) -> (String, Option<String>) {
+    let text = |name: &str| match request.get(name) {
+        Some(Value::String(s)) => Some(s.clone()),
+        Some(Value::Null) | None => None,
+        Some(other) => Some(other.to_string()),
+    };
+    let mut path = format!("/{}", cases.endpoint);
+    for name in &cases.path_params {
+        let value = text(name).unwrap_or_default();
+        path = path.replace(&format!("{{{name}}}"), &encoded(&value));
+    }
+    let query: Vec<String> = cases
+        .query
+        .iter()
+        .filter_map(|name| Some(format!("{}={}", encoded(name), encoded(&text(name)?))))
+        .collect();
+    if !query.is_empty() {
+        path = format!("{path}?{}", query.join("&"));
+    }
+    let mut body = request.clone();
+    if let Some(members) = body.as_object_mut() {
+        for name in cases.path_params.iter().chain(&cases.query) {
+            members.remove(name);
+        }
+    }
+    (path, (cases.method != "GET").then(|| body.to_string()))
+}
+
+/// `text` percent-encoded, all but RFC 3986's unreserved characters.
+fn encoded(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// Whether the request can be written as its page shows it: every path parameter a value for its
+/// segment, for a GET nothing but path and query members, and the path and query members of the
+/// base's JSON types. A case without (a path parameter missing or empty, a member a GET has no
+/// place for, a number given as text) is a request the library refuses to make; no such request
+/// exists on the wire to send.
+fn on_the_wire(cases: &CallCases, request: &Value) -> bool {
+    let filled = cases
+        .path_params
+        .iter()
+        .all(|name| match request.get(name) {
+            Some(Value::String(s)) => !s.is_empty(),
+            Some(Value::Number(_)) => true,
+            _ => false,
+        });
+    let placed = |name: &String| cases.path_params.contains(name) || cases.query.contains(name);
+    let carried = cases.method != "GET"
+        || request
+            .as_object()
+            .is_none_or(|members| members.keys().all(placed));
+    // A path or query member is text on the wire: the number 1 and the string "1" are the same
+    // segment, so a case that differs from the base only in such a member's JSON type is the
+    // library's alone.
+    let typed = cases.path_params.iter().chain(&cases.query).all(|name| {
+        match (cases.base.get(name), request.get(name)) {
+            (Some(base), Some(value)) => base.is_number() == value.is_number(),
+            _ => true,
+        }
+    });
+    filled && carried && typed
+}
+
+/// Where the sandbox says a refused member was sent: `path`, `query` or `body`.
+fn location(cases: &CallCases, pointer: &str) -> &'static str {
+    let name = pointer.trim_start_matches('/');
+    if cases.path_params.iter().any(|p| p == name) {
+        "path"
+    } else if cases.query.iter().any(|q| q == name) {
+        "query"
+    } else {
+        "body"
+    }
+}
+
+/// The case signed by hand and sent straight to the sandbox: one line if it answered otherwise
+/// than the case says.
+fn sandbox_otherwise(
+    hand: &HandSigner,
+    fx: &Fixture,
+    cases: &CallCases,
+    case: &Case,
+    request: &Value,
+) -> Option<String> {
+    if !on_the_wire(cases, request) {
+        return None;
+    }
+    let contract_id = request.get("contract_id").and_then(Value::as_str);
+    let held = |id: Option<&str>| format!("{:?}", id.and_then(|id| fx.sandbox.contract(id)));
+    let before = held(contract_id);
+    let (url, body) = as_the_page_shows(cases, request);
+    let (status, answer) = hand.send(
+        fx,
+        &cases.method,
+        &url,
+        body.as_deref(),
+        cases.wechatpay_serial,
+    );
+    let code = answer["code"].as_str().unwrap_or("");
+    let fine = match case.pointer.as_deref() {
+        None => {
+            !matches!(
+                (status, code),
+                (400, "PARAM_ERROR" | "INVALID_REQUEST") | (401, _)
+            ) && status < 500
+        }
+        Some(pointer) => {
+            let field = answer.pointer("/detail/field").and_then(Value::as_str);
+            let located = field.is_none()
+                || answer.pointer("/detail/location").and_then(Value::as_str)
+                    == Some(location(cases, pointer));
+            status == 400
+                && code == "PARAM_ERROR"
+                && names(&answer, pointer)
+                && located
+                && held(contract_id) == before
+        }
+    };
+    (!fine).then(|| format!("answered {status} {answer} to {} {url}", cases.method))
+}
+
+fn assert_calls_conform(family: &str) {
+    let failures = run_calls(family);
     assert!(
         failures.is_empty(),
         "{} cases went otherwise:\n{}",
         failures.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn scheduled_deduction_calls_on_a_contract_follow_their_pages() {
+    assert_calls_conform("scheduled_deduct");
 }
 
 #[test]
 fn insurance_calls_on_a_contract_follow_their_pages() {
-    let failures = run_calls("insurance");
-    assert!(
-        failures.is_empty(),
-        "{} cases went otherwise:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_calls_conform("insurance");
 }
 
 #[test]
 fn education_and_campus_calls_on_a_contract_follow_their_pages() {
-    let failures = run_calls("education");
-    assert!(
-        failures.is_empty(),
-        "{} cases went otherwise:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
+    assert_calls_conform("education");
 }
 
 /// Face pay publishes a developer guide rather than an API page, so it has no cases here.
@@ -375,18 +519,6 @@ fn every_endpoint_with_an_official_page_has_five_cases_with_page_and_phrase() {
             );
         }
     }
-}
-
-// The cross-border, combined-deduction and credit-repayment calls on a contract.
-
-fn assert_calls_conform(family: &str) {
-    let failures = run_calls(family);
-    assert!(
-        failures.is_empty(),
-        "{} cases went otherwise:\n{}",
-        failures.len(),
-        failures.join("\n")
-    );
 }
 
 #[test]
