@@ -572,17 +572,37 @@ impl Store {
         limit: usize,
     ) -> Result<Vec<NotificationDelivery>> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let found = self.deliveries_where(
+            "mchid = ?1 AND triggered = 1 ORDER BY seq DESC LIMIT ?2",
+            params![mchid, limit],
+        )?;
+        Ok(found.into_iter().map(|(d, _)| d).collect())
+    }
+
+    /// Every delivery about contract `contract_id`, oldest first, each with whether it was
+    /// triggered (`POST /sandbox/notifications/trigger`) rather than sent by what happened.
+    pub fn contract_deliveries(
+        &self,
+        contract_id: &str,
+    ) -> Result<Vec<(NotificationDelivery, bool)>> {
+        self.deliveries_where("contract_id = ?1 ORDER BY seq", [contract_id])
+    }
+
+    fn deliveries_where(
+        &self,
+        condition: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<Vec<(NotificationDelivery, bool)>> {
         self.read(|conn| {
             let ids = conn
-                .prepare_cached(
-                    "SELECT id FROM deliveries WHERE mchid = ?1 AND triggered = 1
-                     ORDER BY seq DESC LIMIT ?2",
-                )?
-                .query_map(params![mchid, limit], |row| row.get::<_, String>(0))?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
+                .prepare_cached(&format!(
+                    "SELECT id, triggered FROM deliveries WHERE {condition}"
+                ))?
+                .query_map(values, |row| Ok((row.get::<_, String>(0)?, row.get(1)?)))?
+                .collect::<rusqlite::Result<Vec<(String, bool)>>>()?;
             let mut found = Vec::new();
-            for id in ids {
-                found.extend(delivery(conn, &id)?);
+            for (id, triggered) in ids {
+                found.extend(delivery(conn, &id)?.map(|d| (d, triggered)));
             }
             Ok(found)
         })

@@ -174,24 +174,32 @@ pub(crate) fn session(state: &State, request: &Request, id: &str) -> Answered {
     Ok(html(200, page(&format!("Session {id}"), &content)))
 }
 
-/// `GET /sandbox/contracts/{id}` for a browser: the contract, its notifications and the
-/// request it was signed from.
+/// `GET /sandbox/contracts/{id}` for a browser: the contract, the orders taken with it, every
+/// notification about it and the request it was signed from.
 pub(crate) fn contract(state: &State, id: &str) -> Reply {
     let Some(contract) = read::contract(state, id) else {
         return not_found(&format!("No contract {id}."));
     };
     let signed_by = read::session_of(state, id);
-    let mut sent: Vec<Delivery> = Vec::new();
-    if let Some((s, d)) = signed_by
+    let signing = signed_by
         .as_ref()
-        .and_then(|s| Some((s, s.delivery.as_ref()?)))
-    {
+        .and_then(|s| Some((s, s.delivery.as_ref()?)));
+    let about = read::contract_deliveries(state, &contract);
+    let mut sent: Vec<Delivery> = Vec::new();
+    if let Some((s, d)) = signing.filter(|(_, d)| about.iter().all(|(a, _)| a.id != d.id)) {
         sent.push(Delivery::signing(s, d));
     }
-    let ended = read::termination(state, &contract);
-    if let Some(d) = &ended {
-        sent.push(Delivery::termination(&contract.id, d));
+    for (d, triggered) in &about {
+        sent.push(match signing {
+            Some((s, signed)) if signed.id == d.id => Delivery::signing(s, d),
+            _ if contract.termination_id.as_deref() == Some(d.id.as_str()) => {
+                Delivery::termination(&contract.id, d)
+            }
+            _ if *triggered => Delivery::triggered(d),
+            _ => Delivery::about_contract(d),
+        });
     }
+    let orders = tables::orders(&read::orders(state, &contract));
     let session = signed_by.as_ref().map_or("—".to_owned(), |s| {
         format!(
             "<a href=\"/sandbox/sessions/{0}/detail\">{0}</a>",
@@ -213,7 +221,7 @@ pub(crate) fn contract(state: &State, id: &str) -> Reply {
          <tr><th>Terminated</th><td>{ended}</td></tr>\
          <tr><th>Notify URL</th><td><code>{url}</code></td></tr>\
          <tr><th>Session</th><td id=\"session\">{session}</td></tr></table>\
-         <h2>Notifications</h2>{deliveries}<h2>Request</h2>{request}",
+         <h2>Orders</h2>{orders}<h2>Notifications</h2>{deliveries}<h2>Request</h2>{request}",
         id_text = escape(id),
         nav = nav(),
         endpoint = escape(contract.endpoint),

@@ -1,5 +1,5 @@
-//! What the pages read of the sandbox, and only through these functions: sessions, contracts
-//! and notifications as the store holds them (the request record as it is kept in memory, and
+//! What the pages read of the sandbox, and only through these functions: sessions, contracts,
+//! orders and notifications as the store holds them (the request record as it is kept in memory, and
 //! written to the store), so a change of store changes this file and no page.
 //! Every function reads; none changes anything.
 
@@ -7,6 +7,7 @@ use crate::Mode;
 use crate::contracts::Contract;
 use crate::delivery::NotificationDelivery;
 use crate::merchants::Standing;
+use crate::money::Order;
 use crate::record::{Page, Received};
 use crate::server::State;
 use crate::sessions::Session;
@@ -112,6 +113,25 @@ pub(super) fn contract(state: &State, id: &str) -> Option<Contract> {
 pub(super) fn termination(state: &State, contract: &Contract) -> Option<NotificationDelivery> {
     let id = contract.termination_id.as_deref()?;
     state.store.delivery(id).ok().flatten()
+}
+
+/// Every notification about `contract`, oldest first, each with whether it was triggered.
+pub(super) fn contract_deliveries(
+    state: &State,
+    contract: &Contract,
+) -> Vec<(NotificationDelivery, bool)> {
+    state
+        .store
+        .contract_deliveries(&contract.id)
+        .unwrap_or_default()
+}
+
+/// The orders taken with `contract`, oldest first.
+pub(super) fn orders(state: &State, contract: &Contract) -> Vec<Order> {
+    state
+        .store
+        .contract_orders(&contract.id)
+        .unwrap_or_default()
 }
 
 /// Each contract's id by the value that names it in the request record (its

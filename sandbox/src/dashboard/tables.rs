@@ -1,10 +1,11 @@
-//! The tables the pages are made of: sessions, contracts, deliveries with their attempts, and
-//! requests, each row linking to what it names. Every value is escaped here.
+//! The tables the pages are made of: sessions, contracts, a contract's orders, deliveries with
+//! their attempts, and requests, each row linking to what it names. Every value is escaped here.
 
 use super::{names, session_link};
 use crate::contracts::Contract;
 use crate::delivery::NotificationDelivery;
 use crate::html::escape;
+use crate::money::{Order, OrderState};
 use crate::record::Received;
 use crate::server::State;
 use crate::sessions::Session;
@@ -13,7 +14,8 @@ use std::fmt::Write;
 
 /// A notification the sandbox sends, and what it is about.
 pub(super) struct Delivery<'a> {
-    /// "signing", "termination" or "triggered".
+    /// "signing", "termination", "triggered", or "contract" for any other notification about a
+    /// contract (a deduction's result, a notice before one, a user's termination asked about).
     what: &'static str,
     /// The session it was signed through, for a signing notification.
     session: Option<&'a Session>,
@@ -36,6 +38,17 @@ impl<'a> Delivery<'a> {
             what: "termination",
             session: None,
             contract_id,
+            sent,
+        }
+    }
+
+    /// A notification about the contract it names that is neither its signing nor its
+    /// termination.
+    pub fn about_contract(sent: &'a NotificationDelivery) -> Self {
+        Delivery {
+            what: "contract",
+            session: None,
+            contract_id: &sent.contract_id,
             sent,
         }
     }
@@ -135,6 +148,50 @@ pub(super) fn contracts(state: &State, shown: &[Contract]) -> String {
     format!(
         "<table class=\"list\" id=\"contracts\"><tr><th>Contract</th><th>Product</th>\
          <th>Names</th><th>State</th><th>Signed</th><th>Terminated</th></tr>{rows}</table>"
+    )
+}
+
+/// A contract's orders: the merchant's number, the state in its family's words, the amount
+/// (in the currency's smallest unit), WeChat Pay's number, when it was taken and settled.
+pub(super) fn orders(shown: &[Order]) -> String {
+    if shown.is_empty() {
+        return "<p class=\"hint\">No order: a deduction on this contract makes one.</p>"
+            .to_owned();
+    }
+    let mut rows = String::new();
+    for order in shown {
+        let word = crate::money::money_named(&order.family)
+            .map_or(order.state.name(), |m| m.states.name(order.state));
+        let tone = match order.state {
+            OrderState::Success => "good",
+            OrderState::Failed | OrderState::Closed => "bad",
+            OrderState::Accept => "wait",
+        };
+        let currency = order
+            .request
+            .pointer("/amount/currency")
+            .and_then(|c| c.as_str())
+            .unwrap_or("CNY");
+        let settled = order
+            .settled_at
+            .map(crate::beijing_rfc3339)
+            .unwrap_or_default();
+        let _ = write!(
+            rows,
+            "<tr id=\"order-{number}\"><td><code>{number}</code></td><td>{state}</td>\
+             <td>{amount} {currency}</td><td><code>{transaction}</code></td>\
+             <td class=\"time\">{accepted}</td><td class=\"time\">{settled}</td></tr>",
+            number = escape(&order.out_trade_no),
+            state = badge(word, tone),
+            amount = order.amount,
+            currency = escape(currency),
+            transaction = escape(&order.transaction_id),
+            accepted = crate::beijing_rfc3339(order.accepted_at),
+        );
+    }
+    format!(
+        "<table class=\"list\" id=\"orders\"><tr><th>Order</th><th>State</th><th>Amount</th>\
+         <th>Transaction</th><th>Taken</th><th>Settled</th></tr>{rows}</table>"
     )
 }
 

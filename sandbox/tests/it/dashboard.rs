@@ -3,7 +3,9 @@
 //! delivery refused (a probe among its attempts) and then taken, and a session left open; each
 //! row's link leads to its page, the open session's to the signing page. Markup and quotes in
 //! a request member are shown as text; personal data is masked unless asked. A screenshot is
-//! written to target/tmp/sandbox-dashboard.png (docs/sandbox-dashboard.png is a copy).
+//! written to target/tmp/sandbox-dashboard.png (docs/sandbox-dashboard.png is a copy). A
+//! contract's page, read as a browser asks for it, shows the orders taken with the contract and
+//! every notification about it.
 #![cfg(target_os = "linux")]
 
 use crate::browser::Browser;
@@ -342,5 +344,70 @@ fn the_pages_mask_personal_data_unless_asked_to_show_it() {
     assert!(
         detail.contains("张三") && detail.contains("110101199003074477"),
         "{detail}"
+    );
+}
+
+/// A contract's page shows the money taken with it: each order (its number, its state in the
+/// family's words, its amount) and every notification about the contract, the deduction's
+/// TRANSACTION.SUCCESS beside the signing one; a failed order shows as failed.
+#[test]
+fn a_contracts_page_shows_its_orders_and_every_notification_about_it() {
+    const GLOBAL_APP: &str = "v3/global/papay/contracts/app-pre-entrust-sign";
+    const GLOBAL_DEDUCT: &str = "v3/global/papay/transactions";
+    let fx = common::sandbox();
+    let merchant = common::notify_endpoint();
+    let mut presign = common::example(GLOBAL_APP);
+    presign["out_contract_code"] = "DASHMONEY01".into();
+    let answer = fx
+        .client()
+        .call(GLOBAL_APP, &presign.to_string())
+        .expect("the pre-sign succeeds");
+    let session = fx.sandbox.session_named(&answer.data).unwrap();
+    let contract = fx.sandbox.sign(&session, Some(&merchant.url)).unwrap()["contract_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    merchant.next(&fx.client());
+    let deduction = |number: &str, attach: &str| {
+        json!({"appid": presign["appid"], "description": "QQ公仔", "attach": attach,
+               "notify_url": merchant.url, "out_trade_no": number, "merchant_category_code": "1011",
+               "contract_id": contract, "amount": {"total": 888, "currency": "HKD"}})
+    };
+    fx.client()
+        .call(GLOBAL_DEDUCT, &deduction("DASHPAID01", "gift").to_string())
+        .expect("deducted");
+    assert_eq!(
+        merchant.next(&fx.client()).event_type,
+        "TRANSACTION.SUCCESS"
+    );
+    fx.client()
+        .call(
+            GLOBAL_DEDUCT,
+            &deduction("DASHFAIL01", "SANDBOXNOTENOUGH").to_string(),
+        )
+        .expect_err("not enough money");
+
+    let (status, html) = page(&fx, &format!("/sandbox/contracts/{contract}"));
+    assert_eq!(status, 200);
+    let row = |id: &str| {
+        let start = html
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("no {id} in {html}"));
+        let end = html[start..].find("</tr>").unwrap() + start;
+        html[start..end].to_owned()
+    };
+    let paid = row("order-DASHPAID01");
+    assert!(paid.contains("SUCCESS") && paid.contains("888"), "{paid}");
+    let failed = row("order-DASHFAIL01");
+    assert!(failed.contains("PAYERROR"), "{failed}");
+    let notifications = html.split("<h2>Notifications</h2>").nth(1).unwrap();
+    assert_eq!(
+        notifications.matches("</code><br>signing</td>").count(),
+        1,
+        "the signing notification, once: {notifications}"
+    );
+    assert!(
+        notifications.contains("TRANSACTION.SUCCESS"),
+        "{notifications}"
     );
 }
