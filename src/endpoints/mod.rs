@@ -22,6 +22,7 @@ mod template;
 static FAMILIES: &[&[Endpoint]] = &[
     scheduled_deduct::ENDPOINTS,
     calls::scheduled_deduct::ENDPOINTS,
+    calls::orders::ENDPOINTS,
     insurance::ENDPOINTS,
     calls::insurance::ENDPOINTS,
     password_exempt::ENDPOINTS,

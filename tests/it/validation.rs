@@ -657,7 +657,9 @@ fn the_table_holds_the_37_specified_presigns_and_the_calls_on_a_contract() {
             .filter(|e| e.stage == endpoints::Stage::Contract && e.family == family)
             .count()
     };
-    assert_eq!(calls(endpoints::Family::ScheduledDeduct), 11);
+    // The scheduled deduction's eleven, and WeChat Pay's four APIv3 order queries, listed with
+    // it, which answer its orders and insurance's.
+    assert_eq!(calls(endpoints::Family::ScheduledDeduct), 11 + 4);
     // Insurance: the schedule, its query and the deduction.
     assert_eq!(calls(endpoints::Family::Insurance), 3);
     // Education renewal: the notice, the deduction and its two queries; campus easy pay: the
@@ -669,7 +671,7 @@ fn the_table_holds_the_37_specified_presigns_and_the_calls_on_a_contract() {
     assert_eq!(calls(endpoints::Family::Ecommerce), 3);
     // Credit repayment: the schedule records and the deduct orders, each made and queried.
     assert_eq!(calls(endpoints::Family::CreditRepayment), 4);
-    assert_eq!(endpoints::all().count(), 37 + 11 + 3 + 8 + 4 + 3 + 4);
+    assert_eq!(endpoints::all().count(), 37 + 11 + 4 + 3 + 8 + 4 + 3 + 4);
 }
 
 /// The rule for the calls on a contract: `{parameter}` segments dropped, and for a method
@@ -692,6 +694,10 @@ fn calls_on_a_contract_are_named_without_their_parameters_and_with_a_method_othe
         (
             "v3/papay/pay/harmony/transactions/apply",
             "wxpresign_papay_pay_harmony_transactions_apply",
+        ),
+        (
+            "v3/pay/partner/transactions/out-trade-no/{out_trade_no}",
+            "wxpresign_pay_partner_transactions_out_trade_no_get",
         ),
     ] {
         assert_eq!(endpoint(path).c_function(), c_function, "{path}");

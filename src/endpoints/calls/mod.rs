@@ -4,6 +4,9 @@
 
 pub(super) mod scheduled_deduct;
 
+// WeChat Pay's APIv3 order queries, which answer the asynchronous deductions' orders.
+pub(super) mod orders;
+
 // The cross-border, combined-deduction and credit-repayment calls.
 pub(super) mod credit_repayment;
 pub(super) mod ecommerce;
