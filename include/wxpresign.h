@@ -444,6 +444,48 @@ enum wxpresign_status wxpresign_papay_pay_harmony_transactions_apply(const struc
                                                                      char **out);
 
 /**
+ * GET /v3/pay/transactions/id/{transaction_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/query-by-wx-trade-no.html
+ * request_json carries transaction_id as members: the library puts them in the path.
+ * request_json carries mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_pay_transactions_id_get(const struct wxpresign_client *client,
+                                                        const char *request_json,
+                                                        char **out);
+
+/**
+ * GET /v3/pay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012556352
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ * request_json carries mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_pay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
+/**
+ * GET /v3/pay/partner/transactions/id/{transaction_id} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-miniprogram-payment/query-by-wx-trade-no.html
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+ * request_json carries transaction_id as members: the library puts them in the path.
+ * request_json carries sp_mchid, sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_pay_partner_transactions_id_get(const struct wxpresign_client *client,
+                                                                const char *request_json,
+                                                                char **out);
+
+/**
+ * GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+ * WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-query-order/partner-jsons/partner-query-by-out-trade-no.html
+ * WeChat Pay: https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+ * request_json carries out_trade_no as members: the library puts them in the path.
+ * request_json carries sp_mchid, sub_mchid as members: the library puts them in the query string.
+ */
+enum wxpresign_status wxpresign_pay_partner_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                          const char *request_json,
+                                                                          char **out);
+
+/**
  * POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
  * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
  * WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223

@@ -382,6 +382,88 @@ pub unsafe extern "C" fn wxpresign_papay_pay_harmony_transactions_apply(
     }
 }
 
+/// GET /v3/pay/transactions/id/{transaction_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/query-by-wx-trade-no.html
+/// request_json carries transaction_id as members: the library puts them in the path.
+/// request_json carries mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_pay_transactions_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/pay/transactions/id/{transaction_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/pay/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012556352
+/// request_json carries out_trade_no as members: the library puts them in the path.
+/// request_json carries mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_pay_transactions_out_trade_no_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/pay/transactions/out-trade-no/{out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/pay/partner/transactions/id/{transaction_id} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-miniprogram-payment/query-by-wx-trade-no.html
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+/// request_json carries transaction_id as members: the library puts them in the path.
+/// request_json carries sp_mchid, sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_pay_partner_transactions_id_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/pay/partner/transactions/id/{transaction_id}"),
+            request_json,
+            out,
+        )
+    }
+}
+
+/// GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no} (as wxpresign_call).
+/// WeChat Pay: https://pay.weixin.qq.com/docs/partner/apis/partner-query-order/partner-jsons/partner-query-by-out-trade-no.html
+/// WeChat Pay: https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+/// request_json carries out_trade_no as members: the library puts them in the path.
+/// request_json carries sp_mchid, sub_mchid as members: the library puts them in the query string.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn wxpresign_pay_partner_transactions_out_trade_no_get(
+    client: *const wxpresign_client,
+    request_json: *const c_char,
+    out: *mut *mut c_char,
+) -> wxpresign_status {
+    unsafe {
+        call_path(
+            client,
+            Ok("v3/pay/partner/transactions/out-trade-no/{out_trade_no}"),
+            request_json,
+            out,
+        )
+    }
+}
+
 /// POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi (as wxpresign_call).
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4012528600
 /// WeChat Pay: https://pay.weixin.qq.com/doc/v3/merchant/4014960223
@@ -1389,6 +1471,10 @@ pub static ENDPOINT_FUNCTIONS: &[(&str, wxpresign_endpoint_fn)] = &[
     ("v3/papay/pay/transactions/apply", wxpresign_papay_pay_transactions_apply),
     ("v3/papay/pay/partner/transactions/apply", wxpresign_papay_pay_partner_transactions_apply),
     ("v3/papay/pay/harmony/transactions/apply", wxpresign_papay_pay_harmony_transactions_apply),
+    ("v3/pay/transactions/id/{transaction_id}", wxpresign_pay_transactions_id_get),
+    ("v3/pay/transactions/out-trade-no/{out_trade_no}", wxpresign_pay_transactions_out_trade_no_get),
+    ("v3/pay/partner/transactions/id/{transaction_id}", wxpresign_pay_partner_transactions_id_get),
+    ("v3/pay/partner/transactions/out-trade-no/{out_trade_no}", wxpresign_pay_partner_transactions_out_trade_no_get),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi", wxpresign_papay_insurance_sign_jsapi),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/app", wxpresign_papay_insurance_sign_app),
     ("v3/papay/insurance-sign/contracts/pre-entrust-sign/h5", wxpresign_papay_insurance_sign_h5),

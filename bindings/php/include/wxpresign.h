@@ -156,6 +156,22 @@ enum wxpresign_status wxpresign_papay_pay_harmony_transactions_apply(const struc
                                                                      const char *request_json,
                                                                      char **out);
 
+enum wxpresign_status wxpresign_pay_transactions_id_get(const struct wxpresign_client *client,
+                                                        const char *request_json,
+                                                        char **out);
+
+enum wxpresign_status wxpresign_pay_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                  const char *request_json,
+                                                                  char **out);
+
+enum wxpresign_status wxpresign_pay_partner_transactions_id_get(const struct wxpresign_client *client,
+                                                                const char *request_json,
+                                                                char **out);
+
+enum wxpresign_status wxpresign_pay_partner_transactions_out_trade_no_get(const struct wxpresign_client *client,
+                                                                          const char *request_json,
+                                                                          char **out);
+
 enum wxpresign_status wxpresign_papay_insurance_sign_jsapi(const struct wxpresign_client *client,
                                                            const char *request_json,
                                                            char **out);

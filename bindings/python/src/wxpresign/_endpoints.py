@@ -30,6 +30,10 @@ PATHS: Dict[str, str] = {
     "papay_pay_transactions_apply": "v3/papay/pay/transactions/apply",
     "papay_pay_partner_transactions_apply": "v3/papay/pay/partner/transactions/apply",
     "papay_pay_harmony_transactions_apply": "v3/papay/pay/harmony/transactions/apply",
+    "pay_transactions_id_get": "v3/pay/transactions/id/{transaction_id}",
+    "pay_transactions_out_trade_no_get": "v3/pay/transactions/out-trade-no/{out_trade_no}",
+    "pay_partner_transactions_id_get": "v3/pay/partner/transactions/id/{transaction_id}",
+    "pay_partner_transactions_out_trade_no_get": "v3/pay/partner/transactions/out-trade-no/{out_trade_no}",
     "papay_insurance_sign_jsapi": "v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi",
     "papay_insurance_sign_app": "v3/papay/insurance-sign/contracts/pre-entrust-sign/app",
     "papay_insurance_sign_h5": "v3/papay/insurance-sign/contracts/pre-entrust-sign/h5",
@@ -635,6 +639,36 @@ class PapayPayHarmonyTransactionsApplyRequest(_PapayPayHarmonyTransactionsApplyR
     goods_tag: str
     attach: str
     mcc: str
+
+
+class PayTransactionsIdGetRequest(TypedDict):
+    """The request of ``pay_transactions_id_get`` (GET /v3/pay/transactions/id/{transaction_id})."""
+
+    transaction_id: str
+    mchid: str
+
+
+class PayTransactionsOutTradeNoGetRequest(TypedDict):
+    """The request of ``pay_transactions_out_trade_no_get`` (GET /v3/pay/transactions/out-trade-no/{out_trade_no})."""
+
+    out_trade_no: str
+    mchid: str
+
+
+class PayPartnerTransactionsIdGetRequest(TypedDict):
+    """The request of ``pay_partner_transactions_id_get`` (GET /v3/pay/partner/transactions/id/{transaction_id})."""
+
+    transaction_id: str
+    sp_mchid: str
+    sub_mchid: str
+
+
+class PayPartnerTransactionsOutTradeNoGetRequest(TypedDict):
+    """The request of ``pay_partner_transactions_out_trade_no_get`` (GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no})."""
+
+    out_trade_no: str
+    sp_mchid: str
+    sub_mchid: str
 
 
 class _PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount(TypedDict):
@@ -1880,6 +1914,10 @@ REQUEST_TYPES = [
     "PapayPayPartnerTransactionsApplyRequestAmount",
     "PapayPayHarmonyTransactionsApplyRequest",
     "PapayPayHarmonyTransactionsApplyRequestAmount",
+    "PayTransactionsIdGetRequest",
+    "PayTransactionsOutTradeNoGetRequest",
+    "PayPartnerTransactionsIdGetRequest",
+    "PayPartnerTransactionsOutTradeNoGetRequest",
     "PapayInsuranceSignJsapiRequest",
     "PapayInsuranceSignJsapiRequestPolicyPeriods",
     "PapayInsuranceSignJsapiRequestPolicyPeriodsEstimatedDeductAmount",
@@ -2230,6 +2268,60 @@ class EndpointMethods:
             https://pay.weixin.qq.com/doc/v3/merchant/4013388429
         """
         return self.call("v3/papay/pay/harmony/transactions/apply", request)
+
+    def pay_transactions_id_get(self, request: Union[PayTransactionsIdGetRequest, Request]) -> Envelope:
+        """微信支付订单号查询订单 (direct).
+
+        GET /v3/pay/transactions/id/{transaction_id}
+        The request carries transaction_id, which the library puts in the path.
+        The request carries mchid, which the library puts in the query string.
+        Answer data: appid, mchid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, scene_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/merchant/apis/jsapi-payment/query-by-wx-trade-no.html
+        """
+        return self.call("v3/pay/transactions/id/{transaction_id}", request)
+
+    def pay_transactions_out_trade_no_get(self, request: Union[PayTransactionsOutTradeNoGetRequest, Request]) -> Envelope:
+        """商户订单号查询订单 (direct).
+
+        GET /v3/pay/transactions/out-trade-no/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        The request carries mchid, which the library puts in the query string.
+        Answer data: appid, mchid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, scene_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/doc/v3/merchant/4012556352
+        """
+        return self.call("v3/pay/transactions/out-trade-no/{out_trade_no}", request)
+
+    def pay_partner_transactions_id_get(self, request: Union[PayPartnerTransactionsIdGetRequest, Request]) -> Envelope:
+        """微信支付订单号查询订单 (partner).
+
+        GET /v3/pay/partner/transactions/id/{transaction_id}
+        The request carries transaction_id, which the library puts in the path.
+        The request carries sp_mchid, sub_mchid, which the library puts in the query string.
+        Answer data: sp_appid, sp_mchid, sub_appid, sub_mchid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, scene_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/partner-miniprogram-payment/query-by-wx-trade-no.html
+            https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+        """
+        return self.call("v3/pay/partner/transactions/id/{transaction_id}", request)
+
+    def pay_partner_transactions_out_trade_no_get(self, request: Union[PayPartnerTransactionsOutTradeNoGetRequest, Request]) -> Envelope:
+        """商户订单号查询订单 (partner).
+
+        GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}
+        The request carries out_trade_no, which the library puts in the path.
+        The request carries sp_mchid, sub_mchid, which the library puts in the query string.
+        Answer data: sp_appid, sp_mchid, sub_appid, sub_mchid, out_trade_no, transaction_id, trade_type, trade_state, trade_state_desc, bank_type, attach, success_time, payer, amount, scene_info, promotion_detail.
+
+        WeChat Pay's pages:
+            https://pay.weixin.qq.com/docs/partner/apis/partner-query-order/partner-jsons/partner-query-by-out-trade-no.html
+            https://pay.weixin.qq.com/wiki/doc/apiv3_partner/apis/chapter4_2_2.shtml
+        """
+        return self.call("v3/pay/partner/transactions/out-trade-no/{out_trade_no}", request)
 
     def papay_insurance_sign_jsapi(self, request: Union[PapayInsuranceSignJsapiRequest, Request]) -> Envelope:
         """保险商户JSAPI预签约 (insurance, JSAPI).
