@@ -64,7 +64,10 @@ static ROUTES: &[Route] = &[
     ),
     route(None, "/sandbox/clock", clock::clock),
     route(Some("GET"), "/v3/certificates", certificate_list),
-    // The APIv3 order queries, answering the deduction orders (sandbox/src/money/).
+    // The APIv3 order queries of the library's table (src/endpoints/calls/orders.rs),
+    // answering the orders of the families without queries of their own, the scheduled
+    // deduction's and insurance's (sandbox/src/money/); each request is checked against its
+    // table entry as any call on a contract is.
     route(
         Some("GET"),
         "/v3/pay/transactions/out-trade-no/{id}",
@@ -78,6 +81,11 @@ static ROUTES: &[Route] = &[
     route(
         Some("GET"),
         "/v3/pay/transactions/id/{id}",
+        money::order_by_transaction_id,
+    ),
+    route(
+        Some("GET"),
+        "/v3/pay/partner/transactions/id/{id}",
         money::order_by_transaction_id,
     ),
 ];

@@ -6,13 +6,13 @@ use super::{Lookup, Money, Reversal, Timing, money_named, sub_merchant, terminat
 use crate::contracts::Contract;
 use crate::delivery::{Outgoing, beijing_rfc3339};
 use crate::faults::Failure;
+use crate::gateway::Caller;
 use crate::http_server::Request;
 use crate::refusal::{Answered, Refusal};
 use crate::server::State;
 use crate::store::Queued;
 use crate::{Identity, signer};
 use serde_json::{Map, Value, json};
-use std::collections::HashMap;
 use std::sync::atomic::Ordering;
 use wxpresign::endpoints::Endpoint;
 
@@ -503,47 +503,48 @@ pub(super) fn state_desc(order: &Order) -> &'static str {
 /// order as its notification gives it, in its state now. The APIv3 order query answers
 /// deduction orders (the partner changelog: "《查询订单接口》-交易状态新增枚举值 ACCEPT:已接收,
 /// 等待扣款", https://pay.weixin.qq.com/wiki/doc/apiv3_partner/release/chapter1_7.shtml).
-pub(crate) fn order_by_out_trade_no(state: &State, request: &Request, id: &str) -> Answered {
-    let (merchant, query) = order_query(state, request)?;
-    let sub = query.get("sub_mchid").map_or("", String::as_str);
-    let found = state.store.order(&merchant.mchid, sub, id);
-    order_answer(state, &merchant, found)
+pub(crate) fn order_by_out_trade_no(state: &State, request: &Request, _: &str) -> Answered {
+    let (merchant, value) = order_query(state, request)?;
+    let (number, sub) = (text(&value, "out_trade_no"), text(&value, "sub_mchid"));
+    let found = state.store.order(&merchant.mchid, sub, number);
+    order_answer(state, &merchant, found, sub)
 }
 
-/// `GET /v3/pay/transactions/id/{transaction_id}?mchid=`: the order WeChat Pay numbered so.
-pub(crate) fn order_by_transaction_id(state: &State, request: &Request, id: &str) -> Answered {
-    let (merchant, _) = order_query(state, request)?;
+/// `GET /v3/pay/transactions/id/{transaction_id}?mchid=` and the partner's
+/// `GET /v3/pay/partner/transactions/id/{transaction_id}?sp_mchid=&sub_mchid=`: the order
+/// WeChat Pay numbered so.
+pub(crate) fn order_by_transaction_id(state: &State, request: &Request, _: &str) -> Answered {
+    let (merchant, value) = order_query(state, request)?;
+    let (id, sub) = (text(&value, "transaction_id"), text(&value, "sub_mchid"));
     let found = state.store.order_by_transaction(&merchant.mchid, id);
-    order_answer(state, &merchant, found)
+    order_answer(state, &merchant, found, sub)
 }
 
-/// An order query's checks: the signature, and its `mchid` (or `sp_mchid`) the caller's.
-fn order_query(
-    state: &State,
-    request: &Request,
-) -> Result<(crate::gateway::Caller, HashMap<String, String>), Refusal> {
-    let merchant = state.gateway.call(request)?;
+fn text<'a>(value: &'a Value, name: &str) -> &'a str {
+    value.get(name).and_then(Value::as_str).unwrap_or("")
+}
+
+/// An order query's checks: the request against its table entry (the path's number, the
+/// query's `mchid`, or `sp_mchid` and `sub_mchid`, each required, named by JSON Pointer when
+/// missing), as every call on a contract is, then its `mchid` (or `sp_mchid`) the caller's.
+fn order_query(state: &State, request: &Request) -> Result<(Caller, Value), Refusal> {
+    // A path the route took but no table path fills (an empty number, one with a `/`) names
+    // no order.
+    let (endpoint, captured) =
+        wxpresign::endpoints::matching(request.path()).ok_or_else(order_not_found)?;
+    let (merchant, value) = state.gateway.contract_call(endpoint, request, &captured)?;
     super::settle(state)?;
-    let query = request.target.split_once('?').map_or("", |(_, q)| q);
-    let query: HashMap<String, String> =
-        crate::contracts::query_members(query).into_iter().collect();
-    let partner = request.path().contains("/partner/");
-    let named = if partner { "sp_mchid" } else { "mchid" };
-    if partner && query.get("sub_mchid").is_none_or(String::is_empty) {
-        return Err(Refusal::param_error(
-            "/sub_mchid",
-            Value::Null,
-            "必填: the sub-merchant the order was taken for",
-            "query",
-        ));
-    }
-    match query.get(named) {
-        Some(mchid) if *mchid == merchant.mchid => Ok((merchant, query)),
+    let named = match endpoint.query.iter().any(|f| f.name == "sp_mchid") {
+        true => "sp_mchid",
+        false => "mchid",
+    };
+    match value.get(named).and_then(Value::as_str) {
+        Some(mchid) if mchid == merchant.mchid => Ok((merchant, value)),
         given => Err(Refusal::param_error(
             &format!("/{named}"),
-            given.cloned().map_or(Value::Null, Value::from),
+            given.map_or(Value::Null, Value::from),
             format!(
-                "必填: the merchant that signs the request ({})",
+                "must be the merchant that signs the request ({})",
                 merchant.mchid
             ),
             "query",
@@ -551,20 +552,27 @@ fn order_query(
     }
 }
 
+fn order_not_found() -> Refusal {
+    Refusal::new(404, "ORDER_NOT_EXIST", "订单不存在")
+}
+
+/// The order found, where it is the sub-merchant's the query names ("" for a direct
+/// merchant's own), of a family without queries of its own.
 fn order_answer(
     state: &State,
     merchant: &Identity,
     found: wxpresign::error::Result<Option<Order>>,
+    sub_mchid: &str,
 ) -> Answered {
-    let not_found = || Refusal::new(404, "ORDER_NOT_EXIST", "订单不存在");
     let order = found
         .map_err(|e| Refusal::failed(&e))?
-        .ok_or_else(not_found)?;
+        .filter(|o| o.sub_mchid == sub_mchid)
+        .ok_or_else(order_not_found)?;
     // The APIv3 order query answers the families without queries of their own (the entrusted
     // deductions'); the others' orders are found through theirs.
     let money = money_named(&order.family)
         .filter(|m| m.queries.is_empty())
-        .ok_or_else(not_found)?;
+        .ok_or_else(order_not_found)?;
     let contract = contract_of_order(state, &order)?;
     signer::ok(merchant, &(money.resource)(money, &order, &contract))
 }
