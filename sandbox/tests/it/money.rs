@@ -259,6 +259,29 @@ fn a_scheduled_deduction_succeeds_on_day_d_is_notified_and_ends_the_contract() {
         *paid,
         "the query answers the same order"
     );
+    let mchid = fx.sandbox.identity().mchid.clone();
+    let typed = |path: &str, request: Value| {
+        fx.client()
+            .call(path, &request.to_string())
+            .expect("the typed order query answers")
+            .data
+    };
+    assert_eq!(
+        typed(
+            "v3/pay/transactions/out-trade-no/{out_trade_no}",
+            json!({"out_trade_no": "ORDER0001", "mchid": mchid})
+        ),
+        *paid,
+        "the typed query by out_trade_no answers the same order"
+    );
+    assert_eq!(
+        typed(
+            "v3/pay/transactions/id/{transaction_id}",
+            json!({"transaction_id": paid["transaction_id"], "mchid": mchid})
+        ),
+        *paid,
+        "the typed query by transaction_id answers the same order"
+    );
 
     let schedule = deal.schedule_state();
     assert_eq!(schedule["schedule_state"], "PAID");
@@ -459,6 +482,49 @@ fn a_partner_deduction_names_its_sub_merchant_and_a_direct_call_finds_no_such_co
         (404, "ORDER_NOT_EXIST"),
         "a sub-merchant's order"
     );
+    let mchid = fx.sandbox.identity().mchid.as_str();
+    let by_id = |sub_mchid: &str| {
+        let request = json!({"transaction_id": paid["transaction_id"], "sp_mchid": mchid,
+                             "sub_mchid": sub_mchid});
+        fx.client().call(
+            "v3/pay/partner/transactions/id/{transaction_id}",
+            &request.to_string(),
+        )
+    };
+    assert_eq!(by_id(SUB_MCHID).expect("found").data, *paid);
+    let (status, code, _) = refused(by_id("1900000110"));
+    assert_eq!(
+        (status, code.as_str()),
+        (404, "ORDER_NOT_EXIST"),
+        "another sub-merchant's query"
+    );
+}
+
+/// The order queries' query members are required as their pages say ("mchid 必填", "sp_mchid
+/// 必填", "sub_mchid 必填"): sent without, the request is refused naming the member.
+#[test]
+fn an_order_query_without_its_merchant_is_refused_naming_the_member() {
+    let fx = common::sandbox();
+    let hand = |target: &str| refused(fx.client().request("GET", target, None));
+    for (target, member) in [
+        ("/v3/pay/transactions/out-trade-no/ORDER0001", "/mchid"),
+        (
+            "/v3/pay/transactions/id/4200000000000000000000000001",
+            "/mchid",
+        ),
+        (
+            "/v3/pay/partner/transactions/id/4200000000000000000000000001?sub_mchid=1900000109",
+            "/sp_mchid",
+        ),
+    ] {
+        let (status, code, detail) = hand(target);
+        assert_eq!((status, code.as_str()), (400, "PARAM_ERROR"), "{target}");
+        assert_eq!(
+            (&detail["field"], &detail["location"]),
+            (&json!(member), &json!("query")),
+            "{target}"
+        );
+    }
 }
 
 #[test]
@@ -820,6 +886,16 @@ mod insurance {
         assert_eq!(paid.event_type, "TRANSACTION.SUCCESS");
         assert_eq!(paid.resource["out_trade_no"], "RICH1");
         assert_eq!(paid.resource["trade_type"], "PAP");
+        // Insurance has no order query of its own: the APIv3 order query answers its orders.
+        let request = json!({"out_trade_no": "RICH1", "mchid": fx.sandbox.identity().mchid});
+        let order = fx
+            .client()
+            .call(
+                "v3/pay/transactions/out-trade-no/{out_trade_no}",
+                &request.to_string(),
+            )
+            .expect("the typed order query answers");
+        assert_eq!(order.data, paid.resource);
         let period = insured.period(1);
         assert_eq!(
             (&period["policy_period_state"], &period["deduct_date"]),
