@@ -39,6 +39,11 @@ impl HandSigner {
         }
     }
 
+    /// The merchant's id, as its Authorization names it.
+    pub fn mchid(&self) -> &str {
+        &self.mchid
+    }
+
     /// `plaintext` RSA-OAEP encrypted to the platform key, Base64.
     pub fn encrypt(&self, plaintext: &str) -> String {
         let mut out = vec![0u8; self.platform.ciphertext_size()];

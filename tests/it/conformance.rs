@@ -99,6 +99,10 @@ struct CallCases {
     /// The page's header table lists `Wechatpay-Serial`.
     #[serde(default)]
     wechatpay_serial: bool,
+    /// Members the page says name the calling merchant itself (the order queries' mchid,
+    /// "商户下单时传入的商户号"): sent straight to the sandbox, they carry its merchant's id.
+    #[serde(default)]
+    caller: Vec<String>,
     base: Value,
     cases: Vec<Case>,
 }
@@ -227,6 +231,9 @@ fn cross_border_follows_its_pages() {
 /// The families whose calls on a contract have cases, in tests/conformance/deductions/.
 const DEDUCTIONS: &[&str] = &[
     "scheduled_deduct",
+    // WeChat Pay's APIv3 order queries, answering the scheduled deduction's and insurance's
+    // orders.
+    "orders",
     // Cross-border, combined deduction, credit repayment.
     "global",
     "ecommerce",
@@ -398,6 +405,25 @@ fn location(cases: &CallCases, pointer: &str) -> &'static str {
     }
 }
 
+/// `request` with each member naming the calling merchant ([`CallCases::caller`]) set to the
+/// sandbox merchant's id, where the case itself neither sets nor removes it.
+fn as_the_sandbox_merchant(
+    hand: &HandSigner,
+    cases: &CallCases,
+    case: &Case,
+    request: &Value,
+) -> Value {
+    let mut request = request.clone();
+    for name in &cases.caller {
+        let pointer = format!("/{name}");
+        let changed = case.set.contains_key(&pointer) || case.remove.contains(&pointer);
+        if let (false, Some(slot)) = (changed, request.get_mut(name)) {
+            *slot = hand.mchid().into();
+        }
+    }
+    request
+}
+
 /// The case signed by hand and sent straight to the sandbox: one line if it answered otherwise
 /// than the case says.
 fn sandbox_otherwise(
@@ -413,6 +439,7 @@ fn sandbox_otherwise(
     let contract_id = request.get("contract_id").and_then(Value::as_str);
     let held = |id: Option<&str>| format!("{:?}", id.and_then(|id| fx.sandbox.contract(id)));
     let before = held(contract_id);
+    let request = &as_the_sandbox_merchant(hand, cases, case, request);
     let (url, body) = as_the_page_shows(cases, request);
     let (status, answer) = hand.send(
         fx,
@@ -457,6 +484,11 @@ fn assert_calls_conform(family: &str) {
 #[test]
 fn scheduled_deduction_calls_on_a_contract_follow_their_pages() {
     assert_calls_conform("scheduled_deduct");
+}
+
+#[test]
+fn order_queries_follow_their_pages() {
+    assert_calls_conform("orders");
 }
 
 #[test]
