@@ -901,13 +901,11 @@ fn demo_deduction(sandbox: &Sandbox, client: &CClient) -> Result<(), String> {
     for _ in 0..2 {
         demo_receive(client, &deliveries)?;
     }
-    let query = format!(
-        "/v3/pay/transactions/out-trade-no/DEMOORDER0001?mchid={}",
-        sandbox.identity().mchid
-    );
-    let order = demo_ok(client.request("GET", &query, None))?;
+    let query = "v3/pay/transactions/out-trade-no/{out_trade_no}";
+    let body = json!({"out_trade_no": "DEMOORDER0001", "mchid": sandbox.identity().mchid});
+    let order = demo_ok(client.call(query, &body.to_string()))?;
     let data = &order["data"];
-    println!("  wxpresign_request GET {query}");
+    println!("  {} (查询订单)", c_function(query));
     println!(
         "    {} trade_state={} transaction_id={} success_time={}",
         order["status"],

@@ -185,13 +185,14 @@ fn demo_runs_every_endpoint_and_shows_failures() {
         .split_once("One scheduled deduction")
         .unwrap_or_else(|| panic!("no scheduled deduction in the demo:\n{text}"));
     // Then one scheduled deduction after its signing: scheduled on D-1, applied for on D, its
-    // result notified and queried.
+    // result notified and queried through the order query's C function.
     let steps = [
         "verified and decrypted it: ENTRUST.SIGN",
         "schedule_state=SCHEDULED",
         "out_trade_no=",
         "verified and decrypted it: TRANSACTION.SUCCESS",
-        "trade_state=SUCCESS",
+        "wxpresign_pay_transactions_out_trade_no_get",
+        "200 trade_state=SUCCESS",
     ];
     let found: Vec<Option<usize>> = steps.iter().map(|s| deduction.find(s)).collect();
     assert!(
