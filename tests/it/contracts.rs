@@ -1005,7 +1005,8 @@ fn sandbox_for(
 
 /// A scheduled deduction after the signing, from C, PHP and Python (tests/lifecycle/): each
 /// program schedules on D-1, applies on D, parses the TRANSACTION.SUCCESS the sandbox sent and
-/// queries the order, while this test moves the sandbox's clock between the steps.
+/// queries the order through the typed order query, while this test moves the sandbox's clock
+/// between the steps.
 #[test]
 fn a_scheduled_deduction_and_its_notification_are_the_same_from_c_php_and_python() {
     let scratch = Scratch::new("contracts-deduction");
@@ -1039,11 +1040,8 @@ fn a_scheduled_deduction_and_its_notification_are_the_same_from_c_php_and_python
             "TRANSACTION.SUCCESS",
             "\"trade_state\":\"SUCCESS\"",
         );
-        let order = format!(
-            "/v3/pay/transactions/out-trade-no/LIFE1?mchid={}",
-            fx.sandbox.identity().mchid
-        );
-        step(&["order", &order, "\"trade_state\":\"SUCCESS\""]);
+        let order = json!({"out_trade_no": "LIFE1", "mchid": fx.sandbox.identity().mchid});
+        step(&["order", &order.to_string(), "\"trade_state\":\"SUCCESS\""]);
     }
 }
 

@@ -13,7 +13,7 @@
  *
  *   lifecycle CONFIG.json schedule REQUEST NEEDLE      wxpresign_papay_pay_schedules_contract_id_schedule
  *   lifecycle CONFIG.json apply REQUEST NEEDLE         wxpresign_papay_pay_transactions_apply
- *   lifecycle CONFIG.json order PATH NEEDLE            wxpresign_request GET (the order query)
+ *   lifecycle CONFIG.json order REQUEST NEEDLE         wxpresign_pay_transactions_out_trade_no_get
  *   lifecycle CONFIG.json notification HEADERS BODY_FILE NEEDLE   wxpresign_notification_parse
  *
  * and the same for the other families' money, each step a typed function of REQUEST:
@@ -81,6 +81,7 @@ static const struct {
     {"schedule", wxpresign_papay_pay_schedules_contract_id_schedule},
     {"apply", wxpresign_papay_pay_transactions_apply},
     {"global", wxpresign_global_papay_transactions},
+    {"order", wxpresign_pay_transactions_out_trade_no_get},
     {"global_order", wxpresign_global_papay_transactions_out_trade_no_get},
     {"combine", wxpresign_ecommerce_combine_papay_transactions},
     {"combine_order", wxpresign_ecommerce_combine_papay_transactions_get},
@@ -105,10 +106,6 @@ static int deduction_step(const wxpresign_client *client, int argc, char **argv)
             wxpresign_status got = CALLS[i].call(client, argv[3], &out);
             return checked(step, got, out, argv[4]);
         }
-    }
-    if (strcmp(step, "order") == 0 && argc == 5) {
-        wxpresign_status got = wxpresign_request(client, "GET", argv[3], NULL, &out);
-        return checked(step, got, out, argv[4]);
     }
     if (strcmp(step, "notification") == 0 && argc == 6) {
         static char body[65536];

@@ -8,7 +8,7 @@
 // Or one step of a scheduled deduction through the chain, whose output must hold NEEDLE:
 //
 //   php lifecycle.php CONFIG schedule|apply REQUEST NEEDLE
-//   php lifecycle.php CONFIG order PATH NEEDLE
+//   php lifecycle.php CONFIG order REQUEST NEEDLE
 //   php lifecycle.php CONFIG notification HEADERS BODY_FILE NEEDLE
 //
 // and the other families' money steps (global, global_order, combine, combine_order,
@@ -37,7 +37,7 @@ if ($argc === 5 || $argc === 6) {
             ->post(scheduleOptions(json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR))),
         'apply' => $client->chain('v3/papay/pay/transactions/apply')
             ->post(['json' => json_decode($argv[3], true, 512, JSON_THROW_ON_ERROR)]),
-        'order' => $client->request('GET', $argv[3]),
+        'order' => chained($client, 'v3/pay/transactions/out-trade-no/{out_trade_no}', $argv[3]),
         'global' => chained($client, 'v3/global/papay/transactions', $argv[3]),
         'global_order' => chained($client, 'v3/global/papay/transactions/out-trade-no/{out_trade_no}', $argv[3]),
         'combine' => chained($client, 'v3/ecommerce/combine-papay/transactions', $argv[3]),

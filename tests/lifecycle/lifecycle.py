@@ -7,7 +7,7 @@ Or one step of a scheduled deduction through the typed methods, whose output mus
 (as tests/lifecycle/lifecycle.c takes them):
 
     python3 lifecycle.py CONFIG schedule|apply REQUEST NEEDLE
-    python3 lifecycle.py CONFIG order PATH NEEDLE
+    python3 lifecycle.py CONFIG order REQUEST NEEDLE
     python3 lifecycle.py CONFIG notification HEADERS BODY_FILE NEEDLE
 
 and the other families' money steps (REQUEST NEEDLE), each a typed method:
@@ -29,6 +29,7 @@ def check(ok: bool, what: str) -> None:
 
 
 METHODS = {
+    "order": "pay_transactions_out_trade_no_get",
     "global": "global_papay_transactions",
     "global_order": "global_papay_transactions_out_trade_no_get",
     "combine": "ecommerce_combine_papay_transactions",
@@ -52,8 +53,6 @@ def deduction_step(config: str, step: str, args: list) -> None:
             out = client.papay_pay_schedules_contract_id_schedule(json.loads(args[0]))
         elif step == "apply":
             out = client.papay_pay_transactions_apply(json.loads(args[0]))
-        elif step == "order":
-            out = client.request("GET", args[0])
         elif step in METHODS:
             out = getattr(client, METHODS[step])(json.loads(args[0]))
         else:
