@@ -184,21 +184,19 @@ pub(crate) fn contract(state: &State, id: &str) -> Reply {
     let signing = signed_by
         .as_ref()
         .and_then(|s| Some((s, s.delivery.as_ref()?)));
+    // The signing notification is queued under the contract's id, so it is among these.
     let about = read::contract_deliveries(state, &contract);
-    let mut sent: Vec<Delivery> = Vec::new();
-    if let Some((s, d)) = signing.filter(|(_, d)| about.iter().all(|(a, _)| a.id != d.id)) {
-        sent.push(Delivery::signing(s, d));
-    }
-    for (d, triggered) in &about {
-        sent.push(match signing {
+    let sent: Vec<Delivery> = about
+        .iter()
+        .map(|(d, triggered)| match signing {
             Some((s, signed)) if signed.id == d.id => Delivery::signing(s, d),
             _ if contract.termination_id.as_deref() == Some(d.id.as_str()) => {
                 Delivery::termination(&contract.id, d)
             }
             _ if *triggered => Delivery::triggered(d),
             _ => Delivery::about_contract(d),
-        });
-    }
+        })
+        .collect();
     let orders = tables::orders(&read::orders(state, &contract));
     let session = signed_by.as_ref().map_or("—".to_owned(), |s| {
         format!(
